@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""Per-image inference latency of torchvision's maskrcnn_resnet50_fpn / keypointrcnn_resnet50_fpn: the anchor
+that MaskLab's engine is measured against (docs/benchmarks.md).
+
+The workload is fixed and independent of the weights: seeded random weights, box_score_thresh=0 so the heads always
+process 100 detections (masks / keypoints pasted for all of them), one image resized to 800 px on its shorter side.
+Nothing is downloaded.
+
+usage: torchvision_latency.py [--model maskrcnn|keypointrcnn] [--device cpu|cuda] [--threads N]
+                              [--image IMG] [--runs 10] [--warmup 3] [--half]
+Prints one JSON line: model, device, threads, input size, median / min / max seconds per image.
+"""
+import argparse, json, os, platform, statistics, time
+import torch
+import torchvision
+from torchvision.models.detection import maskrcnn_resnet50_fpn, keypointrcnn_resnet50_fpn
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model", choices=["maskrcnn", "keypointrcnn"], default="maskrcnn")
+    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--threads", type=int, default=0)
+    ap.add_argument("--image", help="RGB image; default: a seeded 640x480 noise image")
+    ap.add_argument("--runs", type=int, default=10)
+    ap.add_argument("--warmup", type=int, default=3)
+    a = ap.parse_args()
+    if a.threads:
+        torch.set_num_threads(a.threads)
+    torch.manual_seed(0)
+    build = maskrcnn_resnet50_fpn if a.model == "maskrcnn" else keypointrcnn_resnet50_fpn
+    model = build(weights=None, weights_backbone=None, box_score_thresh=0.0).eval().to(a.device)
+    if a.image:
+        from PIL import Image
+        img = torchvision.transforms.functional.to_tensor(Image.open(a.image).convert("RGB"))
+    else:
+        img = torch.rand(3, 480, 640, generator=torch.Generator().manual_seed(1))
+    img = img.to(a.device)
+    sync = torch.cuda.synchronize if a.device.startswith("cuda") else (lambda: None)
+    times, n_det = [], 0
+    with torch.inference_mode():
+        for i in range(a.warmup + a.runs):
+            sync()
+            t0 = time.perf_counter()
+            out = model([img])[0]
+            sync()
+            dt = time.perf_counter() - t0
+            n_det = len(out["boxes"])
+            if i >= a.warmup:
+                times.append(dt)
+    gpu = torch.cuda.get_device_name(0) if a.device.startswith("cuda") else None
+    print(json.dumps({"model": a.model, "device": a.device, "gpu": gpu, "threads": torch.get_num_threads(),
+                      "image": list(img.shape), "detections": n_det, "runs": a.runs,
+                      "median_s": statistics.median(times), "min_s": min(times), "max_s": max(times),
+                      "torch": torch.__version__, "torchvision": torchvision.__version__,
+                      "cpu": platform.processor() or platform.machine()}))
+
+
+if __name__ == "__main__":
+    main()
