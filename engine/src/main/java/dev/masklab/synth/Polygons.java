@@ -16,9 +16,9 @@ final class Polygons {
         double[] xy = new double[2 * n];
         for (int i = 0; i < n; i++) {
             double a = 2 * Math.PI * i / n;
-            double x = rx * Math.cos(a), y = ry * Math.sin(a);
-            xy[2 * i] = cx + x * Math.cos(angle) - y * Math.sin(angle);
-            xy[2 * i + 1] = cy + x * Math.sin(angle) + y * Math.cos(angle);
+            double x = rx * StrictMath.cos(a), y = ry * StrictMath.sin(a);
+            xy[2 * i] = cx + x * StrictMath.cos(angle) - y * StrictMath.sin(angle);
+            xy[2 * i + 1] = cy + x * StrictMath.sin(angle) + y * StrictMath.cos(angle);
         }
         return xy;
     }
@@ -30,28 +30,28 @@ final class Polygons {
         for (int i = 0; i < n; i++) {
             double a = angle + Math.PI * i / points;
             double rr = (i % 2 == 0) ? r : r * innerRatio;
-            xy[2 * i] = cx + rr * Math.cos(a);
-            xy[2 * i + 1] = cy + rr * Math.sin(a);
+            xy[2 * i] = cx + rr * StrictMath.cos(a);
+            xy[2 * i + 1] = cy + rr * StrictMath.sin(a);
         }
         return xy;
     }
 
     /** Stadium ("capsule") around the segment (x0,y0)-(x1,y1) with half-width r: both end points lie inside. */
     static double[] capsule(double x0, double y0, double x1, double y1, double r, int capVertices) {
-        double dx = x1 - x0, dy = y1 - y0, len = Math.hypot(dx, dy);
-        double base = len < 1e-9 ? 0 : Math.atan2(dy, dx);
+        double dx = x1 - x0, dy = y1 - y0, len = StrictMath.hypot(dx, dy);
+        double base = len < 1e-9 ? 0 : StrictMath.atan2(dy, dx);
         double[] xy = new double[4 * (capVertices + 1)];
         int k = 0;
         // cap around (x1,y1) from base-90deg to base+90deg, then cap around (x0,y0) from base+90deg to base+270deg
         for (int i = 0; i <= capVertices; i++) {
             double a = base - Math.PI / 2 + Math.PI * i / capVertices;
-            xy[k++] = x1 + r * Math.cos(a);
-            xy[k++] = y1 + r * Math.sin(a);
+            xy[k++] = x1 + r * StrictMath.cos(a);
+            xy[k++] = y1 + r * StrictMath.sin(a);
         }
         for (int i = 0; i <= capVertices; i++) {
             double a = base + Math.PI / 2 + Math.PI * i / capVertices;
-            xy[k++] = x0 + r * Math.cos(a);
-            xy[k++] = y0 + r * Math.sin(a);
+            xy[k++] = x0 + r * StrictMath.cos(a);
+            xy[k++] = y0 + r * StrictMath.sin(a);
         }
         return xy;
     }

@@ -51,7 +51,9 @@ public final class SgdOptimizer {
   public void zeroGradients() {
     for (NDArray p : params.values()) {
       if (p.hasGradient()) {
-        p.getGradient().set(new NDIndex("..."), 0f);
+        try (NDArray g = p.getGradient()) {
+          g.set(new NDIndex("..."), 0f);
+        }
       }
     }
   }
@@ -61,9 +63,8 @@ public final class SgdOptimizer {
     double sq = 0;
     for (NDArray p : params.values()) {
       if (p.hasGradient()) {
-        NDArray g = p.getGradient();
-        try (NDArray s = g.square().sum()) {
-          sq += s.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+        try (NDArray g = p.getGradient(); NDArray s = g.square().sum()) {
+          sq += s.getFloat();
         }
       }
     }
@@ -82,7 +83,9 @@ public final class SgdOptimizer {
     if (coef < 1) {
       for (NDArray p : params.values()) {
         if (p.hasGradient()) {
-          p.getGradient().muli((float) coef);
+          try (NDArray g = p.getGradient()) {
+            g.muli((float) coef);
+          }
         }
       }
     }
@@ -96,8 +99,8 @@ public final class SgdOptimizer {
       if (!p.hasGradient()) {
         continue;
       }
-      NDArray g = p.getGradient();
-      try (NDArray d = weightDecay != 0 ? g.add(p.mul((float) weightDecay)) : g.duplicate()) {
+      try (NDArray g = p.getGradient(); NDArray decay = p.mul((float) weightDecay);
+          NDArray d = weightDecay != 0 ? g.add(decay) : g.duplicate()) {
         NDArray buf = buffers.get(e.getKey());
         if (momentum != 0) {
           if (buf == null) {

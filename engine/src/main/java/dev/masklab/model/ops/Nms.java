@@ -10,8 +10,8 @@ import java.util.Arrays;
  * {@code batched_nms}). Written by hand because DJL's PyTorch engine has no NMS operator.
  *
  * <ul>
- *   <li>boxes are visited by score descending ({@link TorchSort}); a box is suppressed when its IoU with an earlier
- *       kept box is strictly greater than the threshold;
+ *   <li>boxes are visited by score descending, equal scores by index (the kernel's stable sort); a box is
+ *       suppressed when its IoU with an earlier kept box is strictly greater than the threshold;
  *   <li>IoU uses float32 arithmetic with the "+0" convention: area = (x2-x1)*(y2-y1), no +1;
  *   <li>the result lists kept indices by score descending.
  * </ul>
@@ -44,7 +44,7 @@ public final class Nms {
     for (int i = 0; i < n; i++) {
       areas[i] = (xyxy[4 * i + 2] - xyxy[4 * i]) * (xyxy[4 * i + 3] - xyxy[4 * i + 1]);
     }
-    int[] order = TorchSort.argsortDescending(scores);
+    int[] order = TorchSort.argsortDescendingStable(scores);
     boolean[] suppressed = new boolean[n];
     int[] keep = new int[n];
     int kept = 0;
@@ -83,7 +83,8 @@ public final class Nms {
   /**
    * Class-aware NMS like torchvision's {@code batched_nms}: boxes of different {@code groups} never suppress each
    * other. Like torchvision on the CPU, up to 1000 boxes use the coordinate-offset trick (boxes shifted by
-   * {@code group * (max coordinate + 1)} in float32) and larger inputs run NMS per group and merge by score.
+   * {@code group * (max coordinate + 1)} in float32) and larger inputs run NMS per group and merge by score
+   * (torch's non-stable sort order for equal scores, {@link TorchSort#argsortDescending}).
    */
   public static int[] batchedNms(float[] xyxy, float[] scores, int[] groups, float iou) {
     return batchedNms(xyxy, scores, groups, widen(iou));

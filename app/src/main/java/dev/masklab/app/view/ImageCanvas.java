@@ -1,0 +1,472 @@
+package dev.masklab.app.view;
+
+import dev.masklab.app.service.CategoryInfo;
+import dev.masklab.app.service.ImageEntry;
+import dev.masklab.app.service.ImageService;
+import dev.masklab.app.service.Instance;
+import dev.masklab.app.service.InstanceMask;
+import dev.masklab.app.service.MaskRasterizer;
+import dev.masklab.app.viewmodel.CategoryRow;
+import dev.masklab.app.viewmodel.ColorPalette;
+import dev.masklab.app.viewmodel.LayerSettings;
+import dev.masklab.app.viewmodel.MainViewModel;
+import dev.masklab.app.viewmodel.Viewport;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import javafx.beans.Observable;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.concurrent.Task;
+import javafx.geometry.Point2D;
+import javafx.geometry.VPos;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.control.Tooltip;
+import javafx.scene.image.Image;
+import javafx.scene.image.PixelFormat;
+import javafx.scene.image.WritableImage;
+import javafx.scene.input.MouseButton;
+import javafx.scene.layout.Region;
+import javafx.scene.paint.Color;
+import javafx.scene.shape.StrokeLineCap;
+import javafx.scene.text.Font;
+import javafx.scene.text.FontWeight;
+import javafx.scene.text.Text;
+import javafx.scene.text.TextAlignment;
+import javafx.util.Duration;
+
+/**
+ * Draws one image with its instances. The image and every instance mask are decoded once per shown image on a
+ * background thread; masks are composed into one ARGB overlay ({@link MaskRasterizer}) only when the instances,
+ * colors, opacity or mask layers change. A frame is then two drawImage calls plus the vector layers (boxes,
+ * keypoints, labels) in screen coordinates, so line widths and text stay constant while zooming.
+ */
+public final class ImageCanvas extends Region {
+    /** Which instances this canvas draws. */
+    public enum Source { GROUND_TRUTH, PREDICTIONS, BOTH }
+
+    private static final Color BACKGROUND = Color.web("#1e2227");
+    private static final ExecutorService LOADER = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "image-loader");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final Canvas canvas = new Canvas(10, 10);
+    private final MainViewModel vm;
+    private final Viewport vp;
+    private final ImageService images = new ImageService();
+    private Source source;
+    private final Tooltip tooltip = new Tooltip();
+    private final ReadOnlyObjectWrapper<ImageEntry> renderedEntry = new ReadOnlyObjectWrapper<>(this, "renderedEntry");
+
+    private ImageEntry entry;
+    private Image image;
+    private String error;
+    private int dispW, dispH;
+    private final Map<Instance, InstanceMask> masks = new IdentityHashMap<>();
+    private List<Instance> drawn = List.of();
+    private MaskRasterizer.Overlay overlay;
+    private WritableImage overlayImage;
+    private Task<?> pending;
+    private double dragX, dragY;
+    private boolean dragged;
+    private long lastFrameNanos;
+
+    public ImageCanvas(MainViewModel vm, Viewport vp, Source source) {
+        this.vm = vm;
+        this.vp = vp;
+        this.source = source;
+        getStyleClass().add("image-canvas");
+        getChildren().add(canvas);
+        setMinSize(50, 50);
+        tooltip.setShowDelay(Duration.millis(250));
+        Tooltip.install(canvas, tooltip);
+
+        vm.currentImageProperty().addListener((o, a, b) -> load(b));
+        // predictions bring new masks to decode for the shown image
+        vm.predictionsProperty().addListener((o, a, b) -> load(vm.getCurrentImage()));
+        for (Observable obs : vm.layers().overlayDependencies()) obs.addListener(o -> recompose());
+        for (Observable obs : vm.layers().all()) obs.addListener(o -> redraw());
+        vm.shownGroundTruthProperty().addListener(o -> recompose());
+        vm.shownPredictionsProperty().addListener(o -> recompose());
+        vm.hoveredProperty().addListener(o -> redraw());
+        vm.selectedProperty().addListener(o -> redraw());
+        vm.scoreThresholdProperty().addListener(o -> redraw());
+        vp.zoomProperty().addListener(o -> redraw());
+        vp.panXProperty().addListener(o -> redraw());
+        vp.panYProperty().addListener(o -> redraw());
+
+        canvas.setOnScroll(e -> {
+            if (e.getDeltaY() != 0) vp.zoomAt(e.getDeltaY() > 0 ? Viewport.STEP : 1 / Viewport.STEP, e.getX(), e.getY());
+            e.consume();
+        });
+        setFocusTraversable(true);
+        canvas.setOnMousePressed(e -> {
+            requestFocus(); // keys go to the canvas, not to the browser's text field
+            dragX = e.getX();
+            dragY = e.getY();
+            dragged = false;
+        });
+        canvas.setOnMouseDragged(e -> {
+            if (Math.abs(e.getX() - dragX) + Math.abs(e.getY() - dragY) > 2 || dragged) {
+                dragged = true;
+                vp.panBy(e.getX() - dragX, e.getY() - dragY);
+                dragX = e.getX();
+                dragY = e.getY();
+            }
+        });
+        canvas.setOnMouseClicked(e -> {
+            if (e.getButton() == MouseButton.PRIMARY && !dragged) vm.selectedProperty().set(instanceAt(e.getX(), e.getY()));
+        });
+        canvas.setOnMouseMoved(e -> hover(e.getX(), e.getY()));
+        canvas.setOnMouseExited(e -> {
+            vm.hoveredProperty().set(null);
+            vm.cursorProperty().set(null);
+        });
+        load(vm.getCurrentImage());
+    }
+
+    public Canvas canvas() {
+        return canvas;
+    }
+
+    public void setSource(Source s) {
+        source = s;
+        recompose();
+    }
+
+    public Source source() {
+        return source;
+    }
+
+    /** The image whose pixels and masks are ready and drawn (null while loading). Tests wait on this. */
+    public ReadOnlyObjectProperty<ImageEntry> renderedEntryProperty() {
+        return renderedEntry.getReadOnlyProperty();
+    }
+
+    /** Duration of the last frame (redraw) in nanoseconds. */
+    public long lastFrameNanos() {
+        return lastFrameNanos;
+    }
+
+    /** The decoded display image, or null (missing or corrupt file). */
+    public Image image() {
+        return image;
+    }
+
+    /** The error shown instead of the image, or null. */
+    public String error() {
+        return error;
+    }
+
+    @Override
+    protected void layoutChildren() {
+        double w = getWidth(), h = getHeight();
+        if (canvas.getWidth() != w || canvas.getHeight() != h) {
+            canvas.setWidth(w);
+            canvas.setHeight(h);
+            vp.setViewSize(w, h);
+            if (vp.isFitting()) vp.fit();
+            redraw();
+        }
+    }
+
+    // ---- loading ----
+
+    private record Decoded(ImageService.Loaded loaded, int dispW, int dispH, Map<Instance, InstanceMask> masks) {
+    }
+
+    private void load(ImageEntry e) {
+        if (pending != null) pending.cancel(false);
+        renderedEntry.set(null);
+        entry = e;
+        image = null;
+        error = null;
+        masks.clear();
+        overlay = null;
+        overlayImage = null;
+        if (e == null) {
+            redraw();
+            return;
+        }
+        List<Instance> all = new ArrayList<>(e.annotations());
+        if (vm.predictionsProperty().get() != null) all.addAll(vm.predictionsProperty().get().forImage(e.id()));
+        Task<Decoded> task = new Task<>() {
+            @Override
+            protected Decoded call() {
+                ImageService.Loaded l = images.loadBlocking(e);
+                int iw = imageW(e, l.image()), ih = imageH(e, l.image());
+                int dw = iw, dh = ih;
+                if (l.ok() && (l.image().getWidth() < iw || l.image().getHeight() < ih)) {
+                    dw = (int) l.image().getWidth();
+                    dh = (int) l.image().getHeight();
+                }
+                Map<Instance, InstanceMask> m = new IdentityHashMap<>();
+                for (Instance inst : all) {
+                    if (isCancelled()) return null;
+                    try {
+                        InstanceMask im = MaskRasterizer.rasterize(inst, iw, ih, dw, dh);
+                        if (im != null) m.put(inst, im);
+                    } catch (RuntimeException ex) {
+                        // a broken segmentation must not hide the other instances; its box is still drawn
+                    }
+                }
+                return new Decoded(l, dw, dh, m);
+            }
+        };
+        task.setOnSucceeded(ev -> {
+            if (entry != e || task.getValue() == null) return;
+            Decoded d = task.getValue();
+            image = d.loaded().image();
+            error = d.loaded().error();
+            if (error != null) vm.messageProperty().set(error);
+            dispW = d.dispW();
+            dispH = d.dispH();
+            masks.putAll(d.masks());
+            vp.setImageSize(imageW(e, image), imageH(e, image));
+            if (vp.isFitting()) vp.fit();
+            recompose();
+            renderedEntry.set(e);
+        });
+        task.setOnFailed(ev -> {
+            if (entry != e) return;
+            error = "Cannot show " + e.fileName() + ": " + task.getException().getMessage();
+            vm.messageProperty().set(error);
+            redraw();
+        });
+        pending = task;
+        LOADER.submit(task);
+        redraw();
+    }
+
+    /** Image width in annotation coordinates: the dataset's, else the decoded image's. */
+    private static int imageW(ImageEntry e, Image img) {
+        return e.width() > 0 ? e.width() : img != null ? (int) img.getWidth() : 1;
+    }
+
+    private static int imageH(ImageEntry e, Image img) {
+        return e.height() > 0 ? e.height() : img != null ? (int) img.getHeight() : 1;
+    }
+
+    // ---- overlay ----
+
+    private List<Instance> instancesToDraw() {
+        List<Instance> out = new ArrayList<>();
+        if (source != Source.PREDICTIONS) out.addAll(vm.shownGroundTruthProperty().get());
+        if (source != Source.GROUND_TRUTH) out.addAll(vm.shownPredictionsProperty().get());
+        return out;
+    }
+
+    /** Rebuilds the mask overlay for the current instances and settings, then redraws. */
+    private void recompose() {
+        drawn = entry == null ? List.of() : instancesToDraw();
+        LayerSettings ls = vm.layers();
+        boolean fill = ls.masksProperty().get(), outline = ls.outlinesProperty().get();
+        if (entry == null || dispW <= 0 || renderedOrLoaded() == false) {
+            overlay = null;
+            overlayImage = null;
+            redraw();
+            return;
+        }
+        List<InstanceMask> ms = new ArrayList<>(drawn.size());
+        int[] colors = new int[drawn.size()];
+        boolean[] crowd = new boolean[drawn.size()];
+        for (int i = 0; i < drawn.size(); i++) {
+            Instance inst = drawn.get(i);
+            ms.add(masks.get(inst));
+            colors[i] = vm.colorOf(inst);
+            crowd[i] = inst.crowd();
+        }
+        overlay = MaskRasterizer.compose(dispW, dispH, ms, colors, crowd, ls.opacityProperty().get(), fill, outline);
+        if (fill || outline) {
+            if (overlayImage == null || overlayImage.getWidth() != dispW || overlayImage.getHeight() != dispH)
+                overlayImage = new WritableImage(dispW, dispH);
+            overlayImage.getPixelWriter().setPixels(0, 0, dispW, dispH, PixelFormat.getIntArgbInstance(),
+                    overlay.argb(), 0, dispW);
+        } else {
+            overlayImage = null;
+        }
+        redraw();
+    }
+
+    private boolean renderedOrLoaded() {
+        return image != null || error != null;
+    }
+
+    // ---- hit testing ----
+
+    /** The topmost drawn instance at screen point (sx, sy): by mask pixel, else by box for mask-less instances. */
+    public Instance instanceAt(double sx, double sy) {
+        if (entry == null) return null;
+        double ix = vp.toImageX(sx), iy = vp.toImageY(sy);
+        int W = imageW(entry, image), H = imageH(entry, image);
+        if (overlay != null && ix >= 0 && iy >= 0 && ix < W && iy < H) {
+            int k = overlay.instanceAt((int) (ix * dispW / W), (int) (iy * dispH / H));
+            if (k >= 0 && k < drawn.size()) return drawn.get(k);
+        }
+        Instance best = null;
+        double bestArea = Double.MAX_VALUE;
+        for (Instance inst : drawn) {
+            if (masks.containsKey(inst)) continue;
+            double[] b = inst.bbox();
+            if (ix >= b[0] && iy >= b[1] && ix <= b[0] + b[2] && iy <= b[1] + b[3] && b[2] * b[3] < bestArea) {
+                best = inst;
+                bestArea = b[2] * b[3];
+            }
+        }
+        return best;
+    }
+
+    private void hover(double sx, double sy) {
+        if (entry == null) return;
+        double ix = vp.toImageX(sx), iy = vp.toImageY(sy);
+        int W = imageW(entry, image), H = imageH(entry, image);
+        vm.cursorProperty().set(ix >= 0 && iy >= 0 && ix < W && iy < H ? new Point2D(ix, iy) : null);
+        Instance h = instanceAt(sx, sy);
+        if (h != vm.hoveredProperty().get()) {
+            vm.hoveredProperty().set(h);
+            tooltip.setText(h == null ? "" : vm.describe(h));
+            if (h == null) tooltip.hide();
+        }
+    }
+
+    // ---- drawing ----
+
+    /** Draws one frame from the cached image and overlay. */
+    public void redraw() {
+        long t0 = System.nanoTime();
+        GraphicsContext g = canvas.getGraphicsContext2D();
+        double cw = canvas.getWidth(), ch = canvas.getHeight();
+        g.setFill(BACKGROUND);
+        g.fillRect(0, 0, cw, ch);
+        if (entry == null) {
+            centeredText(g, vm.getDataset() == null ? "Open a dataset (File > Open, or drop a JSON file here)"
+                    : "No image", cw / 2, ch / 2, Color.web("#9aa4b1"));
+            return;
+        }
+        int W = imageW(entry, image), H = imageH(entry, image);
+        double z = vp.zoom(), px = vp.panXProperty().get(), py = vp.panYProperty().get();
+        g.setImageSmoothing(z < 1);
+        if (image != null) {
+            g.drawImage(image, px, py, W * z, H * z);
+        } else {
+            g.setFill(Color.web("#3a3f47"));
+            g.fillRect(px, py, W * z, H * z);
+            g.setStroke(Color.web("#59606b"));
+            g.setLineWidth(1);
+            g.strokeLine(px, py, px + W * z, py + H * z);
+            g.strokeLine(px + W * z, py, px, py + H * z);
+            centeredText(g, error != null ? error : "Loading " + entry.fileName() + " ...", px + W * z / 2,
+                    py + H * z / 2, Color.web("#e8eaed"));
+        }
+        LayerSettings ls = vm.layers();
+        if (overlayImage != null) g.drawImage(overlayImage, px, py, W * z, H * z);
+        g.setImageSmoothing(true);
+        Instance hovered = vm.hoveredProperty().get(), selected = vm.selectedProperty().get();
+        for (Instance inst : drawn) {
+            Color c = ColorPalette.toColor(vm.colorOf(inst));
+            double[] b = inst.bbox();
+            double x = px + b[0] * z, y = py + b[1] * z, w = b[2] * z, h = b[3] * z;
+            boolean hi = inst == hovered || inst == selected;
+            if (ls.boxesProperty().get() || hi) {
+                g.setStroke(inst == selected ? Color.WHITE : c);
+                g.setLineWidth(inst == selected ? 3 : hi ? 2.5 : 1.5);
+                g.setLineDashes(inst.prediction() ? new double[]{6, 4} : null);
+                g.strokeRect(x, y, w, h);
+                g.setLineDashes((double[]) null);
+            }
+            if (ls.keypointsProperty().get() && inst.hasKeypoints()) drawKeypoints(g, inst, c, px, py, z);
+        }
+        if (ls.labelsProperty().get()) for (Instance inst : drawn) drawLabel(g, inst, px, py, z);
+        if (vm.predictionsProperty().get() != null) caption(g, switch (source) {
+            case GROUND_TRUTH -> "Ground truth";
+            case PREDICTIONS -> String.format("Predictions, score ≥ %.2f", vm.scoreThresholdProperty().get());
+            case BOTH -> String.format("Ground truth + predictions (dashed), score ≥ %.2f", vm.scoreThresholdProperty().get());
+        });
+        lastFrameNanos = System.nanoTime() - t0;
+    }
+
+    private void drawKeypoints(GraphicsContext g, Instance inst, Color c, double px, double py, double z) {
+        double[] k = inst.keypoints();
+        int n = k.length / 3;
+        CategoryRow row = vm.category(inst.categoryId());
+        CategoryInfo cat = row == null ? null : row.info();
+        g.setStroke(c);
+        g.setLineWidth(2);
+        g.setLineCap(StrokeLineCap.ROUND);
+        if (cat != null) {
+            for (int[] e : cat.skeleton()) {
+                int a = e[0] - 1, b = e[1] - 1;
+                if (a < 0 || b < 0 || a >= n || b >= n || k[a * 3 + 2] <= 0 || k[b * 3 + 2] <= 0) continue;
+                g.strokeLine(px + k[a * 3] * z, py + k[a * 3 + 1] * z, px + k[b * 3] * z, py + k[b * 3 + 1] * z);
+            }
+        }
+        double r = 4;
+        for (int i = 0; i < n; i++) {
+            double v = k[i * 3 + 2];
+            if (v <= 0) continue;
+            double x = px + k[i * 3] * z, y = py + k[i * 3 + 1] * z;
+            // ground truth: 2 visible (filled), 1 labelled but occluded (hollow); predictions carry a score: filled
+            if (v >= 2 || inst.prediction()) {
+                g.setFill(c);
+                g.fillOval(x - r, y - r, 2 * r, 2 * r);
+                g.setStroke(Color.BLACK);
+                g.setLineWidth(1);
+                g.strokeOval(x - r, y - r, 2 * r, 2 * r);
+            } else {
+                g.setStroke(c);
+                g.setLineWidth(2);
+                g.strokeOval(x - r, y - r, 2 * r, 2 * r);
+            }
+        }
+    }
+
+    private static final Font LABEL_FONT = Font.font("System", FontWeight.BOLD, 12);
+
+    private void drawLabel(GraphicsContext g, Instance inst, double px, double py, double z) {
+        String text = vm.categoryName(inst.categoryId());
+        if (inst.prediction()) text += String.format(" %.2f", inst.score());
+        if (inst.crowd()) text += " (crowd)";
+        int rgb = vm.colorOf(inst);
+        double[] b = inst.bbox();
+        double x = px + b[0] * z, y = py + b[1] * z;
+        Text t = new Text(text);
+        t.setFont(LABEL_FONT);
+        double tw = t.getLayoutBounds().getWidth() + 8, th = t.getLayoutBounds().getHeight() + 2;
+        double ty = y - th >= 0 ? y - th : y;
+        g.setFill(ColorPalette.toColor(rgb));
+        g.fillRect(x, ty, tw, th);
+        double lum = 0.299 * ((rgb >> 16) & 255) + 0.587 * ((rgb >> 8) & 255) + 0.114 * (rgb & 255);
+        g.setFill(lum > 150 ? Color.BLACK : Color.WHITE);
+        g.setFont(LABEL_FONT);
+        g.setTextAlign(TextAlignment.LEFT);
+        g.setTextBaseline(VPos.TOP);
+        g.fillText(text, x + 4, ty + 1);
+    }
+
+    private static void caption(GraphicsContext g, String s) {
+        Text t = new Text(s);
+        t.setFont(LABEL_FONT);
+        double w = t.getLayoutBounds().getWidth() + 16, h = t.getLayoutBounds().getHeight() + 8;
+        g.setFill(Color.color(0, 0, 0, 0.6));
+        g.fillRoundRect(8, 8, w, h, 8, 8);
+        g.setFill(Color.WHITE);
+        g.setFont(LABEL_FONT);
+        g.setTextAlign(TextAlignment.LEFT);
+        g.setTextBaseline(VPos.TOP);
+        g.fillText(s, 16, 12);
+    }
+
+    private static void centeredText(GraphicsContext g, String s, double x, double y, Color c) {
+        g.setFill(c);
+        g.setFont(Font.font("System", 14));
+        g.setTextAlign(TextAlignment.CENTER);
+        g.setTextBaseline(VPos.CENTER);
+        g.fillText(s, x, y);
+    }
+}

@@ -1,0 +1,517 @@
+package dev.masklab.app.view;
+
+import dev.masklab.app.service.DatasetService;
+import dev.masklab.app.service.ImageEntry;
+import dev.masklab.app.service.LoadedDataset;
+import dev.masklab.app.service.PredictionSet;
+import dev.masklab.app.service.RecentDatasets;
+import dev.masklab.app.service.ThumbnailCache;
+import dev.masklab.app.viewmodel.LayerSettings;
+import dev.masklab.app.viewmodel.MainViewModel;
+import dev.masklab.app.viewmodel.Viewport;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import javafx.application.Platform;
+import javafx.beans.binding.Bindings;
+import javafx.concurrent.Task;
+import javafx.geometry.Insets;
+import javafx.geometry.Orientation;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.Alert;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.CheckMenuItem;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.Separator;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.control.Slider;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.TextInputControl;
+import javafx.scene.control.ToolBar;
+import javafx.scene.control.Button;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.input.KeyEvent;
+import javafx.scene.input.TransferMode;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import javafx.stage.DirectoryChooser;
+import javafx.stage.FileChooser;
+import javafx.stage.Window;
+import org.controlsfx.control.StatusBar;
+import org.kordamp.ikonli.javafx.FontIcon;
+
+/**
+ * The main window's content: menus, tool bar, image browser (left), canvas area (centre: one canvas, or two side by
+ * side for ground truth vs predictions; statistics tab), categories / inspector / display settings (right) and the
+ * status bar. Opening files runs {@link DatasetService} tasks off the FX thread.
+ */
+public final class MainView extends BorderPane {
+    private final MainViewModel vm;
+    private final DatasetService service = new DatasetService();
+    private final RecentDatasets recent;
+    private final ThumbnailCache thumbs = new ThumbnailCache(104, 600, 2);
+    private final Viewport viewport = new Viewport();
+    private final ImageCanvas mainCanvas;
+    private final ImageCanvas predCanvas;
+    private final SplitPane canvasArea = new SplitPane();
+    private final BrowserView browser;
+    private final CategoriesView categoriesView;
+    private final InspectorView inspector;
+    private final StatisticsView statistics;
+    private final StatusBar statusBar = new StatusBar();
+    private final Menu recentMenu = new Menu("Open recent");
+    private final Slider threshold = new Slider(0, 1, 0.5);
+    private final Slider opacity = new Slider(0, 1, 0.5);
+    private final TabPane centerTabs = new TabPane();
+
+    public MainView(MainViewModel vm, RecentDatasets recent) {
+        this.vm = vm;
+        this.recent = recent;
+        getStyleClass().add("main-view");
+        mainCanvas = new ImageCanvas(vm, viewport, ImageCanvas.Source.GROUND_TRUTH);
+        mainCanvas.setId("mainCanvas");
+        predCanvas = new ImageCanvas(vm, viewport, ImageCanvas.Source.PREDICTIONS);
+        predCanvas.setId("predCanvas");
+        browser = new BrowserView(vm, thumbs);
+        browser.setPrefWidth(280);
+        browser.setPadding(new Insets(8));
+        categoriesView = new CategoriesView(vm);
+        inspector = new InspectorView(vm);
+        statistics = new StatisticsView(vm);
+
+        setTop(new VBox(menuBar(), toolBar()));
+        setLeft(browser);
+
+        canvasArea.getItems().add(mainCanvas);
+        vm.viewModeProperty().addListener((o, a, b) -> applyViewMode());
+        applyViewMode();
+        Tab imageTab = new Tab("Image", canvasArea);
+        imageTab.setGraphic(new FontIcon("mdi2i-image-outline"));
+        Tab statsTab = new Tab("Statistics", statistics);
+        statsTab.setGraphic(new FontIcon("mdi2c-chart-bar"));
+        centerTabs.getTabs().addAll(imageTab, statsTab);
+        centerTabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        setCenter(centerTabs);
+        setRight(rightPanel());
+        setBottom(statusBar());
+
+        vm.messageProperty().addListener((o, a, b) -> statusBar.setText(b));
+        setOnDragOver(e -> {
+            if (e.getDragboard().hasFiles()) e.acceptTransferModes(TransferMode.COPY);
+            e.consume();
+        });
+        setOnDragDropped(e -> {
+            boolean ok = false;
+            for (File f : e.getDragboard().getFiles()) {
+                if (f.getName().toLowerCase().endsWith(".json")) {
+                    openAny(f.toPath());
+                    ok = true;
+                    break;
+                }
+            }
+            e.setDropCompleted(ok);
+            e.consume();
+        });
+        refreshRecent();
+    }
+
+    public ImageCanvas mainCanvas() {
+        return mainCanvas;
+    }
+
+    public ImageCanvas predictionCanvas() {
+        return predCanvas;
+    }
+
+    public Viewport viewport() {
+        return viewport;
+    }
+
+    public BrowserView browser() {
+        return browser;
+    }
+
+    public CategoriesView categoriesView() {
+        return categoriesView;
+    }
+
+    public InspectorView inspector() {
+        return inspector;
+    }
+
+    public StatisticsView statistics() {
+        return statistics;
+    }
+
+    public TabPane centerTabs() {
+        return centerTabs;
+    }
+
+    public StatusBar statusBarControl() {
+        return statusBar;
+    }
+
+    private void applyViewMode() {
+        MainViewModel.ViewMode m = vm.viewModeProperty().get();
+        switch (m) {
+            case GROUND_TRUTH -> mainCanvas.setSource(ImageCanvas.Source.GROUND_TRUTH);
+            case PREDICTIONS -> mainCanvas.setSource(ImageCanvas.Source.PREDICTIONS);
+            case OVERLAY -> mainCanvas.setSource(ImageCanvas.Source.BOTH);
+            case SIDE_BY_SIDE -> mainCanvas.setSource(ImageCanvas.Source.GROUND_TRUTH);
+        }
+        if (m == MainViewModel.ViewMode.SIDE_BY_SIDE) {
+            if (!canvasArea.getItems().contains(predCanvas)) canvasArea.getItems().add(predCanvas);
+        } else {
+            canvasArea.getItems().remove(predCanvas);
+        }
+    }
+
+    // ---- menus and tool bar ----
+
+    private MenuBar menuBar() {
+        MenuItem open = item("Open dataset…", "mdi2f-folder-open-outline", "Shortcut+O", this::chooseDataset);
+        MenuItem preds = item("Load predictions…", "mdi2f-file-chart-outline", "Shortcut+P", this::choosePredictions);
+        preds.disableProperty().bind(vm.datasetProperty().isNull());
+        MenuItem closePreds = item("Close predictions", null, null, () -> vm.setPredictions(null));
+        closePreds.disableProperty().bind(vm.predictionsProperty().isNull());
+        MenuItem exit = item("Exit", "mdi2e-exit-to-app", "Shortcut+Q", Platform::exit);
+        Menu file = new Menu("File", null, open, recentMenu, new SeparatorMenuItem(), preds, closePreds,
+                new SeparatorMenuItem(), exit);
+
+        LayerSettings ls = vm.layers();
+        Menu view = new Menu("View", null,
+                check("Masks (M)", ls.masksProperty()), check("Outlines", ls.outlinesProperty()),
+                check("Boxes (B)", ls.boxesProperty()), check("Labels (L)", ls.labelsProperty()),
+                check("Keypoints (K)", ls.keypointsProperty()), new SeparatorMenuItem(),
+                item("Zoom in (+)", "mdi2m-magnify-plus-outline", null, viewport::zoomIn),
+                item("Zoom out (-)", "mdi2m-magnify-minus-outline", null, viewport::zoomOut),
+                item("Fit (0)", "mdi2f-fit-to-screen-outline", null, viewport::fit),
+                item("100% (1)", null, null, viewport::actualSize), new SeparatorMenuItem(),
+                item("Next image (Right / D)", "mdi2a-arrow-right", null, vm::next),
+                item("Previous image (Left / A)", "mdi2a-arrow-left", null, vm::previous));
+        Menu help = new Menu("Help", null,
+                item("Keyboard shortcuts", "mdi2k-keyboard-outline", "F1", () -> Shortcuts.showDialog(getScene().getWindow())),
+                item("About MaskLab", "mdi2i-information-outline", null, this::about));
+        MenuBar bar = new MenuBar(file, view, help);
+        bar.setId("menuBar");
+        return bar;
+    }
+
+    private ToolBar toolBar() {
+        Button open = iconButton("mdi2f-folder-open-outline", "Open dataset (Ctrl+O)", this::chooseDataset);
+        Button preds = iconButton("mdi2f-file-chart-outline", "Load predictions (Ctrl+P)", this::choosePredictions);
+        preds.disableProperty().bind(vm.datasetProperty().isNull());
+        Button prev = iconButton("mdi2c-chevron-left", "Previous image (Left / A)", vm::previous);
+        Button next = iconButton("mdi2c-chevron-right", "Next image (Right / D)", vm::next);
+        Button zin = iconButton("mdi2m-magnify-plus-outline", "Zoom in (+)", viewport::zoomIn);
+        Button zout = iconButton("mdi2m-magnify-minus-outline", "Zoom out (-)", viewport::zoomOut);
+        Button fit = iconButton("mdi2f-fit-to-screen-outline", "Fit (0)", viewport::fit);
+        Button one = iconButton("mdi2n-numeric-1-box-outline", "100% (1)", viewport::actualSize);
+        ChoiceBox<MainViewModel.ViewMode> mode = new ChoiceBox<>();
+        mode.setId("viewMode");
+        mode.getItems().setAll(MainViewModel.ViewMode.values());
+        mode.valueProperty().bindBidirectional(vm.viewModeProperty());
+        mode.disableProperty().bind(vm.predictionsProperty().isNull());
+        Label title = new Label();
+        title.getStyleClass().add("image-title");
+        title.textProperty().bind(Bindings.createStringBinding(() -> {
+            ImageEntry e = vm.getCurrentImage();
+            if (e == null) return "";
+            int i = vm.currentIndex();
+            return e.fileName() + (i >= 0 ? "   " + (i + 1) + " / " + vm.filteredImages().size() : "");
+        }, vm.currentImageProperty(), vm.filteredImages()));
+        Region gap = new Region();
+        HBox.setHgrow(gap, Priority.ALWAYS);
+        return new ToolBar(open, preds, new Separator(), prev, next, new Separator(), zin, zout, fit, one,
+                new Separator(), title, gap, new Label("Show"), mode);
+    }
+
+    private Node rightPanel() {
+        LayerSettings ls = vm.layers();
+        GridPane display = new GridPane();
+        display.getStyleClass().add("display-settings");
+        display.setHgap(8);
+        display.setVgap(6);
+        display.setPadding(new Insets(8));
+        int r = 0;
+        display.add(title("Display"), 0, r++, 2, 1);
+        display.add(new HBox(10, checkBox("Masks", ls.masksProperty(), "layerMasks"),
+                checkBox("Outlines", ls.outlinesProperty(), "layerOutlines"),
+                checkBox("Boxes", ls.boxesProperty(), "layerBoxes")), 0, r++, 2, 1);
+        display.add(new HBox(10, checkBox("Labels", ls.labelsProperty(), "layerLabels"),
+                checkBox("Keypoints", ls.keypointsProperty(), "layerKeypoints")), 0, r++, 2, 1);
+        opacity.setId("opacity");
+        opacity.valueProperty().bindBidirectional(ls.opacityProperty());
+        display.add(new Label("Opacity"), 0, r);
+        display.add(withValue(opacity, "%.0f%%", 100), 1, r++);
+        ChoiceBox<LayerSettings.ColorMode> colors = new ChoiceBox<>();
+        colors.setId("colorMode");
+        colors.getItems().setAll(LayerSettings.ColorMode.values());
+        colors.valueProperty().bindBidirectional(ls.colorModeProperty());
+        display.add(new Label("Colors"), 0, r);
+        display.add(colors, 1, r++);
+        threshold.setId("threshold");
+        threshold.valueProperty().bindBidirectional(vm.scoreThresholdProperty());
+        threshold.disableProperty().bind(vm.predictionsProperty().isNull());
+        display.add(new Label("Min score"), 0, r);
+        display.add(withValue(threshold, "%.2f", 1), 1, r++);
+        Label predCount = new Label();
+        predCount.setId("predictionCount");
+        predCount.getStyleClass().add("count-label");
+        predCount.textProperty().bind(Bindings.createStringBinding(() -> {
+            PredictionSet ps = vm.predictionsProperty().get();
+            if (ps == null) return "No predictions loaded";
+            return vm.shownPredictionsProperty().get().size() + " on this image, "
+                    + vm.predictionsAboveThresholdProperty().get() + " of " + ps.total() + " in the dataset";
+        }, vm.predictionsProperty(), vm.shownPredictionsProperty(), vm.predictionsAboveThresholdProperty()));
+        display.add(predCount, 0, r++, 2, 1);
+        GridPane.setHgrow(opacity, Priority.ALWAYS);
+
+        TabPane tabs = new TabPane(new Tab("Categories", categoriesView), new Tab("Inspector", inspector));
+        tabs.setId("rightTabs");
+        tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        categoriesView.setPadding(new Insets(6));
+        inspector.setPadding(new Insets(6));
+        vm.selectedProperty().addListener((o, a, b) -> { if (b != null) tabs.getSelectionModel().select(1); });
+        VBox.setVgrow(tabs, Priority.ALWAYS);
+        VBox right = new VBox(display, tabs);
+        right.getStyleClass().add("side-panel");
+        right.setPrefWidth(310);
+        return right;
+    }
+
+    private Node statusBar() {
+        statusBar.setId("statusBar");
+        statusBar.setText("Ready");
+        Label size = new Label();
+        size.textProperty().bind(Bindings.createStringBinding(() -> {
+            ImageEntry e = vm.getCurrentImage();
+            return e == null ? "" : e.width() + " × " + e.height() + " px";
+        }, vm.currentImageProperty()));
+        Label zoom = new Label();
+        zoom.setId("zoomLabel");
+        zoom.textProperty().bind(Bindings.createStringBinding(() -> String.format("%.0f%%", viewport.zoom() * 100),
+                viewport.zoomProperty()));
+        Label cursor = new Label();
+        cursor.textProperty().bind(Bindings.createStringBinding(() -> {
+            var p = vm.cursorProperty().get();
+            return p == null ? "" : String.format("x %d, y %d", (int) p.getX(), (int) p.getY());
+        }, vm.cursorProperty()));
+        Label under = new Label();
+        under.setId("hoverLabel");
+        under.textProperty().bind(Bindings.createStringBinding(() -> vm.describe(vm.hoveredProperty().get()),
+                vm.hoveredProperty()));
+        statusBar.getRightItems().addAll(under, sep(), cursor, sep(), size, sep(), zoom);
+        return statusBar;
+    }
+
+    // ---- actions ----
+
+    public void chooseDataset() {
+        FileChooser fc = new FileChooser();
+        fc.setTitle("Open COCO dataset");
+        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("COCO JSON", "*.json"));
+        File f = fc.showOpenDialog(window());
+        if (f != null) openDataset(f.toPath());
+    }
+
+    public void choosePredictions() {
+        if (vm.getDataset() == null) return;
+        FileChooser fc = new FileChooser();
+        fc.setTitle("Load COCO results (predictions)");
+        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("COCO results JSON", "*.json"));
+        fc.setInitialDirectory(vm.getDataset().jsonFile().getParent().toFile());
+        File f = fc.showOpenDialog(window());
+        if (f != null) openPredictions(f.toPath());
+    }
+
+    /** A dropped JSON: a results list when a dataset is open and the file starts with '[', else a dataset. */
+    public void openAny(Path json) {
+        if (vm.getDataset() != null && DatasetService.looksLikeResults(json)) openPredictions(json);
+        else openDataset(json);
+    }
+
+    /** Reads the dataset in the background; on success shows it, asks for the image folder when none was found. */
+    public Task<LoadedDataset> openDataset(Path json) {
+        Task<LoadedDataset> t = service.loadTask(json);
+        run(t, ds -> {
+            recent.add(json);
+            refreshRecent();
+            LoadedDataset shown = ds;
+            if (!ds.rootFound() && !ds.images().isEmpty() && getScene() != null && !isHeadless()) {
+                DirectoryChooser dc = new DirectoryChooser();
+                dc.setTitle("Images of " + json.getFileName() + " not found: choose the image folder");
+                dc.setInitialDirectory(ds.imageRoot().toFile());
+                File dir = dc.showDialog(window());
+                if (dir != null) shown = ds.withImageRoot(dir.toPath());
+            }
+            vm.setDataset(shown);
+            vm.messageProperty().set(String.format("Opened %s: %d images, %d instances, %d categories%s",
+                    json.getFileName(), shown.images().size(), shown.instanceCount(), shown.categories().size(),
+                    shown.warnings().isEmpty() ? "" : ", " + shown.warnings().size() + " warnings"));
+            if (!shown.rootFound() && !shown.images().isEmpty())
+                vm.messageProperty().set("Images not found next to " + json.getFileName() + ": placeholders shown");
+        }, "Cannot open dataset " + json.getFileName());
+        return t;
+    }
+
+    public Task<PredictionSet> openPredictions(Path results) {
+        Task<PredictionSet> t = service.predictionsTask(results, vm.getDataset());
+        run(t, ps -> {
+            vm.setPredictions(ps);
+            vm.messageProperty().set("Loaded " + ps.total() + " predictions from " + results.getFileName());
+        }, "Cannot load predictions " + results.getFileName());
+        return t;
+    }
+
+    private <T> void run(Task<T> t, Consumer<T> onSuccess, String failTitle) {
+        ProgressBar bar = new ProgressBar();
+        bar.progressProperty().bind(t.progressProperty());
+        statusBar.textProperty().bind(t.messageProperty());
+        statusBar.progressProperty().bind(t.progressProperty());
+        t.setOnSucceeded(e -> {
+            statusBar.textProperty().unbind();
+            statusBar.progressProperty().unbind();
+            statusBar.setProgress(0);
+            onSuccess.accept(t.getValue());
+        });
+        t.setOnFailed(e -> {
+            statusBar.textProperty().unbind();
+            statusBar.progressProperty().unbind();
+            statusBar.setProgress(0);
+            Throwable ex = t.getException();
+            String msg = ex == null ? "unknown error" : ex.getMessage() != null ? ex.getMessage() : ex.toString();
+            vm.messageProperty().set(failTitle + ": " + msg);
+            statusBar.setText(failTitle + ": " + msg);
+            if (!isHeadless()) showError(failTitle, msg);
+        });
+        Thread th = new Thread(t, "masklab-io");
+        th.setDaemon(true);
+        th.start();
+    }
+
+    /** Tests run without modal dialogs (they would block the robot). */
+    private static boolean isHeadless() {
+        return Boolean.getBoolean("testfx.headless");
+    }
+
+    private void showError(String title, String msg) {
+        Alert a = new Alert(Alert.AlertType.ERROR);
+        a.initOwner(window());
+        a.setTitle("MaskLab");
+        a.setHeaderText(title);
+        a.setContentText(msg);
+        a.showAndWait();
+    }
+
+    private void about() {
+        Alert a = new Alert(Alert.AlertType.INFORMATION);
+        a.initOwner(window());
+        a.setTitle("About MaskLab");
+        a.setHeaderText("MaskLab " + dev.masklab.app.AppInfo.version());
+        a.setContentText("COCO datasets, Mask R-CNN inference and training in Java.");
+        a.showAndWait();
+    }
+
+    private void refreshRecent() {
+        recentMenu.getItems().clear();
+        for (Path p : recent.list()) {
+            MenuItem mi = new MenuItem(p.toString());
+            mi.setOnAction(e -> {
+                if (Files.isRegularFile(p)) openDataset(p);
+                else {
+                    recent.remove(p);
+                    refreshRecent();
+                    vm.messageProperty().set("Recent dataset no longer exists: " + p);
+                }
+            });
+            recentMenu.getItems().add(mi);
+        }
+        if (recentMenu.getItems().isEmpty()) {
+            MenuItem none = new MenuItem("(none)");
+            none.setDisable(true);
+            recentMenu.getItems().add(none);
+        }
+    }
+
+    /** Installs the keyboard shortcuts on the scene (not while typing in a text field). */
+    public void installShortcuts(Scene scene) {
+        scene.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
+            if (e.isShortcutDown() || e.isAltDown()) return;
+            if (scene.getFocusOwner() instanceof TextInputControl) return;
+            if (Shortcuts.handle(e.getCode(), e.getText(), vm, viewport)) e.consume();
+        });
+    }
+
+    private Window window() {
+        return getScene() == null ? null : getScene().getWindow();
+    }
+
+    // ---- small builders ----
+
+    private static MenuItem item(String text, String icon, String accel, Runnable action) {
+        MenuItem mi = new MenuItem(text, icon == null ? null : new FontIcon(icon));
+        if (accel != null) mi.setAccelerator(KeyCombination.keyCombination(accel));
+        mi.setOnAction(e -> action.run());
+        return mi;
+    }
+
+    private static CheckMenuItem check(String text, javafx.beans.property.BooleanProperty p) {
+        CheckMenuItem mi = new CheckMenuItem(text);
+        mi.selectedProperty().bindBidirectional(p);
+        return mi;
+    }
+
+    private static CheckBox checkBox(String text, javafx.beans.property.BooleanProperty p, String id) {
+        CheckBox cb = new CheckBox(text);
+        cb.setId(id);
+        cb.selectedProperty().bindBidirectional(p);
+        return cb;
+    }
+
+    private static Button iconButton(String icon, String tip, Runnable action) {
+        Button b = new Button(null, new FontIcon(icon));
+        b.setTooltip(new Tooltip(tip));
+        b.setOnAction(e -> action.run());
+        b.setFocusTraversable(false);
+        return b;
+    }
+
+    private static Label title(String s) {
+        Label l = new Label(s);
+        l.getStyleClass().add("panel-title");
+        return l;
+    }
+
+    private static Node withValue(Slider s, String fmt, double mul) {
+        Label v = new Label();
+        v.setMinWidth(42);
+        v.textProperty().bind(Bindings.createStringBinding(() -> String.format(fmt, s.getValue() * mul), s.valueProperty()));
+        HBox.setHgrow(s, Priority.ALWAYS);
+        HBox box = new HBox(6, s, v);
+        box.setAlignment(Pos.CENTER_LEFT);
+        return box;
+    }
+
+    private static Node sep() {
+        Separator s = new Separator(Orientation.VERTICAL);
+        return new StackPane(s);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.masklab.app.view;
+
+import dev.masklab.app.viewmodel.LayerSettings;
+import dev.masklab.app.viewmodel.MainViewModel;
+import dev.masklab.app.viewmodel.Viewport;
+import java.util.List;
+import javafx.beans.property.BooleanProperty;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Label;
+import javafx.scene.input.KeyCode;
+import javafx.scene.layout.GridPane;
+import javafx.stage.Window;
+
+/** The keyboard shortcuts: one table used both to handle keys and to list them in Help > Keyboard shortcuts. */
+public final class Shortcuts {
+    public record Entry(String keys, String action) {
+    }
+
+    public static final List<Entry> ALL = List.of(
+            new Entry("Right  /  D", "Next image"),
+            new Entry("Left  /  A", "Previous image"),
+            new Entry("M", "Toggle masks"),
+            new Entry("B", "Toggle boxes"),
+            new Entry("L", "Toggle labels"),
+            new Entry("K", "Toggle keypoints"),
+            new Entry("+  /  -", "Zoom in / out (also the mouse wheel)"),
+            new Entry("0", "Fit the image to the window"),
+            new Entry("1", "Zoom to 100%"),
+            new Entry("Drag", "Pan"),
+            new Entry("Click", "Select the instance (shown in the inspector)"),
+            new Entry("Ctrl+O", "Open dataset"),
+            new Entry("Ctrl+P", "Load predictions"),
+            new Entry("F1", "This list"));
+
+    private Shortcuts() {
+    }
+
+    /** Applies the shortcut for a pressed key; false when the key is not a shortcut. */
+    public static boolean handle(KeyCode code, String text, MainViewModel vm, Viewport vp) {
+        LayerSettings ls = vm.layers();
+        switch (code) {
+            case RIGHT, D -> vm.next();
+            case LEFT, A -> vm.previous();
+            case M -> toggle(ls.masksProperty());
+            case B -> toggle(ls.boxesProperty());
+            case L -> toggle(ls.labelsProperty());
+            case K -> toggle(ls.keypointsProperty());
+            case PLUS, ADD, EQUALS -> vp.zoomIn();
+            case MINUS, SUBTRACT -> vp.zoomOut();
+            case DIGIT0, NUMPAD0 -> vp.fit();
+            case DIGIT1, NUMPAD1 -> vp.actualSize();
+            default -> {
+                if ("+".equals(text)) vp.zoomIn();
+                else return false;
+            }
+        }
+        return true;
+    }
+
+    private static void toggle(BooleanProperty p) {
+        p.set(!p.get());
+    }
+
+    public static void showDialog(Window owner) {
+        GridPane grid = new GridPane();
+        grid.setHgap(24);
+        grid.setVgap(6);
+        int r = 0;
+        for (Entry e : ALL) {
+            Label k = new Label(e.keys());
+            k.getStyleClass().add("shortcut-key");
+            grid.addRow(r++, k, new Label(e.action()));
+        }
+        Alert a = new Alert(Alert.AlertType.INFORMATION);
+        a.initOwner(owner);
+        a.setTitle("Keyboard shortcuts");
+        a.setHeaderText("Keyboard shortcuts");
+        a.getDialogPane().setContent(grid);
+        a.showAndWait();
+    }
+}

@@ -1,0 +1,424 @@
+package dev.masklab.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.masklab.app.service.ImageEntry;
+import dev.masklab.app.service.Instance;
+import dev.masklab.app.service.RecentDatasets;
+import dev.masklab.app.view.ImageCanvas;
+import dev.masklab.app.view.MainView;
+import dev.masklab.app.viewmodel.CategoryRow;
+import dev.masklab.app.viewmodel.InstanceDetails;
+import dev.masklab.app.viewmodel.MainViewModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.prefs.Preferences;
+import javafx.geometry.Point2D;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.image.Image;
+import javafx.scene.image.PixelReader;
+import javafx.scene.image.WritableImage;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * The main window on the shared COCO person set (4 images, 14 people with polygons and keypoints) and the VOC set,
+ * headless (Monocle, software rendering). Asserts view-model state and the canvas's rendered pixels.
+ */
+@ExtendWith(ApplicationExtension.class)
+class MainWindowTest {
+    static final Path SHARED = Path.of(System.getProperty("masklab.shared", "../shared"));
+    static final Path PERSON = SHARED.resolve("data/coco-person-kp/test_coco.json");
+    static final Path VOC = SHARED.resolve("data/labelme-voc/annotations.json");
+    static final Path DETECTIONS = SHARED.resolve("fixtures/coco-eval/person-s1/detections.json");
+
+    private MainViewModel vm;
+    private MainView view;
+
+    @Start
+    void start(Stage stage) {
+        vm = new MainViewModel();
+        view = new MainView(vm, new RecentDatasets(Preferences.userRoot().node("dev/masklab/app-test")));
+        stage.setScene(MaskLabApp.createScene(view));
+        stage.setWidth(1400);
+        stage.setHeight(860);
+        stage.show();
+    }
+
+    // ---- helpers ----
+
+    static void waitUntil(Callable<Boolean> c) {
+        try {
+            WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, c);
+        } catch (Exception e) {
+            throw new AssertionError("condition not reached in 20 s", e);
+        }
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    void open(Path json) {
+        WaitForAsyncUtils.asyncFx(() -> view.openDataset(json));
+        waitUntil(() -> vm.getDataset() != null && vm.getDataset().jsonFile().equals(json.toAbsolutePath()));
+        waitRendered(view.mainCanvas());
+    }
+
+    void waitRendered(ImageCanvas c) {
+        waitUntil(() -> c.renderedEntryProperty().get() != null && c.renderedEntryProperty().get() == vm.getCurrentImage());
+    }
+
+    void fx(Runnable r) {
+        WaitForAsyncUtils.asyncFx(r);
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    static WritableImage snapshot(Canvas c) {
+        WritableImage[] out = new WritableImage[1];
+        WaitForAsyncUtils.asyncFx(() -> out[0] = c.snapshot(null, null));
+        WaitForAsyncUtils.waitForFxEvents();
+        return out[0];
+    }
+
+    /** Only layer shown: masks (fill), at 100% zoom so one image pixel is one screen pixel. */
+    void masksOnlyAtActualSize(double opacity) {
+        fx(() -> {
+            vm.layers().masksProperty().set(true);
+            vm.layers().outlinesProperty().set(false);
+            vm.layers().boxesProperty().set(false);
+            vm.layers().labelsProperty().set(false);
+            vm.layers().keypointsProperty().set(false);
+            vm.layers().opacityProperty().set(opacity);
+            view.viewport().actualSize();
+        });
+    }
+
+    /** A pixel (x, y) inside {@code target}'s mask and in no other instance's mask, 3 pixels from its edge. */
+    static int[] interiorPixel(ImageEntry e, Instance target, List<Instance> others) {
+        int w = e.width(), h = e.height();
+        byte[] m = target.mask().decode(h, w);
+        byte[] any = new byte[w * h];
+        for (Instance o : others) {
+            if (o == target || o.mask() == null) continue;
+            byte[] om = o.mask().decode(h, w);
+            for (int i = 0; i < om.length; i++) any[i] |= om[i];
+        }
+        int[] best = null;
+        for (int y = 3; y < h - 3; y++)
+            for (int x = 3; x < w - 3; x++) {
+                boolean ok = true;
+                for (int dy = -3; dy <= 3 && ok; dy++)
+                    for (int dx = -3; dx <= 3 && ok; dx++) {
+                        int i = (y + dy) * w + x + dx;
+                        ok = m[i] != 0 && any[i] == 0;
+                    }
+                if (ok) {
+                    best = new int[]{x, y};
+                    // prefer the middle of the mask's rows
+                    if (y > target.bbox()[1] + target.bbox()[3] / 3) return best;
+                }
+            }
+        assertNotNull(best, "no interior pixel for instance " + target.id());
+        return best;
+    }
+
+    static int blend(int color, int under, double a) {
+        return (int) Math.round(color * a + under * (1 - a));
+    }
+
+    static void assertColor(int expectedRgb, int argb, int tol, String what) {
+        int[] e = {(expectedRgb >> 16) & 255, (expectedRgb >> 8) & 255, expectedRgb & 255};
+        int[] a = {(argb >> 16) & 255, (argb >> 8) & 255, argb & 255};
+        for (int i = 0; i < 3; i++)
+            assertTrue(Math.abs(e[i] - a[i]) <= tol, what + String.format(": expected #%06X, got #%06X", expectedRgb & 0xFFFFFF, argb & 0xFFFFFF));
+    }
+
+    /** The image pixel under the mask overlay blended at {@code opacity} with the instance's color. */
+    int expectedBlend(Instance inst, Image image, int x, int y, double opacity) {
+        int c = vm.colorOf(inst);
+        int under = image.getPixelReader().getArgb(x, y);
+        return (blend((c >> 16) & 255, (under >> 16) & 255, opacity) << 16)
+                | (blend((c >> 8) & 255, (under >> 8) & 255, opacity) << 8) | blend(c & 255, under & 255, opacity);
+    }
+
+    int screenX(double ix) {
+        return (int) Math.floor(view.viewport().toScreenX(ix));
+    }
+
+    int screenY(double iy) {
+        return (int) Math.floor(view.viewport().toScreenY(iy));
+    }
+
+    // ---- tests ----
+
+    @Test
+    void opensDatasetAndDrawsMaskBlendedAtChosenOpacity() {
+        open(PERSON);
+        assertEquals(4, vm.images().size());
+        assertEquals(1, vm.categories().size());
+        assertEquals(14, vm.categories().getFirst().count());
+        ImageEntry e = vm.getCurrentImage();
+        assertEquals(785L, e.id());
+        assertTrue(view.mainCanvas().error() == null, view.mainCanvas().error());
+
+        for (double opacity : new double[]{0.5, 0.8}) {
+            masksOnlyAtActualSize(opacity);
+            List<Instance> shown = vm.shownGroundTruthProperty().get();
+            Instance target = shown.getFirst();
+            int[] p = interiorPixel(e, target, shown);
+            PixelReader snap = snapshot(view.mainCanvas().canvas()).getPixelReader();
+            int got = snap.getArgb(screenX(p[0]), screenY(p[1]));
+            assertColor(expectedBlend(target, view.mainCanvas().image(), p[0], p[1], opacity), got, 3,
+                    "mask pixel at opacity " + opacity);
+        }
+    }
+
+    @Test
+    void keyboardMovesBetweenImagesAndTogglesLayers() {
+        open(PERSON);
+        FxRobot robot = new FxRobot();
+        robot.clickOn(view.mainCanvas());
+        robot.type(KeyCode.RIGHT);
+        assertEquals(1, vm.currentIndex());
+        robot.type(KeyCode.D);
+        assertEquals(2, vm.currentIndex());
+        robot.type(KeyCode.A);
+        assertEquals(1, vm.currentIndex());
+        robot.type(KeyCode.LEFT);
+        robot.type(KeyCode.LEFT); // at the first image: stays
+        assertEquals(0, vm.currentIndex());
+        waitRendered(view.mainCanvas());
+
+        masksOnlyAtActualSize(0.6);
+        ImageEntry e = vm.getCurrentImage();
+        List<Instance> shown = vm.shownGroundTruthProperty().get();
+        int[] p = interiorPixel(e, shown.getFirst(), shown);
+        int sx = screenX(p[0]), sy = screenY(p[1]);
+        int raw = view.mainCanvas().image().getPixelReader().getArgb(p[0], p[1]);
+
+        robot.type(KeyCode.M);
+        assertFalse(vm.layers().masksProperty().get());
+        assertColor(raw, snapshot(view.mainCanvas().canvas()).getPixelReader().getArgb(sx, sy), 2, "masks off: image pixel");
+        robot.type(KeyCode.M);
+        assertTrue(vm.layers().masksProperty().get());
+        assertColor(expectedBlend(shown.getFirst(), view.mainCanvas().image(), p[0], p[1], 0.6),
+                snapshot(view.mainCanvas().canvas()).getPixelReader().getArgb(sx, sy), 3, "masks on again");
+
+        robot.type(KeyCode.B);
+        assertTrue(vm.layers().boxesProperty().get());
+        robot.type(KeyCode.L);
+        assertTrue(vm.layers().labelsProperty().get());
+        robot.type(KeyCode.K);
+        assertTrue(vm.layers().keypointsProperty().get());
+        robot.type(KeyCode.DIGIT0);
+        assertTrue(view.viewport().isFitting());
+        double fitZoom = view.viewport().zoom();
+        robot.type(KeyCode.ADD);
+        assertEquals(fitZoom * 1.25, view.viewport().zoom(), 1e-9);
+        robot.type(KeyCode.DIGIT1);
+        assertEquals(1.0, view.viewport().zoom(), 1e-9);
+    }
+
+    @Test
+    void keypointsDrawnInInstanceColorAndHiddenWhenToggledOff() {
+        open(PERSON);
+        fx(() -> {
+            vm.layers().masksProperty().set(false);
+            vm.layers().outlinesProperty().set(false);
+            vm.layers().boxesProperty().set(false);
+            vm.layers().labelsProperty().set(false);
+            vm.layers().keypointsProperty().set(true);
+            view.viewport().actualSize();
+        });
+        // image 785 has one person: its nose (visibility 2) at (367, 81)
+        Instance person = vm.shownGroundTruthProperty().get().getFirst();
+        double[] k = person.keypoints();
+        assertEquals(2.0, k[2]);
+        int sx = screenX(k[0]), sy = screenY(k[1]);
+        assertColor(vm.colorOf(person), snapshot(view.mainCanvas().canvas()).getPixelReader().getArgb(sx, sy), 2,
+                "visible keypoint");
+        fx(() -> vm.layers().keypointsProperty().set(false));
+        int raw = view.mainCanvas().image().getPixelReader().getArgb((int) k[0], (int) k[1]);
+        assertColor(raw, snapshot(view.mainCanvas().canvas()).getPixelReader().getArgb(sx, sy), 2, "keypoints off");
+    }
+
+    @Test
+    void clickSelectsInstanceAndInspectorShowsIt() {
+        open(PERSON);
+        fx(() -> vm.currentImageProperty().set(vm.images().get(3))); // 197388: several people
+        waitRendered(view.mainCanvas());
+        masksOnlyAtActualSize(0.5);
+        List<Instance> shown = vm.shownGroundTruthProperty().get();
+        assertTrue(shown.size() > 1);
+        Instance target = shown.get(1);
+        int[] p = interiorPixel(vm.getCurrentImage(), target, shown);
+        Point2D screen = view.mainCanvas().canvas().localToScreen(view.viewport().toScreenX(p[0] + 0.5),
+                view.viewport().toScreenY(p[1] + 0.5));
+        new FxRobot().moveTo(screen).clickOn(screen);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(target, vm.selectedProperty().get());
+        assertEquals(target, vm.hoveredProperty().get());
+        List<InstanceDetails.Row> rows = view.inspector().table().getItems();
+        assertTrue(rows.contains(new InstanceDetails.Row("id", Long.toString(target.id()))), rows.toString());
+        assertTrue(rows.contains(new InstanceDetails.Row("category", "person (1)")), rows.toString());
+    }
+
+    @Test
+    void filtersVocImagesByCategoriesWithPerCategoryColors() throws Exception {
+        open(VOC);
+        JsonNode root = new ObjectMapper().readTree(VOC.toFile());
+        assertEquals(root.get("categories").size(), vm.categories().size());
+        assertEquals(3, vm.filteredImages().size());
+        // choose the categories of the first two annotations; expected: images having any of them
+        Set<Integer> chosen = new HashSet<>();
+        chosen.add(root.get("annotations").get(0).get("category_id").asInt());
+        chosen.add(root.get("annotations").get(root.get("annotations").size() - 1).get("category_id").asInt());
+        Set<Long> expected = new HashSet<>();
+        for (JsonNode a : root.get("annotations"))
+            if (chosen.contains(a.get("category_id").asInt())) expected.add(a.get("image_id").asLong());
+        fx(() -> {
+            for (CategoryRow r : vm.categories())
+                if (chosen.contains(r.id())) view.browser().categoryFilter().getCheckModel().check(r);
+        });
+        assertEquals(chosen, vm.filter().categories());
+        assertEquals(expected, new HashSet<>(vm.filteredImages().stream().map(ImageEntry::id).toList()));
+        fx(() -> view.browser().categoryFilter().getCheckModel().clearChecks());
+        assertEquals(3, vm.filteredImages().size());
+        fx(() -> vm.filter().unannotatedOnlyProperty().set(true));
+        assertEquals(0, vm.filteredImages().size());
+        fx(() -> vm.filter().clear());
+
+        // per-category colors: a mask pixel of the first shown instance carries its category's palette color
+        fx(() -> vm.layers().colorModeProperty().set(dev.masklab.app.viewmodel.LayerSettings.ColorMode.CATEGORY));
+        masksOnlyAtActualSize(0.5);
+        List<Instance> shown = vm.shownGroundTruthProperty().get();
+        Instance target = shown.getFirst();
+        assertEquals(vm.category(target.categoryId()).rgb(), vm.colorOf(target));
+        int[] p = interiorPixel(vm.getCurrentImage(), target, shown);
+        assertColor(expectedBlend(target, view.mainCanvas().image(), p[0], p[1], 0.5),
+                snapshot(view.mainCanvas().canvas()).getPixelReader().getArgb(screenX(p[0]), screenY(p[1])), 3,
+                "category-colored mask");
+
+        // hiding the category removes its instances from the canvas
+        fx(() -> vm.category(target.categoryId()).visibleProperty().set(false));
+        assertFalse(vm.shownGroundTruthProperty().get().contains(target));
+        int raw = view.mainCanvas().image().getPixelReader().getArgb(p[0], p[1]);
+        assertColor(raw, snapshot(view.mainCanvas().canvas()).getPixelReader().getArgb(screenX(p[0]), screenY(p[1])), 2,
+                "hidden category");
+    }
+
+    @Test
+    void predictionsSideBySideFollowTheScoreThreshold() throws Exception {
+        open(PERSON);
+        WaitForAsyncUtils.asyncFx(() -> view.openPredictions(DETECTIONS));
+        waitUntil(() -> vm.predictionsProperty().get() != null);
+        assertEquals(MainViewModel.ViewMode.SIDE_BY_SIDE, vm.viewModeProperty().get());
+        waitRendered(view.predictionCanvas());
+        waitUntil(() -> view.predictionCanvas().getWidth() > 100);
+
+        JsonNode dets = new ObjectMapper().readTree(DETECTIONS.toFile());
+        assertEquals(dets.size(), vm.predictionsProperty().get().total());
+        long imageId = vm.getCurrentImage().id();
+        for (double t : new double[]{0.0, 0.3, 0.6, 0.9}) {
+            fx(() -> vm.scoreThresholdProperty().set(t));
+            long expected = 0;
+            for (JsonNode d : dets)
+                if (d.get("image_id").asLong() == imageId && d.get("score").asDouble() >= t) expected++;
+            assertEquals(expected, vm.shownPredictionsProperty().get().size(), "predictions at threshold " + t);
+            for (Instance p : vm.shownPredictionsProperty().get()) assertTrue(p.score() >= t && p.prediction());
+        }
+
+        // pixels: at threshold 0 the best prediction's mask is drawn on the prediction canvas, above its score it is not
+        fx(() -> vm.scoreThresholdProperty().set(0));
+        masksOnlyAtActualSize(0.5);
+        List<Instance> shown = vm.shownPredictionsProperty().get();
+        Instance best = shown.getFirst();
+        int[] p = interiorPixel(vm.getCurrentImage(), best, shown);
+        ImageCanvas pc = view.predictionCanvas();
+        int sx = screenX(p[0]), sy = screenY(p[1]);
+        assertTrue(sx >= 0 && sx < pc.getWidth(), "pixel on screen");
+        assertColor(expectedBlend(best, pc.image(), p[0], p[1], 0.5),
+                snapshot(pc.canvas()).getPixelReader().getArgb(sx, sy), 3, "prediction mask");
+        fx(() -> vm.scoreThresholdProperty().set(Math.nextUp(best.score())));
+        assertFalse(vm.shownPredictionsProperty().get().contains(best));
+        assertColor(pc.image().getPixelReader().getArgb(p[0], p[1]),
+                snapshot(pc.canvas()).getPixelReader().getArgb(sx, sy), 2, "below threshold: image pixel");
+    }
+
+    @Test
+    void malformedJsonReportsTheProblemAndKeepsTheOpenDataset(@TempDir Path tmp) throws Exception {
+        open(PERSON);
+        Path bad = tmp.resolve("broken.json");
+        Files.writeString(bad, "{\"images\": [{\"id\": 1, \"file_name\": \"a.jpg\", \"width\": 10, \"height\": 10}], \"annotations\": [");
+        WaitForAsyncUtils.asyncFx(() -> view.openDataset(bad));
+        waitUntil(() -> vm.messageProperty().get().startsWith("Cannot open dataset broken.json"));
+        assertTrue(vm.messageProperty().get().contains("broken.json"), vm.messageProperty().get());
+        assertEquals(PERSON.toAbsolutePath(), vm.getDataset().jsonFile());
+    }
+
+    @Test
+    void veryLargeImageIsDownsampledForDisplayOnly(@TempDir Path tmp) throws Exception {
+        // 6000 x 400 image: a left half red, right half blue; one box-shaped polygon over x 1000..2000
+        java.awt.image.BufferedImage big = new java.awt.image.BufferedImage(6000, 400, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 400; y++) for (int x = 0; x < 6000; x++) big.setRGB(x, y, x < 3000 ? 0xC00000 : 0x0000C0);
+        Files.createDirectories(tmp.resolve("images"));
+        javax.imageio.ImageIO.write(big, "png", tmp.resolve("images/big.png").toFile());
+        Path json = tmp.resolve("big.json");
+        Files.writeString(json, """
+                {"images": [{"id": 1, "file_name": "big.png", "width": 6000, "height": 400}],
+                 "categories": [{"id": 1, "name": "thing"}],
+                 "annotations": [{"id": 7, "image_id": 1, "category_id": 1, "iscrowd": 0, "area": 200000,
+                   "bbox": [1000, 100, 1000, 200], "segmentation": [[1000, 100, 2000, 100, 2000, 300, 1000, 300]]}]}
+                """);
+        open(json);
+        Image shown = view.mainCanvas().image();
+        assertEquals(dev.masklab.app.service.ImageService.MAX_DISPLAY_SIDE, (int) shown.getWidth());
+        assertTrue(shown.getHeight() < 400);
+        masksOnlyAtActualSize(0.5);
+        // annotation coordinates stay full resolution: the viewport is 6000 px wide at 100%
+        fx(() -> {
+            view.viewport().actualSize();
+            view.viewport().panBy(-view.viewport().toScreenX(1500) + 100, 0);
+        });
+        Instance thing = vm.shownGroundTruthProperty().get().getFirst();
+        int sx = screenX(1500), sy = screenY(200);
+        int got = snapshot(view.mainCanvas().canvas()).getPixelReader().getArgb(sx, sy);
+        int c = vm.colorOf(thing);
+        int expected = (blend((c >> 16) & 255, 0xC0, 0.5) << 16) | (blend((c >> 8) & 255, 0, 0.5) << 8) | blend(c & 255, 0, 0.5);
+        assertColor(expected, got, 4, "mask over the downsampled image");
+        assertColor(0xC00000, snapshot(view.mainCanvas().canvas()).getPixelReader().getArgb(screenX(2100), sy), 4,
+                "outside the mask");
+    }
+
+    @Test
+    void missingImageShowsPlaceholderWhileAnnotationsStillWork(@TempDir Path tmp) throws Exception {
+        Path copy = tmp.resolve("test_coco.json");
+        Files.copy(PERSON, copy); // no images beside it
+        open(copy);
+        assertFalse(vm.getDataset().rootFound());
+        assertNull(view.mainCanvas().image());
+        assertTrue(view.mainCanvas().error().contains("not found"), view.mainCanvas().error());
+        assertTrue(vm.messageProperty().get().contains("not found"), vm.messageProperty().get());
+        // the rest works: navigation and instances
+        fx(vm::next);
+        waitRendered(view.mainCanvas());
+        assertEquals(1, vm.currentIndex());
+        assertFalse(vm.shownGroundTruthProperty().get().isEmpty());
+    }
+}

@@ -1,0 +1,180 @@
+package dev.masklab.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.masklab.app.service.DatasetService;
+import dev.masklab.app.service.LoadedDataset;
+import dev.masklab.app.service.RecentDatasets;
+import dev.masklab.app.view.MainView;
+import dev.masklab.app.viewmodel.MainViewModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.prefs.Preferences;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * Measurements, not assertions (run on demand with -Dmasklab.bench=true; results go to docs/architecture-app.md):
+ * frame time of an image with 100 instances, overlay recomposition, and a 100k-image dataset in the browser.
+ */
+@ExtendWith(ApplicationExtension.class)
+@EnabledIfSystemProperty(named = "masklab.bench", matches = "true")
+class RenderBenchmarkTest {
+    private MainViewModel vm;
+    private MainView view;
+
+    @Start
+    void start(Stage stage) {
+        vm = new MainViewModel();
+        view = new MainView(vm, new RecentDatasets(Preferences.userRoot().node("dev/masklab/app-test")));
+        stage.setScene(MaskLabApp.createScene(view));
+        stage.setWidth(1400);
+        stage.setHeight(860);
+        stage.show();
+    }
+
+    /** A dataset of {@code images} images (all the same shared picture) with {@code perImage} random polygons each. */
+    static Path synthetic(Path dir, int images, int perImage, long seed) throws Exception {
+        Path img = MainWindowTest.PERSON.getParent().resolve("000000197388.jpg");
+        Files.createDirectories(dir.resolve("images"));
+        Files.copy(img, dir.resolve("images/p.jpg"));
+        ObjectMapper om = new ObjectMapper();
+        ObjectNode root = om.createObjectNode();
+        ArrayNode ims = root.putArray("images"), anns = root.putArray("annotations"), cats = root.putArray("categories");
+        for (int c = 1; c <= 5; c++) cats.addObject().put("id", c).put("name", "class" + c);
+        Random r = new Random(seed);
+        long aid = 1;
+        for (int i = 1; i <= images; i++) {
+            ims.addObject().put("id", i).put("file_name", "p.jpg").put("width", 640).put("height", 392);
+            for (int k = 0; k < perImage; k++) {
+                double cx = 20 + r.nextDouble() * 600, cy = 20 + r.nextDouble() * 350, rad = 8 + r.nextDouble() * 60;
+                ArrayNode poly = om.createArrayNode();
+                double minX = 1e9, minY = 1e9, maxX = -1e9, maxY = -1e9;
+                for (int v = 0; v < 12; v++) {
+                    double a = v * Math.PI / 6, rr = rad * (0.6 + 0.4 * r.nextDouble());
+                    double x = Math.clamp(cx + rr * Math.cos(a), 0, 639), y = Math.clamp(cy + rr * Math.sin(a), 0, 391);
+                    poly.add(x).add(y);
+                    minX = Math.min(minX, x); minY = Math.min(minY, y); maxX = Math.max(maxX, x); maxY = Math.max(maxY, y);
+                }
+                ObjectNode a = anns.addObject().put("id", aid++).put("image_id", i).put("category_id", 1 + (int) (aid % 5))
+                        .put("iscrowd", 0).put("area", (maxX - minX) * (maxY - minY) * 0.7);
+                a.putArray("segmentation").add(poly);
+                a.putArray("bbox").add(minX).add(minY).add(maxX - minX).add(maxY - minY);
+            }
+        }
+        Path json = dir.resolve("bench.json");
+        om.writeValue(json.toFile(), root);
+        return json;
+    }
+
+    private void fx(Runnable r) {
+        WaitForAsyncUtils.asyncFx(r);
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    @Test
+    void frameTimeWith100Instances(@TempDir Path tmp) throws Exception {
+        Path json = synthetic(tmp, 2, 100, 1);
+        long t0 = System.nanoTime();
+        WaitForAsyncUtils.asyncFx(() -> view.openDataset(json));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> view.mainCanvas().renderedEntryProperty().get() != null);
+        long open = System.nanoTime() - t0;
+        long[] frames = new long[300];
+        long[] composes = new long[100];
+        fx(() -> {
+            for (int i = 0; i < 200; i++) view.viewport().panBy(i % 2 == 0 ? 1 : -1, 0); // JIT warm-up
+            for (int i = 0; i < frames.length; i++) {
+                view.viewport().panBy(i % 2 == 0 ? 1 : -1, 0); // a pan redraws one frame
+                frames[i] = view.mainCanvas().lastFrameNanos();
+            }
+            for (int i = 0; i < composes.length; i++) {
+                long s = System.nanoTime();
+                vm.layers().opacityProperty().set(0.3 + (i % 10) * 0.05); // recompose overlay + redraw
+                composes[i] = System.nanoTime() - s;
+            }
+        });
+        long[] rendered = new long[20];
+        for (int i = 0; i < rendered.length; i++) {
+            long s = System.nanoTime();
+            int k = i;
+            fx(() -> {
+                view.viewport().panBy(k % 2 == 0 ? 1 : -1, 0);
+                view.mainCanvas().canvas().snapshot(null, null); // forces the software pipeline to render the frame
+            });
+            rendered[i] = System.nanoTime() - s;
+        }
+        System.out.printf("BENCH open+decode 100 instances: %.1f ms%n", open / 1e6);
+        System.out.printf("BENCH frame (redraw, 100 instances): median %.2f ms, p95 %.2f ms, max %.2f ms%n",
+                pct(frames, 50), pct(frames, 95), pct(frames, 100));
+        System.out.printf("BENCH opacity change (recompose overlay + redraw): median %.2f ms, p95 %.2f ms%n",
+                pct(composes, 50), pct(composes, 95));
+        System.out.printf("BENCH frame incl. software rasterization + snapshot readback: median %.2f ms%n", pct(rendered, 50));
+    }
+
+    @Test
+    void hundredThousandImages(@TempDir Path tmp) throws Exception {
+        Path json = synthetic(tmp, 100_000, 1, 2);
+        long t0 = System.nanoTime();
+        LoadedDataset ds = new DatasetService().load(json, n -> { });
+        long load = System.nanoTime() - t0;
+        long[] times = new long[4];
+        fx(() -> {
+            long s = System.nanoTime();
+            vm.setDataset(ds);
+            times[0] = System.nanoTime() - s;
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        fx(() -> {
+            long s = System.nanoTime();
+            vm.filter().categories().add(3);
+            times[1] = System.nanoTime() - s;
+        });
+        int filtered = vm.filteredImages().size();
+        fx(() -> vm.filter().categories().clear());
+        long[] jumps = new long[100];
+        Random r = new Random(3);
+        fx(() -> {
+            for (int i = 0; i < jumps.length; i++) {
+                long s = System.nanoTime();
+                vm.currentImageProperty().set(vm.filteredImages().get(r.nextInt(vm.filteredImages().size())));
+                view.browser().layout();
+                view.browser().applyCss();
+                view.browser().layout();
+                jumps[i] = System.nanoTime() - s;
+            }
+        });
+        long[] scrolls = new long[200];
+        fx(() -> {
+            var flow = (javafx.scene.control.skin.VirtualFlow<?>) view.browser().grid().lookup(".virtual-flow");
+            for (int i = 0; i < scrolls.length; i++) {
+                long s = System.nanoTime();
+                flow.scrollPixels(i < 100 ? 600 : -300); // about four rows of thumbnails per step
+                view.browser().grid().layout();
+                scrolls[i] = System.nanoTime() - s;
+            }
+        });
+        int cells = view.browser().grid().lookupAll(".thumb-cell").size();
+        System.out.printf("BENCH 100k images grid scroll step (600 px) + layout: median %.2f ms, p95 %.2f ms%n",
+                pct(scrolls, 50), pct(scrolls, 95));
+        System.out.printf("BENCH 100k images: read %.0f ms, setDataset %.0f ms, category filter %.1f ms (%d shown), "
+                        + "jump+layout median %.2f ms p95 %.2f ms, grid cells alive %d%n",
+                load / 1e6, times[0] / 1e6, times[1] / 1e6, filtered, pct(jumps, 50), pct(jumps, 95), cells);
+    }
+
+    static double pct(long[] ns, int p) {
+        long[] s = ns.clone();
+        Arrays.sort(s);
+        int i = Math.min(s.length - 1, (int) Math.ceil(p / 100.0 * s.length) - 1);
+        return s[Math.max(0, i)] / 1e6;
+    }
+}

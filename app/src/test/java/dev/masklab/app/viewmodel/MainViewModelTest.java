@@ -1,0 +1,195 @@
+package dev.masklab.app.viewmodel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.masklab.app.service.DatasetService;
+import dev.masklab.app.service.ImageEntry;
+import dev.masklab.app.service.Instance;
+import dev.masklab.app.service.LoadedDataset;
+import dev.masklab.app.service.PredictionSet;
+import dev.masklab.app.service.SizeClass;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The main view-model without any display: real shared data read through the engine's COCO reader. */
+class MainViewModelTest {
+    static final Path SHARED = Path.of(System.getProperty("masklab.shared", "../shared"));
+    static final Path PERSON = SHARED.resolve("data/coco-person-kp/test_coco.json");
+    static final Path VOC = SHARED.resolve("data/labelme-voc/annotations.json");
+    static final Path DETECTIONS = SHARED.resolve("fixtures/coco-eval/person-s1/detections.json");
+    final DatasetService service = new DatasetService();
+
+    @Test
+    void datasetResolvesImagesAndNavigates() throws Exception {
+        LoadedDataset ds = service.load(PERSON, n -> { });
+        assertTrue(ds.rootFound());
+        assertEquals(PERSON.toAbsolutePath().getParent(), ds.imageRoot());
+        MainViewModel vm = new MainViewModel();
+        vm.setDataset(ds);
+        assertEquals(4, vm.filteredImages().size());
+        assertEquals(0, vm.currentIndex());
+        for (ImageEntry e : vm.images()) assertTrue(e.file().toFile().isFile(), e.file().toString());
+        assertTrue(vm.next());
+        assertTrue(vm.next());
+        assertTrue(vm.next());
+        assertFalse(vm.next());
+        assertEquals(3, vm.currentIndex());
+        assertTrue(vm.previous());
+        assertEquals(2, vm.currentIndex());
+    }
+
+    @Test
+    void vocRelativeFileNamesAndCategoryFilterMatchTheJson() throws Exception {
+        LoadedDataset ds = service.load(VOC, n -> { });
+        assertTrue(ds.rootFound());
+        MainViewModel vm = new MainViewModel();
+        vm.setDataset(ds);
+        JsonNode root = new ObjectMapper().readTree(VOC.toFile());
+        // per category: number of images with at least one instance, counted from the JSON
+        Map<Integer, java.util.Set<Long>> imagesPerCat = new HashMap<>();
+        for (JsonNode a : root.get("annotations"))
+            imagesPerCat.computeIfAbsent(a.get("category_id").asInt(), k -> new java.util.HashSet<>()).add(a.get("image_id").asLong());
+        for (var e : imagesPerCat.entrySet()) {
+            vm.filter().categories().clear();
+            vm.filter().categories().add(e.getKey());
+            assertEquals(e.getValue().size(), vm.filteredImages().size(), "category " + e.getKey());
+        }
+        vm.filter().categories().clear();
+        vm.filter().textProperty().set("000025");
+        assertEquals(1, vm.filteredImages().size());
+        assertTrue(vm.filteredImages().getFirst().fileName().contains("2011_000025"));
+        vm.filter().textProperty().set("JPEGIMAGES");
+        assertEquals(3, vm.filteredImages().size());
+        vm.filter().crowdOnlyProperty().set(true);
+        assertEquals(0, vm.filteredImages().size());
+    }
+
+    @Test
+    void categoryVisibilityHidesInstances() throws Exception {
+        MainViewModel vm = new MainViewModel();
+        vm.setDataset(service.load(PERSON, n -> { }));
+        vm.currentImageProperty().set(vm.images().get(3));
+        int all = vm.getCurrentImage().annotations().size();
+        assertEquals(all, vm.shownGroundTruthProperty().get().size());
+        vm.selectedProperty().set(vm.shownGroundTruthProperty().get().getFirst());
+        vm.category(1).visibleProperty().set(false);
+        assertEquals(0, vm.shownGroundTruthProperty().get().size());
+        assertNull(vm.selectedProperty().get(), "a hidden instance is no longer selected");
+        vm.category(1).visibleProperty().set(true);
+        assertEquals(all, vm.shownGroundTruthProperty().get().size());
+    }
+
+    @Test
+    void predictionsFollowTheThresholdAndCountsMatchTheFile() throws Exception {
+        LoadedDataset ds = service.load(PERSON, n -> { });
+        PredictionSet ps = service.loadPredictions(DETECTIONS, ds);
+        JsonNode dets = new ObjectMapper().readTree(DETECTIONS.toFile());
+        assertEquals(dets.size(), ps.total());
+        MainViewModel vm = new MainViewModel();
+        vm.setDataset(ds);
+        vm.setPredictions(ps);
+        assertEquals(MainViewModel.ViewMode.SIDE_BY_SIDE, vm.viewModeProperty().get());
+        for (double t : new double[]{0, 0.25, 0.5, 0.75, 1.0}) {
+            vm.scoreThresholdProperty().set(t);
+            int total = 0;
+            for (JsonNode d : dets) if (d.get("score").asDouble() >= t) total++;
+            assertEquals(total, vm.predictionsAboveThresholdProperty().get(), "total at " + t);
+            assertEquals(total, vm.category(1).predictionCountProperty().get());
+            for (ImageEntry e : vm.images()) {
+                vm.currentImageProperty().set(e);
+                long n = 0;
+                for (JsonNode d : dets) if (d.get("image_id").asLong() == e.id() && d.get("score").asDouble() >= t) n++;
+                assertEquals(n, vm.shownPredictionsProperty().get().size(), "image " + e.id() + " at " + t);
+            }
+        }
+        // sorted by score, each with a decodable mask of the image's size
+        vm.scoreThresholdProperty().set(0);
+        vm.currentImageProperty().set(vm.images().getFirst());
+        var shown = vm.shownPredictionsProperty().get();
+        for (int i = 1; i < shown.size(); i++) assertTrue(shown.get(i - 1).score() >= shown.get(i).score());
+        Instance p = shown.getFirst();
+        assertEquals(425 * 640, p.mask().decode(425, 640).length);
+        vm.setPredictions(null);
+        assertEquals(MainViewModel.ViewMode.GROUND_TRUTH, vm.viewModeProperty().get());
+        assertTrue(vm.shownPredictionsProperty().get().isEmpty());
+    }
+
+    @Test
+    void crowdFilterAndUncompressedRleCrowdRegions() throws Exception {
+        Path gt = SHARED.resolve("fixtures/coco-eval/person-s3-crowd/gt.json");
+        LoadedDataset ds = service.load(gt, n -> { });
+        assertFalse(ds.rootFound(), "the fixture has no images beside it");
+        MainViewModel vm = new MainViewModel();
+        vm.setDataset(ds);
+        JsonNode root = new ObjectMapper().readTree(gt.toFile());
+        java.util.Set<Long> crowdImages = new java.util.HashSet<>();
+        int crowd = 0;
+        for (JsonNode a : root.get("annotations"))
+            if (a.get("iscrowd").asInt() == 1) {
+                crowd++;
+                crowdImages.add(a.get("image_id").asLong());
+            }
+        assertTrue(crowd > 0);
+        vm.filter().crowdOnlyProperty().set(true);
+        assertEquals(crowdImages, new java.util.HashSet<>(vm.filteredImages().stream().map(ImageEntry::id).toList()));
+        assertEquals(crowd, StatisticsViewModel.of(ds).crowd());
+        // a crowd region (uncompressed RLE) decodes to pycocotools' annToRLE mask area (expected.json)
+        JsonNode expected = new ObjectMapper().readTree(SHARED.resolve("fixtures/coco-eval/person-s3-crowd/expected.json").toFile())
+                .get("masks");
+        Map<Long, Long> expectedArea = new HashMap<>();
+        for (JsonNode m : expected) expectedArea.put(m.get("id").asLong(), m.get("area").asLong());
+        for (ImageEntry e : vm.filteredImages())
+            for (Instance a : e.annotations())
+                if (a.crowd()) {
+                    assertEquals("RLE", a.maskKind());
+                    byte[] m = a.mask().decode(e.height(), e.width());
+                    int n = 0;
+                    for (byte b : m) n += b;
+                    assertEquals((long) expectedArea.get(a.id()), n, "crowd " + a.id());
+                }
+    }
+
+    @Test
+    void statisticsMatchTheJson() throws Exception {
+        LoadedDataset ds = service.load(VOC, n -> { });
+        StatisticsViewModel s = StatisticsViewModel.of(ds);
+        JsonNode root = new ObjectMapper().readTree(VOC.toFile());
+        int[] sizes = new int[3];
+        Map<Integer, Integer> perCat = new HashMap<>();
+        for (JsonNode a : root.get("annotations")) {
+            double area = a.get("area").asDouble();
+            sizes[area < 1024 ? 0 : area < 9216 ? 1 : 2]++;
+            perCat.merge(a.get("category_id").asInt(), 1, Integer::sum);
+        }
+        assertEquals(sizes[0], s.sizes().get(SizeClass.SMALL));
+        assertEquals(sizes[1], s.sizes().get(SizeClass.MEDIUM));
+        assertEquals(sizes[2], s.sizes().get(SizeClass.LARGE));
+        assertEquals(root.get("annotations").size(), s.instances());
+        assertEquals(root.get("categories").size(), s.perCategory().size());
+        for (var c : s.perCategory()) assertEquals(perCat.getOrDefault(c.categoryId(), 0), c.count(), c.name());
+        assertEquals(0, s.imagesWithoutAnnotations());
+    }
+
+    @Test
+    void colorsAreStablePerInstanceAndPerCategory() throws Exception {
+        MainViewModel vm = new MainViewModel();
+        vm.setDataset(service.load(VOC, n -> { }));
+        Instance a = vm.images().getFirst().annotations().getFirst();
+        assertEquals(ColorPalette.instanceRgb(a.id()), vm.colorOf(a));
+        vm.layers().colorModeProperty().set(LayerSettings.ColorMode.CATEGORY);
+        assertEquals(vm.category(a.categoryId()).rgb(), vm.colorOf(a));
+        // 21 VOC categories (with background): the first 20 all differ
+        java.util.Set<Integer> colors = new java.util.HashSet<>();
+        for (int i = 0; i < 20; i++) colors.add(ColorPalette.categoryRgb(i));
+        assertEquals(20, colors.size());
+        assertSame(vm.category(a.categoryId()), vm.categories().get(vm.category(a.categoryId()).index()));
+    }
+}

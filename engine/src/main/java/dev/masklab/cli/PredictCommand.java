@@ -1,0 +1,159 @@
+package dev.masklab.cli;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.masklab.coco.CocoDataset;
+import dev.masklab.coco.CocoImage;
+import dev.masklab.coco.CocoReader;
+import dev.masklab.coco.CocoWriter;
+import dev.masklab.predict.Instance;
+import dev.masklab.predict.Predictor;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code masklab predict}: runs a Mask R-CNN / Keypoint R-CNN model on every image of a COCO dataset and writes COCO
+ * results (bbox, compressed-RLE segmentation of the mask > 0.5, keypoints as x, y, v=1 with the keypoint scores in
+ * an extra {@code keypoint_scores} field). Category ids: for torchvision .pth weights the label is the category id;
+ * a MaskLab checkpoint carries its own map.
+ */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+    description = "Run a Mask R-CNN or Keypoint R-CNN model on a COCO dataset's images and write COCO results JSON.")
+public final class PredictCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--weights", required = true, paramLabel = "W.pth|CHECKPOINT",
+      description = "torchvision state dict (.pth) or MaskLab checkpoint.")
+  Path weights;
+
+  @Option(names = "--arch", paramLabel = "ARCH",
+      description = "maskrcnn_resnet50_fpn or keypointrcnn_resnet50_fpn (needed for a .pth).")
+  String arch;
+
+  @Option(names = "--dataset", required = true, paramLabel = "GT.json", description = "COCO dataset (images).")
+  Path dataset;
+
+  @Option(names = "--image-root", paramLabel = "DIR",
+      description = "Folder the image file names are relative to (default: the dataset's folder).")
+  Path imageRoot;
+
+  @Option(names = "--out", required = true, paramLabel = "RESULTS.json", description = "COCO results file to write.")
+  Path out;
+
+  @Option(names = "--score-threshold", defaultValue = "0.05", paramLabel = "T",
+      description = "Box score threshold (default ${DEFAULT-VALUE}).")
+  float scoreThreshold;
+
+  @Option(names = "--device", paramLabel = "cpu|gpu", description = "Where to run (default: gpu when available).")
+  String device;
+
+  @Option(names = "--legacy-eps", description = "FrozenBatchNorm eps 0, as torchvision's original COCO weights.")
+  boolean legacyEps;
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      Device dev = device == null ? Predictor.defaultDevice() : switch (device.toLowerCase(Locale.ROOT)) {
+        case "cpu" -> Device.cpu();
+        case "gpu", "cuda" -> Device.gpu();
+        default -> throw new IllegalArgumentException("--device must be cpu or gpu, got '" + device + "'");
+      };
+      CocoDataset gt = CocoReader.read(dataset);
+      Path root = imageRoot != null ? imageRoot
+          : (dataset.toAbsolutePath().getParent() == null ? Path.of(".") : dataset.toAbsolutePath().getParent());
+      List<CocoImage> images = gt.images();
+      for (CocoImage img : images) {
+        Path f = root.resolve(img.fileName());
+        if (!Files.isRegularFile(f)) {
+          err.println("masklab predict: image " + img.id() + " '" + img.fileName() + "' not found under " + root);
+          return 1;
+        }
+      }
+      List<Result> results = new ArrayList<>();
+      try (Predictor p = Predictor.open(weights, arch, new Predictor.Options(scoreThreshold, dev, legacyEps))) {
+        int done = 0;
+        for (CocoImage img : images) {
+          for (Instance in : p.predict(root.resolve(img.fileName()))) {
+            results.add(new Result(img.id(), in));
+          }
+          done++;
+          progress(err, done, images.size());
+        }
+      }
+      write(results, out);
+      err.println();
+      err.printf("masklab predict: %d detections in %d images -> %s%n", results.size(), images.size(), out);
+      err.flush();
+      return 0;
+    } catch (IOException | RuntimeException e) {
+      err.println();
+      err.println("masklab predict: " + CliErrors.describe(e));
+      err.flush();
+      return 1;
+    }
+  }
+
+  private record Result(long imageId, Instance instance) {}
+
+  private static void progress(PrintWriter err, int done, int total) {
+    int width = 30;
+    int filled = total == 0 ? width : done * width / total;
+    err.print("\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + done + "/" + total + " images");
+    err.flush();
+  }
+
+  static void write(List<Result> results, Path path) throws IOException {
+    JsonFactory factory = new JsonFactory();
+    CocoWriter.writeAtomically(path, os -> {
+      try (JsonGenerator g = factory.createGenerator(os)) {
+        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        g.writeStartArray();
+        for (Result r : results) {
+          Instance in = r.instance();
+          g.writeStartObject();
+          g.writeNumberField("image_id", r.imageId());
+          g.writeNumberField("category_id", in.categoryId());
+          double[] b = in.bboxXywh();
+          g.writeFieldName("bbox");
+          g.writeArray(b, 0, 4);
+          g.writeNumberField("score", in.score());
+          if (in.mask() != null) {
+            g.writeObjectFieldStart("segmentation");
+            g.writeArrayFieldStart("size");
+            g.writeNumber(in.mask().h());
+            g.writeNumber(in.mask().w());
+            g.writeEndArray();
+            g.writeStringField("counts", in.mask().toCompressedString());
+            g.writeEndObject();
+          }
+          if (in.keypoints() != null) {
+            g.writeArrayFieldStart("keypoints");
+            for (float v : in.keypoints()) {
+              g.writeNumber(v);
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("keypoint_scores");
+            for (float v : in.keypointScores()) {
+              g.writeNumber(v);
+            }
+            g.writeEndArray();
+          }
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+      }
+    });
+  }
+}

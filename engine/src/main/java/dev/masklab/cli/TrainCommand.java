@@ -1,0 +1,208 @@
+package dev.masklab.cli;
+
+import dev.masklab.train.Architecture;
+import dev.masklab.train.TrainingConfig;
+import dev.masklab.train.TrainingJob;
+import dev.masklab.train.TrainingListener;
+import dev.masklab.train.TrainingRun;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code masklab train}: trains Mask R-CNN / Keypoint R-CNN on a COCO dataset. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = {"Train maskrcnn_resnet50_fpn or keypointrcnn_resnet50_fpn on a COCO dataset (torchvision's "
+        + "losses, SGD momentum 0.9, weight decay 1e-4, linear warmup, step decay).",
+        "Writes RUN_DIR/checkpoints/iter-NNNNNNNN/ (weights, optimizer state, settings), RUN_DIR/checkpoints/latest "
+            + "and RUN_DIR/metrics.jsonl (one JSON line per logged iteration, checkpoint and evaluation).",
+        "--config small (shorter side 320, fewer proposals) is meant for CPUs; standard is the paper's."})
+public final class TrainCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--dataset", required = true, paramLabel = "TRAIN.json", description = "COCO training annotations.")
+  Path dataset;
+
+  @Option(names = "--image-root", paramLabel = "DIR", description = "Folder of the training images (default: the JSON's folder).")
+  Path imageRoot;
+
+  @Option(names = "--val", paramLabel = "VAL.json", description = "COCO validation annotations.")
+  Path val;
+
+  @Option(names = "--val-image-root", paramLabel = "DIR", description = "Folder of the validation images (default: VAL.json's folder).")
+  Path valImageRoot;
+
+  @Option(names = "--arch", required = true, paramLabel = "ARCH",
+      description = "maskrcnn_resnet50_fpn or keypointrcnn_resnet50_fpn.")
+  String arch;
+
+  @Option(names = "--weights", paramLabel = "W",
+      description = "Starting weights: torchvision .pth or an engine checkpoint folder; predictor layers whose shape "
+          + "differs (another class set) are re-initialised. Default: fresh torchvision initialisation.")
+  Path weights;
+
+  @Option(names = "--out", required = true, paramLabel = "RUN_DIR", description = "Output folder of the run.")
+  Path out;
+
+  @Option(names = "--iterations", defaultValue = "1000", paramLabel = "N", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
+  int iterations;
+
+  @Option(names = "--batch", defaultValue = "2", paramLabel = "B", description = "Images per step (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--lr", paramLabel = "LR", description = "Base learning rate (default: 0.02 x images per step / 16).")
+  Double lr;
+
+  @Option(names = "--resume", description = "Continue from RUN_DIR/checkpoints/latest (its settings are kept).")
+  boolean resume;
+
+  @Option(names = "--config", defaultValue = "standard", paramLabel = "NAME",
+      description = "standard (paper: shorter side 800, 2000 RPN proposals, 512 RoIs) or small (CPU: 320, 600/300, 128).")
+  String config;
+
+  @Option(names = "--min-size", split = ",", paramLabel = "S", description = "Shorter-side training sizes (several: multi-scale).")
+  int[] minSizes;
+
+  @Option(names = "--max-size", paramLabel = "S", description = "Longer-side limit.")
+  Integer maxSize;
+
+  @Option(names = "--accumulate", defaultValue = "1", paramLabel = "K", description = "Batches whose gradients are summed per step.")
+  int accumulate;
+
+  @Option(names = "--clip-grad", defaultValue = "0", paramLabel = "NORM", description = "Clip the gradient norm (0: off).")
+  double clipGrad;
+
+  @Option(names = "--trainable-layers", defaultValue = "3", paramLabel = "0-5", description = "Trained ResNet stages (default: ${DEFAULT-VALUE}).")
+  int trainableLayers;
+
+  @Option(names = "--keep-empty", description = "Keep images without annotations as negatives (default: skip them).")
+  boolean keepEmpty;
+
+  @Option(names = "--keep-category-ids", description = "Label = COCO category id (keeps a COCO-trained predictor) instead of 1..K.")
+  boolean keepCategoryIds;
+
+  @Option(names = "--bn-eps", defaultValue = "1e-5", paramLabel = "EPS",
+      description = "Frozen batch-norm epsilon: 1e-5, or 0 for torchvision's original COCO checkpoints (default: ${DEFAULT-VALUE}).")
+  float bnEps;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Seed of data order, augmentation and sampling.")
+  long seed;
+
+  @Option(names = "--checkpoint-every", defaultValue = "500", paramLabel = "N", description = "Checkpoint period (default: ${DEFAULT-VALUE}).")
+  int checkpointEvery;
+
+  @Option(names = "--log-every", defaultValue = "20", paramLabel = "N", description = "Metrics period (default: ${DEFAULT-VALUE}).")
+  int logEvery;
+
+  @Option(names = "--eval-every", defaultValue = "0", paramLabel = "N", description = "Evaluation period (0: at the end only).")
+  int evalEvery;
+
+  @Override
+  public Integer call() {
+    PrintWriter o = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      Architecture a = Architecture.parse(arch);
+      TrainingConfig c = switch (config) {
+        case "standard" -> TrainingConfig.standard();
+        case "small" -> TrainingConfig.smallCpu();
+        default -> throw new IllegalArgumentException("--config must be standard or small, got " + config);
+      };
+      c = c.withBatch(batch);
+      if (lr != null) {
+        c = c.withLr(lr);
+      }
+      if (minSizes != null || maxSize != null) {
+        c = c.withSizes(minSizes != null ? minSizes : c.minSizes(), maxSize != null ? maxSize : c.maxSize());
+      }
+      c = c.withOptions(accumulate, clipGrad, trainableLayers, !keepEmpty, seed, c.flipProbability())
+          .withFrozenBnEps(bnEps);
+      if (iterations < 1) {
+        throw new IllegalArgumentException("--iterations must be at least 1");
+      }
+      TrainingRun run = new TrainingRun(a, dataset, imageRoot, val, valImageRoot, weights, out, iterations, c, resume,
+          checkpointEvery, logEvery, evalEvery, keepCategoryIds);
+      TrainingJob.Result r = run.run(new Progress(o, err), null);
+      o.println();
+      if (!r.completed()) {
+        err.println("train: " + r.stopReason());
+        err.flush();
+        return r.stopReason().startsWith("cancelled") ? 130 : 3;
+      }
+      o.println("done: " + r.iteration() + " iterations, checkpoint " + r.lastCheckpoint());
+      o.flush();
+      return 0;
+    } catch (IOException | RuntimeException e) {
+      err.println("train: " + CliErrors.describe(e));
+      err.flush();
+      return 2;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      err.println("train: interrupted");
+      return 130;
+    }
+  }
+
+  /** Progress bar on one line (carriage return), messages and checkpoints on their own lines. */
+  private static final class Progress implements TrainingListener {
+    private final PrintWriter out;
+    private final PrintWriter err;
+
+    Progress(PrintWriter out, PrintWriter err) {
+      this.out = out;
+      this.err = err;
+    }
+
+    @Override
+    public void onIteration(TrainingListener.Progress p) {
+      int width = 30;
+      int filled = (int) ((long) width * p.iteration() / p.iterations());
+      StringBuilder terms = new StringBuilder();
+      for (Map.Entry<String, Double> e : p.losses().entrySet()) {
+        terms.append(String.format(Locale.ROOT, " %s %.4f", e.getKey().replace("loss_", ""), e.getValue()));
+      }
+      out.printf(Locale.ROOT, "\r[%s%s] %d/%d loss %.4f%s lr %.2e %.2f img/s eta %s ", "#".repeat(filled),
+          ".".repeat(width - filled), p.iteration(), p.iterations(), p.totalLoss(), terms, p.lr(), p.imagesPerSecond(),
+          eta(p.etaSeconds()));
+      out.flush();
+    }
+
+    @Override
+    public void onCheckpoint(int iteration, Path dir) {
+      out.println();
+      out.println("checkpoint " + dir);
+      out.flush();
+    }
+
+    @Override
+    public void onEvaluation(int iteration, Map<String, double[]> stats) {
+      out.println();
+      for (Map.Entry<String, double[]> e : stats.entrySet()) {
+        out.printf(Locale.ROOT, "eval %s at %d: AP %.4f AP50 %.4f AP75 %.4f%n", e.getKey(), iteration, e.getValue()[0],
+            e.getValue()[1], e.getValue()[2]);
+      }
+      out.flush();
+    }
+
+    @Override
+    public void onMessage(String message) {
+      out.println();
+      out.println(message);
+      out.flush();
+    }
+
+    private static String eta(double s) {
+      if (!Double.isFinite(s)) {
+        return "?";
+      }
+      long t = Math.round(s);
+      return String.format(Locale.ROOT, "%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60);
+    }
+  }
+}

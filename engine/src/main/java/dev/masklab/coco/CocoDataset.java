@@ -1,0 +1,148 @@
+package dev.masklab.coco;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A COCO dataset: images, annotations, categories, with lookup by id. Every other top-level field ({@code info},
+ * {@code licenses}, {@code type}, ...) is kept verbatim, in file order, in {@link #extra()}.
+ *
+ * <p>Lists are read-only views; change them through the add/remove methods so that the id indexes stay right.
+ * Ids are unique per kind (the reader skips duplicates with a {@link CocoProblem}). Not thread-safe for writes.
+ */
+public final class CocoDataset {
+    private final List<CocoImage> images = new ArrayList<>();
+    private final List<CocoAnnotation> annotations = new ArrayList<>();
+    private final List<CocoCategory> categories = new ArrayList<>();
+    private final Map<Long, CocoImage> imageById = new HashMap<>();
+    private final Map<Long, CocoAnnotation> annotationById = new HashMap<>();
+    private final Map<Long, CocoCategory> categoryById = new HashMap<>();
+    private final Map<Long, List<CocoAnnotation>> annotationsByImage = new HashMap<>();
+    private final Map<String, JsonNode> extra = new LinkedHashMap<>();
+    private final List<CocoProblem> problems = new ArrayList<>();
+    /** Top-level key order of the source file (known keys and extras), used by the writer. */
+    final List<String> keyOrder = new ArrayList<>();
+
+    public List<CocoImage> images() { return Collections.unmodifiableList(images); }
+
+    public List<CocoAnnotation> annotations() { return Collections.unmodifiableList(annotations); }
+
+    public List<CocoCategory> categories() { return Collections.unmodifiableList(categories); }
+
+    /** Image with this id, or null. */
+    public CocoImage image(long id) { return imageById.get(id); }
+
+    /** Annotation with this id, or null. */
+    public CocoAnnotation annotation(long id) { return annotationById.get(id); }
+
+    /** Category with this id, or null. */
+    public CocoCategory category(long id) { return categoryById.get(id); }
+
+    /** Annotations of an image in dataset order (empty when none). */
+    public List<CocoAnnotation> annotationsOf(long imageId) {
+        List<CocoAnnotation> l = annotationsByImage.get(imageId);
+        return l == null ? List.of() : Collections.unmodifiableList(l);
+    }
+
+    /** {@code info} or null. */
+    public JsonNode info() { return extra.get("info"); }
+
+    /** {@code licenses} or null. */
+    public JsonNode licenses() { return extra.get("licenses"); }
+
+    /** Top-level fields other than images, annotations and categories, in file order; mutable. */
+    public Map<String, JsonNode> extra() { return extra; }
+
+    /** Problems found when the dataset was read (empty for a dataset built in code). */
+    public List<CocoProblem> problems() { return problems; }
+
+    /** Adds an image; its id must be new. */
+    public void addImage(CocoImage image) {
+        if (imageById.putIfAbsent(image.id(), image) != null) {
+            throw new IllegalArgumentException("duplicate image id " + image.id());
+        }
+        images.add(image);
+    }
+
+    /** Adds a category; its id must be new. */
+    public void addCategory(CocoCategory category) {
+        if (categoryById.putIfAbsent(category.id(), category) != null) {
+            throw new IllegalArgumentException("duplicate category id " + category.id());
+        }
+        categories.add(category);
+    }
+
+    /** Adds an annotation; its id must be new (its image and category are not checked). */
+    public void addAnnotation(CocoAnnotation annotation) {
+        if (annotationById.putIfAbsent(annotation.id(), annotation) != null) {
+            throw new IllegalArgumentException("duplicate annotation id " + annotation.id());
+        }
+        annotations.add(annotation);
+        annotationsByImage.computeIfAbsent(annotation.imageId(), k -> new ArrayList<>(4)).add(annotation);
+    }
+
+    /** Replaces the annotation with the same id, keeping its position. */
+    public void replaceAnnotation(CocoAnnotation annotation) {
+        CocoAnnotation old = annotationById.get(annotation.id());
+        if (old == null) throw new IllegalArgumentException("no annotation with id " + annotation.id());
+        annotations.set(annotations.indexOf(old), annotation);
+        annotationById.put(annotation.id(), annotation);
+        List<CocoAnnotation> oldList = annotationsByImage.get(old.imageId());
+        if (old.imageId() == annotation.imageId()) {
+            oldList.set(oldList.indexOf(old), annotation);
+        } else {
+            oldList.remove(old);
+            annotationsByImage.computeIfAbsent(annotation.imageId(), k -> new ArrayList<>(4)).add(annotation);
+        }
+    }
+
+    /** Removes an annotation; returns it or null when absent. */
+    public CocoAnnotation removeAnnotation(long id) {
+        CocoAnnotation a = annotationById.remove(id);
+        if (a != null) {
+            annotations.remove(a);
+            annotationsByImage.get(a.imageId()).remove(a);
+        }
+        return a;
+    }
+
+    /** Removes an image and its annotations; returns it or null when absent. */
+    public CocoImage removeImage(long id) {
+        CocoImage im = imageById.remove(id);
+        if (im != null) {
+            images.remove(im);
+            List<CocoAnnotation> anns = annotationsByImage.remove(id);
+            if (anns != null) {
+                for (CocoAnnotation a : anns) annotationById.remove(a.id());
+                annotations.removeAll(new java.util.HashSet<>(anns));
+            }
+        }
+        return im;
+    }
+
+    /** One more than the largest annotation id (1 for none). */
+    public long nextAnnotationId() {
+        long max = 0;
+        for (CocoAnnotation a : annotations) max = Math.max(max, a.id());
+        return max + 1;
+    }
+
+    /** The annotation's mask as pycocotools {@code annToRLE}: needs its image; null when it has no segmentation. */
+    public Rle annToRle(CocoAnnotation annotation) {
+        CocoImage im = imageById.get(annotation.imageId());
+        if (im == null) throw new IllegalArgumentException("annotation " + annotation.id() + " names missing image "
+                + annotation.imageId());
+        Segmentation s = annotation.segmentation();
+        return s == null ? null : s.toRle(im.height(), im.width());
+    }
+
+    @Override public String toString() {
+        return "CocoDataset[" + images.size() + " images, " + annotations.size() + " annotations, "
+                + categories.size() + " categories]";
+    }
+}

@@ -1,0 +1,25 @@
+package dev.masklab.train;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * Binary cross entropy on logits, averaged over all elements: PyTorch's
+ * {@code binary_cross_entropy_with_logits} (used by the RPN objectness loss and the mask loss), with
+ * the same numerically stable formulation {@code (1 - z) x + m + log(exp(-m) + exp(-x - m))},
+ * {@code m = max(-x, 0)}.
+ */
+public final class BinaryCrossEntropy {
+  private BinaryCrossEntropy() {}
+
+  /** Mean loss of {@code logits} against {@code targets} (same shape, values in [0, 1]); differentiable. */
+  public static NDArray withLogitsMean(NDArray logits, NDArray targets) {
+    if (!logits.getShape().equals(targets.getShape())) {
+      throw new IllegalArgumentException("logits " + logits.getShape() + " and targets " + targets.getShape()
+          + " differ in shape");
+    }
+    NDArray m = logits.neg().maximum(0f);
+    NDArray loss = targets.neg().add(1f).mul(logits).add(m)
+        .add(m.neg().exp().add(logits.neg().sub(m).exp()).log());
+    return loss.mean();
+  }
+}

@@ -1,0 +1,64 @@
+package dev.masklab.train;
+
+/**
+ * Keypoint training targets: each ground-truth keypoint's location on a {@code size x size} heatmap laid
+ * over its proposal, as torchvision's {@code keypoints_to_heatmap} computes it (float32 arithmetic, a
+ * keypoint exactly on the right / bottom edge goes to the last cell, invisible or outside keypoints are
+ * not valid).
+ *
+ * @param index per (proposal, keypoint): linear heatmap index {@code y * size + x}, 0 where not valid
+ * @param valid per (proposal, keypoint): whether the keypoint is visible and inside the proposal
+ */
+public record KeypointTargets(int[] index, boolean[] valid) {
+
+  /**
+   * @param keypoints (P, K, 3) x, y, visibility of the ground truth matched to each proposal
+   * @param rois (P, 4) proposals x1, y1, x2, y2
+   * @param numKeypoints K
+   * @param size heatmap side (56)
+   */
+  public static KeypointTargets compute(float[] keypoints, float[] rois, int numKeypoints, int size) {
+    int p = rois.length / 4;
+    if (keypoints.length != p * numKeypoints * 3) {
+      throw new IllegalArgumentException("keypoints hold " + keypoints.length + " values, expected " + p + " x "
+          + numKeypoints + " x 3");
+    }
+    int[] index = new int[p * numKeypoints];
+    boolean[] valid = new boolean[p * numKeypoints];
+    for (int i = 0; i < p; i++) {
+      float x1 = rois[4 * i];
+      float y1 = rois[4 * i + 1];
+      float x2 = rois[4 * i + 2];
+      float y2 = rois[4 * i + 3];
+      float scaleX = size / (x2 - x1);
+      float scaleY = size / (y2 - y1);
+      for (int k = 0; k < numKeypoints; k++) {
+        int o = (i * numKeypoints + k) * 3;
+        float kx = keypoints[o];
+        float ky = keypoints[o + 1];
+        long x = (long) Math.floor((kx - x1) * scaleX);
+        long y = (long) Math.floor((ky - y1) * scaleY);
+        if (kx == x2) {
+          x = size - 1;
+        }
+        if (ky == y2) {
+          y = size - 1;
+        }
+        boolean ok = x >= 0 && y >= 0 && x < size && y < size && keypoints[o + 2] > 0;
+        valid[i * numKeypoints + k] = ok;
+        index[i * numKeypoints + k] = ok ? (int) (y * size + x) : 0;
+      }
+    }
+    return new KeypointTargets(index, valid);
+  }
+
+  public int validCount() {
+    int n = 0;
+    for (boolean v : valid) {
+      if (v) {
+        n++;
+      }
+    }
+    return n;
+  }
+}

@@ -1,0 +1,100 @@
+package dev.masklab.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code RUN/metrics.jsonl}: one JSON object per line, {@code "type":"train"} per logged iteration (loss terms,
+ * total, lr, images/s, eta) and {@code "type":"eval"} per evaluation (COCO stats per IoU type). Lines are
+ * flushed as they are written; on resume, lines of iterations after the checkpoint are dropped first so the
+ * file reads like an uninterrupted run.
+ */
+public final class MetricsLog implements TrainingListener, AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final BufferedWriter out;
+
+  /** Opens {@code file} for appending; with {@code keepUpTo >= 0}, first drops entries after that iteration. */
+  public MetricsLog(Path file, int keepUpTo) throws IOException {
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    if (keepUpTo >= 0 && Files.exists(file)) {
+      List<String> kept = new ArrayList<>();
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        try {
+          if (!line.isBlank() && JSON.readTree(line).path("iteration").asInt(Integer.MAX_VALUE) <= keepUpTo) {
+            kept.add(line);
+          }
+        } catch (IOException e) {
+          // a torn last line from a killed run: drop it
+        }
+      }
+      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+      Files.write(tmp, kept, StandardCharsets.UTF_8);
+      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } else if (keepUpTo < 0) {
+      Files.deleteIfExists(file);
+    }
+    out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+  }
+
+  @Override
+  public void onIteration(Progress p) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("type", "train");
+    n.put("iteration", p.iteration());
+    for (Map.Entry<String, Double> e : p.losses().entrySet()) {
+      n.put(e.getKey(), e.getValue());
+    }
+    n.put("loss", p.totalLoss());
+    n.put("lr", p.lr());
+    n.put("images_per_s", p.imagesPerSecond());
+    n.put("eta_s", p.etaSeconds());
+    write(n);
+  }
+
+  @Override
+  public void onEvaluation(int iteration, Map<String, double[]> stats) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("type", "eval");
+    n.put("iteration", iteration);
+    for (Map.Entry<String, double[]> e : stats.entrySet()) {
+      var arr = n.putArray(e.getKey());
+      for (double v : e.getValue()) {
+        arr.add(v);
+      }
+    }
+    write(n);
+  }
+
+  @Override
+  public void onCheckpoint(int iteration, Path dir) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("type", "checkpoint");
+    n.put("iteration", iteration);
+    n.put("path", dir.toString());
+    write(n);
+  }
+
+  private void write(ObjectNode n) {
+    try {
+      out.write(JSON.writeValueAsString(n));
+      out.newLine();
+      out.flush();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot write metrics: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    out.close();
+  }
+}

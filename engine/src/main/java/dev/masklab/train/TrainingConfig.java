@@ -1,0 +1,145 @@
+package dev.masklab.train;
+
+import java.util.Arrays;
+
+/**
+ * Every setting of a training run. {@link #standard()} is the Mask R-CNN paper's / torchvision references'
+ * configuration (shorter side 800, longer at most 1333, RPN keeps 2000 proposals before and after NMS in
+ * training, 256 anchors and 512 RoIs sampled per image, SGD momentum 0.9, weight decay 1e-4, learning rate
+ * 0.02 for 16 images scaled linearly with the batch, 1000 warmup iterations from 0.001, decay by 10 at 2/3
+ * and 8/9 of the run). {@link #smallCpu()} is the same network on small images with fewer proposals and
+ * RoIs so that a CPU can train it: shorter side 320 (longer at most 533), RPN 600 / 300 proposals in
+ * training, 128 RoIs per image, 100 warmup iterations.
+ *
+ * @param minSizes shorter-side sizes; one is drawn per image in training (multi-scale when several)
+ * @param maxSize longer side limit
+ * @param rpnPreNmsTopN proposals per level kept before NMS in training
+ * @param rpnPostNmsTopN proposals per image kept after NMS in training
+ * @param rpnBatchPerImage anchors sampled per image (256)
+ * @param rpnPositiveFraction at most this fraction of sampled anchors positive (0.5)
+ * @param boxBatchPerImage RoIs sampled per image (512)
+ * @param boxPositiveFraction at most this fraction of RoIs foreground (0.25)
+ * @param batchSize images per iteration
+ * @param accumulation micro-batches whose gradients are summed per optimizer step (1: none)
+ * @param baseLr learning rate after warmup (NaN: {@code 0.02 * images / 16}, images = batch x accumulation)
+ * @param momentum SGD momentum
+ * @param weightDecay L2 weight decay
+ * @param warmupIterations linear warmup length
+ * @param warmupFactor starting fraction of the rate
+ * @param milestoneFractions decay points as fractions of the run
+ * @param gamma decay factor
+ * @param clipGradNorm maximum global gradient norm (0: no clipping)
+ * @param flipProbability horizontal flip probability
+ * @param trainableBackboneLayers ResNet stages trained, 0..5 (torchvision's count from layer4 down)
+ * @param skipEmptyImages skip images without (non-crowd) annotations instead of using them as negatives
+ * @param seed seed of data order, augmentation and sampling
+ * @param loaderThreads background loading threads
+ * @param frozenBnEps epsilon of the frozen batch norms (1e-5; 0 for torchvision's original COCO checkpoints, which
+ *     torchvision loads with {@code overwrite_eps(model, 0.0)})
+ */
+public record TrainingConfig(int[] minSizes, int maxSize, int rpnPreNmsTopN, int rpnPostNmsTopN,
+    int rpnBatchPerImage, float rpnPositiveFraction, int boxBatchPerImage, float boxPositiveFraction,
+    int batchSize, int accumulation, double baseLr, double momentum, double weightDecay, int warmupIterations,
+    double warmupFactor, double[] milestoneFractions, double gamma, double clipGradNorm, double flipProbability,
+    int trainableBackboneLayers, boolean skipEmptyImages, long seed, int loaderThreads, float frozenBnEps) {
+
+  public TrainingConfig {
+    if (minSizes.length == 0) {
+      throw new IllegalArgumentException("at least one training size needed");
+    }
+    if (batchSize < 1 || accumulation < 1) {
+      throw new IllegalArgumentException("batch size and accumulation must be >= 1");
+    }
+    if (trainableBackboneLayers < 0 || trainableBackboneLayers > 5) {
+      throw new IllegalArgumentException("trainable backbone layers must be 0..5, got " + trainableBackboneLayers);
+    }
+    minSizes = minSizes.clone();
+    milestoneFractions = milestoneFractions.clone();
+  }
+
+  public static TrainingConfig standard() {
+    return new TrainingConfig(new int[] {800}, 1333, 2000, 2000, 256, 0.5f, 512, 0.25f, 2, 1, Double.NaN, 0.9,
+        1e-4, 1000, 0.001, new double[] {2.0 / 3, 8.0 / 9}, 0.1, 0, 0.5, 3, true, 42, 2, 1e-5f);
+  }
+
+  public static TrainingConfig smallCpu() {
+    return new TrainingConfig(new int[] {320}, 533, 600, 300, 256, 0.5f, 128, 0.25f, 2, 1, Double.NaN, 0.9,
+        1e-4, 100, 0.001, new double[] {2.0 / 3, 8.0 / 9}, 0.1, 0, 0.5, 3, true, 42, 1, 1e-5f);
+  }
+
+  /** Learning rate after warmup: the given one, or 0.02 scaled to the images per optimizer step. */
+  public double effectiveBaseLr() {
+    return Double.isNaN(baseLr) ? LrSchedule.scaledBaseLr(batchSize * accumulation) : baseLr;
+  }
+
+  /** The schedule for a run of {@code iterations} optimizer steps. */
+  public LrSchedule schedule(int iterations) {
+    int[] ms = new int[milestoneFractions.length];
+    for (int i = 0; i < ms.length; i++) {
+      ms[i] = (int) Math.round(milestoneFractions[i] * iterations);
+    }
+    Arrays.sort(ms);
+    return new LrSchedule(effectiveBaseLr(), Math.min(warmupIterations, Math.max(0, iterations - 1)), warmupFactor,
+        ms, gamma);
+  }
+
+  @Override
+  public int[] minSizes() {
+    return minSizes.clone();
+  }
+
+  @Override
+  public double[] milestoneFractions() {
+    return milestoneFractions.clone();
+  }
+
+  public TrainingConfig withBatch(int batch) {
+    return new TrainingConfig(minSizes, maxSize, rpnPreNmsTopN, rpnPostNmsTopN, rpnBatchPerImage,
+        rpnPositiveFraction, boxBatchPerImage, boxPositiveFraction, batch, accumulation, baseLr, momentum,
+        weightDecay, warmupIterations, warmupFactor, milestoneFractions, gamma, clipGradNorm, flipProbability,
+        trainableBackboneLayers, skipEmptyImages, seed, loaderThreads, frozenBnEps);
+  }
+
+  public TrainingConfig withLr(double lr) {
+    return new TrainingConfig(minSizes, maxSize, rpnPreNmsTopN, rpnPostNmsTopN, rpnBatchPerImage,
+        rpnPositiveFraction, boxBatchPerImage, boxPositiveFraction, batchSize, accumulation, lr, momentum,
+        weightDecay, warmupIterations, warmupFactor, milestoneFractions, gamma, clipGradNorm, flipProbability,
+        trainableBackboneLayers, skipEmptyImages, seed, loaderThreads, frozenBnEps);
+  }
+
+  public TrainingConfig withSizes(int[] sizes, int max) {
+    return new TrainingConfig(sizes, max, rpnPreNmsTopN, rpnPostNmsTopN, rpnBatchPerImage,
+        rpnPositiveFraction, boxBatchPerImage, boxPositiveFraction, batchSize, accumulation, baseLr, momentum,
+        weightDecay, warmupIterations, warmupFactor, milestoneFractions, gamma, clipGradNorm, flipProbability,
+        trainableBackboneLayers, skipEmptyImages, seed, loaderThreads, frozenBnEps);
+  }
+
+  public TrainingConfig withWarmup(int iterations) {
+    return new TrainingConfig(minSizes, maxSize, rpnPreNmsTopN, rpnPostNmsTopN, rpnBatchPerImage,
+        rpnPositiveFraction, boxBatchPerImage, boxPositiveFraction, batchSize, accumulation, baseLr, momentum,
+        weightDecay, iterations, warmupFactor, milestoneFractions, gamma, clipGradNorm, flipProbability,
+        trainableBackboneLayers, skipEmptyImages, seed, loaderThreads, frozenBnEps);
+  }
+
+  public TrainingConfig withSampling(int rpnPre, int rpnPost, int boxBatch) {
+    return new TrainingConfig(minSizes, maxSize, rpnPre, rpnPost, rpnBatchPerImage,
+        rpnPositiveFraction, boxBatch, boxPositiveFraction, batchSize, accumulation, baseLr, momentum,
+        weightDecay, warmupIterations, warmupFactor, milestoneFractions, gamma, clipGradNorm, flipProbability,
+        trainableBackboneLayers, skipEmptyImages, seed, loaderThreads, frozenBnEps);
+  }
+
+  public TrainingConfig withFrozenBnEps(float eps) {
+    return new TrainingConfig(minSizes, maxSize, rpnPreNmsTopN, rpnPostNmsTopN, rpnBatchPerImage,
+        rpnPositiveFraction, boxBatchPerImage, boxPositiveFraction, batchSize, accumulation, baseLr, momentum,
+        weightDecay, warmupIterations, warmupFactor, milestoneFractions, gamma, clipGradNorm, flipProbability,
+        trainableBackboneLayers, skipEmptyImages, seed, loaderThreads, eps);
+  }
+
+  public TrainingConfig withOptions(int accumulationSteps, double clipNorm, int trainableLayers, boolean skipEmpty,
+      long seedValue, double flipP) {
+    return new TrainingConfig(minSizes, maxSize, rpnPreNmsTopN, rpnPostNmsTopN, rpnBatchPerImage,
+        rpnPositiveFraction, boxBatchPerImage, boxPositiveFraction, batchSize, accumulationSteps, baseLr, momentum,
+        weightDecay, warmupIterations, warmupFactor, milestoneFractions, gamma, clipNorm, flipP,
+        trainableLayers, skipEmpty, seedValue, loaderThreads, frozenBnEps);
+  }
+}

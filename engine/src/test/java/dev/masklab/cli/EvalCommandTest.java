@@ -1,0 +1,163 @@
+package dev.masklab.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code masklab eval} in-process on the shared fixtures. */
+class EvalCommandTest {
+    private static final ObjectMapper OM = new ObjectMapper();
+    private static final Path SHARED = Path.of(System.getProperty("masklab.shared", "../shared"));
+    private static final Path PERSON = SHARED.resolve("fixtures/coco-eval/person-s1");
+    private static final Path PERSON_GT = SHARED.resolve("data/coco-person-kp/test_coco.json");
+    private static final Path VOC = SHARED.resolve("fixtures/coco-eval/voc-s1");
+    private static final Path VOC_GT = SHARED.resolve("data/labelme-voc/annotations.json");
+
+    private record Run(int code, String out, String err) {
+        List<String> outLines() {
+            return out.lines().toList();
+        }
+    }
+
+    private static Run run(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static JsonNode expected(Path fixture, String type) throws IOException {
+        return OM.readTree(fixture.resolve("expected.json").toFile()).get("stats").get(type);
+    }
+
+    @Test
+    void jsonOutputIsOneObjectWithPycocotoolsStats() throws IOException {
+        Run r = run("eval", "--gt", PERSON_GT.toString(), "--dt", PERSON.resolve("detections.json").toString(),
+                "--iou-type", "segm", "--json");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(1, r.outLines().size(), r.out());
+        JsonNode o = OM.readTree(r.out());
+        assertEquals("segm", o.get("iouType").asText());
+        JsonNode exp = expected(PERSON, "segm");
+        assertEquals(12, o.get("stats").size());
+        for (int i = 0; i < 12; i++) assertEquals(exp.get(i).asDouble(), o.get("stats").get(i).asDouble(), 1e-6);
+        JsonNode person = o.get("perCategory").get("1");
+        assertEquals("person", person.get("name").asText());
+        // a single category: its AP is the overall AP, its AP50 the overall AP50
+        assertEquals(exp.get(0).asDouble(), person.get("ap").asDouble(), 1e-6);
+        assertEquals(exp.get(1).asDouble(), person.get("ap50").asDouble(), 1e-6);
+        assertEquals(exp.get(8).asDouble(), person.get("ar").asDouble(), 1e-6);
+        assertEquals(List.of("1"), iterable(o.get("perCategory")));
+    }
+
+    private static List<String> iterable(JsonNode obj) {
+        java.util.ArrayList<String> names = new java.util.ArrayList<>();
+        obj.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    @Test
+    void jsonPerCategoryCoversEveryGroundTruthCategory() throws IOException {
+        Run r = run("eval", "--gt", VOC_GT.toString(), "--dt", VOC.resolve("detections.json").toString(),
+                "--iou-type", "bbox", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode o = OM.readTree(r.out());
+        JsonNode gt = OM.readTree(VOC_GT.toFile());
+        assertEquals(gt.get("categories").size(), o.get("perCategory").size());
+        // categories without ground truth have AP -1; the mean of the others is the overall AP
+        double sum = 0;
+        int n = 0;
+        for (JsonNode c : o.get("perCategory")) {
+            double ap = c.get("ap").asDouble();
+            if (ap > -1) {
+                sum += ap;
+                n++;
+            } else {
+                assertEquals(0, c.get("gtCount").asInt());
+            }
+        }
+        assertTrue(n > 0);
+        assertEquals(expected(VOC, "bbox").get(0).asDouble(), sum / n, 1e-6);
+    }
+
+    @Test
+    void textOutputIsThePycocotoolsSummary() throws IOException {
+        Run r = run("eval", "--gt", VOC_GT.toString(), "--dt", VOC.resolve("detections.json").toString(),
+                "--iou-type", "bbox");
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.outLines();
+        assertEquals(12, lines.size(), r.out());
+        JsonNode exp = expected(VOC, "bbox");
+        assertEquals(String.format(java.util.Locale.ROOT,
+                " Average Precision  (AP) @[ IoU=0.50:0.95 | area=   all | maxDets=100 ] = %.3f",
+                exp.get(0).asDouble()), lines.get(0));
+        assertEquals(String.format(java.util.Locale.ROOT,
+                " Average Recall     (AR) @[ IoU=0.50:0.95 | area= large | maxDets=100 ] = %.3f",
+                exp.get(11).asDouble()), lines.get(11));
+        assertTrue(lines.get(6).contains("| maxDets=  1 ]"), lines.get(6));
+    }
+
+    @Test
+    void keypointsSummaryHasTenLines() throws IOException {
+        Run r = run("eval", "--gt", PERSON_GT.toString(), "--dt", PERSON.resolve("detections.json").toString(),
+                "--iou-type", "keypoints");
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.outLines();
+        assertEquals(10, lines.size(), r.out());
+        assertEquals(String.format(java.util.Locale.ROOT,
+                " Average Precision  (AP) @[ IoU=0.50:0.95 | area=medium | maxDets= 20 ] = %.3f",
+                expected(PERSON, "keypoints").get(3).asDouble()), lines.get(3));
+    }
+
+    @Test
+    void errorsAreOneLineAndExitTwo(@TempDir Path tmp) throws IOException {
+        Path dets = VOC.resolve("detections.json");
+        Run missing = run("eval", "--gt", tmp.resolve("nope.json").toString(), "--dt", dets.toString(),
+                "--iou-type", "bbox");
+        assertEquals(2, missing.code());
+        assertEquals(1, missing.err().lines().count(), missing.err());
+        assertTrue(missing.err().contains("nope.json"), missing.err());
+        assertEquals("", missing.out());
+
+        Run badType = run("eval", "--gt", VOC_GT.toString(), "--dt", dets.toString(), "--iou-type", "mask");
+        assertEquals(2, badType.code());
+        assertTrue(badType.err().contains("unknown iou type 'mask'"), badType.err());
+
+        Path broken = tmp.resolve("broken.json");
+        Files.writeString(broken, "[{\"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 2, 3");
+        Run malformed = run("eval", "--gt", VOC_GT.toString(), "--dt", broken.toString(), "--iou-type", "bbox");
+        assertEquals(2, malformed.code());
+        assertEquals(1, malformed.err().lines().count(), malformed.err());
+        assertTrue(malformed.err().contains("broken.json"), malformed.err());
+
+        // voc has no keypoint category: keypoints evaluation says so and names the files
+        Run noKps = run("eval", "--gt", VOC_GT.toString(), "--dt", dets.toString(), "--iou-type", "keypoints");
+        assertEquals(2, noKps.code());
+        assertEquals(1, noKps.err().lines().count(), noKps.err());
+        assertTrue(noKps.err().contains("no category of the ground truth has keypoints")
+                && noKps.err().contains("annotations.json") && noKps.err().contains("detections.json"), noKps.err());
+
+        // person results without keypoints for a keypoint category: the result is named
+        Path noKpsDets = tmp.resolve("no-kps.json");
+        Files.writeString(noKpsDets, "[{\"image_id\": 785, \"category_id\": 1, \"score\": 0.5,"
+                + " \"bbox\": [10, 10, 50, 80]}]");
+        Run missingKps = run("eval", "--gt", PERSON_GT.toString(), "--dt", noKpsDets.toString(),
+                "--iou-type", "keypoints");
+        assertEquals(2, missingKps.code());
+        assertTrue(missingKps.err().contains("result 1 (image 785) has no keypoints"), missingKps.err());
+    }
+}
