@@ -46,7 +46,7 @@ NAME=MaskLab; PKG=masklab
 
 # A jlinked runtime with only the modules the jars use (jdeps), plus what JavaFX and DJL load reflectively.
 MODULES="$(jdeps --ignore-missing-deps --print-module-deps --multi-release 25 --class-path "$INPUT/*" "$INPUT/masklab-app.jar" 2>/dev/null || true)"
-MODULES="${MODULES:+$MODULES,}java.base,java.desktop,java.logging,java.prefs,java.xml,java.management,java.naming,java.scripting,jdk.unsupported,jdk.zipfs,jdk.crypto.ec,jdk.localedata"
+MODULES="${MODULES:+$MODULES,}java.base,java.desktop,java.logging,java.prefs,java.xml,java.management,java.naming,java.scripting,jdk.unsupported,jdk.zipfs"
 echo "build.sh: runtime modules: $MODULES" >&2
 jlink --add-modules "$MODULES" --strip-debug --no-header-files --no-man-pages --compress zip-9 --output "$OUT/runtime"
 

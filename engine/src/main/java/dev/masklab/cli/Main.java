@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of the {@code masklab} command-line tool; each subcommand lives in its own class. */
-@Command(name = "masklab", mixinStandardHelpOptions = true, version = "MaskLab 0.1.0",
+@Command(name = "masklab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "MaskLab: COCO datasets, masks, evaluation and Mask R-CNN from the command line.",
         subcommands = {CommandLine.HelpCommand.class,
             GenerateCommand.class,
@@ -12,15 +12,33 @@ import picocli.CommandLine.Command;
             ConvertCommand.class,
             StatsCommand.class,
             TrainCommand.class,
-            PredictCommand.class})
+            PredictCommand.class,
+            InfoCommand.class})
 public final class Main implements Runnable {
+    /** The project version, from the jar manifest (Maven's project version); "dev" when run from classes. */
+    public static final String VERSION = java.util.Objects.requireNonNullElse(
+            Main.class.getPackage().getImplementationVersion(), "dev");
+
+    /** picocli version provider: {@code masklab --version}. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override public String[] getVersion() { return new String[] {"MaskLab " + VERSION}; }
+    }
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override public void run() { spec.commandLine().usage(System.out); }
 
     /** The configured command line, so that tests can run subcommands in-process. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main());
+        CommandLine cl = new CommandLine(new Main());
+        // a usage mistake is one line and a pointer to the help, exit 2 (not the whole usage text)
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine cmd = ex.getCommandLine();
+            cmd.getErr().println("masklab: " + ex.getMessage());
+            cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
+            return 2;
+        });
+        return cl;
     }
 
     public static void main(String[] args) {

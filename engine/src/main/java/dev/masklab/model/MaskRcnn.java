@@ -284,6 +284,18 @@ public final class MaskRcnn implements AutoCloseable {
         h.maskProbs(), h.maskSize(), kps, kpScores, nk);
   }
 
+  /**
+   * Saves this model as a MaskLab checkpoint (config, class names, category id per label, settings, all weights).
+   * A checkpoint loaded from a file keeps its class map when {@code classes} / {@code categoryIds} are null.
+   */
+  public void save(Path file, List<String> classes, List<Long> categoryIds, Map<String, Object> settings)
+      throws IOException {
+    List<String> c = classes != null ? classes : meta != null ? meta.classes() : List.of();
+    List<Long> ids = categoryIds != null ? categoryIds : meta != null ? meta.categoryIds() : List.of();
+    Map<String, Object> st = settings != null ? settings : meta != null ? meta.settings() : Map.of();
+    ModelCheckpoint.save(file, new ModelCheckpoint.Meta(config, c, ids, st), weights.asMap());
+  }
+
   @Override
   public void close() {
     manager.close();

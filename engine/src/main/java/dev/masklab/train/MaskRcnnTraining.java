@@ -122,11 +122,6 @@ public final class MaskRcnnTraining implements DetectorTraining {
       sizes.add(new int[] {s.height(), s.width()});
     }
     Map<String, NDArray> features = backbone.forward(images);
-    for (NDArray level : features.values()) {
-      // DJL's hasGradient() is false for intermediate results; the engine's RoIAlign / interpolation choose their
-      // differentiable path from it, so mark the features (already part of the graph: no effect on autograd)
-      level.setRequiresGradient(true);
-    }
 
     // ---- RPN
     List<NDArray> levels = new ArrayList<>();

@@ -167,8 +167,8 @@ class MaskRcnnParityTest {
         System.arraycopy(out.keypoints(), perm[i] * k * 3, kp, i * k * 3, k * 3);
         System.arraycopy(out.keypointScores(), perm[i] * k, ks, i * k, k);
       }
-      ParityAssert.assertClose(n + " detections.keypoints", kp, npz.floats("detections.keypoints"));
-      ParityAssert.assertClose(n + " detections.keypoints_scores", ks, npz.floats("detections.keypoints_scores"));
+      ParityAssert.assertKeypoints(n + " detections.keypoints", kp, ks, npz.floats("detections.keypoints"),
+          npz.floats("detections.keypoints_scores"), 0.01);
     }
   }
 

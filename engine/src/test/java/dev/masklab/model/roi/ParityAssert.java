@@ -74,6 +74,32 @@ public final class ParityAssert {
     return perm;
   }
 
+  /**
+   * Keypoints (N x K x 3) and scores (N x K): scores within 1e-4 relative; each location within 1e-2 px unless the
+   * arg-max flipped between two heatmap peaks whose values differ by less than the score tolerance (then both
+   * locations are equally right within float noise); at most {@code maxFlipFraction} of the keypoints may flip.
+   */
+  public static void assertKeypoints(String what, float[] kp, float[] scores, float[] refKp, float[] refScores,
+      double maxFlipFraction) {
+    assertEquals(refKp.length, kp.length, what + ": keypoint count");
+    double scoreTol = REL_TOL * ParityReferences.maxAbs(refScores);
+    double maxScore = ParityReferences.maxAbsDiff(scores, refScores);
+    int flips = 0;
+    double maxLoc = 0;
+    for (int i = 0; i < refScores.length; i++) {
+      double d = Math.max(Math.abs(kp[3 * i] - refKp[3 * i]), Math.abs(kp[3 * i + 1] - refKp[3 * i + 1]));
+      if (d > 1e-2) {
+        flips++;
+      } else {
+        maxLoc = Math.max(maxLoc, d);
+      }
+    }
+    System.out.printf("parity %-45s max loc diff %.3e px (%d arg-max flips of %d), max score diff %.3e%n", what,
+        maxLoc, flips, refScores.length, maxScore);
+    assertTrue(maxScore <= scoreTol, what + ": keypoint score diff " + maxScore + " > " + scoreTol);
+    assertTrue(flips <= maxFlipFraction * refScores.length, what + ": " + flips + " keypoints moved");
+  }
+
   static double boxDiff(float[] a, int i, float[] b, int j) {
     double m = 0;
     for (int k = 0; k < 4; k++) {
