@@ -7,7 +7,7 @@ process 100 detections (masks / keypoints pasted for all of them), one image res
 Nothing is downloaded.
 
 usage: torchvision_latency.py [--model maskrcnn|keypointrcnn] [--device cpu|cuda] [--threads N]
-                              [--image IMG] [--runs 10] [--warmup 3] [--half]
+                              [--image IMG] [--weights W.pth] [--runs 10] [--warmup 3]
 Prints one JSON line: model, device, threads, input size, median / min / max seconds per image.
 """
 import argparse, json, os, platform, statistics, time
@@ -22,6 +22,8 @@ def main():
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--image", help="RGB image; default: a seeded 640x480 noise image")
+    ap.add_argument("--weights", help="a state dict of the same architecture (e.g. a parity reference's model.pth); "
+                    "default: seeded random weights")
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--warmup", type=int, default=3)
     a = ap.parse_args()
@@ -29,7 +31,15 @@ def main():
         torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     build = maskrcnn_resnet50_fpn if a.model == "maskrcnn" else keypointrcnn_resnet50_fpn
-    model = build(weights=None, weights_backbone=None, box_score_thresh=0.0).eval().to(a.device)
+    model = build(weights=None, weights_backbone=None, box_score_thresh=0.0)
+    if a.weights:
+        # the model is built with BatchNorm2d (weights=None), which in eval mode computes what FrozenBatchNorm2d does;
+        # only its num_batches_tracked counters are absent from a frozen-BN state dict
+        res = model.load_state_dict(torch.load(a.weights, map_location="cpu"), strict=False)
+        bad = res.unexpected_keys + [k for k in res.missing_keys if not k.endswith("num_batches_tracked")]
+        if bad:
+            raise SystemExit(f"{a.weights}: does not fit {a.model}: {bad[:5]}")
+    model = model.eval().to(a.device)
     if a.image:
         from PIL import Image
         img = torchvision.transforms.functional.to_tensor(Image.open(a.image).convert("RGB"))
@@ -52,7 +62,7 @@ def main():
     print(json.dumps({"model": a.model, "device": a.device, "gpu": gpu, "threads": torch.get_num_threads(),
                       "image": list(img.shape), "detections": n_det, "runs": a.runs,
                       "median_s": statistics.median(times), "min_s": min(times), "max_s": max(times),
-                      "torch": torch.__version__, "torchvision": torchvision.__version__,
+                      "weights": a.weights or "random", "torch": torch.__version__, "torchvision": torchvision.__version__,
                       "cpu": platform.processor() or platform.machine()}))
 
 

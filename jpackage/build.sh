@@ -80,4 +80,4 @@ for t in $TYPES; do
   jpackage --type "$t" "${COMMON[@]}" --app-image "$OUT/$NAME" "${extra[@]}" --dest "$OUT"
 done
 echo "build.sh: packages in $OUT:" >&2
-du -sh "$OUT/$NAME" "$OUT"/*.deb "$OUT"/*.rpm "$OUT"/*.msi "$OUT"/*.dmg 2>/dev/null >&2 || true
+du -sh "$OUT/$NAME" "$OUT"/*.deb "$OUT"/*.rpm "$OUT"/*.msi "$OUT"/*.dmg 2>/dev/null || true

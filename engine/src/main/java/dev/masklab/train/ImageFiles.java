@@ -14,7 +14,8 @@ public final class ImageFiles {
   /**
    * @param expectedH expected height from the COCO file (-1: any)
    * @param expectedW expected width from the COCO file (-1: any)
-   * @return {@code {height, width}} followed by nothing; pixels in {@code out[0]}
+   * @param sizeOut receives {@code {height, width}}
+   * @return the pixels, RGB CHW in [0, 1]
    */
   public static float[] readChw(Path file, int expectedH, int expectedW, int[] sizeOut) {
     if (!Files.isRegularFile(file)) {

@@ -29,7 +29,7 @@ class MaskRcnnLoadTest {
         () -> MaskRcnn.load(kp.pth(), MaskRcnnConfig.MASKRCNN, null, Device.cpu()));
     String m = e.getMessage();
     assertTrue(m.contains("model.pth"), m);
-    assertTrue(m.contains("6 missing keys") && m.contains("roi_heads.mask_head.0.0.weight"), m);
+    assertTrue(m.contains("12 missing keys") && m.contains("roi_heads.mask_head.0.0.weight"), m);
     assertTrue(m.contains("18 unexpected keys") && m.contains("roi_heads.keypoint_head.0.weight"), m);
   }
 

@@ -23,4 +23,18 @@ public final class Autograd {
     }
     return JniUtils.isGradMode() || a.hasGradient();
   }
+
+  /**
+   * A copy of {@code fromJava} whose memory PyTorch owns; {@code fromJava} is closed. Needed for every array made
+   * from Java data (index, weight, mask arrays) that an autograd operation may save for backward: DJL's
+   * {@code NDManager.create(...)} wraps a direct buffer with {@code torch::from_blob}, so the tensor's memory is the
+   * Java buffer, freed once the NDArray is closed (or its manager is) and the buffer collected, while the graph
+   * still reads it in backward (a use-after-free: garbage indices, "index ... out of bounds"). A clone inside torch
+   * is reference-counted by torch and lives as long as the graph needs it.
+   */
+  public static NDArray torchOwned(NDArray fromJava) {
+    try (fromJava) {
+      return fromJava.duplicate();
+    }
+  }
 }

@@ -82,8 +82,10 @@ public final class Interpolate {
     int h = (int) s.get(2);
     int w = (int) s.get(3);
     NDManager m = x.getManager();
-    try (NDArray ry = m.create(matrix(h, outH, alignCorners), new Shape(outH, h));
-        NDArray rxT = m.create(transpose(matrix(w, outW, alignCorners), outW, w), new Shape(w, outW))) {
+    // torch-owned copies: the matmuls save them for backward (see Autograd.torchOwned)
+    try (NDArray ry = Autograd.torchOwned(m.create(matrix(h, outH, alignCorners), new Shape(outH, h)));
+        NDArray rxT = Autograd.torchOwned(
+            m.create(transpose(matrix(w, outW, alignCorners), outW, w), new Shape(w, outW)))) {
       NDArray ryT = ry.toType(x.getDataType(), false);
       NDArray rxt = rxT.toType(x.getDataType(), false);
       NDArray rows = x.matMul(rxt); // (N, C, H, outW)

@@ -447,8 +447,9 @@ public final class RoiAlign {
           }
         }
       }
-      try (NDArray index = m.create(idx);
-          NDArray weights = m.create(wts, new Shape((long) kc * bins, 1, tmax))) {
+      // torch-owned copies: the gather and the matmul save them for backward (see Autograd.torchOwned)
+      try (NDArray index = Autograd.torchOwned(m.create(idx));
+          NDArray weights = Autograd.torchOwned(m.create(wts, new Shape((long) kc * bins, 1, tmax)))) {
         NDArray gathered = EMBEDDING_GATHER
             ? index.getNDArrayInternal().embedding(index, rows, SparseFormat.DENSE).singletonOrThrow()
             : rows.get(new NDIndex("{}", index)); // (kc*bins*tmax, C)

@@ -42,7 +42,9 @@ public final class RoiPool {
       idx[i] = Math.max(res.argmax()[i], 0);
       valid[i] = res.argmax()[i] >= 0 ? 1f : 0f;
     }
-    try (NDArray index = m.create(idx); NDArray mask = m.create(valid)) {
+    // torch-owned copies: indexing and mul save them for backward (see Autograd.torchOwned)
+    try (NDArray index = Autograd.torchOwned(m.create(idx));
+        NDArray mask = Autograd.torchOwned(m.create(valid))) {
       NDArray flat = features.reshape(-1);
       NDArray picked = flat.get(new NDIndex("{}", index));
       NDArray out = picked.mul(mask.toType(features.getDataType(), false)).reshape(outShape);

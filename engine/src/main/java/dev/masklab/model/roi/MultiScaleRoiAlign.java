@@ -347,7 +347,8 @@ public final class MultiScaleRoiAlign {
     for (int p = 0; p < k; p++) {
       inverse[(int) order[p]] = p;
     }
-    try (NDArray inv = m.create(inverse)) {
+    // torch-owned copy: indexing saves it for backward (see Autograd.torchOwned)
+    try (NDArray inv = Autograd.torchOwned(m.create(inverse))) {
       NDArray result = cat.get(new NDIndex("{}", inv));
       if (parts.size() > 1) {
         cat.close();
