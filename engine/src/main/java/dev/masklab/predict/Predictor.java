@@ -1,5 +1,7 @@
 package dev.masklab.predict;
 
+import dev.masklab.image.ImageDecoder;
+
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -12,12 +14,10 @@ import dev.masklab.model.MaskRcnnOutput;
 import dev.masklab.model.ModelCheckpoint;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import javax.imageio.ImageIO;
 
 /**
  * The prediction API for the app and the CLI: images in, {@link Instance}s out (original image coordinates, masks
@@ -157,16 +157,12 @@ public final class Predictor implements AutoCloseable {
     return out;
   }
 
-  /** Reads an image file; a clear message names the file when it is missing or not an image. */
+  /**
+   * Reads an image file with PIL's pixel values ({@link ImageDecoder}); a clear message names the file when it is
+   * missing or not an image.
+   */
   public static BufferedImage readImage(Path file) throws IOException {
-    if (!Files.isRegularFile(file)) {
-      throw new IOException(file + ": image file not found");
-    }
-    BufferedImage img = ImageIO.read(file.toFile());
-    if (img == null) {
-      throw new IOException(file + ": not a readable image (PNG, JPEG, BMP, GIF)");
-    }
-    return img;
+    return ImageDecoder.read(file);
   }
 
   /** torchvision's to_tensor of the image's RGB pixels (alpha dropped, grey expanded). */

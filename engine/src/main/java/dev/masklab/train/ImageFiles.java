@@ -1,11 +1,12 @@
 package dev.masklab.train;
 
+import dev.masklab.image.ImageDecoder;
+
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import javax.imageio.ImageIO;
 
 /** Reads training images into RGB CHW float32 in [0, 1] (torchvision's {@code to_tensor} layout). */
 public final class ImageFiles {
@@ -23,12 +24,9 @@ public final class ImageFiles {
     }
     BufferedImage img;
     try {
-      img = ImageIO.read(file.toFile());
+      img = ImageDecoder.read(file);
     } catch (IOException e) {
-      throw new UncheckedIOException(new IOException("cannot read training image " + file + ": " + e.getMessage(), e));
-    }
-    if (img == null) {
-      throw new UncheckedIOException(new IOException("unsupported image format: " + file));
+      throw new UncheckedIOException(new IOException("cannot read training image " + e.getMessage(), e));
     }
     int h = img.getHeight();
     int w = img.getWidth();

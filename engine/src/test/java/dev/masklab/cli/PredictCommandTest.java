@@ -24,13 +24,11 @@ import picocli.CommandLine;
  * Acceptance test of {@code masklab predict}: with a parity reference's model.pth and --score-threshold 0, the CLI
  * reproduces torchvision's detections on the reference image: at least 85 of the 100 found with the same label and a
  * box within 0.1 px (the network's float noise from pixels, see MaskRcnnParityTest), their pasted-mask IoU >= 0.99
- * against detections.masks > 0.5, keypoints within 2 px for 98% of them. Uses the references whose JPEG decodes to the
- * same pixels with Java's ImageIO as with PIL (000000000785.jpg does not: its pixels differ, so the reference input
- * could not be reproduced from the file).
+ * against detections.masks > 0.5, keypoints within 2 px for 98% of them. Runs on every reference, legacy ones with
+ * --legacy-eps (images are decoded with PIL's pixel values, see ImageDecoder).
  */
 class PredictCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<String> SAME_DECODE = List.of("000000196141.jpg", "000000040083.jpg");
 
   @TempDir Path tmp;
 
@@ -40,9 +38,6 @@ class PredictCommandTest {
     int checked = 0;
     for (ParityReferences.Reference r : ParityReferences.require()) {
       String image = r.manifest().path("image").asText();
-      if (!SAME_DECODE.contains(image) || r.legacy()) {
-        continue;
-      }
       checked++;
       Path gt = tmp.resolve(r.dir().getFileName() + "-gt.json");
       long imageId = oneImageDataset(shared.resolve("test_coco.json"), image, gt);
@@ -52,8 +47,13 @@ class PredictCommandTest {
       CommandLine cli = Main.commandLine();
       cli.setErr(new PrintWriter(err));
       long t0 = System.nanoTime();
-      int rc = cli.execute("predict", "--weights", r.pth().toString(), "--arch", arch, "--dataset", gt.toString(),
-          "--image-root", shared.toString(), "--out", out.toString(), "--score-threshold", "0", "--device", "cpu");
+      List<String> args = new java.util.ArrayList<>(List.of("predict", "--weights", r.pth().toString(), "--arch", arch,
+          "--dataset", gt.toString(), "--image-root", shared.toString(), "--out", out.toString(),
+          "--score-threshold", "0", "--device", "cpu"));
+      if (r.legacy()) {
+        args.add("--legacy-eps"); // the official checkpoints' form: legacy keys, FrozenBatchNorm eps 0
+      }
+      int rc = cli.execute(args.toArray(String[]::new));
       long t1 = System.nanoTime();
       assertEquals(0, rc, err.toString());
       assertTrue(err.toString().contains("1/1 images"), err.toString());
@@ -126,8 +126,16 @@ class PredictCommandTest {
           double minIouLarge = 1;
           long totalInter = 0;
           long totalUnion = 0;
+          int otherPasteBox = 0;
           for (int i = 0; i < perm.length; i++) {
             if (perm[i] < 0) {
+              continue;
+            }
+            // paste_masks_in_image truncates the expanded box to integers: a box that moved by float noise across
+            // an integer (boxes agree within 0.1 px above) pastes the mask one pixel off, which for a 20-pixel mask
+            // is an IoU of ~0.5 whatever the mask logits. Masks are compared where both pastes use the same box.
+            if (!samePasteBox(boxes, perm[i], rb, i)) {
+              otherPasteBox++;
               continue;
             }
             JsonNode seg = results.get(perm[i]).path("segmentation");
@@ -153,6 +161,9 @@ class PredictCommandTest {
           System.out.printf("parity %s CLI masks vs torchvision > 0.5: pooled IoU %.6f, min IoU %.6f (masks >= 1000 px:"
               + " %.6f)%n", r.name(), pooled, minIou, minIouLarge);
           // tiny masks (a few dozen pixels) lose a pixel or two to float noise: per-mask 0.99 for masks >= 1000 px
+          System.out.printf("parity %s: %d of %d matched masks pasted into a box whose integer corners moved%n",
+              r.name(), otherPasteBox, matched);
+          assertTrue(otherPasteBox <= matched / 5, otherPasteBox + " masks with another integer paste box");
           assertTrue(pooled >= 0.99, "pooled mask IoU " + pooled);
           assertTrue(minIouLarge >= 0.99, "mask IoU " + minIouLarge);
         } else {
@@ -196,7 +207,29 @@ class PredictCommandTest {
         }
       }
     }
-    org.junit.jupiter.api.Assumptions.assumeTrue(checked > 0, "no reference on an image ImageIO decodes like PIL");
+    org.junit.jupiter.api.Assumptions.assumeTrue(checked > 0, "no parity reference found");
+  }
+
+  /** Whether torchvision's paste_masks_in_image would use the same integer box for both detections (M = 28). */
+  private static boolean samePasteBox(float[] a, int i, float[] b, int j) {
+    for (int axis = 0; axis < 2; axis++) {
+      if (pasteLo(a, i, axis) != pasteLo(b, j, axis) || pasteHi(a, i, axis) != pasteHi(b, j, axis)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static long pasteLo(float[] box, int i, int axis) {
+    float half = (box[4 * i + 2 + axis] - box[4 * i + axis]) * 0.5f * (30f / 28f);
+    float centre = (box[4 * i + 2 + axis] + box[4 * i + axis]) * 0.5f;
+    return (long) (centre - half);
+  }
+
+  private static long pasteHi(float[] box, int i, int axis) {
+    float half = (box[4 * i + 2 + axis] - box[4 * i + axis]) * 0.5f * (30f / 28f);
+    float centre = (box[4 * i + 2 + axis] + box[4 * i + axis]) * 0.5f;
+    return (long) (centre + half);
   }
 
   @Test

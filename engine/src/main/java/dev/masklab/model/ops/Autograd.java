@@ -37,4 +37,32 @@ public final class Autograd {
       return fromJava.duplicate();
     }
   }
+
+  /**
+   * {@code x * v} safe for autograd. DJL's {@code mul(Number)} / {@code div(Number)} create the scalar from Java
+   * memory and close it at once, but torch's mul/div save the scalar for backward: the gradient then reads freed
+   * memory (measured in {@code BackwardAfterFreeTest}). Here the scalar is a torch-owned copy.
+   */
+  public static NDArray mul(NDArray x, float v) {
+    try (NDArray s = scalar(x, v)) {
+      return x.mul(s);
+    }
+  }
+
+  /** {@code x / v} safe for autograd, see {@link #mul(NDArray, float)}. */
+  public static NDArray div(NDArray x, float v) {
+    try (NDArray s = scalar(x, v)) {
+      return x.div(s);
+    }
+  }
+
+  private static NDArray scalar(NDArray x, float v) {
+    NDArray s = torchOwned(x.getManager().create(v));
+    if (s.getDataType() == x.getDataType()) {
+      return s;
+    }
+    try (s) {
+      return s.toType(x.getDataType(), true);
+    }
+  }
 }

@@ -23,7 +23,7 @@ public final class Reduce {
       count *= a.getShape().get(x);
     }
     NDArray s = a.sum(ax, keepDims);
-    NDArray r = s.div((float) count);
+    NDArray r = Autograd.div(s, (float) count); // not div(Number): see Autograd.mul
     s.close();
     return r;
   }

@@ -23,7 +23,9 @@ public final class SmoothL1 {
       diff.close();
       return abs;
     }
-    NDArray quadratic = diff.mul(diff).mul(0.5f).div(beta);
+    NDArray sq = diff.mul(diff);
+    NDArray quadratic = Autograd.div(sq, 2f * beta); // not mul(Number)/div(Number): see Autograd.mul
+    sq.close();
     NDArray linear = abs.sub(0.5f * beta);
     NDArray small = abs.lt(beta);
     NDArray out = NDArrays.where(small, quadratic, linear);
