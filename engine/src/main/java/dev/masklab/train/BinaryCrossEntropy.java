@@ -1,5 +1,6 @@
 package dev.masklab.train;
 
+import ai.djl.nn.Activation;
 import ai.djl.ndarray.NDArray;
 
 /**
@@ -17,7 +18,8 @@ public final class BinaryCrossEntropy {
       throw new IllegalArgumentException("logits " + logits.getShape() + " and targets " + targets.getShape()
           + " differ in shape");
     }
-    NDArray m = logits.neg().maximum(0f);
+    // relu, not maximum(0f): DJL frees the scalar operand that maximum's backward would read (see Autograd)
+    NDArray m = Activation.relu(logits.neg());
     NDArray loss = targets.neg().add(1f).mul(logits).add(m)
         .add(m.neg().exp().add(logits.neg().sub(m).exp()).log());
     return loss.mean();

@@ -1,5 +1,6 @@
 package dev.masklab.train;
 
+import dev.masklab.model.ops.Autograd;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -62,10 +63,10 @@ public record FastRcnnLoss(NDArray classifier, NDArray boxRegression) {
     NDArray cls = CrossEntropy.mean(classLogits, m.create(labels));
     NDArray box;
     if (nPos == 0) {
-      box = boxRegression.sum().mul(0f);
+      box = Autograd.mul(boxRegression.sum(), 0f);
     } else {
       NDArray picked = boxRegression.reshape(p * c, 4).get(m.create(rows));
-      box = SmoothL1.sum(picked, m.create(posTargets, new Shape(nPos, 4)), 1f / 9).div((float) p);
+      box = Autograd.div(SmoothL1.sum(picked, m.create(posTargets, new Shape(nPos, 4)), 1f / 9), p);
     }
     return new FastRcnnLoss(cls, box);
   }

@@ -1,5 +1,6 @@
 package dev.masklab.train;
 
+import dev.masklab.model.ops.Autograd;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -27,7 +28,7 @@ public final class KeypointLoss {
     }
     int n = targets.validCount();
     if (n == 0) {
-      return logits.sum().mul(0f);
+      return Autograd.mul(logits.sum(), 0f);
     }
     long[] rows = new long[n];
     long[] labels = new long[n];

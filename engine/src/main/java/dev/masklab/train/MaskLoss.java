@@ -1,5 +1,6 @@
 package dev.masklab.train;
 
+import dev.masklab.model.ops.Autograd;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -28,7 +29,7 @@ public final class MaskLoss {
           + targets.length + " target pixels");
     }
     if (p == 0) {
-      return logits.sum().mul(0f);
+      return Autograd.mul(logits.sum(), 0f);
     }
     long[] rows = new long[(int) p];
     for (int i = 0; i < p; i++) {

@@ -1,5 +1,6 @@
 package dev.masklab.train;
 
+import dev.masklab.model.ops.Autograd;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -84,16 +85,16 @@ public record RpnLoss(NDArray objectness, NDArray boxRegression) {
     NDArray flatObj = objectness.reshape(-1);
     NDArray objLoss;
     if (nSampled == 0) {
-      objLoss = flatObj.sum().mul(0f);
+      objLoss = Autograd.mul(flatObj.sum(), 0f);
     } else {
       objLoss = BinaryCrossEntropy.withLogitsMean(flatObj.get(m.create(sampled)), m.create(sampledLabels));
     }
     NDArray boxLoss;
     if (nPos == 0) {
-      boxLoss = deltas.sum().mul(0f);
+      boxLoss = Autograd.mul(deltas.sum(), 0f);
     } else {
       NDArray pred = deltas.get(m.create(posIdx));
-      boxLoss = SmoothL1.sum(pred, m.create(posTargets, new Shape(nPos, 4)), 1f / 9).div((float) nSampled);
+      boxLoss = Autograd.div(SmoothL1.sum(pred, m.create(posTargets, new Shape(nPos, 4)), 1f / 9), nSampled);
     }
     return new RpnLoss(objLoss, boxLoss);
   }

@@ -1,5 +1,6 @@
 package dev.masklab.train;
 
+import dev.masklab.model.ops.Autograd;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -117,7 +118,7 @@ public final class TrainingJob {
               sums.merge(e.getKey(), (double) v / accumulation, Double::sum);
               total = total == null ? e.getValue() : total.add(e.getValue());
             }
-            gc.backward(accumulation == 1 ? total : total.div((float) accumulation));
+            gc.backward(accumulation == 1 ? total : Autograd.div(total, accumulation));
           }
         }
         double gradNorm = c.clipGradNorm() > 0 ? optimizer.clipGradientNorm(c.clipGradNorm()) : optimizer.gradientNorm();

@@ -97,8 +97,9 @@ class InterpolateTest {
     }
   }
 
+  /** Bilinear bit for bit (several planes, up and down, both corner modes), bicubic within float rounding. */
   @Test
-  void matchesTorchWithinFloatRounding() throws Exception {
+  void bilinearIsBitExactWithTorch() throws Exception {
     assumeTrue(TorchvisionOracle.available(), "/usr/bin/python3 with torch not available");
     float[] x = random(3 * 13 * 17, 2);
     int[][] sizes = {{29, 40}, {5, 4}, {13, 17}, {26, 34}, {9, 30}, {56, 56}, {3, 50}, {1, 1}, {100, 7}};
@@ -123,13 +124,13 @@ class InterpolateTest {
         float[] bc = Interpolate.bicubic(x, 3, 13, 17, s[0], s[1], ac);
         float[] rbl = TorchvisionOracle.floats(out.get("bilinear " + s[0] + " " + s[1] + " " + (ac ? "True" : "False")));
         float[] rbc = TorchvisionOracle.floats(out.get("bicubic " + s[0] + " " + s[1] + " " + (ac ? "True" : "False")));
-        assertArrayEquals(rbl, bl, 1e-5f, "bilinear " + s[0] + "x" + s[1] + " ac=" + ac);
+        assertArrayEquals(rbl, bl, "bilinear " + s[0] + "x" + s[1] + " ac=" + ac + " (bit-exact)");
         assertArrayEquals(rbc, bc, 1e-5f, "bicubic " + s[0] + "x" + s[1] + " ac=" + ac);
       }
     }
     int oh = Interpolate.scaledSize(13, 1.7);
     int ow = Interpolate.scaledSize(17, 1.7);
     assertArrayEquals(TorchvisionOracle.floats(out.get("scale")), Interpolate.bilinear(x, 3, 13, 17, oh, ow, false),
-        1e-5f);
+        "bilinear with a recomputed scale factor (bit-exact)");
   }
 }
