@@ -31,14 +31,17 @@ if [[ "$OS" == Linux && " $TYPES " == *" deb "* ]] && ! command -v fakeroot >/de
   apt-get install -y -qq fakeroot >/dev/null || { echo "build.sh: please install fakeroot" >&2; exit 1; }
 fi
 VERSION="$(sed -n 's:.*<version>\([0-9][0-9.]*\)\(-SNAPSHOT\)\{0,1\}</version>.*:\1:p' "$ROOT/pom.xml" | head -n1)"
-OUT="$HERE/target"; INPUT="$OUT/input"
+OUT="$HERE/target"; ((CUDA)) && OUT="$HERE/target-cuda"
+INPUT="$OUT/input"
 rm -rf "$OUT"; mkdir -p "$INPUT"
+# the CUDA variant builds into its own folders (app/target-cuda), so the CPU build in app/target stays as it is
+BUILD_DIR=target; profile=()
+((CUDA)) && { BUILD_DIR=target-cuda; profile=(-Pcuda); }
 if ((BUILD)); then
-  profile=(); ((CUDA)) && profile=(-Pcuda)
-  (cd "$ROOT" && mvn -B -q -DskipTests "${profile[@]}" package)
+  (cd "$ROOT" && mvn -B -q -DskipTests -DmlBuild="$BUILD_DIR" "${profile[@]}" package)
 fi
-cp "$ROOT/app/target/masklab-app.jar" "$INPUT/"
-cp "$ROOT"/app/target/lib/*.jar "$INPUT/"
+cp "$ROOT/app/$BUILD_DIR/masklab-app.jar" "$INPUT/"
+cp "$ROOT"/app/$BUILD_DIR/lib/*.jar "$INPUT/"
 # Test-only or build-only jars never ship.
 rm -f "$INPUT"/junit-*.jar "$INPUT"/testfx-*.jar "$INPUT"/openjfx-monocle-*.jar
 NAME=MaskLab; PKG=masklab

@@ -38,6 +38,22 @@ public final class Main implements Runnable {
             cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
             return 2;
         });
+        // an unexpected failure is a message naming the command and the cause, not a stack trace
+        // (MASKLAB_DEBUG=1 adds the trace); commands report the failures they expect themselves
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            StringBuilder msg = new StringBuilder(cmd.getCommandSpec().qualifiedName()).append(": ");
+            msg.append(ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage());
+            for (Throwable c = ex.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+                if (c.getMessage() != null && !msg.toString().contains(c.getMessage())) {
+                    msg.append(": ").append(c.getMessage());
+                }
+            }
+            cmd.getErr().println(msg);
+            if (System.getenv("MASKLAB_DEBUG") != null) {
+                ex.printStackTrace(cmd.getErr());
+            }
+            return 1;
+        });
         return cl;
     }
 
