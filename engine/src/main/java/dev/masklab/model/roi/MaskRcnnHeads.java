@@ -1,9 +1,6 @@
 package dev.masklab.model.roi;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
-import ai.djl.nn.convolutional.Conv2d;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -32,17 +29,7 @@ public final class MaskRcnnHeads {
 
   /** (K, 256, 14, 14) -> (K, 256, 14, 14). Differentiable. */
   public NDArray forward(NDArray x) {
-    NDArray cur = x;
-    for (int i = 0; i < LAYERS; i++) {
-      NDArray conv = Conv2d.conv2d(cur, weights[i], biases[i], new Shape(1, 1), new Shape(1, 1), new Shape(1, 1), 1)
-          .singletonOrThrow();
-      if (cur != x) {
-        cur.close();
-      }
-      cur = Activation.relu(conv);
-      conv.close();
-    }
-    return cur;
+    return ConvReluStack.forward(x, weights, biases);
   }
 
   public Map<String, NDArray> parameters() {
