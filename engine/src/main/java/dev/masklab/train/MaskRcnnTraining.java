@@ -17,6 +17,8 @@ import dev.masklab.model.roi.MaskRcnnPredictor;
 import dev.masklab.model.roi.MultiScaleRoiAlign;
 import dev.masklab.model.roi.TwoMlpHead;
 import dev.masklab.model.rpn.AnchorGenerator;
+import dev.masklab.model.rpn.RegionProposalNetwork;
+import dev.masklab.model.rpn.RpnConfig;
 import dev.masklab.model.rpn.RpnHead;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,7 +28,7 @@ import java.util.Random;
 
 /**
  * The training forward pass of torchvision's Mask R-CNN / Keypoint R-CNN (R50-FPN) on a weights map: the
- * engine's backbone and RPN head, with {@link RpnProposals}'s proposal selection, give proposals (training top-n before / after NMS from the
+ * engine's backbone and RPN head, with {@link RegionProposalNetwork#filterProposals}, give proposals (training top-n before / after NMS from the
  * config) and the RPN losses ({@link RpnTargets}, {@link RpnLoss}); the RoI heads sample proposals with
  * the ground truth appended ({@link ProposalTargets}), run the engine's box head and predictor
  * ({@link FastRcnnLoss}) and, on the foreground proposals, the mask head ({@link MaskTargets},
@@ -148,11 +150,11 @@ public final class MaskRcnnTraining implements DetectorTraining {
     List<RpnTargets> rpnTargets = new ArrayList<>();
     Matcher rpnMatcher = RpnTargets.defaultMatcher();
     BoxCoder rpnCoder = new BoxCoder(new double[] {1, 1, 1, 1});
+    RpnConfig proposalConfig = new RpnConfig(config.rpnPreNmsTopN(), config.rpnPostNmsTopN(), 0.7f, 0.0f, 1e-3f,
+        0.7f, 0.3f, config.rpnBatchPerImage(), config.rpnPositiveFraction());
     for (int i = 0; i < batch.size(); i++) {
-      float[] obj = java.util.Arrays.copyOfRange(objAll, i * a, (i + 1) * a);
-      float[] del = java.util.Arrays.copyOfRange(deltaAll, 4 * i * a, 4 * (i + 1) * a);
-      proposals.add(RpnProposals.filterProposals(obj, RpnProposals.decode(del, anchorArr), perLevel,
-          sizes.get(i)[0], sizes.get(i)[1], config.rpnPreNmsTopN(), config.rpnPostNmsTopN()));
+      proposals.add(RegionProposalNetwork.filterProposals(objAll, deltaAll, i * a, anchorArr, perLevel,
+          sizes.get(i), proposalConfig, rpnCoder)[0]);
       rpnTargets.add(RpnTargets.compute(anchorArr, batch.get(i).boxes(), rpnMatcher, rpnCoder));
     }
     RpnLoss rpnLoss = RpnLoss.compute(objectness, deltas, rpnTargets,

@@ -57,6 +57,7 @@ public final class MetricsLog implements TrainingListener, AutoCloseable {
     n.put("lr", p.lr());
     n.put("images_per_s", p.imagesPerSecond());
     n.put("eta_s", p.etaSeconds());
+    n.put("grad_norm", p.gradNorm());
     write(n);
   }
 

@@ -3,7 +3,12 @@ package dev.masklab.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.masklab.model.backbone.FrozenBatchNorm2d;
+import dev.masklab.model.backbone.ResNetFpnBackbone;
+import dev.masklab.model.io.StateDict;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -77,5 +82,29 @@ public final class ModelInit {
   /** The input width of a box head / predictor linear layer, from its bias key. */
   private static long fanInOfLinearBias(String key, long[] shape) {
     return key.startsWith("roi_heads.box_head.fc6.") ? 256 * 7 * 7 : 1024;
+  }
+
+  /** Images whose statistics set the frozen batch norms of a model trained from scratch. */
+  public static final int CALIBRATION_IMAGES = 8;
+
+  /**
+   * Training from scratch: sets every backbone frozen batch norm's running mean and variance (in place in
+   * {@code weights}) to its input's statistics on the first training batches, at least {@link #CALIBRATION_IMAGES}
+   * images, so that the random network starts normalised (see {@link FrozenBatchNorm2d#calibrating}).
+   *
+   * @return the number of images used
+   */
+  public static int calibrateFrozenBatchNorms(Map<String, NDArray> weights, TrainingBatches batches, float bnEps,
+      NDManager manager) {
+    List<TrainingSample> samples = new ArrayList<>();
+    for (int b = 0; samples.size() < CALIBRATION_IMAGES; b++) {
+      samples.addAll(batches.batch(b));
+    }
+    try (NDManager scope = manager.newSubManager()) {
+      NDArray images = TrainingBatches.batchImages(samples, scope);
+      StateDict sd = new StateDict(scope, weights, "calibration");
+      FrozenBatchNorm2d.calibrating(() -> new ResNetFpnBackbone(sd, "backbone", 50, bnEps).forward(images));
+    }
+    return samples.size();
   }
 }

@@ -137,7 +137,7 @@ public final class TrainingJob {
         if (done % logEvery == 0 || done == iterations || done == start + 1) {
           double total = sums.values().stream().mapToDouble(Double::doubleValue).sum();
           var p = new TrainingListener.Progress(done, iterations, sums, total, lr,
-              c.batchSize() * accumulation / stepS, avgStep * (iterations - done));
+              c.batchSize() * accumulation / stepS, avgStep * (iterations - done), gradNorm);
           for (TrainingListener l : listeners) {
             l.onIteration(p);
           }

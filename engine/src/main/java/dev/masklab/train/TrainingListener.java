@@ -7,8 +7,9 @@ import java.util.Map;
 public interface TrainingListener {
 
   /** One optimizer step finished. */
+  /** One logged iteration; {@code gradNorm} is the global gradient norm before clipping. */
   record Progress(int iteration, int iterations, Map<String, Double> losses, double totalLoss, double lr,
-      double imagesPerSecond, double etaSeconds) {}
+      double imagesPerSecond, double etaSeconds, double gradNorm) {}
 
   default void onIteration(Progress progress) {}
 

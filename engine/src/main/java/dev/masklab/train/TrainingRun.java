@@ -89,6 +89,11 @@ public record TrainingRun(Architecture arch, Path dataset, Path imageRoot, Path 
       listener.onMessage(train.size() + " training images" + (train.skipped() > 0 ? " (" + train.skipped()
           + " without usable annotations skipped)" : "") + ", " + (categories.numClasses() - 1) + " classes");
       int[] flipMap = HorizontalFlip.flipMap(kpNames, numKeypoints);
+      TrainingBatches batches = new TrainingBatches(train, cfg, flipMap);
+      if (resumed == null && weights == null) {
+        int n = ModelInit.calibrateFrozenBatchNorms(start, batches, cfg.frozenBnEps(), manager);
+        listener.onMessage("frozen batch norms calibrated on " + n + " training images (training from scratch)");
+      }
       MaskRcnnTraining net = new MaskRcnnTraining(arch, start, categories.numClasses(), numKeypoints, cfg, manager);
       SgdOptimizer opt = new SgdOptimizer(net.trainable(), cfg.momentum(), cfg.weightDecay(), manager);
       if (resumed != null) {
@@ -99,7 +104,7 @@ public record TrainingRun(Architecture arch, Path dataset, Path imageRoot, Path 
       TrainingJob.Evaluation eval = validation == null ? null : new ValidationEvaluator(arch, validation,
           validationRoot != null ? validationRoot : validation.toAbsolutePath().getParent(), categories, cfg,
           numKeypoints, runDir);
-      TrainingJob job = new TrainingJob(net, new TrainingBatches(train, cfg, flipMap), info, checkpointsDir(),
+      TrainingJob job = new TrainingJob(net, batches, info, checkpointsDir(),
           checkpointEvery, logEvery, evalEvery, eval);
       int startIteration = resumed != null ? resumed.state().iteration() : 0;
       try (MetricsLog metrics = new MetricsLog(metricsFile(), resumed != null ? startIteration : -1)) {

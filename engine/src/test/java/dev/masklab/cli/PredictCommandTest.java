@@ -22,13 +22,15 @@ import picocli.CommandLine;
 
 /**
  * Acceptance test of {@code masklab predict}: with a parity reference's model.pth and --score-threshold 0, the CLI
- * reproduces torchvision's detections on the reference image: at least 85 of the 100 found with the same label and a
- * box within 0.1 px (the network's float noise from pixels, see MaskRcnnParityTest), their pasted-mask IoU >= 0.99
- * against detections.masks > 0.5, keypoints within 2 px for 98% of them. Runs on every reference, legacy ones with
+ * reproduces torchvision's detections on the reference image: every one found with the same label and a box within
+ * {@link #BOX_TOLERANCE_PX} (measured: at most 7.6e-3 px on six references; the issue asks 1e-3 px, which float32
+ * evaluation-order noise from pixels exceeds, see docs/benchmarks.md), every pasted mask with IoU >= 0.99 against
+ * detections.masks > 0.5, keypoints within 2 px for 98% of them. Runs on every reference, legacy ones with
  * --legacy-eps (images are decoded with PIL's pixel values, see ImageDecoder).
  */
 class PredictCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
+  static final double BOX_TOLERANCE_PX = 1e-2;
 
   @TempDir Path tmp;
 
@@ -82,7 +84,7 @@ class PredictCommandTest {
           refLabels[i] = Math.round(refLabelsF[i]);
         }
         // from pixels, detections carry the float noise of the whole network (see MaskRcnnParityTest): each
-        // torchvision detection is looked up by label and box (within 0.1 px); 85% must be found
+        // torchvision detection is looked up by label and box; all must be found
         float[] rb = npz.floats("detections.boxes");
         float[] rs = npz.floats("detections.scores");
         int[] perm = new int[refLabels.length];
@@ -101,7 +103,7 @@ class PredictCommandTest {
             for (int k = 0; k < 4; k++) {
               bd = Math.max(bd, Math.abs(boxes[4 * j + k] - rb[4 * i + k]));
             }
-            if (bd <= 0.1 && bd < best) {
+            if (bd <= BOX_TOLERANCE_PX && bd < best) {
               best = bd;
               perm[i] = j;
             }
@@ -115,7 +117,8 @@ class PredictCommandTest {
         }
         System.out.printf("parity %s CLI: %d/%d torchvision detections matched, max box diff %.3e px, max score "
             + "diff %.3e%n", r.name(), matched, refLabels.length, maxBox, maxScore);
-        assertTrue(matched >= 0.85 * refLabels.length, "only " + matched + " detections matched");
+        assertEquals(refLabels.length, matched, "torchvision detections matched within " + BOX_TOLERANCE_PX + " px");
+        assertEquals(refLabels.length, n, "detections written");
         assertTrue(maxScore <= 5e-3, "score diff " + maxScore);
         long[] shape = r.shape("image");
         int h = (int) shape[1];
@@ -131,12 +134,10 @@ class PredictCommandTest {
             if (perm[i] < 0) {
               continue;
             }
-            // paste_masks_in_image truncates the expanded box to integers: a box that moved by float noise across
-            // an integer (boxes agree within 0.1 px above) pastes the mask one pixel off, which for a 20-pixel mask
-            // is an IoU of ~0.5 whatever the mask logits. Masks are compared where both pastes use the same box.
+            // paste_masks_in_image truncates the expanded box to integers: counted, as a box within the tolerance
+            // above can still cross an integer (the mask then moves a pixel)
             if (!samePasteBox(boxes, perm[i], rb, i)) {
               otherPasteBox++;
-              continue;
             }
             JsonNode seg = results.get(perm[i]).path("segmentation");
             assertEquals(h, seg.path("size").get(0).asInt());
@@ -160,12 +161,10 @@ class PredictCommandTest {
           double pooled = totalUnion == 0 ? 1 : (double) totalInter / totalUnion;
           System.out.printf("parity %s CLI masks vs torchvision > 0.5: pooled IoU %.6f, min IoU %.6f (masks >= 1000 px:"
               + " %.6f)%n", r.name(), pooled, minIou, minIouLarge);
-          // tiny masks (a few dozen pixels) lose a pixel or two to float noise: per-mask 0.99 for masks >= 1000 px
           System.out.printf("parity %s: %d of %d matched masks pasted into a box whose integer corners moved%n",
               r.name(), otherPasteBox, matched);
-          assertTrue(otherPasteBox <= matched / 5, otherPasteBox + " masks with another integer paste box");
-          assertTrue(pooled >= 0.99, "pooled mask IoU " + pooled);
-          assertTrue(minIouLarge >= 0.99, "mask IoU " + minIouLarge);
+          assertTrue(pooled >= 0.999, "pooled mask IoU " + pooled);
+          assertTrue(minIou >= 0.99, "mask IoU " + minIou);
         } else {
           float[] ref = npz.floats("detections.keypoints");
           float[] refScores = npz.floats("detections.keypoints_scores");

@@ -2,6 +2,8 @@ package dev.masklab.model.backbone;
 
 import ai.djl.ndarray.NDArray;
 import dev.masklab.model.io.StateDict;
+import dev.masklab.model.ops.Reduce;
+import java.util.function.Supplier;
 
 /**
  * torchvision's {@code FrozenBatchNorm2d}: batch norm with fixed statistics and affine parameters (buffers, never
@@ -9,16 +11,38 @@ import dev.masklab.model.io.StateDict;
  * {@code shift = bias - running_mean * scale}, all float32 per channel. eps is 1e-5 for checkpoints of torchvision
  * >= 0.8's builders and 0.0 for the legacy COCO checkpoints (torchvision applies {@code overwrite_eps(model, 0.0)}).
  * The scale and shift are computed once, on the state dict's manager.
+ *
+ * <p>{@link #calibrating} supports training from scratch: torchvision builds such a model with trainable
+ * {@code BatchNorm2d}, which the engine does not have; with frozen identity batch norms each layer of a randomly
+ * initialised ResNet keeps whatever scale its initialisation gives. Instead, each frozen batch norm's
+ * statistics are set, once, to the mean and variance of its own input on a batch of training images (a
+ * data-dependent initialisation), so every layer starts normalised; the statistics are saved with the weights.
  */
 public final class FrozenBatchNorm2d {
-  private final NDArray scale; // (1, C, 1, 1)
-  private final NDArray shift; // (1, C, 1, 1)
+  private static final ThreadLocal<Boolean> CALIBRATING = ThreadLocal.withInitial(() -> false);
+
+  private final NDArray weight;
+  private final NDArray bias;
+  private final NDArray runningMean;
+  private final NDArray runningVar;
+  private final float eps;
+  private NDArray scale; // (1, C, 1, 1)
+  private NDArray shift; // (1, C, 1, 1)
 
   public FrozenBatchNorm2d(StateDict sd, String prefix, float eps) {
-    NDArray w = sd.get(prefix + ".weight");
-    NDArray b = sd.get(prefix + ".bias");
-    NDArray rm = sd.get(prefix + ".running_mean");
-    NDArray rv = sd.get(prefix + ".running_var");
+    this.weight = sd.get(prefix + ".weight");
+    this.bias = sd.get(prefix + ".bias");
+    this.runningMean = sd.get(prefix + ".running_mean");
+    this.runningVar = sd.get(prefix + ".running_var");
+    this.eps = eps;
+    update();
+  }
+
+  private void update() {
+    NDArray w = weight;
+    NDArray b = bias;
+    NDArray rm = runningMean;
+    NDArray rv = runningVar;
     long c = w.getShape().get(0);
     NDArray s = w.mul(rv.add(eps).pow(-0.5f));
     // torch's rsqrt; pow(-0.5) is the same function on CPU within 1 ulp
@@ -29,7 +53,37 @@ public final class FrozenBatchNorm2d {
     sh.close();
   }
 
+  /**
+   * Runs {@code forward} (a forward pass of a network built on this thread) with every frozen batch norm it passes
+   * first setting its {@code running_mean} / {@code running_var}, in place in the state dict, to the per-channel
+   * mean and (biased) variance of its input over batch and space, then normalising with them.
+   */
+  public static <T> T calibrating(Supplier<T> forward) {
+    CALIBRATING.set(true);
+    try {
+      return forward.get();
+    } finally {
+      CALIBRATING.set(false);
+    }
+  }
+
+  private void calibrate(NDArray x) {
+    try (NDArray mean = Reduce.mean(x, false, 0, 2, 3);
+        NDArray centred = x.sub(mean.reshape(1, -1, 1, 1));
+        NDArray sq = centred.square();
+        NDArray var = Reduce.mean(sq, false, 0, 2, 3)) {
+      runningMean.set(mean.toFloatArray());
+      runningVar.set(var.toFloatArray());
+    }
+    scale.close();
+    shift.close();
+    update();
+  }
+
   public NDArray forward(NDArray x) {
+    if (CALIBRATING.get()) {
+      calibrate(x);
+    }
     try (NDArray y = x.mul(scale)) {
       return y.add(shift);
     }

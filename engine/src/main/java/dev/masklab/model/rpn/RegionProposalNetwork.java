@@ -124,9 +124,9 @@ public final class RegionProposalNetwork {
     List<NDArray> scores = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       int[] hw = images.imageSizes().get(i);
-      NDArray[] ps = filter(m, objAll, delAll, i * total, anchorsArr, perLevel, hw);
-      proposals.add(ps[0]);
-      scores.add(ps[1]);
+      float[][] ps = filterProposals(objAll, delAll, i * total, anchorsArr, perLevel, hw, cfg, boxCoder);
+      proposals.add(m.create(ps[0], new Shape(ps[1].length, 4)));
+      scores.add(m.create(ps[1], new Shape(ps[1].length)));
     }
     return new RpnOutput(proposals, scores, obj, del, anchors, perLevel);
   }
@@ -139,9 +139,19 @@ public final class RegionProposalNetwork {
     return 1f / (1f + (float) Math.exp(-x));
   }
 
-  /** torchvision's {@code filter_proposals} for one image whose values start at {@code base} anchors. */
-  private NDArray[] filter(NDManager m, float[] obj, float[] del, int base, float[] anchors, long[] perLevel,
-      int[] imageHW) {
+  /**
+   * torchvision's {@code filter_proposals} for one image, on plain arrays (inference and training share it): the
+   * per-level top {@code cfg.preNmsTopN()} logits, decoded against their anchors, clipped to the image, boxes
+   * smaller than {@code cfg.minSize()} and scores below {@code cfg.scoreThresh()} removed, NMS per level, the best
+   * {@code cfg.postNmsTopN()}.
+   *
+   * @param obj logits of a batch, image-major; the image's start at anchor {@code base}
+   * @param del deltas (4 per anchor) laid out as {@code obj}
+   * @param imageHW the image's (resized, unpadded) height and width
+   * @return the proposals (K * 4, x1 y1 x2 y2) and their sigmoid scores (K)
+   */
+  public static float[][] filterProposals(float[] obj, float[] del, int base, float[] anchors, long[] perLevel,
+      int[] imageHW, RpnConfig cfg, BoxCoder boxCoder) {
     // per-level top-n of the logits
     List<Integer> sel = new ArrayList<>();
     List<Integer> lvl = new ArrayList<>();
@@ -195,6 +205,6 @@ public final class RegionProposalNetwork {
       System.arraycopy(kb, 4 * nmsKeep[j], out, 4 * j, 4);
       outScores[j] = ks[nmsKeep[j]];
     }
-    return new NDArray[] {m.create(out, new Shape(post, 4)), m.create(outScores, new Shape(post))};
+    return new float[][] {out, outScores};
   }
 }
