@@ -51,8 +51,9 @@ public final class SgdOptimizer {
   public void zeroGradients() {
     for (NDArray p : params.values()) {
       if (p.hasGradient()) {
-        try (NDArray g = p.getGradient()) {
-          g.set(new NDIndex("..."), 0f);
+        // set(index, Number) leaves its scalar array on the gradient's manager: pass one that is closed here
+        try (NDArray g = p.getGradient(); NDArray zero = g.getManager().create(0f)) {
+          g.set(new NDIndex("..."), zero);
         }
       }
     }
@@ -63,7 +64,7 @@ public final class SgdOptimizer {
     double sq = 0;
     for (NDArray p : params.values()) {
       if (p.hasGradient()) {
-        try (NDArray g = p.getGradient(); NDArray s = g.square().sum()) {
+        try (NDArray g = p.getGradient(); NDArray sq2 = g.square(); NDArray s = sq2.sum()) {
           sq += s.getFloat();
         }
       }
