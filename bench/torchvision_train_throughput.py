@@ -20,7 +20,7 @@ from torchvision.ops.misc import FrozenBatchNorm2d
 
 def samples(path, kind):
     d = json.load(open(path))
-    root = os.path.join(os.path.dirname(path), "images")
+    root = os.path.dirname(path)  # file_name is relative to the JSON (images/...)
     cats = sorted(c["id"] for c in d["categories"] if kind == "maskrcnn" or c.get("keypoints"))
     label = {c: i + 1 for i, c in enumerate(cats)}
     by_image = {}
@@ -56,6 +56,7 @@ def main():
     path, kind = sys.argv[1], sys.argv[2]
     warmup = int(sys.argv[3]) if len(sys.argv) > 3 else 3
     iterations = int(sys.argv[4]) if len(sys.argv) > 4 else 15
+    torch.set_num_threads(max(1, os.cpu_count() or 1))  # as the engine (Debian's torch starts with one)
     torch.manual_seed(0)
     backbone = _resnet_fpn_extractor(resnet50(weights=None, norm_layer=FrozenBatchNorm2d), 5)
     common = dict(min_size=240, max_size=533, rpn_pre_nms_top_n_train=600, rpn_post_nms_top_n_train=300,
