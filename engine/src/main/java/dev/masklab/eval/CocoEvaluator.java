@@ -51,6 +51,13 @@ public final class CocoEvaluator {
      *                                  bbox, no segmentation for segm, no or a wrong number of keypoints)
      */
     public static EvalResult evaluate(CocoDataset gt, List<CocoResult> results, EvalParams params) {
+        for (CocoResult r : results) {
+            if (Double.isNaN(r.area())) {
+                // CocoResult.of leaves id and area unset; COCOeval's area ranges would then silently go wrong
+                throw new IllegalArgumentException("result for image " + r.imageId() + " has no area: load results "
+                        + "with CocoResults (pycocotools' loadRes) before evaluating");
+            }
+        }
         CocoEvalCells cells = new CocoEvalCells(gt, results, params);
         return new CocoEvaluator(params).evaluate(cells.imageCount(), cells.catIds(), cells.catNames(), cells);
     }

@@ -67,14 +67,16 @@ public final class ValidationEvaluator implements TrainingJob.Evaluation {
         }
       }
     }
+    // evaluated from the written file: CocoResults.read gives each result pycocotools' loadRes ids, areas and boxes
+    Path resultsFile = evalDir.resolve("evaluation-" + evaluations + "-results.json");
+    CocoResults.write(results, resultsFile);
     Map<String, double[]> stats = new LinkedHashMap<>();
     List<IouType> types = new ArrayList<>(List.of(IouType.BBOX));
     types.add(arch.hasMasks() ? IouType.SEGM : IouType.KEYPOINTS);
     for (IouType t : types) {
       stats.put(t.cocoName(), results.isEmpty() ? new double[t == IouType.KEYPOINTS ? 10 : 12]
-          : CocoEvaluator.evaluate(val, results, EvalParams.defaults(t)).stats());
+          : CocoEvaluator.evaluate(val, resultsFile, EvalParams.defaults(t)).stats());
     }
-    CocoResults.write(results, evalDir.resolve("evaluation-" + evaluations + "-results.json"));
     JSON.writeValue(evalDir.resolve("evaluation-" + evaluations + "-stats.json").toFile(), stats);
     return stats;
   }

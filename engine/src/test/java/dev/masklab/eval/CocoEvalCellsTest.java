@@ -41,6 +41,16 @@ class CocoEvalCellsTest {
         return ds;
     }
 
+    /** Results straight from a model (CocoResult.of: no area yet) are refused, not evaluated with NaN areas. */
+    @Test
+    void resultsNotLoadedLikeLoadResAreRefused() {
+        CocoDataset ds = twoCategories();
+        List<CocoResult> dt = List.of(CocoResult.of(1, 1, .9, new double[] {0, 0, 10, 10}, null, null));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CocoEvaluator.evaluate(ds, dt, EvalParams.defaults(IouType.BBOX)));
+        assertTrue(e.getMessage().contains("has no area"), e.getMessage());
+    }
+
     @Test
     void categoriesMatterUnlessUseCatsIsOff() {
         CocoDataset ds = twoCategories();
