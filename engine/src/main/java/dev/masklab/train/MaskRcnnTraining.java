@@ -150,8 +150,7 @@ public final class MaskRcnnTraining implements DetectorTraining {
     List<RpnTargets> rpnTargets = new ArrayList<>();
     Matcher rpnMatcher = RpnTargets.defaultMatcher();
     BoxCoder rpnCoder = new BoxCoder(new double[] {1, 1, 1, 1});
-    RpnConfig proposalConfig = new RpnConfig(config.rpnPreNmsTopN(), config.rpnPostNmsTopN(), 0.7f, 0.0f, 1e-3f,
-        0.7f, 0.3f, config.rpnBatchPerImage(), config.rpnPositiveFraction());
+    RpnConfig proposalConfig = RpnConfig.training().withTopN(config.rpnPreNmsTopN(), config.rpnPostNmsTopN());
     for (int i = 0; i < batch.size(); i++) {
       proposals.add(RegionProposalNetwork.filterProposals(objAll, deltaAll, i * a, anchorArr, perLevel,
           sizes.get(i), proposalConfig, rpnCoder)[0]);

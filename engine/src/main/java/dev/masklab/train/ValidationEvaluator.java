@@ -67,15 +67,17 @@ public final class ValidationEvaluator implements TrainingJob.Evaluation {
         }
       }
     }
-    // evaluated from the written file: CocoResults.read gives each result pycocotools' loadRes ids, areas and boxes
+    // evaluated as written: CocoResults.read gives each result pycocotools' loadRes ids, areas and boxes (read once:
+    // loadRes does not depend on the IoU type)
     Path resultsFile = evalDir.resolve("evaluation-" + evaluations + "-results.json");
     CocoResults.write(results, resultsFile);
+    List<CocoResult> loaded = results.isEmpty() ? results : CocoResults.read(resultsFile, val);
     Map<String, double[]> stats = new LinkedHashMap<>();
     List<IouType> types = new ArrayList<>(List.of(IouType.BBOX));
     types.add(arch.hasMasks() ? IouType.SEGM : IouType.KEYPOINTS);
     for (IouType t : types) {
       stats.put(t.cocoName(), results.isEmpty() ? new double[t == IouType.KEYPOINTS ? 10 : 12]
-          : CocoEvaluator.evaluate(val, resultsFile, EvalParams.defaults(t)).stats());
+          : CocoEvaluator.evaluate(val, loaded, EvalParams.defaults(t)).stats());
     }
     JSON.writeValue(evalDir.resolve("evaluation-" + evaluations + "-stats.json").toFile(), stats);
     return stats;

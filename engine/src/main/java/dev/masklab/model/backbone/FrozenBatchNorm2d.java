@@ -39,18 +39,13 @@ public final class FrozenBatchNorm2d {
   }
 
   private void update() {
-    NDArray w = weight;
-    NDArray b = bias;
-    NDArray rm = runningMean;
-    NDArray rv = runningVar;
-    long c = w.getShape().get(0);
-    NDArray s = w.mul(rv.add(eps).pow(-0.5f));
+    long c = weight.getShape().get(0);
     // torch's rsqrt; pow(-0.5) is the same function on CPU within 1 ulp
-    NDArray sh = b.sub(rm.mul(s));
-    this.scale = s.reshape(1, c, 1, 1);
-    this.shift = sh.reshape(1, c, 1, 1);
-    s.close();
-    sh.close();
+    try (NDArray v = runningVar.add(eps); NDArray r = v.pow(-0.5f); NDArray s = weight.mul(r);
+        NDArray m = runningMean.mul(s); NDArray sh = bias.sub(m)) {
+      this.scale = s.reshape(1, c, 1, 1);
+      this.shift = sh.reshape(1, c, 1, 1);
+    }
   }
 
   /**
@@ -69,7 +64,8 @@ public final class FrozenBatchNorm2d {
 
   private void calibrate(NDArray x) {
     try (NDArray mean = Reduce.mean(x, false, 0, 2, 3);
-        NDArray centred = x.sub(mean.reshape(1, -1, 1, 1));
+        NDArray mean4 = mean.reshape(1, -1, 1, 1);
+        NDArray centred = x.sub(mean4);
         NDArray sq = centred.square();
         NDArray var = Reduce.mean(sq, false, 0, 2, 3)) {
       runningMean.set(mean.toFloatArray());

@@ -25,4 +25,10 @@ public record RpnConfig(
   public static RpnConfig training() {
     return new RpnConfig(2000, 2000, 0.7f, 0.0f, 1e-3f, 0.7f, 0.3f, 256, 0.5f);
   }
+
+  /** The same settings with other pre-NMS (per level) and post-NMS (per image) top-n. */
+  public RpnConfig withTopN(int preNms, int postNms) {
+    return new RpnConfig(preNms, postNms, nmsThresh, scoreThresh, minSize, fgIouThresh, bgIouThresh,
+        batchSizePerImage, positiveFraction);
+  }
 }
