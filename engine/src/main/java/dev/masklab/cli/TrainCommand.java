@@ -91,6 +91,11 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Frozen batch-norm epsilon: 1e-5, or 0 for torchvision's original COCO checkpoints (default: ${DEFAULT-VALUE}).")
   float bnEps;
 
+  @Option(names = "--batch-norm", defaultValue = "auto", paramLabel = "MODE",
+      description = "ResNet batch norms: frozen (fixed statistics), train (batch statistics, trained weights) or auto "
+          + "(default: train when starting from scratch, as torchvision does; frozen with --weights).")
+  String batchNorm;
+
   @Option(names = "--seed", defaultValue = "42", description = "Seed of data order, augmentation and sampling.")
   long seed;
 
@@ -122,13 +127,26 @@ public final class TrainCommand implements Callable<Integer> {
         c = c.withSizes(minSizes != null ? minSizes : c.minSizes(), maxSize != null ? maxSize : c.maxSize());
       }
       c = c.withOptions(accumulate, clipGrad, trainableLayers, !keepEmpty, seed, c.flipProbability())
-          .withFrozenBnEps(bnEps);
+          .withFrozenBnEps(bnEps).withTrainBatchNorm(switch (batchNorm) {
+            case "train" -> true;
+            case "frozen" -> false;
+            case "auto" -> weights == null;
+            default -> throw new IllegalArgumentException("--batch-norm must be frozen, train or auto, got " + batchNorm);
+          });
       if (iterations < 1) {
         throw new IllegalArgumentException("--iterations must be at least 1");
       }
       TrainingRun run = new TrainingRun(a, dataset, imageRoot, val, valImageRoot, weights, out, iterations, c, resume,
           checkpointEvery, logEvery, evalEvery, keepCategoryIds);
-      TrainingJob.Result r = run.run(new Progress(o, err), null);
+      SignalCancel[] signals = new SignalCancel[1];
+      TrainingJob.Result r;
+      try {
+        r = run.run(new Progress(o, err), job -> signals[0] = new SignalCancel(job::cancel, err));
+      } finally {
+        if (signals[0] != null) {
+          signals[0].close();
+        }
+      }
       o.println();
       if (!r.completed()) {
         err.println("train: " + r.stopReason());

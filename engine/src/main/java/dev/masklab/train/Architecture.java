@@ -134,14 +134,26 @@ public enum Architecture {
    * outside the ResNet body is always trained, frozen batch norms never.
    */
   public static boolean isTrainable(String key, int trainableLayers) {
+    return isTrainable(key, trainableLayers, false);
+  }
+
+  /**
+   * As above; with {@code trainBatchNorm} (batch statistics, training from scratch) the batch norms' weight and
+   * bias of the trained stages are trained too (as torchvision's {@code BatchNorm2d}), their running statistics
+   * never (they are updated by the forward pass).
+   */
+  public static boolean isTrainable(String key, int trainableLayers, boolean trainBatchNorm) {
     if (!key.startsWith("backbone.body.")) {
       return true;
     }
-    if (isFrozenNorm(key)) {
+    if (isFrozenNorm(key) && !(trainBatchNorm && (key.endsWith(".weight") || key.endsWith(".bias")))) {
       return false;
     }
     String[] order = {"layer4", "layer3", "layer2", "layer1", "conv1"};
     String rest = key.substring("backbone.body.".length());
+    if (rest.startsWith("bn1.")) { // the stem's batch norm: torchvision adds "bn1" when all 5 stages train
+      return trainableLayers >= 5;
+    }
     for (int i = 0; i < trainableLayers && i < order.length; i++) {
       if (rest.startsWith(order[i] + ".")) {
         return true;

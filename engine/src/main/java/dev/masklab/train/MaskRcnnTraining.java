@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.masklab.model.box.BalancedPositiveNegativeSampler;
 import dev.masklab.model.box.BoxCoder;
+import dev.masklab.model.backbone.BatchNorm2d;
+import dev.masklab.model.backbone.Norm2d;
 import dev.masklab.model.backbone.ResNetFpnBackbone;
 import dev.masklab.model.box.Matcher;
 import dev.masklab.model.io.StateDict;
@@ -81,13 +83,14 @@ public final class MaskRcnnTraining implements DetectorTraining {
       NDArray t = a.getDataType() == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false);
       t.attach(manager);
       this.weights.put(e.getKey(), t);
-      if (Architecture.isTrainable(e.getKey(), config.trainableBackboneLayers())) {
+      if (Architecture.isTrainable(e.getKey(), config.trainableBackboneLayers(), config.trainBatchNorm())) {
         t.setRequiresGradient(true);
         trainable.put(e.getKey(), t);
       }
     }
     StateDict sd = new StateDict(manager, this.weights, arch.cliName() + " in training");
-    this.backbone = new ResNetFpnBackbone(sd, "backbone", 50, frozenBnEps);
+    this.backbone = new ResNetFpnBackbone(sd, "backbone", 50, config.trainBatchNorm()
+        ? BatchNorm2d.factory(frozenBnEps) : Norm2d.Factory.frozen(frozenBnEps));
     this.rpnHead = new RpnHead(sd, "rpn.head");
   }
 

@@ -36,12 +36,16 @@ import java.util.Arrays;
  * @param loaderThreads background loading threads
  * @param frozenBnEps epsilon of the frozen batch norms (1e-5; 0 for torchvision's original COCO checkpoints, which
  *     torchvision loads with {@code overwrite_eps(model, 0.0)})
+ * @param trainBatchNorm normalise the ResNet body with batch statistics and train its batch-norm weights
+ *     ({@link dev.masklab.model.backbone.BatchNorm2d}), as torchvision builds a detector trained from scratch;
+ *     false: frozen batch norms, as for fine-tuning pretrained weights
  */
 public record TrainingConfig(int[] minSizes, int maxSize, int rpnPreNmsTopN, int rpnPostNmsTopN,
     int rpnBatchPerImage, float rpnPositiveFraction, int boxBatchPerImage, float boxPositiveFraction,
     int batchSize, int accumulation, double baseLr, double momentum, double weightDecay, int warmupIterations,
     double warmupFactor, double[] milestoneFractions, double gamma, double clipGradNorm, double flipProbability,
-    int trainableBackboneLayers, boolean skipEmptyImages, long seed, int loaderThreads, float frozenBnEps) {
+    int trainableBackboneLayers, boolean skipEmptyImages, long seed, int loaderThreads, float frozenBnEps,
+    boolean trainBatchNorm) {
 
   public TrainingConfig {
     if (minSizes.length == 0) {
@@ -59,12 +63,12 @@ public record TrainingConfig(int[] minSizes, int maxSize, int rpnPreNmsTopN, int
 
   public static TrainingConfig standard() {
     return new TrainingConfig(new int[] {800}, 1333, 2000, 2000, 256, 0.5f, 512, 0.25f, 2, 1, Double.NaN, 0.9,
-        1e-4, 1000, 0.001, new double[] {2.0 / 3, 8.0 / 9}, 0.1, 0, 0.5, 3, true, 42, 2, 1e-5f);
+        1e-4, 1000, 0.001, new double[] {2.0 / 3, 8.0 / 9}, 0.1, 0, 0.5, 3, true, 42, 2, 1e-5f, false);
   }
 
   public static TrainingConfig smallCpu() {
     return new TrainingConfig(new int[] {320}, 533, 600, 300, 256, 0.5f, 128, 0.25f, 2, 1, Double.NaN, 0.9,
-        1e-4, 100, 0.001, new double[] {2.0 / 3, 8.0 / 9}, 0.1, 0, 0.5, 3, true, 42, 1, 1e-5f);
+        1e-4, 100, 0.001, new double[] {2.0 / 3, 8.0 / 9}, 0.1, 0, 0.5, 3, true, 42, 1, 1e-5f, false);
   }
 
   /** Learning rate after warmup: the given one, or 0.02 scaled to the images per optimizer step. */
@@ -94,52 +98,119 @@ public record TrainingConfig(int[] minSizes, int maxSize, int rpnPreNmsTopN, int
   }
 
   public TrainingConfig withBatch(int batch) {
-    return new TrainingConfig(minSizes, maxSize, rpnPreNmsTopN, rpnPostNmsTopN, rpnBatchPerImage,
-        rpnPositiveFraction, boxBatchPerImage, boxPositiveFraction, batch, accumulation, baseLr, momentum,
-        weightDecay, warmupIterations, warmupFactor, milestoneFractions, gamma, clipGradNorm, flipProbability,
-        trainableBackboneLayers, skipEmptyImages, seed, loaderThreads, frozenBnEps);
+    return edit(f -> f.batchSize = batch);
   }
 
   public TrainingConfig withLr(double lr) {
-    return new TrainingConfig(minSizes, maxSize, rpnPreNmsTopN, rpnPostNmsTopN, rpnBatchPerImage,
-        rpnPositiveFraction, boxBatchPerImage, boxPositiveFraction, batchSize, accumulation, lr, momentum,
-        weightDecay, warmupIterations, warmupFactor, milestoneFractions, gamma, clipGradNorm, flipProbability,
-        trainableBackboneLayers, skipEmptyImages, seed, loaderThreads, frozenBnEps);
+    return edit(f -> f.baseLr = lr);
   }
 
   public TrainingConfig withSizes(int[] sizes, int max) {
-    return new TrainingConfig(sizes, max, rpnPreNmsTopN, rpnPostNmsTopN, rpnBatchPerImage,
-        rpnPositiveFraction, boxBatchPerImage, boxPositiveFraction, batchSize, accumulation, baseLr, momentum,
-        weightDecay, warmupIterations, warmupFactor, milestoneFractions, gamma, clipGradNorm, flipProbability,
-        trainableBackboneLayers, skipEmptyImages, seed, loaderThreads, frozenBnEps);
+    return edit(f -> {
+      f.minSizes = sizes;
+      f.maxSize = max;
+    });
   }
 
   public TrainingConfig withWarmup(int iterations) {
-    return new TrainingConfig(minSizes, maxSize, rpnPreNmsTopN, rpnPostNmsTopN, rpnBatchPerImage,
-        rpnPositiveFraction, boxBatchPerImage, boxPositiveFraction, batchSize, accumulation, baseLr, momentum,
-        weightDecay, iterations, warmupFactor, milestoneFractions, gamma, clipGradNorm, flipProbability,
-        trainableBackboneLayers, skipEmptyImages, seed, loaderThreads, frozenBnEps);
+    return edit(f -> f.warmupIterations = iterations);
   }
 
   public TrainingConfig withSampling(int rpnPre, int rpnPost, int boxBatch) {
-    return new TrainingConfig(minSizes, maxSize, rpnPre, rpnPost, rpnBatchPerImage,
-        rpnPositiveFraction, boxBatch, boxPositiveFraction, batchSize, accumulation, baseLr, momentum,
-        weightDecay, warmupIterations, warmupFactor, milestoneFractions, gamma, clipGradNorm, flipProbability,
-        trainableBackboneLayers, skipEmptyImages, seed, loaderThreads, frozenBnEps);
+    return edit(f -> {
+      f.rpnPreNmsTopN = rpnPre;
+      f.rpnPostNmsTopN = rpnPost;
+      f.boxBatchPerImage = boxBatch;
+    });
   }
 
   public TrainingConfig withFrozenBnEps(float eps) {
-    return new TrainingConfig(minSizes, maxSize, rpnPreNmsTopN, rpnPostNmsTopN, rpnBatchPerImage,
-        rpnPositiveFraction, boxBatchPerImage, boxPositiveFraction, batchSize, accumulation, baseLr, momentum,
-        weightDecay, warmupIterations, warmupFactor, milestoneFractions, gamma, clipGradNorm, flipProbability,
-        trainableBackboneLayers, skipEmptyImages, seed, loaderThreads, eps);
+    return edit(f -> f.frozenBnEps = eps);
+  }
+
+  public TrainingConfig withTrainBatchNorm(boolean train) {
+    return edit(f -> f.trainBatchNorm = train);
   }
 
   public TrainingConfig withOptions(int accumulationSteps, double clipNorm, int trainableLayers, boolean skipEmpty,
       long seedValue, double flipP) {
-    return new TrainingConfig(minSizes, maxSize, rpnPreNmsTopN, rpnPostNmsTopN, rpnBatchPerImage,
-        rpnPositiveFraction, boxBatchPerImage, boxPositiveFraction, batchSize, accumulationSteps, baseLr, momentum,
-        weightDecay, warmupIterations, warmupFactor, milestoneFractions, gamma, clipNorm, flipP,
-        trainableLayers, skipEmpty, seedValue, loaderThreads, frozenBnEps);
+    return edit(f -> {
+      f.accumulation = accumulationSteps;
+      f.clipGradNorm = clipNorm;
+      f.trainableBackboneLayers = trainableLayers;
+      f.skipEmptyImages = skipEmpty;
+      f.seed = seedValue;
+      f.flipProbability = flipP;
+    });
+  }
+
+  /** A copy with the fields {@code change} sets (the record's components as mutable fields). */
+  private TrainingConfig edit(java.util.function.Consumer<Fields> change) {
+    Fields f = new Fields(this);
+    change.accept(f);
+    return f.build();
+  }
+
+  private static final class Fields {
+    int[] minSizes;
+    int maxSize;
+    int rpnPreNmsTopN;
+    int rpnPostNmsTopN;
+    int rpnBatchPerImage;
+    float rpnPositiveFraction;
+    int boxBatchPerImage;
+    float boxPositiveFraction;
+    int batchSize;
+    int accumulation;
+    double baseLr;
+    double momentum;
+    double weightDecay;
+    int warmupIterations;
+    double warmupFactor;
+    double[] milestoneFractions;
+    double gamma;
+    double clipGradNorm;
+    double flipProbability;
+    int trainableBackboneLayers;
+    boolean skipEmptyImages;
+    long seed;
+    int loaderThreads;
+    float frozenBnEps;
+    boolean trainBatchNorm;
+
+    Fields(TrainingConfig c) {
+      minSizes = c.minSizes;
+      maxSize = c.maxSize;
+      rpnPreNmsTopN = c.rpnPreNmsTopN;
+      rpnPostNmsTopN = c.rpnPostNmsTopN;
+      rpnBatchPerImage = c.rpnBatchPerImage;
+      rpnPositiveFraction = c.rpnPositiveFraction;
+      boxBatchPerImage = c.boxBatchPerImage;
+      boxPositiveFraction = c.boxPositiveFraction;
+      batchSize = c.batchSize;
+      accumulation = c.accumulation;
+      baseLr = c.baseLr;
+      momentum = c.momentum;
+      weightDecay = c.weightDecay;
+      warmupIterations = c.warmupIterations;
+      warmupFactor = c.warmupFactor;
+      milestoneFractions = c.milestoneFractions;
+      gamma = c.gamma;
+      clipGradNorm = c.clipGradNorm;
+      flipProbability = c.flipProbability;
+      trainableBackboneLayers = c.trainableBackboneLayers;
+      skipEmptyImages = c.skipEmptyImages;
+      seed = c.seed;
+      loaderThreads = c.loaderThreads;
+      frozenBnEps = c.frozenBnEps;
+      trainBatchNorm = c.trainBatchNorm;
+    }
+
+    TrainingConfig build() {
+      return new TrainingConfig(minSizes, maxSize, rpnPreNmsTopN, rpnPostNmsTopN, rpnBatchPerImage,
+          rpnPositiveFraction, boxBatchPerImage, boxPositiveFraction, batchSize, accumulation, baseLr, momentum,
+          weightDecay, warmupIterations, warmupFactor, milestoneFractions, gamma, clipGradNorm, flipProbability,
+          trainableBackboneLayers, skipEmptyImages, seed, loaderThreads, frozenBnEps, trainBatchNorm);
+    }
   }
 }

@@ -82,6 +82,7 @@ public record TrainingRun(Architecture arch, Path dataset, Path imageRoot, Path 
             weights == null);
         start = ft.weights();
         listener.onMessage(weights == null ? "fresh torchvision initialisation (" + start.size() + " tensors)"
+            + (cfg.trainBatchNorm() ? ", batch norms with batch statistics" : "")
             : "weights " + weights + ": " + ft.report().summary());
       }
       CocoTrainingSet train = CocoTrainingSet.of(ds, root, categories, arch.hasMasks(), numKeypoints,
@@ -90,7 +91,7 @@ public record TrainingRun(Architecture arch, Path dataset, Path imageRoot, Path 
           + " without usable annotations skipped)" : "") + ", " + (categories.numClasses() - 1) + " classes");
       int[] flipMap = HorizontalFlip.flipMap(kpNames, numKeypoints);
       TrainingBatches batches = new TrainingBatches(train, cfg, flipMap);
-      if (resumed == null && weights == null) {
+      if (resumed == null && weights == null && !cfg.trainBatchNorm()) {
         int n = ModelInit.calibrateFrozenBatchNorms(start, batches, cfg.frozenBnEps(), manager);
         listener.onMessage("frozen batch norms calibrated on " + n + " training images (training from scratch)");
       }

@@ -73,7 +73,7 @@ class TrainingLossParityTest {
       }
       TrainingSample original = new TrainingSample(0, h, w, image, boxes, labels, maskArr, kps, numKeypoints);
       TrainingConfig config = new TrainingConfig(new int[] {800}, 1333, 2000, 2000, 10_000_000, 0.5f, 10_000_000,
-          0.25f, 1, 1, Double.NaN, 0.9, 1e-4, 0, 0.001, new double[] {}, 0.1, 0, 0, 3, false, 0, 1, ref.frozenBnEps());
+          0.25f, 1, 1, Double.NaN, 0.9, 1e-4, 0, 0.001, new double[] {}, 0.1, 0, 0, 3, false, 0, 1, ref.frozenBnEps(), false);
       MaskRcnnTraining model = new MaskRcnnTraining(arch, weights, numClasses, numKeypoints, config, m,
           ref.frozenBnEps());
       // torchvision's training transform draws the shorter side from min_size (Keypoint R-CNN: 640..800 step 32,

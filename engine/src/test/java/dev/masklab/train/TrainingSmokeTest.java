@@ -12,12 +12,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * 20 iterations of Mask R-CNN from fresh weights on 4 synthetic images (small configuration: shorter side 128,
- * few proposals, ResNet body frozen), then a resume from the iteration-10 checkpoint: the loss goes down, checkpoints are written,
+ * few proposals; ResNet body frozen, or trained with batch-statistics batch norms as from scratch), then a resume from the iteration-10 checkpoint: the loss goes down, checkpoints are written,
  * and the resumed iteration 11 has exactly the uninterrupted run's losses.
  */
 class TrainingSmokeTest {
@@ -25,13 +26,19 @@ class TrainingSmokeTest {
   Path tmp;
 
   static TrainingConfig tiny() {
-    TrainingConfig c = TrainingConfig.smallCpu().withSizes(new int[] {128}, 224).withSampling(200, 50, 32)
-        .withBatch(1).withLr(0.01).withWarmup(3);
-    return c.withOptions(1, 10.0, 0, true, 7, 0.5);
+    return tiny(false);
   }
 
-  @Test
-  void lossGoesDownCheckpointsAreWrittenAndResumeIsExact() throws Exception {
+  /** @param batchNorm train from scratch as torchvision does: every stage trained, batch norms with batch statistics */
+  static TrainingConfig tiny(boolean batchNorm) {
+    TrainingConfig c = TrainingConfig.smallCpu().withSizes(new int[] {128}, 224).withSampling(200, 50, 32)
+        .withBatch(1).withLr(0.01).withWarmup(3);
+    return c.withOptions(1, 10.0, batchNorm ? 5 : 0, true, 7, 0.5).withTrainBatchNorm(batchNorm);
+  }
+
+  @ParameterizedTest(name = "batch-statistics batch norms: {0}")
+  @ValueSource(booleans = {false, true})
+  void lossGoesDownCheckpointsAreWrittenAndResumeIsExact(boolean batchNorm) throws Exception {
     var gen = new SyntheticDatasetGenerator(SyntheticDatasetGenerator.Options.of(4, 3).withSize(160, 120)
         .withMeanObjects(3));
     Path data = tmp.resolve("data");
@@ -45,7 +52,7 @@ class TrainingSmokeTest {
       }
     };
     TrainingRun spec = new TrainingRun(Architecture.MASKRCNN_RESNET50_FPN, json, null, null, null, null, run, 20,
-        tiny(), false, 10, 1, 0, false);
+        tiny(batchNorm), false, 10, 1, 0, false);
     long t0 = System.nanoTime();
     TrainingJob.Result result = spec.run(log, null);
     System.out.printf("20 iterations in %.1f s%n", (System.nanoTime() - t0) / 1e9);
@@ -75,7 +82,7 @@ class TrainingSmokeTest {
     }
     Files.writeString(run2.resolve("checkpoints/latest"), "iter-00000010\n");
     TrainingRun resume = new TrainingRun(Architecture.MASKRCNN_RESNET50_FPN, json, null, null, null, null, run2, 20,
-        tiny(), true, 10, 1, 0, false);
+        tiny(batchNorm), true, 10, 1, 0, false);
     TrainingJob.Result r2 = resume.run(log, job -> job.addListener(new TrainingListener() {
       @Override
       public void onIteration(Progress p) {
@@ -90,8 +97,23 @@ class TrainingSmokeTest {
       assertEquals(uninterrupted.get(k).asDouble(), resumed.get(k).asDouble(),
           1e-6 * Math.abs(uninterrupted.get(k).asDouble()), k + " at iteration 11");
     }
+    if (batchNorm) {
+      // batch statistics moved the running statistics saved with the weights away from their initial 0 / 1
+      float[] var = weightsOf(ck20).get("backbone.body.layer4.2.bn3.running_var");
+      float[] mean = weightsOf(ck20).get("backbone.body.bn1.running_mean");
+      assertTrue(Math.abs(var[0] - 1) > 1e-3 && Math.abs(mean[0]) > 1e-3, "running statistics not updated: "
+          + var[0] + " " + mean[0]);
+    }
     // the cancelled run left a valid checkpoint of its last iteration
     assertEquals(run2.resolve("checkpoints/iter-00000011"), TrainingCheckpoint.latest(run2.resolve("checkpoints")));
+  }
+
+  private static Map<String, float[]> weightsOf(Path checkpoint) throws Exception {
+    try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+      Map<String, float[]> out = new TreeMap<>();
+      TrainingCheckpoint.readWeights(checkpoint, m).forEach((k, v) -> out.put(k, v.toFloatArray()));
+      return out;
+    }
   }
 
   static Map<Integer, JsonNode> trainLines(Path metrics) throws Exception {

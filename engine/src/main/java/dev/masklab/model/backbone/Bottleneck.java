@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * ResNet v1.5 bottleneck block (torchvision {@code Bottleneck}): 1x1 conv -> FrozenBN -> ReLU -> 3x3 conv with the
- * block's stride -> FrozenBN -> ReLU -> 1x1 conv -> FrozenBN, plus the identity or a 1x1 strided conv + FrozenBN
+ * ResNet v1.5 bottleneck block (torchvision {@code Bottleneck}): 1x1 conv -> BN -> ReLU -> 3x3 conv with the
+ * block's stride -> BN -> ReLU -> 1x1 conv -> BN, plus the identity or a 1x1 strided conv + BN
  * ({@code downsample.0/1}), then ReLU. Intermediate arrays are closed as soon as they are used (autograd keeps what
  * backward needs).
  */
@@ -15,22 +15,22 @@ public final class Bottleneck {
   private final Conv2d conv1;
   private final Conv2d conv2;
   private final Conv2d conv3;
-  private final FrozenBatchNorm2d bn1;
-  private final FrozenBatchNorm2d bn2;
-  private final FrozenBatchNorm2d bn3;
+  private final Norm2d bn1;
+  private final Norm2d bn2;
+  private final Norm2d bn3;
   private final Conv2d downConv;
-  private final FrozenBatchNorm2d downBn;
+  private final Norm2d downBn;
 
-  public Bottleneck(StateDict sd, String prefix, int stride, float bnEps) {
+  public Bottleneck(StateDict sd, String prefix, int stride, Norm2d.Factory norms) {
     conv1 = new Conv2d(sd, prefix + ".conv1", 1, 0);
-    bn1 = new FrozenBatchNorm2d(sd, prefix + ".bn1", bnEps);
+    bn1 = norms.create(sd, prefix + ".bn1");
     conv2 = new Conv2d(sd, prefix + ".conv2", stride, 1);
-    bn2 = new FrozenBatchNorm2d(sd, prefix + ".bn2", bnEps);
+    bn2 = norms.create(sd, prefix + ".bn2");
     conv3 = new Conv2d(sd, prefix + ".conv3", 1, 0);
-    bn3 = new FrozenBatchNorm2d(sd, prefix + ".bn3", bnEps);
+    bn3 = norms.create(sd, prefix + ".bn3");
     if (sd.has(prefix + ".downsample.0.weight")) {
       downConv = new Conv2d(sd, prefix + ".downsample.0", stride, 0);
-      downBn = new FrozenBatchNorm2d(sd, prefix + ".downsample.1", bnEps);
+      downBn = norms.create(sd, prefix + ".downsample.1");
     } else {
       downConv = null;
       downBn = null;
@@ -59,7 +59,7 @@ public final class Bottleneck {
     return ai.djl.nn.Activation.relu(x);
   }
 
-  static NDArray convBnRelu(Conv2d conv, FrozenBatchNorm2d bn, NDArray x, boolean relu) {
+  static NDArray convBnRelu(Conv2d conv, Norm2d bn, NDArray x, boolean relu) {
     try (NDArray c = conv.forward(x)) {
       NDArray b = bn.forward(c);
       if (!relu) {
@@ -76,7 +76,7 @@ public final class Bottleneck {
     return next;
   }
 
-  /** The convolutions of this block (its only trainable parameters). */
+  /** The convolutions of this block (its only trainable parameters when its batch norms are frozen). */
   public List<Conv2d> convs() {
     List<Conv2d> out = new ArrayList<>(List.of(conv1, conv2, conv3));
     if (downConv != null) {

@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * statistics are set, once, to the mean and variance of its own input on a batch of training images (a
  * data-dependent initialisation), so every layer starts normalised; the statistics are saved with the weights.
  */
-public final class FrozenBatchNorm2d {
+public final class FrozenBatchNorm2d implements Norm2d {
   private static final ThreadLocal<Boolean> CALIBRATING = ThreadLocal.withInitial(() -> false);
 
   private final NDArray weight;
@@ -76,6 +76,7 @@ public final class FrozenBatchNorm2d {
     update();
   }
 
+  @Override
   public NDArray forward(NDArray x) {
     if (CALIBRATING.get()) {
       calibrate(x);

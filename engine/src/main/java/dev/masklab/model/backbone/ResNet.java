@@ -8,14 +8,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * torchvision's ResNet body (v1.5: stride on the 3x3 conv) with FrozenBatchNorm2d, as used by the detection
+ * torchvision's ResNet body (v1.5: stride on the 3x3 conv) with FrozenBatchNorm2d (or, to train from scratch,
+ * BatchNorm2d), as used by the detection
  * backbones: stem conv1 7x7/2 + bn1 + ReLU + max pool 3x3/2 (padding 1), then {@code layer1..layer4} of
  * {@link Bottleneck} blocks (3, 4, 6, 3 for ResNet-50; 3, 4, 23, 3 for ResNet-101) with strides 1, 2, 2, 2. The
  * classifier ({@code fc}) is not used. Weights are read from {@code PREFIX.conv1.weight}, {@code PREFIX.layer1.0...}.
  */
 public final class ResNet {
   private final Conv2d conv1;
-  private final FrozenBatchNorm2d bn1;
+  private final Norm2d bn1;
   private final List<List<Bottleneck>> layers = new ArrayList<>();
 
   /**
@@ -23,13 +24,18 @@ public final class ResNet {
    * @param bnEps FrozenBatchNorm2d eps (1e-5, or 0 for the legacy COCO checkpoints)
    */
   public ResNet(StateDict sd, String prefix, int depth, float bnEps) {
+    this(sd, prefix, depth, Norm2d.Factory.frozen(bnEps));
+  }
+
+  /** As above with the normalisation layers {@code norms} builds (frozen, or batch statistics for training). */
+  public ResNet(StateDict sd, String prefix, int depth, Norm2d.Factory norms) {
     int[] blocks = blocks(depth);
     conv1 = new Conv2d(sd, prefix + ".conv1", 2, 3);
-    bn1 = new FrozenBatchNorm2d(sd, prefix + ".bn1", bnEps);
+    bn1 = norms.create(sd, prefix + ".bn1");
     for (int l = 0; l < 4; l++) {
       List<Bottleneck> layer = new ArrayList<>();
       for (int b = 0; b < blocks[l]; b++) {
-        layer.add(new Bottleneck(sd, prefix + ".layer" + (l + 1) + "." + b, b == 0 && l > 0 ? 2 : 1, bnEps));
+        layer.add(new Bottleneck(sd, prefix + ".layer" + (l + 1) + "." + b, b == 0 && l > 0 ? 2 : 1, norms));
       }
       layers.add(layer);
     }

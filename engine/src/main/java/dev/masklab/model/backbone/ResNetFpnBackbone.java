@@ -25,7 +25,12 @@ public final class ResNetFpnBackbone {
   private final FeaturePyramidNetwork fpn;
 
   public ResNetFpnBackbone(StateDict sd, String prefix, int depth, float bnEps) {
-    this.body = new ResNet(sd, prefix + ".body", depth, bnEps);
+    this(sd, prefix, depth, Norm2d.Factory.frozen(bnEps));
+  }
+
+  /** As above with the body's normalisation layers built by {@code norms}. */
+  public ResNetFpnBackbone(StateDict sd, String prefix, int depth, Norm2d.Factory norms) {
+    this.body = new ResNet(sd, prefix + ".body", depth, norms);
     this.fpn = new FeaturePyramidNetwork(sd, prefix + ".fpn", 4);
   }
 
