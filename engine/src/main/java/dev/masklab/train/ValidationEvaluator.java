@@ -28,7 +28,7 @@ import java.util.Map;
  * COCO evaluation of the current weights on a validation set during training: the weights are saved as an engine
  * {@link ModelCheckpoint} ({@code RUN/eval/model.masklab}), the engine's {@link Predictor} runs on every validation
  * image (score threshold 0.05 as torchvision's references), and {@link CocoEvaluator} computes pycocotools' stats
- * for bbox and segm (Mask R-CNN) or keypoints (Keypoint R-CNN). Results and stats of the n-th evaluation are
+ * for bbox and segm (Mask R-CNN) or keypoints (Keypoint R-CNN) over the model's categories. Results and stats of the n-th evaluation are
  * written to {@code RUN/eval/evaluation-n-results.json} and {@code evaluation-n-stats.json}.
  */
 public final class ValidationEvaluator implements TrainingJob.Evaluation {
@@ -77,10 +77,20 @@ public final class ValidationEvaluator implements TrainingJob.Evaluation {
     types.add(arch.hasMasks() ? IouType.SEGM : IouType.KEYPOINTS);
     for (IouType t : types) {
       stats.put(t.cocoName(), results.isEmpty() ? new double[t == IouType.KEYPOINTS ? 10 : 12]
-          : CocoEvaluator.evaluate(val, loaded, EvalParams.defaults(t)).stats());
+          : stats(val, loaded, categories, t));
     }
     JSON.writeValue(evalDir.resolve("evaluation-" + evaluations + "-stats.json").toFile(), stats);
     return stats;
+  }
+
+  /**
+   * pycocotools' stats for {@code loaded} results over the model's own categories ({@code params.catIds}): a
+   * keypoint model trained on the keypoint category of a dataset with other categories too is scored on that
+   * category, as torchvision's references score Keypoint R-CNN on the person-keypoints file (over all of the
+   * dataset's categories, its box AP would be averaged with zeros for categories it never predicts).
+   */
+  static double[] stats(CocoDataset val, List<CocoResult> loaded, CategoryMap categories, IouType type) {
+    return CocoEvaluator.evaluate(val, loaded, EvalParams.defaults(type).withCatIds(categories.categoryIds())).stats();
   }
 
   /** Engine checkpoint metadata for a trained model: its config, class names and category ids by label. */
