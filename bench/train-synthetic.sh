@@ -4,21 +4,24 @@
 # the validation split with the engine's evaluator during and at the end of the run.
 #
 # usage: bench/train-synthetic.sh [OUT_DIR] [maskrcnn|keypointrcnn|both]
-# env:   ITERATIONS (1400), BATCH (2), LR (0.02), CLIP (10), MIN_SIZE (240), IMAGES (1600), EVAL_EVERY (350)
+# env:   ITERATIONS (both models; else MASK_ITERATIONS 2000, KP_ITERATIONS 1200), BATCH (2), LR (0.01), CLIP (10),
+#        MIN_SIZE (240), IMAGES (1600), EVAL_EVERY (half of each run)
+# From scratch (no --weights) the ResNet body trains with batch-statistics batch norms (--batch-norm auto).
 # Results: OUT_DIR/<arch>/metrics.jsonl ("eval" lines) and OUT_DIR/<arch>/eval/; a summary line per model on stdout.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 OUT="${1:-$ROOT/target/bench/train-synthetic}"
 WHICH="${2:-both}"
-ITERATIONS="${ITERATIONS:-1400}" BATCH="${BATCH:-2}" LR="${LR:-0.02}" CLIP="${CLIP:-10}" MIN_SIZE="${MIN_SIZE:-240}"
-IMAGES="${IMAGES:-1600}" EVAL_EVERY="${EVAL_EVERY:-350}"
+MASK_ITERATIONS="${ITERATIONS:-${MASK_ITERATIONS:-2000}}" KP_ITERATIONS="${ITERATIONS:-${KP_ITERATIONS:-1200}}"
+BATCH="${BATCH:-2}" LR="${LR:-0.01}" CLIP="${CLIP:-10}" MIN_SIZE="${MIN_SIZE:-240}"
+IMAGES="${IMAGES:-1600}"
 mkdir -p "$OUT"
 DATA="$OUT/data"
 if [[ ! -f "$DATA/val.json" ]]; then
   "$ROOT/masklab" generate --out "$DATA" --images "$IMAGES" --val-fraction 0.05 --seed 2026
 fi
-run() { # arch
-  local dir="$OUT/$1"
+run() { # arch iterations
+  local dir="$OUT/$1" ITERATIONS="$2" EVAL_EVERY="${EVAL_EVERY:-$(( $2 / 2 ))}"
   [[ -d "$dir" ]] && mv "$dir" "$dir.old.$(date +%s)"
   local t0=$SECONDS
   "$ROOT/masklab" train --dataset "$DATA/train.json" --val "$DATA/val.json" --arch "$1" --config small \
@@ -29,7 +32,7 @@ run() { # arch
   grep '"type":"eval"' "$dir/metrics.jsonl" | tail -1
 }
 case "$WHICH" in
-  maskrcnn) run maskrcnn_resnet50_fpn ;;
-  keypointrcnn) run keypointrcnn_resnet50_fpn ;;
-  both) run maskrcnn_resnet50_fpn; run keypointrcnn_resnet50_fpn ;; # one after the other: two at once thrash 2 cores
+  maskrcnn) run maskrcnn_resnet50_fpn "$MASK_ITERATIONS" ;;
+  keypointrcnn) run keypointrcnn_resnet50_fpn "$KP_ITERATIONS" ;;
+  both) run maskrcnn_resnet50_fpn "$MASK_ITERATIONS"; run keypointrcnn_resnet50_fpn "$KP_ITERATIONS" ;; # one after the other: two at once thrash 2 cores
 esac
