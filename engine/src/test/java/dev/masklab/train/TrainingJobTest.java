@@ -143,6 +143,15 @@ class TrainingJobTest {
     assertTrue(Architecture.isTrainable("backbone.body.layer4.0.downsample.0.weight", 1));
     assertTrue(Architecture.isTrainable("backbone.fpn.inner_blocks.0.0.weight", 0));
     assertTrue(Architecture.isTrainable("roi_heads.mask_head.0.0.weight", 0));
+    // batch statistics (from scratch): batch-norm weight and bias train with their stage, running statistics never,
+    // the stem's bn1 only with all five stages (torchvision appends "bn1" to the trained layers then)
+    assertTrue(Architecture.isTrainable("backbone.body.layer4.0.bn1.weight", 1, true));
+    assertTrue(Architecture.isTrainable("backbone.body.layer4.0.downsample.1.bias", 1, true));
+    assertFalse(Architecture.isTrainable("backbone.body.layer4.0.bn1.running_mean", 5, true));
+    assertFalse(Architecture.isTrainable("backbone.body.layer3.0.bn2.weight", 1, true));
+    assertFalse(Architecture.isTrainable("backbone.body.bn1.weight", 4, true));
+    assertTrue(Architecture.isTrainable("backbone.body.bn1.weight", 5, true));
+    assertFalse(Architecture.isTrainable("backbone.body.bn1.weight", 5, false));
   }
 
   @Test
