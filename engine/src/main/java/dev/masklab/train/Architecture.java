@@ -131,16 +131,9 @@ public enum Architecture {
   /**
    * Whether a parameter is trained with {@code trainableLayers} backbone stages (torchvision's
    * {@code _resnet_fpn_extractor}: the last {@code n} of layer4, layer3, layer2, layer1, conv1); everything
-   * outside the ResNet body is always trained, frozen batch norms never.
-   */
-  public static boolean isTrainable(String key, int trainableLayers) {
-    return isTrainable(key, trainableLayers, false);
-  }
-
-  /**
-   * As above; with {@code trainBatchNorm} (batch statistics, training from scratch) the batch norms' weight and
-   * bias of the trained stages are trained too (as torchvision's {@code BatchNorm2d}), their running statistics
-   * never (they are updated by the forward pass).
+   * outside the ResNet body is always trained, frozen batch norms never. With {@code trainBatchNorm} (batch
+   * statistics, training from scratch) the batch norms' weight and bias of the trained stages are trained too (as
+   * torchvision's {@code BatchNorm2d}), their running statistics never (the forward pass updates them).
    */
   public static boolean isTrainable(String key, int trainableLayers, boolean trainBatchNorm) {
     if (!key.startsWith("backbone.body.")) {

@@ -28,8 +28,8 @@ import java.util.Map;
  * COCO evaluation of the current weights on a validation set during training: the weights are saved as an engine
  * {@link ModelCheckpoint} ({@code RUN/eval/model.masklab}), the engine's {@link Predictor} runs on every validation
  * image (score threshold 0.05 as torchvision's references), and {@link CocoEvaluator} computes pycocotools' stats
- * for bbox and segm (Mask R-CNN) or keypoints (Keypoint R-CNN) over the model's categories. Results and stats of the n-th evaluation are
- * written to {@code RUN/eval/evaluation-n-results.json} and {@code evaluation-n-stats.json}.
+ * for bbox and segm (Mask R-CNN) or keypoints (Keypoint R-CNN) over the model's categories. Results and stats of
+ * the n-th evaluation are written to {@code RUN/eval/evaluation-n-results.json} and {@code evaluation-n-stats.json}.
  */
 public final class ValidationEvaluator implements TrainingJob.Evaluation {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

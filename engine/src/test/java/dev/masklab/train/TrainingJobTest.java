@@ -133,16 +133,16 @@ class TrainingJobTest {
 
   @Test
   void trainableLayersFollowTorchvision() {
-    assertTrue(Architecture.isTrainable("backbone.body.layer4.0.conv1.weight", 3));
-    assertTrue(Architecture.isTrainable("backbone.body.layer2.1.conv2.weight", 3));
-    assertFalse(Architecture.isTrainable("backbone.body.layer1.0.conv1.weight", 3));
-    assertFalse(Architecture.isTrainable("backbone.body.conv1.weight", 4));
-    assertTrue(Architecture.isTrainable("backbone.body.conv1.weight", 5));
-    assertFalse(Architecture.isTrainable("backbone.body.layer4.0.bn1.weight", 5));
-    assertFalse(Architecture.isTrainable("backbone.body.layer4.0.downsample.1.weight", 5));
-    assertTrue(Architecture.isTrainable("backbone.body.layer4.0.downsample.0.weight", 1));
-    assertTrue(Architecture.isTrainable("backbone.fpn.inner_blocks.0.0.weight", 0));
-    assertTrue(Architecture.isTrainable("roi_heads.mask_head.0.0.weight", 0));
+    assertTrue(Architecture.isTrainable("backbone.body.layer4.0.conv1.weight", 3, false));
+    assertTrue(Architecture.isTrainable("backbone.body.layer2.1.conv2.weight", 3, false));
+    assertFalse(Architecture.isTrainable("backbone.body.layer1.0.conv1.weight", 3, false));
+    assertFalse(Architecture.isTrainable("backbone.body.conv1.weight", 4, false));
+    assertTrue(Architecture.isTrainable("backbone.body.conv1.weight", 5, false));
+    assertFalse(Architecture.isTrainable("backbone.body.layer4.0.bn1.weight", 5, false));
+    assertFalse(Architecture.isTrainable("backbone.body.layer4.0.downsample.1.weight", 5, false));
+    assertTrue(Architecture.isTrainable("backbone.body.layer4.0.downsample.0.weight", 1, false));
+    assertTrue(Architecture.isTrainable("backbone.fpn.inner_blocks.0.0.weight", 0, false));
+    assertTrue(Architecture.isTrainable("roi_heads.mask_head.0.0.weight", 0, false));
     // batch statistics (from scratch): batch-norm weight and bias train with their stage, running statistics never,
     // the stem's bn1 only with all five stages (torchvision appends "bn1" to the trained layers then)
     assertTrue(Architecture.isTrainable("backbone.body.layer4.0.bn1.weight", 1, true));
