@@ -50,8 +50,9 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "RUN_DIR", description = "Output folder of the run.")
   Path out;
 
-  @Option(names = "--iterations", defaultValue = "1000", paramLabel = "N", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
-  int iterations;
+  @Option(names = "--iterations", paramLabel = "N", description = "Optimizer steps (default: 1000; with --resume: the "
+      + "run's own length, and a larger N extends the run, the learning-rate decay moved to the new length).")
+  Integer iterations;
 
   @Option(names = "--batch", defaultValue = "2", paramLabel = "B", description = "Images per step (default: ${DEFAULT-VALUE}).")
   int batch;
@@ -59,7 +60,8 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--lr", paramLabel = "LR", description = "Base learning rate (default: 0.02 x images per step / 16).")
   Double lr;
 
-  @Option(names = "--resume", description = "Continue from RUN_DIR/checkpoints/latest (its settings are kept).")
+  @Option(names = "--resume", description = "Continue from RUN_DIR/checkpoints/latest (its settings are kept; "
+      + "--iterations may extend the run).")
   boolean resume;
 
   @Option(names = "--config", defaultValue = "standard", paramLabel = "NAME",
@@ -133,10 +135,11 @@ public final class TrainCommand implements Callable<Integer> {
             case "auto" -> weights == null;
             default -> throw new IllegalArgumentException("--batch-norm must be frozen, train or auto, got " + batchNorm);
           });
-      if (iterations < 1) {
+      if (iterations != null && iterations < 1) {
         throw new IllegalArgumentException("--iterations must be at least 1");
       }
-      TrainingRun run = new TrainingRun(a, dataset, imageRoot, val, valImageRoot, weights, out, iterations, c, resume,
+      int n = iterations != null ? iterations : resume ? 0 : 1000;
+      TrainingRun run = new TrainingRun(a, dataset, imageRoot, val, valImageRoot, weights, out, n, c, resume,
           checkpointEvery, logEvery, evalEvery, keepCategoryIds);
       SignalCancel[] signals = new SignalCancel[1];
       TrainingJob.Result r;

@@ -24,9 +24,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class TrainingJob {
 
-  /** Evaluation hook: COCO stats per IoU type for the current weights. */
+  /** Evaluation hook: COCO stats per IoU type for the weights after {@code iteration} completed iterations. */
   public interface Evaluation {
-    Map<String, double[]> evaluate(Map<String, NDArray> weights) throws IOException;
+    Map<String, double[]> evaluate(Map<String, NDArray> weights, int iteration) throws IOException;
   }
 
   /** How a run ended. */
@@ -146,7 +146,7 @@ public final class TrainingJob {
           lastCheckpoint = checkpoint(done, optimizer, last, lastCheckpoint);
         }
         if (evaluation != null && ((evalEvery > 0 && done % evalEvery == 0) || done == iterations)) {
-          Map<String, double[]> stats = evaluation.evaluate(model.weights());
+          Map<String, double[]> stats = evaluation.evaluate(model.weights(), done);
           for (TrainingListener l : listeners) {
             l.onEvaluation(done, stats);
           }

@@ -29,7 +29,8 @@ import java.util.Map;
  * @param validationRoot folder of the validation images (null: the JSON's folder)
  * @param weights starting weights (null: fresh initialisation)
  * @param runDir output folder
- * @param iterations optimizer steps
+ * @param iterations optimizer steps; when resuming, 0 keeps the run's planned length and another value extends (or
+ *     shortens) it, with the learning-rate milestones recomputed for the new length
  * @param config settings
  * @param resume continue from the run's latest checkpoint when there is one
  * @param checkpointEvery checkpoint period in iterations (0: only at the end)
@@ -58,7 +59,15 @@ public record TrainingRun(Architecture arch, Path dataset, Path imageRoot, Path 
       Path latest = resume ? TrainingCheckpoint.latest(checkpointsDir()) : null;
       TrainingCheckpoint.Loaded resumed = latest != null ? TrainingCheckpoint.read(latest, manager) : null;
       TrainingConfig cfg = resumed != null ? resumed.state().config() : config;
-      int total = resumed != null ? resumed.state().iterations() : iterations;
+      if (resumed == null && iterations <= 0) {
+        throw new IllegalArgumentException("no checkpoint to resume in " + checkpointsDir()
+            + ": give the number of iterations to start a new run");
+      }
+      int total = resumed != null && iterations <= 0 ? resumed.state().iterations() : iterations;
+      if (resumed != null && total != resumed.state().iterations() && total <= resumed.state().iteration()) {
+        throw new IllegalArgumentException("the run in " + runDir + " has completed " + resumed.state().iteration()
+            + " iterations: to extend it, ask for more (got " + total + ")");
+      }
       int numKeypoints = arch.hasKeypoints() ? keypointCount(ds) : 0;
       List<String> kpNames = arch.hasKeypoints() ? keypointNames(ds) : List.of();
       CategoryMap categories;
@@ -100,7 +109,12 @@ public record TrainingRun(Architecture arch, Path dataset, Path imageRoot, Path 
       if (resumed != null) {
         opt.loadState(resumed.momentum());
       }
-      LrSchedule schedule = resumed != null ? resumed.state().schedule() : cfg.schedule(total);
+      LrSchedule schedule = resumed != null && total == resumed.state().iterations() ? resumed.state().schedule()
+          : cfg.schedule(total);
+      if (resumed != null && total != resumed.state().iterations()) {
+        listener.onMessage("run length changed from " + resumed.state().iterations() + " to " + total
+            + " iterations: learning-rate milestones now at " + java.util.Arrays.toString(schedule.milestones()));
+      }
       TrainingJob.RunInfo info = new TrainingJob.RunInfo(arch, total, cfg, schedule, categories, numKeypoints, kpNames);
       TrainingJob.Evaluation eval = validation == null ? null : new ValidationEvaluator(arch, validation,
           validationRoot != null ? validationRoot : validation.toAbsolutePath().getParent(), categories, cfg,

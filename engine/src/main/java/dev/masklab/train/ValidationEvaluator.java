@@ -29,7 +29,8 @@ import java.util.Map;
  * {@link ModelCheckpoint} ({@code RUN/eval/model.masklab}), the engine's {@link Predictor} runs on every validation
  * image (score threshold 0.05 as torchvision's references), and {@link CocoEvaluator} computes pycocotools' stats
  * for bbox and segm (Mask R-CNN) or keypoints (Keypoint R-CNN) over the model's categories. Results and stats of
- * the n-th evaluation are written to {@code RUN/eval/evaluation-n-results.json} and {@code evaluation-n-stats.json}.
+ * the evaluation after iteration N are written to {@code RUN/eval/evaluation-N-results.json} and
+ * {@code evaluation-N-stats.json} (a resumed run adds to them).
  */
 public final class ValidationEvaluator implements TrainingJob.Evaluation {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -40,7 +41,6 @@ public final class ValidationEvaluator implements TrainingJob.Evaluation {
   private final CategoryMap categories;
   private final MaskRcnnConfig modelConfig;
   private final Path evalDir;
-  private int evaluations;
 
   public ValidationEvaluator(Architecture arch, Path valJson, Path imageRoot, CategoryMap categories,
       TrainingConfig config, int numKeypoints, Path runDir) throws IOException {
@@ -53,8 +53,7 @@ public final class ValidationEvaluator implements TrainingJob.Evaluation {
   }
 
   @Override
-  public Map<String, double[]> evaluate(Map<String, NDArray> weights) throws IOException {
-    evaluations++;
+  public Map<String, double[]> evaluate(Map<String, NDArray> weights, int iteration) throws IOException {
     Files.createDirectories(evalDir);
     Path model = evalDir.resolve("model.masklab");
     ModelCheckpoint.save(model, meta(modelConfig, categories), weights);
@@ -69,7 +68,7 @@ public final class ValidationEvaluator implements TrainingJob.Evaluation {
     }
     // evaluated as written: CocoResults.read gives each result pycocotools' loadRes ids, areas and boxes (read once:
     // loadRes does not depend on the IoU type)
-    Path resultsFile = evalDir.resolve("evaluation-" + evaluations + "-results.json");
+    Path resultsFile = evalDir.resolve("evaluation-" + iteration + "-results.json");
     CocoResults.write(results, resultsFile);
     List<CocoResult> loaded = results.isEmpty() ? results : CocoResults.read(resultsFile, val);
     Map<String, double[]> stats = new LinkedHashMap<>();
@@ -79,7 +78,7 @@ public final class ValidationEvaluator implements TrainingJob.Evaluation {
       stats.put(t.cocoName(), results.isEmpty() ? new double[t == IouType.KEYPOINTS ? 10 : 12]
           : stats(val, loaded, categories, t));
     }
-    JSON.writeValue(evalDir.resolve("evaluation-" + evaluations + "-stats.json").toFile(), stats);
+    JSON.writeValue(evalDir.resolve("evaluation-" + iteration + "-stats.json").toFile(), stats);
     return stats;
   }
 

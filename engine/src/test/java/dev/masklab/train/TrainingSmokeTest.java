@@ -1,6 +1,7 @@
 package dev.masklab.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -106,6 +107,31 @@ class TrainingSmokeTest {
     }
     // the cancelled run left a valid checkpoint of its last iteration
     assertEquals(run2.resolve("checkpoints/iter-00000011"), TrainingCheckpoint.latest(run2.resolve("checkpoints")));
+
+    // extend the finished run to 40 iterations: the learning-rate decay moves to the new length (the 20-iteration
+    // schedule had decayed twice by iteration 21, the 40-iteration one not yet)
+    TrainingRun extend = new TrainingRun(Architecture.MASKRCNN_RESNET50_FPN, json, null, null, null, null, run, 40,
+        tiny(batchNorm), true, 10, 1, 0, false);
+    TrainingJob.Result r3 = extend.run(log, job -> job.addListener(new TrainingListener() {
+      @Override
+      public void onIteration(Progress p) {
+        job.cancel();
+      }
+    }));
+    assertEquals(21, r3.iteration());
+    assertEquals(tiny(batchNorm).schedule(40).lr(20), trainLines(run.resolve("metrics.jsonl")).get(21).get("lr")
+        .asDouble(), 1e-12);
+    assertTrue(tiny(batchNorm).schedule(40).lr(20) > 50 * tiny(batchNorm).schedule(20).lr(19));
+    try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+      Path ck21 = TrainingCheckpoint.latest(run.resolve("checkpoints"));
+      assertEquals(run.resolve("checkpoints/iter-00000021"), ck21);
+      assertEquals(40, TrainingCheckpoint.read(ck21, m).state().iterations(), "the new length is kept for resuming");
+    }
+    // a run cannot be "extended" to fewer iterations than it has done
+    TrainingRun shorter = new TrainingRun(Architecture.MASKRCNN_RESNET50_FPN, json, null, null, null, null, run, 15,
+        tiny(batchNorm), true, 10, 1, 0, false);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> shorter.run(log, null));
+    assertTrue(e.getMessage().contains("has completed 21 iterations"), e.getMessage());
   }
 
   private static Map<String, float[]> weightsOf(Path checkpoint) throws Exception {
