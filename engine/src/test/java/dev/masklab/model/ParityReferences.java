@@ -84,7 +84,7 @@ public final class ParityReferences {
     if (!Files.isDirectory(root)) {
       return List.of();
     }
-    try (Stream<Path> s = Files.walk(root)) {
+    try (Stream<Path> s = Files.walk(root, java.nio.file.FileVisitOption.FOLLOW_LINKS)) { // a linked folder counts too
       return s.filter(p -> p.getFileName().toString().equals("manifest.json"))
           .map(Path::getParent)
           .filter(d -> Files.isRegularFile(d.resolve("model.pth")) && Files.isRegularFile(d.resolve("tensors.npz")))

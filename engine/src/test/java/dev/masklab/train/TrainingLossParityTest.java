@@ -13,7 +13,13 @@ import dev.masklab.coco.CocoImage;
 import dev.masklab.coco.CocoReader;
 import dev.masklab.model.ParityReferences;
 import dev.masklab.model.io.Npz;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.masklab.model.ops.TorchvisionOracle;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -28,8 +34,17 @@ import org.junit.jupiter.api.TestFactory;
  * the reference's weights, image and ground truth, sampling made exhaustive (batch sizes 10**7) and the RPN
  * keeping 2000 proposals before and after NMS, as the reference script does. Each loss within 1e-4
  * relative, each recorded gradient within 1e-3 (norm of the difference / norm of the reference).
+ *
+ * <p>A term outside those bounds is judged against the exact value: torchvision's own computation in float64 on
+ * the same input ({@code torchvision_float64_losses.py}, run only then). It passes when the engine is at least as
+ * close to it as torchvision's float32 result is (or within the bound of it). Float32 rounding can flip a discrete
+ * decision (a proposal kept by NMS at 0.7, matched at IoU 0.5, or at a top-k boundary) in either implementation;
+ * on keypointrcnn seed 5 torchvision's recorded loss_classifier is 4.1e-4 off its own float64 value, the engine's
+ * 6.5e-5 (docs/benchmarks.md).
  */
 class TrainingLossParityTest {
+  static final double LOSS_TOL = 1e-4;
+  static final double GRAD_TOL = 1e-3;
   static final String[] GRADS = {"rpn.head.conv.0.0.weight", "roi_heads.box_head.fc6.weight",
       "backbone.fpn.layer_blocks.0.0.weight"};
 
@@ -82,9 +97,11 @@ class TrainingLossParityTest {
       int[] candidates = masks ? new int[] {800} : new int[] {800, 768, 736, 704, 672, 640};
       double expectedObj = ref.manifest().path("losses").path("loss_objectness").asDouble();
       TrainingSample sample = null;
+      int trainSize = 0;
       StringBuilder tried = new StringBuilder();
       for (int size : candidates) {
         TrainingSample s = prepared(original, npz, size, 1333);
+        trainSize = size;
         if (candidates.length == 1) {
           sample = s;
           break;
@@ -99,19 +116,15 @@ class TrainingLossParityTest {
         }
       }
       assertTrue(sample != null, "no training size reproduces loss_objectness " + expectedObj + ":" + tried);
-      // With the reference's own transformed image the tolerances apply (1e-4 loss, 1e-3 gradient). When
-      // the training size differs from the recorded one (Keypoint R-CNN draws it), the image is resized here;
-      // that input differs from torch 1.13's bilinear kernel by ~2e-6 relative (float rounding of the source
-      // coordinate), which the network amplifies to ~3e-4 in the box losses: looser bounds, reported as such.
       boolean exactInput = sample.height() == exactHeight(original, npz);
-      double lossTol = exactInput ? 1e-4 : 1e-3;
-      double gradTol = exactInput ? 1e-3 : 5e-3;
-      Map<String, NDArray> losses;
+      Map<String, Double> ours = new LinkedHashMap<>();
+      Map<String, Double> theirs = new LinkedHashMap<>();
+      Map<String, float[]> ourGrads = new LinkedHashMap<>();
       List<String> failures = new ArrayList<>();
       StringBuilder report = new StringBuilder(ref.name() + (exactInput ? " (reference input)"
           : " (input resized here to " + sample.height() + "x" + sample.width() + ")"));
       try (NDManager step = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        losses = model.losses(List.of(sample), new Random(0), step);
+        Map<String, NDArray> losses = model.losses(List.of(sample), new Random(0), step);
         NDArray total = null;
         JsonNode expected = ref.manifest().path("losses");
         for (Iterator<String> it = expected.fieldNames(); it.hasNext(); ) {
@@ -121,34 +134,113 @@ class TrainingLossParityTest {
             failures.add(k + " missing");
             continue;
           }
-          double ours = v.getFloat();
-          double theirs = expected.get(k).asDouble();
-          double rel = Math.abs(ours - theirs) / Math.abs(theirs);
-          report.append(String.format("%n  %-18s ours %.8g torchvision %.8g rel %.2e", k, ours, theirs, rel));
-          if (!(rel <= lossTol)) {
-            failures.add(k);
-          }
+          ours.put(k, (double) v.getFloat());
+          theirs.put(k, expected.get(k).asDouble());
           total = total == null ? v : total.add(v);
         }
         gc.backward(total);
         for (String g : GRADS) {
-          float[] ref0 = npz.floats("grad." + g);
-          float[] ours = model.weights().get(g).getGradient().toFloatArray();
-          double diff = 0;
-          double norm = 0;
-          for (int i = 0; i < ref0.length; i++) {
-            diff += ((double) ours[i] - ref0[i]) * ((double) ours[i] - ref0[i]);
-            norm += (double) ref0[i] * ref0[i];
-          }
-          double rel = Math.sqrt(diff / norm);
-          report.append(String.format("%n  grad %-38s rel %.2e", g, rel));
-          if (!(rel <= gradTol)) {
-            failures.add("grad." + g);
+          ourGrads.put(g, model.weights().get(g).getGradient().toFloatArray());
+        }
+      }
+      List<String> outside = new ArrayList<>();
+      for (String k : ours.keySet()) {
+        double rel = Math.abs(ours.get(k) - theirs.get(k)) / Math.abs(theirs.get(k));
+        report.append(String.format("%n  %-18s ours %.8g torchvision %.8g rel %.2e", k, ours.get(k), theirs.get(k), rel));
+        if (!(rel <= LOSS_TOL)) {
+          outside.add(k);
+        }
+      }
+      for (String g : GRADS) {
+        double rel = relDiff(ourGrads.get(g), npz.floats("grad." + g));
+        report.append(String.format("%n  grad %-38s rel %.2e", g, rel));
+        if (!(rel <= GRAD_TOL)) {
+          outside.add("grad." + g);
+        }
+      }
+      if (!outside.isEmpty()) {
+        // torchvision's float32 result is itself off the exact value when a discrete decision (NMS at 0.7, matching
+        // at 0.5, a top-k boundary) flips on float rounding: judge those terms against torchvision in float64
+        report.append(String.format("%n  outside the float32 tolerance: %s; torchvision in float64:", outside));
+        if (!TorchvisionOracle.available()) {
+          failures.addAll(outside);
+          report.append(" not available (/usr/bin/python3 with torchvision)");
+        } else {
+          Float64 exact = float64(ref, trainSize);
+          for (String k : outside) {
+            boolean grad = k.startsWith("grad.");
+            double oursErr;
+            double theirsErr;
+            if (grad) {
+              float[] g64 = exact.grads().get(k);
+              oursErr = relDiff(ourGrads.get(k.substring(5)), g64);
+              theirsErr = relDiff(npz.floats(k), g64);
+            } else {
+              double l64 = exact.losses().get(k);
+              oursErr = Math.abs(ours.get(k) - l64) / Math.abs(l64);
+              theirsErr = Math.abs(theirs.get(k) - l64) / Math.abs(l64);
+            }
+            boolean ok = oursErr <= Math.max(grad ? GRAD_TOL : LOSS_TOL, theirsErr);
+            report.append(String.format("%n  %-44s ours %.2e, torchvision float32 %.2e off float64: %s", k, oursErr,
+                theirsErr, ok ? "as close as torchvision's own float32" : "FAIL"));
+            if (!ok) {
+              failures.add(k);
+            }
           }
         }
       }
       System.out.println(report);
       assertTrue(failures.isEmpty(), "outside tolerance: " + failures + "\n" + report);
+    }
+  }
+
+  static double relDiff(float[] a, float[] ref) {
+    double diff = 0;
+    double norm = 0;
+    for (int i = 0; i < ref.length; i++) {
+      diff += ((double) a[i] - ref[i]) * ((double) a[i] - ref[i]);
+      norm += (double) ref[i] * ref[i];
+    }
+    return Math.sqrt(diff / norm);
+  }
+
+  record Float64(Map<String, Double> losses, Map<String, float[]> grads) {}
+
+  /** torchvision's losses and recorded gradients in float64 with the training transform's shorter side {@code size}. */
+  static Float64 float64(ParityReferences.Reference ref, int size) throws Exception {
+    Path script = Files.createTempFile("torchvision_float64_losses", ".py");
+    Path out = Files.createTempFile("float64-grads", ".npz");
+    try (InputStream in = TrainingLossParityTest.class.getResourceAsStream("torchvision_float64_losses.py")) {
+      Files.write(script, in.readAllBytes());
+    }
+    try {
+      Map<String, Object> input = new LinkedHashMap<>();
+      input.put("ref", ref.dir().toAbsolutePath().toString());
+      input.put("size", size);
+      input.put("shared", Path.of(System.getProperty("masklab.shared", "../shared")).toAbsolutePath().toString());
+      input.put("threads", Runtime.getRuntime().availableProcessors());
+      input.put("out", out.toString());
+      input.put("grads", List.of(GRADS));
+      Process p = new ProcessBuilder("/usr/bin/python3", script.toString()).redirectError(
+          ProcessBuilder.Redirect.INHERIT).start();
+      p.getOutputStream().write(new ObjectMapper().writeValueAsBytes(input));
+      p.getOutputStream().close();
+      byte[] stdout = p.getInputStream().readAllBytes();
+      if (!p.waitFor(1200, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IllegalStateException("torchvision float64 losses failed for " + ref.dir());
+      }
+      Map<String, Double> losses = new LinkedHashMap<>();
+      new ObjectMapper().readTree(stdout).fields().forEachRemaining(e -> losses.put(e.getKey(), e.getValue().asDouble()));
+      Map<String, float[]> grads = new LinkedHashMap<>();
+      try (Npz g = Npz.open(out)) {
+        for (String name : GRADS) {
+          grads.put("grad." + name, g.floats("grad." + name));
+        }
+      }
+      return new Float64(losses, grads);
+    } finally {
+      Files.deleteIfExists(script);
+      Files.deleteIfExists(out);
     }
   }
 

@@ -82,14 +82,7 @@ class TrainingSmokeTest {
       Files.copy(ck10.resolve(f), run2.resolve("checkpoints/iter-00000010").resolve(f));
     }
     Files.writeString(run2.resolve("checkpoints/latest"), "iter-00000010\n");
-    TrainingRun resume = new TrainingRun(Architecture.MASKRCNN_RESNET50_FPN, json, null, null, null, null, run2, 20,
-        tiny(batchNorm), true, 10, 1, 0, false);
-    TrainingJob.Result r2 = resume.run(log, job -> job.addListener(new TrainingListener() {
-      @Override
-      public void onIteration(Progress p) {
-        job.cancel();
-      }
-    }));
+    TrainingJob.Result r2 = resumeOneIteration(json, run2, 20, batchNorm, log);
     assertEquals(11, r2.iteration());
     assertTrue(r2.stopReason().contains("cancelled"), r2.stopReason());
     JsonNode resumed = trainLines(run2.resolve("metrics.jsonl")).get(11);
@@ -110,14 +103,7 @@ class TrainingSmokeTest {
 
     // extend the finished run to 40 iterations: the learning-rate decay moves to the new length (the 20-iteration
     // schedule had decayed twice by iteration 21, the 40-iteration one not yet)
-    TrainingRun extend = new TrainingRun(Architecture.MASKRCNN_RESNET50_FPN, json, null, null, null, null, run, 40,
-        tiny(batchNorm), true, 10, 1, 0, false);
-    TrainingJob.Result r3 = extend.run(log, job -> job.addListener(new TrainingListener() {
-      @Override
-      public void onIteration(Progress p) {
-        job.cancel();
-      }
-    }));
+    TrainingJob.Result r3 = resumeOneIteration(json, run, 40, batchNorm, log);
     assertEquals(21, r3.iteration());
     assertEquals(tiny(batchNorm).schedule(40).lr(20), trainLines(run.resolve("metrics.jsonl")).get(21).get("lr")
         .asDouble(), 1e-12);
@@ -132,6 +118,19 @@ class TrainingSmokeTest {
         tiny(batchNorm), true, 10, 1, 0, false);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> shorter.run(log, null));
     assertTrue(e.getMessage().contains("has completed 21 iterations"), e.getMessage());
+  }
+
+  /** Resumes {@code run} planned for {@code iterations} and cancels it after one iteration. */
+  private static TrainingJob.Result resumeOneIteration(Path json, Path run, int iterations, boolean batchNorm,
+      TrainingListener log) throws Exception {
+    TrainingRun resume = new TrainingRun(Architecture.MASKRCNN_RESNET50_FPN, json, null, null, null, null, run,
+        iterations, tiny(batchNorm), true, 10, 1, 0, false);
+    return resume.run(log, job -> job.addListener(new TrainingListener() {
+      @Override
+      public void onIteration(Progress p) {
+        job.cancel();
+      }
+    }));
   }
 
   private static Map<String, float[]> weightsOf(Path checkpoint) throws Exception {
