@@ -5,7 +5,9 @@
 #
 # usage: bench/train-synthetic.sh [OUT_DIR] [maskrcnn|keypointrcnn|both]
 # env:   ITERATIONS (both models; else MASK_ITERATIONS 2000, KP_ITERATIONS 1200), BATCH (2), LR (0.01), CLIP (10),
-#        MIN_SIZE (240), IMAGES (1600), EVAL_EVERY (half of each run)
+#        MIN_SIZE (240), IMAGES (1600), EVAL_EVERY (half of each run),
+#        MASK_EXTEND (5500, 0 when ITERATIONS is set; 0: off): the Mask R-CNN run is then extended to that many iterations with
+#        `--resume --iterations` (a warm restart: lr back to LR until 2/3 of the new length, decay at 2/3 and 8/9)
 # From scratch (no --weights) the ResNet body trains with batch-statistics batch norms (--batch-norm auto).
 # Results: OUT_DIR/<arch>/metrics.jsonl ("eval" lines) and OUT_DIR/<arch>/eval/; a summary line per model on stdout.
 set -euo pipefail
@@ -14,7 +16,7 @@ OUT="${1:-$ROOT/target/bench/train-synthetic}"
 WHICH="${2:-both}"
 MASK_ITERATIONS="${ITERATIONS:-${MASK_ITERATIONS:-2000}}" KP_ITERATIONS="${ITERATIONS:-${KP_ITERATIONS:-1200}}"
 BATCH="${BATCH:-2}" LR="${LR:-0.01}" CLIP="${CLIP:-10}" MIN_SIZE="${MIN_SIZE:-240}"
-IMAGES="${IMAGES:-1600}"
+IMAGES="${IMAGES:-1600}" MASK_EXTEND="${MASK_EXTEND:-$([[ -n "${ITERATIONS:-}" ]] && echo 0 || echo 5500)}"
 mkdir -p "$OUT"
 DATA="$OUT/data"
 if [[ ! -f "$DATA/val.json" ]]; then
@@ -31,8 +33,19 @@ run() { # arch iterations
   echo "$1: $ITERATIONS iterations x $BATCH images in $((SECONDS - t0)) s"
   grep '"type":"eval"' "$dir/metrics.jsonl" | tail -1
 }
+extend() { # arch iterations: continue the finished run to that length
+  local dir="$OUT/$1" t0=$SECONDS
+  "$ROOT/masklab" train --dataset "$DATA/train.json" --val "$DATA/val.json" --arch "$1" --resume --iterations "$2" \
+    --eval-every 1000 --checkpoint-every 500 --log-every 10 --out "$dir" >> "$dir.log" 2>&1
+  echo "$1: extended to $2 iterations in $((SECONDS - t0)) s"
+  grep '"type":"eval"' "$dir/metrics.jsonl" | tail -1
+}
+mask() {
+  run maskrcnn_resnet50_fpn "$MASK_ITERATIONS"
+  if (( MASK_EXTEND > MASK_ITERATIONS )); then extend maskrcnn_resnet50_fpn "$MASK_EXTEND"; fi
+}
 case "$WHICH" in
-  maskrcnn) run maskrcnn_resnet50_fpn "$MASK_ITERATIONS" ;;
+  maskrcnn) mask ;;
   keypointrcnn) run keypointrcnn_resnet50_fpn "$KP_ITERATIONS" ;;
-  both) run maskrcnn_resnet50_fpn "$MASK_ITERATIONS"; run keypointrcnn_resnet50_fpn "$KP_ITERATIONS" ;; # one after the other: two at once thrash 2 cores
+  both) mask; run keypointrcnn_resnet50_fpn "$KP_ITERATIONS" ;; # one after the other: two at once thrash 2 cores
 esac
