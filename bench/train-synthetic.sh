@@ -5,7 +5,7 @@
 #
 # usage: bench/train-synthetic.sh [OUT_DIR] [maskrcnn|keypointrcnn|both]
 # env:   ITERATIONS (both models; else MASK_ITERATIONS 2000, KP_ITERATIONS 1200), BATCH (2), LR (0.01), CLIP (10),
-#        MIN_SIZE (240), IMAGES (1600), EVAL_EVERY (half of each run),
+#        MIN_SIZE (240), IMAGES (1600), OBJECTS (mean objects per image, the generator's default 7.9), EVAL_EVERY (half of each run),
 #        MASK_EXTEND (5500, 0 when ITERATIONS is set; 0: off): the Mask R-CNN run is then extended to that many iterations with
 #        `--resume --iterations` (a warm restart: lr back to LR until 2/3 of the new length, decay at 2/3 and 8/9)
 # From scratch (no --weights) the ResNet body trains with batch-statistics batch norms (--batch-norm auto).
@@ -20,7 +20,8 @@ IMAGES="${IMAGES:-1600}" MASK_EXTEND="${MASK_EXTEND:-$([[ -n "${ITERATIONS:-}" ]
 mkdir -p "$OUT"
 DATA="$OUT/data"
 if [[ ! -f "$DATA/val.json" ]]; then
-  "$ROOT/masklab" generate --out "$DATA" --images "$IMAGES" --val-fraction 0.05 --seed 2026
+  "$ROOT/masklab" generate --out "$DATA" --images "$IMAGES" --val-fraction 0.05 --seed 2026 \
+    ${OBJECTS:+--objects-per-image "$OBJECTS"}
 fi
 run() { # arch iterations
   local dir="$OUT/$1" ITERATIONS="$2" EVAL_EVERY="${EVAL_EVERY:-$(( $2 / 2 ))}"

@@ -2,9 +2,9 @@ package dev.masklab.train;
 
 /**
  * Keypoint training targets: each ground-truth keypoint's location on a {@code size x size} heatmap laid
- * over its proposal, as torchvision's {@code keypoints_to_heatmap} computes it (float32 arithmetic, a
- * keypoint exactly on the right / bottom edge goes to the last cell, invisible or outside keypoints are
- * not valid).
+ * over its proposal, as torchvision's {@code keypoints_to_heatmap} computes it (float32 arithmetic in torch's
+ * order of operations, a keypoint exactly on the right / bottom edge goes to the last cell, invisible or
+ * outside keypoints are not valid).
  *
  * @param index per (proposal, keypoint): linear heatmap index {@code y * size + x}, 0 where not valid
  * @param valid per (proposal, keypoint): whether the keypoint is visible and inside the proposal
@@ -30,14 +30,12 @@ public record KeypointTargets(int[] index, boolean[] valid) {
       float y1 = rois[4 * i + 1];
       float x2 = rois[4 * i + 2];
       float y2 = rois[4 * i + 3];
-      float scaleX = size / (x2 - x1);
-      float scaleY = size / (y2 - y1);
       for (int k = 0; k < numKeypoints; k++) {
         int o = (i * numKeypoints + k) * 3;
         float kx = keypoints[o];
         float ky = keypoints[o + 1];
-        long x = (long) Math.floor((kx - x1) * scaleX);
-        long y = (long) Math.floor((ky - y1) * scaleY);
+        long x = (long) Math.floor(cell(kx, x1, x2, size));
+        long y = (long) Math.floor(cell(ky, y1, y2, size));
         if (kx == x2) {
           x = size - 1;
         }
@@ -50,6 +48,14 @@ public record KeypointTargets(int[] index, boolean[] valid) {
       }
     }
     return new KeypointTargets(index, valid);
+  }
+
+  /**
+   * A keypoint coordinate in heatmap cells, before flooring: {@code (k - lo) * (size / (hi - lo))} in float32,
+   * the division done as torch does torchvision's {@code heatmap_size / (x2 - x1)}: reciprocal, then product.
+   */
+  public static float cell(float k, float lo, float hi, int size) {
+    return (k - lo) * ((1f / (hi - lo)) * size);
   }
 
   public int validCount() {

@@ -52,6 +52,26 @@ public final class MaskRcnnTraining implements DetectorTraining {
   private final RpnHead rpnHead;
   private final MultiScaleRoiAlign boxPool = new MultiScaleRoiAlign(List.of("0", "1", "2", "3"), 7, 2);
   private final MultiScaleRoiAlign headPool = new MultiScaleRoiAlign(List.of("0", "1", "2", "3"), 14, 2);
+  private boolean recordKeypointInputs;
+  private KeypointLossInputs keypointInputs;
+
+  /**
+   * What the keypoint loss of the last {@link #losses} call was computed from (recorded only after
+   * {@link #recordKeypointInputs()}; for the parity test, which judges heatmap-cell ties with it).
+   *
+   * @param keypoints (P, K, 3) ground truth matched to each positive proposal
+   * @param rois (P, 4) positive proposals
+   * @param logits (P, K, S, S) keypoint logits, detached
+   */
+  record KeypointLossInputs(float[] keypoints, float[] rois, float[] logits, int numKeypoints, int size) {}
+
+  void recordKeypointInputs() {
+    recordKeypointInputs = true;
+  }
+
+  KeypointLossInputs keypointInputs() {
+    return keypointInputs;
+  }
 
   /**
    * @param weights every state_dict tensor (moved to {@code manager}'s ownership; trained ones get gradients)
@@ -242,6 +262,10 @@ public final class MaskRcnnTraining implements DetectorTraining {
         o += mIdx.length;
       }
       KeypointTargets kt = KeypointTargets.compute(kps, rois, numKeypoints, (int) logits.getShape().get(2));
+      if (recordKeypointInputs) {
+        keypointInputs = new KeypointLossInputs(kps, rois, logits.stopGradient().toFloatArray(), numKeypoints,
+            (int) logits.getShape().get(2));
+      }
       losses.put("loss_keypoint", KeypointLoss.compute(logits, kt));
     }
     losses.put("loss_objectness", rpnLoss.objectness());

@@ -91,6 +91,7 @@ class TrainingLossParityTest {
           0.25f, 1, 1, Double.NaN, 0.9, 1e-4, 0, 0.001, new double[] {}, 0.1, 0, 0, 3, false, 0, 1, ref.frozenBnEps(), false);
       MaskRcnnTraining model = new MaskRcnnTraining(arch, weights, numClasses, numKeypoints, config, m,
           ref.frozenBnEps());
+      model.recordKeypointInputs();
       // torchvision's training transform draws the shorter side from min_size (Keypoint R-CNN: 640..800 step 32,
       // Mask R-CNN: 800) with torch's global RNG, which the reference does not record: take the size whose RPN
       // objectness loss matches (the RPN loss depends on the image size through the anchors' targets)
@@ -158,6 +159,17 @@ class TrainingLossParityTest {
           outside.add("grad." + g);
         }
       }
+      if (outside.contains("loss_keypoint")) {
+        // a keypoint a hair from a heatmap cell edge lands in either cell depending on the proposal's last bits
+        MaskRcnnTraining.KeypointLossInputs in = model.keypointInputs();
+        try (NDManager tm = m.newSubManager()) {
+          String tie = keypointCellTies(in, theirs.get("loss_keypoint"), tm);
+          report.append(String.format("%n  loss_keypoint: %s", tie == null ? "no heatmap-cell tie explains it" : tie));
+          if (tie != null) {
+            outside.remove("loss_keypoint");
+          }
+        }
+      }
       if (!outside.isEmpty()) {
         // torchvision's float32 result is itself off the exact value when a discrete decision (NMS at 0.7, matching
         // at 0.5, a top-k boundary) flips on float rounding: judge those terms against torchvision in float64
@@ -192,6 +204,75 @@ class TrainingLossParityTest {
       System.out.println(report);
       assertTrue(failures.isEmpty(), "outside tolerance: " + failures + "\n" + report);
     }
+  }
+
+  /** Heatmap cells closer than this to a keypoint count as ties (1e-3 cells: about 1e-2 px on a 600 px proposal). */
+  static final float CELL_TIE = 1e-3f;
+
+  /**
+   * When keypoints lie within {@link #CELL_TIE} of a heatmap cell edge (either cell is float32 rounding, given
+   * proposals that agree with torchvision's to about 1e-3 px), the engine's loss with those keypoints in the
+   * neighbouring cell: a description if some assignment brings it within {@link #LOSS_TOL} of {@code expected},
+   * else null (also when there are no such keypoints or more than 8).
+   */
+  static String keypointCellTies(MaskRcnnTraining.KeypointLossInputs in, double expected, NDManager m) {
+    int k = in.numKeypoints();
+    int size = in.size();
+    KeypointTargets base = KeypointTargets.compute(in.keypoints(), in.rois(), k, size);
+    List<int[]> ties = new ArrayList<>(); // {entry, axis, alternative cell}
+    List<String> where = new ArrayList<>();
+    for (int e = 0; e < base.valid().length; e++) {
+      int r = e / k;
+      if (!(in.keypoints()[3 * e + 2] > 0)) {
+        continue;
+      }
+      for (int axis = 0; axis < 2; axis++) {
+        float u = KeypointTargets.cell(in.keypoints()[3 * e + axis], in.rois()[4 * r + axis], in.rois()[4 * r + 2 + axis],
+            size);
+        long edge = Math.round(u);
+        if (Math.abs(u - edge) <= CELL_TIE && edge >= 0 && edge <= size) {
+          ties.add(new int[] {e, axis, (int) (Math.floor(u) == edge ? edge - 1 : edge)});
+          where.add(String.format("proposal %d keypoint %d %s %.6f", r, e % k, axis == 0 ? "x" : "y", u));
+        }
+      }
+    }
+    if (ties.isEmpty() || ties.size() > 8) {
+      return null;
+    }
+    NDArray logits = m.create(in.logits(), new ai.djl.ndarray.types.Shape(in.rois().length / 4, k, size, size));
+    for (int mask = 1; mask < 1 << ties.size(); mask++) {
+      int[] index = base.index().clone();
+      boolean[] valid = base.valid().clone();
+      for (int t = 0; t < ties.size(); t++) {
+        if ((mask & 1 << t) == 0) {
+          continue;
+        }
+        int[] tie = ties.get(t);
+        int e = tie[0];
+        int r = e / k;
+        int[] xy = new int[2];
+        for (int axis = 0; axis < 2; axis++) {
+          xy[axis] = (int) Math.floor(KeypointTargets.cell(in.keypoints()[3 * e + axis], in.rois()[4 * r + axis],
+              in.rois()[4 * r + 2 + axis], size));
+        }
+        xy[tie[1]] = tie[2];
+        valid[e] = xy[0] >= 0 && xy[1] >= 0 && xy[0] < size && xy[1] < size;
+        index[e] = valid[e] ? xy[1] * size + xy[0] : 0;
+      }
+      double loss = KeypointLoss.compute(logits, new KeypointTargets(index, valid)).getFloat();
+      double rel = Math.abs(loss - expected) / Math.abs(expected);
+      if (rel <= LOSS_TOL) {
+        List<String> moved = new ArrayList<>();
+        for (int t = 0; t < ties.size(); t++) {
+          if ((mask & 1 << t) != 0) {
+            moved.add(where.get(t));
+          }
+        }
+        return String.format("a heatmap-cell tie (within %.0e cells of an edge: %s); in the neighbouring cell the loss is"
+            + " %.8g, rel %.2e", CELL_TIE, String.join(", ", moved), loss, rel);
+      }
+    }
+    return null;
   }
 
   static double relDiff(float[] a, float[] ref) {
