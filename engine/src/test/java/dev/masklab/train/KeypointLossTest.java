@@ -36,6 +36,17 @@ class KeypointLossTest {
   }
 
   @Test
+  void heatmapScaleIsReciprocalTimesSize() {
+    // torch evaluates torchvision's `heatmap_size / (x2 - x1)` as reciprocal(294) * 56: (120.5 - 41.75) times it is
+    // just under 15 in float32 (torchvision's keypoints_to_heatmap gives cell 14), the quotient 56 / 294 just over
+    float[] roi = {41.75f, 0, 335.75f, 56};
+    KeypointTargets t = KeypointTargets.compute(new float[] {120.5f, 10, 2}, roi, 1, 56);
+    assertEquals(10 * 56 + 14, t.index()[0]);
+    assertEquals(14, (int) Math.floor((120.5f - 41.75f) * (1f / 294f * 56)));
+    assertEquals(15, (int) Math.floor((120.5f - 41.75f) * (56f / 294f)));
+  }
+
+  @Test
   void matchesTorchvisionKeypointrcnnLoss() throws Exception {
     assumeTrue(TorchvisionOracle.available(), "/usr/bin/python3 with torchvision not available");
     Random r = new Random(11);
