@@ -34,14 +34,8 @@ public record KeypointTargets(int[] index, boolean[] valid) {
         int o = (i * numKeypoints + k) * 3;
         float kx = keypoints[o];
         float ky = keypoints[o + 1];
-        long x = (long) Math.floor(cell(kx, x1, x2, size));
-        long y = (long) Math.floor(cell(ky, y1, y2, size));
-        if (kx == x2) {
-          x = size - 1;
-        }
-        if (ky == y2) {
-          y = size - 1;
-        }
+        long x = cellOf(kx, x1, x2, size);
+        long y = cellOf(ky, y1, y2, size);
         boolean ok = x >= 0 && y >= 0 && x < size && y < size && keypoints[o + 2] > 0;
         valid[i * numKeypoints + k] = ok;
         index[i * numKeypoints + k] = ok ? (int) (y * size + x) : 0;
@@ -56,6 +50,11 @@ public record KeypointTargets(int[] index, boolean[] valid) {
    */
   public static float cell(float k, float lo, float hi, int size) {
     return (k - lo) * ((1f / (hi - lo)) * size);
+  }
+
+  /** The heatmap cell of a keypoint coordinate: {@link #cell} floored, a keypoint exactly on the far edge in the last cell. */
+  public static long cellOf(float k, float lo, float hi, int size) {
+    return k == hi ? size - 1 : (long) Math.floor(cell(k, lo, hi, size));
   }
 
   public int validCount() {

@@ -252,22 +252,17 @@ class TrainingLossParityTest {
     for (int mask = 1; mask < 1 << ties.size(); mask++) {
       int[] index = base.index().clone();
       boolean[] valid = base.valid().clone();
+      Map<Integer, long[]> cells = new LinkedHashMap<>(); // entry -> its (x, y) cell, both axes of a keypoint may move
       for (int t = 0; t < ties.size(); t++) {
-        if ((mask & 1 << t) == 0) {
-          continue;
+        if ((mask & 1 << t) != 0) {
+          int[] tie = ties.get(t);
+          cells.computeIfAbsent(tie[0], e -> cellsOf(in, e, size))[tie[1]] = tie[2];
         }
-        int[] tie = ties.get(t);
-        int e = tie[0];
-        int r = e / k;
-        int[] xy = new int[2];
-        for (int axis = 0; axis < 2; axis++) {
-          xy[axis] = (int) Math.floor(KeypointTargets.cell(in.keypoints()[3 * e + axis], in.rois()[4 * r + axis],
-              in.rois()[4 * r + 2 + axis], size));
-        }
-        xy[tie[1]] = tie[2];
-        valid[e] = xy[0] >= 0 && xy[1] >= 0 && xy[0] < size && xy[1] < size;
-        index[e] = valid[e] ? xy[1] * size + xy[0] : 0;
       }
+      cells.forEach((e, xy) -> {
+        valid[e] = xy[0] >= 0 && xy[1] >= 0 && xy[0] < size && xy[1] < size;
+        index[e] = valid[e] ? (int) (xy[1] * size + xy[0]) : 0;
+      });
       double loss = KeypointLoss.compute(logits, new KeypointTargets(index, valid)).getFloat();
       double rel = Math.abs(loss - expected) / Math.abs(expected);
       if (rel <= LOSS_TOL) {
@@ -282,6 +277,17 @@ class TrainingLossParityTest {
       }
     }
     return null;
+  }
+
+  /** The heatmap cell (x, y) of keypoint entry {@code e} (proposal {@code e / K}) as {@link KeypointTargets} puts it. */
+  private static long[] cellsOf(MaskRcnnTraining.KeypointLossInputs in, int e, int size) {
+    int r = e / in.numKeypoints();
+    long[] xy = new long[2];
+    for (int axis = 0; axis < 2; axis++) {
+      xy[axis] = KeypointTargets.cellOf(in.keypoints()[3 * e + axis], in.rois()[4 * r + axis],
+          in.rois()[4 * r + 2 + axis], size);
+    }
+    return xy;
   }
 
   static double relDiff(float[] a, float[] ref) {
