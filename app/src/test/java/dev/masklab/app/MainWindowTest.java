@@ -10,9 +10,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.masklab.app.service.ImageEntry;
 import dev.masklab.app.service.Instance;
+import dev.masklab.app.service.PredictionService;
 import dev.masklab.app.service.RecentDatasets;
+import dev.masklab.app.service.TestModels;
+import dev.masklab.train.Architecture;
 import dev.masklab.app.view.ImageCanvas;
 import dev.masklab.app.view.MainView;
+import dev.masklab.app.view.RunModelDialog;
 import dev.masklab.app.viewmodel.CategoryRow;
 import dev.masklab.app.viewmodel.InstanceDetails;
 import dev.masklab.app.viewmodel.MainViewModel;
@@ -25,6 +29,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.prefs.Preferences;
 import javafx.geometry.Point2D;
+import javafx.scene.Node;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.DialogPane;
+import javafx.scene.control.TextField;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.image.Image;
 import javafx.scene.image.PixelReader;
@@ -359,6 +367,76 @@ class MainWindowTest {
         assertFalse(vm.shownPredictionsProperty().get().contains(best));
         assertColor(pc.image().getPixelReader().getArgb(p[0], p[1]),
                 snapshot(pc.canvas()).getPixelReader().getArgb(sx, sy), 2, "below threshold: image pixel");
+    }
+
+    @Test
+    void runModelShowsTheWrittenPredictionsAndStoppingKeepsWhatIsShown(@TempDir Path tmp) throws Exception {
+        Path sample = Path.of(System.getProperty("masklab.root", "..")).resolve("datasets/sample/annotations.json");
+        open(sample);
+        Path model = TestModels.randomCheckpoint(vm.getDataset().coco(), Architecture.MASKRCNN_RESNET50_FPN,
+                tmp.resolve("model.masklab"));
+        // the dialog: Run needs an existing weights file; a MaskLab checkpoint names its own architecture
+        RunModelDialog[] dialog = new RunModelDialog[1];
+        fx(() -> dialog[0] = new RunModelDialog(null, vm.getDataset(), vm.getCurrentImage(), null));
+        DialogPane pane = dialog[0].getDialogPane();
+        ButtonType runType = pane.getButtonTypes().getFirst();
+        TextField weights = (TextField) pane.lookup("#runWeights");
+        fx(() -> weights.setText(tmp.resolve("absent.pth").toString()));
+        assertTrue(pane.lookupButton(runType).isDisabled());
+        fx(() -> weights.setText(model.toString()));
+        assertFalse(pane.lookupButton(runType).isDisabled());
+        PredictionService.Request[] asked = new PredictionService.Request[1];
+        fx(() -> asked[0] = dialog[0].getResultConverter().call(runType));
+        assertEquals(model, asked[0].weights());
+        assertNull(asked[0].arch(), "architecture from the checkpoint");
+        assertNull(asked[0].imageIds(), "all images by default");
+        assertEquals(PredictionService.defaultOutput(vm.getDataset()), asked[0].output());
+        assertEquals(0.05f, asked[0].scoreThreshold(), 1e-6);
+
+        Path out = tmp.resolve("predictions.json");
+        long imageId = vm.getCurrentImage().id();
+        fx(() -> view.runModel(new PredictionService.Request(model, null, 0f, PredictionService.DeviceChoice.CPU,
+                false, List.of(imageId), out)));
+        assertTrue(view.predictingProperty().get(), "running");
+        Node stop = view.lookup("#stopPrediction");
+        assertTrue(stop.isVisible(), "Stop shown while the model runs");
+        assertTrue(view.lookup("#runModelButton").isDisabled(), "one run at a time");
+        try {
+            WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> !view.predictingProperty().get());
+        } catch (Exception e) {
+            throw new AssertionError("model run did not end in 120 s", e);
+        }
+        WaitForAsyncUtils.waitForFxEvents();
+        var ps = vm.predictionsProperty().get();
+        assertNotNull(ps, vm.messageProperty().get());
+        assertEquals(out.toAbsolutePath(), ps.file());
+        JsonNode written = new ObjectMapper().readTree(out.toFile());
+        assertTrue(written.size() > 0);
+        assertEquals(written.size(), ps.total());
+        assertEquals(written.size(), ps.forImage(imageId).size(), "only the current image was run");
+        assertTrue(vm.messageProperty().get().startsWith(written.size() + " predictions in 1 of 1 images"),
+                vm.messageProperty().get());
+        assertFalse(stop.isVisible());
+        assertEquals(MainViewModel.ViewMode.SIDE_BY_SIDE, vm.viewModeProperty().get());
+        fx(() -> vm.scoreThresholdProperty().set(0));
+        assertEquals(written.size(), vm.shownPredictionsProperty().get().size());
+
+        // a run stopped before its first image writes nothing and leaves the shown predictions as they were
+        Path out2 = tmp.resolve("stopped.json");
+        fx(() -> {
+            view.runModel(new PredictionService.Request(model, null, 0f, PredictionService.DeviceChoice.CPU, false,
+                    null, out2));
+            view.stopPrediction();
+        });
+        try {
+            WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> !view.predictingProperty().get());
+        } catch (Exception e) {
+            throw new AssertionError("stopped run did not end in 120 s", e);
+        }
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("Stopped before the first image: nothing written", vm.messageProperty().get());
+        assertFalse(Files.exists(out2));
+        assertEquals(ps, vm.predictionsProperty().get());
     }
 
     @Test

@@ -1,13 +1,11 @@
 package dev.masklab.cli;
 
 import ai.djl.Device;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.masklab.coco.CocoDataset;
 import dev.masklab.coco.CocoImage;
 import dev.masklab.coco.CocoReader;
-import dev.masklab.coco.CocoWriter;
 import dev.masklab.predict.Instance;
+import dev.masklab.predict.PredictionResults;
 import dev.masklab.predict.Predictor;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -81,18 +79,18 @@ public final class PredictCommand implements Callable<Integer> {
           return 1;
         }
       }
-      List<Result> results = new ArrayList<>();
+      List<PredictionResults.Entry> results = new ArrayList<>();
       try (Predictor p = Predictor.open(weights, arch, new Predictor.Options(scoreThreshold, dev, legacyEps))) {
         int done = 0;
         for (CocoImage img : images) {
           for (Instance in : p.predict(root.resolve(img.fileName()))) {
-            results.add(new Result(img.id(), in));
+            results.add(new PredictionResults.Entry(img.id(), in));
           }
           done++;
           progress(err, done, images.size());
         }
       }
-      write(results, out);
+      PredictionResults.write(results, out);
       err.println();
       err.printf("masklab predict: %d detections in %d images -> %s%n", results.size(), images.size(), out);
       err.flush();
@@ -105,55 +103,10 @@ public final class PredictCommand implements Callable<Integer> {
     }
   }
 
-  private record Result(long imageId, Instance instance) {}
-
   private static void progress(PrintWriter err, int done, int total) {
     int width = 30;
     int filled = total == 0 ? width : done * width / total;
     err.print("\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + done + "/" + total + " images");
     err.flush();
-  }
-
-  static void write(List<Result> results, Path path) throws IOException {
-    JsonFactory factory = new JsonFactory();
-    CocoWriter.writeAtomically(path, os -> {
-      try (JsonGenerator g = factory.createGenerator(os)) {
-        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-        g.writeStartArray();
-        for (Result r : results) {
-          Instance in = r.instance();
-          g.writeStartObject();
-          g.writeNumberField("image_id", r.imageId());
-          g.writeNumberField("category_id", in.categoryId());
-          double[] b = in.bboxXywh();
-          g.writeFieldName("bbox");
-          g.writeArray(b, 0, 4);
-          g.writeNumberField("score", in.score());
-          if (in.mask() != null) {
-            g.writeObjectFieldStart("segmentation");
-            g.writeArrayFieldStart("size");
-            g.writeNumber(in.mask().h());
-            g.writeNumber(in.mask().w());
-            g.writeEndArray();
-            g.writeStringField("counts", in.mask().toCompressedString());
-            g.writeEndObject();
-          }
-          if (in.keypoints() != null) {
-            g.writeArrayFieldStart("keypoints");
-            for (float v : in.keypoints()) {
-              g.writeNumber(v);
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("keypoint_scores");
-            for (float v : in.keypointScores()) {
-              g.writeNumber(v);
-            }
-            g.writeEndArray();
-          }
-          g.writeEndObject();
-        }
-        g.writeEndArray();
-      }
-    });
   }
 }

@@ -3,6 +3,7 @@ package dev.masklab.app.view;
 import dev.masklab.app.service.DatasetService;
 import dev.masklab.app.service.ImageEntry;
 import dev.masklab.app.service.LoadedDataset;
+import dev.masklab.app.service.PredictionService;
 import dev.masklab.app.service.PredictionSet;
 import dev.masklab.app.service.RecentDatasets;
 import dev.masklab.app.service.ThumbnailCache;
@@ -12,9 +13,12 @@ import dev.masklab.app.viewmodel.Viewport;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.concurrent.Task;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
@@ -65,6 +69,10 @@ import org.kordamp.ikonli.javafx.FontIcon;
 public final class MainView extends BorderPane {
     private final MainViewModel vm;
     private final DatasetService service = new DatasetService();
+    private final PredictionService predictionService = new PredictionService();
+    private final BooleanProperty predicting = new SimpleBooleanProperty(this, "predicting", false);
+    private final AtomicBoolean stopPrediction = new AtomicBoolean();
+    private PredictionService.Request lastRun;
     private final RecentDatasets recent;
     private final ThumbnailCache thumbs = new ThumbnailCache(104, 600, 2);
     private final Viewport viewport = new Viewport();
@@ -209,7 +217,12 @@ public final class MainView extends BorderPane {
         Menu help = new Menu("Help", null,
                 item("Keyboard shortcuts", "mdi2k-keyboard-outline", "F1", () -> Shortcuts.showDialog(getScene().getWindow())),
                 item("About MaskLab", "mdi2i-information-outline", null, this::about));
-        MenuBar bar = new MenuBar(file, view, help);
+        MenuItem runModel = item("Run model…", "mdi2r-robot", "Shortcut+R", this::chooseAndRunModel);
+        runModel.disableProperty().bind(vm.datasetProperty().isNull().or(predicting));
+        MenuItem stop = item("Stop prediction", "mdi2s-stop-circle-outline", null, this::stopPrediction);
+        stop.disableProperty().bind(predicting.not());
+        Menu model = new Menu("Model", null, runModel, stop);
+        MenuBar bar = new MenuBar(file, view, model, help);
         bar.setId("menuBar");
         return bar;
     }
@@ -218,6 +231,9 @@ public final class MainView extends BorderPane {
         Button open = iconButton("mdi2f-folder-open-outline", "Open dataset (Ctrl+O)", this::chooseDataset);
         Button preds = iconButton("mdi2f-file-chart-outline", "Load predictions (Ctrl+P)", this::choosePredictions);
         preds.disableProperty().bind(vm.datasetProperty().isNull());
+        Button run = iconButton("mdi2r-robot", "Run model (Ctrl+R)", this::chooseAndRunModel);
+        run.setId("runModelButton");
+        run.disableProperty().bind(vm.datasetProperty().isNull().or(predicting));
         Button prev = iconButton("mdi2c-chevron-left", "Previous image (Left / A)", vm::previous);
         Button next = iconButton("mdi2c-chevron-right", "Next image (Right / D)", vm::next);
         Button zin = iconButton("mdi2m-magnify-plus-outline", "Zoom in (+)", viewport::zoomIn);
@@ -239,7 +255,7 @@ public final class MainView extends BorderPane {
         }, vm.currentImageProperty(), vm.filteredImages()));
         Region gap = new Region();
         HBox.setHgrow(gap, Priority.ALWAYS);
-        return new ToolBar(open, preds, new Separator(), prev, next, new Separator(), zin, zout, fit, one,
+        return new ToolBar(open, preds, run, new Separator(), prev, next, new Separator(), zin, zout, fit, one,
                 new Separator(), title, gap, new Label("Show"), mode);
     }
 
@@ -318,7 +334,12 @@ public final class MainView extends BorderPane {
         under.setId("hoverLabel");
         under.textProperty().bind(Bindings.createStringBinding(() -> vm.describe(vm.hoveredProperty().get()),
                 vm.hoveredProperty()));
-        statusBar.getRightItems().addAll(under, sep(), cursor, sep(), size, sep(), zoom);
+        Button stop = new Button("Stop", new FontIcon("mdi2s-stop-circle-outline"));
+        stop.setId("stopPrediction");
+        stop.setOnAction(e -> stopPrediction());
+        stop.visibleProperty().bind(predicting);
+        stop.managedProperty().bind(predicting);
+        statusBar.getRightItems().addAll(stop, under, sep(), cursor, sep(), size, sep(), zoom);
         return statusBar;
     }
 
@@ -379,6 +400,56 @@ public final class MainView extends BorderPane {
             vm.messageProperty().set("Loaded " + ps.total() + " predictions from " + results.getFileName());
         }, "Cannot load predictions " + results.getFileName());
         return t;
+    }
+
+    /** Asks for weights and options ({@link RunModelDialog}) and runs the model on the open dataset. */
+    public void chooseAndRunModel() {
+        LoadedDataset ds = vm.getDataset();
+        if (ds == null || predicting.get()) return;
+        new RunModelDialog(window(), ds, vm.getCurrentImage(), lastRun).showAndWait().ifPresent(this::runModel);
+    }
+
+    /**
+     * Runs a model on the open dataset in the background (progress and a Stop button in the status bar) and shows
+     * the written results as the predictions; stopping keeps the images already done.
+     */
+    public Task<PredictionService.Outcome> runModel(PredictionService.Request request) {
+        LoadedDataset ds = vm.getDataset();
+        if (ds == null) throw new IllegalStateException("no dataset open");
+        lastRun = request;
+        stopPrediction.set(false);
+        predicting.set(true);
+        Task<PredictionService.Outcome> t = predictionService.task(ds, request, stopPrediction::get);
+        t.runningProperty().addListener((o, a, b) -> { if (!b) predicting.set(false); });
+        run(t, out -> {
+            predicting.set(false);
+            if (out.predictions() == null) {
+                vm.messageProperty().set("Stopped before the first image: nothing written");
+                return;
+            }
+            vm.setPredictions(out.predictions());
+            StringBuilder msg = new StringBuilder(out.stopped() ? "Stopped: " : "");
+            msg.append(String.format("%d predictions in %d of %d images -> %s", out.instanceCount(),
+                    out.imagesPredicted(), out.imagesRequested(), request.output().getFileName()));
+            if (!out.skipped().isEmpty()) {
+                msg.append("; ").append(out.skipped().size()).append(" skipped (").append(out.skipped().get(0))
+                        .append(out.skipped().size() > 1 ? ", …" : "").append(")");
+            }
+            if (!out.unknownCategories().isEmpty()) {
+                msg.append("; category ids not in the dataset: ").append(out.unknownCategories());
+            }
+            vm.messageProperty().set(msg.toString());
+        }, "Cannot run model " + request.weights().getFileName());
+        return t;
+    }
+
+    /** Stops a running prediction after the current image. */
+    public void stopPrediction() {
+        stopPrediction.set(true);
+    }
+
+    public BooleanProperty predictingProperty() {
+        return predicting;
     }
 
     private <T> void run(Task<T> t, Consumer<T> onSuccess, String failTitle) {

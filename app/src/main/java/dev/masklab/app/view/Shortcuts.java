@@ -30,6 +30,7 @@ public final class Shortcuts {
             new Entry("Click", "Select the instance (shown in the inspector)"),
             new Entry("Ctrl+O", "Open dataset"),
             new Entry("Ctrl+P", "Load predictions"),
+            new Entry("Ctrl+R", "Run model on the dataset (Stop in the status bar)"),
             new Entry("F1", "This list"));
 
     private Shortcuts() {

@@ -1,0 +1,66 @@
+package dev.masklab.predict;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.masklab.coco.CocoWriter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A model's predictions as a COCO results file, the one format {@code masklab predict} and the app write: per
+ * instance {@code image_id}, {@code category_id}, {@code bbox} (x, y, w, h), {@code score}, the mask as compressed RLE
+ * ({@code segmentation}) and, for keypoint models, {@code keypoints} (x, y, v = 1 triples) with the keypoint scores in
+ * an extra {@code keypoint_scores} field (pycocotools ignores it). Written atomically; an existing file is kept as
+ * {@code NAME.bak}.
+ */
+public final class PredictionResults {
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private PredictionResults() {}
+
+  /** One predicted instance and the dataset image it belongs to. */
+  public record Entry(long imageId, Instance instance) {}
+
+  public static void write(List<Entry> entries, Path path) throws IOException {
+    CocoWriter.writeAtomically(path, os -> {
+      try (JsonGenerator g = JSON.createGenerator(os)) {
+        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        g.writeStartArray();
+        for (Entry e : entries) {
+          Instance in = e.instance();
+          g.writeStartObject();
+          g.writeNumberField("image_id", e.imageId());
+          g.writeNumberField("category_id", in.categoryId());
+          double[] b = in.bboxXywh();
+          g.writeFieldName("bbox");
+          g.writeArray(b, 0, 4);
+          g.writeNumberField("score", in.score());
+          if (in.mask() != null) {
+            g.writeObjectFieldStart("segmentation");
+            g.writeArrayFieldStart("size");
+            g.writeNumber(in.mask().h());
+            g.writeNumber(in.mask().w());
+            g.writeEndArray();
+            g.writeStringField("counts", in.mask().toCompressedString());
+            g.writeEndObject();
+          }
+          if (in.keypoints() != null) {
+            g.writeArrayFieldStart("keypoints");
+            for (float v : in.keypoints()) {
+              g.writeNumber(v);
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("keypoint_scores");
+            for (float v : in.keypointScores()) {
+              g.writeNumber(v);
+            }
+            g.writeEndArray();
+          }
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+      }
+    });
+  }
+}
