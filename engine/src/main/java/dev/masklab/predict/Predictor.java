@@ -12,6 +12,7 @@ import dev.masklab.model.MaskRcnn;
 import dev.masklab.model.MaskRcnnConfig;
 import dev.masklab.model.MaskRcnnOutput;
 import dev.masklab.model.ModelCheckpoint;
+import dev.masklab.model.ops.Autograd;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -89,6 +90,7 @@ public final class Predictor implements AutoCloseable {
 
   /** Instances in one image. */
   public synchronized List<Instance> predict(BufferedImage image) {
+    Autograd.noGradOnThisThread();
     try (NDManager tmp = model.manager().newSubManager()) {
       NDArray t = toTensor(image, tmp);
       return instances(model.detect(List.of(t)).get(0));

@@ -79,6 +79,7 @@ public final class TrainingJob {
    * @param optimizer over {@link DetectorTraining#trainable()}, with restored momentum when resuming
    */
   public Result run(int start, SgdOptimizer optimizer, NDManager manager) throws IOException, InterruptedException {
+    Autograd.noGradOnThisThread(); // any thread may run a job; gradients are recorded inside each step's collector
     TrainingConfig c = info.config();
     int iterations = info.iterations();
     int accumulation = c.accumulation();

@@ -6,6 +6,7 @@ import dev.masklab.coco.CocoCategory;
 import dev.masklab.coco.CocoDataset;
 import dev.masklab.coco.CocoReader;
 import dev.masklab.model.ModelCheckpoint;
+import dev.masklab.model.ops.Autograd;
 import dev.masklab.model.io.PthLoader;
 import dev.masklab.model.io.StateDict;
 import java.io.IOException;
@@ -53,6 +54,7 @@ public record TrainingRun(Architecture arch, Path dataset, Path imageRoot, Path 
   /** Runs the job; {@code jobHook} receives the job before it starts (to add listeners or cancel it). */
   public TrainingJob.Result run(TrainingListener listener, java.util.function.Consumer<TrainingJob> jobHook)
       throws IOException, InterruptedException {
+    Autograd.noGradOnThisThread(); // weights are set up with in-place operations, on whatever thread runs this
     CocoDataset ds = CocoReader.read(dataset);
     Path root = imageRoot != null ? imageRoot : dataset.toAbsolutePath().getParent();
     try (NDManager manager = NDManager.newBaseManager()) {

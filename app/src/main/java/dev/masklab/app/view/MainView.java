@@ -9,6 +9,7 @@ import dev.masklab.app.service.RecentDatasets;
 import dev.masklab.app.service.ThumbnailCache;
 import dev.masklab.app.viewmodel.LayerSettings;
 import dev.masklab.app.viewmodel.MainViewModel;
+import dev.masklab.app.viewmodel.TrainingViewModel;
 import dev.masklab.app.viewmodel.Viewport;
 import java.io.File;
 import java.nio.file.Files;
@@ -83,6 +84,7 @@ public final class MainView extends BorderPane {
     private final CategoriesView categoriesView;
     private final InspectorView inspector;
     private final StatisticsView statistics;
+    private final TrainingView training;
     private final StatusBar statusBar = new StatusBar();
     private final Menu recentMenu = new Menu("Open recent");
     private final Slider threshold = new Slider(0, 1, 0.5);
@@ -103,6 +105,8 @@ public final class MainView extends BorderPane {
         categoriesView = new CategoriesView(vm);
         inspector = new InspectorView(vm);
         statistics = new StatisticsView(vm);
+        training = new TrainingView(new TrainingViewModel(), this::runTrainedModel);
+        vm.datasetProperty().addListener((o, a, b) -> { if (b != null) training.suggestDataset(b.jsonFile()); });
 
         setTop(new VBox(menuBar(), toolBar()));
         setLeft(browser);
@@ -114,7 +118,10 @@ public final class MainView extends BorderPane {
         imageTab.setGraphic(new FontIcon("mdi2i-image-outline"));
         Tab statsTab = new Tab("Statistics", statistics);
         statsTab.setGraphic(new FontIcon("mdi2c-chart-bar"));
-        centerTabs.getTabs().addAll(imageTab, statsTab);
+        Tab trainTab = new Tab("Training", training);
+        trainTab.setGraphic(new FontIcon("mdi2s-school-outline"));
+        trainTab.setId("trainingTab");
+        centerTabs.getTabs().addAll(imageTab, statsTab, trainTab);
         centerTabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         setCenter(centerTabs);
         setRight(rightPanel());
@@ -166,6 +173,10 @@ public final class MainView extends BorderPane {
 
     public StatisticsView statistics() {
         return statistics;
+    }
+
+    public TrainingView trainingView() {
+        return training;
     }
 
     public TabPane centerTabs() {
@@ -221,7 +232,9 @@ public final class MainView extends BorderPane {
         runModel.disableProperty().bind(vm.datasetProperty().isNull().or(predicting));
         MenuItem stop = item("Stop prediction", "mdi2s-stop-circle-outline", null, this::stopPrediction);
         stop.disableProperty().bind(predicting.not());
-        Menu model = new Menu("Model", null, runModel, stop);
+        MenuItem train = item("Train…", "mdi2s-school-outline", "Shortcut+T",
+                () -> centerTabs.getSelectionModel().select(2));
+        Menu model = new Menu("Model", null, runModel, stop, new SeparatorMenuItem(), train);
         MenuBar bar = new MenuBar(file, view, model, help);
         bar.setId("menuBar");
         return bar;
@@ -441,6 +454,19 @@ public final class MainView extends BorderPane {
             vm.messageProperty().set(msg.toString());
         }, "Cannot run model " + request.weights().getFileName());
         return t;
+    }
+
+    /** "Run this model" of the training tab: the run-model dialog with the trained model filled in. */
+    private void runTrainedModel(Path model) {
+        LoadedDataset ds = vm.getDataset();
+        if (ds == null) {
+            vm.messageProperty().set("Open a dataset to run the trained model " + model + " on");
+            return;
+        }
+        lastRun = new PredictionService.Request(model, null, 0.05f, PredictionService.DeviceChoice.AUTO, false, null,
+                PredictionService.defaultOutput(ds));
+        centerTabs.getSelectionModel().select(0);
+        chooseAndRunModel();
     }
 
     /** Stops a running prediction after the current image. */

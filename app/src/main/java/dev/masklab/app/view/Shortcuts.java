@@ -31,6 +31,7 @@ public final class Shortcuts {
             new Entry("Ctrl+O", "Open dataset"),
             new Entry("Ctrl+P", "Load predictions"),
             new Entry("Ctrl+R", "Run model on the dataset (Stop in the status bar)"),
+            new Entry("Ctrl+T", "Training tab (train or fine-tune a model)"),
             new Entry("F1", "This list"));
 
     private Shortcuts() {

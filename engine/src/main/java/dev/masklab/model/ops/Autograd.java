@@ -1,5 +1,6 @@
 package dev.masklab.model.ops;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -22,6 +23,19 @@ public final class Autograd {
       return a.hasGradient();
     }
     return JniUtils.isGradMode() || a.hasGradient();
+  }
+
+  /**
+   * Turns PyTorch's grad mode off for the calling thread. Grad mode is thread-local in libtorch and on by default:
+   * DJL switches it off only on the thread that first starts the engine (and a GradientCollector switches it off
+   * when closed). On any other thread (a UI's worker, a second training run) inference would record autograd graphs
+   * and take the slow differentiable paths, and an optimizer's in-place update of a weight that requires grad fails
+   * ("a leaf Variable that requires grad is being used in an in-place operation"). Entry points that may run on any
+   * thread (prediction, training) call this first.
+   */
+  public static void noGradOnThisThread() {
+    Engine.getEngine("PyTorch"); // loads the native library when this is the first call into DJL
+    JniUtils.setGradMode(false);
   }
 
   /**

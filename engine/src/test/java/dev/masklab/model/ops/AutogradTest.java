@@ -33,4 +33,32 @@ class AutogradTest {
       assertEquals(12f, w.getGradient().sum().getFloat(), 1e-5f);
     }
   }
+
+  @Test
+  void otherThreadsStartWithGradModeOnUntilSwitchedOff() throws Exception {
+    Engine.getInstance(); // the engine starts on this thread
+    boolean[] seen = new boolean[3];
+    Throwable[] failure = new Throwable[1];
+    Thread t = new Thread(() -> {
+      try (NDManager m = NDManager.newBaseManager()) {
+        NDArray w = m.ones(new Shape(3));
+        w.setRequiresGradient(true);
+        seen[0] = Autograd.requiresGrad(m.ones(new Shape(2)).mul(2)); // libtorch's default on a new thread
+        Autograd.noGradOnThisThread();
+        seen[1] = Autograd.requiresGrad(m.ones(new Shape(2)).mul(2));
+        w.subi(m.ones(new Shape(3)).mul(0.5f)); // an optimizer's in-place step on a weight that requires grad
+        seen[2] = w.getFloat(0) == 0.5f;
+      } catch (Throwable e) {
+        failure[0] = e;
+      }
+    });
+    t.start();
+    t.join();
+    if (failure[0] != null) {
+      throw new AssertionError("in-place update failed", failure[0]);
+    }
+    assertTrue(seen[0], "a new thread records autograd graphs until grad mode is switched off");
+    assertFalse(seen[1]);
+    assertTrue(seen[2]);
+  }
 }

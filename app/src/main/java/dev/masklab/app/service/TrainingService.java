@@ -1,0 +1,113 @@
+package dev.masklab.app.service;
+
+import dev.masklab.train.Architecture;
+import dev.masklab.train.TrainingConfig;
+import dev.masklab.train.TrainingJob;
+import dev.masklab.train.TrainingListener;
+import dev.masklab.train.TrainingRun;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs a training job of the engine ({@link TrainingRun}, what {@code masklab train} runs) from the app: the same
+ * run folder ({@code checkpoints/}, {@code metrics.jsonl}, evaluations, {@code model.masklab} at the end), so a run
+ * started here can be resumed or extended from the command line and the other way round. Stopping asks the job to
+ * end after the current iteration, which writes a checkpoint.
+ */
+public final class TrainingService {
+
+    /**
+     * What to train, as {@code masklab train}'s options.
+     *
+     * @param dataset         COCO training annotations (images resolved against the JSON's folder)
+     * @param validation      COCO validation annotations, or null for no evaluation
+     * @param arch            architecture
+     * @param weights         starting weights (.pth, .masklab, checkpoint folder), or null to train from scratch
+     * @param runDir          output folder
+     * @param iterations      optimizer steps (with {@code resume}: the run's new length, which may extend it)
+     * @param preset          {@code small} (CPU: shorter side 320, fewer proposals) or {@code standard} (the paper's)
+     * @param batch           images per step
+     * @param lr              base learning rate, or null for 0.02 x images / 16
+     * @param minSize         shorter training side, or 0 for the preset's
+     * @param trainableLayers ResNet stages trained (0..5)
+     * @param clipGrad        gradient-norm clipping (0: off)
+     * @param evalEvery       evaluation period (0: at the end only)
+     * @param checkpointEvery checkpoint period (0: at the end only)
+     * @param resume          continue from the run folder's latest checkpoint
+     */
+    public record Settings(Path dataset, Path validation, Architecture arch, Path weights, Path runDir, int iterations,
+                           String preset, int batch, Double lr, int minSize, int trainableLayers, double clipGrad,
+                           int evalEvery, int checkpointEvery, boolean resume) {
+
+        /** The engine's configuration for these settings (batch norms trained from scratch, frozen otherwise). */
+        public TrainingConfig config() {
+            TrainingConfig c = switch (preset) {
+                case "standard" -> TrainingConfig.standard();
+                case "small" -> TrainingConfig.smallCpu();
+                default -> throw new IllegalArgumentException("preset must be standard or small, got " + preset);
+            };
+            c = c.withBatch(batch);
+            if (lr != null) c = c.withLr(lr);
+            if (minSize > 0) c = c.withSizes(new int[] {minSize}, Math.max(c.maxSize(), minSize));
+            return c.withOptions(1, clipGrad, trainableLayers, true, 42, c.flipProbability())
+                    .withTrainBatchNorm(weights == null);
+        }
+
+        /** The trained model, written when the run completes. */
+        public Path modelFile() {
+            return runDir.resolve("model.masklab");
+        }
+    }
+
+    private final AtomicReference<TrainingJob> job = new AtomicReference<>();
+    private final AtomicBoolean stop = new AtomicBoolean();
+
+    /** Runs the settings to the end or until {@link #stop()}; blocking, listener called on this thread. */
+    public TrainingJob.Result run(Settings s, TrainingListener listener) throws IOException, InterruptedException {
+        check(s);
+        stop.set(false);
+        TrainingRun run = new TrainingRun(s.arch(), s.dataset(), null, s.validation(), null, s.weights(), s.runDir(),
+                s.iterations(), s.config(), s.resume(), s.checkpointEvery(), logEvery(s.iterations()), s.evalEvery(),
+                false);
+        try {
+            return run.run(listener, j -> {
+                job.set(j);
+                if (stop.get()) j.cancel();
+            });
+        } finally {
+            job.set(null);
+        }
+    }
+
+    /** Metrics period: every iteration up to 400, then at most ~400 points over the run (the loss plot's budget). */
+    static int logEvery(int iterations) {
+        return Math.max(1, iterations / 400);
+    }
+
+    /** Ends the running job after its current iteration (with a checkpoint); thread-safe. */
+    public void stop() {
+        stop.set(true);
+        TrainingJob j = job.get();
+        if (j != null) j.cancel();
+    }
+
+    private static void check(Settings s) throws IOException {
+        if (s.dataset() == null || !Files.isRegularFile(s.dataset())) {
+            throw new IOException("training dataset not found: " + s.dataset());
+        }
+        if (s.validation() != null && !Files.isRegularFile(s.validation())) {
+            throw new IOException("validation dataset not found: " + s.validation());
+        }
+        if (s.weights() != null && !Files.exists(s.weights())) {
+            throw new IOException("starting weights not found: " + s.weights());
+        }
+        if (s.runDir() == null) throw new IOException("no run folder given");
+        if (s.iterations() < 1 && !s.resume()) {
+            throw new IllegalArgumentException("iterations must be at least 1, got " + s.iterations());
+        }
+        if (s.batch() < 1) throw new IllegalArgumentException("batch must be at least 1, got " + s.batch());
+    }
+}
