@@ -51,7 +51,8 @@ public final class TrainCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--iterations", paramLabel = "N", description = "Optimizer steps (default: 1000; with --resume: the "
-      + "run's own length, and a larger N extends the run, the learning-rate decay moved to the new length).")
+      + "run's own length, a larger N extends the run, the learning-rate decay moved to the new length; N equal to the "
+      + "iterations done ends the run there: final evaluation and model).")
   Integer iterations;
 
   @Option(names = "--batch", defaultValue = "2", paramLabel = "B", description = "Images per step (default: ${DEFAULT-VALUE}).")
@@ -110,6 +111,11 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--eval-every", defaultValue = "0", paramLabel = "N", description = "Evaluation period (0: at the end only).")
   int evalEvery;
 
+  @Option(names = "--precise-bn", defaultValue = "0", paramLabel = "N",
+      description = "Before each evaluation, average the batch norms' running statistics over N training batches "
+          + "(models trained with batch statistics; 0: off, the default).")
+  int preciseBn;
+
   @Override
   public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
@@ -144,7 +150,10 @@ public final class TrainCommand implements Callable<Integer> {
       SignalCancel[] signals = new SignalCancel[1];
       TrainingJob.Result r;
       try {
-        r = run.run(new Progress(o, err), job -> signals[0] = new SignalCancel(job::cancel, err));
+        r = run.run(new Progress(o, err), job -> {
+          job.preciseBatchNorm(preciseBn);
+          signals[0] = new SignalCancel(job::cancel, err);
+        });
       } finally {
         if (signals[0] != null) {
           signals[0].close();

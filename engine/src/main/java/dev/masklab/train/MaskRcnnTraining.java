@@ -133,6 +133,11 @@ public final class MaskRcnnTraining implements DetectorTraining {
     return losses(batch, random, manager, false);
   }
 
+  /** The backbone's forward pass on a batch (batch norms in training mode update their running statistics). */
+  public void backboneForward(List<TrainingSample> batch, NDManager manager) {
+    backbone.forward(TrainingBatches.batchImages(batch, manager));
+  }
+
   /** Only the RPN's two loss terms (backbone and RPN forward), e.g. to check inputs cheaply. */
   public Map<String, NDArray> rpnLosses(List<TrainingSample> batch, Random random, NDManager manager) {
     return losses(batch, random, manager, true);

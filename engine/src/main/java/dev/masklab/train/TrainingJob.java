@@ -50,6 +50,7 @@ public final class TrainingJob {
   private final Evaluation evaluation;
   private final List<TrainingListener> listeners = new ArrayList<>();
   private final AtomicBoolean cancelled = new AtomicBoolean();
+  private int preciseBatchNorm;
 
   public TrainingJob(DetectorTraining model, TrainingBatches batches, RunInfo info, Path checkpointsDir,
       int checkpointEvery, int logEvery, int evalEvery, Evaluation evaluation) {
@@ -65,6 +66,15 @@ public final class TrainingJob {
 
   public TrainingJob addListener(TrainingListener l) {
     listeners.add(l);
+    return this;
+  }
+
+  /**
+   * Before each evaluation, recompute the batch norms' running statistics over {@code batches} training batches
+   * ({@link PreciseBatchNorm}); only for a model trained with batch statistics. 0 (the default): off.
+   */
+  public TrainingJob preciseBatchNorm(int batches) {
+    this.preciseBatchNorm = Math.max(0, batches);
     return this;
   }
 
@@ -147,15 +157,29 @@ public final class TrainingJob {
           lastCheckpoint = checkpoint(done, optimizer, last, lastCheckpoint);
         }
         if (evaluation != null && ((evalEvery > 0 && done % evalEvery == 0) || done == iterations)) {
-          Map<String, double[]> stats = evaluation.evaluate(model.weights(), done);
-          for (TrainingListener l : listeners) {
-            l.onEvaluation(done, stats);
-          }
+          evaluate(done, manager);
         }
       }
     }
+    if (start >= iterations && evaluation != null) {
+      // nothing left to train (a finished run resumed, or re-planned to end where it is): the final evaluation
+      evaluate(iterations, manager);
+    }
     message(String.format("finished %d iterations in %.1f s", iterations - start, (System.nanoTime() - t0) / 1e9));
     return new Result(iterations, lastCheckpoint, null, last);
+  }
+
+  private void evaluate(int done, NDManager manager) throws IOException {
+    if (preciseBatchNorm > 0 && info.config().trainBatchNorm() && model instanceof MaskRcnnTraining m) {
+      long t = System.nanoTime();
+      PreciseBatchNorm.recompute(m, batches, preciseBatchNorm, manager);
+      message(String.format("precise batch norm: running statistics averaged over %d batches (%.1f s)",
+          preciseBatchNorm, (System.nanoTime() - t) / 1e9));
+    }
+    Map<String, double[]> stats = evaluation.evaluate(model.weights(), done);
+    for (TrainingListener l : listeners) {
+      l.onEvaluation(done, stats);
+    }
   }
 
   private Path checkpoint(int done, SgdOptimizer optimizer, Map<String, Double> last, Path previous)

@@ -66,9 +66,9 @@ public record TrainingRun(Architecture arch, Path dataset, Path imageRoot, Path 
             + ": give the number of iterations to start a new run");
       }
       int total = resumed != null && iterations <= 0 ? resumed.state().iterations() : iterations;
-      if (resumed != null && total != resumed.state().iterations() && total <= resumed.state().iteration()) {
+      if (resumed != null && total != resumed.state().iterations() && total < resumed.state().iteration()) {
         throw new IllegalArgumentException("the run in " + runDir + " has completed " + resumed.state().iteration()
-            + " iterations: to extend it, ask for more (got " + total + ")");
+            + " iterations: to extend it, ask for more (got " + total + "; as many ends it there)");
       }
       int numKeypoints = arch.hasKeypoints() ? keypointCount(ds) : 0;
       List<String> kpNames = arch.hasKeypoints() ? keypointNames(ds) : List.of();

@@ -17,6 +17,9 @@ public final class BatchNorm2d implements Norm2d {
   /** PyTorch's default momentum of the running statistics. */
   public static final float MOMENTUM = 0.1f;
 
+  /** A momentum that replaces {@link #MOMENTUM} on this thread (precise batch norm), or null. */
+  private static final ThreadLocal<Float> MOMENTUM_OVERRIDE = new ThreadLocal<>();
+
   private final NDArray weight;
   private final NDArray bias;
   private final NDArray runningMean;
@@ -36,11 +39,26 @@ public final class BatchNorm2d implements Norm2d {
     return (sd, prefix) -> new BatchNorm2d(sd, prefix, eps);
   }
 
+  /**
+   * Sets the momentum of the running statistics for forward passes on this thread (null: back to {@link #MOMENTUM}).
+   * With {@code 1 / (k + 1)} for the k-th of n batches the running statistics become the plain average of the n
+   * batches' statistics ({@link dev.masklab.train.PreciseBatchNorm}).
+   */
+  public static void momentumOverride(Float momentum) {
+    if (momentum == null) {
+      MOMENTUM_OVERRIDE.remove();
+    } else {
+      MOMENTUM_OVERRIDE.set(momentum);
+    }
+  }
+
   @Override
   public NDArray forward(NDArray x) {
+    Float override = MOMENTUM_OVERRIDE.get();
+    float momentum = override != null ? override : MOMENTUM;
     // DJL's axis -1 passes NCHW to torch::batch_norm unchanged (channel axis 1); DJL's momentum is 1 - torch's
     return x.getNDArrayInternal()
-        .batchNorm(x, runningMean, runningVar, weight, bias, -1, 1 - MOMENTUM, eps, true)
+        .batchNorm(x, runningMean, runningVar, weight, bias, -1, 1 - momentum, eps, true)
         .singletonOrThrow();
   }
 }

@@ -57,6 +57,42 @@ class BatchNorm2dTest {
   }
 
   @Test
+  void cumulativeMomentumGivesThePlainAverageOfTheBatchesStatistics() {
+    Random r = new Random(9);
+    try (NDManager m = NDManager.newBaseManager()) {
+      Map<String, NDArray> w = state(m, ones(C), new double[C], random(r, C, 5.0, 1.0), random(r, C, 9.0, 1.0));
+      BatchNorm2d bn = new BatchNorm2d(new StateDict(m, w, "test"), "bn", (float) EPS);
+      int batches = 4;
+      double[] meanSum = new double[C];
+      double[] varSum = new double[C];
+      try {
+        for (int k = 0; k < batches; k++) {
+          double[] x = random(r, N * C * H * W, k - 1.5, 0.5 + k); // batches with different statistics
+          double[][] stats = moments(x);
+          for (int c = 0; c < C; c++) {
+            meanSum[c] += stats[0][c];
+            varSum[c] += stats[1][c] * (N * H * W) / (N * H * W - 1.0);
+          }
+          BatchNorm2d.momentumOverride(1f / (k + 1));
+          bn.forward(m.create(x, new Shape(N, C, H, W)));
+        }
+      } finally {
+        BatchNorm2d.momentumOverride(null);
+      }
+      for (int c = 0; c < C; c++) {
+        // the earlier running statistics (5, 9) are gone: the first batch had weight 1
+        assertEquals(meanSum[c] / batches, w.get("bn.running_mean").toDoubleArray()[c], 1e-6, "mean " + c);
+        assertEquals(varSum[c] / batches, w.get("bn.running_var").toDoubleArray()[c], 1e-5, "variance " + c);
+      }
+      // back to momentum 0.1 afterwards
+      double before = w.get("bn.running_mean").toDoubleArray()[0];
+      double[] x = random(r, N * C * H * W, 0, 1);
+      bn.forward(m.create(x, new Shape(N, C, H, W)));
+      assertEquals(0.9 * before + 0.1 * moments(x)[0][0], w.get("bn.running_mean").toDoubleArray()[0], 1e-6);
+    }
+  }
+
+  @Test
   void gradientsWithRespectToInputWeightAndBiasMatchFiniteDifferences() {
     Random r = new Random(5);
     double[] x = random(r, N * C * H * W, 1.0, 1.0);
