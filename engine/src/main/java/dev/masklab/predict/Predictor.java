@@ -54,10 +54,15 @@ public final class Predictor implements AutoCloseable {
 
   /** GPU 0 when DJL's PyTorch engine sees CUDA, else the CPU. */
   public static Device defaultDevice() {
+    return gpuCount() > 0 ? Device.gpu() : Device.cpu();
+  }
+
+  /** CUDA devices DJL's PyTorch engine sees (0 when it sees none or cannot start). */
+  public static int gpuCount() {
     try {
-      return Engine.getEngine("PyTorch").getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+      return Engine.getEngine("PyTorch").getGpuCount();
     } catch (RuntimeException e) {
-      return Device.cpu();
+      return 0;
     }
   }
 

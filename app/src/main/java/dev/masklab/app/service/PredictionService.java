@@ -1,7 +1,6 @@
 package dev.masklab.app.service;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import dev.masklab.coco.CocoCategory;
 import dev.masklab.coco.CocoResult;
 import dev.masklab.coco.CocoResults;
@@ -167,13 +166,7 @@ public final class PredictionService {
             case AUTO -> Predictor.defaultDevice();
             case CPU -> Device.cpu();
             case GPU -> {
-                int gpus;
-                try {
-                    gpus = Engine.getEngine("PyTorch").getGpuCount();
-                } catch (RuntimeException e) {
-                    gpus = 0;
-                }
-                if (gpus == 0) {
+                if (Predictor.gpuCount() == 0) {
                     throw new IOException("no CUDA GPU is visible to the PyTorch engine (this build has "
                             + "CPU natives unless built with -Pcuda): choose CPU or Auto");
                 }
