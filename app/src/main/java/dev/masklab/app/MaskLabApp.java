@@ -28,6 +28,10 @@ public final class MaskLabApp extends Application {
         vm.datasetProperty().addListener((o, a, b) ->
                 stage.setTitle(b == null ? "MaskLab" : "MaskLab — " + b.jsonFile().getFileName()));
         stage.setScene(scene);
+        // closing during a training or model run asks first, then stops the run (with a checkpoint) and closes
+        stage.setOnCloseRequest(e -> {
+            if (!view.mayClose(stage::hide)) e.consume();
+        });
         stage.show();
         view.mainCanvas().requestFocus();
         List<String> args = getParameters().getUnnamed();

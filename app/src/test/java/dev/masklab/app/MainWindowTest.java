@@ -13,6 +13,10 @@ import dev.masklab.app.service.Instance;
 import dev.masklab.app.service.PredictionService;
 import dev.masklab.app.service.RecentDatasets;
 import dev.masklab.app.service.TestModels;
+import dev.masklab.app.service.TrainingService;
+import dev.masklab.app.viewmodel.TrainingViewModel;
+import dev.masklab.train.TrainingCheckpoint;
+import java.util.concurrent.atomic.AtomicInteger;
 import dev.masklab.train.Architecture;
 import dev.masklab.app.view.ImageCanvas;
 import dev.masklab.app.view.MainView;
@@ -392,6 +396,14 @@ class MainWindowTest {
         assertNull(asked[0].imageIds(), "all images by default");
         assertEquals(PredictionService.defaultOutput(vm.getDataset()), asked[0].output());
         assertEquals(0.05f, asked[0].scoreThreshold(), 1e-6);
+        // a threshold typed without Enter is the one used; text that is no number keeps the last value
+        javafx.scene.control.Spinner<?> threshold = (javafx.scene.control.Spinner<?>) pane.lookup("#runThreshold");
+        fx(() -> threshold.getEditor().setText("0.3"));
+        fx(() -> asked[0] = dialog[0].getResultConverter().call(runType));
+        assertEquals(0.3f, asked[0].scoreThreshold(), 1e-6);
+        fx(() -> threshold.getEditor().setText("high"));
+        fx(() -> asked[0] = dialog[0].getResultConverter().call(runType));
+        assertEquals(0.3f, asked[0].scoreThreshold(), 1e-6);
 
         Path out = tmp.resolve("predictions.json");
         long imageId = vm.getCurrentImage().id();
@@ -437,6 +449,47 @@ class MainWindowTest {
         assertEquals("Stopped before the first image: nothing written", vm.messageProperty().get());
         assertFalse(Files.exists(out2));
         assertEquals(ps, vm.predictionsProperty().get());
+    }
+
+    @Test
+    void quittingDuringTrainingAsksThenStopsWithACheckpointAndQuits(@TempDir Path tmp) throws Exception {
+        AtomicInteger quits = new AtomicInteger();
+        boolean[] may = new boolean[1];
+        fx(() -> may[0] = view.mayClose(quits::incrementAndGet));
+        assertTrue(may[0], "nothing runs: the window closes at once");
+        TrainingViewModel tvm = view.trainingView().viewModel();
+        Path run = tmp.resolve("run");
+        TrainingService.Settings longRun = new TrainingService.Settings(TrainingViewTest.SAMPLE, null,
+                Architecture.MASKRCNN_RESNET50_FPN, null, run, 200, "small", 1, 0.005, 240, 5, 10, 0, 0, false);
+        fx(() -> view.trainingView().start(longRun));
+        TrainingViewTest.waitUntil(300, () -> !tvm.iterations().isEmpty() || !tvm.runningProperty().get());
+        assertTrue(tvm.runningProperty().get(), tvm.statusProperty().get() + " " + tvm.log());
+        assertEquals("a training run", view.runningWork());
+
+        List<String> asked = new java.util.ArrayList<>();
+        fx(() -> {
+            view.setQuitConfirmation(work -> { // the user answers Cancel
+                asked.add(work);
+                return false;
+            });
+            may[0] = view.mayClose(quits::incrementAndGet);
+        });
+        assertFalse(may[0]);
+        assertEquals(List.of("a training run"), asked);
+        assertTrue(tvm.runningProperty().get(), "Cancel leaves the run going");
+
+        fx(() -> {
+            view.setQuitConfirmation(work -> true); // Stop and quit
+            may[0] = view.mayClose(quits::incrementAndGet);
+        });
+        assertFalse(may[0], "the window stays until the run has stopped");
+        TrainingViewTest.waitUntil(300, () -> quits.get() > 0);
+        assertFalse(tvm.runningProperty().get());
+        assertEquals(1, quits.get());
+        assertTrue(tvm.statusProperty().get().startsWith("Stopped at iteration"), tvm.statusProperty().get());
+        assertNotNull(TrainingCheckpoint.latest(run.resolve("checkpoints")), "a checkpoint to resume from");
+        assertTrue(vm.messageProperty().get().startsWith("Stopping a training run before quitting"),
+                vm.messageProperty().get());
     }
 
     @Test

@@ -61,6 +61,10 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--lr", paramLabel = "LR", description = "Base learning rate (default: 0.02 x images per step / 16).")
   Double lr;
 
+  @Option(names = "--lr-steps", split = ",", paramLabel = "IT", description = "Iterations at which the learning "
+      + "rate is divided by 10 (default: 2/3 and 8/9 of the run's length; with --resume they replace the run's).")
+  int[] lrSteps;
+
   @Option(names = "--resume", description = "Continue from RUN_DIR/checkpoints/latest (its settings are kept; "
       + "--iterations may extend the run).")
   boolean resume;
@@ -122,11 +126,10 @@ public final class TrainCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     try {
       Architecture a = Architecture.parse(arch);
-      TrainingConfig c = switch (config) {
-        case "standard" -> TrainingConfig.standard();
-        case "small" -> TrainingConfig.smallCpu();
-        default -> throw new IllegalArgumentException("--config must be standard or small, got " + config);
-      };
+      if (!config.equals("standard") && !config.equals("small")) {
+        throw new IllegalArgumentException("--config must be standard or small, got " + config);
+      }
+      TrainingConfig c = TrainingConfig.preset(config);
       c = c.withBatch(batch);
       if (lr != null) {
         c = c.withLr(lr);
@@ -145,8 +148,15 @@ public final class TrainCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--iterations must be at least 1");
       }
       int n = iterations != null ? iterations : resume ? 0 : 1000;
+      if (lrSteps != null) {
+        try {
+          c.schedule(Math.max(n, 1), lrSteps);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("--lr-steps: " + e.getMessage(), e);
+        }
+      }
       TrainingRun run = new TrainingRun(a, dataset, imageRoot, val, valImageRoot, weights, out, n, c, resume,
-          checkpointEvery, logEvery, evalEvery, keepCategoryIds);
+          checkpointEvery, logEvery, evalEvery, keepCategoryIds, lrSteps);
       SignalCancel[] signals = new SignalCancel[1];
       TrainingJob.Result r;
       try {

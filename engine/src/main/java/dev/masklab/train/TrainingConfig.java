@@ -71,6 +71,15 @@ public record TrainingConfig(int[] minSizes, int maxSize, int rpnPreNmsTopN, int
         1e-4, 100, 0.001, new double[] {2.0 / 3, 8.0 / 9}, 0.1, 0, 0.5, 3, true, 42, 1, 1e-5f, false);
   }
 
+  /** The named preset: {@code standard} ({@link #standard()}) or {@code small} ({@link #smallCpu()}). */
+  public static TrainingConfig preset(String name) {
+    return switch (name) {
+      case "standard" -> standard();
+      case "small" -> smallCpu();
+      default -> throw new IllegalArgumentException("the configuration must be standard or small, got " + name);
+    };
+  }
+
   /** Learning rate after warmup: the given one, or 0.02 scaled to the images per optimizer step. */
   public double effectiveBaseLr() {
     return Double.isNaN(baseLr) ? LrSchedule.scaledBaseLr(batchSize * accumulation) : baseLr;
@@ -85,6 +94,21 @@ public record TrainingConfig(int[] minSizes, int maxSize, int rpnPreNmsTopN, int
     Arrays.sort(ms);
     return new LrSchedule(effectiveBaseLr(), Math.min(warmupIterations, Math.max(0, iterations - 1)), warmupFactor,
         ms, gamma);
+  }
+
+  /**
+   * The schedule for a run of {@code iterations} optimizer steps with the decay at the given (0-based) iterations
+   * instead of at fractions of the run (detectron2's {@code SOLVER.STEPS}).
+   */
+  public LrSchedule schedule(int iterations, int[] steps) {
+    for (int i = 0; i < steps.length; i++) {
+      if (steps[i] < 1 || i > 0 && steps[i] < steps[i - 1]) {
+        throw new IllegalArgumentException("learning-rate steps must be positive ascending iterations, got "
+            + Arrays.toString(steps));
+      }
+    }
+    LrSchedule fractions = schedule(iterations);
+    return new LrSchedule(fractions.baseLr(), fractions.warmupIterations(), warmupFactor, steps, gamma);
   }
 
   @Override

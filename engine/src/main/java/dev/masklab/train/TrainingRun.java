@@ -38,10 +38,29 @@ import java.util.Map;
  * @param logEvery metrics period in iterations
  * @param evalEvery evaluation period in iterations (0: only at the end)
  * @param keepCategoryIds label = COCO category id (for COCO-trained predictors) instead of 1..K
+ * @param lrSteps (0-based) iterations at which the learning rate decays, or null for the configuration's fractions
+ *     of the run; when resuming, given steps replace the checkpoint's
  */
 public record TrainingRun(Architecture arch, Path dataset, Path imageRoot, Path validation, Path validationRoot,
     Path weights, Path runDir, int iterations, TrainingConfig config, boolean resume, int checkpointEvery,
-    int logEvery, int evalEvery, boolean keepCategoryIds) {
+    int logEvery, int evalEvery, boolean keepCategoryIds, int[] lrSteps) {
+
+  public TrainingRun {
+    lrSteps = lrSteps == null ? null : lrSteps.clone();
+  }
+
+  /** A run whose learning rate decays at the configuration's fractions of its length. */
+  public TrainingRun(Architecture arch, Path dataset, Path imageRoot, Path validation, Path validationRoot,
+      Path weights, Path runDir, int iterations, TrainingConfig config, boolean resume, int checkpointEvery,
+      int logEvery, int evalEvery, boolean keepCategoryIds) {
+    this(arch, dataset, imageRoot, validation, validationRoot, weights, runDir, iterations, config, resume,
+        checkpointEvery, logEvery, evalEvery, keepCategoryIds, null);
+  }
+
+  @Override
+  public int[] lrSteps() {
+    return lrSteps == null ? null : lrSteps.clone();
+  }
 
   public Path checkpointsDir() {
     return runDir.resolve("checkpoints");
@@ -111,11 +130,14 @@ public record TrainingRun(Architecture arch, Path dataset, Path imageRoot, Path 
       if (resumed != null) {
         opt.loadState(resumed.momentum());
       }
-      LrSchedule schedule = resumed != null && total == resumed.state().iterations() ? resumed.state().schedule()
+      LrSchedule schedule = lrSteps != null ? cfg.schedule(total, lrSteps)
+          : resumed != null && total == resumed.state().iterations() ? resumed.state().schedule()
           : cfg.schedule(total);
       if (resumed != null && total != resumed.state().iterations()) {
         listener.onMessage("run length changed from " + resumed.state().iterations() + " to " + total
             + " iterations: learning-rate milestones now at " + java.util.Arrays.toString(schedule.milestones()));
+      } else if (resumed != null && lrSteps != null) {
+        listener.onMessage("learning-rate milestones now at " + java.util.Arrays.toString(schedule.milestones()));
       }
       TrainingJob.RunInfo info = new TrainingJob.RunInfo(arch, total, cfg, schedule, categories, numKeypoints, kpNames);
       TrainingJob.Evaluation eval = validation == null ? null : new ValidationEvaluator(arch, validation,

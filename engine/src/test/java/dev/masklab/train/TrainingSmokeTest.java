@@ -1,5 +1,6 @@
 package dev.masklab.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -113,18 +114,34 @@ class TrainingSmokeTest {
       assertEquals(run.resolve("checkpoints/iter-00000021"), ck21);
       assertEquals(40, TrainingCheckpoint.read(ck21, m).state().iterations(), "the new length is kept for resuming");
     }
+    // explicit learning-rate steps replace the resumed run's milestones: the decay at 21 applies to iteration 22
+    TrainingJob.Result r4 = resumeOneIteration(json, run, 40, new int[] {21, 30}, batchNorm, log);
+    assertEquals(22, r4.iteration());
+    double stepLr = trainLines(run.resolve("metrics.jsonl")).get(22).get("lr").asDouble();
+    assertEquals(tiny(batchNorm).schedule(40).lr(21) * 0.1, stepLr, 1e-12);
+    assertTrue(messages.contains("learning-rate milestones now at [21, 30]"), messages.toString());
+    try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+      assertArrayEquals(new int[] {21, 30}, TrainingCheckpoint.read(TrainingCheckpoint.latest(
+          run.resolve("checkpoints")), m).state().schedule().milestones(), "the steps are kept for resuming");
+    }
     // a run cannot be "extended" to fewer iterations than it has done
     TrainingRun shorter = new TrainingRun(Architecture.MASKRCNN_RESNET50_FPN, json, null, null, null, null, run, 15,
         tiny(batchNorm), true, 10, 1, 0, false);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> shorter.run(log, null));
-    assertTrue(e.getMessage().contains("has completed 21 iterations"), e.getMessage());
+    assertTrue(e.getMessage().contains("has completed 22 iterations"), e.getMessage());
   }
 
   /** Resumes {@code run} planned for {@code iterations} and cancels it after one iteration. */
   private static TrainingJob.Result resumeOneIteration(Path json, Path run, int iterations, boolean batchNorm,
       TrainingListener log) throws Exception {
+    return resumeOneIteration(json, run, iterations, null, batchNorm, log);
+  }
+
+  /** The same with explicit learning-rate steps (null: the configuration's fractions of the run). */
+  private static TrainingJob.Result resumeOneIteration(Path json, Path run, int iterations, int[] lrSteps,
+      boolean batchNorm, TrainingListener log) throws Exception {
     TrainingRun resume = new TrainingRun(Architecture.MASKRCNN_RESNET50_FPN, json, null, null, null, null, run,
-        iterations, tiny(batchNorm), true, 10, 1, 0, false);
+        iterations, tiny(batchNorm), true, 10, 1, 0, false, lrSteps);
     return resume.run(log, job -> job.addListener(new TrainingListener() {
       @Override
       public void onIteration(Progress p) {

@@ -44,12 +44,7 @@ public final class TrainingService {
 
         /** The engine's configuration for these settings (batch norms trained from scratch, frozen otherwise). */
         public TrainingConfig config() {
-            TrainingConfig c = switch (preset) {
-                case "standard" -> TrainingConfig.standard();
-                case "small" -> TrainingConfig.smallCpu();
-                default -> throw new IllegalArgumentException("preset must be standard or small, got " + preset);
-            };
-            c = c.withBatch(batch);
+            TrainingConfig c = TrainingConfig.preset(preset).withBatch(batch);
             if (lr != null) c = c.withLr(lr);
             if (minSize > 0) c = c.withSizes(new int[] {minSize}, Math.max(c.maxSize(), minSize));
             return c.withOptions(1, clipGrad, trainableLayers, true, 42, c.flipProbability())

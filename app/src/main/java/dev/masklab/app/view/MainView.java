@@ -16,7 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import javafx.application.Platform;
+import javafx.beans.InvalidationListener;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.SimpleBooleanProperty;
@@ -27,6 +29,8 @@ import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.Alert;
+import javafx.scene.control.ButtonBar;
+import javafx.scene.control.ButtonType;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.CheckMenuItem;
 import javafx.scene.control.ChoiceBox;
@@ -74,6 +78,7 @@ public final class MainView extends BorderPane {
     private final BooleanProperty predicting = new SimpleBooleanProperty(this, "predicting", false);
     private final AtomicBoolean stopPrediction = new AtomicBoolean();
     private PredictionService.Request lastRun;
+    private Predicate<String> quitConfirmation = this::confirmQuit;
     private final RecentDatasets recent;
     private final ThumbnailCache thumbs = new ThumbnailCache(104, 600, 2);
     private final Viewport viewport = new Viewport();
@@ -210,7 +215,9 @@ public final class MainView extends BorderPane {
         preds.disableProperty().bind(vm.datasetProperty().isNull());
         MenuItem closePreds = item("Close predictions", null, null, () -> vm.setPredictions(null));
         closePreds.disableProperty().bind(vm.predictionsProperty().isNull());
-        MenuItem exit = item("Exit", "mdi2e-exit-to-app", "Shortcut+Q", Platform::exit);
+        MenuItem exit = item("Exit", "mdi2e-exit-to-app", "Shortcut+Q", () -> {
+            if (mayClose(Platform::exit)) Platform.exit();
+        });
         Menu file = new Menu("File", null, open, recentMenu, new SeparatorMenuItem(), preds, closePreds,
                 new SeparatorMenuItem(), exit);
 
@@ -467,6 +474,56 @@ public final class MainView extends BorderPane {
                 PredictionService.defaultOutput(ds));
         centerTabs.getSelectionModel().select(0);
         chooseAndRunModel();
+    }
+
+    /** The background work that quitting would end ("a training run", "a model run"), or null when there is none. */
+    public String runningWork() {
+        boolean t = training.viewModel().runningProperty().get();
+        boolean p = predicting.get();
+        return t && p ? "a training run and a model run" : t ? "a training run" : p ? "a model run" : null;
+    }
+
+    /** How quitting during {@link #runningWork()} is confirmed (tests replace the dialog); true: stop it and quit. */
+    public void setQuitConfirmation(Predicate<String> confirm) {
+        quitConfirmation = confirm;
+    }
+
+    /**
+     * Window close and File > Exit: true when nothing runs in the background. Otherwise asks first; when confirmed,
+     * stops the work (training ends its current iteration and writes a checkpoint, which Resume continues; a model
+     * run keeps the images done) and calls {@code quit} once it has ended; returns false either way.
+     */
+    public boolean mayClose(Runnable quit) {
+        String work = runningWork();
+        if (work == null) return true;
+        if (!quitConfirmation.test(work)) return false;
+        vm.messageProperty().set("Stopping " + work + " before quitting…");
+        InvalidationListener whenDone = new InvalidationListener() {
+            @Override
+            public void invalidated(javafx.beans.Observable o) {
+                if (runningWork() != null) return;
+                training.viewModel().runningProperty().removeListener(this);
+                predicting.removeListener(this);
+                quit.run();
+            }
+        };
+        training.viewModel().runningProperty().addListener(whenDone);
+        predicting.addListener(whenDone);
+        training.stop();
+        stopPrediction();
+        return false;
+    }
+
+    private boolean confirmQuit(String work) {
+        Alert a = new Alert(Alert.AlertType.CONFIRMATION);
+        a.initOwner(window());
+        a.setTitle("MaskLab");
+        a.setHeaderText("Quit while " + work + (work.contains(" and ") ? " are" : " is") + " in progress?");
+        a.setContentText("MaskLab stops it first: training writes a checkpoint at the iteration it stops (Resume in the "
+                + "Training tab continues it), a model run keeps the images it has done.");
+        ButtonType stopAndQuit = new ButtonType("Stop and quit", ButtonBar.ButtonData.OK_DONE);
+        a.getButtonTypes().setAll(stopAndQuit, ButtonType.CANCEL);
+        return a.showAndWait().filter(stopAndQuit::equals).isPresent();
     }
 
     /** Stops a running prediction after the current image. */

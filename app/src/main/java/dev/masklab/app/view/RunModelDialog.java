@@ -56,6 +56,7 @@ public final class RunModelDialog extends Dialog<Request> {
         archNote.getStyleClass().add("hint");
         Spinner<Double> threshold = new Spinner<>(0.0, 1.0, last == null ? 0.05 : last.scoreThreshold(), 0.05);
         threshold.setEditable(true);
+        threshold.setId("runThreshold");
         ChoiceBox<DeviceChoice> device = new ChoiceBox<>();
         device.getItems().setAll(DeviceChoice.values());
         device.setValue(last == null ? DeviceChoice.AUTO : last.device());
@@ -133,9 +134,19 @@ public final class RunModelDialog extends Dialog<Request> {
             if (bt != run) return null;
             String a = FROM_CHECKPOINT.equals(arch.getValue()) ? null : arch.getValue();
             List<Long> ids = scope.getSelectedToggle() == one && current != null ? List.of(current.id()) : null;
-            return new Request(path(weights.getText()), a, threshold.getValue().floatValue(), device.getValue(),
+            return new Request(path(weights.getText()), a, (float) typed(threshold), device.getValue(),
                     legacy.isSelected(), ids, path(output.getText()));
         });
+    }
+
+    /** The spinner's value with the text typed into it (Run may be pressed without Enter); unparsable text is dropped. */
+    private static double typed(Spinner<Double> spinner) {
+        try {
+            spinner.commitValue();
+        } catch (RuntimeException e) {
+            spinner.cancelEdit();
+        }
+        return spinner.getValue();
     }
 
     private static boolean isCheckpoint(String text) {
