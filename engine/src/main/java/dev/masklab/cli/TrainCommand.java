@@ -126,10 +126,7 @@ public final class TrainCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     try {
       Architecture a = Architecture.parse(arch);
-      if (!config.equals("standard") && !config.equals("small")) {
-        throw new IllegalArgumentException("--config must be standard or small, got " + config);
-      }
-      TrainingConfig c = TrainingConfig.preset(config);
+      TrainingConfig c = option("--config", () -> TrainingConfig.preset(config));
       c = c.withBatch(batch);
       if (lr != null) {
         c = c.withLr(lr);
@@ -149,11 +146,8 @@ public final class TrainCommand implements Callable<Integer> {
       }
       int n = iterations != null ? iterations : resume ? 0 : 1000;
       if (lrSteps != null) {
-        try {
-          c.schedule(Math.max(n, 1), lrSteps);
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("--lr-steps: " + e.getMessage(), e);
-        }
+        TrainingConfig checked = c;
+        option("--lr-steps", () -> checked.schedule(Math.max(n, 1), lrSteps));
       }
       TrainingRun run = new TrainingRun(a, dataset, imageRoot, val, valImageRoot, weights, out, n, c, resume,
           checkpointEvery, logEvery, evalEvery, keepCategoryIds, lrSteps);
@@ -243,6 +237,15 @@ public final class TrainCommand implements Callable<Integer> {
       }
       long t = Math.round(s);
       return String.format(Locale.ROOT, "%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60);
+    }
+  }
+
+  /** Runs {@code check}, naming {@code option} in the message of the IllegalArgumentException it throws. */
+  private static <T> T option(String option, java.util.function.Supplier<T> check) {
+    try {
+      return check.get();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
     }
   }
 }

@@ -23,9 +23,9 @@ public record LrSchedule(double baseLr, int warmupIterations, double warmupFacto
       throw new IllegalArgumentException("warmup iterations must be >= 0, got " + warmupIterations);
     }
     milestones = milestones.clone();
-    for (int i = 1; i < milestones.length; i++) {
-      if (milestones[i] < milestones[i - 1]) {
-        throw new IllegalArgumentException("milestones must be ascending: " + Arrays.toString(milestones));
+    for (int i = 0; i < milestones.length; i++) {
+      if (milestones[i] < 0 || i > 0 && milestones[i] < milestones[i - 1]) {
+        throw new IllegalArgumentException("milestones must be ascending iterations >= 0: " + Arrays.toString(milestones));
       }
     }
   }

@@ -76,7 +76,7 @@ public record TrainingConfig(int[] minSizes, int maxSize, int rpnPreNmsTopN, int
     return switch (name) {
       case "standard" -> standard();
       case "small" -> smallCpu();
-      default -> throw new IllegalArgumentException("the configuration must be standard or small, got " + name);
+      default -> throw new IllegalArgumentException("configuration must be standard or small, got " + name);
     };
   }
 
@@ -101,12 +101,6 @@ public record TrainingConfig(int[] minSizes, int maxSize, int rpnPreNmsTopN, int
    * instead of at fractions of the run (detectron2's {@code SOLVER.STEPS}).
    */
   public LrSchedule schedule(int iterations, int[] steps) {
-    for (int i = 0; i < steps.length; i++) {
-      if (steps[i] < 1 || i > 0 && steps[i] < steps[i - 1]) {
-        throw new IllegalArgumentException("learning-rate steps must be positive ascending iterations, got "
-            + Arrays.toString(steps));
-      }
-    }
     LrSchedule fractions = schedule(iterations);
     return new LrSchedule(fractions.baseLr(), fractions.warmupIterations(), warmupFactor, steps, gamma);
   }

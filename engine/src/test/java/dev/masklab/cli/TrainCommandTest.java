@@ -20,14 +20,14 @@ class TrainCommandTest {
         "--out", run.toString(), "--iterations", "100"};
     GenerateCommandTest.Run r = GenerateCommandTest.run(concat(common, "--lr-steps", "60,30"));
     assertEquals(2, r.code(), r.err());
-    assertTrue(r.err().contains("--lr-steps: learning-rate steps must be positive ascending iterations, got [60, 30]"),
+    assertTrue(r.err().contains("--lr-steps: milestones must be ascending iterations >= 0: [60, 30]"),
         r.err());
-    r = GenerateCommandTest.run(concat(common, "--lr-steps", "0"));
+    r = GenerateCommandTest.run(concat(common, "--lr-steps=-5"));
     assertEquals(2, r.code(), r.err());
-    assertTrue(r.err().contains("--lr-steps"), r.err());
+    assertTrue(r.err().contains("--lr-steps: milestones must be ascending iterations >= 0: [-5]"), r.err());
     r = GenerateCommandTest.run(concat(common, "--config", "tiny"));
     assertEquals(2, r.code(), r.err());
-    assertTrue(r.err().contains("--config must be standard or small, got tiny"), r.err());
+    assertTrue(r.err().contains("--config: configuration must be standard or small, got tiny"), r.err());
     assertFalse(Files.exists(run), "nothing written for a refused command");
   }
 
