@@ -20,13 +20,15 @@ public final class MaskLabApp extends Application {
         MainViewModel vm = new MainViewModel();
         MainView view = new MainView(vm, new RecentDatasets());
         Scene scene = createScene(view);
-        stage.setTitle("MaskLab");
         for (int s : new int[]{16, 32, 48, 64, 128, 256, 512}) {
             var url = MaskLabApp.class.getResource("/dev/masklab/ui/icons/masklab-" + s + ".png");
             if (url != null) stage.getIcons().add(new Image(url.toExternalForm()));
         }
-        vm.datasetProperty().addListener((o, a, b) ->
-                stage.setTitle(b == null ? "MaskLab" : "MaskLab — " + b.jsonFile().getFileName()));
+        // "*" marks unsaved corrections, as editors do
+        stage.titleProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> {
+            var ds = vm.getDataset();
+            return ds == null ? "MaskLab" : "MaskLab — " + (vm.dirtyProperty().get() ? "*" : "") + ds.jsonFile().getFileName();
+        }, vm.datasetProperty(), vm.dirtyProperty()));
         stage.setScene(scene);
         // closing during a training or model run asks first, then stops the run (with a checkpoint) and closes
         stage.setOnCloseRequest(e -> {

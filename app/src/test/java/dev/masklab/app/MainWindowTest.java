@@ -493,6 +493,90 @@ class MainWindowTest {
     }
 
     @Test
+    void reviewWithKeysDragABoxCornerUndoAndSave(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("person.json");
+        Files.copy(PERSON, file);
+        open(file);
+        WaitForAsyncUtils.asyncFx(() -> view.openPredictions(DETECTIONS));
+        waitUntil(() -> vm.predictionsProperty().get() != null);
+        fx(() -> {
+            vm.viewModeProperty().set(MainViewModel.ViewMode.OVERLAY);
+            vm.scoreThresholdProperty().set(0);
+            vm.currentImageProperty().set(vm.images().get(2)); // 196141: 9 predictions
+        });
+        waitRendered(view.mainCanvas());
+        int gt = vm.shownGroundTruthProperty().get().size();
+        List<Instance> preds = vm.shownPredictionsProperty().get();
+        FxRobot robot = new FxRobot();
+
+        // Enter accepts the selected prediction, Delete rejects the next one
+        fx(() -> {
+            vm.selectedProperty().set(preds.get(0));
+            view.mainCanvas().requestFocus();
+        });
+        robot.type(KeyCode.ENTER);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(gt + 1, vm.shownGroundTruthProperty().get().size());
+        assertEquals(preds.get(1), vm.selectedProperty().get());
+        robot.type(KeyCode.DELETE);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(preds.size() - 2, vm.shownPredictionsProperty().get().size());
+        assertFalse(view.lookup("#saveButton").isDisabled(), "unsaved edits can be saved");
+        waitRendered(view.mainCanvas());
+
+        // drag the accepted annotation's bottom-right box corner
+        Instance accepted = vm.shownGroundTruthProperty().get().getLast();
+        fx(() -> vm.selectedProperty().set(accepted));
+        double[] b = accepted.bbox();
+        double z = view.viewport().zoom();
+        Point2D from = view.mainCanvas().canvas().localToScreen(view.viewport().toScreenX(b[0] + b[2]),
+                view.viewport().toScreenY(b[1] + b[3]));
+        robot.drag(from, javafx.scene.input.MouseButton.PRIMARY).moveBy(10, 5).moveBy(10, 10)
+                .release(javafx.scene.input.MouseButton.PRIMARY);
+        WaitForAsyncUtils.waitForFxEvents();
+        Instance moved = vm.selectedProperty().get();
+        assertEquals(accepted.id(), moved.id(), "the edited annotation stays selected");
+        assertEquals(b[0], moved.bbox()[0], 1e-9, "the opposite corner stays");
+        assertEquals(b[1], moved.bbox()[1], 1e-9);
+        assertEquals(b[2] + 20 / z, moved.bbox()[2], 1.5 / z, "width grows by the drag");
+        assertEquals(b[3] + 15 / z, moved.bbox()[3], 1.5 / z);
+        assertEquals(accepted.area(), moved.area(), "the mask keeps its area");
+        assertTrue(vm.undoLabelProperty().get().startsWith("Move box"), vm.undoLabelProperty().get());
+
+        // Ctrl+Z takes the drag back, Ctrl+S saves (the original kept as .bak)
+        robot.press(KeyCode.CONTROL, KeyCode.Z).release(KeyCode.Z, KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(java.util.Arrays.equals(b, vm.selectedProperty().get().bbox()), "undone");
+        robot.press(KeyCode.CONTROL, KeyCode.S).release(KeyCode.S, KeyCode.CONTROL);
+        waitUntil(() -> !vm.dirtyProperty().get() && !vm.savingProperty().get());
+        JsonNode saved = new ObjectMapper().readTree(file.toFile());
+        JsonNode orig = new ObjectMapper().readTree(PERSON.toFile());
+        assertEquals(orig.get("annotations").size() + 1, saved.get("annotations").size());
+        JsonNode last = saved.get("annotations").get(saved.get("annotations").size() - 1);
+        assertEquals(accepted.id(), last.get("id").asLong());
+        assertEquals(b[2], last.get("bbox").get(2).asDouble(), 1e-9);
+        assertEquals(orig, new ObjectMapper().readTree(tmp.resolve("person.json.bak").toFile()));
+
+        // unsaved edits: quitting asks; Cancel keeps them, Don't save lets go
+        fx(() -> vm.deleteSelected());
+        assertTrue(vm.dirtyProperty().get());
+        List<String> asked = new java.util.ArrayList<>();
+        fx(() -> view.setUnsavedConfirmation(what -> {
+            asked.add(what);
+            return MainView.UnsavedChoice.CANCEL;
+        }));
+        boolean[] may = new boolean[1];
+        fx(() -> may[0] = view.mayClose(() -> { }));
+        assertFalse(may[0]);
+        assertEquals(List.of("quitting"), asked);
+        assertTrue(vm.dirtyProperty().get());
+        fx(() -> view.setUnsavedConfirmation(what -> MainView.UnsavedChoice.DISCARD));
+        fx(() -> may[0] = view.mayClose(() -> { }));
+        assertTrue(may[0]);
+        assertEquals(saved, new ObjectMapper().readTree(file.toFile()), "discarding leaves the file as saved");
+    }
+
+    @Test
     void malformedJsonReportsTheProblemAndKeepsTheOpenDataset(@TempDir Path tmp) throws Exception {
         open(PERSON);
         Path bad = tmp.resolve("broken.json");

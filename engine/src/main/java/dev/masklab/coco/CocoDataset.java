@@ -86,6 +86,29 @@ public final class CocoDataset {
         annotationsByImage.computeIfAbsent(annotation.imageId(), k -> new ArrayList<>(4)).add(annotation);
     }
 
+    /**
+     * Inserts an annotation at {@code index} of {@link #annotations()} (0..size); its id must be new. Its image's list
+     * keeps dataset order. Undoing a removal puts the annotation back where it was, so a saved file keeps its order.
+     */
+    public void insertAnnotation(int index, CocoAnnotation annotation) {
+        if (index < 0 || index > annotations.size()) {
+            throw new IndexOutOfBoundsException("annotation index " + index + " of " + annotations.size());
+        }
+        if (annotationById.putIfAbsent(annotation.id(), annotation) != null) {
+            throw new IllegalArgumentException("duplicate annotation id " + annotation.id());
+        }
+        int before = 0; // annotations of the same image ahead of index
+        for (int i = 0; i < index; i++) if (annotations.get(i).imageId() == annotation.imageId()) before++;
+        annotations.add(index, annotation);
+        annotationsByImage.computeIfAbsent(annotation.imageId(), k -> new ArrayList<>(4)).add(before, annotation);
+    }
+
+    /** Position of the annotation with this id in {@link #annotations()}, or -1. */
+    public int indexOfAnnotation(long id) {
+        CocoAnnotation a = annotationById.get(id);
+        return a == null ? -1 : annotations.indexOf(a);
+    }
+
     /** Replaces the annotation with the same id, keeping its position. */
     public void replaceAnnotation(CocoAnnotation annotation) {
         CocoAnnotation old = annotationById.get(annotation.id());

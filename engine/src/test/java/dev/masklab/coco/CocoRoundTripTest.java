@@ -165,4 +165,24 @@ class CocoRoundTripTest {
                 java.nio.file.attribute.PosixFilePermission.OWNER_READ));
         assertTrue(Files.getPosixFilePermissions(fresh).size() > 2, Files.getPosixFilePermissions(fresh).toString());
     }
+
+    @Test
+    void removedAnnotationInsertedBackTakesItsPlaceInBothOrders() throws IOException {
+        CocoDataset ds = CocoReader.read(SHARED.resolve("data/labelme-voc/annotations.json"));
+        List<Long> order = ds.annotations().stream().map(CocoAnnotation::id).toList();
+        for (int at : new int[] {0, order.size() / 2, order.size() - 1}) {
+            CocoAnnotation a = ds.annotations().get(at);
+            List<Long> ofImage = ds.annotationsOf(a.imageId()).stream().map(CocoAnnotation::id).toList();
+            assertEquals(at, ds.indexOfAnnotation(a.id()));
+            ds.removeAnnotation(a.id());
+            assertEquals(-1, ds.indexOfAnnotation(a.id()));
+            ds.insertAnnotation(at, a);
+            assertEquals(order, ds.annotations().stream().map(CocoAnnotation::id).toList());
+            assertEquals(ofImage, ds.annotationsOf(a.imageId()).stream().map(CocoAnnotation::id).toList());
+        }
+        CocoAnnotation first = ds.annotations().getFirst();
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> ds.insertAnnotation(0, first));
+        org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class,
+                () -> ds.insertAnnotation(order.size() + 1, first.withId(1_000_000)));
+    }
 }

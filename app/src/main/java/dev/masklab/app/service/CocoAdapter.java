@@ -44,7 +44,8 @@ public final class CocoAdapter {
         return new LoadedDataset(jsonFile, root, rootFound, coco, images, cats, warnings);
     }
 
-    static Instance groundTruth(CocoAnnotation a) {
+    /** One annotation as the views draw it. */
+    public static Instance groundTruth(CocoAnnotation a) {
         Segmentation seg = a.segmentation();
         double[] bbox = a.bbox();
         double area = a.area() != null ? a.area() : bbox != null ? bbox[2] * bbox[3] : 0;

@@ -9,6 +9,7 @@ import java.util.Map;
 /**
  * An open dataset: the engine's model (kept for reading prediction files against it) and the app's view of it.
  *
+ * @param images      the images as opened (the view-model's list follows later edits of the annotations)
  * @param imageRoot   the folder image file names were resolved against
  * @param rootFound   false when no sampled image existed under any candidate folder (the user is asked for one)
  * @param warnings    problems the reader reported (shown, not fatal)
@@ -31,6 +32,11 @@ public record LoadedDataset(Path jsonFile, Path imageRoot, boolean rootFound, Co
         int n = 0;
         for (ImageEntry e : images) n += e.annotations().size();
         return n;
+    }
+
+    /** The same dataset saved under another name (Save as); image files stay where they were found. */
+    public LoadedDataset withJsonFile(Path file) {
+        return new LoadedDataset(file, imageRoot, rootFound, coco, images, categories, warnings);
     }
 
     /** The same dataset with image files resolved against another root (chosen by the user). */

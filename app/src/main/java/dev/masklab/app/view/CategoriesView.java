@@ -75,7 +75,7 @@ public final class CategoriesView extends VBox {
             name.setText(item.name());
             count.textProperty().bind(Bindings.createStringBinding(() -> item.predictionCountProperty().get() > 0
                     ? item.count() + " / " + item.predictionCountProperty().get() + " pred" : Integer.toString(item.count()),
-                    item.predictionCountProperty()));
+                    item.predictionCountProperty(), item.countProperty()));
             setGraphic(box);
         }
     }

@@ -75,6 +75,10 @@ public final class ImageCanvas extends Region {
     private Task<?> pending;
     private double dragX, dragY;
     private boolean dragged;
+    /** The edit handle being dragged (of {@link #grabbedInstance}) and where it is now, in image pixels. */
+    private Handle grabbed;
+    private Instance grabbedInstance;
+    private double grabX, grabY;
     private long lastFrameNanos;
 
     public ImageCanvas(MainViewModel vm, Viewport vp, Source source) {
@@ -87,7 +91,7 @@ public final class ImageCanvas extends Region {
         tooltip.setShowDelay(Duration.millis(250));
         Tooltip.install(canvas, tooltip);
 
-        vm.currentImageProperty().addListener((o, a, b) -> load(b));
+        vm.currentImageProperty().addListener((o, a, b) -> show(b));
         // predictions bring new masks to decode for the shown image
         vm.predictionsProperty().addListener((o, a, b) -> load(vm.getCurrentImage()));
         for (Observable obs : vm.layers().overlayDependencies()) obs.addListener(o -> recompose());
@@ -111,17 +115,43 @@ public final class ImageCanvas extends Region {
             dragX = e.getX();
             dragY = e.getY();
             dragged = false;
+            grabbed = e.getButton() == MouseButton.PRIMARY ? handleAt(e.getX(), e.getY()) : null;
+            if (grabbed != null) {
+                grabbedInstance = vm.selectedProperty().get();
+                grabX = grabbed.x();
+                grabY = grabbed.y();
+            }
         });
         canvas.setOnMouseDragged(e -> {
             if (Math.abs(e.getX() - dragX) + Math.abs(e.getY() - dragY) > 2 || dragged) {
                 dragged = true;
+                if (grabbed != null) {
+                    grabX = vp.toImageX(e.getX());
+                    grabY = vp.toImageY(e.getY());
+                    redraw();
+                    return;
+                }
                 vp.panBy(e.getX() - dragX, e.getY() - dragY);
                 dragX = e.getX();
                 dragY = e.getY();
             }
         });
+        canvas.setOnMouseReleased(e -> {
+            Handle h = grabbed;
+            Instance inst = grabbedInstance;
+            grabbed = null;
+            grabbedInstance = null;
+            if (h != null && dragged && inst != null) commit(h, inst, grabX, grabY);
+        });
         canvas.setOnMouseClicked(e -> {
-            if (e.getButton() == MouseButton.PRIMARY && !dragged) vm.selectedProperty().set(instanceAt(e.getX(), e.getY()));
+            if (e.getButton() == MouseButton.SECONDARY) {
+                Handle h = handleAt(e.getX(), e.getY());
+                if (h != null && h.kind() == HandleKind.KEYPOINT)
+                    vm.cycleKeypointVisibility(vm.selectedProperty().get(), h.a());
+                return;
+            }
+            if (e.getButton() == MouseButton.PRIMARY && !dragged && handleAt(e.getX(), e.getY()) == null)
+                vm.selectedProperty().set(instanceAt(e.getX(), e.getY()));
         });
         canvas.setOnMouseMoved(e -> hover(e.getX(), e.getY()));
         canvas.setOnMouseExited(e -> {
@@ -179,6 +209,16 @@ public final class ImageCanvas extends Region {
     // ---- loading ----
 
     private record Decoded(ImageService.Loaded loaded, int dispW, int dispH, Map<Instance, InstanceMask> masks) {
+    }
+
+    /** Shows the current image: a new one is loaded, an edited entry of the shown one updated in place. */
+    private void show(ImageEntry e) {
+        if (e != null && entry != null && e.id() == entry.id() && java.util.Objects.equals(e.file(), entry.file())
+                && renderedEntry.get() != null) {
+            update(e);
+        } else {
+            load(e);
+        }
     }
 
     private void load(ImageEntry e) {
@@ -242,6 +282,33 @@ public final class ImageCanvas extends Region {
         pending = task;
         LOADER.submit(task);
         redraw();
+    }
+
+    /**
+     * The shown image's annotations were edited: keeps the image and the masks of unchanged instances, rasterizes the
+     * new ones here (one or a few instances of one image).
+     */
+    private void update(ImageEntry e) {
+        entry = e;
+        List<Instance> all = new ArrayList<>(e.annotations());
+        if (vm.predictionsProperty().get() != null) all.addAll(vm.predictionsProperty().get().forImage(e.id()));
+        Map<Instance, InstanceMask> now = new IdentityHashMap<>();
+        int iw = imageW(e, image), ih = imageH(e, image);
+        for (Instance inst : all) {
+            InstanceMask m = masks.get(inst);
+            if (m == null) {
+                try {
+                    m = MaskRasterizer.rasterize(inst, iw, ih, dispW, dispH);
+                } catch (RuntimeException ex) {
+                    m = null; // drawn by its box, as when loading
+                }
+            }
+            if (m != null) now.put(inst, m);
+        }
+        masks.clear();
+        masks.putAll(now);
+        recompose();
+        renderedEntry.set(e);
     }
 
     /** Image width in annotation coordinates: the dataset's, else the decoded image's. */
@@ -322,11 +389,138 @@ public final class ImageCanvas extends Region {
         return best;
     }
 
+    // ---- edit handles of the selected annotation ----
+
+    /** What a handle moves: a box corner (a: 0 top-left, 1 top-right, 2 bottom-right, 3 bottom-left), a polygon
+     *  vertex (a: polygon, b: vertex) or a keypoint (a: index). */
+    enum HandleKind { BOX_CORNER, VERTEX, KEYPOINT }
+
+    record Handle(HandleKind kind, int a, int b, double x, double y) {
+    }
+
+    private static final double HANDLE_RADIUS = 7;
+
+    /** The selected ground-truth annotation when this canvas draws it (only those are edited), else null. */
+    private Instance editable() {
+        Instance s = vm.selectedProperty().get();
+        return s != null && !s.prediction() && drawn.contains(s) && vm.editor() != null ? s : null;
+    }
+
+    /** Handles of the selected annotation, in image pixels: keypoints first (they sit on top), vertices, corners. */
+    List<Handle> handles() {
+        Instance s = editable();
+        if (s == null) return List.of();
+        List<Handle> out = new ArrayList<>();
+        if (s.hasKeypoints() && vm.layers().keypointsProperty().get()) {
+            double[] k = s.keypoints();
+            for (int i = 0; i + 2 < k.length; i += 3)
+                if (k[i + 2] > 0) out.add(new Handle(HandleKind.KEYPOINT, i / 3, 0, k[i], k[i + 1]));
+        }
+        List<double[]> polys = vm.polygonsOf(s);
+        for (int p = 0; p < polys.size(); p++) {
+            double[] xy = polys.get(p);
+            for (int v = 0; 2 * v + 1 < xy.length; v++) out.add(new Handle(HandleKind.VERTEX, p, v, xy[2 * v], xy[2 * v + 1]));
+        }
+        double[] b = s.bbox();
+        if (b[2] > 0 && b[3] > 0) {
+            out.add(new Handle(HandleKind.BOX_CORNER, 0, 0, b[0], b[1]));
+            out.add(new Handle(HandleKind.BOX_CORNER, 1, 0, b[0] + b[2], b[1]));
+            out.add(new Handle(HandleKind.BOX_CORNER, 2, 0, b[0] + b[2], b[1] + b[3]));
+            out.add(new Handle(HandleKind.BOX_CORNER, 3, 0, b[0], b[1] + b[3]));
+        }
+        return out;
+    }
+
+    /** The handle nearest to screen point (sx, sy) within {@link #HANDLE_RADIUS} screen pixels, or null. */
+    Handle handleAt(double sx, double sy) {
+        Handle best = null;
+        double bestD = HANDLE_RADIUS * HANDLE_RADIUS;
+        for (Handle h : handles()) {
+            double dx = vp.toScreenX(h.x()) - sx, dy = vp.toScreenY(h.y()) - sy;
+            double d = dx * dx + dy * dy;
+            if (d <= bestD) {
+                best = h;
+                bestD = d;
+            }
+        }
+        return best;
+    }
+
+    /** One undoable edit per drag, made on release. */
+    private void commit(Handle h, Instance inst, double x, double y) {
+        switch (h.kind()) {
+            case KEYPOINT -> vm.moveKeypoint(inst, h.a(), x, y);
+            case VERTEX -> vm.moveVertex(inst, h.a(), h.b(), x, y);
+            case BOX_CORNER -> vm.setBox(inst, draggedBox(inst.bbox(), h.a(), x, y));
+        }
+    }
+
+    /** The box with corner {@code corner} moved to (x, y) and the opposite corner fixed (x, y, w, h; w, h may be < 0). */
+    static double[] draggedBox(double[] b, int corner, double x, double y) {
+        double ox = corner == 0 || corner == 3 ? b[0] + b[2] : b[0];
+        double oy = corner == 0 || corner == 1 ? b[1] + b[3] : b[1];
+        return new double[]{ox, oy, x - ox, y - oy};
+    }
+
+    private void drawHandles(GraphicsContext g, double px, double py, double z) {
+        Instance s = editable();
+        if (s == null) return;
+        g.setLineDashes((double[]) null);
+        List<double[]> polys = vm.polygonsOf(s);
+        for (int p = 0; p < polys.size(); p++) {
+            double[] xy = polys.get(p).clone();
+            if (grabbed != null && grabbed.kind() == HandleKind.VERTEX && grabbed.a() == p) {
+                xy[2 * grabbed.b()] = grabX;
+                xy[2 * grabbed.b() + 1] = grabY;
+            }
+            int n = xy.length / 2;
+            double[] xs = new double[n], ys = new double[n];
+            for (int v = 0; v < n; v++) {
+                xs[v] = px + xy[2 * v] * z;
+                ys[v] = py + xy[2 * v + 1] * z;
+            }
+            g.setStroke(Color.WHITE);
+            g.setLineWidth(1.5);
+            g.strokePolygon(xs, ys, n);
+            g.setFill(Color.WHITE);
+            for (int v = 0; v < n; v++) g.fillOval(xs[v] - 3, ys[v] - 3, 6, 6);
+        }
+        double[] b = s.bbox();
+        if (grabbed != null && grabbed.kind() == HandleKind.BOX_CORNER) {
+            double[] d = draggedBox(b, grabbed.a(), grabX, grabY);
+            b = new double[]{Math.min(d[0], d[0] + d[2]), Math.min(d[1], d[1] + d[3]), Math.abs(d[2]), Math.abs(d[3])};
+            g.setStroke(Color.WHITE);
+            g.setLineWidth(2);
+            g.setLineDashes(4, 4);
+            g.strokeRect(px + b[0] * z, py + b[1] * z, b[2] * z, b[3] * z);
+            g.setLineDashes((double[]) null);
+        }
+        if (b[2] > 0 && b[3] > 0) {
+            double[][] corners = {{b[0], b[1]}, {b[0] + b[2], b[1]}, {b[0] + b[2], b[1] + b[3]}, {b[0], b[1] + b[3]}};
+            for (double[] c : corners) {
+                double x = px + c[0] * z, y = py + c[1] * z;
+                g.setFill(Color.WHITE);
+                g.fillRect(x - 4, y - 4, 8, 8);
+                g.setStroke(Color.BLACK);
+                g.setLineWidth(1);
+                g.strokeRect(x - 4, y - 4, 8, 8);
+            }
+        }
+        if (grabbed != null && grabbed.kind() == HandleKind.KEYPOINT) {
+            double x = px + grabX * z, y = py + grabY * z;
+            g.setStroke(Color.WHITE);
+            g.setLineWidth(2);
+            g.strokeOval(x - 6, y - 6, 12, 12);
+            g.strokeLine(px + grabbed.x() * z, py + grabbed.y() * z, x, y);
+        }
+    }
+
     private void hover(double sx, double sy) {
         if (entry == null) return;
         double ix = vp.toImageX(sx), iy = vp.toImageY(sy);
         int W = imageW(entry, image), H = imageH(entry, image);
         vm.cursorProperty().set(ix >= 0 && iy >= 0 && ix < W && iy < H ? new Point2D(ix, iy) : null);
+        canvas.setCursor(handleAt(sx, sy) != null ? javafx.scene.Cursor.MOVE : null);
         Instance h = instanceAt(sx, sy);
         if (h != vm.hoveredProperty().get()) {
             vm.hoveredProperty().set(h);
@@ -383,6 +577,7 @@ public final class ImageCanvas extends Region {
             if (ls.keypointsProperty().get() && inst.hasKeypoints()) drawKeypoints(g, inst, c, px, py, z);
         }
         if (ls.labelsProperty().get()) for (Instance inst : drawn) drawLabel(g, inst, px, py, z);
+        drawHandles(g, px, py, z);
         if (vm.predictionsProperty().get() != null) caption(g, switch (source) {
             case GROUND_TRUTH -> "Ground truth";
             case PREDICTIONS -> String.format("Predictions, score ≥ %.2f", vm.scoreThresholdProperty().get());

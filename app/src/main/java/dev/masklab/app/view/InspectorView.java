@@ -1,17 +1,32 @@
 package dev.masklab.app.view;
 
+import dev.masklab.app.service.Instance;
+import dev.masklab.app.viewmodel.CategoryRow;
 import dev.masklab.app.viewmodel.InstanceDetails;
 import dev.masklab.app.viewmodel.MainViewModel;
 import javafx.beans.property.SimpleStringProperty;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
+import org.kordamp.ikonli.javafx.FontIcon;
 
-/** Fields of the selected instance. */
+/**
+ * Fields of the selected instance, and its corrections: a prediction is accepted or rejected, an annotation gets
+ * another category or is deleted (all undoable, Edit menu).
+ */
 public final class InspectorView extends VBox {
     private final TableView<InstanceDetails.Row> table = new TableView<>();
+    private final ComboBox<CategoryRow> category = new ComboBox<>();
+    private final Button accept = new Button("Accept", new FontIcon("mdi2c-check"));
+    private final Button remove = new Button("Delete", new FontIcon("mdi2d-delete-outline"));
+    private boolean updating;
 
     public InspectorView(MainViewModel vm) {
         setSpacing(6);
@@ -26,11 +41,50 @@ public final class InspectorView extends VBox {
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.setPlaceholder(new Label("Click an instance to inspect it"));
         VBox.setVgrow(table, Priority.ALWAYS);
-        vm.selectedProperty().addListener((o, a, b) -> table.getItems().setAll(InstanceDetails.rows(b, vm)));
-        getChildren().add(table);
+
+        category.setId("inspectorCategory");
+        category.setItems(vm.categories());
+        category.setMaxWidth(Double.MAX_VALUE);
+        category.setTooltip(new Tooltip("Category of the selected annotation"));
+        HBox.setHgrow(category, Priority.ALWAYS);
+        category.valueProperty().addListener((o, a, b) -> {
+            if (!updating && b != null) vm.setSelectedCategory(b.id());
+        });
+        accept.setId("acceptPrediction");
+        accept.setTooltip(new Tooltip("Accept the prediction as an annotation (Enter)"));
+        accept.setOnAction(e -> vm.acceptSelected());
+        remove.setId("deleteSelected");
+        remove.setOnAction(e -> vm.deleteSelected());
+        HBox actions = new HBox(6, category, accept, remove);
+        actions.setAlignment(Pos.CENTER_LEFT);
+
+        vm.selectedProperty().addListener((o, a, b) -> show(vm, b));
+        show(vm, vm.selectedProperty().get());
+        getChildren().addAll(actions, table);
+    }
+
+    private void show(MainViewModel vm, Instance inst) {
+        table.getItems().setAll(InstanceDetails.rows(inst, vm));
+        updating = true;
+        try {
+            category.setValue(inst == null ? null : vm.category(inst.categoryId()));
+        } finally {
+            updating = false;
+        }
+        boolean prediction = inst != null && inst.prediction();
+        category.setDisable(inst == null || prediction);
+        accept.setVisible(prediction);
+        accept.setManaged(prediction);
+        remove.setDisable(inst == null);
+        remove.setText(prediction ? "Reject" : "Delete");
+        remove.setTooltip(new Tooltip(prediction ? "Reject the prediction (Delete)" : "Delete the annotation (Delete)"));
     }
 
     public TableView<InstanceDetails.Row> table() {
         return table;
+    }
+
+    public ComboBox<CategoryRow> categoryBox() {
+        return category;
     }
 }

@@ -79,6 +79,7 @@ public final class MainView extends BorderPane {
     private final AtomicBoolean stopPrediction = new AtomicBoolean();
     private PredictionService.Request lastRun;
     private Predicate<String> quitConfirmation = this::confirmQuit;
+    private java.util.function.Function<String, UnsavedChoice> unsavedConfirmation = this::askUnsaved;
     private final RecentDatasets recent;
     private final ThumbnailCache thumbs = new ThumbnailCache(104, 600, 2);
     private final Viewport viewport = new Viewport();
@@ -218,8 +219,39 @@ public final class MainView extends BorderPane {
         MenuItem exit = item("Exit", "mdi2e-exit-to-app", "Shortcut+Q", () -> {
             if (mayClose(Platform::exit)) Platform.exit();
         });
-        Menu file = new Menu("File", null, open, recentMenu, new SeparatorMenuItem(), preds, closePreds,
-                new SeparatorMenuItem(), exit);
+        MenuItem save = item("Save annotations", "mdi2c-content-save-outline", "Shortcut+S", this::save);
+        save.setId("saveItem");
+        save.disableProperty().bind(vm.dirtyProperty().not().or(vm.savingProperty()));
+        MenuItem saveAs = item("Save annotations as…", null, "Shortcut+Shift+S", this::chooseSaveAs);
+        saveAs.disableProperty().bind(vm.datasetProperty().isNull().or(vm.savingProperty()));
+        Menu file = new Menu("File", null, open, recentMenu, new SeparatorMenuItem(), save, saveAs,
+                new SeparatorMenuItem(), preds, closePreds, new SeparatorMenuItem(), exit);
+
+        MenuItem undo = item("Undo", "mdi2u-undo", "Shortcut+Z", vm::undo);
+        undo.setId("undoItem");
+        undo.textProperty().bind(Bindings.createStringBinding(() -> vm.undoLabelProperty().get().isEmpty() ? "Undo"
+                : "Undo " + vm.undoLabelProperty().get(), vm.undoLabelProperty()));
+        undo.disableProperty().bind(vm.canUndoProperty().not());
+        MenuItem redo = item("Redo", "mdi2r-redo", "Shortcut+Shift+Z", vm::redo);
+        redo.textProperty().bind(Bindings.createStringBinding(() -> vm.redoLabelProperty().get().isEmpty() ? "Redo"
+                : "Redo " + vm.redoLabelProperty().get(), vm.redoLabelProperty()));
+        redo.disableProperty().bind(vm.canRedoProperty().not());
+        MenuItem redoY = item("Redo (Ctrl+Y)", null, "Shortcut+Y", vm::redo);
+        redoY.disableProperty().bind(vm.canRedoProperty().not());
+        var predictionSelected = Bindings.createBooleanBinding(() -> vm.selectedProperty().get() != null
+                && vm.selectedProperty().get().prediction(), vm.selectedProperty());
+        MenuItem accept = item("Accept prediction (Enter)", "mdi2c-check", null, vm::acceptSelected);
+        accept.disableProperty().bind(predictionSelected.not());
+        MenuItem acceptAll = item("Accept all shown predictions of this image", "mdi2c-check-all", "Shortcut+Shift+A",
+                vm::acceptAllShown);
+        acceptAll.disableProperty().bind(Bindings.createBooleanBinding(() -> vm.shownPredictionsProperty().get().isEmpty(),
+                vm.shownPredictionsProperty()));
+        MenuItem remove = item("Reject prediction / delete annotation (Delete)", "mdi2d-delete-outline", null,
+                vm::deleteSelected);
+        remove.disableProperty().bind(vm.selectedProperty().isNull());
+        MenuItem nextInstance = item("Select next instance (Tab)", null, null, vm::selectNext);
+        Menu edit = new Menu("Edit", null, undo, redo, redoY, new SeparatorMenuItem(), accept, acceptAll, remove,
+                new SeparatorMenuItem(), nextInstance);
 
         LayerSettings ls = vm.layers();
         Menu view = new Menu("View", null,
@@ -242,7 +274,7 @@ public final class MainView extends BorderPane {
         MenuItem train = item("Train…", "mdi2s-school-outline", "Shortcut+T",
                 () -> centerTabs.getSelectionModel().select(2));
         Menu model = new Menu("Model", null, runModel, stop, new SeparatorMenuItem(), train);
-        MenuBar bar = new MenuBar(file, view, model, help);
+        MenuBar bar = new MenuBar(file, edit, view, model, help);
         bar.setId("menuBar");
         return bar;
     }
@@ -251,6 +283,13 @@ public final class MainView extends BorderPane {
         Button open = iconButton("mdi2f-folder-open-outline", "Open dataset (Ctrl+O)", this::chooseDataset);
         Button preds = iconButton("mdi2f-file-chart-outline", "Load predictions (Ctrl+P)", this::choosePredictions);
         preds.disableProperty().bind(vm.datasetProperty().isNull());
+        Button saveButton = iconButton("mdi2c-content-save-outline", "Save annotations (Ctrl+S)", this::save);
+        saveButton.setId("saveButton");
+        saveButton.disableProperty().bind(vm.dirtyProperty().not().or(vm.savingProperty()));
+        Button undoButton = iconButton("mdi2u-undo", "Undo (Ctrl+Z)", vm::undo);
+        undoButton.disableProperty().bind(vm.canUndoProperty().not());
+        Button redoButton = iconButton("mdi2r-redo", "Redo (Ctrl+Shift+Z)", vm::redo);
+        redoButton.disableProperty().bind(vm.canRedoProperty().not());
         Button run = iconButton("mdi2r-robot", "Run model (Ctrl+R)", this::chooseAndRunModel);
         run.setId("runModelButton");
         run.disableProperty().bind(vm.datasetProperty().isNull().or(predicting));
@@ -275,7 +314,7 @@ public final class MainView extends BorderPane {
         }, vm.currentImageProperty(), vm.filteredImages()));
         Region gap = new Region();
         HBox.setHgrow(gap, Priority.ALWAYS);
-        return new ToolBar(open, preds, run, new Separator(), prev, next, new Separator(), zin, zout, fit, one,
+        return new ToolBar(open, saveButton, preds, run, new Separator(), undoButton, redoButton, new Separator(), prev, next, new Separator(), zin, zout, fit, one,
                 new Separator(), title, gap, new Label("Show"), mode);
     }
 
@@ -389,8 +428,12 @@ public final class MainView extends BorderPane {
         else openDataset(json);
     }
 
-    /** Reads the dataset in the background; on success shows it, asks for the image folder when none was found. */
+    /**
+     * Reads the dataset in the background; on success shows it, asks for the image folder when none was found.
+     * Unsaved edits of the open dataset are saved or discarded first, as the user chooses (null: cancelled).
+     */
     public Task<LoadedDataset> openDataset(Path json) {
+        if (!mayDiscardEdits("opening " + json.getFileName())) return null;
         Task<LoadedDataset> t = service.loadTask(json);
         run(t, ds -> {
             recent.add(json);
@@ -476,6 +519,101 @@ public final class MainView extends BorderPane {
         chooseAndRunModel();
     }
 
+    // ---- saving edits ----
+
+    /** What to do with unsaved edits before they would be lost. */
+    public enum UnsavedChoice { SAVE, DISCARD, CANCEL }
+
+    /** How unsaved edits are confirmed (tests replace the dialog); the argument says what is about to happen. */
+    public void setUnsavedConfirmation(java.util.function.Function<String, UnsavedChoice> confirm) {
+        unsavedConfirmation = confirm;
+    }
+
+    /** Writes the annotations over the dataset's file in the background (previous file kept as NAME.bak). */
+    public Task<Void> save() {
+        LoadedDataset ds = vm.getDataset();
+        return ds == null ? null : saveTo(ds.jsonFile());
+    }
+
+    private void chooseSaveAs() {
+        LoadedDataset ds = vm.getDataset();
+        if (ds == null) return;
+        FileChooser fc = new FileChooser();
+        fc.setTitle("Save annotations as");
+        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("COCO JSON", "*.json"));
+        fc.setInitialDirectory(ds.jsonFile().getParent().toFile());
+        fc.setInitialFileName(ds.jsonFile().getFileName().toString().replaceFirst("\\.json$", "") + "-corrected.json");
+        File f = fc.showSaveDialog(window());
+        if (f != null) saveTo(f.toPath());
+    }
+
+    /**
+     * Writes the annotations to {@code file} off the FX thread; edits wait meanwhile ({@link MainViewModel#savingProperty()}).
+     * A new file becomes the dataset's file; a failure leaves the file as it was (atomic write) and the edits unsaved.
+     */
+    public Task<Void> saveTo(Path file) {
+        if (vm.editor() == null || vm.savingProperty().get()) return null;
+        vm.savingProperty().set(true);
+        Task<Void> t = new Task<>() {
+            @Override
+            protected Void call() throws Exception {
+                updateMessage("Saving " + file.getFileName() + "…");
+                updateProgress(-1, 1);
+                vm.writeBlocking(file);
+                return null;
+            }
+        };
+        t.runningProperty().addListener((o, a, b) -> { if (!b) vm.savingProperty().set(false); });
+        run(t, v -> {
+            vm.savingProperty().set(false);
+            vm.markSaved(file);
+            vm.messageProperty().set("Saved " + file + (Files.exists(Path.of(file + ".bak"))
+                    ? " (previous version kept as " + file.getFileName() + ".bak)" : ""));
+        }, "Cannot save " + file.getFileName());
+        return t;
+    }
+
+    /**
+     * True when the open annotations may be left: nothing unsaved, or the user saved (here, blocking) or discarded the
+     * edits; false when cancelled or the save failed (the edits stay).
+     */
+    public boolean mayDiscardEdits(String action) {
+        if (!vm.dirtyProperty().get()) return true;
+        switch (unsavedConfirmation.apply(action)) {
+            case SAVE -> {
+                try {
+                    vm.saveBlocking();
+                    return true;
+                } catch (java.io.IOException | RuntimeException e) {
+                    String msg = "Cannot save " + vm.getDataset().jsonFile().getFileName() + ": " + e.getMessage();
+                    vm.messageProperty().set(msg);
+                    if (!isHeadless()) showError("Cannot save", msg);
+                    return false;
+                }
+            }
+            case DISCARD -> {
+                return true;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    private UnsavedChoice askUnsaved(String action) {
+        Alert a = new Alert(Alert.AlertType.CONFIRMATION);
+        a.initOwner(window());
+        a.setTitle("MaskLab");
+        a.setHeaderText("Save the changes to " + vm.getDataset().jsonFile().getFileName() + " before " + action + "?");
+        a.setContentText("Your corrections are lost if you don't save them. Saving keeps the previous file as "
+                + vm.getDataset().jsonFile().getFileName() + ".bak.");
+        ButtonType saveB = new ButtonType("Save", ButtonBar.ButtonData.YES);
+        ButtonType discard = new ButtonType("Don't save", ButtonBar.ButtonData.NO);
+        a.getButtonTypes().setAll(saveB, discard, ButtonType.CANCEL);
+        ButtonType r = a.showAndWait().orElse(ButtonType.CANCEL);
+        return r == saveB ? UnsavedChoice.SAVE : r == discard ? UnsavedChoice.DISCARD : UnsavedChoice.CANCEL;
+    }
+
     /** The background work that quitting would end ("a training run", "a model run"), or null when there is none. */
     public String runningWork() {
         boolean t = training.viewModel().runningProperty().get();
@@ -489,11 +627,13 @@ public final class MainView extends BorderPane {
     }
 
     /**
-     * Window close and File > Exit: true when nothing runs in the background. Otherwise asks first; when confirmed,
+     * Window close and File > Exit: unsaved edits are saved or discarded first, as the user chooses (cancel: false).
+     * Then true when nothing runs in the background. Otherwise asks first; when confirmed,
      * stops the work (training ends its current iteration and writes a checkpoint, which Resume continues; a model
      * run keeps the images done) and calls {@code quit} once it has ended; returns false either way.
      */
     public boolean mayClose(Runnable quit) {
+        if (!mayDiscardEdits("quitting")) return false;
         String work = runningWork();
         if (work == null) return true;
         if (!quitConfirmation.test(work)) return false;
@@ -610,6 +750,11 @@ public final class MainView extends BorderPane {
         scene.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
             if (e.isShortcutDown() || e.isAltDown()) return;
             if (scene.getFocusOwner() instanceof TextInputControl) return;
+            if (e.getCode() == KeyCode.TAB && !e.isShiftDown() && scene.getFocusOwner() instanceof ImageCanvas) {
+                vm.selectNext(); // elsewhere Tab keeps moving the focus between controls
+                e.consume();
+                return;
+            }
             if (Shortcuts.handle(e.getCode(), e.getText(), vm, viewport)) e.consume();
         });
     }

@@ -28,6 +28,14 @@ public final class Shortcuts {
             new Entry("1", "Zoom to 100%"),
             new Entry("Drag", "Pan"),
             new Entry("Click", "Select the instance (shown in the inspector)"),
+            new Entry("Tab", "Select the next prediction (or annotation)"),
+            new Entry("Enter", "Accept the selected prediction as an annotation"),
+            new Entry("Delete  /  Backspace", "Reject the selected prediction / delete the selected annotation"),
+            new Entry("Ctrl+Shift+A", "Accept all shown predictions of the image"),
+            new Entry("Drag a handle", "Move a box corner, polygon vertex or keypoint of the selected annotation"),
+            new Entry("Right-click a keypoint", "Cycle its visibility: visible, hidden, not labelled"),
+            new Entry("Ctrl+Z  /  Ctrl+Shift+Z", "Undo / redo (also Ctrl+Y)"),
+            new Entry("Ctrl+S", "Save annotations (the previous file is kept as .bak)"),
             new Entry("Ctrl+O", "Open dataset"),
             new Entry("Ctrl+P", "Load predictions"),
             new Entry("Ctrl+R", "Run model on the dataset (Stop in the status bar)"),
@@ -51,6 +59,12 @@ public final class Shortcuts {
             case MINUS, SUBTRACT -> vp.zoomOut();
             case DIGIT0, NUMPAD0 -> vp.fit();
             case DIGIT1, NUMPAD1 -> vp.actualSize();
+            case ENTER -> {
+                return vm.acceptSelected();
+            }
+            case DELETE, BACK_SPACE -> {
+                return vm.deleteSelected();
+            }
             default -> {
                 if ("+".equals(text)) vp.zoomIn();
                 else return false;

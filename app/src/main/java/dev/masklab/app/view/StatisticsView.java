@@ -30,8 +30,14 @@ public final class StatisticsView extends VBox {
         sizes.setPrefWidth(320);
         VBox.setVgrow(charts, Priority.ALWAYS);
         getChildren().addAll(summary, charts);
-        vm.datasetProperty().addListener((o, a, b) -> update(b == null ? null : StatisticsViewModel.of(b)));
-        if (vm.getDataset() != null) update(StatisticsViewModel.of(vm.getDataset()));
+        // the image list changes when a dataset opens and when an edit replaces an image's annotations
+        vm.images().addListener((javafx.collections.ListChangeListener<dev.masklab.app.service.ImageEntry>) c -> refresh(vm));
+        refresh(vm);
+    }
+
+    private void refresh(MainViewModel vm) {
+        var ds = vm.getDataset();
+        update(ds == null ? null : StatisticsViewModel.of(vm.images(), ds.categories()));
     }
 
     private static BarChart<String, Number> chart(String title, String x) {

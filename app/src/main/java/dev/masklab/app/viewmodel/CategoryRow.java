@@ -11,7 +11,7 @@ public final class CategoryRow {
     private final CategoryInfo info;
     private final int index;
     private final int rgb;
-    private final int count;
+    private final IntegerProperty count = new SimpleIntegerProperty(this, "count", 0);
     private final IntegerProperty predictionCount = new SimpleIntegerProperty(this, "predictionCount", 0);
     private final BooleanProperty visible = new SimpleBooleanProperty(this, "visible", true);
 
@@ -19,7 +19,7 @@ public final class CategoryRow {
         this.info = info;
         this.index = index;
         this.rgb = ColorPalette.categoryRgb(index);
-        this.count = count;
+        this.count.set(count);
     }
 
     public CategoryInfo info() {
@@ -45,6 +45,11 @@ public final class CategoryRow {
 
     /** Ground-truth instances of this category in the dataset. */
     public int count() {
+        return count.get();
+    }
+
+    /** {@link #count()}, following edits. */
+    public IntegerProperty countProperty() {
         return count;
     }
 

@@ -1,17 +1,28 @@
 package dev.masklab.app.viewmodel;
 
+import dev.masklab.app.edit.AnnotationEditor;
+import dev.masklab.app.edit.Edit;
 import dev.masklab.app.service.CategoryInfo;
+import dev.masklab.app.service.CocoAdapter;
 import dev.masklab.app.service.ImageEntry;
 import dev.masklab.app.service.Instance;
 import dev.masklab.app.service.LoadedDataset;
 import dev.masklab.app.service.PredictionSet;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javafx.beans.Observable;
+import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.property.ReadOnlyIntegerWrapper;
@@ -28,7 +39,8 @@ import javafx.collections.transformation.FilteredList;
 /**
  * State of the main window, independent of any view (usable without a display): the open dataset, the filtered image
  * list and the current image, layer settings, category visibility, predictions with their score threshold, and the
- * selected / hovered instance. Views bind to it; services fill it.
+ * selected / hovered instance, and the corrections made to the annotations ({@link AnnotationEditor}: accept or reject
+ * predictions, edit annotations, undo, save). Views bind to it; services fill it.
  */
 public final class MainViewModel {
     /** Which instances the canvas area shows. */
@@ -66,12 +78,25 @@ public final class MainViewModel {
     private final ObjectProperty<Instance> hovered = new SimpleObjectProperty<>(this, "hovered");
     private final ObjectProperty<javafx.geometry.Point2D> cursor = new SimpleObjectProperty<>(this, "cursor");
     private final StringProperty message = new SimpleStringProperty(this, "message", "");
+    private AnnotationEditor editor;
+    private final Map<Long, Integer> imageIndex = new HashMap<>();
+    private final ReadOnlyBooleanWrapper dirty = new ReadOnlyBooleanWrapper(this, "dirty");
+    private final ReadOnlyBooleanWrapper canUndo = new ReadOnlyBooleanWrapper(this, "canUndo");
+    private final ReadOnlyBooleanWrapper canRedo = new ReadOnlyBooleanWrapper(this, "canRedo");
+    private final ReadOnlyStringWrapper undoLabel = new ReadOnlyStringWrapper(this, "undoLabel", "");
+    private final ReadOnlyStringWrapper redoLabel = new ReadOnlyStringWrapper(this, "redoLabel", "");
+    /** True while the annotations are written: edits wait (the writer reads the dataset off the FX thread). */
+    private final BooleanProperty saving = new SimpleBooleanProperty(this, "saving");
+    /** Set while an edit replaces the current image's entry: the selection is kept, not cleared. */
+    private boolean replacingCurrent;
 
     public MainViewModel() {
         filteredImages.predicateProperty().bind(filter.predicateBinding());
         currentImage.addListener((o, a, b) -> {
-            selected.set(null);
-            hovered.set(null);
+            if (!replacingCurrent) {
+                selected.set(null);
+                hovered.set(null);
+            }
             refreshShown();
         });
         categories.addListener((javafx.collections.ListChangeListener<CategoryRow>) c -> {
@@ -108,6 +133,9 @@ public final class MainViewModel {
                 categoryById.put(c.id(), row);
             }
         }
+        imageIndex.clear();
+        if (ds != null) for (int i = 0; i < ds.images().size(); i++) imageIndex.put(ds.images().get(i).id(), i);
+        bindEditor(ds == null ? null : new AnnotationEditor(ds.coco()));
         dataset.set(ds);
         categories.setAll(rows);
         images.setAll(ds == null ? List.of() : ds.images());
@@ -252,7 +280,7 @@ public final class MainViewModel {
             if (ps != null) {
                 double t = scoreThreshold.get();
                 for (Instance p : ps.forImage(cur.id()))
-                    if (p.score() >= t && categoryVisible(p.categoryId())) pr.add(p);
+                    if (p.score() >= t && categoryVisible(p.categoryId()) && !reviewed(p)) pr.add(p);
             }
         }
         shownGroundTruth.set(List.copyOf(gt));
@@ -269,7 +297,7 @@ public final class MainViewModel {
             double t = scoreThreshold.get();
             for (List<Instance> l : ps.byImage().values())
                 for (Instance p : l)
-                    if (p.score() >= t) {
+                    if (p.score() >= t && !reviewed(p)) {
                         counts.merge(p.categoryId(), 1, Integer::sum);
                         if (categoryVisible(p.categoryId())) total++;
                     }
@@ -307,4 +335,284 @@ public final class MainViewModel {
         if (inst.crowd()) sb.append(" (crowd)");
         return sb.toString();
     }
+
+    // ---- corrections (semi-automatic labelling) ----
+
+    private void bindEditor(AnnotationEditor e) {
+        for (var w : List.of(dirty, canUndo, canRedo)) w.unbind();
+        undoLabel.unbind();
+        redoLabel.unbind();
+        editor = e;
+        if (e == null) {
+            dirty.set(false);
+            canUndo.set(false);
+            canRedo.set(false);
+            undoLabel.set("");
+            redoLabel.set("");
+            return;
+        }
+        dirty.bind(e.history().dirtyProperty());
+        canUndo.bind(e.history().canUndoProperty());
+        canRedo.bind(e.history().canRedoProperty());
+        undoLabel.bind(e.history().undoLabelProperty());
+        redoLabel.bind(e.history().redoLabelProperty());
+    }
+
+    /** The open dataset's editor, or null when none is open. */
+    public AnnotationEditor editor() {
+        return editor;
+    }
+
+    private boolean reviewed(Instance prediction) {
+        return editor != null && editor.isReviewed(prediction);
+    }
+
+    /** True when the annotations have changes that are not saved. */
+    public ReadOnlyBooleanProperty dirtyProperty() {
+        return dirty.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty canUndoProperty() {
+        return canUndo.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty canRedoProperty() {
+        return canRedo.getReadOnlyProperty();
+    }
+
+    /** What undo would take back ("" when nothing). */
+    public ReadOnlyStringProperty undoLabelProperty() {
+        return undoLabel.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty redoLabelProperty() {
+        return redoLabel.getReadOnlyProperty();
+    }
+
+    public BooleanProperty savingProperty() {
+        return saving;
+    }
+
+    private boolean editable() {
+        if (editor == null) return false;
+        if (saving.get()) {
+            message.set("Saving: try again when the file is written");
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Accepts the selected prediction as a ground-truth annotation; the next shown prediction becomes selected (the
+     * new annotation when none is left). False when no prediction is selected.
+     */
+    public boolean acceptSelected() {
+        Instance p = selected.get();
+        if (!editable() || p == null || !p.prediction()) return false;
+        int at = shownPredictions.get().indexOf(p);
+        long id = editor.accept(p, "Accept " + describe(p));
+        afterEdit(p.imageId(), id, true, "Accepted " + describe(p) + " as annotation #" + id);
+        selectSameIndex(shownPredictions.get(), at);
+        return true;
+    }
+
+    /** Reviewing with the keyboard: the prediction now at the reviewed one's place is selected next. */
+    private void selectSameIndex(List<Instance> list, int at) {
+        if (!list.isEmpty() && at >= 0) selected.set(list.get(Math.min(at, list.size() - 1)));
+    }
+
+    /**
+     * Selects the next instance (Tab): among predictions when a prediction or nothing is selected and some are shown,
+     * else among annotations; wraps around.
+     */
+    public void selectNext() {
+        Instance s = selected.get();
+        List<Instance> list = s != null && !s.prediction() || shownPredictions.get().isEmpty()
+                ? shownGroundTruth.get() : shownPredictions.get();
+        if (list.isEmpty()) return;
+        int i = s == null ? -1 : list.indexOf(s);
+        selected.set(list.get((i + 1) % list.size()));
+    }
+
+    /** Accepts every shown prediction of the current image (at or above the threshold, in visible categories). */
+    public int acceptAllShown() {
+        if (!editable()) return 0;
+        List<Instance> shown = shownPredictions.get();
+        for (Instance p : shown) editor.accept(p, "Accept " + describe(p));
+        ImageEntry cur = currentImage.get();
+        if (!shown.isEmpty() && cur != null)
+            afterEdit(cur.id(), -1, false, "Accepted " + shown.size() + " predictions (undo takes them back one by one)");
+        return shown.size();
+    }
+
+    /**
+     * Removes the selection: a prediction is rejected (hidden; the file does not change), an annotation deleted.
+     * The next instance of the same kind on the image becomes selected, for reviewing with the keyboard.
+     */
+    public boolean deleteSelected() {
+        Instance s = selected.get();
+        if (!editable() || s == null) return false;
+        List<Instance> same = s.prediction() ? shownPredictions.get() : shownGroundTruth.get();
+        int at = same.indexOf(s);
+        if (s.prediction()) editor.reject(s, "Reject " + describe(s));
+        else editor.delete(s.id(), "Delete " + describe(s));
+        afterEdit(s.imageId(), s.prediction() ? -1 : s.id(), false, (s.prediction() ? "Rejected " : "Deleted ") + describe(s));
+        selectSameIndex(s.prediction() ? shownPredictions.get() : shownGroundTruth.get(), at);
+        return true;
+    }
+
+    /** Gives the selected annotation another category; false when a prediction or nothing is selected. */
+    public boolean setSelectedCategory(int categoryId) {
+        Instance s = selected.get();
+        if (!editable() || s == null || s.prediction() || s.categoryId() == categoryId) return false;
+        editor.setCategory(s.id(), categoryId, "Set category of #" + s.id() + " to " + categoryName(categoryId));
+        afterEdit(s.imageId(), s.id(), true, "#" + s.id() + " is now " + categoryName(categoryId));
+        return true;
+    }
+
+    /** New box (x, y, w, h in image pixels) for a ground-truth annotation. */
+    public void setBox(Instance annotation, double[] xywh) {
+        if (!editable() || annotation.prediction()) return;
+        editor.setBbox(annotation.id(), xywh, "Move box of #" + annotation.id());
+        afterEdit(annotation.imageId(), annotation.id(), true, null);
+    }
+
+    /** Moves a polygon vertex of a ground-truth annotation. */
+    public void moveVertex(Instance annotation, int polygon, int vertex, double x, double y) {
+        if (!editable() || annotation.prediction()) return;
+        editor.moveVertex(annotation.id(), polygon, vertex, x, y, "Move vertex of #" + annotation.id());
+        afterEdit(annotation.imageId(), annotation.id(), true, null);
+    }
+
+    /** Moves keypoint k of a ground-truth annotation (a keypoint that was not labelled becomes visible). */
+    public void moveKeypoint(Instance annotation, int k, double x, double y) {
+        if (!editable() || annotation.prediction()) return;
+        double[] kp = annotation.keypoints();
+        int v = kp[3 * k + 2] > 0 ? (int) kp[3 * k + 2] : 2;
+        editor.setKeypoint(annotation.id(), k, x, y, v, "Move " + keypointName(annotation, k) + " of #" + annotation.id());
+        afterEdit(annotation.imageId(), annotation.id(), true, null);
+    }
+
+    /** Cycles keypoint k's visibility: visible, labelled but hidden, not labelled. */
+    public void cycleKeypointVisibility(Instance annotation, int k) {
+        if (!editable() || annotation.prediction()) return;
+        double[] kp = annotation.keypoints();
+        int v = (int) kp[3 * k + 2];
+        int next = v == 2 ? 1 : v == 1 ? 0 : 2;
+        editor.setKeypoint(annotation.id(), k, kp[3 * k], kp[3 * k + 1], next,
+                "Set " + keypointName(annotation, k) + " of #" + annotation.id() + " to v=" + next);
+        afterEdit(annotation.imageId(), annotation.id(), true, keypointName(annotation, k) + ": "
+                + (next == 2 ? "visible" : next == 1 ? "labelled, hidden" : "not labelled"));
+    }
+
+    /** The polygons of a ground-truth annotation (read-only, image pixels), empty for masks, boxes and predictions. */
+    public List<double[]> polygonsOf(Instance annotation) {
+        if (editor == null || annotation == null || annotation.prediction()) return List.of();
+        var a = editor.coco().annotation(annotation.id());
+        return a != null && a.segmentation() instanceof dev.masklab.coco.Segmentation.Polygons p
+                ? p.polygonsView() : List.of();
+    }
+
+    /** The k-th keypoint's name from the category, else "keypoint k+1". */
+    public String keypointName(Instance inst, int k) {
+        CategoryRow r = categoryById.get(inst.categoryId());
+        List<String> names = r == null ? List.of() : r.info().keypointNames();
+        return k < names.size() ? names.get(k) : "keypoint " + (k + 1);
+    }
+
+    public boolean undo() {
+        if (!editable()) return false;
+        Edit e = editor.undo();
+        if (e == null) return false;
+        afterEdit(e.imageId(), e.annotationId(), true, "Undone: " + e.label());
+        return true;
+    }
+
+    public boolean redo() {
+        if (!editable()) return false;
+        Edit e = editor.redo();
+        if (e == null) return false;
+        afterEdit(e.imageId(), e.annotationId(), true, "Redone: " + e.label());
+        return true;
+    }
+
+    /**
+     * Writes the annotations over the dataset's file (atomically; the previous file is kept as NAME.bak) and marks
+     * them saved. On the FX thread; the view writes big files with {@link #writeBlocking(Path)} off it instead.
+     */
+    public void saveBlocking() throws IOException {
+        LoadedDataset ds = dataset.get();
+        if (ds == null || editor == null) return;
+        writeBlocking(ds.jsonFile());
+        markSaved(ds.jsonFile());
+    }
+
+    /**
+     * Writes the annotations to {@code file} (atomically, an existing file kept as NAME.bak) without touching any
+     * property, so it may run off the FX thread while {@link #savingProperty()} holds edits back.
+     */
+    public void writeBlocking(Path file) throws IOException {
+        if (editor == null) throw new IllegalStateException("no dataset open");
+        dev.masklab.coco.CocoWriter.write(editor.coco(), file);
+    }
+
+    /** The annotations are what {@code file} now holds; a new file becomes the dataset's file (Save as). */
+    public void markSaved(Path file) {
+        LoadedDataset ds = dataset.get();
+        if (ds == null || editor == null) return;
+        editor.history().markSaved();
+        if (!file.toAbsolutePath().equals(ds.jsonFile())) dataset.set(ds.withJsonFile(file.toAbsolutePath()));
+    }
+
+    /**
+     * After an edit, undo or redo of annotation {@code editedId} (-1: none changed, e.g. a rejected prediction, or only
+     * new ones): rebuilds the image's entry from the dataset, keeping the instances of the other annotations (so the
+     * canvas keeps their decoded masks), moves there when it is not shown, updates counts, and selects the edited
+     * annotation when asked and it exists.
+     */
+    private void afterEdit(long imageId, long editedId, boolean selectEdited, String msg) {
+        LoadedDataset ds = dataset.get();
+        Integer idx = imageIndex.get(imageId);
+        if (ds == null || idx == null) return;
+        ImageEntry old = images.get(idx);
+        Map<Long, Instance> kept = new HashMap<>();
+        for (Instance a : old.annotations()) kept.put(a.id(), a);
+        List<Instance> now = new ArrayList<>();
+        Map<Integer, Integer> delta = new HashMap<>();
+        for (var a : ds.coco().annotationsOf(imageId)) {
+            Instance prev = kept.remove(a.id());
+            Instance inst = prev != null && a.id() != editedId ? prev : CocoAdapter.groundTruth(a);
+            if (prev != null) delta.merge(prev.categoryId(), -1, Integer::sum);
+            delta.merge(inst.categoryId(), 1, Integer::sum);
+            now.add(inst);
+        }
+        for (Instance gone : kept.values()) delta.merge(gone.categoryId(), -1, Integer::sum);
+        delta.forEach((cat, d) -> {
+            CategoryRow r = categoryById.get(cat);
+            if (r != null && d != 0) r.countProperty().set(r.count() + d);
+        });
+        boolean same = now.size() == old.annotations().size();
+        for (int i = 0; same && i < now.size(); i++) same = now.get(i) == old.annotations().get(i);
+        // a rejected prediction changes no annotation: the entry stays (the views keep drawing that object)
+        ImageEntry entry = same ? old : new ImageEntry(old.id(), old.fileName(), old.width(), old.height(), old.file(), now);
+        boolean wasCurrent = currentImage.get() == old;
+        replacingCurrent = wasCurrent;
+        try {
+            if (entry != old) images.set(idx, entry);
+            currentImage.set(entry);
+        } finally {
+            replacingCurrent = false;
+        }
+        if (!wasCurrent) {
+            selected.set(null);
+            hovered.set(null);
+        }
+        refreshShown(); // an entry equal to the old one (same instances, a prediction rejected) fires no change
+        refreshPredictionCounts();
+        Instance sel = null;
+        if (selectEdited) for (Instance a : entry.annotations()) if (a.id() == editedId) sel = a;
+        selected.set(sel);
+        if (msg != null) message.set(msg);
+    }
+
 }

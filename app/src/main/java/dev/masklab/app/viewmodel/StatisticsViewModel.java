@@ -22,11 +22,16 @@ public record StatisticsViewModel(List<CategoryCount> perCategory, Map<SizeClass
     }
 
     public static StatisticsViewModel of(LoadedDataset ds) {
+        return of(ds.images(), ds.categories());
+    }
+
+    /** Statistics of {@code images} (the view-model's list, which follows edits). */
+    public static StatisticsViewModel of(List<ImageEntry> images, List<CategoryInfo> categories) {
         Map<Integer, Integer> counts = new HashMap<>();
         Map<SizeClass, Integer> sizes = new EnumMap<>(SizeClass.class);
         for (SizeClass s : SizeClass.values()) sizes.put(s, 0);
         int empty = 0, instances = 0, crowd = 0;
-        for (ImageEntry e : ds.images()) {
+        for (ImageEntry e : images) {
             if (e.annotations().isEmpty()) empty++;
             for (Instance a : e.annotations()) {
                 instances++;
@@ -36,7 +41,7 @@ public record StatisticsViewModel(List<CategoryCount> perCategory, Map<SizeClass
             }
         }
         List<CategoryCount> per = new ArrayList<>();
-        for (CategoryInfo c : ds.categories()) per.add(new CategoryCount(c.id(), c.name(), counts.getOrDefault(c.id(), 0)));
-        return new StatisticsViewModel(List.copyOf(per), Map.copyOf(sizes), ds.images().size(), empty, instances, crowd);
+        for (CategoryInfo c : categories) per.add(new CategoryCount(c.id(), c.name(), counts.getOrDefault(c.id(), 0)));
+        return new StatisticsViewModel(List.copyOf(per), Map.copyOf(sizes), images.size(), empty, instances, crowd);
     }
 }

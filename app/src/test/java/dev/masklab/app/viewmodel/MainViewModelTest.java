@@ -192,4 +192,93 @@ class MainViewModelTest {
         assertEquals(20, colors.size());
         assertSame(vm.category(a.categoryId()), vm.categories().get(vm.category(a.categoryId()).index()));
     }
+
+    @Test
+    void reviewingPredictionsEditsTheImageAndUndoRestoresIt(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("person.json");
+        java.nio.file.Files.copy(PERSON, file);
+        LoadedDataset ds = service.load(file, n -> { });
+        MainViewModel vm = new MainViewModel();
+        vm.setDataset(ds);
+        vm.setPredictions(service.loadPredictions(DETECTIONS, ds));
+        vm.scoreThresholdProperty().set(0.0);
+        vm.currentImageProperty().set(vm.images().get(2)); // 196141: 9 predictions
+        ImageEntry e = vm.getCurrentImage();
+        var gt0 = vm.shownGroundTruthProperty().get();
+        var pr0 = vm.shownPredictionsProperty().get();
+        assertTrue(pr0.size() >= 3, "the first image has predictions to review");
+        int count0 = vm.category(1).count();
+        int above0 = vm.predictionsAboveThresholdProperty().get();
+        assertFalse(vm.dirtyProperty().get());
+
+        Instance p = pr0.getFirst();
+        vm.selectedProperty().set(p);
+        assertTrue(vm.acceptSelected());
+        assertSame(pr0.get(1), vm.selectedProperty().get(), "the next prediction is selected for review");
+        Instance accepted = vm.shownGroundTruthProperty().get().getLast();
+        assertFalse(accepted.prediction());
+        assertEquals(p.categoryId(), accepted.categoryId());
+        assertEquals(gt0.size() + 1, vm.shownGroundTruthProperty().get().size());
+        for (int i = 0; i < gt0.size(); i++)
+            assertSame(gt0.get(i), vm.shownGroundTruthProperty().get().get(i), "unchanged instances are kept");
+        assertEquals(pr0.size() - 1, vm.shownPredictionsProperty().get().size());
+        assertFalse(vm.shownPredictionsProperty().get().contains(p));
+        assertEquals(count0 + 1, vm.category(1).count());
+        assertEquals(above0 - 1, vm.predictionsAboveThresholdProperty().get());
+        assertEquals(e.id(), vm.getCurrentImage().id());
+        assertSame(vm.getCurrentImage(), vm.images().get(2));
+        assertEquals(2, vm.currentIndex());
+        assertTrue(vm.dirtyProperty().get());
+        assertTrue(vm.undoLabelProperty().get().startsWith("Accept person"));
+
+        // rejecting moves the selection to the next prediction
+        Instance second = vm.shownPredictionsProperty().get().get(0);
+        Instance third = vm.shownPredictionsProperty().get().get(1);
+        vm.selectedProperty().set(second);
+        assertTrue(vm.deleteSelected());
+        assertSame(third, vm.selectedProperty().get());
+        assertEquals(pr0.size() - 2, vm.shownPredictionsProperty().get().size());
+        assertEquals(count0 + 1, vm.category(1).count(), "rejecting adds no annotation");
+
+        // deleting the accepted annotation
+        vm.selectedProperty().set(accepted);
+        assertFalse(vm.setSelectedCategory(accepted.categoryId()), "same category: no edit");
+        assertTrue(vm.deleteSelected());
+        assertEquals(gt0.size(), vm.shownGroundTruthProperty().get().size());
+        assertEquals(count0, vm.category(1).count());
+
+        // undo from another image brings the edited image back
+        assertTrue(vm.previous());
+        assertTrue(vm.undo());
+        assertEquals(e.id(), vm.getCurrentImage().id());
+        assertEquals(accepted.id(), vm.selectedProperty().get().id(), "the undeleted annotation is selected");
+        assertEquals(count0 + 1, vm.category(1).count());
+        assertTrue(vm.undo());
+        assertTrue(vm.shownPredictionsProperty().get().contains(second));
+        assertTrue(vm.undo());
+        assertEquals(pr0, vm.shownPredictionsProperty().get());
+        assertEquals(gt0.size(), vm.shownGroundTruthProperty().get().size());
+        assertEquals(count0, vm.category(1).count());
+        assertEquals(above0, vm.predictionsAboveThresholdProperty().get());
+        assertFalse(vm.dirtyProperty().get(), "everything undone: nothing to save");
+        assertFalse(vm.undo());
+
+        // redo the accept and save: the file has the annotation, the original is kept
+        assertTrue(vm.redo());
+        vm.saveBlocking();
+        assertFalse(vm.dirtyProperty().get());
+        JsonNode saved = new ObjectMapper().readTree(file.toFile());
+        JsonNode orig = new ObjectMapper().readTree(PERSON.toFile());
+        assertEquals(orig.get("annotations").size() + 1, saved.get("annotations").size());
+        assertEquals(orig, new ObjectMapper().readTree(tmp.resolve("person.json.bak").toFile()));
+
+        // accept all shown on the image, each undoable
+        int left = vm.shownPredictionsProperty().get().size();
+        assertEquals(left, vm.acceptAllShown());
+        assertTrue(vm.shownPredictionsProperty().get().isEmpty());
+        assertEquals(gt0.size() + 1 + left, vm.shownGroundTruthProperty().get().size());
+        for (int i = 0; i < left; i++) assertTrue(vm.undo());
+        assertEquals(left, vm.shownPredictionsProperty().get().size());
+        assertFalse(vm.dirtyProperty().get());
+    }
 }

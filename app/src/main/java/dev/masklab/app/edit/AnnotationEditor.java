@@ -1,0 +1,290 @@
+package dev.masklab.app.edit;
+
+import dev.masklab.app.service.Instance;
+import dev.masklab.coco.CocoAnnotation;
+import dev.masklab.coco.CocoDataset;
+import dev.masklab.coco.CocoImage;
+import dev.masklab.coco.CocoWriter;
+import dev.masklab.coco.Rle;
+import dev.masklab.coco.Segmentation;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Corrections to an open dataset (semi-automatic labelling): accept or reject predictions, delete annotations, change
+ * their category, box, polygon vertices and keypoints. Every change is an {@link Edit} on the engine's
+ * {@link CocoDataset}, recorded in an {@link EditHistory}, so it can be undone; {@link #save(Path)} writes the dataset
+ * atomically and keeps the previous file as {@code NAME.bak} ({@link CocoWriter}).
+ *
+ * <p>Edits replace an annotation by a changed copy (never modify it in place), so the undo history holds each state
+ * and unchanged annotations keep their identity. Accepted predictions get ids above every id the file had, never
+ * reused after an undo. Works without a display; the view-model calls it on the FX thread.
+ */
+public final class AnnotationEditor {
+    private final CocoDataset coco;
+    private final EditHistory history = new EditHistory();
+    /** Predictions accepted or rejected (by identity: a prediction set holds each result once). */
+    private final Set<Instance> reviewed = Collections.newSetFromMap(new IdentityHashMap<>());
+    private long nextId;
+
+    public AnnotationEditor(CocoDataset coco) {
+        this.coco = coco;
+        this.nextId = coco.nextAnnotationId();
+    }
+
+    public CocoDataset coco() {
+        return coco;
+    }
+
+    public EditHistory history() {
+        return history;
+    }
+
+    /** True when the prediction was accepted or rejected (and the step is not undone). */
+    public boolean isReviewed(Instance prediction) {
+        return reviewed.contains(prediction);
+    }
+
+    // ---- predictions ----
+
+    /**
+     * Turns a prediction into a ground-truth annotation: its mask as compressed RLE (exactly the predicted pixels) with
+     * area and tight box from the mask, else its box; keypoints become visible (v = 2) where predicted. Returns the new
+     * annotation's id.
+     */
+    public long accept(Instance prediction, String label) {
+        requirePrediction(prediction);
+        CocoImage im = image(prediction.imageId());
+        CocoAnnotation a = new CocoAnnotation(nextId++, prediction.imageId(), prediction.categoryId());
+        double[] box = prediction.bbox().clone();
+        double area = box[2] * box[3];
+        if (prediction.hasMask()) {
+            Rle rle = Rle.encode(prediction.mask().decode(im.height(), im.width()), im.height(), im.width());
+            a.setSegmentation(Segmentation.of(rle));
+            area = rle.area();
+            if (rle.area() > 0) box = rle.toBbox();
+        }
+        a.setArea(area).setBbox(box).setIscrowd(0);
+        if (prediction.hasKeypoints()) {
+            double[] k = prediction.keypoints().clone();
+            int n = 0;
+            for (int i = 0; i + 2 < k.length; i += 3) {
+                if (k[i + 2] > 0) {
+                    k[i + 2] = 2;
+                    n++;
+                } else {
+                    k[i] = k[i + 1] = k[i + 2] = 0;
+                }
+            }
+            a.setKeypoints(k).setNumKeypoints(n);
+        }
+        history.push(new Change(label, prediction.imageId(), coco.annotations().size(), null, a, prediction));
+        return a.id();
+    }
+
+    /** Marks a prediction as rejected: it is no longer shown; the annotations do not change. */
+    public void reject(Instance prediction, String label) {
+        requirePrediction(prediction);
+        history.push(new Change(label, prediction.imageId(), -1, null, null, prediction));
+    }
+
+    // ---- annotations ----
+
+    public void delete(long annotationId, String label) {
+        CocoAnnotation a = annotation(annotationId);
+        history.push(new Change(label, a.imageId(), coco.indexOfAnnotation(annotationId), a, null, null));
+    }
+
+    public void setCategory(long annotationId, int categoryId, String label) {
+        if (coco.category(categoryId) == null) {
+            throw new IllegalArgumentException("the dataset has no category " + categoryId);
+        }
+        CocoAnnotation a = annotation(annotationId);
+        if (a.categoryId() == categoryId) return;
+        replace(a, a.withId(a.id()).setCategoryId(categoryId), label);
+    }
+
+    /**
+     * Sets the box (x, y, w, h), clipped to the image, w and h at least 1 px. An annotation without segmentation gets
+     * the box's area; a mask or polygon keeps its own.
+     */
+    public void setBbox(long annotationId, double[] xywh, String label) {
+        CocoAnnotation a = annotation(annotationId);
+        CocoImage im = image(a.imageId());
+        double x0 = clamp(Math.min(xywh[0], xywh[0] + xywh[2]), 0, im.width());
+        double y0 = clamp(Math.min(xywh[1], xywh[1] + xywh[3]), 0, im.height());
+        double x1 = clamp(Math.max(xywh[0], xywh[0] + xywh[2]), 0, im.width());
+        double y1 = clamp(Math.max(xywh[1], xywh[1] + xywh[3]), 0, im.height());
+        if (x1 - x0 < 1) x1 = Math.min(im.width(), x0 + 1);
+        if (x1 - x0 < 1) x0 = x1 - 1;
+        if (y1 - y0 < 1) y1 = Math.min(im.height(), y0 + 1);
+        if (y1 - y0 < 1) y0 = y1 - 1;
+        double[] box = {x0, y0, x1 - x0, y1 - y0};
+        CocoAnnotation b = a.withId(a.id()).setBbox(box);
+        if (a.segmentation() == null) b.setArea(box[2] * box[3]);
+        replace(a, b, label);
+    }
+
+    /**
+     * Moves one vertex of a polygon annotation (clipped to the image); area and box follow the polygons as in COCO
+     * (area of the rasterised mask, box of the vertices).
+     */
+    public void moveVertex(long annotationId, int polygon, int vertex, double x, double y, String label) {
+        CocoAnnotation a = annotation(annotationId);
+        if (!(a.segmentation() instanceof Segmentation.Polygons p)) {
+            throw new IllegalArgumentException("annotation " + annotationId + " has no polygon");
+        }
+        List<double[]> polys = p.polygons();
+        if (polygon < 0 || polygon >= polys.size() || vertex < 0 || 2 * vertex + 1 >= polys.get(polygon).length) {
+            throw new IndexOutOfBoundsException("annotation " + annotationId + " has no vertex " + vertex
+                    + " in polygon " + polygon);
+        }
+        CocoImage im = image(a.imageId());
+        polys.get(polygon)[2 * vertex] = clamp(x, 0, im.width());
+        polys.get(polygon)[2 * vertex + 1] = clamp(y, 0, im.height());
+        replace(a, withPolygons(a, polys, im), label);
+    }
+
+    /**
+     * Sets keypoint {@code k} (0-based) to (x, y) with visibility v (0 not labelled, 1 labelled but hidden, 2 visible);
+     * {@code num_keypoints} follows. A keypoint with v = 0 is stored as 0, 0, 0 as in COCO.
+     */
+    public void setKeypoint(long annotationId, int k, double x, double y, int v, String label) {
+        CocoAnnotation a = annotation(annotationId);
+        double[] kp = a.keypoints();
+        if (kp == null || k < 0 || 3 * k + 2 >= kp.length) {
+            throw new IndexOutOfBoundsException("annotation " + annotationId + " has no keypoint " + k);
+        }
+        if (v < 0 || v > 2) throw new IllegalArgumentException("keypoint visibility must be 0, 1 or 2, not " + v);
+        CocoImage im = image(a.imageId());
+        kp[3 * k] = v == 0 ? 0 : clamp(x, 0, im.width());
+        kp[3 * k + 1] = v == 0 ? 0 : clamp(y, 0, im.height());
+        kp[3 * k + 2] = v;
+        int n = 0;
+        for (int i = 2; i < kp.length; i += 3) if (kp[i] > 0) n++;
+        replace(a, a.withId(a.id()).setKeypoints(kp).setNumKeypoints(n), label);
+    }
+
+    // ---- history and file ----
+
+    /** Reverts the last edit; returns it (the view refreshes its image), or null. */
+    public Edit undo() {
+        return history.undo();
+    }
+
+    public Edit redo() {
+        return history.redo();
+    }
+
+    /** Writes the annotations to {@code file} (atomic, previous file kept as {@code .bak}); the history is clean. */
+    public void save(Path file) throws IOException {
+        CocoWriter.write(coco, file);
+        history.markSaved();
+    }
+
+    // ---- helpers ----
+
+    private void replace(CocoAnnotation before, CocoAnnotation after, String label) {
+        history.push(new Change(label, before.imageId(), -1, before, after, null));
+    }
+
+    private static CocoAnnotation withPolygons(CocoAnnotation a, List<double[]> polys, CocoImage im) {
+        Rle rle = Rle.fromPolygons(polys, im.height(), im.width());
+        double x0 = Double.MAX_VALUE, y0 = Double.MAX_VALUE, x1 = -Double.MAX_VALUE, y1 = -Double.MAX_VALUE;
+        for (double[] p : polys) {
+            for (int i = 0; i + 1 < p.length; i += 2) {
+                x0 = Math.min(x0, p[i]);
+                x1 = Math.max(x1, p[i]);
+                y0 = Math.min(y0, p[i + 1]);
+                y1 = Math.max(y1, p[i + 1]);
+            }
+        }
+        return a.withId(a.id()).setSegmentation(Segmentation.polygons(polys)).setArea((double) rle.area())
+                .setBbox(new double[]{x0, y0, x1 - x0, y1 - y0});
+    }
+
+    private CocoAnnotation annotation(long id) {
+        CocoAnnotation a = coco.annotation(id);
+        if (a == null) throw new IllegalArgumentException("no annotation with id " + id);
+        return a;
+    }
+
+    private CocoImage image(long id) {
+        CocoImage im = coco.image(id);
+        if (im == null) throw new IllegalArgumentException("no image with id " + id);
+        return im;
+    }
+
+    private void requirePrediction(Instance p) {
+        if (!p.prediction()) throw new IllegalArgumentException("not a prediction: " + p.id());
+        if (reviewed.contains(p)) throw new IllegalStateException("prediction " + p.id() + " was already reviewed");
+    }
+
+    private static double clamp(double v, double lo, double hi) {
+        return Math.max(lo, Math.min(hi, v));
+    }
+
+    /**
+     * The one kind of edit: annotation state {@code before} becomes {@code after} (null: absent), at {@code index} of
+     * the dataset's list when added back; optionally marks a prediction reviewed.
+     */
+    private final class Change implements Edit {
+        private final String label;
+        private final long imageId;
+        private int index;
+        private final CocoAnnotation before;
+        private final CocoAnnotation after;
+        private final Instance prediction;
+
+        Change(String label, long imageId, int index, CocoAnnotation before, CocoAnnotation after, Instance prediction) {
+            this.label = label;
+            this.imageId = imageId;
+            this.index = index;
+            this.before = before;
+            this.after = after;
+            this.prediction = prediction;
+        }
+
+        @Override
+        public String label() {
+            return label;
+        }
+
+        @Override
+        public long imageId() {
+            return imageId;
+        }
+
+        @Override
+        public long annotationId() {
+            return after != null ? after.id() : before != null ? before.id() : -1;
+        }
+
+        @Override
+        public void apply() {
+            swap(before, after);
+            if (prediction != null) reviewed.add(prediction);
+        }
+
+        @Override
+        public void revert() {
+            swap(after, before);
+            if (prediction != null) reviewed.remove(prediction);
+        }
+
+        private void swap(CocoAnnotation from, CocoAnnotation to) {
+            if (from != null && to != null) {
+                coco.replaceAnnotation(to);
+            } else if (from != null) {
+                index = coco.indexOfAnnotation(from.id());
+                coco.removeAnnotation(from.id());
+            } else if (to != null) {
+                coco.insertAnnotation(Math.min(index, coco.annotations().size()), to);
+            }
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package dev.masklab.app.edit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.masklab.app.service.DatasetService;
+import dev.masklab.app.service.Instance;
+import dev.masklab.app.service.LoadedDataset;
+import dev.masklab.app.service.PredictionSet;
+import dev.masklab.coco.CocoAnnotation;
+import dev.masklab.coco.CocoDataset;
+import dev.masklab.coco.CocoReader;
+import dev.masklab.coco.Rle;
+import dev.masklab.coco.Segmentation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Corrections on the shared person dataset and its detections, checked in the model and in the saved file. */
+class AnnotationEditorTest {
+    static final Path SHARED = Path.of(System.getProperty("masklab.shared", "../shared"));
+    static final Path PERSON = SHARED.resolve("data/coco-person-kp/test_coco.json");
+    static final Path DETECTIONS = SHARED.resolve("fixtures/coco-eval/person-s1/detections.json");
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    /** The dataset copied to tmp (edits are saved there), and its predictions. */
+    private record Opened(Path file, LoadedDataset ds, PredictionSet predictions) {
+    }
+
+    private Opened open() throws Exception {
+        Path file = tmp.resolve("person.json");
+        Files.copy(PERSON, file);
+        DatasetService svc = new DatasetService();
+        LoadedDataset ds = svc.load(file, n -> { });
+        return new Opened(file, ds, svc.loadPredictions(DETECTIONS, ds));
+    }
+
+    private static Instance firstWithMaskAndKeypoints(PredictionSet ps) {
+        return ps.byImage().values().stream().flatMap(List::stream)
+                .filter(p -> p.hasMask() && p.hasKeypoints()).findFirst().orElseThrow();
+    }
+
+    @Test
+    void acceptedPredictionIsSavedWithItsExactMaskAndUndoTakesItBack() throws Exception {
+        Opened o = open();
+        CocoDataset coco = o.ds().coco();
+        int before = coco.annotations().size();
+        long maxId = coco.annotations().stream().mapToLong(CocoAnnotation::id).max().orElse(0);
+        AnnotationEditor ed = new AnnotationEditor(coco);
+        Instance p = firstWithMaskAndKeypoints(o.predictions());
+        var im = coco.image(p.imageId());
+
+        long id = ed.accept(p, "Accept");
+        assertEquals(maxId + 1, id);
+        assertTrue(ed.isReviewed(p));
+        assertTrue(ed.history().isDirty());
+        CocoAnnotation a = coco.annotation(id);
+        assertEquals(before + 1, coco.annotations().size());
+        assertEquals(p.categoryId(), a.categoryId());
+        assertEquals(0, a.iscrowd());
+        byte[] predicted = p.mask().decode(im.height(), im.width());
+        Rle saved = coco.annToRle(a);
+        assertArrayEquals(predicted, saved.decode(), "the accepted mask is exactly the predicted one");
+        assertEquals((double) saved.area(), a.area());
+        assertArrayEquals(saved.toBbox(), a.bbox());
+        int visible = 0;
+        for (int i = 2; i < a.keypoints().length; i += 3) {
+            assertTrue(a.keypoints()[i] == 0 || a.keypoints()[i] == 2);
+            if (a.keypoints()[i] == 2) visible++;
+        }
+        assertEquals(visible, a.numKeypoints());
+        assertTrue(visible > 0);
+
+        ed.save(o.file());
+        assertFalse(ed.history().isDirty());
+        assertTrue(Files.isRegularFile(Path.of(o.file() + ".bak")), "the original is kept as .bak");
+        assertEquals(JSON.readTree(PERSON.toFile()), JSON.readTree(Path.of(o.file() + ".bak").toFile()));
+        CocoDataset reread = CocoReader.read(o.file());
+        assertEquals(before + 1, reread.annotations().size());
+        assertArrayEquals(predicted, reread.annToRle(reread.annotation(id)).decode());
+
+        assertNotNull(ed.undo());
+        assertNull(coco.annotation(id));
+        assertFalse(ed.isReviewed(p));
+        assertTrue(ed.history().isDirty(), "the file holds the accepted annotation: undoing it is a change");
+        assertNotNull(ed.redo());
+        assertFalse(ed.history().isDirty());
+        assertArrayEquals(predicted, coco.annToRle(coco.annotation(id)).decode());
+        assertThrows(IllegalStateException.class, () -> ed.accept(p, "again"));
+
+        // ids are never reused: undo the accept, accept another prediction
+        ed.undo();
+        Instance q = o.predictions().byImage().values().stream().flatMap(List::stream).filter(x -> x != p)
+                .findFirst().orElseThrow();
+        assertEquals(maxId + 2, ed.accept(q, "Accept"));
+        assertFalse(ed.history().canRedoProperty().get(), "a new edit drops the redo branch");
+    }
+
+    @Test
+    void deleteThenUndoWritesTheOriginalFileBack() throws Exception {
+        Opened o = open();
+        CocoDataset coco = o.ds().coco();
+        AnnotationEditor ed = new AnnotationEditor(coco);
+        List<Long> order = coco.annotations().stream().map(CocoAnnotation::id).toList();
+        CocoAnnotation middle = coco.annotations().get(order.size() / 2);
+        List<Long> ofImage = coco.annotationsOf(middle.imageId()).stream().map(CocoAnnotation::id).toList();
+
+        ed.delete(middle.id(), "Delete");
+        assertNull(coco.annotation(middle.id()));
+        assertEquals(order.size() - 1, coco.annotations().size());
+        ed.save(o.file());
+        assertEquals(order.size() - 1, CocoReader.read(o.file()).annotations().size());
+
+        ed.undo();
+        assertEquals(order, coco.annotations().stream().map(CocoAnnotation::id).toList(), "back in its place");
+        assertEquals(ofImage, coco.annotationsOf(middle.imageId()).stream().map(CocoAnnotation::id).toList());
+        ed.save(o.file());
+        assertEquals(JSON.readTree(PERSON.toFile()), JSON.readTree(o.file().toFile()),
+                "delete + undo + save gives the original JSON");
+        JsonNode bak = JSON.readTree(Path.of(o.file() + ".bak").toFile());
+        assertEquals(order.size() - 1, bak.get("annotations").size(), ".bak holds the previous save");
+    }
+
+    @Test
+    void categoryBoxVertexAndKeypointEditsKeepCocoFieldsConsistent() throws Exception {
+        Opened o = open();
+        CocoDataset coco = o.ds().coco();
+        AnnotationEditor ed = new AnnotationEditor(coco);
+        CocoAnnotation a = coco.annotations().stream()
+                .filter(x -> x.segmentation() instanceof Segmentation.Polygons && x.numKeypoints() != null
+                        && x.numKeypoints() > 0).findFirst().orElseThrow();
+        var im = coco.image(a.imageId());
+        long id = a.id();
+
+        coco.addCategory(new dev.masklab.coco.CocoCategory(99, "other", "test"));
+        ed.setCategory(id, 99, "cat");
+        assertEquals(99, coco.annotation(id).categoryId());
+        assertThrows(IllegalArgumentException.class, () -> ed.setCategory(id, 12345, "no such"));
+
+        // box: corners given in any order, clipped to the image; the polygon keeps its area
+        double area = coco.annotation(id).area();
+        ed.setBbox(id, new double[]{im.width() - 10, 20, 50, -10}, "box");
+        assertArrayEquals(new double[]{im.width() - 10, 10, 10, 10}, coco.annotation(id).bbox());
+        assertEquals(area, coco.annotation(id).area());
+
+        // vertex: area is the rasterised polygons' area, box their extent
+        List<double[]> polys = ((Segmentation.Polygons) coco.annotation(id).segmentation()).polygons();
+        double[] p0 = polys.getFirst();
+        ed.moveVertex(id, 0, 0, p0[0] - 15, p0[1] - 12, "vertex");
+        List<double[]> moved = ((Segmentation.Polygons) coco.annotation(id).segmentation()).polygons();
+        assertEquals(Math.max(0, p0[0] - 15), moved.getFirst()[0]);
+        assertEquals(Math.max(0, p0[1] - 12), moved.getFirst()[1]);
+        assertEquals((double) Rle.fromPolygons(moved, im.height(), im.width()).area(), coco.annotation(id).area());
+        double minX = Double.MAX_VALUE;
+        for (double[] p : moved) for (int i = 0; i < p.length; i += 2) minX = Math.min(minX, p[i]);
+        assertEquals(minX, coco.annotation(id).bbox()[0]);
+        assertThrows(IndexOutOfBoundsException.class, () -> ed.moveVertex(id, 0, 10_000, 1, 1, "none"));
+
+        // keypoints: num_keypoints follows, v = 0 stores zeros
+        double[] kp = coco.annotation(id).keypoints();
+        int k = -1;
+        for (int i = 0; i < kp.length / 3; i++) if (kp[3 * i + 2] > 0) k = i;
+        int n = coco.annotation(id).numKeypoints();
+        ed.setKeypoint(id, k, 33.5, 44.25, 2, "kp");
+        assertEquals(33.5, coco.annotation(id).keypoints()[3 * k]);
+        assertEquals(n, coco.annotation(id).numKeypoints());
+        ed.setKeypoint(id, k, 33.5, 44.25, 0, "kp off");
+        assertArrayEquals(new double[]{0, 0, 0}, java.util.Arrays.copyOfRange(coco.annotation(id).keypoints(), 3 * k, 3 * k + 3));
+        assertEquals(n - 1, coco.annotation(id).numKeypoints());
+
+        // every edit undone: the annotation is the original object again
+        while (ed.undo() != null) { }
+        assertTrue(coco.annotation(id) == a);
+        assertFalse(ed.history().isDirty());
+        ed.save(o.file());
+        JsonNode orig = JSON.readTree(PERSON.toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) orig).withArray("categories")
+                .addObject().put("id", 99).put("name", "other").put("supercategory", "test");
+        assertEquals(orig, JSON.readTree(o.file().toFile()));
+    }
+
+    @Test
+    void rejectHidesThePredictionWithoutChangingAnnotations() throws Exception {
+        Opened o = open();
+        AnnotationEditor ed = new AnnotationEditor(o.ds().coco());
+        Instance p = firstWithMaskAndKeypoints(o.predictions());
+        int n = o.ds().coco().annotations().size();
+        ed.reject(p, "Reject");
+        assertTrue(ed.isReviewed(p));
+        assertEquals(n, o.ds().coco().annotations().size());
+        assertEquals(-1, ed.history().undo().annotationId());
+        assertFalse(ed.isReviewed(p));
+        assertThrows(IllegalArgumentException.class,
+                () -> ed.reject(o.ds().images().getFirst().annotations().getFirst(), "not a prediction"));
+    }
+}
