@@ -577,6 +577,83 @@ class MainWindowTest {
     }
 
     @Test
+    void drawBoxPolygonAndBrushStrokeWithTheToolsThenUndo(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("person.json");
+        Files.copy(PERSON, file);
+        open(file);
+        ImageCanvas c = view.mainCanvas();
+        int gt = vm.shownGroundTruthProperty().get().size();
+        int count0 = vm.category(1).count();
+        FxRobot robot = new FxRobot();
+        java.util.function.BiFunction<Double, Double, Point2D> at = (ix, iy) -> c.canvas().localToScreen(
+                view.viewport().toScreenX(ix), view.viewport().toScreenY(iy));
+        double z = view.viewport().zoom();
+        fx(c::requestFocus);
+
+        // R, drag: a box, stored as its 4-corner polygon
+        robot.type(KeyCode.R);
+        assertEquals(MainViewModel.Tool.BOX, vm.toolProperty().get());
+        robot.drag(at.apply(100.0, 100.0), javafx.scene.input.MouseButton.PRIMARY).moveTo(at.apply(150.0, 130.0))
+                .moveTo(at.apply(200.0, 160.0)).release(javafx.scene.input.MouseButton.PRIMARY);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(gt + 1, vm.shownGroundTruthProperty().get().size());
+        Instance box = vm.selectedProperty().get();
+        assertEquals("polygon", box.maskKind());
+        assertEquals(100, box.bbox()[0], 1 / z + 1e-9);
+        assertEquals(100, box.bbox()[2], 2 / z + 1e-9);
+        assertEquals(60, box.bbox()[3], 2 / z + 1e-9);
+        assertEquals(box.bbox()[2] * box.bbox()[3], box.area(), box.bbox()[2] + box.bbox()[3] + 1);
+
+        // P, three clicks, Backspace drops the last point, two more clicks, Enter closes: a 4-point polygon
+        robot.type(KeyCode.P);
+        for (double[] p : new double[][]{{250, 50}, {350, 60}, {330, 90}}) robot.clickOn(at.apply(p[0], p[1]));
+        robot.type(KeyCode.BACK_SPACE);
+        assertTrue(c.isDrawingPolygon());
+        for (double[] p : new double[][]{{340, 150}, {260, 140}}) robot.clickOn(at.apply(p[0], p[1]));
+        robot.type(KeyCode.ENTER);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertFalse(c.isDrawingPolygon());
+        assertEquals(gt + 2, vm.shownGroundTruthProperty().get().size());
+        Instance poly = vm.selectedProperty().get();
+        List<double[]> polys = vm.polygonsOf(poly);
+        assertEquals(1, polys.size());
+        assertEquals(8, polys.getFirst().length, "Backspace removed the third click");
+        assertEquals(340, polys.getFirst()[4], 1 / z + 1e-9);
+        assertEquals(1, poly.categoryId(), "new shapes get the draw category (the first one)");
+        assertEquals(count0 + 2, vm.category(1).count());
+
+        // Esc, drag the first vertex: the polygon follows, its area too
+        robot.type(KeyCode.ESCAPE);
+        assertEquals(poly, vm.selectedProperty().get(), "changing the tool keeps the selection");
+        robot.drag(at.apply(250.0, 50.0), javafx.scene.input.MouseButton.PRIMARY).moveTo(at.apply(245.0, 45.0))
+                .moveTo(at.apply(240.0, 40.0)).release(javafx.scene.input.MouseButton.PRIMARY);
+        WaitForAsyncUtils.waitForFxEvents();
+        poly = vm.selectedProperty().get();
+        assertEquals(240, vm.polygonsOf(poly).getFirst()[0], 1 / z + 1e-9);
+        assertEquals(40, vm.polygonsOf(poly).getFirst()[1], 1 / z + 1e-9);
+        assertTrue(vm.undoLabelProperty().get().startsWith("Move vertex"));
+
+        // W with the polygon selected: a stroke grows its mask (stored as RLE from now on)
+        robot.type(KeyCode.W);
+        double area = poly.area();
+        robot.drag(at.apply(340.0, 150.0), javafx.scene.input.MouseButton.PRIMARY).moveTo(at.apply(380.0, 170.0))
+                .moveTo(at.apply(400.0, 200.0)).release(javafx.scene.input.MouseButton.PRIMARY);
+        WaitForAsyncUtils.waitForFxEvents();
+        Instance painted = vm.selectedProperty().get();
+        assertEquals(poly.id(), painted.id());
+        assertEquals("compressed RLE", painted.maskKind());
+        assertTrue(painted.area() > area + 500, painted.area() + " vs " + area);
+        assertTrue(painted.bbox()[0] + painted.bbox()[2] >= 400 - 1 / z, "the stroke's end is inside");
+
+        // Esc back to select; four undos remove the stroke, the vertex move, the polygon and the box
+        robot.type(KeyCode.ESCAPE);
+        assertEquals(MainViewModel.Tool.SELECT, vm.toolProperty().get());
+        for (int i = 0; i < 4; i++) fx(vm::undo);
+        assertEquals(gt, vm.shownGroundTruthProperty().get().size());
+        assertFalse(vm.dirtyProperty().get());
+    }
+
+    @Test
     void malformedJsonReportsTheProblemAndKeepsTheOpenDataset(@TempDir Path tmp) throws Exception {
         open(PERSON);
         Path bad = tmp.resolve("broken.json");

@@ -15,8 +15,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Corrections to an open dataset (semi-automatic labelling): accept or reject predictions, delete annotations, change
- * their category, box, polygon vertices and keypoints. Every change is an {@link Edit} on the engine's
+ * Corrections to an open dataset (semi-automatic labelling): accept or reject predictions, draw new annotations
+ * (polygons, boxes, brush strokes), delete annotations, change their category, box, polygon vertices, mask (brush and
+ * eraser) and keypoints. Every change is an {@link Edit} on the engine's
  * {@link CocoDataset}, recorded in an {@link EditHistory}, so it can be undone; {@link #save(Path)} writes the dataset
  * atomically and keeps the previous file as {@code NAME.bak} ({@link CocoWriter}).
  *
@@ -90,6 +91,88 @@ public final class AnnotationEditor {
     public void reject(Instance prediction, String label) {
         requirePrediction(prediction);
         history.push(new Change(label, prediction.imageId(), -1, null, null, prediction));
+    }
+
+    // ---- new annotations ----
+
+    /**
+     * Adds an annotation drawn as polygons (a box is drawn as its 4-corner polygon, so that its vertices can be refined
+     * and segm evaluation has a mask); vertices are clipped to the image, area and box follow as for
+     * {@link #moveVertex}. Returns the new id.
+     */
+    public long addPolygons(long imageId, int categoryId, List<double[]> polygons, String label) {
+        CocoImage im = image(imageId);
+        if (coco.category(categoryId) == null) throw new IllegalArgumentException("the dataset has no category " + categoryId);
+        List<double[]> clipped = new java.util.ArrayList<>();
+        for (double[] p : polygons) {
+            if (p.length < 6 || p.length % 2 != 0) {
+                throw new IllegalArgumentException("a polygon needs at least 3 points, got " + p.length / 2);
+            }
+            double[] q = p.clone();
+            for (int i = 0; i < q.length; i += 2) {
+                q[i] = clamp(q[i], 0, im.width());
+                q[i + 1] = clamp(q[i + 1], 0, im.height());
+            }
+            clipped.add(q);
+        }
+        CocoAnnotation a = withPolygons(new CocoAnnotation(nextId++, imageId, categoryId), clipped, im).setIscrowd(0);
+        history.push(new Change(label, imageId, coco.annotations().size(), null, a, null));
+        return a.id();
+    }
+
+    /**
+     * Paints (or erases) a brush stroke into an annotation's mask: disks of {@code radius} px centred on the stroke's
+     * points (x0, y0, x1, y1, ...) and every {@code radius / 2} px between them; a pixel belongs to a disk when its
+     * centre does. The segmentation becomes compressed RLE (exact pixels), area and box follow the mask.
+     * {@code annotationId} -1 paints a new annotation of {@code categoryId}. Returns the annotation's id, or -1 when
+     * the stroke changed no pixel.
+     */
+    public long paint(long annotationId, long imageId, int categoryId, double[] stroke, double radius, boolean add,
+                      String label) {
+        CocoAnnotation a = annotationId < 0 ? null : annotation(annotationId);
+        long img = a == null ? imageId : a.imageId();
+        CocoImage im = image(img);
+        if (a == null && coco.category(categoryId) == null) {
+            throw new IllegalArgumentException("the dataset has no category " + categoryId);
+        }
+        int h = im.height(), w = im.width();
+        byte[] mask = a == null || a.segmentation() == null ? new byte[h * w] : coco.annToRle(a).decode();
+        boolean changed = stamp(mask, w, h, stroke, Math.max(0.5, radius), (byte) (add ? 1 : 0));
+        if (!changed) return -1;
+        Rle rle = Rle.encode(mask, h, w);
+        if (a == null && rle.area() == 0) return -1;
+        CocoAnnotation b = (a == null ? new CocoAnnotation(nextId++, img, categoryId).setIscrowd(0) : a.withId(a.id()))
+                .setSegmentation(Segmentation.of(rle)).setArea((double) rle.area()).setBbox(rle.toBbox());
+        history.push(a == null ? new Change(label, img, coco.annotations().size(), null, b, null)
+                : new Change(label, img, -1, a, b, null));
+        return b.id();
+    }
+
+    /** Sets the stroke's disks to {@code value}; true when a pixel changed. */
+    static boolean stamp(byte[] mask, int w, int h, double[] stroke, double r, byte value) {
+        boolean changed = false;
+        int n = stroke.length / 2;
+        for (int i = 0; i < n; i++) {
+            double x1 = stroke[2 * i], y1 = stroke[2 * i + 1];
+            double x0 = i == 0 ? x1 : stroke[2 * i - 2], y0 = i == 0 ? y1 : stroke[2 * i - 1];
+            int steps = Math.max(1, (int) Math.ceil(Math.hypot(x1 - x0, y1 - y0) / (r / 2)));
+            for (int s = i == 0 ? 0 : 1; s <= steps; s++) {
+                double cx = x0 + (x1 - x0) * s / steps, cy = y0 + (y1 - y0) * s / steps;
+                int xa = Math.max(0, (int) Math.floor(cx - r)), xb = Math.min(w - 1, (int) Math.ceil(cx + r));
+                int ya = Math.max(0, (int) Math.floor(cy - r)), yb = Math.min(h - 1, (int) Math.ceil(cy + r));
+                for (int y = ya; y <= yb; y++) {
+                    double dy = y + 0.5 - cy;
+                    for (int x = xa; x <= xb; x++) {
+                        double dx = x + 0.5 - cx;
+                        if (dx * dx + dy * dy <= r * r && mask[y * w + x] != value) {
+                            mask[y * w + x] = value;
+                            changed = true;
+                        }
+                    }
+                }
+            }
+        }
+        return changed;
     }
 
     // ---- annotations ----

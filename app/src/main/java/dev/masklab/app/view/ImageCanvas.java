@@ -79,6 +79,12 @@ public final class ImageCanvas extends Region {
     private Handle grabbed;
     private Instance grabbedInstance;
     private double grabX, grabY;
+    /** Drawing in progress (image pixels): a box's first corner, a polygon's points, a brush stroke's points. */
+    private boolean drawingPress;
+    private double[] boxStart;
+    private final List<Double> polygon = new ArrayList<>();
+    private final List<Double> stroke = new ArrayList<>();
+    private double pointerX = Double.NaN, pointerY = Double.NaN;
     private long lastFrameNanos;
 
     public ImageCanvas(MainViewModel vm, Viewport vp, Source source) {
@@ -110,12 +116,31 @@ public final class ImageCanvas extends Region {
             e.consume();
         });
         setFocusTraversable(true);
+        vm.toolProperty().addListener((o, a, b) -> cancelDrawing());
+        vm.currentImageProperty().addListener((o, a, b) -> {
+            if (a == null || b == null || a.id() != b.id()) cancelDrawing();
+        });
         canvas.setOnMousePressed(e -> {
             requestFocus(); // keys go to the canvas, not to the browser's text field
             dragX = e.getX();
             dragY = e.getY();
             dragged = false;
-            grabbed = e.getButton() == MouseButton.PRIMARY ? handleAt(e.getX(), e.getY()) : null;
+            drawingPress = false;
+            MainViewModel.Tool t = vm.toolProperty().get();
+            if (e.getButton() == MouseButton.PRIMARY && drawsShapes() && t != MainViewModel.Tool.SELECT
+                    && t != MainViewModel.Tool.POLYGON) {
+                double ix = vp.toImageX(e.getX()), iy = vp.toImageY(e.getY());
+                if (t == MainViewModel.Tool.BOX) boxStart = new double[]{ix, iy};
+                else {
+                    stroke.clear();
+                    stroke.add(ix);
+                    stroke.add(iy);
+                }
+                drawingPress = true;
+                redraw();
+                return;
+            }
+            grabbed = e.getButton() == MouseButton.PRIMARY && t == MainViewModel.Tool.SELECT ? handleAt(e.getX(), e.getY()) : null;
             if (grabbed != null) {
                 grabbedInstance = vm.selectedProperty().get();
                 grabX = grabbed.x();
@@ -123,6 +148,17 @@ public final class ImageCanvas extends Region {
             }
         });
         canvas.setOnMouseDragged(e -> {
+            if (drawingPress) {
+                dragged = true;
+                pointerX = vp.toImageX(e.getX());
+                pointerY = vp.toImageY(e.getY());
+                if (boxStart == null) {
+                    stroke.add(pointerX);
+                    stroke.add(pointerY);
+                }
+                redraw();
+                return;
+            }
             if (Math.abs(e.getX() - dragX) + Math.abs(e.getY() - dragY) > 2 || dragged) {
                 dragged = true;
                 if (grabbed != null) {
@@ -137,6 +173,21 @@ public final class ImageCanvas extends Region {
             }
         });
         canvas.setOnMouseReleased(e -> {
+            if (drawingPress) {
+                drawingPress = false;
+                double ix = vp.toImageX(e.getX()), iy = vp.toImageY(e.getY());
+                if (boxStart != null) {
+                    double[] b0 = boxStart;
+                    boxStart = null;
+                    if (vm.addBox(b0[0], b0[1], ix, iy) < 0) redraw();
+                } else {
+                    double[] xy = new double[stroke.size()];
+                    for (int i = 0; i < xy.length; i++) xy[i] = stroke.get(i);
+                    stroke.clear();
+                    if (vm.paint(xy, vm.toolProperty().get() == MainViewModel.Tool.BRUSH) < 0) redraw();
+                }
+                return;
+            }
             Handle h = grabbed;
             Instance inst = grabbedInstance;
             grabbed = null;
@@ -144,10 +195,17 @@ public final class ImageCanvas extends Region {
             if (h != null && dragged && inst != null) commit(h, inst, grabX, grabY);
         });
         canvas.setOnMouseClicked(e -> {
+            MainViewModel.Tool t = vm.toolProperty().get();
+            if (t == MainViewModel.Tool.POLYGON && e.getButton() == MouseButton.PRIMARY && drawsShapes() && !dragged) {
+                polygonClick(e.getX(), e.getY(), e.getClickCount());
+                return;
+            }
+            if (t != MainViewModel.Tool.SELECT) return;
             if (e.getButton() == MouseButton.SECONDARY) {
                 Handle h = handleAt(e.getX(), e.getY());
                 if (h != null && h.kind() == HandleKind.KEYPOINT)
                     vm.cycleKeypointVisibility(vm.selectedProperty().get(), h.a());
+                else if (h == null && !dragged) placeKeypointMenu(e.getX(), e.getY(), e.getScreenX(), e.getScreenY());
                 return;
             }
             if (e.getButton() == MouseButton.PRIMARY && !dragged && handleAt(e.getX(), e.getY()) == null)
@@ -155,6 +213,8 @@ public final class ImageCanvas extends Region {
         });
         canvas.setOnMouseMoved(e -> hover(e.getX(), e.getY()));
         canvas.setOnMouseExited(e -> {
+            pointerX = Double.NaN;
+            if (vm.toolProperty().get() != MainViewModel.Tool.SELECT) redraw();
             vm.hoveredProperty().set(null);
             vm.cursorProperty().set(null);
         });
@@ -389,6 +449,121 @@ public final class ImageCanvas extends Region {
         return best;
     }
 
+    // ---- drawing new annotations ----
+
+    /** Whether new shapes are drawn here (not on the predictions-only canvas). */
+    private boolean drawsShapes() {
+        return source != Source.PREDICTIONS && entry != null && vm.editor() != null;
+    }
+
+    private void cancelDrawing() {
+        boxStart = null;
+        polygon.clear();
+        stroke.clear();
+        drawingPress = false;
+        redraw();
+    }
+
+    /** True while a polygon is being drawn (its keys go to {@link #drawingKey}). */
+    public boolean isDrawingPolygon() {
+        return !polygon.isEmpty();
+    }
+
+    private void polygonClick(double sx, double sy, int clicks) {
+        int n = polygon.size() / 2;
+        boolean nearFirst = n >= 3 && Math.hypot(vp.toScreenX(polygon.get(0)) - sx, vp.toScreenY(polygon.get(1)) - sy)
+                <= HANDLE_RADIUS + 1;
+        if (clicks >= 2 || nearFirst) {
+            finishPolygon();
+            return;
+        }
+        polygon.add(vp.toImageX(sx));
+        polygon.add(vp.toImageY(sy));
+        redraw();
+    }
+
+    private void finishPolygon() {
+        if (polygon.size() >= 6) {
+            double[] xy = new double[polygon.size()];
+            for (int i = 0; i < xy.length; i++) xy[i] = polygon.get(i);
+            polygon.clear();
+            vm.addPolygon(xy);
+        } else {
+            vm.messageProperty().set("A polygon needs at least 3 points");
+        }
+        redraw();
+    }
+
+    /** Keys while a polygon is drawn: Enter closes it, Backspace / Delete removes the last point, Escape drops it. */
+    public boolean drawingKey(javafx.scene.input.KeyCode code) {
+        if (polygon.isEmpty()) return false;
+        switch (code) {
+            case ENTER -> finishPolygon();
+            case ESCAPE -> cancelDrawing();
+            case BACK_SPACE, DELETE -> {
+                polygon.removeLast();
+                polygon.removeLast();
+                redraw();
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void drawInProgress(GraphicsContext g, double px, double py, double z) {
+        CategoryRow cat = vm.drawCategoryProperty().get();
+        Color c = cat == null ? Color.WHITE : ColorPalette.toColor(cat.rgb());
+        MainViewModel.Tool t = vm.toolProperty().get();
+        g.setLineDashes((double[]) null);
+        if (boxStart != null && !Double.isNaN(pointerX)) {
+            g.setStroke(c);
+            g.setLineWidth(2);
+            g.setLineDashes(6, 4);
+            double x0 = Math.min(boxStart[0], pointerX), y0 = Math.min(boxStart[1], pointerY);
+            g.strokeRect(px + x0 * z, py + y0 * z, Math.abs(pointerX - boxStart[0]) * z, Math.abs(pointerY - boxStart[1]) * z);
+            g.setLineDashes((double[]) null);
+        }
+        if (!polygon.isEmpty()) {
+            g.setStroke(c);
+            g.setLineWidth(2);
+            int n = polygon.size() / 2;
+            for (int i = 1; i <= n; i++) {
+                boolean toPointer = i == n;
+                if (toPointer && Double.isNaN(pointerX)) break;
+                double ax = polygon.get(2 * i - 2), ay = polygon.get(2 * i - 1);
+                double bx = toPointer ? pointerX : polygon.get(2 * i), by = toPointer ? pointerY : polygon.get(2 * i + 1);
+                g.strokeLine(px + ax * z, py + ay * z, px + bx * z, py + by * z);
+            }
+            g.setFill(Color.WHITE);
+            for (int i = 0; i < n; i++) {
+                double r = i == 0 ? 5 : 3;
+                g.fillOval(px + polygon.get(2 * i) * z - r, py + polygon.get(2 * i + 1) * z - r, 2 * r, 2 * r);
+            }
+        }
+        boolean brush = t == MainViewModel.Tool.BRUSH || t == MainViewModel.Tool.ERASER;
+        if (brush) {
+            double r = vm.brushRadiusProperty().get() * z;
+            Color bc = t == MainViewModel.Tool.ERASER ? Color.web("#ff5252") : c;
+            if (stroke.size() >= 2) {
+                g.setStroke(bc.deriveColor(0, 1, 1, 0.5));
+                g.setLineWidth(2 * r);
+                g.setLineCap(StrokeLineCap.ROUND);
+                g.beginPath();
+                g.moveTo(px + stroke.get(0) * z, py + stroke.get(1) * z);
+                for (int i = 2; i < stroke.size(); i += 2) g.lineTo(px + stroke.get(i) * z, py + stroke.get(i + 1) * z);
+                if (stroke.size() == 2) g.lineTo(px + stroke.get(0) * z + 0.01, py + stroke.get(1) * z);
+                g.stroke();
+            }
+            if (!Double.isNaN(pointerX)) {
+                g.setStroke(bc);
+                g.setLineWidth(1.5);
+                g.strokeOval(px + pointerX * z - r, py + pointerY * z - r, 2 * r, 2 * r);
+            }
+        }
+    }
+
     // ---- edit handles of the selected annotation ----
 
     /** What a handle moves: a box corner (a: 0 top-left, 1 top-right, 2 bottom-right, 3 bottom-left), a polygon
@@ -431,19 +606,40 @@ public final class ImageCanvas extends Region {
         return out;
     }
 
-    /** The handle nearest to screen point (sx, sy) within {@link #HANDLE_RADIUS} screen pixels, or null. */
+    /**
+     * The handle nearest to screen point (sx, sy) within {@link #HANDLE_RADIUS} screen pixels, or null; at equal
+     * distance the order of {@link #handles()} decides.
+     */
     Handle handleAt(double sx, double sy) {
         Handle best = null;
-        double bestD = HANDLE_RADIUS * HANDLE_RADIUS;
+        double bestD = HANDLE_RADIUS * HANDLE_RADIUS + 1e-9;
         for (Handle h : handles()) {
             double dx = vp.toScreenX(h.x()) - sx, dy = vp.toScreenY(h.y()) - sy;
             double d = dx * dx + dy * dy;
-            if (d <= bestD) {
+            if (d < bestD) { // ties go to the earlier kind: a vertex on a box corner moves the vertex
                 best = h;
                 bestD = d;
             }
         }
         return best;
+    }
+
+    /** Right-click beside the selected annotation: a menu to place one of its unlabelled keypoints there. */
+    private void placeKeypointMenu(double sx, double sy, double screenX, double screenY) {
+        Instance s = editable();
+        if (s == null || !s.hasKeypoints()) return;
+        double ix = vp.toImageX(sx), iy = vp.toImageY(sy);
+        javafx.scene.control.ContextMenu menu = new javafx.scene.control.ContextMenu();
+        double[] k = s.keypoints();
+        for (int i = 0; 3 * i + 2 < k.length; i++) {
+            if (k[3 * i + 2] > 0) continue;
+            int idx = i;
+            javafx.scene.control.MenuItem mi = new javafx.scene.control.MenuItem("Place " + vm.keypointName(s, i) + " here");
+            mi.setOnAction(ev -> vm.moveKeypoint(s, idx, ix, iy));
+            menu.getItems().add(mi);
+        }
+        if (menu.getItems().isEmpty()) return;
+        menu.show(canvas, screenX, screenY);
     }
 
     /** One undoable edit per drag, made on release. */
@@ -520,7 +716,12 @@ public final class ImageCanvas extends Region {
         double ix = vp.toImageX(sx), iy = vp.toImageY(sy);
         int W = imageW(entry, image), H = imageH(entry, image);
         vm.cursorProperty().set(ix >= 0 && iy >= 0 && ix < W && iy < H ? new Point2D(ix, iy) : null);
-        canvas.setCursor(handleAt(sx, sy) != null ? javafx.scene.Cursor.MOVE : null);
+        pointerX = ix;
+        pointerY = iy;
+        boolean drawing = vm.toolProperty().get() != MainViewModel.Tool.SELECT && drawsShapes();
+        canvas.setCursor(drawing ? javafx.scene.Cursor.CROSSHAIR
+                : handleAt(sx, sy) != null ? javafx.scene.Cursor.MOVE : null);
+        if (drawing) redraw();
         Instance h = instanceAt(sx, sy);
         if (h != vm.hoveredProperty().get()) {
             vm.hoveredProperty().set(h);
@@ -578,6 +779,7 @@ public final class ImageCanvas extends Region {
         }
         if (ls.labelsProperty().get()) for (Instance inst : drawn) drawLabel(g, inst, px, py, z);
         drawHandles(g, px, py, z);
+        if (drawsShapes()) drawInProgress(g, px, py, z);
         if (vm.predictionsProperty().get() != null) caption(g, switch (source) {
             case GROUND_TRUTH -> "Ground truth";
             case PREDICTIONS -> String.format("Predictions, score ≥ %.2f", vm.scoreThresholdProperty().get());

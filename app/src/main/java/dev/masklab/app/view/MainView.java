@@ -14,6 +14,7 @@ import dev.masklab.app.viewmodel.Viewport;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -304,6 +305,42 @@ public final class MainView extends BorderPane {
         mode.getItems().setAll(MainViewModel.ViewMode.values());
         mode.valueProperty().bindBidirectional(vm.viewModeProperty());
         mode.disableProperty().bind(vm.predictionsProperty().isNull());
+        javafx.scene.control.ToggleGroup tools = new javafx.scene.control.ToggleGroup();
+        List<Node> toolButtons = new java.util.ArrayList<>();
+        String[][] toolIcons = {{"SELECT", "mdi2c-cursor-default-outline"}, {"BOX", "mdi2v-vector-rectangle"},
+                {"POLYGON", "mdi2v-vector-polygon"}, {"BRUSH", "mdi2b-brush"}, {"ERASER", "mdi2e-eraser"}};
+        for (String[] ti : toolIcons) {
+            MainViewModel.Tool t = MainViewModel.Tool.valueOf(ti[0]);
+            javafx.scene.control.ToggleButton tb = new javafx.scene.control.ToggleButton(null, new FontIcon(ti[1]));
+            tb.setId("tool" + ti[0]);
+            tb.setTooltip(new Tooltip(t.toString()));
+            tb.setToggleGroup(tools);
+            tb.setUserData(t);
+            tb.setFocusTraversable(false);
+            tb.disableProperty().bind(vm.datasetProperty().isNull());
+            toolButtons.add(tb);
+        }
+        Runnable syncTools = () -> tools.getToggles().forEach(tg -> tg.setSelected(tg.getUserData() == vm.toolProperty().get()));
+        vm.toolProperty().addListener((o, a, b) -> syncTools.run());
+        tools.selectedToggleProperty().addListener((o, a, b) -> {
+            if (b == null) syncTools.run(); // a toggle cannot be switched off: one tool is always active
+            else vm.toolProperty().set((MainViewModel.Tool) b.getUserData());
+        });
+        syncTools.run();
+        javafx.scene.control.ComboBox<dev.masklab.app.viewmodel.CategoryRow> drawCat = new javafx.scene.control.ComboBox<>(vm.categories());
+        drawCat.setId("drawCategory");
+        drawCat.setTooltip(new Tooltip("Category of new boxes, polygons and brush strokes"));
+        drawCat.valueProperty().bindBidirectional(vm.drawCategoryProperty());
+        drawCat.disableProperty().bind(vm.datasetProperty().isNull());
+        drawCat.setFocusTraversable(false);
+        drawCat.setPrefWidth(130);
+        Label brush = new Label();
+        brush.setTooltip(new Tooltip("Brush radius in image pixels ([ and ] change it)"));
+        brush.textProperty().bind(Bindings.createStringBinding(() -> String.format("⌀ %.0f px",
+                2 * vm.brushRadiusProperty().get()), vm.brushRadiusProperty()));
+        brush.visibleProperty().bind(vm.toolProperty().isEqualTo(MainViewModel.Tool.BRUSH)
+                .or(vm.toolProperty().isEqualTo(MainViewModel.Tool.ERASER)));
+        brush.managedProperty().bind(brush.visibleProperty());
         Label title = new Label();
         title.getStyleClass().add("image-title");
         title.textProperty().bind(Bindings.createStringBinding(() -> {
@@ -314,8 +351,12 @@ public final class MainView extends BorderPane {
         }, vm.currentImageProperty(), vm.filteredImages()));
         Region gap = new Region();
         HBox.setHgrow(gap, Priority.ALWAYS);
-        return new ToolBar(open, saveButton, preds, run, new Separator(), undoButton, redoButton, new Separator(), prev, next, new Separator(), zin, zout, fit, one,
+        ToolBar bar = new ToolBar(open, saveButton, preds, run, new Separator(), undoButton, redoButton, new Separator());
+        bar.getItems().addAll(toolButtons);
+        bar.getItems().addAll(drawCat, brush, new Separator());
+        bar.getItems().addAll(prev, next, new Separator(), zin, zout, fit, one,
                 new Separator(), title, gap, new Label("Show"), mode);
+        return bar;
     }
 
     private Node rightPanel() {
@@ -750,6 +791,10 @@ public final class MainView extends BorderPane {
         scene.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
             if (e.isShortcutDown() || e.isAltDown()) return;
             if (scene.getFocusOwner() instanceof TextInputControl) return;
+            if (scene.getFocusOwner() instanceof ImageCanvas c && c.drawingKey(e.getCode())) {
+                e.consume(); // Enter, Backspace, Escape while a polygon is drawn
+                return;
+            }
             if (e.getCode() == KeyCode.TAB && !e.isShiftDown() && scene.getFocusOwner() instanceof ImageCanvas) {
                 vm.selectNext(); // elsewhere Tab keeps moving the focus between controls
                 e.consume();

@@ -33,7 +33,12 @@ public final class Shortcuts {
             new Entry("Delete  /  Backspace", "Reject the selected prediction / delete the selected annotation"),
             new Entry("Ctrl+Shift+A", "Accept all shown predictions of the image"),
             new Entry("Drag a handle", "Move a box corner, polygon vertex or keypoint of the selected annotation"),
-            new Entry("Right-click a keypoint", "Cycle its visibility: visible, hidden, not labelled"),
+            new Entry("R", "Box tool: drag a box (stored as a 4-corner polygon)"),
+            new Entry("P", "Polygon tool: click points; Enter, a double-click or the first point closes it; Backspace removes the last"),
+            new Entry("W  /  E", "Brush / eraser: paint into or erase from the selected mask (the brush alone starts a new one)"),
+            new Entry("[  /  ]", "Smaller / larger brush"),
+            new Entry("Esc", "Select tool; drops a polygon being drawn; clears the selection"),
+            new Entry("Right-click", "On the selected annotation's keypoint: cycle visibility; elsewhere: place an unlabelled keypoint"),
             new Entry("Ctrl+Z  /  Ctrl+Shift+Z", "Undo / redo (also Ctrl+Y)"),
             new Entry("Ctrl+S", "Save annotations (the previous file is kept as .bak)"),
             new Entry("Ctrl+O", "Open dataset"),
@@ -59,6 +64,16 @@ public final class Shortcuts {
             case MINUS, SUBTRACT -> vp.zoomOut();
             case DIGIT0, NUMPAD0 -> vp.fit();
             case DIGIT1, NUMPAD1 -> vp.actualSize();
+            case R -> vm.toolProperty().set(MainViewModel.Tool.BOX);
+            case P -> vm.toolProperty().set(MainViewModel.Tool.POLYGON);
+            case W -> vm.toolProperty().set(MainViewModel.Tool.BRUSH);
+            case E -> vm.toolProperty().set(MainViewModel.Tool.ERASER);
+            case OPEN_BRACKET -> vm.scaleBrush(0.8);
+            case CLOSE_BRACKET -> vm.scaleBrush(1.25);
+            case ESCAPE -> {
+                if (vm.toolProperty().get() != MainViewModel.Tool.SELECT) vm.toolProperty().set(MainViewModel.Tool.SELECT);
+                else vm.selectedProperty().set(null);
+            }
             case ENTER -> {
                 return vm.acceptSelected();
             }

@@ -59,6 +59,26 @@ public final class MainViewModel {
         }
     }
 
+    /** What a drag or click on the image does. */
+    public enum Tool {
+        SELECT("Select and edit (Esc)"), BOX("Draw a box (R)"), POLYGON("Draw a polygon (P)"), BRUSH("Paint a mask (W)"),
+        ERASER("Erase from a mask (E)");
+
+        private final String label;
+
+        Tool(String label) {
+            this.label = label;
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    private final ObjectProperty<Tool> tool = new SimpleObjectProperty<>(this, "tool", Tool.SELECT);
+    private final ObjectProperty<CategoryRow> drawCategory = new SimpleObjectProperty<>(this, "drawCategory");
+    private final DoubleProperty brushRadius = new SimpleDoubleProperty(this, "brushRadius", 8);
     private final ReadOnlyObjectWrapper<LoadedDataset> dataset = new ReadOnlyObjectWrapper<>(this, "dataset");
     private final ObservableList<ImageEntry> images = FXCollections.observableArrayList();
     private final FilteredList<ImageEntry> filteredImages = new FilteredList<>(images);
@@ -138,6 +158,8 @@ public final class MainViewModel {
         bindEditor(ds == null ? null : new AnnotationEditor(ds.coco()));
         dataset.set(ds);
         categories.setAll(rows);
+        drawCategory.set(rows.isEmpty() ? null : rows.getFirst());
+        tool.set(Tool.SELECT);
         images.setAll(ds == null ? List.of() : ds.images());
         currentImage.set(filteredImages.isEmpty() ? null : filteredImages.getFirst());
     }
@@ -503,6 +525,77 @@ public final class MainViewModel {
                 "Set " + keypointName(annotation, k) + " of #" + annotation.id() + " to v=" + next);
         afterEdit(annotation.imageId(), annotation.id(), true, keypointName(annotation, k) + ": "
                 + (next == 2 ? "visible" : next == 1 ? "labelled, hidden" : "not labelled"));
+    }
+
+    // ---- drawing new annotations ----
+
+    public ObjectProperty<Tool> toolProperty() {
+        return tool;
+    }
+
+    /** The category new boxes, polygons and brush strokes get. */
+    public ObjectProperty<CategoryRow> drawCategoryProperty() {
+        return drawCategory;
+    }
+
+    /** Brush and eraser radius in image pixels (1..200). */
+    public DoubleProperty brushRadiusProperty() {
+        return brushRadius;
+    }
+
+    /** Makes the brush 25% larger (factor &gt; 1) or smaller, within 1..200 px. */
+    public void scaleBrush(double factor) {
+        brushRadius.set(Math.max(1, Math.min(200, Math.round(brushRadius.get() * factor * 4) / 4.0)));
+        message.set(String.format("Brush radius %.2f px", brushRadius.get()));
+    }
+
+    /** Adds a box (any two opposite corners, image pixels) on the current image as a 4-corner polygon; -1 if too small. */
+    public long addBox(double x0, double y0, double x1, double y1) {
+        double xa = Math.min(x0, x1), xb = Math.max(x0, x1), ya = Math.min(y0, y1), yb = Math.max(y0, y1);
+        if (xb - xa < 1 || yb - ya < 1) return -1;
+        return addPolygon(new double[]{xa, ya, xb, ya, xb, yb, xa, yb}, "box");
+    }
+
+    /** Adds a polygon (x0, y0, x1, y1, ...; at least 3 points) on the current image; it becomes selected. */
+    public long addPolygon(double[] xy) {
+        return addPolygon(xy, "polygon");
+    }
+
+    private long addPolygon(double[] xy, String what) {
+        ImageEntry cur = currentImage.get();
+        CategoryRow c = drawCategory.get();
+        if (!editable() || cur == null || c == null || xy.length < 6) return -1;
+        long id = editor.addPolygons(cur.id(), c.id(), List.of(xy), "Draw " + c.name() + " " + what);
+        afterEdit(cur.id(), id, true, "New " + c.name() + " " + what + " #" + id);
+        return id;
+    }
+
+    /**
+     * A brush stroke (x0, y0, x1, y1, ... in image pixels) with {@link #brushRadiusProperty()}: painted into the
+     * selected annotation's mask, or a new annotation of the draw category when none is selected; erasing needs a
+     * selected annotation. Returns the annotation's id, or -1 when nothing changed.
+     */
+    public long paint(double[] stroke, boolean add) {
+        ImageEntry cur = currentImage.get();
+        if (!editable() || cur == null || stroke.length < 2) return -1;
+        Instance s = selected.get();
+        Instance target = s != null && !s.prediction() && s.imageId() == cur.id() ? s : null;
+        if (target == null && !add) {
+            message.set("Select an annotation to erase from");
+            return -1;
+        }
+        CategoryRow c = target != null ? categoryById.get(target.categoryId()) : drawCategory.get();
+        if (target == null && c == null) return -1;
+        String what = (add ? "Paint " : "Erase ") + (target != null ? "#" + target.id() : "new " + c.name());
+        long id = editor.paint(target == null ? -1 : target.id(), cur.id(), c == null ? target.categoryId() : c.id(),
+                stroke, brushRadius.get(), add, what);
+        if (id < 0) {
+            message.set("The stroke changed no pixel");
+            return -1;
+        }
+        afterEdit(cur.id(), id, true, target != null && target.maskKind().startsWith("polygon")
+                ? what + ": the mask is now stored as RLE" : what);
+        return id;
     }
 
     /** The polygons of a ground-truth annotation (read-only, image pixels), empty for masks, boxes and predictions. */

@@ -205,4 +205,73 @@ class AnnotationEditorTest {
         assertThrows(IllegalArgumentException.class,
                 () -> ed.reject(o.ds().images().getFirst().annotations().getFirst(), "not a prediction"));
     }
+
+    @Test
+    void drawnBoxesPolygonsAndBrushStrokesBecomeExactCocoAnnotations() throws Exception {
+        Opened o = open();
+        CocoDataset coco = o.ds().coco();
+        AnnotationEditor ed = new AnnotationEditor(coco);
+        long img = coco.images().getFirst().id();
+        var im = coco.image(img);
+
+        // a box is drawn as its 4-corner polygon
+        long box = ed.addPolygons(img, 1, List.of(new double[]{10, 20, 60, 20, 60, 50, 10, 50}), "box");
+        CocoAnnotation b = coco.annotation(box);
+        assertArrayEquals(new double[]{10, 20, 50, 30}, b.bbox());
+        assertEquals(50.0 * 30, b.area(), "pycocotools rasterises the axis-aligned box to its own area");
+        assertEquals(0, b.iscrowd());
+        // vertices outside the image are clipped
+        long clipped = ed.addPolygons(img, 1, List.of(new double[]{-5, -5, 20, -5, 20, 30}), "tri");
+        assertArrayEquals(new double[]{0, 0, 20, 30}, coco.annotation(clipped).bbox());
+        assertThrows(IllegalArgumentException.class, () -> ed.addPolygons(img, 1, List.of(new double[]{1, 1, 5, 5}), "2 points"));
+
+        // brush: one disk of radius 3 on a pixel centre holds the 29 lattice points of that disk
+        long dot = ed.paint(-1, img, 1, new double[]{50.5, 40.5}, 3, true, "paint");
+        CocoAnnotation d = coco.annotation(dot);
+        assertTrue(d.segmentation() instanceof Segmentation.CompressedRle);
+        assertEquals(29.0, d.area());
+        assertArrayEquals(new double[]{47, 37, 7, 7}, d.bbox());
+        // erasing radius 1 there removes 5 pixels; erasing where nothing is changes nothing (no edit)
+        int edits = ed.history().size();
+        assertEquals(dot, ed.paint(dot, img, 1, new double[]{50.5, 40.5}, 1, false, "erase"));
+        assertEquals(24.0, coco.annotation(dot).area());
+        assertEquals(-1, ed.paint(dot, img, 1, new double[]{200.5, 200.5}, 4, false, "erase nothing"));
+        assertEquals(edits + 1, ed.history().size());
+        // a stroke: disks every r/2 along the segment form a capsule of 25 + 2 * 23 + 2 * 21 pixels
+        long line = ed.paint(-1, img, 1, new double[]{10.5, 100.5, 30.5, 100.5}, 2, true, "line");
+        assertEquals(113.0, coco.annotation(line).area());
+        byte[] m = coco.annToRle(coco.annotation(line)).decode();
+        for (int y = 0; y < im.height(); y++)
+            for (int x = 0; x < im.width(); x++) {
+                double dx = Math.max(0, Math.max(10 - x, x - 30)), dy = y - 100;
+                assertEquals(dx * dx + dy * dy <= 4 ? 1 : 0, m[y * im.width() + x], "pixel " + x + "," + y);
+            }
+
+        // erasing from a polygon annotation turns it into RLE with the pixels removed
+        CocoAnnotation poly = coco.annotations().stream()
+                .filter(x -> x.segmentation() instanceof Segmentation.Polygons && !x.isCrowd()).findFirst().orElseThrow();
+        byte[] before = coco.annToRle(poly).decode();
+        double[] pb = poly.bbox();
+        double cx = Math.floor(pb[0] + pb[2] / 2) + 0.5, cy = Math.floor(pb[1] + pb[3] / 2) + 0.5;
+        long pid = ed.paint(poly.id(), poly.imageId(), 0, new double[]{cx, cy}, 4, false, "erase");
+        assertEquals(poly.id(), pid);
+        byte[] after = coco.annToRle(coco.annotation(pid)).decode();
+        int iw = coco.image(poly.imageId()).width();
+        int removed = 0;
+        for (int i = 0; i < before.length; i++) {
+            double dx = i % iw + 0.5 - cx, dy = i / iw + 0.5 - cy;
+            boolean inDisk = dx * dx + dy * dy <= 16;
+            assertEquals(inDisk ? 0 : before[i], after[i]);
+            if (inDisk && before[i] == 1) removed++;
+        }
+        assertTrue(removed > 0, "the disk was inside the polygon");
+        assertTrue(ed.undo() != null);
+        assertTrue(coco.annotation(poly.id()) == poly, "undo gives the polygon back");
+
+        ed.save(o.file());
+        CocoDataset reread = CocoReader.read(o.file());
+        assertEquals(24.0, reread.annotation(dot).area());
+        assertEquals(113, reread.annToRle(reread.annotation(line)).area());
+        assertEquals(1500.0, reread.annotation(box).area());
+    }
 }
