@@ -32,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.prefs.Preferences;
+import javafx.concurrent.Task;
 import javafx.geometry.Point2D;
 import javafx.scene.Node;
 import javafx.scene.control.ButtonType;
@@ -651,6 +652,65 @@ class MainWindowTest {
         for (int i = 0; i < 4; i++) fx(vm::undo);
         assertEquals(gt, vm.shownGroundTruthProperty().get().size());
         assertFalse(vm.dirtyProperty().get());
+    }
+
+    @Test
+    void unsavedCorrectionsAreAutosavedAndRecoveredAfterACrash(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("person.json");
+        Files.copy(PERSON, file);
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        open(file);
+        int n = vm.getDataset().coco().annotations().size();
+        Instance victim = vm.shownGroundTruthProperty().get().getFirst();
+        fx(() -> {
+            vm.selectedProperty().set(victim);
+            vm.deleteSelected();
+        });
+        Thread[] writer = new Thread[1];
+        fx(() -> writer[0] = view.autosaveNow());
+        writer[0].join(20_000);
+        WaitForAsyncUtils.waitForFxEvents();
+        Path autosave = tmp.resolve("person.json.autosave");
+        assertEquals(n - 1, new ObjectMapper().readTree(autosave.toFile()).get("annotations").size());
+        Thread[] again = new Thread[1];
+        fx(() -> again[0] = view.autosaveNow());
+        assertNull(again[0], "nothing new to autosave");
+
+        // "crash": the window forgets the dataset without any question; the file on disk is unchanged
+        fx(() -> vm.setDataset(null));
+        List<Path> offered = new java.util.ArrayList<>();
+        fx(() -> view.setRecoveryConfirmation(a -> offered.add(a)));
+        open(file);
+        assertEquals(List.of(autosave), offered);
+        assertEquals(n - 1, vm.getDataset().coco().annotations().size(), "the corrections are back");
+        assertNull(vm.getDataset().coco().annotation(victim.id()));
+        assertTrue(vm.dirtyProperty().get(), "recovered corrections are unsaved until saved");
+        assertEquals(n, new ObjectMapper().readTree(file.toFile()).get("annotations").size());
+
+        // saving keeps them and removes the autosave
+        Task<Void>[] save = new Task[1];
+        fx(() -> save[0] = view.save());
+        waitUntil(() -> save[0].isDone() && !vm.dirtyProperty().get());
+        assertEquals(n - 1, new ObjectMapper().readTree(file.toFile()).get("annotations").size());
+        assertFalse(Files.exists(autosave));
+
+        // declining a recovery keeps the autosave aside
+        fx(() -> {
+            vm.currentImageProperty().set(vm.images().get(3));
+            vm.selectedProperty().set(vm.shownGroundTruthProperty().get().getFirst());
+            vm.deleteSelected();
+        });
+        fx(() -> writer[0] = view.autosaveNow());
+        writer[0].join(20_000);
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        fx(() -> vm.setDataset(null));
+        fx(() -> view.setRecoveryConfirmation(a -> false));
+        open(file);
+        assertEquals(n - 1, vm.getDataset().coco().annotations().size(), "opened as saved");
+        assertFalse(vm.dirtyProperty().get());
+        assertFalse(Files.exists(autosave));
+        assertEquals(n - 2, new ObjectMapper().readTree(tmp.resolve("person.json.autosave.old").toFile())
+                .get("annotations").size());
     }
 
     @Test

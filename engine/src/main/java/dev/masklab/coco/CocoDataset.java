@@ -148,6 +148,26 @@ public final class CocoDataset {
         return im;
     }
 
+    /**
+     * A shallow copy: new lists and indexes holding the same image, category and annotation objects, the same
+     * top-level fields. Cheap next to writing the file; lets a writer on another thread see one state while editing
+     * goes on, as long as annotations are replaced rather than modified in place (as the app's editor does).
+     */
+    public CocoDataset shallowCopy() {
+        CocoDataset c = new CocoDataset();
+        c.images.addAll(images);
+        c.imageById.putAll(imageById);
+        c.categories.addAll(categories);
+        c.categoryById.putAll(categoryById);
+        c.annotations.addAll(annotations);
+        c.annotationById.putAll(annotationById);
+        annotationsByImage.forEach((k, v) -> c.annotationsByImage.put(k, new ArrayList<>(v)));
+        c.extra.putAll(extra);
+        c.problems.addAll(problems);
+        c.keyOrder.addAll(keyOrder);
+        return c;
+    }
+
     /** One more than the largest annotation id (1 for none). */
     public long nextAnnotationId() {
         long max = 0;

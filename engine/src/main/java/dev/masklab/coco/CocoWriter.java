@@ -85,6 +85,14 @@ public final class CocoWriter {
      * as {@code NAME.bak}. On failure the target is untouched and the temporary file removed.
      */
     public static void writeAtomically(Path path, Content content) throws IOException {
+        writeAtomically(path, content, true);
+    }
+
+    /**
+     * As {@link #writeAtomically(Path, Content)}; with {@code backup} false an existing file is replaced without a
+     * {@code .bak} (for files the program itself rewrites, such as an autosave).
+     */
+    public static void writeAtomically(Path path, Content content, boolean backup) throws IOException {
         Path abs = path.toAbsolutePath();
         Path dir = abs.getParent();
         if (dir != null) Files.createDirectories(dir);
@@ -102,12 +110,14 @@ public final class CocoWriter {
                 } catch (UnsupportedOperationException e) {
                     // not a POSIX file system: the default permissions stay
                 }
-                Path bak = abs.resolveSibling(abs.getFileName() + ".bak");
-                Files.deleteIfExists(bak);
-                try {
-                    Files.createLink(bak, abs); // cheap for big files; the original stays in place until the move
-                } catch (IOException | UnsupportedOperationException e) {
-                    Files.copy(abs, bak, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                if (backup) {
+                    Path bak = abs.resolveSibling(abs.getFileName() + ".bak");
+                    Files.deleteIfExists(bak);
+                    try {
+                        Files.createLink(bak, abs); // cheap for big files; the original stays in place until the move
+                    } catch (IOException | UnsupportedOperationException e) {
+                        Files.copy(abs, bak, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                    }
                 }
             }
             try {

@@ -58,6 +58,12 @@ public final class EditHistory {
         update();
     }
 
+    /** No reachable state is what the file holds (recovered edits whose steps are not known): dirty until saved. */
+    public void markUnsaved() {
+        savedPosition = -1;
+        update();
+    }
+
     /** Number of edits applied (what undo can take back). */
     public int size() {
         return position;

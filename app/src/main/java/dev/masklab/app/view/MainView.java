@@ -1,5 +1,6 @@
 package dev.masklab.app.view;
 
+import dev.masklab.app.edit.Autosave;
 import dev.masklab.app.service.DatasetService;
 import dev.masklab.app.service.ImageEntry;
 import dev.masklab.app.service.LoadedDataset;
@@ -81,6 +82,14 @@ public final class MainView extends BorderPane {
     private PredictionService.Request lastRun;
     private Predicate<String> quitConfirmation = this::confirmQuit;
     private java.util.function.Function<String, UnsavedChoice> unsavedConfirmation = this::askUnsaved;
+    private Predicate<Path> recoveryConfirmation = this::askRecovery;
+    static final int AUTOSAVE_SECONDS = 30;
+    private final javafx.animation.Timeline autosaveTimer = new javafx.animation.Timeline(
+            new javafx.animation.KeyFrame(javafx.util.Duration.seconds(AUTOSAVE_SECONDS), e -> autosaveNow()));
+    private boolean autosaving;
+    private Path autosaveFailedFor;
+    /** The revision the autosave file holds, -1 when this session wrote none. */
+    private long autosavedRevision = -1;
     private final RecentDatasets recent;
     private final ThumbnailCache thumbs = new ThumbnailCache(104, 600, 2);
     private final Viewport viewport = new Viewport();
@@ -135,6 +144,8 @@ public final class MainView extends BorderPane {
         setBottom(statusBar());
 
         vm.messageProperty().addListener((o, a, b) -> statusBar.setText(b));
+        autosaveTimer.setCycleCount(javafx.animation.Animation.INDEFINITE);
+        autosaveTimer.play();
         setOnDragOver(e -> {
             if (e.getDragboard().hasFiles()) e.acceptTransferModes(TransferMode.COPY);
             e.consume();
@@ -475,10 +486,20 @@ public final class MainView extends BorderPane {
      */
     public Task<LoadedDataset> openDataset(Path json) {
         if (!mayDiscardEdits("opening " + json.getFileName())) return null;
-        Task<LoadedDataset> t = service.loadTask(json);
-        run(t, ds -> {
+        // an autosave newer than the file: a session ended with unsaved corrections
+        Path recover = Autosave.pending(json).filter(a -> recoveryConfirmation.test(a)).orElse(null);
+        if (recover == null && Autosave.pending(json).isPresent()) {
+            try {
+                vm.messageProperty().set("Unsaved corrections not recovered: kept as " + Autosave.setAside(json).getFileName());
+            } catch (java.io.IOException e) {
+                vm.messageProperty().set("Cannot set the autosave aside: " + e.getMessage());
+            }
+        }
+        Task<LoadedDataset> t = service.loadTask(recover != null ? recover : json);
+        run(t, loaded -> {
             recent.add(json);
             refreshRecent();
+            LoadedDataset ds = recover != null ? loaded.withJsonFile(json.toAbsolutePath()) : loaded;
             LoadedDataset shown = ds;
             if (!ds.rootFound() && !ds.images().isEmpty() && getScene() != null && !isHeadless()) {
                 DirectoryChooser dc = new DirectoryChooser();
@@ -493,6 +514,11 @@ public final class MainView extends BorderPane {
                     shown.warnings().isEmpty() ? "" : ", " + shown.warnings().size() + " warnings"));
             if (!shown.rootFound() && !shown.images().isEmpty())
                 vm.messageProperty().set("Images not found next to " + json.getFileName() + ": placeholders shown");
+            if (recover != null) {
+                vm.markRecovered();
+                vm.messageProperty().set("Recovered the unsaved corrections of " + json.getFileName()
+                        + " from " + recover.getFileName() + ": save to keep them");
+            }
         }, "Cannot open dataset " + json.getFileName());
         return t;
     }
@@ -562,6 +588,90 @@ public final class MainView extends BorderPane {
 
     // ---- saving edits ----
 
+    /** How recovering an autosave is confirmed (tests replace the dialog): true recovers it. */
+    public void setRecoveryConfirmation(Predicate<Path> confirm) {
+        recoveryConfirmation = confirm;
+    }
+
+    private boolean askRecovery(Path autosave) {
+        if (isHeadless()) return false;
+        Alert a = new Alert(Alert.AlertType.CONFIRMATION);
+        a.initOwner(window());
+        a.setTitle("MaskLab");
+        String when;
+        try {
+            when = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(
+                    Files.getLastModifiedTime(autosave).toInstant().atZone(java.time.ZoneId.systemDefault()));
+        } catch (java.io.IOException e) {
+            when = "an earlier session";
+        }
+        a.setHeaderText("Recover unsaved corrections?");
+        a.setContentText("MaskLab ended with corrections to this dataset that were not saved. The autosave from " + when
+                + " holds them. Recover opens it (save to keep it); Don't recover opens the file as saved and keeps the "
+                + "autosave as " + autosave.getFileName() + ".old.");
+        ButtonType yes = new ButtonType("Recover", ButtonBar.ButtonData.YES);
+        ButtonType no = new ButtonType("Don't recover", ButtonBar.ButtonData.NO);
+        a.getButtonTypes().setAll(yes, no);
+        return a.showAndWait().filter(yes::equals).isPresent();
+    }
+
+    /**
+     * Writes the open annotations to the autosave when they have edits not yet autosaved (a shallow copy is taken
+     * here, the file written on another thread); removes a stale autosave when nothing is unsaved. Runs every
+     * {@value #AUTOSAVE_SECONDS} s; returns the writing thread, or null when nothing was to be written.
+     */
+    public Thread autosaveNow() {
+        LoadedDataset ds = vm.getDataset();
+        if (ds == null || vm.editor() == null || autosaving) return null;
+        Path json = ds.jsonFile();
+        if (!vm.dirtyProperty().get()) {
+            if (autosavedRevision >= 0) {
+                try {
+                    Autosave.delete(json);
+                } catch (java.io.IOException e) {
+                    // a stale autosave is only offered when newer than the file; harmless
+                }
+                autosavedRevision = -1;
+            }
+            return null;
+        }
+        long rev = vm.revisionProperty().get();
+        if (rev == autosavedRevision) return null;
+        dev.masklab.coco.CocoDataset snapshot = vm.editor().coco().shallowCopy();
+        autosaving = true;
+        Thread th = new Thread(() -> {
+            String error = null;
+            try {
+                Autosave.write(snapshot, json);
+            } catch (java.io.IOException | RuntimeException e) {
+                error = e.getMessage();
+            }
+            String err = error;
+            Platform.runLater(() -> {
+                autosaving = false;
+                if (err == null) autosavedRevision = rev;
+                else if (!json.equals(autosaveFailedFor)) { // said once per dataset, not every 30 s
+                    autosaveFailedFor = json;
+                    vm.messageProperty().set("Autosave to " + Autosave.fileFor(json) + " failed (" + err
+                            + "): save your corrections with Ctrl+S or Save as");
+                }
+            });
+        }, "masklab-autosave");
+        th.setDaemon(true);
+        th.start();
+        return th;
+    }
+
+    /** The edits are saved or given up: the autosave of {@code json} has no purpose left. */
+    private void autosaveDone(Path json) {
+        try {
+            Autosave.delete(json);
+        } catch (java.io.IOException e) {
+            vm.messageProperty().set("Cannot remove " + Autosave.fileFor(json) + ": " + e.getMessage());
+        }
+        autosavedRevision = -1;
+    }
+
     /** What to do with unsaved edits before they would be lost. */
     public enum UnsavedChoice { SAVE, DISCARD, CANCEL }
 
@@ -605,9 +715,11 @@ public final class MainView extends BorderPane {
             }
         };
         t.runningProperty().addListener((o, a, b) -> { if (!b) vm.savingProperty().set(false); });
+        Path before = vm.getDataset().jsonFile();
         run(t, v -> {
             vm.savingProperty().set(false);
             vm.markSaved(file);
+            autosaveDone(before);
             vm.messageProperty().set("Saved " + file + (Files.exists(Path.of(file + ".bak"))
                     ? " (previous version kept as " + file.getFileName() + ".bak)" : ""));
         }, "Cannot save " + file.getFileName());
@@ -624,6 +736,7 @@ public final class MainView extends BorderPane {
             case SAVE -> {
                 try {
                     vm.saveBlocking();
+                    autosaveDone(vm.getDataset().jsonFile());
                     return true;
                 } catch (java.io.IOException | RuntimeException e) {
                     String msg = "Cannot save " + vm.getDataset().jsonFile().getFileName() + ": " + e.getMessage();
@@ -633,6 +746,14 @@ public final class MainView extends BorderPane {
                 }
             }
             case DISCARD -> {
+                // given up by the user: the autosave is kept aside (NAME.json.autosave.old), never silently deleted
+                Path json = vm.getDataset().jsonFile();
+                try {
+                    if (java.nio.file.Files.exists(Autosave.fileFor(json))) Autosave.setAside(json);
+                } catch (java.io.IOException e) {
+                    vm.messageProperty().set("Cannot set the autosave aside: " + e.getMessage());
+                }
+                autosavedRevision = -1;
                 return true;
             }
             default -> {
@@ -675,6 +796,7 @@ public final class MainView extends BorderPane {
      */
     public boolean mayClose(Runnable quit) {
         if (!mayDiscardEdits("quitting")) return false;
+        if (vm.getDataset() != null && !vm.dirtyProperty().get() && autosavedRevision >= 0) autosaveDone(vm.getDataset().jsonFile());
         String work = runningWork();
         if (work == null) return true;
         if (!quitConfirmation.test(work)) return false;

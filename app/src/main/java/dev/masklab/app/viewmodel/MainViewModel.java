@@ -107,6 +107,8 @@ public final class MainViewModel {
     private final ReadOnlyStringWrapper redoLabel = new ReadOnlyStringWrapper(this, "redoLabel", "");
     /** True while the annotations are written: edits wait (the writer reads the dataset off the FX thread). */
     private final BooleanProperty saving = new SimpleBooleanProperty(this, "saving");
+    /** Counts edits, undos and redos: what an autosave has written is known by this number. */
+    private final javafx.beans.property.ReadOnlyLongWrapper revision = new javafx.beans.property.ReadOnlyLongWrapper(this, "revision");
     /** Set while an edit replaces the current image's entry: the selection is kept, not cleared. */
     private boolean replacingCurrent;
 
@@ -411,6 +413,16 @@ public final class MainViewModel {
         return redoLabel.getReadOnlyProperty();
     }
 
+    /** Increases with every edit, undo and redo. */
+    public javafx.beans.property.ReadOnlyLongProperty revisionProperty() {
+        return revision.getReadOnlyProperty();
+    }
+
+    /** The open annotations came from an autosave: they differ from the dataset's file until saved. */
+    public void markRecovered() {
+        if (editor != null) editor.history().markUnsaved();
+    }
+
     public BooleanProperty savingProperty() {
         return saving;
     }
@@ -664,6 +676,7 @@ public final class MainViewModel {
      * annotation when asked and it exists.
      */
     private void afterEdit(long imageId, long editedId, boolean selectEdited, String msg) {
+        revision.set(revision.get() + 1);
         LoadedDataset ds = dataset.get();
         Integer idx = imageIndex.get(imageId);
         if (ds == null || idx == null) return;
