@@ -86,6 +86,21 @@ class ScreenshotsTest {
         rendered();
         shoot("person-predictions-side-by-side.png");
 
+        // correcting: one prediction accepted, an annotation selected with its handles (undone afterwards: the
+        // shared file stays untouched and nothing is left to save)
+        fx(() -> {
+            vm.viewModeProperty().set(MainViewModel.ViewMode.OVERLAY);
+            vm.selectedProperty().set(vm.shownPredictionsProperty().get().getFirst());
+            vm.acceptSelected();
+            vm.selectedProperty().set(vm.shownGroundTruthProperty().get().getFirst());
+        });
+        rendered();
+        shoot("person-correcting.png");
+        fx(() -> {
+            vm.undo();
+            vm.viewModeProperty().set(MainViewModel.ViewMode.SIDE_BY_SIDE);
+        });
+
         open(MainWindowTest.VOC);
         fx(() -> vm.layers().colorModeProperty().set(LayerSettings.ColorMode.CATEGORY));
         for (int i = 0; i < vm.images().size(); i++) {
