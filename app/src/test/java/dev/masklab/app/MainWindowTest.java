@@ -605,8 +605,20 @@ class MainWindowTest {
         assertEquals(60, box.bbox()[3], 2 / z + 1e-9);
         assertEquals(box.bbox()[2] * box.bbox()[3], box.area(), box.bbox()[2] + box.bbox()[3] + 1);
 
-        // P, three clicks, Backspace drops the last point, two more clicks, Enter closes: a 4-point polygon
+        // Esc, then a drag inside the selected box moves it whole
+        robot.type(KeyCode.ESCAPE);
+        double[] b0 = box.bbox();
+        robot.drag(at.apply(150.0, 130.0), javafx.scene.input.MouseButton.PRIMARY).moveBy(10, 5).moveBy(10, 5)
+                .release(javafx.scene.input.MouseButton.PRIMARY);
+        WaitForAsyncUtils.waitForFxEvents();
+        box = vm.selectedProperty().get();
+        assertEquals(b0[0] + 20 / z, box.bbox()[0], 1.5 / z);
+        assertEquals(b0[1] + 10 / z, box.bbox()[1], 1.5 / z);
+        assertEquals(b0[2], box.bbox()[2], 1e-9);
+        assertTrue(vm.undoLabelProperty().get().startsWith("Move #"), vm.undoLabelProperty().get());
         robot.type(KeyCode.P);
+
+        // P, three clicks, Backspace drops the last point, two more clicks, Enter closes: a 4-point polygon
         for (double[] p : new double[][]{{250, 50}, {350, 60}, {330, 90}}) robot.clickOn(at.apply(p[0], p[1]));
         robot.type(KeyCode.BACK_SPACE);
         assertTrue(c.isDrawingPolygon());
@@ -646,10 +658,10 @@ class MainWindowTest {
         assertTrue(painted.area() > area + 500, painted.area() + " vs " + area);
         assertTrue(painted.bbox()[0] + painted.bbox()[2] >= 400 - 1 / z, "the stroke's end is inside");
 
-        // Esc back to select; four undos remove the stroke, the vertex move, the polygon and the box
+        // Esc back to select; five undos remove the stroke, the vertex move, the polygon, the box move and the box
         robot.type(KeyCode.ESCAPE);
         assertEquals(MainViewModel.Tool.SELECT, vm.toolProperty().get());
-        for (int i = 0; i < 4; i++) fx(vm::undo);
+        for (int i = 0; i < 5; i++) fx(vm::undo);
         assertEquals(gt, vm.shownGroundTruthProperty().get().size());
         assertFalse(vm.dirtyProperty().get());
     }

@@ -213,6 +213,59 @@ public final class AnnotationEditor {
     }
 
     /**
+     * Moves a whole annotation by (dx, dy) px: box, polygons, labelled keypoints and mask together. The shift is
+     * limited so that the box stays inside the image; an RLE mask moves by whole pixels (dx, dy rounded, and the
+     * rest with it). Returns false when nothing moves.
+     */
+    public boolean translate(long annotationId, double dx, double dy, String label) {
+        CocoAnnotation a = annotation(annotationId);
+        CocoImage im = image(a.imageId());
+        double[] b = a.bbox() != null ? a.bbox() : new double[4];
+        dx = clamp(dx, -b[0], Math.max(-b[0], im.width() - b[0] - b[2]));
+        dy = clamp(dy, -b[1], Math.max(-b[1], im.height() - b[1] - b[3]));
+        Segmentation seg = a.segmentation();
+        boolean raster = seg != null && !(seg instanceof Segmentation.Polygons);
+        if (raster) {
+            dx = Math.rint(dx);
+            dy = Math.rint(dy);
+        }
+        if (dx == 0 && dy == 0) return false;
+        CocoAnnotation c = a.withId(a.id());
+        if (a.bbox() != null) c.setBbox(new double[]{b[0] + dx, b[1] + dy, b[2], b[3]});
+        if (seg instanceof Segmentation.Polygons p) {
+            List<double[]> polys = p.polygons();
+            for (double[] xy : polys) {
+                for (int i = 0; i + 1 < xy.length; i += 2) {
+                    xy[i] = clamp(xy[i] + dx, 0, im.width());
+                    xy[i + 1] = clamp(xy[i + 1] + dy, 0, im.height());
+                }
+            }
+            c.setSegmentation(Segmentation.polygons(polys))
+                    .setArea((double) Rle.fromPolygons(polys, im.height(), im.width()).area());
+        } else if (raster) {
+            Rle rle = coco.annToRle(a);
+            int h = rle.h(), w = rle.w(), sx = (int) dx, sy = (int) dy;
+            byte[] from = rle.decode(), to = new byte[h * w];
+            for (int y = Math.max(0, -sy); Math.abs(sx) < w && y < Math.min(h, h - sy); y++) {
+                System.arraycopy(from, y * w + Math.max(0, -sx), to, (y + sy) * w + Math.max(0, sx), w - Math.abs(sx));
+            }
+            Rle moved = Rle.encode(to, h, w);
+            c.setSegmentation(Segmentation.of(moved)).setArea((double) moved.area());
+        }
+        double[] kp = a.keypoints();
+        if (kp != null) {
+            for (int i = 0; i + 2 < kp.length; i += 3) {
+                if (kp[i + 2] <= 0) continue;
+                kp[i] = clamp(kp[i] + dx, 0, im.width());
+                kp[i + 1] = clamp(kp[i + 1] + dy, 0, im.height());
+            }
+            c.setKeypoints(kp);
+        }
+        replace(a, c, label);
+        return true;
+    }
+
+    /**
      * Moves one vertex of a polygon annotation (clipped to the image); area and box follow the polygons as in COCO
      * (area of the rasterised mask, box of the vertices).
      */

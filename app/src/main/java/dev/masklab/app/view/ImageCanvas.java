@@ -79,6 +79,8 @@ public final class ImageCanvas extends Region {
     private Handle grabbed;
     private Instance grabbedInstance;
     private double grabX, grabY;
+    /** Where a drag that moves the whole selected annotation started (image pixels). */
+    private double moveFromX, moveFromY;
     /** Drawing in progress (image pixels): a box's first corner, a polygon's points, a brush stroke's points. */
     private boolean drawingPress;
     private double[] boxStart;
@@ -145,6 +147,14 @@ public final class ImageCanvas extends Region {
                 grabbedInstance = vm.selectedProperty().get();
                 grabX = grabbed.x();
                 grabY = grabbed.y();
+            } else if (e.getButton() == MouseButton.PRIMARY && t == MainViewModel.Tool.SELECT && editable() != null
+                    && instanceAt(e.getX(), e.getY()) == editable()) {
+                // a drag inside the selected annotation moves it (elsewhere a drag pans)
+                grabbedInstance = editable();
+                grabX = vp.toImageX(e.getX());
+                grabY = vp.toImageY(e.getY());
+                moveFromX = grabX;
+                moveFromY = grabY;
             }
         });
         canvas.setOnMouseDragged(e -> {
@@ -161,7 +171,7 @@ public final class ImageCanvas extends Region {
             }
             if (Math.abs(e.getX() - dragX) + Math.abs(e.getY() - dragY) > 2 || dragged) {
                 dragged = true;
-                if (grabbed != null) {
+                if (grabbed != null || grabbedInstance != null) {
                     grabX = vp.toImageX(e.getX());
                     grabY = vp.toImageY(e.getY());
                     redraw();
@@ -193,6 +203,7 @@ public final class ImageCanvas extends Region {
             grabbed = null;
             grabbedInstance = null;
             if (h != null && dragged && inst != null) commit(h, inst, grabX, grabY);
+            else if (h == null && dragged && inst != null) vm.translate(inst, grabX - moveFromX, grabY - moveFromY);
         });
         canvas.setOnMouseClicked(e -> {
             MainViewModel.Tool t = vm.toolProperty().get();
@@ -682,6 +693,14 @@ public final class ImageCanvas extends Region {
             for (int v = 0; v < n; v++) g.fillOval(xs[v] - 3, ys[v] - 3, 6, 6);
         }
         double[] b = s.bbox();
+        if (grabbed == null && grabbedInstance == s && dragged) { // moving the whole annotation: its box follows
+            double dx = grabX - moveFromX, dy = grabY - moveFromY;
+            g.setStroke(Color.WHITE);
+            g.setLineWidth(2);
+            g.setLineDashes(4, 4);
+            g.strokeRect(px + (b[0] + dx) * z, py + (b[1] + dy) * z, b[2] * z, b[3] * z);
+            g.setLineDashes((double[]) null);
+        }
         if (grabbed != null && grabbed.kind() == HandleKind.BOX_CORNER) {
             double[] d = draggedBox(b, grabbed.a(), grabX, grabY);
             b = new double[]{Math.min(d[0], d[0] + d[2]), Math.min(d[1], d[1] + d[3]), Math.abs(d[2]), Math.abs(d[3])};

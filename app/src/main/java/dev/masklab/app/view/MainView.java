@@ -913,6 +913,8 @@ public final class MainView extends BorderPane {
         scene.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
             if (e.isShortcutDown() || e.isAltDown()) return;
             if (scene.getFocusOwner() instanceof TextInputControl) return;
+            // a Delete or Enter in the Training or Statistics tab must not edit the image behind it
+            if (Shortcuts.edits(e.getCode()) && centerTabs.getSelectionModel().getSelectedIndex() != 0) return;
             if (scene.getFocusOwner() instanceof ImageCanvas c && c.drawingKey(e.getCode())) {
                 e.consume(); // Enter, Backspace, Escape while a polygon is drawn
                 return;

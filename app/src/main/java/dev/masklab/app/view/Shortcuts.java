@@ -50,6 +50,14 @@ public final class Shortcuts {
     private Shortcuts() {
     }
 
+    /** Keys that change annotations or the drawing tool: only taken while the image is shown. */
+    public static boolean edits(KeyCode code) {
+        return switch (code) {
+            case ENTER, DELETE, BACK_SPACE, R, P, W, E, OPEN_BRACKET, CLOSE_BRACKET, ESCAPE -> true;
+            default -> false;
+        };
+    }
+
     /** Applies the shortcut for a pressed key; false when the key is not a shortcut. */
     public static boolean handle(KeyCode code, String text, MainViewModel vm, Viewport vp) {
         LayerSettings ls = vm.layers();

@@ -511,6 +511,13 @@ public final class MainViewModel {
         afterEdit(annotation.imageId(), annotation.id(), true, null);
     }
 
+    /** Moves a whole ground-truth annotation by (dx, dy) image pixels (kept inside the image). */
+    public void translate(Instance annotation, double dx, double dy) {
+        if (!editable() || annotation.prediction()) return;
+        if (editor.translate(annotation.id(), dx, dy, "Move #" + annotation.id()))
+            afterEdit(annotation.imageId(), annotation.id(), true, null);
+    }
+
     /** Moves a polygon vertex of a ground-truth annotation. */
     public void moveVertex(Instance annotation, int polygon, int vertex, double x, double y) {
         if (!editable() || annotation.prediction()) return;

@@ -274,4 +274,52 @@ class AnnotationEditorTest {
         assertEquals(113, reread.annToRle(reread.annotation(line)).area());
         assertEquals(1500.0, reread.annotation(box).area());
     }
+
+    @Test
+    void translateMovesBoxPolygonsKeypointsAndMasksTogetherInsideTheImage() throws Exception {
+        Opened o = open();
+        CocoDataset coco = o.ds().coco();
+        AnnotationEditor ed = new AnnotationEditor(coco);
+        CocoAnnotation a = coco.annotations().stream()
+                .filter(x -> x.segmentation() instanceof Segmentation.Polygons && x.numKeypoints() != null
+                        && x.numKeypoints() > 0).findFirst().orElseThrow();
+        var im = coco.image(a.imageId());
+        assertTrue(ed.translate(a.id(), 3.25, -2.5, "move"));
+        CocoAnnotation m = coco.annotation(a.id());
+        assertEquals(a.bbox()[0] + 3.25, m.bbox()[0], 1e-9);
+        assertEquals(a.bbox()[1] - 2.5, m.bbox()[1], 1e-9);
+        double[] p0 = ((Segmentation.Polygons) a.segmentation()).polygons().getFirst();
+        double[] p1 = ((Segmentation.Polygons) m.segmentation()).polygons().getFirst();
+        for (int i = 0; i < p0.length; i += 2) {
+            assertEquals(p0[i] + 3.25, p1[i], 1e-9);
+            assertEquals(p0[i + 1] - 2.5, p1[i + 1], 1e-9);
+        }
+        assertEquals((double) Rle.fromPolygons(List.of(p1), im.height(), im.width()).area(), m.area(), 1e-9,
+                "one polygon in this annotation");
+        for (int i = 0; i < a.keypoints().length; i += 3) {
+            double dx = a.keypoints()[i + 2] > 0 ? 3.25 : 0;
+            assertEquals(a.keypoints()[i] + dx, m.keypoints()[i], 1e-9);
+        }
+        // far to the left: stops at the image edge, the box keeps its size
+        ed.translate(a.id(), -1e6, 0, "far");
+        assertEquals(0, coco.annotation(a.id()).bbox()[0], 1e-9);
+        assertEquals(a.bbox()[2], coco.annotation(a.id()).bbox()[2], 1e-9);
+        assertFalse(ed.translate(a.id(), -5, 0, "at the edge already"));
+
+        // an RLE mask moves by whole pixels, its pixels exactly
+        long dot = ed.paint(-1, im.id(), 1, new double[]{50.5, 40.5}, 3, true, "dot");
+        byte[] before = coco.annToRle(coco.annotation(dot)).decode();
+        assertTrue(ed.translate(dot, 10.4, -5.6, "move dot"));
+        CocoAnnotation d = coco.annotation(dot);
+        assertArrayEquals(new double[]{57, 31, 7, 7}, d.bbox());
+        byte[] after = coco.annToRle(d).decode();
+        int w = im.width();
+        for (int i = 0; i < after.length; i++) {
+            int x = i % w - 10, y = i / w + 6;
+            assertEquals(x >= 0 && y < im.height() ? before[y * w + x] : 0, after[i]);
+        }
+        assertEquals(29.0, d.area());
+        while (ed.undo() != null) { }
+        assertTrue(coco.annotation(a.id()) == a);
+    }
 }

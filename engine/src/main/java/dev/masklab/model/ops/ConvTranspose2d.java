@@ -87,8 +87,36 @@ public final class ConvTranspose2d {
       padW = Math.max(0, padW);
     }
     NDArray kernel = weight.flip(2, 3).transpose(1, 0, 2, 3);
-    return Conv2d.conv2d(dilated, kernel, bias, new Shape(1, 1), new Shape(padH, padW), new Shape(1, 1), 1)
+    return conv2d(dilated, kernel, bias, padH, padW);
+  }
+
+  /** Channel block of oneDNN's AVX-512 convolutions. */
+  static final int CHANNEL_BLOCK = 16;
+
+  /**
+   * Stride-1 convolution with both channel counts zero-padded to a multiple of {@link #CHANNEL_BLOCK} and the extra
+   * output channels dropped, which gives the same values and gradients. Why: libtorch 2.5.1's oneDNN convolutions
+   * (the ones DJL 0.32 ships) return wrong outputs and input gradients on some CPUs (seen on AMD EPYC family 26, Zen 5)
+   * when a channel count is not a multiple of the block it pads to, e.g. the keypoint predictor's 17 output channels
+   * (ConvTranspose2dTest and Conv2dChannelBlockTest check it against direct loops); multiples of 16 are computed
+   * correctly. The backbone and heads use multiples of 16 and 1x1 convolutions, which are not affected.
+   */
+  static NDArray conv2d(NDArray x, NDArray kernel, NDArray bias, long padH, long padW) {
+    long cin = x.getShape().get(1);
+    long cout = kernel.getShape().get(0);
+    long cinP = roundUp(cin);
+    long coutP = roundUp(cout);
+    NDArray xp = cinP == cin ? x : x.pad(new Shape(0, 0, 0, 0, 0, cinP - cin), 0);
+    NDArray kp = cinP == cin && coutP == cout ? kernel
+        : kernel.pad(new Shape(0, 0, 0, 0, 0, cinP - cin, 0, coutP - cout), 0);
+    NDArray bp = bias == null || coutP == cout ? bias : bias.pad(new Shape(0, coutP - cout), 0);
+    NDArray out = Conv2d.conv2d(xp, kp, bp, new Shape(1, 1), new Shape(padH, padW), new Shape(1, 1), 1)
         .singletonOrThrow();
+    return coutP == cout ? out : out.get(new NDIndex(":, :{}", cout));
+  }
+
+  private static long roundUp(long c) {
+    return (c + CHANNEL_BLOCK - 1) / CHANNEL_BLOCK * CHANNEL_BLOCK;
   }
 
   /**
@@ -121,8 +149,7 @@ public final class ConvTranspose2d {
         }
         NDArray sub = weight.get(new NDIndex(":, :, {}::{}, {}::{}", ry, s, rx, s)); // (Cin, Cout, ty, tx)
         NDArray kernel = sub.flip(2, 3).transpose(1, 0, 2, 3);
-        NDArray full = Conv2d.conv2d(x, kernel, null, new Shape(1, 1), new Shape(ty - 1, tx - 1), new Shape(1, 1), 1)
-            .singletonOrThrow();
+        NDArray full = conv2d(x, kernel, null, ty - 1, tx - 1);
         cols.add(full.get(new NDIndex(":, :, {}:{}, {}:{}", dy, dy + jh, dx, dx + jw)));
       }
       rows.add(NDArrays.stack(cols, 4)); // (N, Cout, jh, jw, s)
