@@ -497,6 +497,8 @@ public final class MainView extends BorderPane {
         }
         Task<LoadedDataset> t = service.loadTask(recover != null ? recover : json);
         run(t, loaded -> {
+            // edits made while the file was read are asked about again (nothing silently replaced)
+            if (!mayDiscardEdits("opening " + json.getFileName())) return;
             recent.add(json);
             refreshRecent();
             LoadedDataset ds = recover != null ? loaded.withJsonFile(json.toAbsolutePath()) : loaded;
@@ -864,18 +866,12 @@ public final class MainView extends BorderPane {
         th.start();
     }
 
-    /** Tests run without modal dialogs (they would block the robot). */
     private static boolean isHeadless() {
-        return Boolean.getBoolean("testfx.headless");
+        return Dialogs.headless();
     }
 
     private void showError(String title, String msg) {
-        Alert a = new Alert(Alert.AlertType.ERROR);
-        a.initOwner(window());
-        a.setTitle("MaskLab");
-        a.setHeaderText(title);
-        a.setContentText(msg);
-        a.showAndWait();
+        Dialogs.error(window(), title, msg).showAndWait();
     }
 
     private void about() {

@@ -26,7 +26,6 @@ import javafx.scene.Node;
 import javafx.scene.chart.LineChart;
 import javafx.scene.chart.NumberAxis;
 import javafx.scene.chart.XYChart;
-import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
@@ -201,14 +200,7 @@ public final class TrainingView extends SplitPane {
             Throwable ex = t.getException();
             String msg = ex == null ? "unknown error" : ex.getMessage() != null ? ex.getMessage() : ex.toString();
             vm.finished("Training failed: " + msg, null);
-            if (!Boolean.getBoolean("testfx.headless") && getScene() != null) {
-                Alert a = new Alert(Alert.AlertType.ERROR);
-                a.initOwner(getScene().getWindow());
-                a.setTitle("MaskLab");
-                a.setHeaderText("Training failed");
-                a.setContentText(msg);
-                a.show();
-            }
+            if (!Dialogs.headless() && getScene() != null) Dialogs.error(getScene().getWindow(), "Training failed", msg).show();
         });
         Thread th = new Thread(t, "masklab-training");
         th.setDaemon(true);
