@@ -47,6 +47,13 @@ class AnnotationEditorTest {
         return new Opened(file, ds, svc.loadPredictions(DETECTIONS, ds));
     }
 
+    /** The first polygon annotation with labelled keypoints. */
+    private static CocoAnnotation polygonWithKeypoints(CocoDataset coco) {
+        return coco.annotations().stream()
+                .filter(x -> x.segmentation() instanceof Segmentation.Polygons && x.numKeypoints() != null
+                        && x.numKeypoints() > 0).findFirst().orElseThrow();
+    }
+
     private static Instance firstWithMaskAndKeypoints(PredictionSet ps) {
         return ps.byImage().values().stream().flatMap(List::stream)
                 .filter(p -> p.hasMask() && p.hasKeypoints()).findFirst().orElseThrow();
@@ -138,9 +145,7 @@ class AnnotationEditorTest {
         Opened o = open();
         CocoDataset coco = o.ds().coco();
         AnnotationEditor ed = new AnnotationEditor(coco);
-        CocoAnnotation a = coco.annotations().stream()
-                .filter(x -> x.segmentation() instanceof Segmentation.Polygons && x.numKeypoints() != null
-                        && x.numKeypoints() > 0).findFirst().orElseThrow();
+        CocoAnnotation a = polygonWithKeypoints(coco);
         var im = coco.image(a.imageId());
         long id = a.id();
 
@@ -280,9 +285,7 @@ class AnnotationEditorTest {
         Opened o = open();
         CocoDataset coco = o.ds().coco();
         AnnotationEditor ed = new AnnotationEditor(coco);
-        CocoAnnotation a = coco.annotations().stream()
-                .filter(x -> x.segmentation() instanceof Segmentation.Polygons && x.numKeypoints() != null
-                        && x.numKeypoints() > 0).findFirst().orElseThrow();
+        CocoAnnotation a = polygonWithKeypoints(coco);
         var im = coco.image(a.imageId());
         assertTrue(ed.translate(a.id(), 3.25, -2.5, "move"));
         CocoAnnotation m = coco.annotation(a.id());
