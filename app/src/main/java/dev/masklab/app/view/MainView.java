@@ -627,14 +627,7 @@ public final class MainView extends BorderPane {
         if (ds == null || vm.editor() == null || autosaving) return null;
         Path json = ds.jsonFile();
         if (!vm.dirtyProperty().get()) {
-            if (autosavedRevision >= 0) {
-                try {
-                    Autosave.delete(json);
-                } catch (java.io.IOException e) {
-                    // a stale autosave is only offered when newer than the file; harmless
-                }
-                autosavedRevision = -1;
-            }
+            if (autosavedRevision >= 0) autosaveDone(json); // undone back to the saved state
             return null;
         }
         long rev = vm.revisionProperty().get();
