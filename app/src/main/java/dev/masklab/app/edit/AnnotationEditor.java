@@ -72,18 +72,13 @@ public final class AnnotationEditor {
         a.setArea(area).setBbox(box).setIscrowd(0);
         if (prediction.hasKeypoints()) {
             double[] k = prediction.keypoints().clone();
-            int n = 0;
             for (int i = 0; i + 2 < k.length; i += 3) {
-                if (k[i + 2] > 0) {
-                    k[i + 2] = 2;
-                    n++;
-                } else {
-                    k[i] = k[i + 1] = k[i + 2] = 0;
-                }
+                if (k[i + 2] > 0) k[i + 2] = 2;
+                else k[i] = k[i + 1] = k[i + 2] = 0;
             }
-            a.setKeypoints(k).setNumKeypoints(n);
+            a.setKeypoints(k).setNumKeypoints(labelled(k));
         }
-        history.push(new Change(label, prediction.imageId(), coco.annotations().size(), null, a, prediction));
+        add(a, label, prediction);
         return a.id();
     }
 
@@ -102,21 +97,16 @@ public final class AnnotationEditor {
      */
     public long addPolygons(long imageId, int categoryId, List<double[]> polygons, String label) {
         CocoImage im = image(imageId);
-        if (coco.category(categoryId) == null) throw new IllegalArgumentException("the dataset has no category " + categoryId);
+        requireCategory(categoryId);
         List<double[]> clipped = new java.util.ArrayList<>();
         for (double[] p : polygons) {
             if (p.length < 6 || p.length % 2 != 0) {
                 throw new IllegalArgumentException("a polygon needs at least 3 points, got " + p.length / 2);
             }
-            double[] q = p.clone();
-            for (int i = 0; i < q.length; i += 2) {
-                q[i] = clamp(q[i], 0, im.width());
-                q[i + 1] = clamp(q[i + 1], 0, im.height());
-            }
-            clipped.add(q);
+            clipped.add(shiftInto(p.clone(), 0, 0, im));
         }
         CocoAnnotation a = withPolygons(new CocoAnnotation(nextId++, imageId, categoryId), clipped, im).setIscrowd(0);
-        history.push(new Change(label, imageId, coco.annotations().size(), null, a, null));
+        add(a, label, null);
         return a.id();
     }
 
@@ -132,9 +122,7 @@ public final class AnnotationEditor {
         CocoAnnotation a = annotationId < 0 ? null : annotation(annotationId);
         long img = a == null ? imageId : a.imageId();
         CocoImage im = image(img);
-        if (a == null && coco.category(categoryId) == null) {
-            throw new IllegalArgumentException("the dataset has no category " + categoryId);
-        }
+        if (a == null) requireCategory(categoryId);
         int h = im.height(), w = im.width();
         byte[] mask = a == null || a.segmentation() == null ? new byte[h * w] : coco.annToRle(a).decode();
         boolean changed = stamp(mask, w, h, stroke, Math.max(0.5, radius), (byte) (add ? 1 : 0));
@@ -143,8 +131,8 @@ public final class AnnotationEditor {
         if (a == null && rle.area() == 0) return -1;
         CocoAnnotation b = (a == null ? new CocoAnnotation(nextId++, img, categoryId).setIscrowd(0) : a.withId(a.id()))
                 .setSegmentation(Segmentation.of(rle)).setArea((double) rle.area()).setBbox(rle.toBbox());
-        history.push(a == null ? new Change(label, img, coco.annotations().size(), null, b, null)
-                : new Change(label, img, -1, a, b, null));
+        if (a == null) add(b, label, null);
+        else replace(a, b, label);
         return b.id();
     }
 
@@ -183,9 +171,7 @@ public final class AnnotationEditor {
     }
 
     public void setCategory(long annotationId, int categoryId, String label) {
-        if (coco.category(categoryId) == null) {
-            throw new IllegalArgumentException("the dataset has no category " + categoryId);
-        }
+        requireCategory(categoryId);
         CocoAnnotation a = annotation(annotationId);
         if (a.categoryId() == categoryId) return;
         replace(a, a.withId(a.id()).setCategoryId(categoryId), label);
@@ -234,12 +220,7 @@ public final class AnnotationEditor {
         if (a.bbox() != null) c.setBbox(new double[]{b[0] + dx, b[1] + dy, b[2], b[3]});
         if (seg instanceof Segmentation.Polygons p) {
             List<double[]> polys = p.polygons();
-            for (double[] xy : polys) {
-                for (int i = 0; i + 1 < xy.length; i += 2) {
-                    xy[i] = clamp(xy[i] + dx, 0, im.width());
-                    xy[i + 1] = clamp(xy[i + 1] + dy, 0, im.height());
-                }
-            }
+            for (double[] xy : polys) shiftInto(xy, dx, dy, im);
             c.setSegmentation(Segmentation.polygons(polys))
                     .setArea((double) Rle.fromPolygons(polys, im.height(), im.width()).area());
         } else if (raster) {
@@ -300,9 +281,7 @@ public final class AnnotationEditor {
         kp[3 * k] = v == 0 ? 0 : clamp(x, 0, im.width());
         kp[3 * k + 1] = v == 0 ? 0 : clamp(y, 0, im.height());
         kp[3 * k + 2] = v;
-        int n = 0;
-        for (int i = 2; i < kp.length; i += 3) if (kp[i] > 0) n++;
-        replace(a, a.withId(a.id()).setKeypoints(kp).setNumKeypoints(n), label);
+        replace(a, a.withId(a.id()).setKeypoints(kp).setNumKeypoints(labelled(kp)), label);
     }
 
     // ---- history and file ----
@@ -326,6 +305,31 @@ public final class AnnotationEditor {
 
     private void replace(CocoAnnotation before, CocoAnnotation after, String label) {
         history.push(new Change(label, before.imageId(), -1, before, after, null));
+    }
+
+    /** A new annotation, at the end of the list (optionally reviewing a prediction). */
+    private void add(CocoAnnotation a, String label, Instance prediction) {
+        history.push(new Change(label, a.imageId(), coco.annotations().size(), null, a, prediction));
+    }
+
+    /** Shifts x, y pairs by (dx, dy) and clips them to the image, in place; returns {@code xy}. */
+    private static double[] shiftInto(double[] xy, double dx, double dy, CocoImage im) {
+        for (int i = 0; i + 1 < xy.length; i += 2) {
+            xy[i] = clamp(xy[i] + dx, 0, im.width());
+            xy[i + 1] = clamp(xy[i + 1] + dy, 0, im.height());
+        }
+        return xy;
+    }
+
+    /** COCO's {@code num_keypoints}: keypoints with v &gt; 0. */
+    private static int labelled(double[] kp) {
+        int n = 0;
+        for (int i = 2; i < kp.length; i += 3) if (kp[i] > 0) n++;
+        return n;
+    }
+
+    private void requireCategory(long categoryId) {
+        if (coco.category(categoryId) == null) throw new IllegalArgumentException("the dataset has no category " + categoryId);
     }
 
     private static CocoAnnotation withPolygons(CocoAnnotation a, List<double[]> polys, CocoImage im) {

@@ -503,7 +503,7 @@ public final class MainView extends BorderPane {
             refreshRecent();
             LoadedDataset ds = recover != null ? loaded.withJsonFile(json.toAbsolutePath()) : loaded;
             LoadedDataset shown = ds;
-            if (!ds.rootFound() && !ds.images().isEmpty() && getScene() != null && !isHeadless()) {
+            if (!ds.rootFound() && !ds.images().isEmpty() && getScene() != null && !Dialogs.headless()) {
                 DirectoryChooser dc = new DirectoryChooser();
                 dc.setTitle("Images of " + json.getFileName() + " not found: choose the image folder");
                 dc.setInitialDirectory(ds.imageRoot().toFile());
@@ -596,7 +596,7 @@ public final class MainView extends BorderPane {
     }
 
     private boolean askRecovery(Path autosave) {
-        if (isHeadless()) return false;
+        if (Dialogs.headless()) return false;
         Alert a = new Alert(Alert.AlertType.CONFIRMATION);
         a.initOwner(window());
         a.setTitle("MaskLab");
@@ -736,7 +736,7 @@ public final class MainView extends BorderPane {
                 } catch (java.io.IOException | RuntimeException e) {
                     String msg = "Cannot save " + vm.getDataset().jsonFile().getFileName() + ": " + e.getMessage();
                     vm.messageProperty().set(msg);
-                    if (!isHeadless()) showError("Cannot save", msg);
+                    if (!Dialogs.headless()) showError("Cannot save", msg);
                     return false;
                 }
             }
@@ -852,15 +852,11 @@ public final class MainView extends BorderPane {
             String msg = ex == null ? "unknown error" : ex.getMessage() != null ? ex.getMessage() : ex.toString();
             vm.messageProperty().set(failTitle + ": " + msg);
             statusBar.setText(failTitle + ": " + msg);
-            if (!isHeadless()) showError(failTitle, msg);
+            if (!Dialogs.headless()) showError(failTitle, msg);
         });
         Thread th = new Thread(t, "masklab-io");
         th.setDaemon(true);
         th.start();
-    }
-
-    private static boolean isHeadless() {
-        return Dialogs.headless();
     }
 
     private void showError(String title, String msg) {
