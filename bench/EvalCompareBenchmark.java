@@ -1,10 +1,11 @@
 // A/B timing of CocoEvaluator from two engine builds in one JVM (for "stays within X% of today's time" checks):
 // each jar gets its own class loader, both load the same ground truth and results, and their evaluations alternate
 // (A, B, A, B, ...) so that the machine's load drifts equally over both. With --keep, build B is also timed with the
-// per-image matching kept (CocoEvaluator.evaluateImages(..., true).result()).
+// per-image matching kept (CocoEvaluator.evaluateImages(..., true).result()). Each evaluation reports wall time and the
+// JVM's CPU time (all threads, GC included): on a machine shared with other work the CPU time is the steadier figure.
 // Usage: java -cp LIBS bench/EvalCompareBenchmark.java A.jar B.jar GT.json RESULTS.json RUNS [--keep] TYPE...
 // (LIBS: engine/target/lib/*, the engine's dependencies; the jars hold only the engine's own classes.)
-import java.lang.reflect.Method;
+import java.lang.management.ManagementFactory;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
@@ -41,6 +42,13 @@ public class EvalCompareBenchmark {
         }
     }
 
+    /** "median s (min-max)" of the warm runs (all but the first). */
+    static String median(double[] v, int runs) {
+        double[] warm = Arrays.copyOfRange(v, runs > 1 ? 1 : 0, runs);
+        Arrays.sort(warm);
+        return String.format(Locale.ROOT, "%.2f s (%.2f-%.2f)", warm[warm.length / 2], warm[0], warm[warm.length - 1]);
+    }
+
     public static void main(String[] args) throws Exception {
         Path gtFile = Path.of(args[2]);
         Path dtFile = Path.of(args[3]);
@@ -60,22 +68,24 @@ public class EvalCompareBenchmark {
         for (String type : types) {
             int variants = keep ? 3 : 2;
             double[][] secs = new double[variants][runs];
+            double[][] cpu = new double[variants][runs];
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             for (int r = 0; r < runs; r++) {
                 for (int v = 0; v < variants; v++) {
                     Build b = builds.get(Math.min(v, 1));
                     long t0 = System.nanoTime();
+                    long c0 = os.getProcessCpuTime();
                     double ap = b.evaluate(type, v == 2);
                     secs[v][r] = (System.nanoTime() - t0) / 1e9;
-                    System.out.printf(Locale.ROOT, "%s %s%s run %d: %.2f s (AP %.4f)%n", type, b.name(),
-                            v == 2 ? " keeping matches" : "", r + 1, secs[v][r], ap);
+                    cpu[v][r] = (os.getProcessCpuTime() - c0) / 1e9;
+                    System.out.printf(Locale.ROOT, "%s %s%s run %d: %.2f s wall, %.2f s CPU (AP %.4f)%n", type,
+                            b.name(), v == 2 ? " keeping matches" : "", r + 1, secs[v][r], cpu[v][r], ap);
                 }
             }
             for (int v = 0; v < variants; v++) {
-                double[] warm = Arrays.copyOfRange(secs[v], runs > 1 ? 1 : 0, runs);
-                Arrays.sort(warm);
-                System.out.printf(Locale.ROOT, "%s %s: median of runs %s %.2f s (min %.2f, max %.2f)%n", type,
+                System.out.printf(Locale.ROOT, "%s %s: runs %s median %s wall, %s CPU%n", type,
                         v == 0 ? "A" : v == 1 ? "B" : "B keeping matches", runs > 1 ? "2.." + runs : "1",
-                        warm[warm.length / 2], warm[0], warm[warm.length - 1]);
+                        median(secs[v], runs), median(cpu[v], runs));
             }
         }
     }
