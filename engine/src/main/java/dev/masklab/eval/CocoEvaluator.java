@@ -12,7 +12,8 @@ import java.util.stream.IntStream;
 /**
  * A port of pycocotools' {@code COCOeval} ({@code evaluate} + {@code accumulate} + {@code summarize}) working on plain
  * arrays per (image, category) cell. Images are evaluated in parallel (common fork-join pool); per image only a
- * compact record (scores and two flag bits per detection and IoU threshold) is kept for accumulation.
+ * compact record (scores and two flag bits per detection and IoU threshold) is kept for accumulation, and on request
+ * ({@link #evaluateImages}) the full matching of area "all" too ({@link ImageEvaluations}: pycocotools' evalImgs).
  * The static {@code evaluate} methods build the cells from a {@code CocoDataset} and results ({@code CocoEvalCells}).
  */
 public final class CocoEvaluator {
