@@ -28,9 +28,15 @@ public final class IncrementalEvaluation {
      * ground truth's images and categories fix what is evaluated; later edits change annotations and detections only.
      */
     public static IncrementalEvaluation start(CocoDataset gt, List<CocoResult> results, EvalParams params) {
+        return start(gt, results, params, null);
+    }
+
+    /** As {@link #start(CocoDataset, List, EvalParams)}, reporting each evaluated image (null: none); may cancel. */
+    public static IncrementalEvaluation start(CocoDataset gt, List<CocoResult> results, EvalParams params,
+            EvalProgress progress) {
         CocoEvalCells cells = CocoEvaluator.cells(gt, results, params);
         ImageEvaluations images = new CocoEvaluator(params).evaluateImages(cells.imgIds(), cells.catIds(),
-                cells.catNames(), cells, true);
+                cells.catNames(), cells, true, progress);
         return new IncrementalEvaluation(cells, images);
     }
 

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -104,5 +105,25 @@ class IncrementalEvaluationTest {
             assertEquals(CellErrorsTest.toJson(full.errors(t)).toString(),
                     CellErrorsTest.toJson(inc.images().errors(t)).toString());
         }
+    }
+
+    @Test
+    void progressReachesEveryImageAndCancelStops() throws Exception {
+        Path dir = random("case009");
+        CocoDataset gt = CocoReader.read(dir.resolve("gt.json"));
+        List<CocoResult> results = CocoResults.read(dir.resolve("dt.json"), gt);
+        EvalParams params = EvalParams.defaults(IouType.SEGM);
+        java.util.Set<Integer> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        IncrementalEvaluation inc = IncrementalEvaluation.start(gt, results, params, (done, total) -> {
+            assertEquals(gt.images().size(), total);
+            seen.add(done);
+        });
+        assertEquals(java.util.stream.IntStream.rangeClosed(1, gt.images().size()).boxed()
+                .collect(java.util.stream.Collectors.toSet()), seen);
+        assertArrayEquals(CocoEvaluator.evaluate(gt, results, params).stats(), inc.result().stats());
+        assertThrows(java.util.concurrent.CancellationException.class,
+                () -> IncrementalEvaluation.start(gt, results, params, (done, total) -> {
+                    if (done >= 2) throw new java.util.concurrent.CancellationException("stopped");
+                }));
     }
 }
