@@ -10,9 +10,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.masklab.app.service.TrainingService.Settings;
-import dev.masklab.app.view.TrainingView;
-import dev.masklab.app.viewmodel.TrainingViewModel;
+import dev.masklab.app.training.TrainingService.Settings;
+import dev.masklab.app.training.TrainingView;
+import dev.masklab.app.training.TrainingViewModel;
 import dev.masklab.train.Architecture;
 import dev.masklab.train.TrainingListener;
 import java.nio.file.Files;
@@ -47,10 +47,11 @@ class TrainingViewTest {
 
     private TrainingView view;
     private final List<Path> offered = new ArrayList<>();
+    private final List<String> errors = new ArrayList<>();
 
     @Start
     void start(Stage stage) {
-        view = new TrainingView(new TrainingViewModel(), offered::add);
+        view = new TrainingView(new TrainingViewModel(), offered::add, (h, m) -> errors.add(h + ": " + m));
         stage.setScene(new Scene(view, 1200, 800));
         stage.show();
     }

@@ -1,9 +1,7 @@
-package dev.masklab.app.view;
+package dev.masklab.app.training;
 
-import dev.masklab.app.service.TrainingService;
-import dev.masklab.app.service.TrainingService.Settings;
-import dev.masklab.app.viewmodel.TrainingViewModel;
-import dev.masklab.app.viewmodel.TrainingViewModel.Evaluation;
+import dev.masklab.app.training.TrainingService.Settings;
+import dev.masklab.app.training.TrainingViewModel.Evaluation;
 import dev.masklab.train.Architecture;
 import dev.masklab.train.TrainingJob;
 import dev.masklab.train.TrainingListener;
@@ -13,6 +11,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import javafx.application.Platform;
@@ -75,14 +74,17 @@ public final class TrainingView extends SplitPane {
     private final LineChart<Number, Number> chart;
     private final Map<String, XYChart.Series<Number, Number>> series = new HashMap<>();
     private final Consumer<Path> runModel;
+    private final BiConsumer<String, String> showError;
 
     /**
-     * @param vm       the tab's state
-     * @param runModel opens "Run model" with a trained model (the window's dialog)
+     * @param vm        the tab's state
+     * @param runModel  opens "Run model" with a trained model (the window's dialog)
+     * @param showError shows an error to the user (header, text): the window's error dialog
      */
-    public TrainingView(TrainingViewModel vm, Consumer<Path> runModel) {
+    public TrainingView(TrainingViewModel vm, Consumer<Path> runModel, BiConsumer<String, String> showError) {
         this.vm = vm;
         this.runModel = runModel;
+        this.showError = showError;
         setId("trainingView");
         arch.getItems().setAll(Architecture.values());
         arch.setValue(Architecture.MASKRCNN_RESNET50_FPN);
@@ -200,7 +202,7 @@ public final class TrainingView extends SplitPane {
             Throwable ex = t.getException();
             String msg = ex == null ? "unknown error" : ex.getMessage() != null ? ex.getMessage() : ex.toString();
             vm.finished("Training failed: " + msg, null);
-            if (!Dialogs.headless() && getScene() != null) Dialogs.error(getScene().getWindow(), "Training failed", msg).show();
+            showError.accept("Training failed", msg);
         });
         Thread th = new Thread(t, "masklab-training");
         th.setDaemon(true);

@@ -1,4 +1,4 @@
-package dev.masklab.app.service;
+package dev.masklab.app.training;
 
 import dev.masklab.train.Architecture;
 import dev.masklab.train.TrainingConfig;
