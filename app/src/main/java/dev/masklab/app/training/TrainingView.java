@@ -3,6 +3,7 @@ package dev.masklab.app.training;
 import dev.masklab.app.training.TrainingService.Settings;
 import dev.masklab.app.training.TrainingViewModel.Evaluation;
 import dev.masklab.train.Architecture;
+import dev.masklab.train.TrainingConfig;
 import dev.masklab.train.TrainingJob;
 import dev.masklab.train.TrainingListener;
 import java.io.File;
@@ -153,14 +154,15 @@ public final class TrainingView extends SplitPane {
         Path val = path(validation, "validation dataset", false);
         Path w = path(weights, "starting weights", false);
         Path out = path(runDir, "run folder", true);
-        String lrText = lr.getText().strip();
-        Double rate = lrText.isEmpty() ? null : number(lr, "learning rate", 0, 10);
-        String sizeText = minSize.getText().strip();
-        int size = sizeText.isEmpty() ? 0 : integer(minSize, "shorter side", 32, 4096);
+        TrainingConfig.Builder config = TrainingConfig.preset(preset.getValue()).toBuilder()
+                .batchSize(integer(batch, "images per step", 1, 1024))
+                .trainableBackboneLayers(integer(trainable, "trained stages", 0, 5))
+                .clipGradNorm(number(clip, "gradient clipping", 0, 1e9))
+                .trainBatchNorm(w == null); // from scratch: batch statistics, as masklab train's --batch-norm auto
+        if (!lr.getText().isBlank()) config.baseLr(number(lr, "learning rate", 0, 10));
+        if (!minSize.getText().isBlank()) config.shorterSide(integer(minSize, "shorter side", 32, 4096));
         return new Settings(ds, val, arch.getValue(), w, out, integer(iterations, "iterations", 1, 10_000_000),
-                preset.getValue(), integer(batch, "images per step", 1, 1024), rate, size,
-                integer(trainable, "trained stages", 0, 5), number(clip, "gradient clipping", 0, 1e9),
-                integer(evalEvery, "evaluation period", 0, 10_000_000),
+                config.build(), integer(evalEvery, "evaluation period", 0, 10_000_000),
                 integer(checkpointEvery, "checkpoint period", 0, 10_000_000), resume.isSelected());
     }
 
