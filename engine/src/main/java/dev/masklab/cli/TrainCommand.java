@@ -129,7 +129,8 @@ public final class TrainCommand implements Callable<Integer> {
       TrainingConfig c = option("--config", () -> TrainingConfig.preset(config));
       c = c.withBatch(batch);
       if (lr != null) {
-        c = c.withLr(lr);
+        TrainingConfig base = c;
+        c = option("--lr", () -> base.withLr(lr));
       }
       if (minSizes != null || maxSize != null) {
         c = c.withSizes(minSizes != null ? minSizes : c.minSizes(), maxSize != null ? maxSize : c.maxSize());

@@ -120,6 +120,10 @@ public record TrainingConfig(int[] minSizes, int maxSize, int rpnPreNmsTopN, int
   }
 
   public TrainingConfig withLr(double lr) {
+    if (!(lr > 0) || !Double.isFinite(lr)) {
+      // NaN means "not set" inside the config: refuse it from callers, as any value that is not a positive number
+      throw new IllegalArgumentException("the learning rate must be a positive finite number, got " + lr);
+    }
     return edit(f -> f.baseLr = lr);
   }
 
