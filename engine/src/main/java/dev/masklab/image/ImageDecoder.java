@@ -102,6 +102,9 @@ public final class ImageDecoder {
           img = reader.read(0);
           img = img.getType() == BufferedImage.TYPE_BYTE_GRAY ? greyToRgb(img.getRaster()) : img;
         }
+        if ("jpeg".equalsIgnoreCase(reader.getFormatName()) && !endsScanWithEoi(file)) {
+          throw new IOException(file + ": truncated JPEG (no end-of-image marker after its last scan)");
+        }
         for (String w : warnings) {
           if (w != null && w.toLowerCase(Locale.ROOT).contains("premature end")) {
             throw new IOException(file + ": truncated or corrupt image (" + w.strip() + ")");
@@ -149,6 +152,27 @@ public final class ImageDecoder {
           + " the limit of " + maxPixels() + " (a decompression bomb?); raise it with -D" + MAX_PIXELS_PROPERTY
           + "=N");
     }
+  }
+
+  /**
+   * True when an EOI marker (FF D9) follows the last start-of-scan marker (FF DA): inside entropy-coded data FF is
+   * always stuffed (FF 00) or a restart marker, so a real EOI is found and trailing bytes after it are allowed. PIL
+   * refuses a JPEG without it ("image file is truncated"); ImageIO decodes it silently.
+   */
+  static boolean endsScanWithEoi(Path file) throws IOException {
+    byte[] b = Files.readAllBytes(file);
+    int lastScan = -1;
+    for (int i = 0; i + 1 < b.length; i++) {
+      if ((b[i] & 0xff) == 0xff) {
+        int marker = b[i + 1] & 0xff;
+        if (marker == 0xda) {
+          lastScan = i;
+        } else if (marker == 0xd9 && lastScan >= 0) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static String oneLine(Throwable e) {
