@@ -69,9 +69,20 @@ public final class ConvertCommand implements Callable<Integer> {
             err.flush();
             return 0;
         } catch (IOException | RuntimeException e) {
-            err.println("convert: " + CliErrors.describe(e));
+            boolean mask = e instanceof IllegalArgumentException && e.getCause() instanceof IllegalArgumentException;
+            err.println("convert: " + (mask ? input + ": " : "") + CliErrors.describe(e));
             err.flush();
             return 2;
+        }
+    }
+
+    /** Runs a mask computation; a mask refused as too large is reported naming the annotation. */
+    private static <T> T withAnnotation(CocoAnnotation a, java.util.function.Supplier<T> mask) {
+        try {
+            return mask.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("annotation " + a.id() + " (image " + a.imageId() + "): "
+                    + e.getMessage(), e);
         }
     }
 
@@ -83,7 +94,7 @@ public final class ConvertCommand implements Callable<Integer> {
         int n = 0;
         for (CocoAnnotation a : ds.annotations()) {
             if (a.segmentation() == null || !a.unread().isEmpty()) continue;
-            Rle rle = ds.annToRle(a);
+            Rle rle = withAnnotation(a, () -> ds.annToRle(a));
             a.setSegmentation(Segmentation.of(rle));
             a.setArea((double) rle.area());
             a.setBbox(rle.toBbox());
@@ -101,7 +112,7 @@ public final class ConvertCommand implements Callable<Integer> {
         for (CocoAnnotation a : ds.annotations()) {
             Segmentation s = a.segmentation();
             if (s == null || s instanceof Segmentation.Polygons || a.isCrowd() || !a.unread().isEmpty()) continue;
-            List<double[]> polys = Contours.polygons(ds.annToRle(a));
+            List<double[]> polys = withAnnotation(a, () -> Contours.polygons(ds.annToRle(a)));
             a.setSegmentation(Segmentation.polygons(polys));
             n++;
         }

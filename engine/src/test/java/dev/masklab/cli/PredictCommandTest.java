@@ -241,7 +241,7 @@ class PredictCommandTest {
     int rc = cli.execute("predict", "--weights", tmp.resolve("nope.pth").toString(), "--arch",
         "maskrcnn_resnet50_fpn", "--dataset", gt.toString(), "--out", tmp.resolve("r.json").toString(),
         "--device", "cpu");
-    assertEquals(1, rc);
+    assertEquals(2, rc);
     assertTrue(err.toString().contains("nope.pth"), err.toString());
   }
 
