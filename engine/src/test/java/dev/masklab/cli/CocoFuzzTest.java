@@ -11,8 +11,6 @@ import dev.masklab.coco.CocoFormatException;
 import dev.masklab.coco.CocoReader;
 import dev.masklab.coco.CocoResults;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +20,6 @@ import java.util.Random;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Seeded fuzzing of the COCO dataset and results readers and of the commands that read them (convert, stats, eval),
@@ -41,7 +38,8 @@ class CocoFuzzTest {
     static final String ANN_POLY = "{\"id\": 10, \"image_id\": 1, \"category_id\": 1, \"segmentation\": "
             + "[[1, 1, 20, 1, 20, 15, 1, 15]], \"area\": 266, \"bbox\": [1, 1, 19, 14], \"iscrowd\": 0}";
     static final String ANN_RLE = "{\"id\": 11, \"image_id\": 2, \"category_id\": 1, \"segmentation\": "
-            + "{\"counts\": [100, 50, 1050], \"size\": [30, 40]}, \"area\": 50, \"bbox\": [3, 10, 2, 30], \"iscrowd\": 1}";
+            + "{\"counts\": [100, 50, 1050], \"size\": [30, 40]}, \"area\": 50, \"bbox\": [3, 10, 2, 30], "
+            + "\"iscrowd\": 1}";
     static final String CATS = "{\"id\": 1, \"name\": \"thing\"}";
 
     static String dataset(String images, String annotations, String categories) {
@@ -109,7 +107,8 @@ class CocoFuzzTest {
         g.add(r -> dataset(IMAGES, ANN_POLY.replace("20, 15, 1, 15", "20, 15, " + pick(r, nonFinite) + ", 15"),
                 CATS));
         g.add(r -> dataset(IMAGES + ", " + IMAGES, ANN_POLY + ", " + ANN_POLY, CATS + ", " + CATS)); // duplicate ids
-        g.add(r -> dataset(IMAGES, ANN_POLY.replace("\"image_id\": 1", "\"image_id\": " + (3 + r.nextInt(1000))), CATS));
+        g.add(r -> dataset(IMAGES, ANN_POLY.replace("\"image_id\": 1", "\"image_id\": " + (3 + r.nextInt(1000))),
+                CATS));
         // enormous declared sizes: nothing is allocated from them
         g.add(r -> dataset(IMAGES.replace("\"width\": 40, \"height\": 30", "\"width\": 2147483647, \"height\": "
                 + "2147483647"), ANN_RLE.replace("[30, 40]", "[2147483647, 2147483647]")
@@ -126,8 +125,8 @@ class CocoFuzzTest {
     }
 
     static final String DT_BOX = "{\"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 1, 10, 10], \"score\": 0.9}";
-    static final String DT_SEGM = "{\"image_id\": 2, \"category_id\": 1, \"segmentation\": {\"counts\": [100, 50, 1050],"
-            + " \"size\": [30, 40]}, \"score\": 0.8}";
+    static final String DT_SEGM = "{\"image_id\": 2, \"category_id\": 1, \"segmentation\": "
+            + "{\"counts\": [100, 50, 1050], \"size\": [30, 40]}, \"score\": 0.8}";
 
     /** Results files (against {@link #VALID}) that must be refused. */
     static List<Function<Random, String>> fatalResults() {
@@ -165,18 +164,6 @@ class CocoFuzzTest {
 
     // ------------------------------------------------------------------------------------------------ checks
 
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     static void assertOneLineNaming(String message, Path file, String what) {
         assertFalse(message.strip().contains("\n"), () -> what + ": more than one line: " + message);
         assertTrue(message.contains(file.toString()), () -> what + ": does not name " + file + ": " + message);
@@ -207,13 +194,13 @@ class CocoFuzzTest {
                     fail(what + ": " + e, e);
                 }
                 Path out = tmp.resolve("out-" + cases + ".json");
-                Run convert = run("convert", in.toString(), "--segmentation", r.nextBoolean() ? "rle" : "polygon",
-                        "--out", out.toString());
+                ConvertCommandTest.Run convert = ConvertCommandTest.run("convert", in.toString(), "--segmentation",
+                        r.nextBoolean() ? "rle" : "polygon", "--out", out.toString());
                 assertEquals(2, convert.code(), what);
                 assertOneLineNaming(convert.err(), in, what);
                 assertTrue(convert.err().startsWith("convert: "), what);
                 assertFalse(Files.exists(out), what + ": convert wrote its output");
-                Run stats = run("stats", in.toString());
+                ConvertCommandTest.Run stats = ConvertCommandTest.run("stats", in.toString());
                 assertNotEquals(0, stats.code(), what);
                 assertOneLineNaming(stats.err(), in, what);
                 cases++;
@@ -243,7 +230,7 @@ class CocoFuzzTest {
                 }
                 assertFalse(ds.problems().isEmpty() && json.contains("NaN"), what + ": a NaN was not reported");
                 ds.problems().forEach(p -> assertEquals(in.toString(), p.file(), what));
-                Run stats = run("stats", in.toString());
+                ConvertCommandTest.Run stats = ConvertCommandTest.run("stats", in.toString());
                 assertEquals(0, stats.code(), () -> what + ": " + stats.err());
             }
         }
@@ -270,8 +257,8 @@ class CocoFuzzTest {
                 } catch (IOException | RuntimeException e) {
                     fail(what + ": " + e, e);
                 }
-                Run eval = run("eval", "--gt", gtFile.toString(), "--dt", dt.toString(), "--iou-type",
-                        pick(r, new String[] {"bbox", "segm", "keypoints"}));
+                ConvertCommandTest.Run eval = ConvertCommandTest.run("eval", "--gt", gtFile.toString(), "--dt",
+                        dt.toString(), "--iou-type", pick(r, new String[] {"bbox", "segm", "keypoints"}));
                 assertNotEquals(0, eval.code(), what);
                 assertOneLineNaming(eval.err(), dt, what);
                 cases++;

@@ -32,7 +32,7 @@ class FiniteNumbersTest {
                 out.toString(), option, value};
             default -> new String[] {"generate", "--out", out.toString(), "--images", "1", option, value};
         };
-        CocoFuzzTest.Run r = CocoFuzzTest.run(args);
+        ConvertCommandTest.Run r = ConvertCommandTest.run(args);
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("'" + option + "'") && r.err().contains(value), r.err());
         assertFalse(Files.exists(out), "nothing ran");
@@ -41,9 +41,9 @@ class FiniteNumbersTest {
     @Test
     void aNanLearningRateIsNotTakenAsNotSet() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TrainingConfig.smallCpu().withLr(Double.NaN));
+                () -> TrainingConfig.smallCpu().toBuilder().baseLr(Double.NaN));
         assertTrue(e.getMessage().contains("learning rate"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> TrainingConfig.smallCpu().withLr(0));
-        assertEquals(0.01, TrainingConfig.smallCpu().withLr(0.01).effectiveBaseLr());
+        assertThrows(IllegalArgumentException.class, () -> TrainingConfig.smallCpu().toBuilder().baseLr(0));
+        assertEquals(0.01, TrainingConfig.smallCpu().toBuilder().baseLr(0.01).build().effectiveBaseLr());
     }
 }

@@ -73,8 +73,8 @@ class EditJournalCrashTest {
             int r = round;
             int finalDone = done;
             assertTrue(recovered.equals(states.get(done + 1)) || recovered.equals(states.get(done + 2)),
-                    () -> "round " + r + ": recovery lost an edit that had returned: done " + finalDone + ", recovered = state "
-                            + states.indexOf(recovered) + ", file = state " + states.indexOf(disk) + ", saved " + saved
+                    () -> "round " + r + ": recovery lost an edit that had returned: done " + finalDone
+                            + ", recovered = state " + states.indexOf(recovered) + ", file = state " + states.indexOf(disk) + ", saved " + saved
                             + ", stale journal " + java.nio.file.Files.exists(tmp.resolve("data.json.journal.stale")));
             model = onDisk;
             totalEdits += done + 1;

@@ -178,4 +178,24 @@ class EditJournalTest {
             assertTrue(e.getMessage().startsWith(EditJournal.fileFor(file) + ": line 1: "), e.getMessage());
         }
     }
+
+    @Test
+    void categoryChangesAreJournaledToo() throws IOException {
+        CocoDataset ds = CocoReader.read(dataset());
+        List<EditJournal.Op> ops = List.of(
+                new EditJournal.ReplaceCategory(new CocoCategory(1, "renamed", "all")),
+                new EditJournal.InsertCategory(1, new CocoCategory(7, "new", null, List.of("a", "b"),
+                        new int[][] {{1, 2}}, new java.util.LinkedHashMap<>())),
+                new EditJournal.RemoveCategory(2));
+        try (EditJournal j = EditJournal.open(file)) {
+            for (EditJournal.Op op : ops) {
+                j.append(op);
+                op.applyTo(ds);
+            }
+        }
+        CocoDataset back = recover();
+        assertEquals(List.of("renamed", "new"), back.categories().stream().map(CocoCategory::name).toList());
+        assertEquals(List.of("a", "b"), back.category(7).keypoints());
+        assertEquals(JournalEdits.canonical(ds), JournalEdits.canonical(back));
+    }
 }

@@ -14,7 +14,9 @@ final class JournalEdits {
         CocoDataset ds = new CocoDataset();
         ds.addCategory(new CocoCategory(1, "thing", "all"));
         ds.addCategory(new CocoCategory(2, "other", "all"));
-        for (int i = 1; i <= 6; i++) ds.addImage(new CocoImage(i, "im" + i + ".jpg", 64, 48, new java.util.LinkedHashMap<>()));
+        for (int i = 1; i <= 6; i++) {
+            ds.addImage(new CocoImage(i, "im" + i + ".jpg", 64, 48, new java.util.LinkedHashMap<>()));
+        }
         for (int i = 1; i <= 30; i++) ds.addAnnotation(box(i, 1 + i % 6, 1 + i % 2, i % 50, i % 40));
         ds.setLayout(JsonLayout.pretty("  "));
         return ds;
