@@ -17,6 +17,7 @@ import dev.masklab.eval.EvalParams;
 import dev.masklab.eval.EvalResult;
 import dev.masklab.eval.ImageEvaluations;
 import dev.masklab.eval.IouType;
+import dev.masklab.io.DurableFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -79,7 +80,7 @@ public final class EvalCommand implements Callable<Integer> {
             if (errors != null) {
                 double thr = params.iouThrs()[t];
                 try {
-                    CocoWriter.writeAtomically(errors, o -> writeErrors(o, type, thr, images.errors(t)), false);
+                    DurableFiles.write(errors, o -> writeErrors(o, type, thr, images.errors(t)));
                 } catch (IOException e) {
                     throw new IOException("cannot write --errors " + errors + ": " + CliErrors.describe(e), e);
                 }

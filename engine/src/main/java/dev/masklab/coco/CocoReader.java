@@ -105,6 +105,11 @@ public final class CocoReader {
      * kept in {@link CocoAnnotation#unread()} as usual; for the edit journal, whose records {@link CocoWriter} wrote.
      * An unusable RLE segmentation is an error.
      */
+    /** Reads one category object (the parser at its START_OBJECT) as the dataset reader does; for the edit journal. */
+    static CocoCategory readCategory(JsonParser p, String name) throws IOException {
+        return new CocoReader(name, p).readCategory();
+    }
+
     static CocoAnnotation readAnnotation(JsonParser p, String name) throws IOException {
         CocoReader r = new CocoReader(name, p);
         CocoAnnotation a = r.readAnnotation();

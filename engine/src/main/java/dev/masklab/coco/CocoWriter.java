@@ -125,7 +125,7 @@ public final class CocoWriter {
         g.writeEndObject();
     }
 
-    private static void writeCategory(JsonGenerator g, CocoCategory c) throws IOException {
+    static void writeCategory(JsonGenerator g, CocoCategory c) throws IOException {
         g.writeStartObject();
         g.writeNumberField("id", c.id());
         if (c.name() != null) g.writeStringField("name", c.name());

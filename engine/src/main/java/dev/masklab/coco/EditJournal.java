@@ -32,7 +32,8 @@ import java.util.zip.CRC32C;
  * <p><b>Format.</b> UTF-8 lines, each {@code CRC32C-HEX SP JSON LF}, the checksum over the JSON's bytes. The first
  * line is the header {@code {"journal":"masklab-edits","version":1,"file":{"size":N,"sha256":H},"seq":S}}: the
  * dataset file (size and SHA-256 of its bytes) that holds every edit up to sequence number {@code S}. Then edits
- * {@code {"seq":n,"op":"replace"|"insert"|"remove",...}} (n = 1, 2, ... over the session) and save marks
+ * {@code {"seq":n,"op":...}} ({@code replace}, {@code insert}, {@code remove} of an annotation,
+ * {@code replace-category}, {@code insert-category}, {@code remove-category}) (n = 1, 2, ... over the session) and save marks
  * {@code {"saved":{"size":N,"sha256":H},"seq":S}}. A line without its LF or with a wrong checksum (a torn write) ends
  * the journal: it and anything after it are ignored, and cut off before the next append.
  *
@@ -48,8 +49,8 @@ import java.util.zip.CRC32C;
  *
  * <p><b>Use.</b> One journal per open dataset: {@link #open} it beside the file; when {@link #pending()} offer
  * {@link #replayInto} (or {@link #setAside()} / {@link #discard()}); {@link #append} every change as it is made
- * (an undo is just another change: the inverse one); {@link #save} instead of {@link CocoWriter#write}; {@link #discard}
- * when the user quits without saving; {@link #close} at the end. Thread-safe: {@link #save} may run on a background
+ * (an undo is just another change: the inverse one); {@link #save} instead of {@link CocoWriter#write};
+ * {@link #discard} when the user quits without saving; {@link #close} at the end. Thread-safe: {@link #save} may run on a background
  * thread while edits go on; it saves a snapshot taken together with {@link #sequence()}.
  */
 public final class EditJournal implements AutoCloseable {
@@ -57,7 +58,7 @@ public final class EditJournal implements AutoCloseable {
     private static final int VERSION = 1;
 
     /** One change of the dataset's annotations, as the app's edits make them. */
-    public sealed interface Op permits Replace, Insert, Remove {
+    public sealed interface Op permits Replace, Insert, Remove, ReplaceCategory, InsertCategory, RemoveCategory {
         /** Applies the change to {@code ds}; IllegalArgumentException/IndexOutOfBoundsException when it cannot. */
         void applyTo(CocoDataset ds);
     }
@@ -81,6 +82,29 @@ public final class EditJournal implements AutoCloseable {
         @Override public void applyTo(CocoDataset ds) {
             if (ds.removeAnnotation(annotationId) == null) {
                 throw new IllegalArgumentException("no annotation with id " + annotationId);
+            }
+        }
+    }
+
+    /** The category with this id becomes {@code category} (same position): a rename, say. */
+    public record ReplaceCategory(CocoCategory category) implements Op {
+        @Override public void applyTo(CocoDataset ds) {
+            ds.replaceCategory(category);
+        }
+    }
+
+    /** {@code category} (a new id) is inserted at {@code index} of {@link CocoDataset#categories()} (0..size). */
+    public record InsertCategory(int index, CocoCategory category) implements Op {
+        @Override public void applyTo(CocoDataset ds) {
+            ds.insertCategory(index, category);
+        }
+    }
+
+    /** The category with this id is removed (its annotations are separate changes). */
+    public record RemoveCategory(long categoryId) implements Op {
+        @Override public void applyTo(CocoDataset ds) {
+            if (ds.removeCategory(categoryId) == null) {
+                throw new IllegalArgumentException("no category with id " + categoryId);
             }
         }
     }
@@ -247,6 +271,21 @@ public final class EditJournal implements AutoCloseable {
                     case Remove rm -> {
                         g.writeStringField("op", "remove");
                         g.writeNumberField("id", rm.annotationId());
+                    }
+                    case ReplaceCategory r -> {
+                        g.writeStringField("op", "replace-category");
+                        g.writeFieldName("category");
+                        CocoWriter.writeCategory(g, r.category());
+                    }
+                    case InsertCategory ins -> {
+                        g.writeStringField("op", "insert-category");
+                        g.writeNumberField("index", ins.index());
+                        g.writeFieldName("category");
+                        CocoWriter.writeCategory(g, ins.category());
+                    }
+                    case RemoveCategory rm -> {
+                        g.writeStringField("op", "remove-category");
+                        g.writeNumberField("id", rm.categoryId());
                     }
                 }
             }));
@@ -481,6 +520,7 @@ public final class EditJournal implements AutoCloseable {
             Integer index = null;
             Long id = null;
             CocoAnnotation annotation = null;
+            CocoCategory category = null;
             Identity identity = null;
             boolean header = false;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -492,6 +532,7 @@ public final class EditJournal implements AutoCloseable {
                     case "index" -> index = p.getIntValue();
                     case "id" -> id = p.getLongValue();
                     case "annotation" -> annotation = CocoReader.readAnnotation(p, name);
+                    case "category" -> category = CocoReader.readCategory(p, name);
                     case "journal" -> header = MAGIC.equals(p.getText());
                     case "file", "saved" -> identity = readIdentity(p);
                     default -> p.skipChildren();
@@ -504,6 +545,10 @@ public final class EditJournal implements AutoCloseable {
                 case "replace" -> annotation == null ? null : new Replace(annotation);
                 case "insert" -> annotation == null || index == null ? null : new Insert(index, annotation);
                 case "remove" -> id == null ? null : new Remove(id);
+                case "replace-category" -> category == null ? null : new ReplaceCategory(category);
+                case "insert-category" -> category == null || index == null ? null
+                        : new InsertCategory(index, category);
+                case "remove-category" -> id == null ? null : new RemoveCategory(id);
                 default -> null;
             };
             return o == null ? null : new Numbered(n, o);
