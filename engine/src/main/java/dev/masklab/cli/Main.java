@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             StatsCommand.class,
             TrainCommand.class,
             PredictCommand.class,
+            SegmentCommand.class,
             InfoCommand.class})
 public final class Main implements Runnable {
     /** The project version, from the jar manifest (Maven's project version); "dev" when run from classes. */

@@ -20,8 +20,15 @@ public final class PredictionResults {
 
   private PredictionResults() {}
 
-  /** One predicted instance and the dataset image it belongs to. */
-  public record Entry(long imageId, Instance instance) {}
+  /**
+   * One predicted instance, the dataset image it belongs to and the bbox to write (x, y, w, h; the instance's box
+   * unless given, e.g. a box prompt's own numbers).
+   */
+  public record Entry(long imageId, Instance instance, double[] bbox) {
+    public Entry(long imageId, Instance instance) {
+      this(imageId, instance, instance.bboxXywh());
+    }
+  }
 
   public static void write(List<Entry> entries, Path path) throws IOException {
     DurableFiles.write(path, os -> {
@@ -33,7 +40,7 @@ public final class PredictionResults {
           g.writeStartObject();
           g.writeNumberField("image_id", e.imageId());
           g.writeNumberField("category_id", in.categoryId());
-          double[] b = in.bboxXywh();
+          double[] b = e.bbox();
           g.writeFieldName("bbox");
           g.writeArray(b, 0, 4);
           g.writeNumberField("score", in.score());
