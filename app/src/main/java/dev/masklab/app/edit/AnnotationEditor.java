@@ -334,11 +334,14 @@ public final class AnnotationEditor {
             }
             double[] e = rle.toBbox();
             int[] src = {(int) e[0], (int) e[1], (int) e[2], (int) e[3]};
+            // whole pixels, at least one, inside the image (the box is clipped already, so only x0 == width can
+            // leave no pixel)
             int x0 = (int) Math.rint(box[0]), y0 = (int) Math.rint(box[1]);
-            int x1 = Math.max(x0 + 1, (int) Math.rint(box[0] + box[2]));
-            int y1 = Math.max(y0 + 1, (int) Math.rint(box[1] + box[3]));
-            if (x1 > im.width()) x0 = (x1 = im.width()) - Math.max(1, x1 - x0);
-            if (y1 > im.height()) y0 = (y1 = im.height()) - Math.max(1, y1 - y0);
+            int x1 = (int) Math.rint(box[0] + box[2]), y1 = (int) Math.rint(box[1] + box[3]);
+            if (x1 <= x0) x1 = x0 + 1;
+            if (x1 > im.width()) x0 = (x1 = im.width()) - 1;
+            if (y1 <= y0) y1 = y0 + 1;
+            if (y1 > im.height()) y0 = (y1 = im.height()) - 1;
             int[] dst = {x0, y0, x1 - x0, y1 - y0};
             Rle scaled = ShapeGeometry.resampleNearest(rle, src, dst);
             from = e;
