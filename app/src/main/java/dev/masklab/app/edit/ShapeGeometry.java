@@ -47,7 +47,7 @@ public final class ShapeGeometry {
         return true;
     }
 
-    /** Maps x, y pairs from box {@code from} onto box {@code to} (a zero-size side maps to the middle of {@code to}). */
+    /** Maps x, y pairs from box {@code from} onto box {@code to} (a zero-size side maps to the middle of it). */
     static double[] scale(double[] xy, double[] from, double[] to) {
         double[] out = new double[xy.length];
         for (int i = 0; i + 1 < xy.length; i += 2) {

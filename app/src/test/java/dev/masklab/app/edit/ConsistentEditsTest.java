@@ -47,7 +47,7 @@ class ConsistentEditsTest {
         assertFalse(ShapeGeometry.isBoxPolygon(EditTestData.polygonAnnotations(coco).getFirst()));
 
         // a box without segmentation: bbox and area
-        long bare = ed.addKeypointInstance(img, 1, new double[] {100, 100, 20, 30}, "bare");
+        long bare = ed.keypoints().addKeypointInstance(img, 1, new double[] {100, 100, 20, 30}, "bare");
         ed.moveBoxCorner(bare, 3, 90, 150, "bottom-left");
         assertArrayEquals(new double[] {90, 100, 30, 50}, coco.annotation(bare).bbox());
         assertEquals(1500.0, coco.annotation(bare).area());

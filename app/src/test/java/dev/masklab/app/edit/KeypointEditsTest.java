@@ -35,14 +35,14 @@ class KeypointEditsTest {
     void templateIsTheDatasetMeanElseEvenlySpacedAndPlacedExactlyInTheBox() {
         CocoDataset coco = threeKeypoints();
         AnnotationEditor ed = new AnnotationEditor(coco);
-        KeypointTemplate t = ed.keypointTemplate(1);
+        KeypointTemplate t = ed.keypoints().keypointTemplate(1);
         assertArrayEquals(new KeypointTemplate.Source[] {KeypointTemplate.Source.DATASET_MEAN,
                 KeypointTemplate.Source.DATASET_MEAN, KeypointTemplate.Source.EVENLY_SPACED}, t.source());
         // a: (0, 0) and (0.5, 0.5) -> 0.25; b: (1, 1) twice; c: third of three on the ellipse
         double cu = 0.5 + 0.4 * Math.sin(4 * Math.PI / 3), cv = 0.5 - 0.4 * Math.cos(4 * Math.PI / 3);
         assertArrayEquals(new double[] {0.25, 0.25, 1, 1, cu, cv}, t.layout(), 1e-12);
 
-        long id = ed.addKeypointInstance(7, 1, new double[] {50, 20, 40, 60}, "new thing");
+        long id = ed.keypoints().addKeypointInstance(7, 1, new double[] {50, 20, 40, 60}, "new thing");
         CocoAnnotation a = coco.annotation(id);
         assertArrayEquals(new double[] {60, 35, 2, 90, 80, 2, 50 + cu * 40, 20 + cv * 60, 2}, a.keypoints(), 1e-12);
         assertEquals(3, a.numKeypoints());
@@ -52,25 +52,25 @@ class KeypointEditsTest {
         assertNull(a.segmentation());
 
         // a box reaching out of the image is clipped first: (150, 50, 100, 100) -> (150, 50, 50, 50)
-        ed.placeKeypoints(id, new double[] {150, 50, 100, 100}, false, "place");
+        ed.keypoints().placeKeypoints(id, new double[] {150, 50, 100, 100}, false, "place");
         assertArrayEquals(new double[] {162.5, 62.5, 2, 200, 100, 2, 150 + cu * 50, 50 + cv * 50, 2},
                 coco.annotation(id).keypoints(), 1e-12);
 
         // deleting, then making visible again: back at the template's place in the annotation's box
-        ed.deleteKeypoint(id, 1, "delete b");
+        ed.keypoints().deleteKeypoint(id, 1, "delete b");
         assertArrayEquals(new double[] {0, 0, 0}, Arrays.copyOfRange(coco.annotation(id).keypoints(), 3, 6));
         assertEquals(2, coco.annotation(id).numKeypoints());
-        ed.setKeypointVisibility(id, 1, 1, "b hidden");
+        ed.keypoints().setKeypointVisibility(id, 1, 1, "b hidden");
         assertArrayEquals(new double[] {90, 80, 1}, Arrays.copyOfRange(coco.annotation(id).keypoints(), 3, 6),
                 "placed by the template in the annotation's box (50, 20, 40, 60)");
         assertEquals(3, coco.annotation(id).numKeypoints());
-        ed.setKeypointVisibility(id, 1, 2, "b visible");
+        ed.keypoints().setKeypointVisibility(id, 1, 2, "b visible");
         assertArrayEquals(new double[] {90, 80, 2}, Arrays.copyOfRange(coco.annotation(id).keypoints(), 3, 6));
-        assertThrows(IndexOutOfBoundsException.class, () -> ed.deleteKeypoint(id, 3, "no such"));
+        assertThrows(IndexOutOfBoundsException.class, () -> ed.keypoints().deleteKeypoint(id, 3, "no such"));
 
         // keepLabelled places only the unlabelled keypoints
-        ed.deleteKeypoint(id, 2, "delete c");
-        ed.placeKeypoints(id, new double[] {0, 0, 100, 100}, true, "fill");
+        ed.keypoints().deleteKeypoint(id, 2, "delete c");
+        ed.keypoints().placeKeypoints(id, new double[] {0, 0, 100, 100}, true, "fill");
         assertArrayEquals(new double[] {162.5, 62.5, 2, 90, 80, 2, cu * 100, cv * 100, 2},
                 coco.annotation(id).keypoints(), 1e-12);
     }
@@ -82,7 +82,7 @@ class KeypointEditsTest {
         empty.addCategory(new CocoCategory(1, "person", "person", KeypointTemplate.COCO_PERSON_KEYPOINTS, null,
                 new LinkedHashMap<>()));
         AnnotationEditor ed = new AnnotationEditor(empty);
-        long id = ed.addKeypointInstance(1, 1, new double[] {100, 100, 100, 200}, "person");
+        long id = ed.keypoints().addKeypointInstance(1, 1, new double[] {100, 100, 100, 200}, "person");
         double[] kp = empty.annotation(id).keypoints();
         assertEquals(51, kp.length);
         assertArrayEquals(new double[] {150, 116, 2}, Arrays.copyOfRange(kp, 0, 3), 1e-9, "nose");
@@ -93,7 +93,7 @@ class KeypointEditsTest {
         // the shared person set labels all 17 keypoints somewhere: the template is their mean layout
         CocoDataset coco = EditTestData.read(EditTestData.PERSON);
         AnnotationEditor pe = new AnnotationEditor(coco);
-        KeypointTemplate t = pe.keypointTemplate(1);
+        KeypointTemplate t = pe.keypoints().keypointTemplate(1);
         for (KeypointTemplate.Source s : t.source()) assertEquals(KeypointTemplate.Source.DATASET_MEAN, s);
         double[] sum = new double[2];
         int n = 0;
@@ -108,7 +108,7 @@ class KeypointEditsTest {
 
         // an existing instance without keypoints gets the whole skeleton in its own box
         CocoAnnotation noKp = coco.annotations().stream().filter(a -> a.numKeypoints() == 0).findFirst().orElseThrow();
-        pe.placeKeypoints(noKp.id(), null, true, "place");
+        pe.keypoints().placeKeypoints(noKp.id(), null, true, "place");
         CocoAnnotation placed = coco.annotation(noKp.id());
         assertEquals(17, placed.numKeypoints());
         for (int k = 0; k < 17; k++) {
@@ -118,6 +118,6 @@ class KeypointEditsTest {
             assertEquals(Math.max(0, Math.min(im.height(), at[1])), placed.keypoints()[3 * k + 1], 1e-12);
         }
         assertArrayEquals(noKp.bbox(), placed.bbox(), "the box is not touched");
-        assertThrows(IllegalArgumentException.class, () -> pe.keypointTemplate(99));
+        assertThrows(IllegalArgumentException.class, () -> pe.keypoints().keypointTemplate(99));
     }
 }

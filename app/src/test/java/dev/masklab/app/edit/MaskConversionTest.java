@@ -30,7 +30,7 @@ class MaskConversionTest {
             for (CocoAnnotation a : EditTestData.polygonAnnotations(coco)) {
                 CocoImage im = coco.image(a.imageId());
                 Rle expected = Rle.fromPolygons(EditTestData.polygons(a), im.height(), im.width());
-                ed.convertToMask(a.id(), "to mask");
+                ed.polygons().convertToMask(a.id(), "to mask");
                 CocoAnnotation m = coco.annotation(a.id());
                 Segmentation.CompressedRle c = assertInstanceOf(Segmentation.CompressedRle.class, m.segmentation());
                 assertEquals(expected.toCompressedString(), c.counts(), "the merged pycocotools rasterisation");
@@ -38,7 +38,7 @@ class MaskConversionTest {
                 assertEquals(im.width(), c.w());
                 assertEquals((double) expected.area(), m.area());
                 assertArrayEquals(expected.toBbox(), m.bbox());
-                assertThrows(IllegalArgumentException.class, () -> ed.convertToMask(a.id(), "twice"));
+                assertThrows(IllegalArgumentException.class, () -> ed.polygons().convertToMask(a.id(), "twice"));
             }
         }
     }
@@ -57,14 +57,14 @@ class MaskConversionTest {
             }
         }
         for (CocoAnnotation a : EditTestData.polygonAnnotations(coco)) {
-            ed.convertToMask(a.id(), "to mask");
+            ed.polygons().convertToMask(a.id(), "to mask");
             ids.add(a.id());
         }
         assertTrue(ids.size() > 20, "masks: " + ids.size());
         for (long id : ids) {
             CocoAnnotation before = coco.annotation(id);
             Rle mask = coco.annToRle(before);
-            MaskPolygons traced = ed.tracePolygons(id);
+            MaskPolygons traced = ed.polygons().tracePolygons(id);
             int previous = Integer.MAX_VALUE;
             for (double tol : new double[] {0, 0.5, 1, 2, 4}) {
                 MaskPolygons.Fit f = traced.fit(tol);
@@ -72,7 +72,7 @@ class MaskConversionTest {
                 previous = f.vertexCount();
             }
             assertTrue(traced.fit(4).vertexCount() < traced.fit(0).vertexCount());
-            MaskPolygons.Fit fit = ed.convertToPolygons(id, 1, "to polygons");
+            MaskPolygons.Fit fit = ed.polygons().convertToPolygons(id, 1, "to polygons");
             assertTrue(fit.iou() >= 0.95, "IoU at 1 px " + fit.iou() + " for #" + id);
             CocoAnnotation p = coco.annotation(id);
             List<double[]> polys = EditTestData.polygons(p);
@@ -94,9 +94,9 @@ class MaskConversionTest {
         CocoDataset coco = EditTestData.read(EditTestData.PERSON);
         AnnotationEditor ed = new AnnotationEditor(coco);
         CocoAnnotation a = EditTestData.polygonAnnotations(coco).getFirst();
-        assertThrows(IllegalArgumentException.class, () -> ed.convertToPolygons(a.id(), 1, "polygons already"));
+        assertThrows(IllegalArgumentException.class, () -> ed.polygons().convertToPolygons(a.id(), 1, "polygons already"));
         ed.setCrowd(a.id(), true, "crowd");
-        assertThrows(IllegalArgumentException.class, () -> ed.convertToPolygons(a.id(), 1, "crowd"));
+        assertThrows(IllegalArgumentException.class, () -> ed.polygons().convertToPolygons(a.id(), 1, "crowd"));
         assertEquals(1, ed.history().size());
     }
 }
