@@ -58,7 +58,8 @@ public final class ShapeGeometry {
     }
 
     static double map(double v, double from0, double fromSize, double to0, double toSize) {
-        return fromSize == 0 ? to0 + toSize / 2 : to0 + (v - from0) * toSize / fromSize;
+        // as a fraction first, so that the extent's ends map exactly onto the box's (t = 0 and t = 1)
+        return fromSize == 0 ? to0 + toSize / 2 : to0 + (v - from0) / fromSize * toSize;
     }
 
     /** {@link #scale} for each polygon. */
