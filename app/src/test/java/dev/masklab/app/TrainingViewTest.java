@@ -10,10 +10,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.masklab.app.service.TrainingService.Settings;
-import dev.masklab.app.view.TrainingView;
-import dev.masklab.app.viewmodel.TrainingViewModel;
+import dev.masklab.app.training.TrainingService.Settings;
+import dev.masklab.app.training.TrainingView;
+import dev.masklab.app.training.TrainingViewModel;
 import dev.masklab.train.Architecture;
+import dev.masklab.train.TrainingConfig;
 import dev.masklab.train.TrainingListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,13 +45,17 @@ import org.testfx.util.WaitForAsyncUtils;
 class TrainingViewTest {
     static final Path SAMPLE = Path.of(System.getProperty("masklab.root", ".."))
             .resolve("datasets/sample/annotations.json");
+    /** A short CPU run from scratch: the small preset at 240 px, one image per step, every stage trained. */
+    static final TrainingConfig TINY = TrainingConfig.preset("small").toBuilder().batchSize(1).baseLr(0.005)
+            .shorterSide(240).trainableBackboneLayers(5).clipGradNorm(10).trainBatchNorm(true).build();
 
     private TrainingView view;
     private final List<Path> offered = new ArrayList<>();
+    private final List<String> errors = new ArrayList<>();
 
     @Start
     void start(Stage stage) {
-        view = new TrainingView(new TrainingViewModel(), offered::add);
+        view = new TrainingView(new TrainingViewModel(), offered::add, (h, m) -> errors.add(h + ": " + m));
         stage.setScene(new Scene(view, 1200, 800));
         stage.show();
     }
@@ -107,7 +112,6 @@ class TrainingViewTest {
         assertEquals(Architecture.MASKRCNN_RESNET50_FPN, s.arch());
         assertNull(s.weights(), "from scratch");
         assertEquals(30, s.iterations());
-        assertEquals(0.005, s.lr(), 0);
         assertEquals(0.005, s.config().effectiveBaseLr(), 0);
         assertEquals(240, s.config().minSizes()[0]);
         assertTrue(s.config().trainBatchNorm(), "from scratch: batch-statistics batch norms, as masklab train");
@@ -129,8 +133,7 @@ class TrainingViewTest {
         Path val = validationFile(Files.createDirectories(tmp.resolve("val")));
         Path run = tmp.resolve("run");
         TrainingViewModel vm = view.viewModel();
-        Settings s = new Settings(SAMPLE, val, Architecture.MASKRCNN_RESNET50_FPN, null, run, 3, "small", 1, 0.005,
-                240, 5, 10, 0, 0, false);
+        Settings s = new Settings(SAMPLE, val, Architecture.MASKRCNN_RESNET50_FPN, null, run, 3, TINY, 0, 0, false);
         fx(() -> view.start(s));
         assertTrue(vm.runningProperty().get());
         assertTrue(view.lookup("#trainStart").isDisabled());
@@ -168,8 +171,8 @@ class TrainingViewTest {
 
         // a longer run stopped after its first logged iteration keeps a checkpoint; Resume continues from it
         Path run2 = tmp.resolve("run2");
-        Settings longRun = new Settings(SAMPLE, null, Architecture.MASKRCNN_RESNET50_FPN, null, run2, 200, "small", 1,
-                0.005, 240, 5, 10, 0, 0, false);
+        Settings longRun = new Settings(SAMPLE, null, Architecture.MASKRCNN_RESNET50_FPN, null, run2, 200, TINY, 0, 0,
+                false);
         fx(() -> view.start(longRun));
         waitUntil(300, () -> !vm.iterations().isEmpty() || !vm.runningProperty().get());
         assertTrue(vm.runningProperty().get(), vm.statusProperty().get() + " " + vm.log());
@@ -180,7 +183,7 @@ class TrainingViewTest {
         assertTrue(vm.log().stream().anyMatch(l -> l.startsWith("checkpoint at iteration")), vm.log().toString());
         int stoppedAt = vm.iterations().getLast().iteration();
         Settings resumed = new Settings(SAMPLE, null, Architecture.MASKRCNN_RESNET50_FPN, null, run2, stoppedAt + 1,
-                "small", 1, 0.005, 240, 5, 10, 0, 0, true);
+                TINY, 0, 0, true);
         fx(() -> view.start(resumed));
         waitUntil(300, () -> !vm.runningProperty().get());
         assertTrue(vm.log().getFirst().contains("run2"), vm.log().toString());

@@ -30,7 +30,7 @@ public final class Main implements Runnable {
 
     /** The configured command line, so that tests can run subcommands in-process. */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Main());
+        CommandLine cl = FiniteNumbers.register(new CommandLine(new Main()));
         // a usage mistake is one line and a pointer to the help, exit 2 (not the whole usage text)
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine cmd = ex.getCommandLine();

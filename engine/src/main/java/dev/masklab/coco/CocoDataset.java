@@ -27,6 +27,7 @@ public final class CocoDataset {
     private final List<CocoProblem> problems = new ArrayList<>();
     /** Top-level key order of the source file (known keys and extras), used by the writer. */
     final List<String> keyOrder = new ArrayList<>();
+    private JsonLayout layout = JsonLayout.COMPACT;
 
     public List<CocoImage> images() { return Collections.unmodifiableList(images); }
 
@@ -60,6 +61,11 @@ public final class CocoDataset {
 
     /** Problems found when the dataset was read (empty for a dataset built in code). */
     public List<CocoProblem> problems() { return problems; }
+
+    /** The formatting style of the file read (compact for a dataset built in code); {@link CocoWriter} keeps it. */
+    public JsonLayout layout() { return layout; }
+
+    public void setLayout(JsonLayout layout) { this.layout = java.util.Objects.requireNonNull(layout); }
 
     /** Adds an image; its id must be new. */
     public void addImage(CocoImage image) {
@@ -207,6 +213,7 @@ public final class CocoDataset {
         c.extra.putAll(extra);
         c.problems.addAll(problems);
         c.keyOrder.addAll(keyOrder);
+        c.layout = layout;
         return c;
     }
 

@@ -96,6 +96,10 @@ final class CocoEvalCells implements CocoEvaluator.CellSource {
         return imgIds.length;
     }
 
+    long[] imgIds() {
+        return imgIds.clone();
+    }
+
     long[] catIds() {
         return catIds.clone();
     }

@@ -1,10 +1,9 @@
-package dev.masklab.app.view;
+package dev.masklab.app.training;
 
-import dev.masklab.app.service.TrainingService;
-import dev.masklab.app.service.TrainingService.Settings;
-import dev.masklab.app.viewmodel.TrainingViewModel;
-import dev.masklab.app.viewmodel.TrainingViewModel.Evaluation;
+import dev.masklab.app.training.TrainingService.Settings;
+import dev.masklab.app.training.TrainingViewModel.Evaluation;
 import dev.masklab.train.Architecture;
+import dev.masklab.train.TrainingConfig;
 import dev.masklab.train.TrainingJob;
 import dev.masklab.train.TrainingListener;
 import java.io.File;
@@ -13,6 +12,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import javafx.application.Platform;
@@ -75,14 +75,17 @@ public final class TrainingView extends SplitPane {
     private final LineChart<Number, Number> chart;
     private final Map<String, XYChart.Series<Number, Number>> series = new HashMap<>();
     private final Consumer<Path> runModel;
+    private final BiConsumer<String, String> showError;
 
     /**
-     * @param vm       the tab's state
-     * @param runModel opens "Run model" with a trained model (the window's dialog)
+     * @param vm        the tab's state
+     * @param runModel  opens "Run model" with a trained model (the window's dialog)
+     * @param showError shows an error to the user (header, text): the window's error dialog
      */
-    public TrainingView(TrainingViewModel vm, Consumer<Path> runModel) {
+    public TrainingView(TrainingViewModel vm, Consumer<Path> runModel, BiConsumer<String, String> showError) {
         this.vm = vm;
         this.runModel = runModel;
+        this.showError = showError;
         setId("trainingView");
         arch.getItems().setAll(Architecture.values());
         arch.setValue(Architecture.MASKRCNN_RESNET50_FPN);
@@ -151,14 +154,15 @@ public final class TrainingView extends SplitPane {
         Path val = path(validation, "validation dataset", false);
         Path w = path(weights, "starting weights", false);
         Path out = path(runDir, "run folder", true);
-        String lrText = lr.getText().strip();
-        Double rate = lrText.isEmpty() ? null : number(lr, "learning rate", 0, 10);
-        String sizeText = minSize.getText().strip();
-        int size = sizeText.isEmpty() ? 0 : integer(minSize, "shorter side", 32, 4096);
+        TrainingConfig.Builder config = TrainingConfig.preset(preset.getValue()).toBuilder()
+                .batchSize(integer(batch, "images per step", 1, 1024))
+                .trainableBackboneLayers(integer(trainable, "trained stages", 0, 5))
+                .clipGradNorm(number(clip, "gradient clipping", 0, 1e9))
+                .trainBatchNorm(w == null); // from scratch: batch statistics, as masklab train's --batch-norm auto
+        if (!lr.getText().isBlank()) config.baseLr(number(lr, "learning rate", 0, 10));
+        if (!minSize.getText().isBlank()) config.shorterSide(integer(minSize, "shorter side", 32, 4096));
         return new Settings(ds, val, arch.getValue(), w, out, integer(iterations, "iterations", 1, 10_000_000),
-                preset.getValue(), integer(batch, "images per step", 1, 1024), rate, size,
-                integer(trainable, "trained stages", 0, 5), number(clip, "gradient clipping", 0, 1e9),
-                integer(evalEvery, "evaluation period", 0, 10_000_000),
+                config.build(), integer(evalEvery, "evaluation period", 0, 10_000_000),
                 integer(checkpointEvery, "checkpoint period", 0, 10_000_000), resume.isSelected());
     }
 
@@ -200,7 +204,7 @@ public final class TrainingView extends SplitPane {
             Throwable ex = t.getException();
             String msg = ex == null ? "unknown error" : ex.getMessage() != null ? ex.getMessage() : ex.toString();
             vm.finished("Training failed: " + msg, null);
-            if (!Dialogs.headless() && getScene() != null) Dialogs.error(getScene().getWindow(), "Training failed", msg).show();
+            showError.accept("Training failed", msg);
         });
         Thread th = new Thread(t, "masklab-training");
         th.setDaemon(true);

@@ -1,4 +1,4 @@
-package dev.masklab.app.viewmodel;
+package dev.masklab.app.training;
 
 import dev.masklab.train.TrainingListener;
 import java.nio.file.Path;

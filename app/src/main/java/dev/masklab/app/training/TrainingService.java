@@ -1,4 +1,4 @@
-package dev.masklab.app.service;
+package dev.masklab.app.training;
 
 import dev.masklab.train.Architecture;
 import dev.masklab.train.TrainingConfig;
@@ -28,28 +28,14 @@ public final class TrainingService {
      * @param weights         starting weights (.pth, .masklab, checkpoint folder), or null to train from scratch
      * @param runDir          output folder
      * @param iterations      optimizer steps (with {@code resume}: the run's new length, which may extend it)
-     * @param preset          {@code small} (CPU: shorter side 320, fewer proposals) or {@code standard} (the paper's)
-     * @param batch           images per step
-     * @param lr              base learning rate, or null for 0.02 x images / 16
-     * @param minSize         shorter training side, or 0 for the preset's
-     * @param trainableLayers ResNet stages trained (0..5)
-     * @param clipGrad        gradient-norm clipping (0: off)
+     * @param config          the engine's settings, built as {@code masklab train} builds them
+     *                        ({@link TrainingConfig#toBuilder()} on a preset)
      * @param evalEvery       evaluation period (0: at the end only)
      * @param checkpointEvery checkpoint period (0: at the end only)
-     * @param resume          continue from the run folder's latest checkpoint
+     * @param resume          continue from the run folder's latest checkpoint (whose settings are kept)
      */
     public record Settings(Path dataset, Path validation, Architecture arch, Path weights, Path runDir, int iterations,
-                           String preset, int batch, Double lr, int minSize, int trainableLayers, double clipGrad,
-                           int evalEvery, int checkpointEvery, boolean resume) {
-
-        /** The engine's configuration for these settings (batch norms trained from scratch, frozen otherwise). */
-        public TrainingConfig config() {
-            TrainingConfig c = TrainingConfig.preset(preset).withBatch(batch);
-            if (lr != null) c = c.withLr(lr);
-            if (minSize > 0) c = c.withSizes(new int[] {minSize}, Math.max(c.maxSize(), minSize));
-            return c.withOptions(1, clipGrad, trainableLayers, true, 42, c.flipProbability())
-                    .withTrainBatchNorm(weights == null);
-        }
+                           TrainingConfig config, int evalEvery, int checkpointEvery, boolean resume) {
 
         /** The trained model, written when the run completes. */
         public Path modelFile() {
@@ -103,6 +89,5 @@ public final class TrainingService {
         if (s.iterations() < 1 && !s.resume()) {
             throw new IllegalArgumentException("iterations must be at least 1, got " + s.iterations());
         }
-        if (s.batch() < 1) throw new IllegalArgumentException("batch must be at least 1, got " + s.batch());
     }
 }
