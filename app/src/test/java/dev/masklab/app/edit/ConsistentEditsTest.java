@@ -46,6 +46,23 @@ class ConsistentEditsTest {
         assertTrue(ShapeGeometry.isBoxPolygon(coco.annotation(box)));
         assertFalse(ShapeGeometry.isBoxPolygon(EditTestData.polygonAnnotations(coco).getFirst()));
 
+        // a person's polygons: the bottom-right corner dragged, the top-left fixed, the shape scaled with the box
+        CocoAnnotation person = EditTestData.polygonAnnotations(coco).getFirst();
+        double[] pb = ShapeGeometry.extent(EditTestData.polygons(person));
+        ed.moveBoxCorner(person.id(), 2, pb[0] + pb[2] - 10, pb[1] + pb[3] - 20, "bottom-right");
+        CocoAnnotation smaller = coco.annotation(person.id());
+        assertArrayEquals(new double[] {pb[0], pb[1], pb[2] - 10, pb[3] - 20}, smaller.bbox(), 1e-9);
+        assertArrayEquals(smaller.bbox(), ShapeGeometry.extent(EditTestData.polygons(smaller)), "bbox = extent");
+        assertEquals((double) coco.annToRle(smaller).area(), smaller.area(), "area = rasterised polygons");
+        // the same annotation as a mask: the bbox follows the resampled mask to whole pixels
+        ed.polygons().convertToMask(person.id(), "mask");
+        double[] mb = coco.annotation(person.id()).bbox();
+        ed.moveBoxCorner(person.id(), 0, mb[0] - 8, mb[1] - 4, "top-left");
+        CocoAnnotation grown = coco.annotation(person.id());
+        assertArrayEquals(new double[] {mb[0] - 8, mb[1] - 4, mb[2] + 8, mb[3] + 4}, grown.bbox());
+        assertArrayEquals(coco.annToRle(grown).toBbox(), grown.bbox());
+        assertEquals((double) coco.annToRle(grown).area(), grown.area());
+
         // a box without segmentation: bbox and area
         long bare = ed.keypoints().addKeypointInstance(img, 1, new double[] {100, 100, 20, 30}, "bare");
         ed.moveBoxCorner(bare, 3, 90, 150, "bottom-left");
