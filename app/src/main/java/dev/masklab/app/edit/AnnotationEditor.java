@@ -6,8 +6,6 @@ import dev.masklab.coco.CocoDataset;
 import dev.masklab.coco.CocoCategory;
 import dev.masklab.coco.CocoImage;
 import dev.masklab.coco.CocoWriter;
-import dev.masklab.coco.KeypointTemplate;
-import dev.masklab.coco.MaskPolygons;
 import dev.masklab.coco.Rle;
 import dev.masklab.coco.Segmentation;
 import java.io.IOException;
