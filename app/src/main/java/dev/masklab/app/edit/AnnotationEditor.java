@@ -6,8 +6,6 @@ import dev.masklab.coco.CocoDataset;
 import dev.masklab.coco.CocoCategory;
 import dev.masklab.coco.CocoImage;
 import dev.masklab.coco.CocoWriter;
-import dev.masklab.coco.KeypointTemplate;
-import dev.masklab.coco.MaskPolygons;
 import dev.masklab.coco.Rle;
 import dev.masklab.coco.Segmentation;
 import java.io.IOException;
@@ -22,9 +20,10 @@ import java.util.Set;
 
 /**
  * Corrections to an open dataset (semi-automatic labelling): accept or reject predictions (one, all, or as another
- * category), draw new annotations (polygons, boxes, brush strokes, a keypoint skeleton), delete annotations, change
- * their category, box (the shape follows), polygon vertices and parts, mask (brush and eraser, mask to polygons and
- * back), keypoints and {@code iscrowd}; categories through {@link #categories()}. Every change is an {@link Edit} on
+ * category), draw new annotations (polygons, boxes, brush strokes), delete annotations, change their category, box
+ * (the shape follows), polygon vertices, mask (brush and eraser), keypoints and {@code iscrowd}; polygon parts and
+ * mask / polygon conversion through {@link #polygons()}, keypoint skeletons through {@link #keypoints()}, categories
+ * through {@link #categories()}. Every change is an {@link Edit} on
  * the engine's {@link CocoDataset}, recorded in an {@link EditHistory}, so it can be undone; several can be made one
  * step with {@link #inOneStep}. {@link #save(Path)} writes the dataset atomically and keeps the previous file as
  * {@code NAME.bak} ({@link CocoWriter}).
@@ -50,6 +49,8 @@ public final class AnnotationEditor {
     /** Segmentations that annotations had before {@link #setCrowd} made them crowd regions, by annotation id. */
     private final Map<Long, Segmentation> beforeCrowd = new HashMap<>();
     private final CategoryEditor categories;
+    private final PolygonEditor polygons;
+    private final KeypointEditor keypoints;
     /** Edits of the step {@link #inOneStep} is recording, applied already; null outside one. */
     private List<Edit> step;
     private long nextId;
@@ -58,11 +59,23 @@ public final class AnnotationEditor {
         this.coco = coco;
         this.nextId = coco.nextAnnotationId();
         this.categories = new CategoryEditor(this);
+        this.polygons = new PolygonEditor(this);
+        this.keypoints = new KeypointEditor(this);
     }
 
     /** Adding, renaming, merging and deleting categories (undoable through the same history). */
     public CategoryEditor categories() {
         return categories;
+    }
+
+    /** Vertex and part edits, mask to polygons and back (undoable through the same history). */
+    public PolygonEditor polygons() {
+        return polygons;
+    }
+
+    /** Skeleton templates, keypoint deletion and visibility (undoable through the same history). */
+    public KeypointEditor keypoints() {
+        return keypoints;
     }
 
     public CocoDataset coco() {
@@ -334,11 +347,14 @@ public final class AnnotationEditor {
             }
             double[] e = rle.toBbox();
             int[] src = {(int) e[0], (int) e[1], (int) e[2], (int) e[3]};
+            // whole pixels, at least one, inside the image (the box is clipped already, so only x0 == width can
+            // leave no pixel)
             int x0 = (int) Math.rint(box[0]), y0 = (int) Math.rint(box[1]);
-            int x1 = Math.max(x0 + 1, (int) Math.rint(box[0] + box[2]));
-            int y1 = Math.max(y0 + 1, (int) Math.rint(box[1] + box[3]));
-            if (x1 > im.width()) x0 = (x1 = im.width()) - Math.max(1, x1 - x0);
-            if (y1 > im.height()) y0 = (y1 = im.height()) - Math.max(1, y1 - y0);
+            int x1 = (int) Math.rint(box[0] + box[2]), y1 = (int) Math.rint(box[1] + box[3]);
+            if (x1 <= x0) x1 = x0 + 1;
+            if (x1 > im.width()) x0 = (x1 = im.width()) - 1;
+            if (y1 <= y0) y1 = y0 + 1;
+            if (y1 > im.height()) y0 = (y1 = im.height()) - 1;
             int[] dst = {x0, y0, x1 - x0, y1 - y0};
             Rle scaled = ShapeGeometry.resampleNearest(rle, src, dst);
             from = e;
@@ -468,141 +484,6 @@ public final class AnnotationEditor {
         replace(a, withPolygons(a, polys, im), label);
     }
 
-    /**
-     * Inserts a vertex on edge {@code edge} of part {@code polygon} (the edge from vertex {@code edge} to vertex
-     * {@code edge + 1}, the last edge closing the ring): the point of that edge nearest to (x, y), which lies in the
-     * image. It becomes vertex {@code edge + 1}; area and box follow as for {@link #moveVertex} (the outline is the
-     * same, so they only change by the rasteriser's rounding). Returns the new vertex's index.
-     * ({@link ShapeGeometry#nearestEdge} finds the edge nearest to a click.)
-     */
-    public int insertVertex(long annotationId, int polygon, int edge, double x, double y, String label) {
-        CocoAnnotation a = annotation(annotationId);
-        List<double[]> polys = polygonsOf(a);
-        requireVertex(a, polys, polygon, edge);
-        double[] p = polys.get(polygon);
-        double[] at = ShapeGeometry.project(p, edge, x, y);
-        double[] q = new double[p.length + 2];
-        System.arraycopy(p, 0, q, 0, 2 * edge + 2);
-        q[2 * edge + 2] = at[0];
-        q[2 * edge + 3] = at[1];
-        System.arraycopy(p, 2 * edge + 2, q, 2 * edge + 4, p.length - 2 * edge - 2);
-        polys.set(polygon, q);
-        replace(a, withPolygons(a, polys, image(a.imageId())), label);
-        return edge + 1;
-    }
-
-    /**
-     * Deletes one vertex of a part; area and box follow. A part keeps at least 3 vertices: deleting from a triangle is
-     * refused (returns false, no edit) — delete the part ({@link #deletePart}) or the annotation instead.
-     */
-    public boolean deleteVertex(long annotationId, int polygon, int vertex, String label) {
-        CocoAnnotation a = annotation(annotationId);
-        List<double[]> polys = polygonsOf(a);
-        requireVertex(a, polys, polygon, vertex);
-        double[] p = polys.get(polygon);
-        if (p.length <= 6) return false;
-        double[] q = new double[p.length - 2];
-        System.arraycopy(p, 0, q, 0, 2 * vertex);
-        System.arraycopy(p, 2 * vertex + 2, q, 2 * vertex, p.length - 2 * vertex - 2);
-        polys.set(polygon, q);
-        replace(a, withPolygons(a, polys, image(a.imageId())), label);
-        return true;
-    }
-
-    /**
-     * Adds a part (a polygon of at least 3 vertices, clipped to the image) to an annotation: appended to its polygons
-     * (returns its index); an annotation without segmentation gets it as its only polygon (index 0); an RLE mask gets
-     * the polygon's pixels added ({@link Rle#fromPolygon}, same RLE kind; returns -1). Area and box follow the shape.
-     */
-    public int addPart(long annotationId, double[] polygon, String label) {
-        CocoAnnotation a = annotation(annotationId);
-        CocoImage im = image(a.imageId());
-        if (polygon.length < 6 || polygon.length % 2 != 0) {
-            throw new IllegalArgumentException("a polygon needs at least 3 points, got " + polygon.length / 2);
-        }
-        double[] part = shiftInto(polygon.clone(), 0, 0, im);
-        Segmentation seg = a.segmentation();
-        if (seg == null || seg instanceof Segmentation.Polygons) {
-            List<double[]> polys = seg == null ? new ArrayList<>() : ((Segmentation.Polygons) seg).polygons();
-            polys.add(part);
-            replace(a, withPolygons(a, polys, im), label);
-            return polys.size() - 1;
-        }
-        Rle rle = coco.annToRle(a);
-        Rle merged = Rle.merge(List.of(rle, Rle.fromPolygon(part, rle.h(), rle.w())), false);
-        replace(a, a.withId(a.id()).setSegmentation(maskSegmentation(a, merged)).setArea((double) merged.area())
-                .setBbox(merged.toBbox()), label);
-        return -1;
-    }
-
-    /**
-     * Deletes part {@code polygon} of a polygon annotation; area and box follow. The last part is not deleted
-     * (returns false, no edit): delete the annotation instead.
-     */
-    public boolean deletePart(long annotationId, int polygon, String label) {
-        CocoAnnotation a = annotation(annotationId);
-        List<double[]> polys = polygonsOf(a);
-        requireVertex(a, polys, polygon, 0);
-        if (polys.size() == 1) return false;
-        polys.remove(polygon);
-        replace(a, withPolygons(a, polys, image(a.imageId())), label);
-        return true;
-    }
-
-    // ---- mask and polygons ----
-
-    /**
-     * The annotation's mask traced for conversion to polygons: {@link MaskPolygons#fit(double)} gives, for a tolerance
-     * in px, the polygons, their vertex count and their IoU with the mask (for a live slider; trace once, fit for each
-     * slider value). Holes are filled by any polygon form ({@link MaskPolygons#holePixels()}).
-     *
-     * @throws IllegalArgumentException when the annotation has no segmentation
-     */
-    public MaskPolygons tracePolygons(long annotationId) {
-        CocoAnnotation a = annotation(annotationId);
-        Rle rle = coco.annToRle(a);
-        if (rle == null) throw new IllegalArgumentException("annotation " + annotationId + " has no mask");
-        return MaskPolygons.trace(rle);
-    }
-
-    /**
-     * Replaces an RLE mask (an accepted prediction, a brush result) by editable polygons simplified to
-     * {@code tolerance} px ({@link MaskPolygons}); area is the polygons' rasterised area, bbox their extent. Holes
-     * are filled (COCO polygons cannot express them): the returned fit's IoU says what the conversion costs, and
-     * {@link #tracePolygons} lets the user see it before; an annotation whose holes matter should stay RLE. Returns
-     * the fit applied.
-     *
-     * @throws IllegalArgumentException for a crowd region (COCO stores those as RLE), an annotation that already has
-     *                                  polygons or none, or an empty mask
-     */
-    public MaskPolygons.Fit convertToPolygons(long annotationId, double tolerance, String label) {
-        CocoAnnotation a = annotation(annotationId);
-        if (a.isCrowd()) throw new IllegalArgumentException("annotation " + annotationId + " is a crowd region: RLE");
-        if (!(a.segmentation() instanceof Segmentation.CompressedRle
-                || a.segmentation() instanceof Segmentation.UncompressedRle)) {
-            throw new IllegalArgumentException("annotation " + annotationId + " has no RLE mask");
-        }
-        MaskPolygons.Fit fit = tracePolygons(annotationId).fit(tolerance);
-        if (fit.polygons().isEmpty()) throw new IllegalArgumentException("annotation " + annotationId + " has an empty mask");
-        replace(a, withPolygons(a, fit.polygons(), image(a.imageId())), label);
-        return fit;
-    }
-
-    /**
-     * Replaces polygons by their exact mask: compressed RLE equal to {@link Rle#fromPolygons} (pycocotools
-     * {@code merge(frPyObjects(...))}; uncompressed for a crowd region); area is unchanged in value (the same
-     * rasterisation), bbox becomes the mask's tight box ({@link Rle#toBbox}), as for every RLE annotation.
-     *
-     * @throws IllegalArgumentException when the annotation has no polygons
-     */
-    public void convertToMask(long annotationId, String label) {
-        CocoAnnotation a = annotation(annotationId);
-        polygonsOf(a);
-        Rle rle = coco.annToRle(a);
-        replace(a, a.withId(a.id()).setSegmentation(maskSegmentation(a, rle)).setArea((double) rle.area())
-                .setBbox(rle.toBbox()), label);
-    }
-
     // ---- keypoints ----
 
     /**
@@ -622,95 +503,6 @@ public final class AnnotationEditor {
         kp[3 * k + 1] = v == 0 ? 0 : clamp(y, 0, im.height());
         kp[3 * k + 2] = v;
         replace(a, a.withId(a.id()).setKeypoints(kp).setNumKeypoints(labelled(kp)), label);
-    }
-
-    /** Deletes keypoint {@code k}: v = 0, stored as 0, 0, 0; {@code num_keypoints} follows. */
-    public void deleteKeypoint(long annotationId, int k, String label) {
-        setKeypoint(annotationId, k, 0, 0, 0, label);
-    }
-
-    /**
-     * Sets keypoint {@code k}'s visibility: 0 deletes it ({@link #deleteKeypoint}); 1 or 2 keeps a labelled keypoint
-     * where it is, and puts an unlabelled one where the category's {@link KeypointTemplate} has it in the annotation's
-     * box.
-     */
-    public void setKeypointVisibility(long annotationId, int k, int v, String label) {
-        CocoAnnotation a = annotation(annotationId);
-        double[] kp = keypointsOf(a);
-        if (kp == null || k < 0 || 3 * k + 2 >= kp.length) {
-            throw new IndexOutOfBoundsException("annotation " + annotationId + " has no keypoint " + k);
-        }
-        if (v > 0 && kp[3 * k + 2] <= 0) {
-            double[] b = a.bbox();
-            if (b == null) throw new IllegalArgumentException("annotation " + annotationId + " has no box to place in");
-            double[] at = KeypointTemplate.of(coco, a.categoryId()).position(k, b);
-            setKeypoint(annotationId, k, at[0], at[1], v, label);
-        } else {
-            setKeypoint(annotationId, k, kp[3 * k], kp[3 * k + 1], v, label);
-        }
-    }
-
-    /** The category's keypoint layout ({@link KeypointTemplate#of}: dataset mean, COCO person, evenly spaced). */
-    public KeypointTemplate keypointTemplate(long categoryId) {
-        return KeypointTemplate.of(coco, categoryId);
-    }
-
-    /**
-     * Places the category's whole skeleton on an annotation: keypoint k at {@link KeypointTemplate#position} in
-     * {@code box} (x, y, w, h; null: the annotation's bbox), clipped to the image, visible (v = 2). With
-     * {@code keepLabelled} the keypoints already labelled (v &gt; 0) stay and only the others are placed; otherwise
-     * all are replaced. {@code num_keypoints} follows. An annotation without a bbox gets {@code box} (and, without
-     * segmentation, its area).
-     *
-     * @throws IllegalArgumentException when the category has no keypoints, or there is no box
-     */
-    public void placeKeypoints(long annotationId, double[] box, boolean keepLabelled, String label) {
-        CocoAnnotation a = annotation(annotationId);
-        CocoImage im = image(a.imageId());
-        CocoAnnotation b = a.withId(a.id());
-        if (box == null) box = a.bbox();
-        else box = imageBox(box, im);
-        if (box == null) throw new IllegalArgumentException("annotation " + annotationId + " has no box");
-        if (a.bbox() == null) {
-            b.setBbox(box);
-            if (a.segmentation() == null) b.setArea(box[2] * box[3]);
-        }
-        KeypointTemplate t = KeypointTemplate.of(coco, a.categoryId());
-        double[] old = a.keypoints();
-        double[] kp = new double[3 * t.size()];
-        for (int k = 0; k < t.size(); k++) {
-            if (keepLabelled && old != null && 3 * k + 2 < old.length && old[3 * k + 2] > 0) {
-                System.arraycopy(old, 3 * k, kp, 3 * k, 3);
-                continue;
-            }
-            double[] at = t.position(k, box);
-            kp[3 * k] = clamp(at[0], 0, im.width());
-            kp[3 * k + 1] = clamp(at[1], 0, im.height());
-            kp[3 * k + 2] = 2;
-        }
-        replace(a, b.setKeypoints(kp).setNumKeypoints(labelled(kp)), label);
-    }
-
-    /**
-     * A new instance of a keypoint category: box {@code box} (clipped to the image, at least 1 px), area the box's,
-     * {@code iscrowd} 0, no segmentation, and the category's skeleton placed in the box as by {@link #placeKeypoints}
-     * (all keypoints visible, {@code num_keypoints} their number). Returns the new id.
-     */
-    public long addKeypointInstance(long imageId, long categoryId, double[] box, String label) {
-        CocoImage im = image(imageId);
-        KeypointTemplate t = KeypointTemplate.of(coco, categoryId);
-        double[] b = imageBox(box, im);
-        double[] kp = new double[3 * t.size()];
-        for (int k = 0; k < t.size(); k++) {
-            double[] at = t.position(k, b);
-            kp[3 * k] = clamp(at[0], 0, im.width());
-            kp[3 * k + 1] = clamp(at[1], 0, im.height());
-            kp[3 * k + 2] = 2;
-        }
-        CocoAnnotation a = new CocoAnnotation(nextId++, imageId, categoryId).setArea(b[2] * b[3]).setBbox(b)
-                .setIscrowd(0).setKeypoints(kp).setNumKeypoints(t.size());
-        add(a, label, null);
-        return a.id();
     }
 
     // ---- history and file ----
@@ -742,29 +534,34 @@ public final class AnnotationEditor {
         }
     }
 
-    private void replace(CocoAnnotation before, CocoAnnotation after, String label) {
+    void replace(CocoAnnotation before, CocoAnnotation after, String label) {
         record(new Change(label, before.imageId(), -1, before, after, null));
     }
 
+    /** An id for a new annotation: above every id the file had, never reused after an undo. */
+    long newId() {
+        return nextId++;
+    }
+
     /** A new annotation, at the end of the list (optionally reviewing a prediction). */
-    private void add(CocoAnnotation a, String label, Instance prediction) {
+    void add(CocoAnnotation a, String label, Instance prediction) {
         record(new Change(label, a.imageId(), coco.annotations().size(), null, a, prediction));
     }
 
     /** The segmentation for a mask: uncompressed RLE for a crowd region (as COCO stores them), else compressed. */
-    private static Segmentation maskSegmentation(CocoAnnotation a, Rle rle) {
+    static Segmentation maskSegmentation(CocoAnnotation a, Rle rle) {
         return a.isCrowd() ? new Segmentation.UncompressedRle(rle.counts(), rle.h(), rle.w()) : Segmentation.of(rle);
     }
 
     /** Copies of the annotation's polygons. */
-    private static List<double[]> polygonsOf(CocoAnnotation a) {
+    static List<double[]> polygonsOf(CocoAnnotation a) {
         if (!(a.segmentation() instanceof Segmentation.Polygons p)) {
             throw new IllegalArgumentException("annotation " + a.id() + " has no polygon");
         }
         return p.polygons();
     }
 
-    private static void requireVertex(CocoAnnotation a, List<double[]> polys, int polygon, int vertex) {
+    static void requireVertex(CocoAnnotation a, List<double[]> polys, int polygon, int vertex) {
         if (polygon < 0 || polygon >= polys.size() || vertex < 0 || 2 * vertex + 1 >= polys.get(polygon).length) {
             throw new IndexOutOfBoundsException("annotation " + a.id() + " has no vertex " + vertex
                     + " in polygon " + polygon);
@@ -772,14 +569,14 @@ public final class AnnotationEditor {
     }
 
     /** A copy of the keypoints; all unlabelled for an annotation of a keypoint category that has none; or null. */
-    private double[] keypointsOf(CocoAnnotation a) {
+    double[] keypointsOf(CocoAnnotation a) {
         if (a.keypoints() != null) return a.keypoints();
         CocoCategory c = coco.category(a.categoryId());
         return c == null || c.keypoints() == null ? null : new double[3 * c.keypoints().size()];
     }
 
     /** A box (x, y, w, h; corners in any order) clipped to the image, w and h at least 1 px. */
-    private static double[] imageBox(double[] xywh, CocoImage im) {
+    static double[] imageBox(double[] xywh, CocoImage im) {
         double x0 = clamp(Math.min(xywh[0], xywh[0] + xywh[2]), 0, im.width());
         double y0 = clamp(Math.min(xywh[1], xywh[1] + xywh[3]), 0, im.height());
         double x1 = clamp(Math.max(xywh[0], xywh[0] + xywh[2]), 0, im.width());
@@ -792,7 +589,7 @@ public final class AnnotationEditor {
     }
 
     /** Shifts x, y pairs by (dx, dy) and clips them to the image, in place; returns {@code xy}. */
-    private static double[] shiftInto(double[] xy, double dx, double dy, CocoImage im) {
+    static double[] shiftInto(double[] xy, double dx, double dy, CocoImage im) {
         for (int i = 0; i + 1 < xy.length; i += 2) {
             xy[i] = clamp(xy[i] + dx, 0, im.width());
             xy[i + 1] = clamp(xy[i + 1] + dy, 0, im.height());
@@ -801,7 +598,7 @@ public final class AnnotationEditor {
     }
 
     /** COCO's {@code num_keypoints}: keypoints with v &gt; 0. */
-    private static int labelled(double[] kp) {
+    static int labelled(double[] kp) {
         int n = 0;
         for (int i = 2; i < kp.length; i += 3) if (kp[i] > 0) n++;
         return n;
@@ -814,7 +611,7 @@ public final class AnnotationEditor {
     }
 
     /** A copy with these polygons, area of their rasterisation and bbox of their vertices, as in COCO. */
-    private static CocoAnnotation withPolygons(CocoAnnotation a, List<double[]> polys, CocoImage im) {
+    static CocoAnnotation withPolygons(CocoAnnotation a, List<double[]> polys, CocoImage im) {
         Rle rle = Rle.fromPolygons(polys, im.height(), im.width());
         return a.withId(a.id()).setSegmentation(Segmentation.polygons(polys)).setArea((double) rle.area())
                 .setBbox(ShapeGeometry.extent(polys));
@@ -826,7 +623,7 @@ public final class AnnotationEditor {
         return a;
     }
 
-    private CocoImage image(long id) {
+    CocoImage image(long id) {
         CocoImage im = coco.image(id);
         if (im == null) throw new IllegalArgumentException("no image with id " + id);
         return im;
@@ -837,7 +634,7 @@ public final class AnnotationEditor {
         if (reviewed.contains(p)) throw new IllegalStateException("prediction " + p.id() + " was already reviewed");
     }
 
-    private static double clamp(double v, double lo, double hi) {
+    static double clamp(double v, double lo, double hi) {
         return Math.max(lo, Math.min(hi, v));
     }
 

@@ -47,7 +47,7 @@ public final class ShapeGeometry {
         return true;
     }
 
-    /** Maps x, y pairs from box {@code from} onto box {@code to} (a zero-size side maps to the middle of {@code to}). */
+    /** Maps x, y pairs from box {@code from} onto box {@code to} (a zero-size side maps to the middle of it). */
     static double[] scale(double[] xy, double[] from, double[] to) {
         double[] out = new double[xy.length];
         for (int i = 0; i + 1 < xy.length; i += 2) {
@@ -58,7 +58,8 @@ public final class ShapeGeometry {
     }
 
     static double map(double v, double from0, double fromSize, double to0, double toSize) {
-        return fromSize == 0 ? to0 + toSize / 2 : to0 + (v - from0) * toSize / fromSize;
+        // as a fraction first, so that the extent's ends map exactly onto the box's (t = 0 and t = 1)
+        return fromSize == 0 ? to0 + toSize / 2 : to0 + (v - from0) / fromSize * toSize;
     }
 
     /** {@link #scale} for each polygon. */

@@ -78,7 +78,7 @@ class CrowdToggleTest {
         other.setCrowd(id, false, "not crowd");
         assertEquals(accepted.segmentation(), other.coco().annotation(id).segmentation());
         // a box without segmentation only changes its flag
-        long box = ed.addKeypointInstance(accepted.imageId(), 1, new double[] {10, 10, 30, 60}, "box");
+        long box = ed.keypoints().addKeypointInstance(accepted.imageId(), 1, new double[] {10, 10, 30, 60}, "box");
         ed.setCrowd(box, true, "crowd box");
         assertEquals(1, coco.annotation(box).iscrowd());
         assertEquals(null, coco.annotation(box).segmentation());

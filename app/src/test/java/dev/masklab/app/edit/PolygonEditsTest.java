@@ -50,7 +50,7 @@ class PolygonEditsTest {
                 double nx = -(p[1] - p[2 * edge + 1]), ny = p[0] - p[2 * edge]; // perpendicular to the edge
                 double len = Math.hypot(nx, ny);
                 // a click 2 px beside the edge's midpoint inserts the midpoint
-                int v = ed.insertVertex(a.id(), 0, edge, mx + 2 * nx / len, my + 2 * ny / len, "insert");
+                int v = ed.polygons().insertVertex(a.id(), 0, edge, mx + 2 * nx / len, my + 2 * ny / len, "insert");
                 assertEquals(n, v);
                 double[] q = EditTestData.polygons(coco.annotation(a.id())).getFirst();
                 assertEquals(p.length + 2, q.length);
@@ -61,7 +61,7 @@ class PolygonEditsTest {
                 assertCocoFields(coco.annotation(a.id()), polys, im);
 
                 // deleting vertex 0 of the new outline
-                assertTrue(ed.deleteVertex(a.id(), 0, 0, "delete"));
+                assertTrue(ed.polygons().deleteVertex(a.id(), 0, 0, "delete"));
                 polys.set(0, java.util.Arrays.copyOfRange(q, 2, q.length));
                 assertCocoFields(coco.annotation(a.id()), polys, im);
                 ed.undo();
@@ -82,35 +82,35 @@ class PolygonEditsTest {
         List<double[]> polys = EditTestData.polygons(two);
 
         // a second-to-last-part deletion keeps the other part, area and bbox follow
-        assertTrue(ed.deletePart(two.id(), 0, "delete part"));
+        assertTrue(ed.polygons().deletePart(two.id(), 0, "delete part"));
         assertCocoFields(coco.annotation(two.id()), List.of(polys.get(1)), im);
-        assertFalse(ed.deletePart(two.id(), 0, "last part"), "the last part is not deleted");
+        assertFalse(ed.polygons().deletePart(two.id(), 0, "last part"), "the last part is not deleted");
 
         // a triangle part (clipped to the image) is added, then refuses to lose a vertex
         double[] tri = {10, 10, 40, 12, -5, 30};
-        assertEquals(1, ed.addPart(two.id(), tri, "add part"));
+        assertEquals(1, ed.polygons().addPart(two.id(), tri, "add part"));
         double[] clipped = {10, 10, 40, 12, 0, 30};
         assertCocoFields(coco.annotation(two.id()), List.of(polys.get(1), clipped), im);
         int edits = ed.history().size();
-        assertFalse(ed.deleteVertex(two.id(), 1, 2, "third vertex"));
+        assertFalse(ed.polygons().deleteVertex(two.id(), 1, 2, "third vertex"));
         assertEquals(edits, ed.history().size(), "a refused deletion is no edit");
-        assertThrows(IndexOutOfBoundsException.class, () -> ed.deleteVertex(two.id(), 2, 0, "no part 2"));
-        assertThrows(IllegalArgumentException.class, () -> ed.addPart(two.id(), new double[] {1, 1, 2, 2}, "2 pts"));
+        assertThrows(IndexOutOfBoundsException.class, () -> ed.polygons().deleteVertex(two.id(), 2, 0, "no part 2"));
+        assertThrows(IllegalArgumentException.class, () -> ed.polygons().addPart(two.id(), new double[] {1, 1, 2, 2}, "2 pts"));
 
         // a square: a vertex inserted on its top edge at the click's projection, area and bbox unchanged
         long sq = ed.addPolygons(im.id(), (int) two.categoryId(),
                 List.of(new double[] {10, 10, 20, 10, 20, 20, 10, 20}), "square");
-        assertEquals(1, ed.insertVertex(sq, 0, 0, 15, 7, "insert"));
+        assertEquals(1, ed.polygons().insertVertex(sq, 0, 0, 15, 7, "insert"));
         assertCocoFields(coco.annotation(sq), List.of(new double[] {10, 10, 15, 10, 20, 10, 20, 20, 10, 20}), im);
         assertEquals(100.0, coco.annotation(sq).area());
         // beyond the edge's end the projection is the end vertex
-        assertEquals(2, ed.insertVertex(sq, 0, 1, 99, 5, "insert at end"));
+        assertEquals(2, ed.polygons().insertVertex(sq, 0, 1, 99, 5, "insert at end"));
         assertArrayEquals(new double[] {10, 10, 15, 10, 20, 10, 20, 10, 20, 20, 10, 20},
                 EditTestData.polygons(coco.annotation(sq)).getFirst());
 
         // an RLE annotation gets a part as pixels
-        ed.convertToMask(sq, "to mask");
-        assertEquals(-1, ed.addPart(sq, new double[] {30, 10, 40, 10, 40, 20, 30, 20}, "add to mask"));
+        ed.polygons().convertToMask(sq, "to mask");
+        assertEquals(-1, ed.polygons().addPart(sq, new double[] {30, 10, 40, 10, 40, 20, 30, 20}, "add to mask"));
         Rle expected = Rle.merge(List.of(Rle.fromPolygons(List.of(new double[] {10, 10, 20, 10, 20, 20, 10, 20}),
                 im.height(), im.width()), Rle.fromPolygon(new double[] {30, 10, 40, 10, 40, 20, 30, 20}, im.height(),
                 im.width())), false);
