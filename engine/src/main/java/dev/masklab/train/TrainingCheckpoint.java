@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.masklab.io.DurableFiles;
+import dev.masklab.model.ModelCheckpoint;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,6 +34,8 @@ public final class TrainingCheckpoint {
   public static final String OPTIMIZER = "optimizer.ndlist";
   public static final String STATE = "state.json";
   public static final String LATEST = "latest";
+  /** The checkpoint's weights as a model file, written by {@link #model} when asked. */
+  public static final String MODEL = "model.masklab";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private TrainingCheckpoint() {}
@@ -84,17 +87,39 @@ public final class TrainingCheckpoint {
 
   /** Reads a checkpoint folder. Errors name the file that is missing or unreadable. */
   public static Loaded read(Path dir, NDManager manager) throws IOException {
+    TrainingState state = readState(dir);
+    return new Loaded(dir, readList(dir.resolve(WEIGHTS), manager), readList(dir.resolve(OPTIMIZER), manager), state);
+  }
+
+  /**
+   * The checkpoint as a model the predictor opens ({@code DIR/model.masklab}, what a completed run writes as
+   * {@code RUN/model.masklab}: the inference config and categories of the run), written on the first call: the
+   * model of a stopped run, for "Run this model".
+   */
+  public static Path model(Path dir) throws IOException {
+    Path model = dir.resolve(MODEL);
+    if (Files.isRegularFile(model)) {
+      return model;
+    }
+    TrainingState state = readState(dir);
+    CategoryMap categories = state.categoryMap();
+    try (NDManager manager = NDManager.newBaseManager()) {
+      ModelCheckpoint.save(model, ValidationEvaluator.meta(ValidationEvaluator.modelConfig(state.arch(), categories,
+          state.config(), state.numKeypoints()), categories), readList(dir.resolve(WEIGHTS), manager));
+    }
+    return model;
+  }
+
+  private static TrainingState readState(Path dir) throws IOException {
     Path stateFile = dir.resolve(STATE);
     if (!Files.isRegularFile(stateFile)) {
       throw new IOException("not a training checkpoint (no " + STATE + "): " + dir);
     }
-    TrainingState state;
     try {
-      state = JSON.readValue(stateFile.toFile(), TrainingState.class);
+      return JSON.readValue(stateFile.toFile(), TrainingState.class);
     } catch (IOException e) {
       throw new IOException("corrupted checkpoint state " + stateFile + ": " + e.getMessage(), e);
     }
-    return new Loaded(dir, readList(dir.resolve(WEIGHTS), manager), readList(dir.resolve(OPTIMIZER), manager), state);
   }
 
   /** Only the weights of a checkpoint folder (for fine-tuning from an engine checkpoint). */

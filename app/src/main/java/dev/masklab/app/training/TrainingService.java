@@ -1,6 +1,8 @@
 package dev.masklab.app.training;
 
 import dev.masklab.train.Architecture;
+import dev.masklab.train.MetricsLog;
+import dev.masklab.train.TrainingCheckpoint;
 import dev.masklab.train.TrainingConfig;
 import dev.masklab.train.TrainingJob;
 import dev.masklab.train.TrainingListener;
@@ -15,7 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * Runs a training job of the engine ({@link TrainingRun}, what {@code masklab train} runs) from the app: the same
  * run folder ({@code checkpoints/}, {@code metrics.jsonl}, evaluations, {@code model.masklab} at the end), so a run
  * started here can be resumed or extended from the command line and the other way round. Stopping asks the job to
- * end after the current iteration, which writes a checkpoint.
+ * end after the current iteration, which writes a checkpoint; its weights become the model to run.
  */
 public final class TrainingService {
 
@@ -46,20 +48,50 @@ public final class TrainingService {
     private final AtomicReference<TrainingJob> job = new AtomicReference<>();
     private final AtomicBoolean stop = new AtomicBoolean();
 
-    /** Runs the settings to the end or until {@link #stop()}; blocking, listener called on this thread. */
-    public TrainingJob.Result run(Settings s, TrainingListener listener) throws IOException, InterruptedException {
+    /**
+     * How a run ended.
+     *
+     * @param result the job's result (completed, or where and why it stopped)
+     * @param model  the model to run: {@code RUN/model.masklab} when the run completed, the last checkpoint's model
+     *               when it stopped after one, else null
+     * @param note   why a stopped run's checkpoint gave no model (it could not be written), else null
+     */
+    public record Outcome(TrainingJob.Result result, Path model, String note) {}
+
+    /**
+     * Runs the settings to the end or until {@link #stop()}; blocking, listener called on this thread. A resumed run
+     * first replays its {@code metrics.jsonl} (the losses and evaluations up to the checkpoint it continues) to the
+     * listener, so a plot shows the whole run.
+     */
+    public Outcome run(Settings s, TrainingListener listener) throws IOException, InterruptedException {
         check(s);
         stop.set(false);
         TrainingRun run = new TrainingRun(s.arch(), s.dataset(), null, s.validation(), null, s.weights(), s.runDir(),
                 s.iterations(), s.config(), s.resume(), s.checkpointEvery(), logEvery(s.iterations()), s.evalEvery(),
                 false);
+        TrainingJob.Result r;
         try {
-            return run.run(listener, j -> {
+            r = run.run(listener, j -> {
                 job.set(j);
+                // called once the run has cut metrics.jsonl back to the checkpoint it resumes (or started it anew)
+                if (s.resume()) {
+                    try {
+                        MetricsLog.replay(run.metricsFile(), s.iterations(), listener);
+                    } catch (IOException e) {
+                        listener.onMessage("earlier losses not shown: " + e.getMessage());
+                    }
+                }
                 if (stop.get()) j.cancel();
             });
         } finally {
             job.set(null);
+        }
+        if (r.completed()) return new Outcome(r, Files.isRegularFile(s.modelFile()) ? s.modelFile() : null, null);
+        if (r.lastCheckpoint() == null) return new Outcome(r, null, null);
+        try {
+            return new Outcome(r, TrainingCheckpoint.model(r.lastCheckpoint()), null);
+        } catch (IOException | RuntimeException e) {
+            return new Outcome(r, null, "no model from checkpoint " + r.lastCheckpoint() + ": " + e.getMessage());
         }
     }
 
