@@ -118,6 +118,17 @@ class KeypointEditsTest {
             assertEquals(Math.max(0, Math.min(im.height(), at[1])), placed.keypoints()[3 * k + 1], 1e-12);
         }
         assertArrayEquals(noKp.bbox(), placed.bbox(), "the box is not touched");
+
+        // a drawn polygon of the person category has no keypoints field: setting one creates all 17, one labelled
+        long drawn = pe.addPolygons(noKp.imageId(), 1, List.of(new double[] {10, 10, 50, 10, 50, 90}), "draw");
+        assertNull(coco.annotation(drawn).keypoints());
+        pe.setKeypoint(drawn, 5, 20, 30, 2, "left shoulder");
+        double[] one = new double[51];
+        one[15] = 20;
+        one[16] = 30;
+        one[17] = 2;
+        assertArrayEquals(one, coco.annotation(drawn).keypoints());
+        assertEquals(1, coco.annotation(drawn).numKeypoints());
         assertThrows(IllegalArgumentException.class, () -> pe.keypoints().keypointTemplate(99));
     }
 }
