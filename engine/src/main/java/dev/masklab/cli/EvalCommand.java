@@ -9,7 +9,6 @@ import dev.masklab.coco.CocoDataset;
 import dev.masklab.coco.CocoReader;
 import dev.masklab.coco.CocoResult;
 import dev.masklab.coco.CocoResults;
-import dev.masklab.coco.CocoWriter;
 import dev.masklab.eval.CategoryEval;
 import dev.masklab.eval.CellErrors;
 import dev.masklab.eval.CocoEvaluator;
@@ -17,6 +16,7 @@ import dev.masklab.eval.EvalParams;
 import dev.masklab.eval.EvalResult;
 import dev.masklab.eval.ImageEvaluations;
 import dev.masklab.eval.IouType;
+import dev.masklab.io.DurableFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -79,7 +79,7 @@ public final class EvalCommand implements Callable<Integer> {
             if (errors != null) {
                 double thr = params.iouThrs()[t];
                 try {
-                    CocoWriter.writeAtomically(errors, o -> writeErrors(o, type, thr, images.errors(t)), false);
+                    DurableFiles.write(errors, o -> writeErrors(o, type, thr, images.errors(t)));
                 } catch (IOException e) {
                     throw new IOException("cannot write --errors " + errors + ": " + CliErrors.describe(e), e);
                 }
