@@ -45,6 +45,16 @@ public final class IncrementalEvaluation {
         return result;
     }
 
+    /**
+     * The IoU (OKS for keypoints) between a detection and a ground truth of an image as matching computes it (crowd:
+     * intersection over the detection's area), e.g. of a true-positive pair of {@link ImageEvaluations#errors}.
+     *
+     * @throws IllegalArgumentException when either is not evaluated in that image
+     */
+    public double iou(long imageId, long dtId, long gtId) {
+        return cells.iou(imageId, dtId, gtId);
+    }
+
     /** Every image's evaluation with its matching, as of the last update. */
     public ImageEvaluations images() {
         return images;
