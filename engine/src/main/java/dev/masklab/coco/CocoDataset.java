@@ -28,6 +28,14 @@ public final class CocoDataset {
     /** Top-level key order of the source file (known keys and extras), used by the writer. */
     final List<String> keyOrder = new ArrayList<>();
     private JsonLayout layout = JsonLayout.COMPACT;
+    /**
+     * Annotations of the file that are not used (see {@link CocoReader}), each with the number of used annotations
+     * before it in the file, so that the writer puts it back where it was.
+     */
+    final List<Unread> unread = new ArrayList<>();
+
+    /** An annotation kept as it was, after {@code usedBefore} used annotations. */
+    record Unread(int usedBefore, CocoAnnotation annotation) {}
 
     public List<CocoImage> images() { return Collections.unmodifiableList(images); }
 
@@ -61,6 +69,19 @@ public final class CocoDataset {
 
     /** Problems found when the dataset was read (empty for a dataset built in code). */
     public List<CocoProblem> problems() { return problems; }
+
+    /**
+     * Annotations of the file that are not used (a duplicate id, a missing image or category, an inconsistent RLE) and
+     * are not in {@link #annotations()}: kept as they were, in file order, and written back in place (read-only).
+     */
+    public List<CocoAnnotation> unreadAnnotations() {
+        return unread.stream().map(Unread::annotation).toList();
+    }
+
+    /** Keeps an annotation the reader does not use, after the annotations used so far. */
+    void keepUnreadAnnotation(CocoAnnotation a) {
+        unread.add(new Unread(annotations.size(), a));
+    }
 
     /** The formatting style of the file read (compact for a dataset built in code); {@link CocoWriter} keeps it. */
     public JsonLayout layout() { return layout; }
@@ -214,6 +235,7 @@ public final class CocoDataset {
         c.problems.addAll(problems);
         c.keyOrder.addAll(keyOrder);
         c.layout = layout;
+        c.unread.addAll(unread);
         return c;
     }
 
@@ -221,6 +243,7 @@ public final class CocoDataset {
     public long nextAnnotationId() {
         long max = 0;
         for (CocoAnnotation a : annotations) max = Math.max(max, a.id());
+        for (Unread u : unread) max = Math.max(max, u.annotation().id()); // a new id never repeats a kept one
         return max + 1;
     }
 
