@@ -11,7 +11,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
@@ -165,6 +167,53 @@ class ImageFuzzTest {
     } finally {
       restore(before);
     }
+  }
+
+  /**
+   * Child-JVM probe: reads each file; prints each refusal's message; exit 0 when all were refused with an
+   * IOException, 3 when one decoded, 4 when anything else escaped (an OutOfMemoryError included).
+   */
+  public static void main(String[] files) {
+    for (String f : files) {
+      try {
+        ImageDecoder.read(Path.of(f));
+        System.out.println("DECODED " + f);
+        System.exit(3);
+      } catch (IOException e) {
+        System.out.println(e.getMessage());
+      } catch (Throwable e) {
+        System.out.println("ESCAPED " + f + ": " + e);
+        System.exit(4);
+      }
+    }
+    System.exit(0);
+  }
+
+  @Test
+  void bombsAreRefusedUnderAOneGigabyteHeap() throws Exception {
+    List<String> files = new ArrayList<>();
+    for (int[] wh : new int[][] {{46_000, 46_000}, {20_000, 9_000}, {1, 200_000_000}}) {
+      byte[] png = encode("png");
+      ByteBuffer b = ByteBuffer.wrap(png);
+      b.putInt(16, wh[0]).putInt(20, wh[1]);
+      CRC32 crc = new CRC32();
+      crc.update(png, 12, 17);
+      b.putInt(29, (int) crc.getValue());
+      files.add(write("png", png).toString());
+    }
+    byte[] jpg = encode("jpg");
+    for (int i = 0; i + 9 < jpg.length; i++) {
+      if ((jpg[i] & 0xff) == 0xff && (jpg[i + 1] & 0xff) == 0xc0) {
+        jpg[i + 5] = jpg[i + 7] = (byte) 0xea;
+        jpg[i + 6] = jpg[i + 8] = (byte) 0x60;
+        break;
+      }
+    }
+    files.add(write("jpg", jpg).toString());
+    dev.masklab.BoundedHeap.Result r = dev.masklab.BoundedHeap.run(ImageFuzzTest.class, files);
+    assertEquals(0, r.exitCode(), r.output());
+    assertEquals(files.size(), r.output().lines().filter(l -> l.contains("decompression bomb")).count(),
+        r.output());
   }
 
   @Test
