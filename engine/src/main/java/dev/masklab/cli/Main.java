@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             StatsCommand.class,
             TrainCommand.class,
             PredictCommand.class,
+            SegmentCommand.class,
             InfoCommand.class})
 public final class Main implements Runnable {
     /** The project version, from the jar manifest (Maven's project version); "dev" when run from classes. */
@@ -30,7 +31,7 @@ public final class Main implements Runnable {
 
     /** The configured command line, so that tests can run subcommands in-process. */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Main());
+        CommandLine cl = FiniteNumbers.register(new CommandLine(new Main()));
         // a usage mistake is one line and a pointer to the help, exit 2 (not the whole usage text)
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine cmd = ex.getCommandLine();

@@ -317,6 +317,18 @@ public final class Rle {
         return out;
     }
 
+    /** Whether pixel (x, y) (column x, row y) is foreground; false outside the mask. */
+    public boolean contains(int x, int y) {
+        if (x < 0 || y < 0 || x >= w || y >= h) return false;
+        long p = (long) x * h + y;
+        long pos = 0;
+        for (int i = 0; i < counts.length; i++) {
+            pos += counts[i];
+            if (p < pos) return (i & 1) == 1;
+        }
+        return false;
+    }
+
     /** Number of foreground pixels (pycocotools {@code area}). */
     public long area() {
         long a = 0;

@@ -8,9 +8,10 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.masklab.model.io.CheckpointException;
+import dev.masklab.io.Backup;
+import dev.masklab.io.DurableFiles;
 import dev.masklab.model.io.StateDict;
 import dev.masklab.model.io.ZipEntries;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +21,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
@@ -92,31 +92,24 @@ public final class ModelCheckpoint {
     }
   }
 
-  /** Writes {@code meta} and {@code weights} (by key) to {@code file} atomically. */
+  /**
+   * Writes {@code meta} and {@code weights} (by key) to {@code file} {@link DurableFiles durably} (a link is followed,
+   * permissions of a replaced file kept, a new file gets the usual umask mode); an existing file is kept as
+   * {@code NAME.bak}.
+   */
   public static void save(Path file, Meta meta, Map<String, NDArray> weights) throws IOException {
-    Path abs = file.toAbsolutePath();
-    Path dir = abs.getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, abs.getFileName().toString(), ".tmp");
-    try {
-      try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp));
-          ZipOutputStream zip = new ZipOutputStream(os)) {
-        zip.putNextEntry(new ZipEntry(CONFIG_ENTRY));
-        zip.write(JSON.writeValueAsBytes(meta));
+    DurableFiles.write(file, os -> {
+      ZipOutputStream zip = new ZipOutputStream(os);
+      zip.putNextEntry(new ZipEntry(CONFIG_ENTRY));
+      zip.write(JSON.writeValueAsBytes(meta));
+      zip.closeEntry();
+      for (Map.Entry<String, NDArray> e : weights.entrySet()) {
+        zip.putNextEntry(new ZipEntry(WEIGHTS_DIR + e.getKey() + ".npy"));
+        writeNpy(zip, e.getValue());
         zip.closeEntry();
-        for (Map.Entry<String, NDArray> e : weights.entrySet()) {
-          zip.putNextEntry(new ZipEntry(WEIGHTS_DIR + e.getKey() + ".npy"));
-          writeNpy(zip, e.getValue());
-          zip.closeEntry();
-        }
       }
-      if (Files.exists(abs)) {
-        Files.copy(abs, abs.resolveSibling(abs.getFileName() + ".bak"), StandardCopyOption.REPLACE_EXISTING);
-      }
-      Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+      zip.finish();
+    }, Backup.perSession());
   }
 
   /** Reads a checkpoint; its tensors go to a new sub-manager of {@code m} owned by the returned weights. */
