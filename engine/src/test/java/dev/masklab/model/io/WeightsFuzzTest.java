@@ -379,19 +379,8 @@ class WeightsFuzzTest {
    */
   public static void main(String[] files) {
     try (NDManager m = NDManager.newBaseManager()) {
-      for (String f : files) {
-        try (StateDict sd = PthLoader.load(Path.of(f), m)) {
-          System.out.println("LOADED " + f);
-          System.exit(3);
-        } catch (CheckpointException e) {
-          System.out.println(e.getMessage());
-        } catch (Throwable e) {
-          System.out.println("ESCAPED " + f + ": " + e);
-          System.exit(4);
-        }
-      }
+      BoundedHeap.probe(files, f -> PthLoader.load(f, m).close(), CheckpointException.class);
     }
-    System.exit(0);
   }
 
   @Test
