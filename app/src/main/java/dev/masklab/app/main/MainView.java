@@ -19,7 +19,7 @@ import dev.masklab.app.document.DatasetDocument;
 import dev.masklab.app.task.BackgroundTask;
 import dev.masklab.app.task.FxTaskExecutor;
 import java.util.concurrent.Future;
-import dev.masklab.app.view.TrainingView;
+import dev.masklab.app.training.TrainingView;
 
 import dev.masklab.app.document.Autosave;
 import dev.masklab.app.document.DatasetService;
@@ -30,7 +30,7 @@ import dev.masklab.app.model.PredictionSet;
 import dev.masklab.app.document.RecentDatasets;
 import dev.masklab.app.browser.ThumbnailCache;
 import dev.masklab.app.canvas.LayerSettings;
-import dev.masklab.app.viewmodel.TrainingViewModel;
+import dev.masklab.app.training.TrainingViewModel;
 import dev.masklab.app.canvas.Viewport;
 import java.io.File;
 import java.nio.file.Files;
@@ -145,7 +145,7 @@ public final class MainView extends BorderPane {
         categoriesView = new CategoriesView(vm);
         inspector = new InspectorView(vm);
         statistics = new StatisticsView(vm);
-        training = new TrainingView(new TrainingViewModel(), this::runTrainedModel);
+        training = new TrainingView(new TrainingViewModel(), this::runTrainedModel, dialogs::showError);
         vm.datasetProperty().addListener((o, a, b) -> { if (b != null) training.suggestDataset(b.jsonFile()); });
 
         bindActions();

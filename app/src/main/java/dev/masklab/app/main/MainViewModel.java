@@ -445,11 +445,11 @@ public final class MainViewModel {
     public int acceptAllShown() {
         if (!editable()) return 0;
         List<Instance> shown = shownPredictions.get();
-        for (Instance p : shown) editor().accept(p, "Accept " + describe(p));
+        if (shown.isEmpty()) return 0;
+        int n = editor().acceptAll(shown, "Accept " + shown.size() + " predictions").size();
         ImageEntry cur = currentImage.get();
-        if (!shown.isEmpty() && cur != null)
-            afterEdit(cur.id(), -1, false, "Accepted " + shown.size() + " predictions (undo takes them back one by one)");
-        return shown.size();
+        if (cur != null) afterEdit(cur.id(), -1, false, "Accepted " + n + " predictions (one undo takes them back)");
+        return n;
     }
 
     /**
@@ -481,6 +481,17 @@ public final class MainViewModel {
     public void setBox(Instance annotation, double[] xywh) {
         if (!editable() || annotation.prediction()) return;
         editor().setBbox(annotation.id(), xywh, "Move box of #" + annotation.id());
+        afterEdit(annotation.imageId(), annotation.id(), true, null);
+    }
+
+    /**
+     * Moves box corner {@code corner} (0 top-left, 1 top-right, 2 bottom-right, 3 bottom-left) of a ground-truth
+     * annotation to (x, y): two edges move and the shape follows the box ({@code AnnotationEditor.moveBoxCorner}), so
+     * a box stays a box and box and mask never disagree.
+     */
+    public void moveBoxCorner(Instance annotation, int corner, double x, double y) {
+        if (!editable() || annotation.prediction()) return;
+        editor().moveBoxCorner(annotation.id(), corner, x, y, "Move box of #" + annotation.id());
         afterEdit(annotation.imageId(), annotation.id(), true, null);
     }
 

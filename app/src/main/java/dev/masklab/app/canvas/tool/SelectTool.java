@@ -1,7 +1,6 @@
 package dev.masklab.app.canvas.tool;
 
 import dev.masklab.app.canvas.Handle;
-import dev.masklab.app.canvas.HitTester;
 import dev.masklab.app.canvas.Viewport;
 import dev.masklab.app.main.MainViewModel;
 import dev.masklab.app.model.Instance;
@@ -73,7 +72,7 @@ public final class SelectTool implements Tool {
         switch (h.kind()) {
             case KEYPOINT -> m.moveKeypoint(g.instance(), h.a(), g.x(), g.y());
             case VERTEX -> m.moveVertex(g.instance(), h.a(), h.b(), g.x(), g.y());
-            case BOX_CORNER -> m.setBox(g.instance(), HitTester.draggedBox(g.instance().bbox(), h.a(), g.x(), g.y()));
+            case BOX_CORNER -> m.moveBoxCorner(g.instance(), h.a(), g.x(), g.y());
         }
     }
 
