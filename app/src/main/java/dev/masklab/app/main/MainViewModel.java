@@ -3,6 +3,7 @@ package dev.masklab.app.main;
 import dev.masklab.app.browser.BrowserFilter;
 import dev.masklab.app.canvas.tool.ToolKind;
 import dev.masklab.app.document.DatasetDocument;
+import dev.masklab.app.review.ReviewOrder;
 import dev.masklab.app.canvas.ColorPalette;
 import dev.masklab.app.canvas.LayerSettings;
 import dev.masklab.app.model.CategoryRow;
@@ -413,9 +414,10 @@ public final class MainViewModel {
         return true;
     }
 
-    /** Reviewing with the keyboard: the prediction now at the reviewed one's place is selected next. */
+    /** Reviewing with the keyboard: the instance now at the reviewed one's place is selected next. */
     private void selectSameIndex(List<Instance> list, int at) {
-        if (!list.isEmpty() && at >= 0) selected.set(list.get(Math.min(at, list.size() - 1)));
+        Instance next = ReviewOrder.afterReview(list, at);
+        if (next != null) selected.set(next);
     }
 
     /**
@@ -433,12 +435,8 @@ public final class MainViewModel {
 
     private void stepSelection(int d) {
         Instance s = selected.get();
-        List<Instance> list = s != null && !s.prediction() || shownPredictions.get().isEmpty()
-                ? shownGroundTruth.get() : shownPredictions.get();
-        if (list.isEmpty()) return;
-        int i = s == null ? (d > 0 ? -1 : 0) : list.indexOf(s);
-        if (i < 0 && d < 0) i = 0;
-        selected.set(list.get(Math.floorMod(i + d, list.size())));
+        Instance next = ReviewOrder.step(s, ReviewOrder.walked(s, shownPredictions.get(), shownGroundTruth.get()), d);
+        if (next != null) selected.set(next);
     }
 
     /** Accepts every shown prediction of the current image (at or above the threshold, in visible categories). */
