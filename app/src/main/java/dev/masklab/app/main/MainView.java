@@ -14,7 +14,6 @@ import dev.masklab.app.action.StandardAction;
 import dev.masklab.app.dialog.DialogService;
 import java.util.EnumMap;
 import java.util.Map;
-import dev.masklab.app.dialog.FxDialogService;
 import dev.masklab.app.document.DatasetDocument;
 import dev.masklab.app.task.BackgroundTask;
 import dev.masklab.app.task.FxTaskExecutor;
@@ -733,12 +732,8 @@ public final class MainView extends BorderPane {
     }
 
     private void about() {
-        Alert a = dialogs instanceof FxDialogService fx ? fx.owned(new Alert(Alert.AlertType.INFORMATION))
-                : new Alert(Alert.AlertType.INFORMATION);
-        a.setTitle("About MaskLab");
-        a.setHeaderText("MaskLab " + dev.masklab.app.AppInfo.version());
-        a.setContentText("COCO datasets, Mask R-CNN inference and training in Java.");
-        a.showAndWait();
+        dialogs.showContent("MaskLab " + dev.masklab.app.AppInfo.version(),
+                new Label("COCO datasets, Mask R-CNN inference and training in Java."));
     }
 
     private void refreshRecent() {
