@@ -121,4 +121,19 @@ class WindowDetailsTest {
         assertNotNull(text);
         assertEquals("Delete", text.getText(), "not elided to 'D...'");
     }
+
+    @Test
+    void aRunOnAllImagesAsksBeforeReplacingAResultsFile(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        WaitForAsyncUtils.asyncFx(() -> view.openDataset(PERSON));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> vm.getDataset() != null);
+        Path out = tmp.resolve("person.predictions.json");
+        java.nio.file.Files.writeString(out, "[]");
+        dialogs.confirm = header -> false; // the user keeps the file
+        fx(() -> view.runModel(new dev.masklab.app.prediction.PredictionService.Request(tmp.resolve("model.masklab"),
+                null, 0.05f, dev.masklab.app.prediction.PredictionService.DeviceChoice.CPU, false, null, out)));
+        assertEquals(List.of("confirm Replace person.predictions.json?"), dialogs.asked);
+        assertFalse(view.predictingProperty().get(), "nothing runs");
+        assertEquals("[]", java.nio.file.Files.readString(out));
+        assertEquals("Model run cancelled: person.predictions.json kept", vm.messageProperty().get());
+    }
 }
