@@ -9,7 +9,6 @@ import dev.masklab.coco.CocoDataset;
 import dev.masklab.coco.CocoReader;
 import dev.masklab.coco.CocoResult;
 import dev.masklab.coco.CocoResults;
-import dev.masklab.coco.CocoWriter;
 import dev.masklab.eval.CategoryEval;
 import dev.masklab.eval.CellErrors;
 import dev.masklab.eval.CocoEvaluator;
@@ -102,11 +101,13 @@ public final class EvalCommand implements Callable<Integer> {
 
     /** The index of --iou-threshold among COCO's thresholds; refuses other values and the option without --errors. */
     private int errorsThreshold(EvalParams params) {
-        if (iouThreshold == null) return 0; // 0.5
-        if (errors == null) throw new IllegalArgumentException("--iou-threshold applies to --errors only");
+        if (iouThreshold != null && errors == null) {
+            throw new IllegalArgumentException("--iou-threshold applies to --errors only");
+        }
+        String wanted = iouThreshold == null ? "0.5" : iouThreshold;
         double[] thrs = params.iouThrs();
         try {
-            double v = Double.parseDouble(iouThreshold.strip());
+            double v = Double.parseDouble(wanted.strip());
             for (int t = 0; t < thrs.length; t++) if (Math.abs(thrs[t] - v) < 1e-9) return t;
         } catch (NumberFormatException e) {
             // refused below

@@ -37,12 +37,15 @@ import java.util.Map;
  *   <li>a polygon with fewer than 3 points, an odd number of coordinates, or a NaN/Infinity coordinate: the polygon
  *       is not used (the annotation stays, possibly with no polygons);</li>
  *   <li>NaN/Infinity in area, bbox or keypoints, or a bbox without 4 numbers: that field is not used;</li>
- *   <li>an RLE whose counts do not sum to h*w, whose size differs from its image, or whose string is corrupt, and an
- *       RLE without counts/size: the annotation is skipped;</li>
- *   <li>an annotation naming a missing image or category: skipped;</li>
- *   <li>a duplicate image, category or annotation id: the first one wins, later ones are skipped.</li>
+ *   <li>an RLE whose counts do not sum to h*w, whose size differs from its image, or whose string is corrupt: the
+ *       annotation is not used (kept as it was); an RLE without counts/size: the annotation is skipped;</li>
+ *   <li>an annotation naming a missing image or category: not used (kept as it was);</li>
+ *   <li>a duplicate image or category id: the first one wins, later ones are skipped; a duplicate annotation id: the
+ *       first one is used, later ones kept as they were.</li>
  * </ul>
- * Skipped items are not in the dataset, so writing it back drops them. A field that is not used is refused by name
+ * Skipped images and categories are not in the dataset, so writing it back drops them; annotations that are not used
+ * (a duplicate id, a missing image or category, an inconsistent RLE) are not in the dataset either but are kept as they
+ * were ({@link CocoDataset#unreadAnnotations()}) and written back in place. A field that is not used is refused by name
  * (file, JSON path, value) but not lost: the annotation keeps it as it was in {@link CocoAnnotation#unread()}, and the
  * writer writes it back unchanged unless the field was set since.
  *
@@ -588,22 +591,27 @@ public final class CocoReader {
             String at = "annotations[" + i + "]";
             CocoImage im = ds.image(a.imageId());
             if (ds.annotation(a.id()) != null) {
-                warn(at, "duplicate annotation id " + a.id() + "; skipped (the first one is kept)");
+                warn(at, "duplicate annotation id " + a.id() + "; not used, kept as it was (the first one is used)");
+                ds.keepUnreadAnnotation(a);
                 continue;
             }
             if (im == null) {
                 warn(at + ".image_id", "annotation " + a.id() + " names image " + a.imageId()
-                        + ", which is not in images; annotation skipped");
+                        + ", which is not in images; annotation not used, kept as it was");
+                ds.keepUnreadAnnotation(a);
                 continue;
             }
             if (ds.category(a.categoryId()) == null) {
                 warn(at + ".category_id", "annotation " + a.id() + " names category " + a.categoryId()
-                        + ", which is not in categories; annotation skipped");
+                        + ", which is not in categories; annotation not used, kept as it was");
+                ds.keepUnreadAnnotation(a);
                 continue;
             }
             String rleProblem = checkRle(a.segmentation(), im);
             if (rleProblem != null) {
-                warn(at + ".segmentation", "annotation " + a.id() + ": " + rleProblem + "; annotation skipped");
+                warn(at + ".segmentation", "annotation " + a.id() + ": " + rleProblem
+                        + "; annotation not used, kept as it was");
+                ds.keepUnreadAnnotation(a);
                 continue;
             }
             ds.addAnnotation(a);

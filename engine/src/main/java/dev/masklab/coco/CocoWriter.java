@@ -56,7 +56,7 @@ public final class CocoWriter {
             if (keys.isEmpty()) keys.addAll(List.of("info", "licenses", "images", "annotations", "categories"));
             keys.addAll(ds.extra().keySet());
             if (!ds.images().isEmpty()) keys.add("images");
-            if (!ds.annotations().isEmpty()) keys.add("annotations");
+            if (!ds.annotations().isEmpty() || !ds.unread.isEmpty()) keys.add("annotations");
             if (!ds.categories().isEmpty()) keys.add("categories");
             for (String key : keys) {
                 switch (key) {
@@ -67,7 +67,21 @@ public final class CocoWriter {
                     }
                     case "annotations" -> {
                         g.writeArrayFieldStart("annotations");
-                        for (CocoAnnotation a : ds.annotations()) writeAnnotation(g, a);
+                        // annotations the reader did not use go back where they were (after as many used ones)
+                        java.util.Iterator<CocoDataset.Unread> unread = ds.unread.iterator();
+                        CocoDataset.Unread next = unread.hasNext() ? unread.next() : null;
+                        int written = 0;
+                        for (CocoAnnotation a : ds.annotations()) {
+                            for (; next != null && next.usedBefore() <= written; next = unread.hasNext()
+                                    ? unread.next() : null) {
+                                writeAnnotation(g, next.annotation());
+                            }
+                            writeAnnotation(g, a);
+                            written++;
+                        }
+                        for (; next != null; next = unread.hasNext() ? unread.next() : null) {
+                            writeAnnotation(g, next.annotation());
+                        }
                         g.writeEndArray();
                     }
                     case "categories" -> {

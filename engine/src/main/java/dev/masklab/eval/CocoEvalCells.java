@@ -124,6 +124,22 @@ final class CocoEvalCells implements CocoEvaluator.CellSource {
         };
     }
 
+    /**
+     * The IoU (OKS for keypoints) that matching used between one detection and one ground truth of an image (for a
+     * crowd ground truth pycocotools' crowd IoU: intersection over the detection's area).
+     *
+     * @throws IllegalArgumentException when either is not among the image's evaluated items
+     */
+    double iou(long imageId, long dtId, long gtId) {
+        CocoAnnotation a = gtByImage.getOrDefault(imageId, List.of()).stream().filter(x -> x.id() == gtId)
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("ground truth " + gtId
+                        + " is not evaluated in image " + imageId));
+        CocoResult d = dtByImage.getOrDefault(imageId, List.of()).stream().filter(x -> x.id() == dtId)
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("result " + dtId
+                        + " is not evaluated in image " + imageId));
+        return cell(gt.image(imageId), List.of(a), List.of(d)).ious().compute(new int[] {0})[0][0];
+    }
+
     int imageCount() {
         return imgIds.length;
     }

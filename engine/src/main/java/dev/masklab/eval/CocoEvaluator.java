@@ -7,12 +7,14 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 /**
  * A port of pycocotools' {@code COCOeval} ({@code evaluate} + {@code accumulate} + {@code summarize}) working on plain
  * arrays per (image, category) cell. Images are evaluated in parallel (common fork-join pool); per image only a
- * compact record (scores and two flag bits per detection and IoU threshold) is kept for accumulation.
+ * compact record (scores and two flag bits per detection and IoU threshold) is kept for accumulation, and on request
+ * ({@link #evaluateImages}) the full matching of area "all" too ({@link ImageEvaluations}: pycocotools' evalImgs).
  * The static {@code evaluate} methods build the cells from a {@code CocoDataset} and results ({@code CocoEvalCells}).
  */
 public final class CocoEvaluator {
@@ -58,9 +60,15 @@ public final class CocoEvaluator {
      */
     public static ImageEvaluations evaluateImages(CocoDataset gt, List<CocoResult> results, EvalParams params,
             boolean keepMatches) {
+        return evaluateImages(gt, results, params, keepMatches, null);
+    }
+
+    /** As {@link #evaluateImages(CocoDataset, List, EvalParams, boolean)} with progress and cancel (null: none). */
+    public static ImageEvaluations evaluateImages(CocoDataset gt, List<CocoResult> results, EvalParams params,
+            boolean keepMatches, EvalProgress progress) {
         CocoEvalCells cells = cells(gt, results, params);
         return new CocoEvaluator(params).evaluateImages(cells.imgIds(), cells.catIds(), cells.catNames(), cells,
-                keepMatches);
+                keepMatches, progress);
     }
 
     static CocoEvalCells cells(CocoDataset gt, List<CocoResult> results, EvalParams params) {
@@ -106,9 +114,23 @@ public final class CocoEvaluator {
      */
     public ImageEvaluations evaluateImages(long[] imgIds, long[] catIds, String[] catNames, CellSource source,
             boolean keepMatches) {
+        return evaluateImages(imgIds, catIds, catNames, source, keepMatches, null);
+    }
+
+    /**
+     * As {@link #evaluateImages(long[], long[], String[], CellSource, boolean)}, reporting each evaluated image to
+     * {@code progress} (null: none), which may cancel.
+     */
+    public ImageEvaluations evaluateImages(long[] imgIds, long[] catIds, String[] catNames, CellSource source,
+            boolean keepMatches, EvalProgress progress) {
         ImageEvaluations ev = new ImageEvaluations(this, imgIds, catIds, catNames, keepMatches);
+        int n = imgIds.length;
+        AtomicInteger done = new AtomicInteger();
         try {
-            IntStream.range(0, imgIds.length).parallel().forEach(i -> evaluateImage(i, source, ev));
+            IntStream.range(0, n).parallel().forEach(i -> {
+                evaluateImage(i, source, ev);
+                if (progress != null) progress.imagesDone(done.incrementAndGet(), n);
+            });
         } catch (RuntimeException e) {
             // a worker's exception arrives as a copy wrapping the original: rethrow the original (its message)
             Throwable cause = e.getCause();

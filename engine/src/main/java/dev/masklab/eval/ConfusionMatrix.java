@@ -62,6 +62,12 @@ public final class ConfusionMatrix {
      */
     public static ConfusionMatrix compute(CocoDataset gt, List<CocoResult> results, IouType type, double iouThr,
             double minScore) {
+        return compute(gt, results, type, iouThr, minScore, null);
+    }
+
+    /** As {@link #compute(CocoDataset, List, IouType, double, double)}, with progress and cancel (null: none). */
+    public static ConfusionMatrix compute(CocoDataset gt, List<CocoResult> results, IouType type, double iouThr,
+            double minScore, EvalProgress progress) {
         if (!(iouThr > 0 && iouThr <= 1)) throw new IllegalArgumentException("IoU threshold " + iouThr + " not in (0, 1]");
         EvalParams defaults = EvalParams.defaults(type);
         EvalParams params = defaults.withUseCats(false).withIouThrs(new double[] {iouThr})
@@ -77,7 +83,7 @@ public final class ConfusionMatrix {
             names[k] = gt.category(cats[k]) == null ? String.valueOf(cats[k]) : gt.category(cats[k]).name();
         }
         ImageEvaluations ev = new CocoEvaluator(params).evaluateImages(cells.imgIds(), cells.catIds(),
-                cells.catNames(), cells, true);
+                cells.catNames(), cells, true, progress);
         Map<Long, Long> dtCategory = new HashMap<>();
         for (CocoResult r : kept) dtCategory.put(r.id(), r.categoryId());
         ConfusionMatrix m = new ConfusionMatrix(iouThr, cats, names);

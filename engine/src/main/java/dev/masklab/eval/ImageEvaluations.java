@@ -76,7 +76,10 @@ public final class ImageEvaluations {
         return evaluator.accumulate(this, IntStream.range(0, imgIds.length).toArray());
     }
 
-    /** Accumulates over the given image indices only: COCOeval with {@code params.imgIds} set to those images. */
+    /**
+     * Accumulates over the given (distinct) image indices only: COCOeval with {@code params.imgIds} set to those
+     * images.
+     */
     public EvalResult result(int... imageIndices) {
         return evaluator.accumulate(this, imageIndices.clone());
     }
@@ -87,6 +90,11 @@ public final class ImageEvaluations {
      */
     public double imageAp(int i) {
         return result(i).stats()[0];
+    }
+
+    /** {@link #imageAp(int)} of every image (in parallel), for sorting images by how well they are detected. */
+    public double[] imageAps() {
+        return IntStream.range(0, imgIds.length).parallel().mapToDouble(this::imageAp).toArray();
     }
 
     /**

@@ -28,15 +28,31 @@ public final class IncrementalEvaluation {
      * ground truth's images and categories fix what is evaluated; later edits change annotations and detections only.
      */
     public static IncrementalEvaluation start(CocoDataset gt, List<CocoResult> results, EvalParams params) {
+        return start(gt, results, params, null);
+    }
+
+    /** As {@link #start(CocoDataset, List, EvalParams)}, reporting each evaluated image (null: none); may cancel. */
+    public static IncrementalEvaluation start(CocoDataset gt, List<CocoResult> results, EvalParams params,
+            EvalProgress progress) {
         CocoEvalCells cells = CocoEvaluator.cells(gt, results, params);
         ImageEvaluations images = new CocoEvaluator(params).evaluateImages(cells.imgIds(), cells.catIds(),
-                cells.catNames(), cells, true);
+                cells.catNames(), cells, true, progress);
         return new IncrementalEvaluation(cells, images);
     }
 
     /** The current accumulated result. */
     public EvalResult result() {
         return result;
+    }
+
+    /**
+     * The IoU (OKS for keypoints) between a detection and a ground truth of an image as matching computes it (crowd:
+     * intersection over the detection's area), e.g. of a true-positive pair of {@link ImageEvaluations#errors}.
+     *
+     * @throws IllegalArgumentException when either is not evaluated in that image
+     */
+    public double iou(long imageId, long dtId, long gtId) {
+        return cells.iou(imageId, dtId, gtId);
     }
 
     /** Every image's evaluation with its matching, as of the last update. */

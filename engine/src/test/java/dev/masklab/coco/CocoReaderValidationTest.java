@@ -109,6 +109,16 @@ class CocoReaderValidationTest {
         p = only(ds);
         assertEquals("annotations[0].category_id", p.jsonPath());
         assertEquals(List.of(10L), ds.annotations().stream().map(CocoAnnotation::id).toList());
+        // not used, but not lost: written back where it was
+        assertEquals(List.of(11L), ds.unreadAnnotations().stream().map(CocoAnnotation::id).toList());
+        assertEquals(12, ds.nextAnnotationId());
+        Path out = tmp.resolve("out.json");
+        CocoWriter.write(ds, out);
+        CocoDataset again = CocoReader.read(out);
+        assertEquals(List.of(11L), again.unreadAnnotations().stream().map(CocoAnnotation::id).toList());
+        assertTrue(Files.readString(out).replaceAll("\\s", "").contains(
+                "\"annotations\":[{\"id\":11,\"image_id\":2,\"category_id\":5},{\"id\":10,"),
+                "kept first, as in the file");
     }
 
     @Test

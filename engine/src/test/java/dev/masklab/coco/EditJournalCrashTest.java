@@ -3,18 +3,13 @@ package dev.masklab.coco;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,6 +61,8 @@ class EditJournalCrashTest {
             assertTrue(known, "round " + round + ": the dataset file is no version the child saved");
             if (!saved.isEmpty()) roundsWithSaves++;
             // the file + the journal: every edit that returned, at most one more
+            String journalText = Files.exists(EditJournal.fileFor(file))
+                    ? Files.readString(EditJournal.fileFor(file)) : "(none)";
             try (EditJournal journal = EditJournal.open(file)) {
                 journal.replayInto(onDisk);
             }
@@ -75,7 +72,9 @@ class EditJournalCrashTest {
             assertTrue(recovered.equals(states.get(done + 1)) || recovered.equals(states.get(done + 2)),
                     () -> "round " + r + ": recovery lost an edit that had returned: done " + finalDone
                             + ", recovered = state " + states.indexOf(recovered) + ", file = state " + states.indexOf(disk) + ", saved " + saved
-                            + ", stale journal " + java.nio.file.Files.exists(tmp.resolve("data.json.journal.stale")));
+                            + ", stale journal " + Files.exists(tmp.resolve("data.json.journal.stale"))
+                            + "\njournal " + journalText
+                            + "\nout " + out);
             model = onDisk;
             totalEdits += done + 1;
         }
@@ -83,36 +82,30 @@ class EditJournalCrashTest {
         assertTrue(roundsWithSaves > 0, "some kills came after a save");
     }
 
-    /** Starts the child, waits for it to be ready, lets it edit for {@code millis}, kills it; returns its output. */
-    private static List<String> runAndKill(Path file, int round, int millis) throws Exception {
+    /**
+     * Starts the child, waits for it to be ready, lets it edit for {@code millis}, kills it; returns its output. The
+     * output goes to a file, not a pipe: {@code destroyForcibly} closes the pipe, losing lines not yet read.
+     */
+    private List<String> runAndKill(Path file, int round, int millis) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path log = tmp.resolve("child-" + round + ".out");
         Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "-Xmx128m",
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
                 EditJournalCrashChild.class.getName(), file.toString(), Integer.toString(round),
                 Integer.toString(SAVE_EVERY))
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        List<String> lines = new CopyOnWriteArrayList<>();
-        CountDownLatch ready = new CountDownLatch(1);
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String l; (l = r.readLine()) != null; ) {
-                    lines.add(l);
-                    if (l.equals("ready")) ready.countDown();
-                }
-            } catch (IOException e) {
-                // the child was killed mid-line
-            }
-        });
-        reader.start();
+                .redirectOutput(log.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            assertTrue(ready.await(60, TimeUnit.SECONDS) || !p.isAlive(), "child did not start");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (p.isAlive() && !Files.readString(log).startsWith("ready\n")) {
+                assertTrue(System.nanoTime() < deadline, "child did not start");
+                Thread.sleep(5);
+            }
             Thread.sleep(millis);
         } finally {
             p.destroyForcibly();
             p.waitFor(30, TimeUnit.SECONDS);
-            reader.join(30_000);
         }
+        List<String> lines = Files.readAllLines(log);
         assertTrue(lines.contains("ready"), () -> "the child failed before editing: " + lines);
         return lines;
     }

@@ -54,6 +54,8 @@ class ImageEvaluationsTest {
             }
         }
         assertTrue(withAp >= 3, "images with an AP: " + withAp);
+        double[] all = ev.imageAps();
+        for (int i = 0; i < ids.length; i++) assertEquals(ev.imageAp(i), all[i], 0);
         assertThrows(IllegalStateException.class,
                 () -> CocoEvaluator.evaluateImages(gt, results, params, false).errors(0));
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.masklab.coco.CocoAnnotation;
 import dev.masklab.coco.CocoDataset;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -104,5 +106,59 @@ class IncrementalEvaluationTest {
             assertEquals(CellErrorsTest.toJson(full.errors(t)).toString(),
                     CellErrorsTest.toJson(inc.images().errors(t)).toString());
         }
+    }
+
+    @Test
+    void progressReachesEveryImageAndCancelStops() throws Exception {
+        Path dir = random("case009");
+        CocoDataset gt = CocoReader.read(dir.resolve("gt.json"));
+        List<CocoResult> results = CocoResults.read(dir.resolve("dt.json"), gt);
+        EvalParams params = EvalParams.defaults(IouType.SEGM);
+        java.util.Set<Integer> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        IncrementalEvaluation inc = IncrementalEvaluation.start(gt, results, params, (done, total) -> {
+            assertEquals(gt.images().size(), total);
+            seen.add(done);
+        });
+        assertEquals(java.util.stream.IntStream.rangeClosed(1, gt.images().size()).boxed()
+                .collect(java.util.stream.Collectors.toSet()), seen);
+        assertArrayEquals(CocoEvaluator.evaluate(gt, results, params).stats(), inc.result().stats());
+        assertThrows(java.util.concurrent.CancellationException.class,
+                () -> IncrementalEvaluation.start(gt, results, params, (done, total) -> {
+                    if (done >= 2) throw new java.util.concurrent.CancellationException("stopped");
+                }));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bbox", "segm", "keypoints"})
+    void truePositivePairsReachTheirThresholdAndFalsePositivesDoNot(String type) throws Exception {
+        Path dir = random("case009");
+        CocoDataset gt = CocoReader.read(dir.resolve("gt.json"));
+        List<CocoResult> results = CocoResults.read(dir.resolve("dt.json"), gt);
+        EvalParams params = EvalParams.defaults(IouType.parse(type));
+        IncrementalEvaluation inc = IncrementalEvaluation.start(gt, results, params);
+        int pairs = 0;
+        for (int t : new int[] {0, 5}) {
+            double thr = params.iouThrs()[t];
+            for (CellErrors c : inc.images().errors(t)) {
+                for (long[] p : c.tp()) {
+                    assertTrue(inc.iou(c.imageId(), p[0], p[1]) >= thr, type + " " + java.util.Arrays.toString(p));
+                    pairs++;
+                }
+                // a false negative was matched by no false positive of its cell: their IoU stays below the threshold
+                for (long d : c.fp()) {
+                    for (long g : c.fn()) assertTrue(inc.iou(c.imageId(), d, g) < thr, type + " " + d + "/" + g);
+                }
+            }
+        }
+        assertTrue(pairs >= 4, "pairs: " + pairs);
+        if (type.equals("bbox")) {
+            CellErrors c = inc.images().errors(0).stream().filter(x -> x.tp().length > 0).findFirst().orElseThrow();
+            long[] p = c.tp()[0];
+            CocoResult d = results.get((int) p[0] - 1);
+            double[] direct = dev.masklab.coco.Rle.bboxIou(List.of(d.bbox()), List.of(gt.annotation(p[1]).bbox()),
+                    new boolean[] {false})[0];
+            assertEquals(direct[0], inc.iou(c.imageId(), p[0], p[1]), 0);
+        }
+        assertThrows(IllegalArgumentException.class, () -> inc.iou(gt.images().get(0).id(), -1, -1));
     }
 }
