@@ -1,8 +1,14 @@
 package dev.masklab.app;
 
-import dev.masklab.app.service.RecentDatasets;
-import dev.masklab.app.view.MainView;
-import dev.masklab.app.viewmodel.MainViewModel;
+import dev.masklab.app.dialog.FxDialogService;
+import dev.masklab.app.document.DatasetDocument;
+import dev.masklab.app.document.RecentDatasets;
+import dev.masklab.app.main.SessionPreferences;
+import dev.masklab.app.task.FxTaskExecutor;
+import javafx.geometry.Rectangle2D;
+import javafx.stage.Screen;
+import dev.masklab.app.main.MainView;
+import dev.masklab.app.main.MainViewModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,9 +23,19 @@ public final class MaskLabApp extends Application {
 
     @Override
     public void start(Stage stage) {
-        MainViewModel vm = new MainViewModel();
-        MainView view = new MainView(vm, new RecentDatasets());
+        FxDialogService dialogs = new FxDialogService(() -> stage);
+        FxTaskExecutor tasks = new FxTaskExecutor(dialogs);
+        MainViewModel vm = new MainViewModel(new DatasetDocument(dialogs, tasks));
+        SessionPreferences session = new SessionPreferences();
+        MainView view = new MainView(vm, new RecentDatasets(), session, dialogs, tasks);
         Scene scene = createScene(view);
+        // inside the screen, at the size it had (at 1366x768 the default 1400x860 would not fit)
+        Rectangle2D b = session.windowBounds(Screen.getPrimary().getVisualBounds());
+        stage.setX(b.getMinX());
+        stage.setY(b.getMinY());
+        stage.setWidth(b.getWidth());
+        stage.setHeight(b.getHeight());
+        stage.setOnHidden(e -> session.saveWindowBounds(stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight()));
         for (int s : new int[]{16, 32, 48, 64, 128, 256, 512}) {
             var url = MaskLabApp.class.getResource("/dev/masklab/ui/icons/masklab-" + s + ".png");
             if (url != null) stage.getIcons().add(new Image(url.toExternalForm()));
@@ -46,7 +62,7 @@ public final class MaskLabApp extends Application {
 
     /** The styled scene around {@code view} with the keyboard shortcuts installed (tests build it the same way). */
     public static Scene createScene(MainView view) {
-        Scene scene = new Scene(view, 1400, 860);
+        Scene scene = new Scene(view);
         var css = MaskLabApp.class.getResource(CSS);
         if (css != null) scene.getStylesheets().add(css.toExternalForm());
         view.installShortcuts(scene);

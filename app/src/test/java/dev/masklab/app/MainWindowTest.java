@@ -1,5 +1,7 @@
 package dev.masklab.app;
 
+import dev.masklab.app.canvas.tool.ToolKind;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -8,22 +10,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.masklab.app.service.ImageEntry;
-import dev.masklab.app.service.Instance;
-import dev.masklab.app.service.PredictionService;
-import dev.masklab.app.service.RecentDatasets;
+import dev.masklab.app.model.ImageEntry;
+import dev.masklab.app.model.Instance;
+import dev.masklab.app.prediction.PredictionService;
+import dev.masklab.app.document.RecentDatasets;
 import dev.masklab.app.service.TestModels;
 import dev.masklab.app.training.TrainingService;
 import dev.masklab.app.training.TrainingViewModel;
 import dev.masklab.train.TrainingCheckpoint;
 import java.util.concurrent.atomic.AtomicInteger;
 import dev.masklab.train.Architecture;
-import dev.masklab.app.view.ImageCanvas;
-import dev.masklab.app.view.MainView;
-import dev.masklab.app.view.RunModelDialog;
-import dev.masklab.app.viewmodel.CategoryRow;
-import dev.masklab.app.viewmodel.InstanceDetails;
-import dev.masklab.app.viewmodel.MainViewModel;
+import dev.masklab.app.canvas.ImageCanvas;
+import dev.masklab.app.main.MainView;
+import dev.masklab.app.prediction.RunModelDialog;
+import dev.masklab.app.model.CategoryRow;
+import dev.masklab.app.inspector.InstanceDetails;
+import dev.masklab.app.main.MainViewModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -65,11 +67,14 @@ class MainWindowTest {
 
     private MainViewModel vm;
     private MainView view;
+    private dev.masklab.app.dialog.ScriptedDialogs dialogs;
 
     @Start
     void start(Stage stage) {
-        vm = new MainViewModel();
-        view = new MainView(vm, new RecentDatasets(Preferences.userRoot().node("dev/masklab/app-test")));
+        TestWindow w = TestWindow.create();
+        dialogs = w.dialogs();
+        vm = w.vm();
+        view = w.view();
         stage.setScene(MaskLabApp.createScene(view));
         stage.setWidth(1400);
         stage.setHeight(860);
@@ -318,7 +323,7 @@ class MainWindowTest {
         fx(() -> vm.filter().clear());
 
         // per-category colors: a mask pixel of the first shown instance carries its category's palette color
-        fx(() -> vm.layers().colorModeProperty().set(dev.masklab.app.viewmodel.LayerSettings.ColorMode.CATEGORY));
+        fx(() -> vm.layers().colorModeProperty().set(dev.masklab.app.canvas.LayerSettings.ColorMode.CATEGORY));
         masksOnlyAtActualSize(0.5);
         List<Instance> shown = vm.shownGroundTruthProperty().get();
         Instance target = shown.getFirst();
@@ -469,7 +474,7 @@ class MainWindowTest {
 
         List<String> asked = new java.util.ArrayList<>();
         fx(() -> {
-            view.setQuitConfirmation(work -> { // the user answers Cancel
+            dialogs.quit = (work -> { // the user answers Cancel
                 asked.add(work);
                 return false;
             });
@@ -480,7 +485,7 @@ class MainWindowTest {
         assertTrue(tvm.runningProperty().get(), "Cancel leaves the run going");
 
         fx(() -> {
-            view.setQuitConfirmation(work -> true); // Stop and quit
+            dialogs.quit = (work -> true); // Stop and quit
             may[0] = view.mayClose(quits::incrementAndGet);
         });
         assertFalse(may[0], "the window stays until the run has stopped");
@@ -537,11 +542,12 @@ class MainWindowTest {
         WaitForAsyncUtils.waitForFxEvents();
         Instance moved = vm.selectedProperty().get();
         assertEquals(accepted.id(), moved.id(), "the edited annotation stays selected");
-        assertEquals(b[0], moved.bbox()[0], 1e-9, "the opposite corner stays");
-        assertEquals(b[1], moved.bbox()[1], 1e-9);
-        assertEquals(b[2] + 20 / z, moved.bbox()[2], 1.5 / z, "width grows by the drag");
-        assertEquals(b[3] + 15 / z, moved.bbox()[3], 1.5 / z);
-        assertEquals(accepted.area(), moved.area(), "the mask keeps its area");
+        // the mask is scaled with its box (#20: box and mask never disagree), so both sit on whole pixels
+        assertEquals(b[0], moved.bbox()[0], 1.0, "the opposite corner stays");
+        assertEquals(b[1], moved.bbox()[1], 1.0);
+        assertEquals(b[2] + 20 / z, moved.bbox()[2], 1.0 + 1.5 / z, "width grows by the drag");
+        assertEquals(b[3] + 15 / z, moved.bbox()[3], 1.0 + 1.5 / z);
+        assertTrue(moved.area() > accepted.area(), "the mask grows with its box");
         assertTrue(vm.undoLabelProperty().get().startsWith("Move box"), vm.undoLabelProperty().get());
 
         // Ctrl+Z takes the drag back, Ctrl+S saves (the original kept as .bak)
@@ -549,7 +555,7 @@ class MainWindowTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertTrue(java.util.Arrays.equals(b, vm.selectedProperty().get().bbox()), "undone");
         robot.press(KeyCode.CONTROL, KeyCode.S).release(KeyCode.S, KeyCode.CONTROL);
-        waitUntil(() -> !vm.dirtyProperty().get() && !vm.savingProperty().get());
+        waitUntil(() -> !vm.dirtyProperty().get() && !vm.document().savingProperty().get());
         JsonNode saved = new ObjectMapper().readTree(file.toFile());
         JsonNode orig = new ObjectMapper().readTree(PERSON.toFile());
         assertEquals(orig.get("annotations").size() + 1, saved.get("annotations").size());
@@ -562,16 +568,16 @@ class MainWindowTest {
         fx(() -> vm.deleteSelected());
         assertTrue(vm.dirtyProperty().get());
         List<String> asked = new java.util.ArrayList<>();
-        fx(() -> view.setUnsavedConfirmation(what -> {
+        fx(() -> dialogs.unsaved = (what -> {
             asked.add(what);
-            return MainView.UnsavedChoice.CANCEL;
+            return dev.masklab.app.dialog.DialogService.UnsavedChoice.CANCEL;
         }));
         boolean[] may = new boolean[1];
         fx(() -> may[0] = view.mayClose(() -> { }));
         assertFalse(may[0]);
         assertEquals(List.of("quitting"), asked);
         assertTrue(vm.dirtyProperty().get());
-        fx(() -> view.setUnsavedConfirmation(what -> MainView.UnsavedChoice.DISCARD));
+        fx(() -> dialogs.unsaved = (what -> dev.masklab.app.dialog.DialogService.UnsavedChoice.DISCARD));
         fx(() -> may[0] = view.mayClose(() -> { }));
         assertTrue(may[0]);
         assertEquals(saved, new ObjectMapper().readTree(file.toFile()), "discarding leaves the file as saved");
@@ -593,7 +599,7 @@ class MainWindowTest {
 
         // R, drag: a box, stored as its 4-corner polygon
         robot.type(KeyCode.R);
-        assertEquals(MainViewModel.Tool.BOX, vm.toolProperty().get());
+        assertEquals(ToolKind.BOX, vm.toolProperty().get());
         robot.drag(at.apply(100.0, 100.0), javafx.scene.input.MouseButton.PRIMARY).moveTo(at.apply(150.0, 130.0))
                 .moveTo(at.apply(200.0, 160.0)).release(javafx.scene.input.MouseButton.PRIMARY);
         WaitForAsyncUtils.waitForFxEvents();
@@ -605,8 +611,11 @@ class MainWindowTest {
         assertEquals(60, box.bbox()[3], 2 / z + 1e-9);
         assertEquals(box.bbox()[2] * box.bbox()[3], box.area(), box.bbox()[2] + box.bbox()[3] + 1);
 
-        // Esc, then a drag inside the selected box moves it whole
+        // Esc (select tool, nothing selected), a click selects the box, a drag inside it moves it whole
         robot.type(KeyCode.ESCAPE);
+        assertNull(vm.selectedProperty().get(), "Esc clears the selection");
+        robot.clickOn(at.apply(150.0, 130.0));
+        assertEquals(box.id(), vm.selectedProperty().get().id());
         double[] b0 = box.bbox();
         robot.drag(at.apply(150.0, 130.0), javafx.scene.input.MouseButton.PRIMARY).moveBy(10, 5).moveBy(10, 5)
                 .release(javafx.scene.input.MouseButton.PRIMARY);
@@ -635,9 +644,11 @@ class MainWindowTest {
         assertEquals(1, poly.categoryId(), "new shapes get the draw category (the first one)");
         assertEquals(count0 + 2, vm.category(1).count());
 
-        // Esc, drag the first vertex: the polygon follows, its area too
+        // Esc, select the polygon with a click inside it, drag the first vertex: the polygon follows, its area too
         robot.type(KeyCode.ESCAPE);
-        assertEquals(poly, vm.selectedProperty().get(), "changing the tool keeps the selection");
+        assertNull(vm.selectedProperty().get(), "Esc clears the selection");
+        robot.clickOn(at.apply(300.0, 100.0));
+        assertEquals(poly, vm.selectedProperty().get());
         robot.drag(at.apply(250.0, 50.0), javafx.scene.input.MouseButton.PRIMARY).moveTo(at.apply(245.0, 45.0))
                 .moveTo(at.apply(240.0, 40.0)).release(javafx.scene.input.MouseButton.PRIMARY);
         WaitForAsyncUtils.waitForFxEvents();
@@ -660,7 +671,7 @@ class MainWindowTest {
 
         // Esc back to select; five undos remove the stroke, the vertex move, the polygon, the box move and the box
         robot.type(KeyCode.ESCAPE);
-        assertEquals(MainViewModel.Tool.SELECT, vm.toolProperty().get());
+        assertEquals(ToolKind.SELECT, vm.toolProperty().get());
         for (int i = 0; i < 5; i++) fx(vm::undo);
         assertEquals(gt, vm.shownGroundTruthProperty().get().size());
         assertFalse(vm.dirtyProperty().get());
@@ -678,20 +689,20 @@ class MainWindowTest {
             vm.selectedProperty().set(victim);
             vm.deleteSelected();
         });
-        Thread[] writer = new Thread[1];
-        fx(() -> writer[0] = view.autosaveNow());
-        writer[0].join(20_000);
+        java.util.concurrent.Future<?>[] writer = new java.util.concurrent.Future<?>[1];
+        fx(() -> writer[0] = vm.document().autosaveNow());
+        writer[0].get(20, TimeUnit.SECONDS);
         WaitForAsyncUtils.waitForFxEvents();
         Path autosave = tmp.resolve("person.json.autosave");
         assertEquals(n - 1, new ObjectMapper().readTree(autosave.toFile()).get("annotations").size());
-        Thread[] again = new Thread[1];
-        fx(() -> again[0] = view.autosaveNow());
+        java.util.concurrent.Future<?>[] again = new java.util.concurrent.Future<?>[1];
+        fx(() -> again[0] = vm.document().autosaveNow());
         assertNull(again[0], "nothing new to autosave");
 
         // "crash": the window forgets the dataset without any question; the file on disk is unchanged
         fx(() -> vm.setDataset(null));
         List<Path> offered = new java.util.ArrayList<>();
-        fx(() -> view.setRecoveryConfirmation(a -> offered.add(a)));
+        fx(() -> dialogs.recovery = (a -> offered.add(a)));
         open(file);
         assertEquals(List.of(autosave), offered);
         assertEquals(n - 1, vm.getDataset().coco().annotations().size(), "the corrections are back");
@@ -700,7 +711,7 @@ class MainWindowTest {
         assertEquals(n, new ObjectMapper().readTree(file.toFile()).get("annotations").size());
 
         // saving keeps them and removes the autosave
-        Task<Void>[] save = new Task[1];
+        java.util.concurrent.Future<?>[] save = new java.util.concurrent.Future<?>[1];
         fx(() -> save[0] = view.save());
         waitUntil(() -> save[0].isDone() && !vm.dirtyProperty().get());
         assertEquals(n - 1, new ObjectMapper().readTree(file.toFile()).get("annotations").size());
@@ -712,11 +723,11 @@ class MainWindowTest {
             vm.selectedProperty().set(vm.shownGroundTruthProperty().get().getFirst());
             vm.deleteSelected();
         });
-        fx(() -> writer[0] = view.autosaveNow());
-        writer[0].join(20_000);
+        fx(() -> writer[0] = vm.document().autosaveNow());
+        writer[0].get(20, TimeUnit.SECONDS);
         Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
         fx(() -> vm.setDataset(null));
-        fx(() -> view.setRecoveryConfirmation(a -> false));
+        fx(() -> dialogs.recovery = (a -> false));
         open(file);
         assertEquals(n - 1, vm.getDataset().coco().annotations().size(), "opened as saved");
         assertFalse(vm.dirtyProperty().get());
@@ -752,7 +763,7 @@ class MainWindowTest {
                 """);
         open(json);
         Image shown = view.mainCanvas().image();
-        assertEquals(dev.masklab.app.service.ImageService.MAX_DISPLAY_SIDE, (int) shown.getWidth());
+        assertEquals(dev.masklab.app.canvas.ImageService.MAX_DISPLAY_SIDE, (int) shown.getWidth());
         assertTrue(shown.getHeight() < 400);
         masksOnlyAtActualSize(0.5);
         // annotation coordinates stay full resolution: the viewport is 6000 px wide at 100%

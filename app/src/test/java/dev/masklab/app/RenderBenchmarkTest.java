@@ -3,11 +3,11 @@ package dev.masklab.app;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.masklab.app.service.DatasetService;
-import dev.masklab.app.service.LoadedDataset;
-import dev.masklab.app.service.RecentDatasets;
-import dev.masklab.app.view.MainView;
-import dev.masklab.app.viewmodel.MainViewModel;
+import dev.masklab.app.document.DatasetService;
+import dev.masklab.app.model.LoadedDataset;
+import dev.masklab.app.document.RecentDatasets;
+import dev.masklab.app.main.MainView;
+import dev.masklab.app.main.MainViewModel;
 import dev.masklab.synth.SyntheticDatasetGenerator;
 import javafx.concurrent.Task;
 import javafx.concurrent.WorkerStateEvent;
@@ -40,11 +40,14 @@ import org.testfx.util.WaitForAsyncUtils;
 class RenderBenchmarkTest {
     private MainViewModel vm;
     private MainView view;
+    private dev.masklab.app.dialog.ScriptedDialogs dialogs;
 
     @Start
     void start(Stage stage) {
-        vm = new MainViewModel();
-        view = new MainView(vm, new RecentDatasets(Preferences.userRoot().node("dev/masklab/app-test")));
+        TestWindow w = TestWindow.create();
+        dialogs = w.dialogs();
+        vm = w.vm();
+        view = w.view();
         stage.setScene(MaskLabApp.createScene(view));
         stage.setWidth(1400);
         stage.setHeight(860);
@@ -151,16 +154,16 @@ class RenderBenchmarkTest {
         for (int run = 0; run < total.length; run++) {
             LoadedDataset before = vm.getDataset();
             long[] readDone = {0}, shown = {0};
-            javafx.beans.value.ChangeListener<dev.masklab.app.service.ImageEntry> onRendered = (o, a, e) -> {
+            javafx.beans.value.ChangeListener<dev.masklab.app.model.ImageEntry> onRendered = (o, a, e) -> {
                 if (e != null && shown[0] == 0 && vm.getDataset() != before) shown[0] = System.nanoTime();
             };
             fx(() -> view.mainCanvas().renderedEntryProperty().addListener(onRendered));
             Path file = json;
             long t0 = System.nanoTime();
             WaitForAsyncUtils.asyncFx(() -> {
-                Task<LoadedDataset> t = view.openDataset(file);
-                // added handlers run before the task's onSucceeded (which hands the dataset to the view-model)
-                t.addEventHandler(WorkerStateEvent.WORKER_STATE_SUCCEEDED, ev -> readDone[0] = System.nanoTime());
+                // the read ends when the document hands the dataset on (before the canvas renders it)
+                vm.datasetProperty().addListener((o, a, b) -> { if (readDone[0] == 0) readDone[0] = System.nanoTime(); });
+                view.openDataset(file);
             });
             WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> shown[0] != 0);
             fx(() -> view.mainCanvas().renderedEntryProperty().removeListener(onRendered));

@@ -1,9 +1,9 @@
 package dev.masklab.app;
 
-import dev.masklab.app.service.RecentDatasets;
-import dev.masklab.app.view.MainView;
-import dev.masklab.app.viewmodel.LayerSettings;
-import dev.masklab.app.viewmodel.MainViewModel;
+import dev.masklab.app.document.RecentDatasets;
+import dev.masklab.app.main.MainView;
+import dev.masklab.app.canvas.LayerSettings;
+import dev.masklab.app.main.MainViewModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -28,13 +28,16 @@ import org.testfx.util.WaitForAsyncUtils;
 class ScreenshotsTest {
     private MainViewModel vm;
     private MainView view;
+    private dev.masklab.app.dialog.ScriptedDialogs dialogs;
     private Stage stage;
 
     @Start
     void start(Stage stage) {
         this.stage = stage;
-        vm = new MainViewModel();
-        view = new MainView(vm, new RecentDatasets(Preferences.userRoot().node("dev/masklab/app-test")));
+        TestWindow w = TestWindow.create();
+        dialogs = w.dialogs();
+        vm = w.vm();
+        view = w.view();
         stage.setScene(MaskLabApp.createScene(view));
         stage.setWidth(1400);
         stage.setHeight(860);

@@ -3,11 +3,11 @@ package dev.masklab.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.masklab.app.service.RecentDatasets;
+import dev.masklab.app.document.RecentDatasets;
 import dev.masklab.app.training.TrainingView;
 import dev.masklab.app.training.TrainingViewModel;
-import dev.masklab.app.view.MainView;
-import dev.masklab.app.viewmodel.MainViewModel;
+import dev.masklab.app.main.MainView;
+import dev.masklab.app.main.MainViewModel;
 import dev.masklab.train.TrainingListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,8 +70,7 @@ class TrainingTabLooksTest {
         MainView[] created = new MainView[1];
         Scene[] scene = new Scene[1];
         fx(() -> {
-            created[0] = new MainView(new MainViewModel(),
-                    new RecentDatasets(Preferences.userRoot().node("dev/masklab/app-test")));
+            created[0] = TestWindow.create().view();
             scene[0] = new Scene(created[0], width, height);
             scene[0].getStylesheets().add(MaskLabApp.class.getResource(MaskLabApp.CSS).toExternalForm());
         });

@@ -1,6 +1,6 @@
 package dev.masklab.app.edit;
 
-import dev.masklab.app.service.Instance;
+import dev.masklab.app.model.Instance;
 import dev.masklab.coco.CocoAnnotation;
 import dev.masklab.coco.CocoDataset;
 import dev.masklab.coco.CocoCategory;

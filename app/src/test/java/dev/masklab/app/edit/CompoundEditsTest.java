@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.masklab.app.service.Instance;
-import dev.masklab.app.service.LoadedDataset;
-import dev.masklab.app.service.PredictionSet;
+import dev.masklab.app.model.Instance;
+import dev.masklab.app.model.LoadedDataset;
+import dev.masklab.app.model.PredictionSet;
 import dev.masklab.coco.CocoAnnotation;
 import dev.masklab.coco.CocoDataset;
 import java.util.List;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.masklab.app.service.LoadedDataset;
+import dev.masklab.app.model.LoadedDataset;
 import dev.masklab.coco.CocoAnnotation;
 import dev.masklab.coco.CocoDataset;
 import dev.masklab.coco.CocoReader;

@@ -1,9 +1,9 @@
 package dev.masklab.app.edit;
 
-import dev.masklab.app.service.DatasetService;
-import dev.masklab.app.service.Instance;
-import dev.masklab.app.service.LoadedDataset;
-import dev.masklab.app.service.PredictionSet;
+import dev.masklab.app.document.DatasetService;
+import dev.masklab.app.model.Instance;
+import dev.masklab.app.model.LoadedDataset;
+import dev.masklab.app.model.PredictionSet;
 import dev.masklab.coco.CocoAnnotation;
 import dev.masklab.coco.CocoDataset;
 import dev.masklab.coco.CocoReader;

@@ -1,0 +1,134 @@
+package dev.masklab.app.action;
+
+import java.util.List;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+
+/**
+ * Every command of the main window, once (as JabRef's {@code StandardActions}): its text, icon (Ikonli Material
+ * Design 2), menu accelerator and the plain keys it has while the image is shown. Menus, the tool bar, context menus,
+ * the key handling and the F1 shortcut list are all built from this table ({@link ActionFactory}); what a command does
+ * and when it is enabled is bound once per window ({@link Command}).
+ */
+public enum StandardAction {
+    OPEN_DATASET("Open dataset…", "mdi2f-folder-open-outline", "Shortcut+O"),
+    SAVE("Save annotations", "mdi2c-content-save-outline", "Shortcut+S",
+            "Save annotations (the previous file is kept as .bak)"),
+    SAVE_AS("Save annotations as…", null, "Shortcut+Shift+S"),
+    LOAD_PREDICTIONS("Load predictions…", "mdi2f-file-chart-outline", "Shortcut+P"),
+    CLOSE_PREDICTIONS("Close predictions", null, null),
+    EXIT("Exit", "mdi2e-exit-to-app", "Shortcut+Q"),
+
+    UNDO("Undo", "mdi2u-undo", "Shortcut+Z"),
+    REDO("Redo", "mdi2r-redo", "Shortcut+Shift+Z", "Redo (also Ctrl+Y)"),
+    ACCEPT("Accept prediction", "mdi2c-check", null, "Accept the selected prediction as an annotation",
+            key(KeyCode.ENTER)),
+    ACCEPT_ALL("Accept all shown predictions of this image", "mdi2c-check-all", "Shortcut+Shift+A"),
+    DELETE("Reject prediction / delete annotation", "mdi2d-delete-outline", null,
+            "Reject the selected prediction / delete the selected annotation", key(KeyCode.DELETE),
+            key(KeyCode.BACK_SPACE)),
+    NEXT_INSTANCE("Select next instance", null, null, "Select the next prediction (or annotation)", key(KeyCode.TAB)),
+    PREVIOUS_INSTANCE("Select previous instance", null, null, "Select the previous prediction (or annotation)",
+            new KeyCodeCombination(KeyCode.TAB, KeyCombination.SHIFT_DOWN)),
+    ESCAPE("Select tool, clear the selection", null, null,
+            "Select tool and clear the selection (drops a polygon being drawn)", key(KeyCode.ESCAPE)),
+
+    TOOL_BOX("Box tool", "mdi2v-vector-rectangle", null, "Box tool: drag a box (stored as a 4-corner polygon)",
+            key(KeyCode.R)),
+    TOOL_POLYGON("Polygon tool", "mdi2v-vector-polygon", null,
+            "Polygon tool: click points; Enter, a double-click or the first point closes it; Backspace removes the last",
+            key(KeyCode.P)),
+    TOOL_BRUSH("Brush", "mdi2b-brush", null,
+            "Brush: paint into the selected mask (with nothing selected it starts a new one)", key(KeyCode.W)),
+    TOOL_ERASER("Eraser", "mdi2e-eraser", null, "Eraser: erase from the selected mask", key(KeyCode.E)),
+    BRUSH_SMALLER("Smaller brush", null, null, "Smaller brush", key(KeyCode.OPEN_BRACKET)),
+    BRUSH_LARGER("Larger brush", null, null, "Larger brush", key(KeyCode.CLOSE_BRACKET)),
+
+    TOGGLE_MASKS("Masks", null, null, "Toggle masks", key(KeyCode.M)),
+    TOGGLE_OUTLINES("Outlines", null, null, "Toggle outlines"),
+    TOGGLE_BOXES("Boxes", null, null, "Toggle boxes", key(KeyCode.B)),
+    TOGGLE_LABELS("Labels", null, null, "Toggle labels", key(KeyCode.L)),
+    TOGGLE_KEYPOINTS("Keypoints", null, null, "Toggle keypoints", key(KeyCode.K)),
+    ZOOM_IN("Zoom in", "mdi2m-magnify-plus-outline", null, "Zoom in (also the mouse wheel)",
+            new TypedKey("+"), key(KeyCode.ADD), key(KeyCode.EQUALS)),
+    ZOOM_OUT("Zoom out", "mdi2m-magnify-minus-outline", null, "Zoom out (also the mouse wheel)", key(KeyCode.MINUS),
+            key(KeyCode.SUBTRACT)),
+    FIT("Fit", "mdi2f-fit-to-screen-outline", null, "Fit the image to the window", key(KeyCode.DIGIT0),
+            key(KeyCode.NUMPAD0)),
+    ACTUAL_SIZE("100%", "mdi2n-numeric-1-box-outline", null, "Zoom to 100%", key(KeyCode.DIGIT1),
+            key(KeyCode.NUMPAD1)),
+    NEXT_IMAGE("Next image", "mdi2c-chevron-right", null, "Next image", key(KeyCode.RIGHT), key(KeyCode.D)),
+    PREVIOUS_IMAGE("Previous image", "mdi2c-chevron-left", null, "Previous image", key(KeyCode.LEFT), key(KeyCode.A)),
+
+    RUN_MODEL("Run model…", "mdi2r-robot", "Shortcut+R", "Run a model on the dataset (Stop in the status bar)"),
+    STOP_PREDICTION("Stop prediction", "mdi2s-stop-circle-outline", null),
+    TRAIN("Train…", "mdi2s-school-outline", "Shortcut+T", "Training tab (train or fine-tune a model)"),
+    SHORTCUTS("Keyboard shortcuts", "mdi2k-keyboard-outline", "F1", "This list"),
+    ABOUT("About MaskLab", "mdi2i-information-outline", null);
+
+    private final String text;
+    private final String icon;
+    private final KeyCombination accelerator;
+    private final String description;
+    private final List<KeyCombination> keys;
+
+    StandardAction(String text, String icon, String accelerator) {
+        this(text, icon, accelerator, text);
+    }
+
+    StandardAction(String text, String icon, String accelerator, String description, KeyCombination... keys) {
+        this.text = text;
+        this.icon = icon;
+        this.accelerator = accelerator == null ? null : KeyCombination.keyCombination(accelerator);
+        this.description = description;
+        this.keys = List.of(keys);
+    }
+
+    private static KeyCombination key(KeyCode code) {
+        return new KeyCodeCombination(code);
+    }
+
+    /** The menu text. */
+    public String text() {
+        return text;
+    }
+
+    /** The Ikonli icon literal, or null. */
+    public String icon() {
+        return icon;
+    }
+
+    /** The menu accelerator (works anywhere in the window), or null. */
+    public KeyCombination accelerator() {
+        return accelerator;
+    }
+
+    /** What the F1 list says it does. */
+    public String description() {
+        return description;
+    }
+
+    /** Plain keys of the image view (no accelerator modifier): taken while the image tab shows and no text is typed. */
+    public List<KeyCombination> keys() {
+        return keys;
+    }
+
+    /** Every key of the action as the user reads it ("Ctrl+S", "Right  /  D"); "" when it has none. */
+    public String keyText() {
+        StringBuilder sb = new StringBuilder();
+        if (accelerator != null) sb.append(accelerator.getDisplayText());
+        if (this == REDO) sb.append("  /  ").append(KeyCombination.keyCombination("Shortcut+Y").getDisplayText());
+        for (KeyCombination k : keys) {
+            if (!sb.isEmpty()) sb.append("  /  ");
+            sb.append(k.getDisplayText());
+        }
+        return sb.toString();
+    }
+
+    /** The text with its key, for tooltips: "Save annotations (Ctrl+S)". */
+    public String textWithKey() {
+        String k = keyText();
+        return k.isEmpty() ? text : text + " (" + k + ")";
+    }
+}

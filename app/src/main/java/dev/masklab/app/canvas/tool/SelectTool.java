@@ -1,0 +1,103 @@
+package dev.masklab.app.canvas.tool;
+
+import dev.masklab.app.canvas.Handle;
+import dev.masklab.app.canvas.Viewport;
+import dev.masklab.app.main.MainViewModel;
+import dev.masklab.app.model.Instance;
+import javafx.scene.Cursor;
+
+/**
+ * Select and edit: a click selects the instance under the pointer; on the selected annotation a handle drag moves a
+ * box corner, a polygon vertex or a keypoint, a drag inside it moves the whole annotation (one edit on release);
+ * right-click on a keypoint cycles its visibility, elsewhere offers to place an unlabelled keypoint. A drag that
+ * starts elsewhere pans (the canvas does that).
+ */
+public final class SelectTool implements Tool {
+    /** A drag in progress: the handle (null: the whole annotation moves) and where the pointer is, in image pixels. */
+    public record Grab(Instance instance, Handle handle, double fromX, double fromY, double x, double y,
+                       boolean moved) {
+    }
+
+    private final ToolContext ctx;
+    private Grab grab;
+
+    public SelectTool(ToolContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** The drag in progress, or null (the handle layer draws its preview). */
+    public Grab grab() {
+        return grab;
+    }
+
+    @Override
+    public boolean press(ToolEvent e) {
+        grab = null;
+        if (!e.primary()) return false;
+        Viewport vp = ctx.viewport();
+        Handle h = ctx.handleAt(e.x(), e.y());
+        Instance s = ctx.editable();
+        if (h != null && s != null) {
+            grab = new Grab(s, h, h.x(), h.y(), h.x(), h.y(), false);
+            return true;
+        }
+        if (s != null && ctx.instanceAt(e.x(), e.y()) == s) {
+            double ix = vp.toImageX(e.x()), iy = vp.toImageY(e.y());
+            grab = new Grab(s, null, ix, iy, ix, iy, false);
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public void drag(ToolEvent e) {
+        if (grab == null || !e.afterDrag()) return;
+        Viewport vp = ctx.viewport();
+        grab = new Grab(grab.instance(), grab.handle(), grab.fromX(), grab.fromY(), vp.toImageX(e.x()),
+                vp.toImageY(e.y()), true);
+        ctx.repaint();
+    }
+
+    @Override
+    public void release(ToolEvent e) {
+        Grab g = grab;
+        grab = null;
+        if (g == null || !g.moved()) return;
+        MainViewModel m = ctx.model();
+        Handle h = g.handle();
+        if (h == null) {
+            m.translate(g.instance(), g.x() - g.fromX(), g.y() - g.fromY());
+            return;
+        }
+        switch (h.kind()) {
+            case KEYPOINT -> m.moveKeypoint(g.instance(), h.a(), g.x(), g.y());
+            case VERTEX -> m.moveVertex(g.instance(), h.a(), h.b(), g.x(), g.y());
+            case BOX_CORNER -> m.moveBoxCorner(g.instance(), h.a(), g.x(), g.y());
+        }
+    }
+
+    @Override
+    public void click(ToolEvent e) {
+        MainViewModel m = ctx.model();
+        if (e.secondary()) {
+            Handle h = ctx.handleAt(e.x(), e.y());
+            Instance s = ctx.editable();
+            if (h != null && h.kind() == Handle.Kind.KEYPOINT && s != null) m.cycleKeypointVisibility(s, h.a());
+            else if (h == null && !e.afterDrag() && s != null && s.hasKeypoints())
+                ctx.showKeypointMenu(s, e.x(), e.y(), e.screenX(), e.screenY());
+            return;
+        }
+        if (e.primary() && !e.afterDrag() && ctx.handleAt(e.x(), e.y()) == null)
+            m.selectedProperty().set(ctx.instanceAt(e.x(), e.y()));
+    }
+
+    @Override
+    public Cursor cursor(double sx, double sy) {
+        return ctx.handleAt(sx, sy) != null ? Cursor.MOVE : null;
+    }
+
+    @Override
+    public void cancel() {
+        grab = null;
+    }
+}

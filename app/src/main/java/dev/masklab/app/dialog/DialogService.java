@@ -1,0 +1,49 @@
+package dev.masklab.app.dialog;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every question and message the app puts to the user, behind one interface (as JabRef's {@code DialogService}): the
+ * views and the document ask through it, never build dialogs themselves, so they run the same way with the JavaFX
+ * dialogs ({@link FxDialogService}) and with scripted answers in tests.
+ */
+public interface DialogService {
+    /** What to do with unsaved edits before they would be lost. */
+    enum UnsavedChoice { SAVE, DISCARD, CANCEL }
+
+    /** A file type offered by a file chooser, e.g. ("COCO dataset JSON", "*.json"). */
+    record FileType(String description, List<String> patterns) {
+        public FileType(String description, String... patterns) {
+            this(description, List.of(patterns));
+        }
+    }
+
+    /** Shows {@code content} (a list, a table) under {@code header} until closed. */
+    void showContent(String header, javafx.scene.Node content);
+
+    /** Shows an error (the caller goes on once it is closed). */
+    void showError(String header, String text);
+
+    /** Unsaved edits of {@code fileName} are about to be lost by {@code action} ("quitting", "opening x.json"). */
+    UnsavedChoice askUnsaved(String fileName, String action);
+
+    /** An autosave newer than its dataset was found: true recovers it. */
+    boolean askRecovery(Path autosave);
+
+    /** Quitting while {@code work} ("a model run") runs: true stops it and quits. */
+    boolean confirmQuit(String work);
+
+    /** A yes / no question ({@code header} asks it, {@code text} explains; {@code yes} names the confirming button). */
+    boolean confirm(String header, String text, String yes);
+
+    /** A file to open, starting in {@code initialDirectory} (null: the system's choice); empty when cancelled. */
+    Optional<Path> chooseFileToOpen(String title, Path initialDirectory, FileType type);
+
+    /** A file to write, starting in {@code initialDirectory} with {@code initialName}; empty when cancelled. */
+    Optional<Path> chooseFileToSave(String title, Path initialDirectory, String initialName, FileType type);
+
+    /** A folder, starting in {@code initialDirectory}; empty when cancelled. */
+    Optional<Path> chooseDirectory(String title, Path initialDirectory);
+}

@@ -1,0 +1,133 @@
+package dev.masklab.app.dialog;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
+import java.util.function.Supplier;
+import javafx.geometry.Rectangle2D;
+import javafx.scene.control.Alert;
+import javafx.scene.control.ButtonBar;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.Dialog;
+import javafx.stage.DirectoryChooser;
+import javafx.stage.FileChooser;
+import javafx.stage.Screen;
+import javafx.stage.Window;
+
+/** The JavaFX dialogs of {@link DialogService}, owned by the main window and sized to fit its screen. */
+public final class FxDialogService implements DialogService {
+    private final Supplier<Window> owner;
+
+    /** @param owner the window the dialogs belong to (may supply null before it is shown) */
+    public FxDialogService(Supplier<Window> owner) {
+        this.owner = owner;
+    }
+
+    /** A dialog owned by the main window, never taller or wider than the screen it is on (1366x768 included). */
+    public <D extends Dialog<?>> D owned(D d) {
+        Window w = owner.get();
+        if (w != null) d.initOwner(w);
+        d.setTitle("MaskLab");
+        d.setResizable(true);
+        Rectangle2D screen = (w == null ? Screen.getPrimary()
+                : Screen.getScreensForRectangle(w.getX(), w.getY(), Math.max(1, w.getWidth()), Math.max(1, w.getHeight()))
+                        .stream().findFirst().orElse(Screen.getPrimary())).getVisualBounds();
+        d.getDialogPane().setMaxHeight(screen.getHeight() - 60);
+        d.getDialogPane().setMaxWidth(screen.getWidth() - 40);
+        return d;
+    }
+
+    @Override
+    public void showContent(String header, javafx.scene.Node content) {
+        Alert a = owned(new Alert(Alert.AlertType.INFORMATION));
+        a.setTitle(header);
+        a.setHeaderText(header);
+        a.getDialogPane().setContent(content);
+        a.showAndWait();
+    }
+
+    @Override
+    public void showError(String header, String text) {
+        Alert a = owned(new Alert(Alert.AlertType.ERROR));
+        a.setHeaderText(header);
+        a.setContentText(text);
+        a.showAndWait();
+    }
+
+    @Override
+    public UnsavedChoice askUnsaved(String fileName, String action) {
+        Alert a = owned(new Alert(Alert.AlertType.CONFIRMATION));
+        a.setHeaderText("Save the changes to " + fileName + " before " + action + "?");
+        a.setContentText("Your corrections are lost if you don't save them. Saving keeps the previous file as "
+                + fileName + ".bak.");
+        ButtonType save = new ButtonType("Save", ButtonBar.ButtonData.YES);
+        ButtonType discard = new ButtonType("Don't save", ButtonBar.ButtonData.NO);
+        a.getButtonTypes().setAll(save, discard, ButtonType.CANCEL);
+        ButtonType r = a.showAndWait().orElse(ButtonType.CANCEL);
+        return r == save ? UnsavedChoice.SAVE : r == discard ? UnsavedChoice.DISCARD : UnsavedChoice.CANCEL;
+    }
+
+    @Override
+    public boolean askRecovery(Path autosave) {
+        String when;
+        try {
+            when = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(
+                    Files.getLastModifiedTime(autosave).toInstant().atZone(ZoneId.systemDefault()));
+        } catch (IOException e) {
+            when = "an earlier session";
+        }
+        return confirm("Recover unsaved corrections?", "MaskLab ended with corrections to this dataset that were not "
+                + "saved. The autosave from " + when + " holds them. Recover opens it (save to keep it); Don't recover "
+                + "opens the file as saved and keeps the autosave as " + autosave.getFileName() + ".old.", "Recover");
+    }
+
+    @Override
+    public boolean confirmQuit(String work) {
+        return confirm("Quit while " + work + (work.contains(" and ") ? " are" : " is") + " in progress?",
+                "MaskLab stops it first: training writes a checkpoint at the iteration it stops (Resume in the "
+                        + "Training tab continues it), a model run keeps the images it has done.", "Stop and quit");
+    }
+
+    @Override
+    public boolean confirm(String header, String text, String yes) {
+        Alert a = owned(new Alert(Alert.AlertType.CONFIRMATION));
+        a.setHeaderText(header);
+        a.setContentText(text);
+        ButtonType ok = new ButtonType(yes, ButtonBar.ButtonData.YES);
+        a.getButtonTypes().setAll(ok, ButtonType.CANCEL);
+        return a.showAndWait().filter(ok::equals).isPresent();
+    }
+
+    @Override
+    public Optional<Path> chooseFileToOpen(String title, Path initialDirectory, FileType type) {
+        FileChooser fc = chooser(title, initialDirectory, type);
+        return Optional.ofNullable(fc.showOpenDialog(owner.get())).map(File::toPath);
+    }
+
+    @Override
+    public Optional<Path> chooseFileToSave(String title, Path initialDirectory, String initialName, FileType type) {
+        FileChooser fc = chooser(title, initialDirectory, type);
+        if (initialName != null) fc.setInitialFileName(initialName);
+        return Optional.ofNullable(fc.showSaveDialog(owner.get())).map(File::toPath);
+    }
+
+    @Override
+    public Optional<Path> chooseDirectory(String title, Path initialDirectory) {
+        DirectoryChooser dc = new DirectoryChooser();
+        dc.setTitle(title);
+        if (initialDirectory != null && Files.isDirectory(initialDirectory)) dc.setInitialDirectory(initialDirectory.toFile());
+        return Optional.ofNullable(dc.showDialog(owner.get())).map(File::toPath);
+    }
+
+    private static FileChooser chooser(String title, Path initialDirectory, FileType type) {
+        FileChooser fc = new FileChooser();
+        fc.setTitle(title);
+        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter(type.description(), type.patterns()));
+        if (initialDirectory != null && Files.isDirectory(initialDirectory)) fc.setInitialDirectory(initialDirectory.toFile());
+        return fc;
+    }
+}

@@ -1,0 +1,685 @@
+package dev.masklab.app.main;
+
+import dev.masklab.app.browser.BrowserFilter;
+import dev.masklab.app.canvas.tool.ToolKind;
+import dev.masklab.app.document.DatasetDocument;
+import dev.masklab.app.review.ReviewOrder;
+import dev.masklab.app.canvas.ColorPalette;
+import dev.masklab.app.canvas.LayerSettings;
+import dev.masklab.app.model.CategoryRow;
+
+import dev.masklab.app.edit.AnnotationEditor;
+import dev.masklab.app.edit.Edit;
+import dev.masklab.app.model.CategoryInfo;
+import dev.masklab.app.model.CocoAdapter;
+import dev.masklab.app.model.ImageEntry;
+import dev.masklab.app.model.Instance;
+import dev.masklab.app.model.LoadedDataset;
+import dev.masklab.app.model.PredictionSet;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javafx.beans.Observable;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.collections.transformation.FilteredList;
+
+/**
+ * State of the main window, independent of any view (usable without a display): the open dataset, the filtered image
+ * list and the current image, layer settings, category visibility, predictions with their score threshold, and the
+ * selected / hovered instance, and the corrections made to the annotations ({@link AnnotationEditor}: accept or reject
+ * predictions, edit annotations, undo, save). Views bind to it; services fill it.
+ */
+public final class MainViewModel {
+    /** Which instances the canvas area shows. */
+    public enum ViewMode {
+        GROUND_TRUTH("Ground truth"), PREDICTIONS("Predictions"), OVERLAY("Both overlaid"), SIDE_BY_SIDE("Side by side");
+
+        private final String label;
+
+        ViewMode(String label) {
+            this.label = label;
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    private final ObjectProperty<ToolKind> tool = new SimpleObjectProperty<>(this, "tool", ToolKind.SELECT);
+    private final ObjectProperty<CategoryRow> drawCategory = new SimpleObjectProperty<>(this, "drawCategory");
+    private final DoubleProperty brushRadius = new SimpleDoubleProperty(this, "brushRadius", 8);
+    private final ObservableList<ImageEntry> images = FXCollections.observableArrayList();
+    private final FilteredList<ImageEntry> filteredImages = new FilteredList<>(images);
+    private final BrowserFilter filter = new BrowserFilter();
+    private final ObjectProperty<ImageEntry> currentImage = new SimpleObjectProperty<>(this, "currentImage");
+    private final LayerSettings layers = new LayerSettings();
+    private final ObservableList<CategoryRow> categories = FXCollections.observableArrayList(
+            row -> new Observable[]{row.visibleProperty()});
+    private final Map<Integer, CategoryRow> categoryById = new HashMap<>();
+    private final ReadOnlyObjectWrapper<PredictionSet> predictions = new ReadOnlyObjectWrapper<>(this, "predictions");
+    private final DoubleProperty scoreThreshold = new SimpleDoubleProperty(this, "scoreThreshold", 0.5);
+    private final ObjectProperty<ViewMode> viewMode = new SimpleObjectProperty<>(this, "viewMode", ViewMode.GROUND_TRUTH);
+    private final ReadOnlyObjectWrapper<List<Instance>> shownGroundTruth = new ReadOnlyObjectWrapper<>(this, "shownGroundTruth", List.of());
+    private final ReadOnlyObjectWrapper<List<Instance>> shownPredictions = new ReadOnlyObjectWrapper<>(this, "shownPredictions", List.of());
+    private final ReadOnlyIntegerWrapper predictionsAboveThreshold = new ReadOnlyIntegerWrapper(this, "predictionsAboveThreshold");
+    private final ObjectProperty<Instance> selected = new SimpleObjectProperty<>(this, "selected");
+    private final ObjectProperty<Instance> hovered = new SimpleObjectProperty<>(this, "hovered");
+    private final ObjectProperty<javafx.geometry.Point2D> cursor = new SimpleObjectProperty<>(this, "cursor");
+    private final StringProperty message = new SimpleStringProperty(this, "message", "");
+    private final DatasetDocument document;
+    private ViewMode predictionViewMode = ViewMode.SIDE_BY_SIDE;
+    private final Map<Long, Integer> imageIndex = new HashMap<>();
+    /** Set while an edit replaces the current image's entry: the selection is kept, not cleared. */
+    private boolean replacingCurrent;
+
+    public MainViewModel(DatasetDocument document) {
+        this.document = document;
+        document.editorProperty().addListener((o, a, b) -> showDataset(document.dataset()));
+        document.messageProperty().addListener((o, a, b) -> message.set(b));
+        filteredImages.predicateProperty().bind(filter.predicateBinding());
+        currentImage.addListener((o, a, b) -> {
+            if (!replacingCurrent) {
+                selected.set(null);
+                hovered.set(null);
+            }
+            refreshShown();
+        });
+        categories.addListener((javafx.collections.ListChangeListener<CategoryRow>) c -> {
+            refreshShown();
+            refreshPredictionCounts();
+        });
+        scoreThreshold.addListener((o, a, b) -> {
+            refreshShown();
+            refreshPredictionCounts();
+        });
+        predictions.addListener((o, a, b) -> {
+            refreshShown();
+            refreshPredictionCounts();
+        });
+    }
+
+    // ---- dataset and images ----
+
+    /** The open dataset as a document: file, edit history, save and autosave. */
+    public DatasetDocument document() {
+        return document;
+    }
+
+    /** Shows {@code ds} (null closes) as saved, without asking anything ({@link DatasetDocument#setDataset}). */
+    public void setDataset(LoadedDataset ds) {
+        document.setDataset(ds);
+    }
+
+    /** Resets filter, predictions and selection for the document's new dataset; the first image becomes current. */
+    private void showDataset(LoadedDataset ds) {
+        setPredictions(null);
+        filter.clear();
+        currentImage.set(null);
+        categoryById.clear();
+        List<CategoryRow> rows = new ArrayList<>();
+        if (ds != null) {
+            Map<Integer, Integer> counts = new HashMap<>();
+            for (ImageEntry e : ds.images())
+                for (Instance a : e.annotations()) counts.merge(a.categoryId(), 1, Integer::sum);
+            int i = 0;
+            for (CategoryInfo c : ds.categories()) {
+                CategoryRow row = new CategoryRow(c, i++, counts.getOrDefault(c.id(), 0));
+                rows.add(row);
+                categoryById.put(c.id(), row);
+            }
+        }
+        imageIndex.clear();
+        if (ds != null) for (int i = 0; i < ds.images().size(); i++) imageIndex.put(ds.images().get(i).id(), i);
+        categories.setAll(rows);
+        drawCategory.set(rows.isEmpty() ? null : rows.getFirst());
+        tool.set(ToolKind.SELECT);
+        images.setAll(ds == null ? List.of() : ds.images());
+        currentImage.set(filteredImages.isEmpty() ? null : filteredImages.getFirst());
+    }
+
+    public ReadOnlyObjectProperty<LoadedDataset> datasetProperty() {
+        return document.datasetProperty();
+    }
+
+    public LoadedDataset getDataset() {
+        return document.dataset();
+    }
+
+    /** All images of the dataset. */
+    public ObservableList<ImageEntry> images() {
+        return images;
+    }
+
+    /** The images passing the browser filter, in dataset order. */
+    public FilteredList<ImageEntry> filteredImages() {
+        return filteredImages;
+    }
+
+    public BrowserFilter filter() {
+        return filter;
+    }
+
+    public ObjectProperty<ImageEntry> currentImageProperty() {
+        return currentImage;
+    }
+
+    public ImageEntry getCurrentImage() {
+        return currentImage.get();
+    }
+
+    /** Position of the current image in the filtered list, or -1. */
+    public int currentIndex() {
+        ImageEntry cur = currentImage.get();
+        if (cur == null) return -1;
+        for (int i = 0; i < filteredImages.size(); i++) if (filteredImages.get(i) == cur) return i;
+        return -1;
+    }
+
+    /** Moves to the next image of the filtered list; false at the end. */
+    public boolean next() {
+        return step(1);
+    }
+
+    /** Moves to the previous image of the filtered list; false at the start. */
+    public boolean previous() {
+        return step(-1);
+    }
+
+    private boolean step(int d) {
+        if (filteredImages.isEmpty()) return false;
+        int i = currentIndex();
+        int j = i < 0 ? 0 : i + d;
+        if (j < 0 || j >= filteredImages.size()) return false;
+        currentImage.set(filteredImages.get(j));
+        return true;
+    }
+
+    // ---- layers and categories ----
+
+    public LayerSettings layers() {
+        return layers;
+    }
+
+    public ObservableList<CategoryRow> categories() {
+        return categories;
+    }
+
+    public CategoryRow category(int id) {
+        return categoryById.get(id);
+    }
+
+    /** The category's name, or "category N" for ids the dataset does not define. */
+    public String categoryName(int id) {
+        CategoryRow r = categoryById.get(id);
+        return r == null ? "category " + id : r.name();
+    }
+
+    /** Drawing color of an instance as 0xRRGGBB, by the current color mode. */
+    public int colorOf(Instance inst) {
+        if (layers.colorModeProperty().get() == LayerSettings.ColorMode.CATEGORY) {
+            CategoryRow r = categoryById.get(inst.categoryId());
+            return r == null ? 0x808080 : r.rgb();
+        }
+        return ColorPalette.instanceRgb(inst.prediction() ? inst.id() * 31 + 7 : inst.id());
+    }
+
+    private boolean categoryVisible(int id) {
+        CategoryRow r = categoryById.get(id);
+        return r == null || r.isVisible();
+    }
+
+    // ---- predictions ----
+
+    public void setPredictions(PredictionSet set) {
+        predictions.set(set);
+        if (set != null && viewMode.get() == ViewMode.GROUND_TRUTH) viewMode.set(predictionViewMode);
+        if (set == null) viewMode.set(ViewMode.GROUND_TRUTH);
+    }
+
+    public ReadOnlyObjectProperty<PredictionSet> predictionsProperty() {
+        return predictions.getReadOnlyProperty();
+    }
+
+    public DoubleProperty scoreThresholdProperty() {
+        return scoreThreshold;
+    }
+
+    /** How predictions are shown when they are loaded (side by side unless the user chose otherwise before). */
+    public void setPredictionViewMode(ViewMode m) {
+        predictionViewMode = m == ViewMode.GROUND_TRUTH ? ViewMode.SIDE_BY_SIDE : m;
+    }
+
+    public ObjectProperty<ViewMode> viewModeProperty() {
+        return viewMode;
+    }
+
+    /** Number of predictions over the whole dataset at or above the threshold, in visible categories. */
+    public ReadOnlyIntegerProperty predictionsAboveThresholdProperty() {
+        return predictionsAboveThreshold.getReadOnlyProperty();
+    }
+
+    // ---- what the canvas shows ----
+
+    /** Ground truth of the current image in visible categories. */
+    public ReadOnlyObjectProperty<List<Instance>> shownGroundTruthProperty() {
+        return shownGroundTruth.getReadOnlyProperty();
+    }
+
+    /** Predictions of the current image in visible categories at or above the score threshold. */
+    public ReadOnlyObjectProperty<List<Instance>> shownPredictionsProperty() {
+        return shownPredictions.getReadOnlyProperty();
+    }
+
+    private void refreshShown() {
+        ImageEntry cur = currentImage.get();
+        List<Instance> gt = new ArrayList<>();
+        List<Instance> pr = new ArrayList<>();
+        if (cur != null) {
+            for (Instance a : cur.annotations()) if (categoryVisible(a.categoryId())) gt.add(a);
+            PredictionSet ps = predictions.get();
+            if (ps != null) {
+                double t = scoreThreshold.get();
+                for (Instance p : ps.forImage(cur.id()))
+                    if (p.score() >= t && categoryVisible(p.categoryId()) && !reviewed(p)) pr.add(p);
+            }
+        }
+        shownGroundTruth.set(List.copyOf(gt));
+        shownPredictions.set(List.copyOf(pr));
+        if (selected.get() != null && !gt.contains(selected.get()) && !pr.contains(selected.get())) selected.set(null);
+        if (hovered.get() != null && !gt.contains(hovered.get()) && !pr.contains(hovered.get())) hovered.set(null);
+    }
+
+    private void refreshPredictionCounts() {
+        PredictionSet ps = predictions.get();
+        Map<Integer, Integer> counts = new LinkedHashMap<>();
+        int total = 0;
+        if (ps != null) {
+            double t = scoreThreshold.get();
+            for (List<Instance> l : ps.byImage().values())
+                for (Instance p : l)
+                    if (p.score() >= t && !reviewed(p)) {
+                        counts.merge(p.categoryId(), 1, Integer::sum);
+                        if (categoryVisible(p.categoryId())) total++;
+                    }
+        }
+        for (CategoryRow r : categories) r.predictionCountProperty().set(counts.getOrDefault(r.id(), 0));
+        predictionsAboveThreshold.set(total);
+    }
+
+    // ---- selection ----
+
+    public ObjectProperty<Instance> selectedProperty() {
+        return selected;
+    }
+
+    public ObjectProperty<Instance> hoveredProperty() {
+        return hovered;
+    }
+
+    /** Cursor position over the image in image pixels, or null when outside. */
+    public ObjectProperty<javafx.geometry.Point2D> cursorProperty() {
+        return cursor;
+    }
+
+    /** A one-line, user-facing status or error message. */
+    public StringProperty messageProperty() {
+        return message;
+    }
+
+    /** A short description, e.g. "person #442619 (score 0.93)", for tooltips and the status bar. */
+    public String describe(Instance inst) {
+        if (inst == null) return "";
+        StringBuilder sb = new StringBuilder(categoryName(inst.categoryId()));
+        if (inst.prediction()) sb.append(String.format(" %.2f", inst.score()));
+        else sb.append(" #").append(inst.id());
+        if (inst.crowd()) sb.append(" (crowd)");
+        return sb.toString();
+    }
+
+    // ---- corrections (semi-automatic labelling) ----
+
+    /** The open dataset's editor, or null when none is open. */
+    public AnnotationEditor editor() {
+        return document.editor();
+    }
+
+    private boolean reviewed(Instance prediction) {
+        return editor() != null && editor().isReviewed(prediction);
+    }
+
+    /** True when the annotations have changes that are not saved. */
+    public ReadOnlyBooleanProperty dirtyProperty() {
+        return document.dirtyProperty();
+    }
+
+    public ReadOnlyBooleanProperty canUndoProperty() {
+        return document.canUndoProperty();
+    }
+
+    public ReadOnlyBooleanProperty canRedoProperty() {
+        return document.canRedoProperty();
+    }
+
+    /** What undo would take back ("" when nothing). */
+    public ReadOnlyStringProperty undoLabelProperty() {
+        return document.undoLabelProperty();
+    }
+
+    public ReadOnlyStringProperty redoLabelProperty() {
+        return document.redoLabelProperty();
+    }
+
+    private boolean editable() {
+        if (editor() == null) return false;
+        if (document.isSaving()) {
+            message.set("Saving: try again when the file is written");
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Accepts the selected prediction as a ground-truth annotation; the next shown prediction becomes selected (the
+     * new annotation when none is left). False when no prediction is selected.
+     */
+    public boolean acceptSelected() {
+        Instance p = selected.get();
+        if (!editable() || p == null || !p.prediction()) return false;
+        int at = shownPredictions.get().indexOf(p);
+        long id = editor().accept(p, "Accept " + describe(p));
+        afterEdit(p.imageId(), id, true, "Accepted " + describe(p) + " as annotation #" + id);
+        selectSameIndex(shownPredictions.get(), at);
+        return true;
+    }
+
+    /** Reviewing with the keyboard: the instance now at the reviewed one's place is selected next. */
+    private void selectSameIndex(List<Instance> list, int at) {
+        Instance next = ReviewOrder.afterReview(list, at);
+        if (next != null) selected.set(next);
+    }
+
+    /**
+     * Selects the next instance (Tab): among predictions when a prediction or nothing is selected and some are shown,
+     * else among annotations; wraps around.
+     */
+    public void selectNext() {
+        stepSelection(1);
+    }
+
+    /** Selects the previous instance (Shift+Tab), as {@link #selectNext()} does backwards. */
+    public void selectPrevious() {
+        stepSelection(-1);
+    }
+
+    private void stepSelection(int d) {
+        Instance s = selected.get();
+        Instance next = ReviewOrder.step(s, ReviewOrder.walked(s, shownPredictions.get(), shownGroundTruth.get()), d);
+        if (next != null) selected.set(next);
+    }
+
+    /** Accepts every shown prediction of the current image (at or above the threshold, in visible categories). */
+    public int acceptAllShown() {
+        if (!editable()) return 0;
+        List<Instance> shown = shownPredictions.get();
+        if (shown.isEmpty()) return 0;
+        int n = editor().acceptAll(shown, "Accept " + shown.size() + " predictions").size();
+        ImageEntry cur = currentImage.get();
+        if (cur != null) afterEdit(cur.id(), -1, false, "Accepted " + n + " predictions (one undo takes them back)");
+        return n;
+    }
+
+    /**
+     * Removes the selection: a prediction is rejected (hidden; the file does not change), an annotation deleted.
+     * The next instance of the same kind on the image becomes selected, for reviewing with the keyboard.
+     */
+    public boolean deleteSelected() {
+        Instance s = selected.get();
+        if (!editable() || s == null) return false;
+        List<Instance> same = s.prediction() ? shownPredictions.get() : shownGroundTruth.get();
+        int at = same.indexOf(s);
+        if (s.prediction()) editor().reject(s, "Reject " + describe(s));
+        else editor().delete(s.id(), "Delete " + describe(s));
+        afterEdit(s.imageId(), s.prediction() ? -1 : s.id(), false, (s.prediction() ? "Rejected " : "Deleted ") + describe(s));
+        selectSameIndex(s.prediction() ? shownPredictions.get() : shownGroundTruth.get(), at);
+        return true;
+    }
+
+    /** Gives the selected annotation another category; false when a prediction or nothing is selected. */
+    public boolean setSelectedCategory(int categoryId) {
+        Instance s = selected.get();
+        if (!editable() || s == null || s.prediction() || s.categoryId() == categoryId) return false;
+        editor().setCategory(s.id(), categoryId, "Set category of #" + s.id() + " to " + categoryName(categoryId));
+        afterEdit(s.imageId(), s.id(), true, "#" + s.id() + " is now " + categoryName(categoryId));
+        return true;
+    }
+
+    /** New box (x, y, w, h in image pixels) for a ground-truth annotation. */
+    public void setBox(Instance annotation, double[] xywh) {
+        if (!editable() || annotation.prediction()) return;
+        editor().setBbox(annotation.id(), xywh, "Move box of #" + annotation.id());
+        afterEdit(annotation.imageId(), annotation.id(), true, null);
+    }
+
+    /**
+     * Moves box corner {@code corner} (0 top-left, 1 top-right, 2 bottom-right, 3 bottom-left) of a ground-truth
+     * annotation to (x, y): two edges move and the shape follows the box ({@code AnnotationEditor.moveBoxCorner}), so
+     * a box stays a box and box and mask never disagree.
+     */
+    public void moveBoxCorner(Instance annotation, int corner, double x, double y) {
+        if (!editable() || annotation.prediction()) return;
+        editor().moveBoxCorner(annotation.id(), corner, x, y, "Move box of #" + annotation.id());
+        afterEdit(annotation.imageId(), annotation.id(), true, null);
+    }
+
+    /** Moves a whole ground-truth annotation by (dx, dy) image pixels (kept inside the image). */
+    public void translate(Instance annotation, double dx, double dy) {
+        if (!editable() || annotation.prediction()) return;
+        if (editor().translate(annotation.id(), dx, dy, "Move #" + annotation.id()))
+            afterEdit(annotation.imageId(), annotation.id(), true, null);
+    }
+
+    /** Moves a polygon vertex of a ground-truth annotation. */
+    public void moveVertex(Instance annotation, int polygon, int vertex, double x, double y) {
+        if (!editable() || annotation.prediction()) return;
+        editor().moveVertex(annotation.id(), polygon, vertex, x, y, "Move vertex of #" + annotation.id());
+        afterEdit(annotation.imageId(), annotation.id(), true, null);
+    }
+
+    /** Moves keypoint k of a ground-truth annotation (a keypoint that was not labelled becomes visible). */
+    public void moveKeypoint(Instance annotation, int k, double x, double y) {
+        if (!editable() || annotation.prediction()) return;
+        double[] kp = annotation.keypoints();
+        int v = kp[3 * k + 2] > 0 ? (int) kp[3 * k + 2] : 2;
+        editor().setKeypoint(annotation.id(), k, x, y, v, "Move " + keypointName(annotation, k) + " of #" + annotation.id());
+        afterEdit(annotation.imageId(), annotation.id(), true, null);
+    }
+
+    /** Cycles keypoint k's visibility: visible, labelled but hidden, not labelled. */
+    public void cycleKeypointVisibility(Instance annotation, int k) {
+        if (!editable() || annotation.prediction()) return;
+        double[] kp = annotation.keypoints();
+        int v = (int) kp[3 * k + 2];
+        int next = v == 2 ? 1 : v == 1 ? 0 : 2;
+        editor().setKeypoint(annotation.id(), k, kp[3 * k], kp[3 * k + 1], next,
+                "Set " + keypointName(annotation, k) + " of #" + annotation.id() + " to v=" + next);
+        afterEdit(annotation.imageId(), annotation.id(), true, keypointName(annotation, k) + ": "
+                + (next == 2 ? "visible" : next == 1 ? "labelled, hidden" : "not labelled"));
+    }
+
+    // ---- drawing new annotations ----
+
+    public ObjectProperty<ToolKind> toolProperty() {
+        return tool;
+    }
+
+    /** The category new boxes, polygons and brush strokes get. */
+    public ObjectProperty<CategoryRow> drawCategoryProperty() {
+        return drawCategory;
+    }
+
+    /** Brush and eraser radius in image pixels (1..200). */
+    public DoubleProperty brushRadiusProperty() {
+        return brushRadius;
+    }
+
+    /** Makes the brush 25% larger (factor &gt; 1) or smaller, within 1..200 px. */
+    public void scaleBrush(double factor) {
+        brushRadius.set(Math.max(1, Math.min(200, Math.round(brushRadius.get() * factor * 4) / 4.0)));
+        message.set(String.format("Brush radius %.2f px", brushRadius.get()));
+    }
+
+    /** Adds a box (any two opposite corners, image pixels) on the current image as a 4-corner polygon; -1 if too small. */
+    public long addBox(double x0, double y0, double x1, double y1) {
+        double xa = Math.min(x0, x1), xb = Math.max(x0, x1), ya = Math.min(y0, y1), yb = Math.max(y0, y1);
+        if (xb - xa < 1 || yb - ya < 1) return -1;
+        return addPolygon(new double[]{xa, ya, xb, ya, xb, yb, xa, yb}, "box");
+    }
+
+    /** Adds a polygon (x0, y0, x1, y1, ...; at least 3 points) on the current image; it becomes selected. */
+    public long addPolygon(double[] xy) {
+        return addPolygon(xy, "polygon");
+    }
+
+    private long addPolygon(double[] xy, String what) {
+        ImageEntry cur = currentImage.get();
+        CategoryRow c = drawCategory.get();
+        if (!editable() || cur == null || c == null || xy.length < 6) return -1;
+        long id = editor().addPolygons(cur.id(), c.id(), List.of(xy), "Draw " + c.name() + " " + what);
+        afterEdit(cur.id(), id, true, "New " + c.name() + " " + what + " #" + id);
+        return id;
+    }
+
+    /**
+     * A brush stroke (x0, y0, x1, y1, ... in image pixels) with {@link #brushRadiusProperty()}: painted into the
+     * selected annotation's mask, or a new annotation of the draw category when none is selected; erasing needs a
+     * selected annotation. Returns the annotation's id, or -1 when nothing changed.
+     */
+    public long paint(double[] stroke, boolean add) {
+        ImageEntry cur = currentImage.get();
+        if (!editable() || cur == null || stroke.length < 2) return -1;
+        Instance s = selected.get();
+        Instance target = s != null && !s.prediction() && s.imageId() == cur.id() ? s : null;
+        if (target == null && !add) {
+            message.set("Select an annotation to erase from");
+            return -1;
+        }
+        CategoryRow c = target != null ? categoryById.get(target.categoryId()) : drawCategory.get();
+        if (target == null && c == null) return -1;
+        String what = (add ? "Paint " : "Erase ") + (target != null ? "#" + target.id() : "new " + c.name());
+        long id = editor().paint(target == null ? -1 : target.id(), cur.id(), c == null ? target.categoryId() : c.id(),
+                stroke, brushRadius.get(), add, what);
+        if (id < 0) {
+            message.set("The stroke changed no pixel");
+            return -1;
+        }
+        afterEdit(cur.id(), id, true, target != null && target.maskKind().startsWith("polygon")
+                ? what + ": the mask is now stored as RLE" : what);
+        return id;
+    }
+
+    /** The polygons of a ground-truth annotation (read-only, image pixels), empty for masks, boxes and predictions. */
+    public List<double[]> polygonsOf(Instance annotation) {
+        if (editor() == null || annotation == null || annotation.prediction()) return List.of();
+        var a = editor().coco().annotation(annotation.id());
+        return a != null && a.segmentation() instanceof dev.masklab.coco.Segmentation.Polygons p
+                ? p.polygonsView() : List.of();
+    }
+
+    /** The k-th keypoint's name from the category, else "keypoint k+1". */
+    public String keypointName(Instance inst, int k) {
+        CategoryRow r = categoryById.get(inst.categoryId());
+        List<String> names = r == null ? List.of() : r.info().keypointNames();
+        return k < names.size() ? names.get(k) : "keypoint " + (k + 1);
+    }
+
+    public boolean undo() {
+        if (!editable()) return false;
+        Edit e = editor().undo();
+        if (e == null) return false;
+        afterEdit(e.imageId(), e.annotationId(), true, "Undone: " + e.label());
+        return true;
+    }
+
+    public boolean redo() {
+        if (!editable()) return false;
+        Edit e = editor().redo();
+        if (e == null) return false;
+        afterEdit(e.imageId(), e.annotationId(), true, "Redone: " + e.label());
+        return true;
+    }
+
+    /**
+     * After an edit, undo or redo of annotation {@code editedId} (-1: none changed, e.g. a rejected prediction, or only
+     * new ones): rebuilds the image's entry from the dataset, keeping the instances of the other annotations (so the
+     * canvas keeps their decoded masks), moves there when it is not shown, updates counts, and selects the edited
+     * annotation when asked and it exists.
+     */
+    private void afterEdit(long imageId, long editedId, boolean selectEdited, String msg) {
+        document.edited();
+        LoadedDataset ds = document.dataset();
+        Integer idx = imageIndex.get(imageId);
+        if (ds == null || idx == null) return;
+        ImageEntry old = images.get(idx);
+        Map<Long, Instance> kept = new HashMap<>();
+        for (Instance a : old.annotations()) kept.put(a.id(), a);
+        List<Instance> now = new ArrayList<>();
+        Map<Integer, Integer> delta = new HashMap<>();
+        for (var a : ds.coco().annotationsOf(imageId)) {
+            Instance prev = kept.remove(a.id());
+            Instance inst = prev != null && a.id() != editedId ? prev : CocoAdapter.groundTruth(a);
+            if (prev != null) delta.merge(prev.categoryId(), -1, Integer::sum);
+            delta.merge(inst.categoryId(), 1, Integer::sum);
+            now.add(inst);
+        }
+        for (Instance gone : kept.values()) delta.merge(gone.categoryId(), -1, Integer::sum);
+        delta.forEach((cat, d) -> {
+            CategoryRow r = categoryById.get(cat);
+            if (r != null && d != 0) r.countProperty().set(r.count() + d);
+        });
+        boolean same = now.size() == old.annotations().size();
+        for (int i = 0; same && i < now.size(); i++) same = now.get(i) == old.annotations().get(i);
+        // a rejected prediction changes no annotation: the entry stays (the views keep drawing that object)
+        ImageEntry entry = same ? old : new ImageEntry(old.id(), old.fileName(), old.width(), old.height(), old.file(), now);
+        boolean wasCurrent = currentImage.get() == old;
+        replacingCurrent = wasCurrent;
+        try {
+            if (entry != old) images.set(idx, entry);
+            currentImage.set(entry);
+        } finally {
+            replacingCurrent = false;
+        }
+        if (!wasCurrent) {
+            selected.set(null);
+            hovered.set(null);
+        }
+        refreshShown(); // an entry equal to the old one (same instances, a prediction rejected) fires no change
+        refreshPredictionCounts();
+        Instance sel = null;
+        if (selectEdited) for (Instance a : entry.annotations()) if (a.id() == editedId) sel = a;
+        selected.set(sel);
+        if (msg != null) message.set(msg);
+    }
+
+}

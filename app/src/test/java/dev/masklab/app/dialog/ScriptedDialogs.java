@@ -1,0 +1,80 @@
+package dev.masklab.app.dialog;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * The {@link DialogService} of tests: each question answered by a settable function (defaults: Cancel, no
+ * recovery, don't quit, no file, no folder), every question and error recorded in {@link #asked} and {@link #errors}.
+ */
+public final class ScriptedDialogs implements DialogService {
+    public volatile Function<String, UnsavedChoice> unsaved = action -> UnsavedChoice.CANCEL;
+    public volatile Predicate<Path> recovery = a -> false;
+    public volatile Predicate<String> quit = work -> false;
+    public volatile Predicate<String> confirm = header -> false;
+    public volatile Path fileToOpen;
+    public volatile Path fileToSave;
+    public final List<String> asked = new ArrayList<>();
+    public final List<String> errors = new ArrayList<>();
+    /** The initial folder of the last file chooser. */
+    public volatile Path lastInitialDirectory;
+
+    /** The content of the last {@link #showContent} (the F1 list...). */
+    public volatile javafx.scene.Node shownContent;
+
+    @Override
+    public void showContent(String header, javafx.scene.Node content) {
+        asked.add("show " + header);
+        shownContent = content;
+    }
+
+    @Override
+    public void showError(String header, String text) {
+        errors.add(header + ": " + text);
+    }
+
+    @Override
+    public UnsavedChoice askUnsaved(String fileName, String action) {
+        asked.add("unsaved " + action);
+        return unsaved.apply(action);
+    }
+
+    @Override
+    public boolean askRecovery(Path autosave) {
+        asked.add("recover " + autosave.getFileName());
+        return recovery.test(autosave);
+    }
+
+    @Override
+    public boolean confirmQuit(String work) {
+        asked.add("quit " + work);
+        return quit.test(work);
+    }
+
+    @Override
+    public boolean confirm(String header, String text, String yes) {
+        asked.add("confirm " + header);
+        return confirm.test(header);
+    }
+
+    @Override
+    public Optional<Path> chooseFileToOpen(String title, Path initialDirectory, FileType type) {
+        lastInitialDirectory = initialDirectory;
+        return Optional.ofNullable(fileToOpen);
+    }
+
+    @Override
+    public Optional<Path> chooseFileToSave(String title, Path initialDirectory, String initialName, FileType type) {
+        lastInitialDirectory = initialDirectory;
+        return Optional.ofNullable(fileToSave);
+    }
+
+    @Override
+    public Optional<Path> chooseDirectory(String title, Path initialDirectory) {
+        return Optional.empty();
+    }
+}
