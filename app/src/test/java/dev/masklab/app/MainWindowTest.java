@@ -678,10 +678,9 @@ class MainWindowTest {
     }
 
     @Test
-    void unsavedCorrectionsAreAutosavedAndRecoveredAfterACrash(@TempDir Path tmp) throws Exception {
+    void unsavedCorrectionsAreJournaledAndRecoveredAfterACrash(@TempDir Path tmp) throws Exception {
         Path file = tmp.resolve("person.json");
         Files.copy(PERSON, file);
-        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
         open(file);
         int n = vm.getDataset().coco().annotations().size();
         Instance victim = vm.shownGroundTruthProperty().get().getFirst();
@@ -689,51 +688,40 @@ class MainWindowTest {
             vm.selectedProperty().set(victim);
             vm.deleteSelected();
         });
-        java.util.concurrent.Future<?>[] writer = new java.util.concurrent.Future<?>[1];
-        fx(() -> writer[0] = vm.document().autosaveNow());
-        writer[0].get(20, TimeUnit.SECONDS);
-        WaitForAsyncUtils.waitForFxEvents();
-        Path autosave = tmp.resolve("person.json.autosave");
-        assertEquals(n - 1, new ObjectMapper().readTree(autosave.toFile()).get("annotations").size());
-        java.util.concurrent.Future<?>[] again = new java.util.concurrent.Future<?>[1];
-        fx(() -> again[0] = vm.document().autosaveNow());
-        assertNull(again[0], "nothing new to autosave");
+        Path journal = tmp.resolve("person.json.journal");
+        assertTrue(Files.exists(journal), "the deletion is on disk as soon as it is made");
 
         // "crash": the window forgets the dataset without any question; the file on disk is unchanged
         fx(() -> vm.setDataset(null));
         List<Path> offered = new java.util.ArrayList<>();
         fx(() -> dialogs.recovery = (a -> offered.add(a)));
         open(file);
-        assertEquals(List.of(autosave), offered);
+        assertEquals(List.of(journal), offered);
         assertEquals(n - 1, vm.getDataset().coco().annotations().size(), "the corrections are back");
         assertNull(vm.getDataset().coco().annotation(victim.id()));
         assertTrue(vm.dirtyProperty().get(), "recovered corrections are unsaved until saved");
         assertEquals(n, new ObjectMapper().readTree(file.toFile()).get("annotations").size());
 
-        // saving keeps them and removes the autosave
+        // saving keeps them and removes the journal
         java.util.concurrent.Future<?>[] save = new java.util.concurrent.Future<?>[1];
         fx(() -> save[0] = view.save());
         waitUntil(() -> save[0].isDone() && !vm.dirtyProperty().get());
         assertEquals(n - 1, new ObjectMapper().readTree(file.toFile()).get("annotations").size());
-        assertFalse(Files.exists(autosave));
+        assertFalse(Files.exists(journal));
 
-        // declining a recovery keeps the autosave aside
+        // declining a recovery keeps the journal aside
         fx(() -> {
             vm.currentImageProperty().set(vm.images().get(3));
             vm.selectedProperty().set(vm.shownGroundTruthProperty().get().getFirst());
             vm.deleteSelected();
         });
-        fx(() -> writer[0] = vm.document().autosaveNow());
-        writer[0].get(20, TimeUnit.SECONDS);
-        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
         fx(() -> vm.setDataset(null));
         fx(() -> dialogs.recovery = (a -> false));
         open(file);
         assertEquals(n - 1, vm.getDataset().coco().annotations().size(), "opened as saved");
         assertFalse(vm.dirtyProperty().get());
-        assertFalse(Files.exists(autosave));
-        assertEquals(n - 2, new ObjectMapper().readTree(tmp.resolve("person.json.autosave.old").toFile())
-                .get("annotations").size());
+        assertFalse(Files.exists(journal));
+        assertTrue(Files.exists(tmp.resolve("person.json.journal.old")));
     }
 
     @Test

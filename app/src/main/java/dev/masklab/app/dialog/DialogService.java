@@ -29,8 +29,8 @@ public interface DialogService {
     /** Unsaved edits of {@code fileName} are about to be lost by {@code action} ("quitting", "opening x.json"). */
     UnsavedChoice askUnsaved(String fileName, String action);
 
-    /** An autosave newer than its dataset was found: true recovers it. */
-    boolean askRecovery(Path autosave);
+    /** A journal of unsaved edits of an earlier session was found beside the dataset: true replays it. */
+    boolean askRecovery(Path journal);
 
     /** Quitting while {@code work} ("a model run") runs: true stops it and quits. */
     boolean confirmQuit(String work);

@@ -72,17 +72,18 @@ public final class FxDialogService implements DialogService {
     }
 
     @Override
-    public boolean askRecovery(Path autosave) {
+    public boolean askRecovery(Path journal) {
         String when;
         try {
             when = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(
-                    Files.getLastModifiedTime(autosave).toInstant().atZone(ZoneId.systemDefault()));
+                    Files.getLastModifiedTime(journal).toInstant().atZone(ZoneId.systemDefault()));
         } catch (IOException e) {
             when = "an earlier session";
         }
         return confirm("Recover unsaved corrections?", "MaskLab ended with corrections to this dataset that were not "
-                + "saved. The autosave from " + when + " holds them. Recover opens it (save to keep it); Don't recover "
-                + "opens the file as saved and keeps the autosave as " + autosave.getFileName() + ".old.", "Recover");
+                + "saved. Its edit journal (last edit " + when + ") holds every one of them. Recover replays them onto "
+                + "the file (save to keep them); Don't recover opens the file as saved and keeps the journal as "
+                + journal.getFileName() + ".old.", "Recover");
     }
 
     @Override

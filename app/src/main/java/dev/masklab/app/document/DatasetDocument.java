@@ -9,6 +9,8 @@ import dev.masklab.app.task.BackgroundTask;
 import dev.masklab.app.task.TaskExecutor;
 import dev.masklab.coco.CocoDataset;
 import dev.masklab.coco.CocoWriter;
+import dev.masklab.coco.EditJournal;
+import dev.masklab.io.Backup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,10 +28,17 @@ import javafx.beans.property.SimpleStringProperty;
 
 /**
  * The open dataset as a document: its file, its {@link AnnotationEditor} with the edit history, whether it is dirty or
- * being saved, and everything done to the file: open (with the autosave recovery question), save, save as, autosave,
- * and the "unsaved changes" policy before it would be left (quit, open another). Questions go through the
- * {@link DialogService}, file work through the {@link TaskExecutor}; there is no view here, so it runs and is tested
- * without a display. Called on the FX thread (the executor's handlers run there too).
+ * being saved, and everything done to the file: open (with the recovery question), save, save as, and the "unsaved
+ * changes" policy before it would be left (quit, open another). Questions go through the {@link DialogService}, file
+ * work through the {@link TaskExecutor}; there is no view here, so it runs and is tested without a display. Called on
+ * the FX thread (the executor's handlers run there too).
+ *
+ * <p>Crash safety: every change of the annotations and categories (edit, undo, redo) reaches the engine's
+ * {@link EditJournal} ({@code NAME.json.journal}) through the dataset's change listener and is on disk before the
+ * edit returns, so a crash or {@code kill -9} loses no finished edit; opening a dataset with a journal of an earlier
+ * session offers to replay it (declined: kept as {@code .journal.old}); a save goes through the journal
+ * ({@link EditJournal#save}), which makes save and journal unable to race; giving the edits up discards it. The
+ * first save of a session keeps the untouched original as {@code NAME.json.bak} ({@link Backup#perSession()}).
  */
 public final class DatasetDocument {
     private final DialogService dialogs;
@@ -44,13 +53,15 @@ public final class DatasetDocument {
     private final ReadOnlyStringWrapper redoLabel = new ReadOnlyStringWrapper(this, "redoLabel", "");
     /** True while the annotations are written: edits wait (the writer reads the dataset off the FX thread). */
     private final ReadOnlyBooleanWrapper saving = new ReadOnlyBooleanWrapper(this, "saving");
-    /** Counts edits, undos and redos: what an autosave has written is known by this number. */
+    /** Counts edits, undos and redos (an open that took long asks about edits made meanwhile by this number). */
     private final ReadOnlyLongWrapper revision = new ReadOnlyLongWrapper(this, "revision");
     private final StringProperty message = new SimpleStringProperty(this, "message", "");
-    private boolean autosaving;
-    private Path autosaveFailedFor;
-    /** The revision the autosave file holds, -1 when this session wrote none. */
-    private long autosavedRevision = -1;
+    /** The journal of the open dataset's file (null when none is open or it could not be opened). */
+    private EditJournal journal;
+    /** .bak policy of the open dataset's file: the first save of the session keeps the original. */
+    private Backup backup = Backup.perSession();
+    /** The journal failed once for this dataset (said once, not at every edit). */
+    private boolean journalFailed;
 
     public DatasetDocument(DialogService dialogs, TaskExecutor tasks) {
         this.dialogs = dialogs;
@@ -125,12 +136,46 @@ public final class DatasetDocument {
         revision.set(revision.get() + 1);
     }
 
-    /** Shows {@code ds} (null closes) as saved, with a new editor and an empty history; nothing is asked. */
+    /**
+     * Shows {@code ds} (null closes) as saved, with a new editor and an empty history; nothing is asked. The journal
+     * of the dataset shown before is closed as it is (a crash-like close: its edits stay recoverable); {@code ds}'s
+     * edits are journaled from now on (a journal left by an earlier session is set aside first: use {@link #open} to
+     * offer its recovery).
+     */
     public void setDataset(LoadedDataset ds) {
+        EditJournal j = null;
+        if (ds != null) {
+            try {
+                j = EditJournal.open(ds.jsonFile());
+                if (j.pending()) message.set("Unsaved edits of an earlier session kept as " + j.setAside().getFileName());
+            } catch (IOException ex) {
+                journalFailed(ds, ex);
+            }
+        }
+        attach(ds, j);
+    }
+
+    /** Shows {@code ds} with {@code j} as its journal (replayed or fresh), closing the previous one. */
+    private void attach(LoadedDataset ds, EditJournal j) {
+        closeJournal();
+        LoadedDataset previous = dataset.get();
+        if (previous != null) previous.coco().setChangeListener(null);
         for (var w : java.util.List.of(dirty, canUndo, canRedo)) w.unbind();
         undoLabel.unbind();
         redoLabel.unbind();
-        autosavedRevision = -1;
+        journal = j;
+        journalFailed = false;
+        backup = Backup.perSession();
+        if (ds != null && j != null) {
+            ds.coco().setChangeListener(op -> {
+                if (journal != j) return;
+                try {
+                    j.append(op);
+                } catch (IOException | RuntimeException ex) {
+                    journalFailed(ds, ex);
+                }
+            });
+        }
         AnnotationEditor e = ds == null ? null : new AnnotationEditor(ds.coco());
         dataset.set(ds);
         if (e == null) {
@@ -154,49 +199,68 @@ public final class DatasetDocument {
 
     /**
      * Reads {@code json} in the background and shows it. Unsaved edits of the open dataset are saved or discarded
-     * first, as the user chooses (cancel: null, nothing happens); an autosave newer than the file is offered for
-     * recovery (declined: kept as {@code NAME.json.autosave.old}); when the images are not found the user may choose
+     * first, as the user chooses (cancel: null, nothing happens); a journal of unsaved edits of an earlier session is
+     * offered for recovery (replayed onto the file as read; declined: kept as {@code NAME.json.journal.old}); when the images are not found the user may choose
      * their folder. Edits made while the file is read are asked about again before it replaces them.
      */
     public Future<LoadedDataset> open(Path json) {
         if (!mayDiscardEdits("opening " + json.getFileName())) return null;
         long asked = revision.get();
-        Path recover = Autosave.pending(json).filter(dialogs::askRecovery).orElse(null);
-        if (recover == null && Autosave.pending(json).isPresent()) {
-            try {
-                message.set("Unsaved corrections not recovered: kept as " + Autosave.setAside(json).getFileName());
-            } catch (IOException e) {
-                message.set("Cannot set the autosave aside: " + e.getMessage());
+        EditJournal j;
+        try {
+            j = EditJournal.open(json);
+        } catch (IOException ex) {
+            j = null; // opened without crash safety; said once the dataset is shown
+        }
+        boolean recover = false;
+        if (j != null && j.pending()) {
+            recover = dialogs.askRecovery(j.file());
+            if (!recover) {
+                try {
+                    message.set("Unsaved corrections not recovered: kept as " + j.setAside().getFileName());
+                } catch (IOException e) {
+                    message.set("Cannot set the journal aside: " + e.getMessage());
+                }
             }
         }
-        Path read = recover != null ? recover : json;
+        EditJournal journalOfFile = j;
+        boolean replay = recover;
+        int[] replayed = {0};
         BackgroundTask<LoadedDataset> task = BackgroundTask.<LoadedDataset>of("Cannot open dataset " + json.getFileName(),
                 p -> {
-                    long size = Math.max(1, Files.size(read));
+                    long size = Math.max(1, Files.size(json));
                     p.message("Reading " + json.getFileName() + " (" + DatasetService.humanSize(size) + ")");
                     p.progress(0, size);
-                    return service.load(read, n -> p.progress(Math.min(n, size), size));
+                    return service.load(json, n -> p.progress(Math.min(n, size), size), coco -> {
+                        if (replay) replayed[0] = journalOfFile.replayInto(coco);
+                    });
                 }).onSuccess(loaded -> {
                     // edits made while the file was read are asked about (nothing silently replaced); edits the user
                     // already gave up before the load are not asked about twice
-                    if (revision.get() != asked && !mayDiscardEdits("opening " + json.getFileName())) return;
-                    LoadedDataset ds = recover != null ? loaded.withJsonFile(json.toAbsolutePath()) : loaded;
+                    if (revision.get() != asked && !mayDiscardEdits("opening " + json.getFileName())) {
+                        closeQuietly(journalOfFile);
+                        return;
+                    }
+                    LoadedDataset ds = loaded;
                     if (!ds.rootFound() && !ds.images().isEmpty()) {
                         ds = dialogs.chooseDirectory("Images of " + json.getFileName() + " not found: choose the image "
                                 + "folder", ds.imageRoot()).map(ds::withImageRoot).orElse(ds);
                     }
-                    setDataset(ds);
+                    attach(ds, journalOfFile);
+                    if (journalOfFile == null) journalFailed(ds, new IOException("cannot open its journal"));
                     message.set(String.format("Opened %s: %d images, %d instances, %d categories%s",
                             json.getFileName(), ds.images().size(), ds.instanceCount(), ds.categories().size(),
                             ds.warnings().isEmpty() ? "" : ", " + ds.warnings().size() + " warnings"));
                     if (!ds.rootFound() && !ds.images().isEmpty())
                         message.set("Images not found next to " + json.getFileName() + ": placeholders shown");
-                    if (recover != null) {
+                    if (replayed[0] > 0) {
                         editor().history().markUnsaved(); // differs from the file until saved
-                        message.set("Recovered the unsaved corrections of " + json.getFileName() + " from "
-                                + recover.getFileName() + ": save to keep them");
+                        message.set("Recovered " + replayed[0] + " unsaved edit" + (replayed[0] == 1 ? "" : "s")
+                                + " of " + json.getFileName() + " from " + journalOfFile.file().getFileName()
+                                + ": save to keep them");
                     }
                 }).onFailure(ex -> {
+                    closeQuietly(journalOfFile);
                     String line = "Cannot open dataset " + json.getFileName() + ": " + BackgroundTask.describe(ex);
                     message.set(line);
                     dialogs.showError("Cannot open dataset " + json.getFileName(), BackgroundTask.describe(ex));
@@ -230,17 +294,16 @@ public final class DatasetDocument {
         AnnotationEditor e = editor.get();
         if (e == null || saving.get()) return null;
         saving.set(true);
-        Path before = dataset.get().jsonFile();
+        Writer w = writer(file);
         BackgroundTask<Void> task = BackgroundTask.<Void>of("Cannot save " + file.getFileName(), p -> {
             p.message("Saving " + file.getFileName() + "…");
             p.progress(-1, 1);
-            CocoWriter.write(e.coco(), file);
+            w.run();
             return null;
         }).onFinished(() -> saving.set(false)).onSuccess(v -> {
             markSaved(file);
-            autosaveDone(before);
             message.set("Saved " + file + (Files.exists(Path.of(file + ".bak"))
-                    ? " (previous version kept as " + file.getFileName() + ".bak)" : ""));
+                    ? " (original kept as " + file.getFileName() + ".bak)" : ""));
         }).onFailure(ex -> {
             message.set("Cannot save " + file.getFileName() + ": " + BackgroundTask.describe(ex));
             dialogs.showError("Cannot save " + file.getFileName(), BackgroundTask.describe(ex));
@@ -252,30 +315,75 @@ public final class DatasetDocument {
     public void saveBlocking() throws IOException {
         LoadedDataset ds = dataset.get();
         if (ds == null || editor.get() == null) return;
-        CocoWriter.write(editor.get().coco(), ds.jsonFile());
+        writer(ds.jsonFile()).run();
         markSaved(ds.jsonFile());
-        autosaveDone(ds.jsonFile());
     }
 
-    /** The annotations are what {@code file} now holds; a new file becomes the dataset's file (Save as). */
+    /** Writing the annotations to a file, prepared on the FX thread so that it may run on another one. */
+    @FunctionalInterface
+    private interface Writer {
+        void run() throws IOException;
+    }
+
+    /**
+     * The write of the annotations as they are now to {@code file}: over the dataset's own file through its journal
+     * (a snapshot with its sequence number: the journal keeps edits made meanwhile), elsewhere (Save as) straight.
+     */
+    private Writer writer(Path file) {
+        CocoDataset snapshot = editor.get().coco().shallowCopy();
+        EditJournal j = journal;
+        Backup b = backup;
+        if (j != null && file.toAbsolutePath().equals(dataset.get().jsonFile())) {
+            long seq = j.sequence();
+            return () -> j.save(snapshot, seq, b);
+        }
+        return () -> CocoWriter.write(snapshot, file, Backup.perSession());
+    }
+
+    /**
+     * The annotations are what {@code file} now holds; a new file (Save as) becomes the dataset's file, the old one's
+     * journal is discarded (its edits are in the new file) and a journal of the new file starts.
+     */
     private void markSaved(Path file) {
         LoadedDataset ds = dataset.get();
         if (ds == null || editor.get() == null) return;
         editor.get().history().markSaved();
-        if (!file.toAbsolutePath().equals(ds.jsonFile())) dataset.set(ds.withJsonFile(file.toAbsolutePath()));
+        if (!file.toAbsolutePath().equals(ds.jsonFile())) {
+            discardJournal();
+            AnnotationEditor e = editor.get();
+            LoadedDataset moved = ds.withJsonFile(file.toAbsolutePath());
+            dataset.set(moved);
+            try {
+                EditJournal j = EditJournal.open(moved.jsonFile());
+                if (j.pending()) j.setAside();
+                journal = j;
+                backup = Backup.perSession();
+                moved.coco().setChangeListener(op -> {
+                    if (journal != j) return;
+                    try {
+                        j.append(op);
+                    } catch (IOException | RuntimeException ex) {
+                        journalFailed(moved, ex);
+                    }
+                });
+            } catch (IOException ex) {
+                journalFailed(moved, ex);
+            }
+            assert e == editor.get();
+        }
     }
 
     // ---- leaving the annotations ----
 
     /**
      * True when the open annotations may be left ({@code action}: "quitting", "opening x.json"): nothing unsaved, or
-     * the user saved (here, blocking) or discarded the edits (their autosave is then removed: the user gave them up);
+     * the user saved (here, blocking) or discarded the edits (their journal is then removed: the user gave them up);
      * false when cancelled or the save failed (the edits stay).
      */
     public boolean mayDiscardEdits(String action) {
         LoadedDataset ds = dataset.get();
         if (ds == null || !dirty.get()) {
-            if (ds != null && autosavedRevision >= 0) autosaveDone(ds.jsonFile()); // undone back to the saved state
+            discardJournal(); // undone back to the saved state: the journal holds nothing unsaved
             return true;
         }
         switch (dialogs.askUnsaved(ds.jsonFile().getFileName().toString(), action)) {
@@ -291,7 +399,7 @@ public final class DatasetDocument {
                 }
             }
             case DISCARD -> {
-                autosaveDone(ds.jsonFile()); // the user gave the edits up: no NAME.json.autosave(.old) is left
+                discardJournal(); // the user gave the edits up: no journal is left to recover
                 return true;
             }
             default -> {
@@ -300,45 +408,40 @@ public final class DatasetDocument {
         }
     }
 
-    // ---- autosave ----
+    // ---- the journal ----
 
-    /**
-     * Writes the open annotations to the autosave when they have edits not yet autosaved (a shallow copy is taken
-     * here, the file written in the background); removes a stale autosave when nothing is unsaved. Returns the
-     * writing, or null when nothing was to be written.
-     */
-    public Future<Void> autosaveNow() {
-        LoadedDataset ds = dataset.get();
-        AnnotationEditor e = editor.get();
-        if (ds == null || e == null || autosaving) return null;
-        Path json = ds.jsonFile();
-        if (!dirty.get()) {
-            if (autosavedRevision >= 0) autosaveDone(json); // undone back to the saved state
-            return null;
+    /** Deletes the journal of the open dataset (its edits are saved or given up); it starts again at the next edit. */
+    private void discardJournal() {
+        if (journal == null) return;
+        try {
+            journal.discard();
+        } catch (IOException e) {
+            message.set("Cannot remove " + journal.file() + ": " + e.getMessage());
         }
-        long rev = revision.get();
-        if (rev == autosavedRevision) return null;
-        CocoDataset snapshot = e.coco().shallowCopy();
-        autosaving = true;
-        return tasks.execute(BackgroundTask.<Void>of("Autosave", p -> {
-            Autosave.write(snapshot, json);
-            return null;
-        }).onFinished(() -> autosaving = false).onSuccess(v -> autosavedRevision = rev).onFailure(ex -> {
-            if (!json.equals(autosaveFailedFor)) { // said once per dataset, not every 30 s
-                autosaveFailedFor = json;
-                message.set("Autosave to " + Autosave.fileFor(json) + " failed (" + BackgroundTask.describe(ex)
-                        + "): save your corrections with Ctrl+S or Save as");
-            }
-        }));
     }
 
-    /** The edits are saved or given up: the autosave of {@code json} has no purpose left. */
-    private void autosaveDone(Path json) {
+    /** Closes the journal as it is (its file stays for a later recovery). */
+    private void closeJournal() {
+        closeQuietly(journal);
+        journal = null;
+    }
+
+    private static void closeQuietly(EditJournal j) {
+        if (j == null) return;
         try {
-            Autosave.delete(json);
-        } catch (IOException e) {
-            message.set("Cannot remove " + Autosave.fileFor(json) + ": " + e.getMessage());
+            j.close();
+        } catch (IOException ignored) {
+            // closing only releases the file; what was appended is already on disk
         }
-        autosavedRevision = -1;
+    }
+
+    /** The journal cannot be written: said once per dataset; edits go on, crash safety is lost until saved. */
+    private void journalFailed(LoadedDataset ds, Exception ex) {
+        if (journalFailed) return;
+        journalFailed = true;
+        String line = "Edits of " + ds.jsonFile().getFileName() + " are not protected against a crash (journal: "
+                + BackgroundTask.describe(ex) + "): save often";
+        message.set(line);
+        dialogs.showError("Cannot write the edit journal", line);
     }
 }

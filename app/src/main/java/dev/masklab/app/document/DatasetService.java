@@ -22,12 +22,24 @@ import java.util.function.LongConsumer;
  */
 public final class DatasetService {
 
+    /** Something done to a dataset as read, before it is shown (replaying a journal onto it). */
+    @FunctionalInterface
+    public interface AfterRead {
+        void accept(CocoDataset coco) throws IOException;
+    }
+
     /** Reads {@code json}, reporting bytes read, and resolves the image folder. */
     public LoadedDataset load(Path json, LongConsumer bytesRead) throws IOException {
+        return load(json, bytesRead, coco -> { });
+    }
+
+    /** Reads {@code json}, reporting bytes read, applies {@code afterRead} and resolves the image folder. */
+    public LoadedDataset load(Path json, LongConsumer bytesRead, AfterRead afterRead) throws IOException {
         CocoDataset coco;
         try (InputStream in = new CountingStream(Files.newInputStream(json), bytesRead)) {
             coco = CocoReader.read(in, json.toString());
         }
+        afterRead.accept(coco);
         List<String> names = coco.images().stream().map(i -> i.fileName()).toList();
         var root = ImageRootResolver.resolve(json, names);
         Path dir = json.toAbsolutePath().getParent();

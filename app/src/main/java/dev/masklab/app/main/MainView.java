@@ -20,7 +20,6 @@ import dev.masklab.app.task.FxTaskExecutor;
 import java.util.concurrent.Future;
 import dev.masklab.app.training.TrainingView;
 
-import dev.masklab.app.document.Autosave;
 import dev.masklab.app.document.DatasetService;
 import dev.masklab.app.model.ImageEntry;
 import dev.masklab.app.model.LoadedDataset;
@@ -102,8 +101,6 @@ public final class MainView extends BorderPane {
     private final BooleanProperty predicting = new SimpleBooleanProperty(this, "predicting", false);
     private final AtomicBoolean stopPrediction = new AtomicBoolean();
     private PredictionService.Request lastRun;
-    static final int AUTOSAVE_SECONDS = 30;
-    private final javafx.animation.Timeline autosaveTimer = new javafx.animation.Timeline();
     private final RecentDatasets recent;
     private final ThumbnailCache thumbs = new ThumbnailCache(104, 600, 2);
     private final Viewport viewport = new Viewport();
@@ -189,10 +186,6 @@ public final class MainView extends BorderPane {
             }
         });
         rememberSession();
-        autosaveTimer.getKeyFrames().add(new javafx.animation.KeyFrame(javafx.util.Duration.seconds(AUTOSAVE_SECONDS),
-                e -> document.autosaveNow()));
-        autosaveTimer.setCycleCount(javafx.animation.Animation.INDEFINITE);
-        autosaveTimer.play();
         setOnDragOver(e -> {
             if (e.getDragboard().hasFiles()) e.acceptTransferModes(TransferMode.COPY);
             e.consume();

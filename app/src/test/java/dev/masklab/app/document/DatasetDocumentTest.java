@@ -1,5 +1,6 @@
 package dev.masklab.app.document;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -18,7 +19,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The document without a display: open, edit, save, autosave, recovery and the unsaved-changes questions. */
+/** The document without a display: open, edit, save, the edit journal, recovery and the unsaved-changes questions. */
 class DatasetDocumentTest {
     static final Path PERSON = Path.of(System.getProperty("masklab.shared", "../shared"),
             "data/coco-person-kp/test_coco.json");
@@ -71,27 +72,49 @@ class DatasetDocumentTest {
         assertFalse(doc.isDirty());
     }
 
+    static Path journalOf(Path json) {
+        return json.resolveSibling(json.getFileName() + ".journal");
+    }
+
     @Test
-    void dontSaveWhenOpeningAnotherAsksOnceAndLeavesNoAutosave(@TempDir Path tmp) throws Exception {
+    void everyEditIsJournaledBeforeItReturnsAndASaveEmptiesTheJournal(@TempDir Path tmp) throws Exception {
+        Path f = copy(tmp, "person.json");
+        doc.open(f).get();
+        assertFalse(Files.exists(journalOf(f)), "no edit, no journal");
+        deleteOne();
+        assertTrue(Files.exists(journalOf(f)), "the edit is on disk when it returns");
+        long lines = Files.readAllLines(journalOf(f)).size();
+        doc.editor().history().undo();
+        assertEquals(lines + 1, Files.readAllLines(journalOf(f)).size(), "an undo is journaled too");
+        deleteOne();
+        doc.save().get();
+        assertFalse(Files.exists(journalOf(f)), "saved: nothing left to recover");
+        int n = annotations(f);
+        deleteOne();
+        doc.save().get();
+        assertEquals(n - 1, annotations(f));
+        assertEquals(n + 1, annotations(tmp.resolve("person.json.bak")), "the .bak is the original of the session");
+    }
+
+    @Test
+    void dontSaveWhenOpeningAnotherAsksOnceAndLeavesNoJournal(@TempDir Path tmp) throws Exception {
         Path a = copy(tmp, "a.json"), b = copy(tmp, "b.json");
         doc.open(a).get();
         deleteOne();
-        doc.autosaveNow().get();
-        assertTrue(Files.exists(Autosave.fileFor(a)));
+        assertTrue(Files.exists(journalOf(a)));
         dialogs.unsaved = action -> UnsavedChoice.DISCARD;
         doc.open(b).get();
         assertEquals(List.of("unsaved opening b.json"), dialogs.asked, "asked once, not again after loading");
         assertEquals(b.toAbsolutePath(), doc.dataset().jsonFile());
-        assertFalse(Files.exists(Autosave.fileFor(a)));
-        assertFalse(Files.exists(a.resolveSibling("a.json.autosave.old")), "the user gave the edits up");
+        assertFalse(Files.exists(journalOf(a)), "the user gave the edits up");
+        assertFalse(Files.exists(a.resolveSibling("a.json.journal.old")));
     }
 
     @Test
-    void quittingWithDontSaveLeavesNoAutosaveOld(@TempDir Path tmp) throws Exception {
+    void quittingWithDontSaveLeavesNothingBehind(@TempDir Path tmp) throws Exception {
         Path a = copy(tmp, "a.json");
         doc.open(a).get();
         deleteOne();
-        doc.autosaveNow().get();
         dialogs.unsaved = action -> UnsavedChoice.CANCEL;
         assertFalse(doc.mayDiscardEdits("quitting"));
         assertTrue(doc.isDirty());
@@ -103,23 +126,38 @@ class DatasetDocumentTest {
     }
 
     @Test
-    void anAutosaveNewerThanTheFileIsOfferedAndRecovered(@TempDir Path tmp) throws Exception {
+    void afterACrashTheJournalIsOfferedAndEveryFinishedEditRecovered(@TempDir Path tmp) throws Exception {
         Path a = copy(tmp, "a.json");
+        byte[] original = Files.readAllBytes(a);
         doc.open(a).get();
         long gone = deleteOne();
-        doc.autosaveNow().get();
-        assertNull(doc.autosaveNow(), "nothing new to autosave");
-        doc.setDataset(null); // a crash: nothing asked, the file unchanged
+        long second = deleteOne();
+        doc.editor().history().undo(); // the second deletion taken back: one edit is left
+        doc.setDataset(null); // a crash: nothing asked, nothing saved
+        assertArrayEquals(original, Files.readAllBytes(a), "the file is as it was");
         dialogs.recovery = p -> true;
         doc.open(a).get();
-        assertEquals(List.of("recover a.json.autosave"), dialogs.asked);
+        assertEquals(List.of("recover a.json.journal"), dialogs.asked);
         assertNull(doc.editor().coco().annotation(gone));
+        assertNotNull(doc.editor().coco().annotation(second), "the undo is recovered too");
         assertTrue(doc.isDirty(), "recovered corrections are unsaved until saved");
+        assertTrue(doc.messageProperty().get().startsWith("Recovered 3 unsaved edits of a.json"),
+                doc.messageProperty().get());
         dialogs.unsaved = action -> UnsavedChoice.SAVE;
         assertTrue(doc.mayDiscardEdits("quitting"));
-        assertFalse(Files.exists(Autosave.fileFor(a)));
+        assertFalse(Files.exists(journalOf(a)));
         JsonNode saved = new ObjectMapper().readTree(a.toFile());
         for (JsonNode n : saved.get("annotations")) assertFalse(n.get("id").asLong() == gone);
+        assertEquals(new ObjectMapper().readTree(original).get("annotations").size() - 1, annotations(a));
+
+        // declined: opened as saved, the journal kept aside
+        deleteOne();
+        doc.setDataset(null);
+        dialogs.recovery = p -> false;
+        doc.open(a).get();
+        assertFalse(doc.isDirty());
+        assertFalse(Files.exists(journalOf(a)));
+        assertTrue(Files.exists(a.resolveSibling("a.json.journal.old")));
     }
 
     @Test
