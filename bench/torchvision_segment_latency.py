@@ -22,7 +22,14 @@ def blas():
     cfg = torch.__config__.show()
     found = re.findall(r"BLAS_INFO=([^,\s]+)|LAPACK_INFO=([^,\s]+)", cfg)
     info = [a or b for a, b in found]
-    return {"blas": info, "mkldnn": torch.backends.mkldnn.is_available(), "threads": torch.get_num_threads()}
+    torch.ones(64, 64) @ torch.ones(64, 64)  # a BLAS call, so that the library is loaded
+    try:  # torch 1.13 from Debian reports "generic": libblas.so.3, resolved by the alternatives system at run time
+        loaded = sorted({os.path.realpath(line.split()[-1]) for line in open("/proc/self/maps")
+                         if "blas" in line.split()[-1]})
+    except OSError:
+        loaded = []
+    return {"blas_build": info, "blas_loaded": loaded, "mkldnn": torch.backends.mkldnn.is_available(),
+            "threads": torch.get_num_threads()}
 
 
 def prompt(model, image, features, images, box_xywh):
