@@ -13,8 +13,8 @@ import dev.masklab.app.service.Instance;
 import dev.masklab.app.service.PredictionService;
 import dev.masklab.app.service.RecentDatasets;
 import dev.masklab.app.service.TestModels;
-import dev.masklab.app.service.TrainingService;
-import dev.masklab.app.viewmodel.TrainingViewModel;
+import dev.masklab.app.training.TrainingService;
+import dev.masklab.app.training.TrainingViewModel;
 import dev.masklab.train.TrainingCheckpoint;
 import java.util.concurrent.atomic.AtomicInteger;
 import dev.masklab.train.Architecture;
@@ -461,7 +461,7 @@ class MainWindowTest {
         TrainingViewModel tvm = view.trainingView().viewModel();
         Path run = tmp.resolve("run");
         TrainingService.Settings longRun = new TrainingService.Settings(TrainingViewTest.SAMPLE, null,
-                Architecture.MASKRCNN_RESNET50_FPN, null, run, 200, "small", 1, 0.005, 240, 5, 10, 0, 0, false);
+                Architecture.MASKRCNN_RESNET50_FPN, null, run, 200, TrainingViewTest.TINY, 0, 0, false);
         fx(() -> view.trainingView().start(longRun));
         TrainingViewTest.waitUntil(300, () -> !tvm.iterations().isEmpty() || !tvm.runningProperty().get());
         assertTrue(tvm.runningProperty().get(), tvm.statusProperty().get() + " " + tvm.log());

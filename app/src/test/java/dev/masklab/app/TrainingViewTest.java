@@ -10,10 +10,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.masklab.app.service.TrainingService.Settings;
-import dev.masklab.app.view.TrainingView;
-import dev.masklab.app.viewmodel.TrainingViewModel;
+import dev.masklab.app.training.TrainingService.Settings;
+import dev.masklab.app.training.TrainingView;
+import dev.masklab.app.training.TrainingViewModel;
+import dev.masklab.predict.Predictor;
 import dev.masklab.train.Architecture;
+import dev.masklab.train.TrainingCheckpoint;
+import dev.masklab.train.TrainingConfig;
 import dev.masklab.train.TrainingListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,13 +47,17 @@ import org.testfx.util.WaitForAsyncUtils;
 class TrainingViewTest {
     static final Path SAMPLE = Path.of(System.getProperty("masklab.root", ".."))
             .resolve("datasets/sample/annotations.json");
+    /** A short CPU run from scratch: the small preset at 240 px, one image per step, every stage trained. */
+    static final TrainingConfig TINY = TrainingConfig.preset("small").toBuilder().batchSize(1).baseLr(0.005)
+            .shorterSide(240).trainableBackboneLayers(5).clipGradNorm(10).trainBatchNorm(true).build();
 
     private TrainingView view;
     private final List<Path> offered = new ArrayList<>();
+    private final List<String> errors = new ArrayList<>();
 
     @Start
     void start(Stage stage) {
-        view = new TrainingView(new TrainingViewModel(), offered::add);
+        view = new TrainingView(new TrainingViewModel(), offered::add, (h, m) -> errors.add(h + ": " + m));
         stage.setScene(new Scene(view, 1200, 800));
         stage.show();
     }
@@ -107,7 +114,6 @@ class TrainingViewTest {
         assertEquals(Architecture.MASKRCNN_RESNET50_FPN, s.arch());
         assertNull(s.weights(), "from scratch");
         assertEquals(30, s.iterations());
-        assertEquals(0.005, s.lr(), 0);
         assertEquals(0.005, s.config().effectiveBaseLr(), 0);
         assertEquals(240, s.config().minSizes()[0]);
         assertTrue(s.config().trainBatchNorm(), "from scratch: batch-statistics batch norms, as masklab train");
@@ -129,8 +135,7 @@ class TrainingViewTest {
         Path val = validationFile(Files.createDirectories(tmp.resolve("val")));
         Path run = tmp.resolve("run");
         TrainingViewModel vm = view.viewModel();
-        Settings s = new Settings(SAMPLE, val, Architecture.MASKRCNN_RESNET50_FPN, null, run, 3, "small", 1, 0.005,
-                240, 5, 10, 0, 0, false);
+        Settings s = new Settings(SAMPLE, val, Architecture.MASKRCNN_RESNET50_FPN, null, run, 3, TINY, 0, 0, false);
         fx(() -> view.start(s));
         assertTrue(vm.runningProperty().get());
         assertTrue(view.lookup("#trainStart").isDisabled());
@@ -168,25 +173,68 @@ class TrainingViewTest {
 
         // a longer run stopped after its first logged iteration keeps a checkpoint; Resume continues from it
         Path run2 = tmp.resolve("run2");
-        Settings longRun = new Settings(SAMPLE, null, Architecture.MASKRCNN_RESNET50_FPN, null, run2, 200, "small", 1,
-                0.005, 240, 5, 10, 0, 0, false);
+        Settings longRun = new Settings(SAMPLE, null, Architecture.MASKRCNN_RESNET50_FPN, null, run2, 200, TINY, 0, 0,
+                false);
         fx(() -> view.start(longRun));
         waitUntil(300, () -> !vm.iterations().isEmpty() || !vm.runningProperty().get());
         assertTrue(vm.runningProperty().get(), vm.statusProperty().get() + " " + vm.log());
         fx(view::stop);
         waitUntil(300, () -> !vm.runningProperty().get());
         assertTrue(vm.statusProperty().get().startsWith("Stopped at iteration"), vm.statusProperty().get());
-        assertNull(vm.trainedModelProperty().get());
         assertTrue(vm.log().stream().anyMatch(l -> l.startsWith("checkpoint at iteration")), vm.log().toString());
         int stoppedAt = vm.iterations().getLast().iteration();
+        // #20: "Run this model" is enabled after Stop: the stopped checkpoint's model, which the predictor opens
+        Path checkpoint = TrainingCheckpoint.latest(run2.resolve("checkpoints"));
+        assertEquals(checkpoint.resolve("model.masklab"), vm.trainedModelProperty().get());
+        assertFalse(view.lookup("#trainRunModel").isDisabled());
+        try (Predictor p = Predictor.open(vm.trainedModelProperty().get(), null,
+                new Predictor.Options(0.05f, Predictor.defaultDevice(), false))) {
+            JsonNode categories = new ObjectMapper().readTree(SAMPLE.toFile()).get("categories");
+            assertEquals(categories.size() + 1, p.config().numClasses());
+            assertEquals(categories.get(0).get("id").asLong(), p.categoryId(1));
+            assertEquals(240, p.config().minSize(), "the run's inference size");
+        }
+        List<Integer> before = vm.iterations().stream().map(TrainingListener.Progress::iteration).toList();
+        assertEquals(stoppedAt, before.size(), "every iteration up to the stop logged: " + before);
         Settings resumed = new Settings(SAMPLE, null, Architecture.MASKRCNN_RESNET50_FPN, null, run2, stoppedAt + 1,
-                "small", 1, 0.005, 240, 5, 10, 0, 0, true);
+                TINY, 0, 0, true);
         fx(() -> view.start(resumed));
         waitUntil(300, () -> !vm.runningProperty().get());
         assertTrue(vm.log().getFirst().contains("run2"), vm.log().toString());
         assertTrue(vm.log().stream().anyMatch(l -> l.startsWith("resuming")), vm.log().toString());
         assertTrue(vm.statusProperty().get().startsWith("Done: " + (stoppedAt + 1) + " iterations"),
                 vm.statusProperty().get());
-        assertEquals(List.of(stoppedAt + 1), vm.iterations().stream().map(TrainingListener.Progress::iteration).toList());
+        // #20: the plot keeps the losses before the resume (read back from metrics.jsonl), then the new iteration
+        List<Integer> plotted = new ArrayList<>(before);
+        plotted.add(stoppedAt + 1);
+        assertEquals(plotted, vm.iterations().stream().map(TrainingListener.Progress::iteration).toList());
+        XYChart.Series<Number, Number> resumedTotal = view.chart().getData().stream()
+                .filter(x -> x.getName().equals("loss")).findFirst().orElseThrow();
+        assertEquals(plotted, resumedTotal.getData().stream().map(d -> d.getXValue().intValue()).toList());
+        assertEquals(before.size() + 1, Files.readAllLines(run2.resolve("metrics.jsonl")).stream()
+                .filter(l -> l.contains("\"type\":\"train\"")).count());
+    }
+
+    @Test
+    void iterationAxisShowsWholeIterations() {
+        // a resumed run's points from iteration 3 to 5 (NumberAxis' own ranging put ticks at 3.25, 3.75, 4.25)
+        TrainingViewModel vm = view.viewModel();
+        fx(() -> {
+            vm.started("test");
+            TrainingListener l = vm.listener(Runnable::run);
+            for (int i = 3; i <= 5; i++) {
+                l.onIteration(new TrainingListener.Progress(i, 10, java.util.Map.of("loss_mask", 1.0 / i), 2.0 / i,
+                        0.01, 1, 1, 1));
+            }
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        List<Double> ticks = view.iterationAxis().getTickMarks().stream().map(t -> t.getValue().doubleValue()).toList();
+        assertTrue(ticks.size() >= 2, ticks.toString());
+        for (double t : ticks) assertEquals(Math.rint(t), t, 0, "tick " + t + " of " + ticks);
+        List<String> labels = view.iterationAxis().getChildrenUnmodifiable().stream()
+                .filter(n -> n instanceof javafx.scene.text.Text && n.isVisible())
+                .map(n -> ((javafx.scene.text.Text) n).getText()).toList();
+        assertTrue(labels.containsAll(List.of("3", "4", "5")), labels.toString());
+        assertTrue(ticks.getFirst() <= 3 && ticks.getLast() >= 5, "the points are inside the axis: " + ticks);
     }
 }

@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
  * ids as {@code predict} writes them), {@code score}, {@code segmentation} (compressed RLE) for mask models,
  * {@code keypoints} and {@code keypoint_scores} for keypoint models. Each image is read and run through the backbone
  * once, however many prompts it has. A bad prompt (malformed, unknown image or category, box outside the image or
- * empty) is one line naming it, exit 2, and nothing is written; other failures exit 1.
+ * empty) is one line naming it, exit 2, and nothing is written; so are refused weights, dataset or images (as
+ * {@code predict}); an image file that is missing exits 1.
  */
 @Command(name = "segment", mixinStandardHelpOptions = true,
     description = "Answer box prompts with a Mask R-CNN or Keypoint R-CNN model: per box the class (given or the box "
@@ -123,9 +124,10 @@ public final class SegmentCommand implements Callable<Integer> {
       err.flush();
       return 2;
     } catch (IOException | RuntimeException e) {
+      // as predict: the weights, the dataset, an image or an option refused
       err.println("masklab segment: " + CliErrors.describe(e));
       err.flush();
-      return 1;
+      return 2;
     }
   }
 

@@ -126,21 +126,24 @@ public final class TrainCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     try {
       Architecture a = Architecture.parse(arch);
-      TrainingConfig c = option("--config", () -> TrainingConfig.preset(config));
-      c = c.withBatch(batch);
-      if (lr != null) {
-        c = c.withLr(lr);
-      }
-      if (minSizes != null || maxSize != null) {
-        c = c.withSizes(minSizes != null ? minSizes : c.minSizes(), maxSize != null ? maxSize : c.maxSize());
-      }
-      c = c.withOptions(accumulate, clipGrad, trainableLayers, !keepEmpty, seed, c.flipProbability())
-          .withFrozenBnEps(bnEps).withTrainBatchNorm(switch (batchNorm) {
+      TrainingConfig.Builder b = option("--config", () -> TrainingConfig.preset(config)).toBuilder()
+          .batchSize(batch).accumulation(accumulate).clipGradNorm(clipGrad).trainableBackboneLayers(trainableLayers)
+          .skipEmptyImages(!keepEmpty).seed(seed).frozenBnEps(bnEps).trainBatchNorm(switch (batchNorm) {
             case "train" -> true;
             case "frozen" -> false;
             case "auto" -> weights == null;
             default -> throw new IllegalArgumentException("--batch-norm must be frozen, train or auto, got " + batchNorm);
           });
+      if (lr != null) {
+        option("--lr", () -> b.baseLr(lr));
+      }
+      if (minSizes != null) {
+        b.minSizes(minSizes);
+      }
+      if (maxSize != null) {
+        b.maxSize(maxSize);
+      }
+      TrainingConfig c = b.build();
       if (iterations != null && iterations < 1) {
         throw new IllegalArgumentException("--iterations must be at least 1");
       }

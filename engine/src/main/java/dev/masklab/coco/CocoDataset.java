@@ -27,6 +27,15 @@ public final class CocoDataset {
     private final List<CocoProblem> problems = new ArrayList<>();
     /** Top-level key order of the source file (known keys and extras), used by the writer. */
     final List<String> keyOrder = new ArrayList<>();
+    private JsonLayout layout = JsonLayout.COMPACT;
+    /**
+     * Annotations of the file that are not used (see {@link CocoReader}), each with the number of used annotations
+     * before it in the file, so that the writer puts it back where it was.
+     */
+    final List<Unread> unread = new ArrayList<>();
+
+    /** An annotation kept as it was, after {@code usedBefore} used annotations. */
+    record Unread(int usedBefore, CocoAnnotation annotation) {}
 
     public List<CocoImage> images() { return Collections.unmodifiableList(images); }
 
@@ -61,6 +70,24 @@ public final class CocoDataset {
     /** Problems found when the dataset was read (empty for a dataset built in code). */
     public List<CocoProblem> problems() { return problems; }
 
+    /**
+     * Annotations of the file that are not used (a duplicate id, a missing image or category, an inconsistent RLE) and
+     * are not in {@link #annotations()}: kept as they were, in file order, and written back in place (read-only).
+     */
+    public List<CocoAnnotation> unreadAnnotations() {
+        return unread.stream().map(Unread::annotation).toList();
+    }
+
+    /** Keeps an annotation the reader does not use, after the annotations used so far. */
+    void keepUnreadAnnotation(CocoAnnotation a) {
+        unread.add(new Unread(annotations.size(), a));
+    }
+
+    /** The formatting style of the file read (compact for a dataset built in code); {@link CocoWriter} keeps it. */
+    public JsonLayout layout() { return layout; }
+
+    public void setLayout(JsonLayout layout) { this.layout = java.util.Objects.requireNonNull(layout); }
+
     /** Adds an image; its id must be new. */
     public void addImage(CocoImage image) {
         if (imageById.putIfAbsent(image.id(), image) != null) {
@@ -75,6 +102,48 @@ public final class CocoDataset {
             throw new IllegalArgumentException("duplicate category id " + category.id());
         }
         categories.add(category);
+    }
+
+    /**
+     * Inserts a category at {@code index} of {@link #categories()} (0..size); its id must be new. Undoing a removal
+     * puts the category back where it was, so a saved file keeps its order.
+     */
+    public void insertCategory(int index, CocoCategory category) {
+        if (index < 0 || index > categories.size()) {
+            throw new IndexOutOfBoundsException("category index " + index + " of " + categories.size());
+        }
+        if (categoryById.putIfAbsent(category.id(), category) != null) {
+            throw new IllegalArgumentException("duplicate category id " + category.id());
+        }
+        categories.add(index, category);
+    }
+
+    /** Position of the category with this id in {@link #categories()}, or -1. */
+    public int indexOfCategory(long id) {
+        CocoCategory c = categoryById.get(id);
+        return c == null ? -1 : categories.indexOf(c);
+    }
+
+    /** Replaces the category with the same id (a renamed copy, say), keeping its position. */
+    public void replaceCategory(CocoCategory category) {
+        CocoCategory old = categoryById.get(category.id());
+        if (old == null) throw new IllegalArgumentException("no category with id " + category.id());
+        categories.set(categories.indexOf(old), category);
+        categoryById.put(category.id(), category);
+    }
+
+    /** Removes a category (its annotations are not touched); returns it or null when absent. */
+    public CocoCategory removeCategory(long id) {
+        CocoCategory c = categoryById.remove(id);
+        if (c != null) categories.remove(c);
+        return c;
+    }
+
+    /** One more than the largest category id (1 for none). */
+    public long nextCategoryId() {
+        long max = 0;
+        for (CocoCategory c : categories) max = Math.max(max, c.id());
+        return max + 1;
     }
 
     /** Adds an annotation; its id must be new (its image and category are not checked). */
@@ -165,6 +234,8 @@ public final class CocoDataset {
         c.extra.putAll(extra);
         c.problems.addAll(problems);
         c.keyOrder.addAll(keyOrder);
+        c.layout = layout;
+        c.unread.addAll(unread);
         return c;
     }
 
@@ -172,6 +243,7 @@ public final class CocoDataset {
     public long nextAnnotationId() {
         long max = 0;
         for (CocoAnnotation a : annotations) max = Math.max(max, a.id());
+        for (Unread u : unread) max = Math.max(max, u.annotation().id()); // a new id never repeats a kept one
         return max + 1;
     }
 

@@ -2,7 +2,8 @@ package dev.masklab.predict;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.masklab.coco.CocoWriter;
+import dev.masklab.io.Backup;
+import dev.masklab.io.DurableFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -10,8 +11,9 @@ import java.util.List;
 /**
  * A model's predictions as a COCO results file, the one format {@code masklab predict}, {@code masklab segment} and
  * the app write: per instance {@code image_id}, {@code category_id}, {@code bbox} (x, y, w, h), {@code score}, the
- * mask as compressed RLE ({@code segmentation}) and, for keypoint models, {@code keypoints} (x, y, v = 1 triples) with the keypoint scores in
- * an extra {@code keypoint_scores} field (pycocotools ignores it). Written atomically; an existing file is kept as
+ * mask as compressed RLE ({@code segmentation}) and, for keypoint models, {@code keypoints} (x, y, v = 1 triples) with
+ * the keypoint scores in an extra {@code keypoint_scores} field (pycocotools ignores it). Written durably
+ * ({@link DurableFiles}); an existing file is kept as
  * {@code NAME.bak}.
  */
 public final class PredictionResults {
@@ -30,7 +32,7 @@ public final class PredictionResults {
   }
 
   public static void write(List<Entry> entries, Path path) throws IOException {
-    CocoWriter.writeAtomically(path, os -> {
+    DurableFiles.write(path, os -> {
       try (JsonGenerator g = JSON.createGenerator(os)) {
         g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
         g.writeStartArray();
@@ -68,6 +70,6 @@ public final class PredictionResults {
         }
         g.writeEndArray();
       }
-    });
+    }, Backup.perSession());
   }
 }

@@ -67,8 +67,8 @@ public record TrainingConfig(int[] minSizes, int maxSize, int rpnPreNmsTopN, int
   }
 
   public static TrainingConfig smallCpu() {
-    return new TrainingConfig(new int[] {320}, 533, 600, 300, 256, 0.5f, 128, 0.25f, 2, 1, Double.NaN, 0.9,
-        1e-4, 100, 0.001, new double[] {2.0 / 3, 8.0 / 9}, 0.1, 0, 0.5, 3, true, 42, 1, 1e-5f, false);
+    return standard().toBuilder().minSizes(320).maxSize(533).rpnPreNmsTopN(600).rpnPostNmsTopN(300)
+        .boxBatchPerImage(128).warmupIterations(100).loaderThreads(1).build();
   }
 
   /** The named preset: {@code standard} ({@link #standard()}) or {@code small} ({@link #smallCpu()}). */
@@ -115,88 +115,44 @@ public record TrainingConfig(int[] minSizes, int maxSize, int rpnPreNmsTopN, int
     return milestoneFractions.clone();
   }
 
-  public TrainingConfig withBatch(int batch) {
-    return edit(f -> f.batchSize = batch);
+  /** A builder that starts from these settings: every setting named, the others kept. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
-  public TrainingConfig withLr(double lr) {
-    return edit(f -> f.baseLr = lr);
-  }
+  /**
+   * Named settings on top of a preset, the one way the {@code train} command and the app's Training tab turn their
+   * forms into a configuration: {@code TrainingConfig.preset("small").toBuilder().batchSize(1).seed(7).build()}.
+   * Each setter is named after the record component it sets; {@link #build()} checks the result.
+   */
+  public static final class Builder {
+    private int[] minSizes;
+    private int maxSize;
+    private int rpnPreNmsTopN;
+    private int rpnPostNmsTopN;
+    private int rpnBatchPerImage;
+    private float rpnPositiveFraction;
+    private int boxBatchPerImage;
+    private float boxPositiveFraction;
+    private int batchSize;
+    private int accumulation;
+    private double baseLr;
+    private double momentum;
+    private double weightDecay;
+    private int warmupIterations;
+    private double warmupFactor;
+    private double[] milestoneFractions;
+    private double gamma;
+    private double clipGradNorm;
+    private double flipProbability;
+    private int trainableBackboneLayers;
+    private boolean skipEmptyImages;
+    private long seed;
+    private int loaderThreads;
+    private float frozenBnEps;
+    private boolean trainBatchNorm;
 
-  public TrainingConfig withSizes(int[] sizes, int max) {
-    return edit(f -> {
-      f.minSizes = sizes;
-      f.maxSize = max;
-    });
-  }
-
-  public TrainingConfig withWarmup(int iterations) {
-    return edit(f -> f.warmupIterations = iterations);
-  }
-
-  public TrainingConfig withSampling(int rpnPre, int rpnPost, int boxBatch) {
-    return edit(f -> {
-      f.rpnPreNmsTopN = rpnPre;
-      f.rpnPostNmsTopN = rpnPost;
-      f.boxBatchPerImage = boxBatch;
-    });
-  }
-
-  public TrainingConfig withFrozenBnEps(float eps) {
-    return edit(f -> f.frozenBnEps = eps);
-  }
-
-  public TrainingConfig withTrainBatchNorm(boolean train) {
-    return edit(f -> f.trainBatchNorm = train);
-  }
-
-  public TrainingConfig withOptions(int accumulationSteps, double clipNorm, int trainableLayers, boolean skipEmpty,
-      long seedValue, double flipP) {
-    return edit(f -> {
-      f.accumulation = accumulationSteps;
-      f.clipGradNorm = clipNorm;
-      f.trainableBackboneLayers = trainableLayers;
-      f.skipEmptyImages = skipEmpty;
-      f.seed = seedValue;
-      f.flipProbability = flipP;
-    });
-  }
-
-  /** A copy with the fields {@code change} sets (the record's components as mutable fields). */
-  private TrainingConfig edit(java.util.function.Consumer<Fields> change) {
-    Fields f = new Fields(this);
-    change.accept(f);
-    return f.build();
-  }
-
-  private static final class Fields {
-    int[] minSizes;
-    int maxSize;
-    int rpnPreNmsTopN;
-    int rpnPostNmsTopN;
-    int rpnBatchPerImage;
-    float rpnPositiveFraction;
-    int boxBatchPerImage;
-    float boxPositiveFraction;
-    int batchSize;
-    int accumulation;
-    double baseLr;
-    double momentum;
-    double weightDecay;
-    int warmupIterations;
-    double warmupFactor;
-    double[] milestoneFractions;
-    double gamma;
-    double clipGradNorm;
-    double flipProbability;
-    int trainableBackboneLayers;
-    boolean skipEmptyImages;
-    long seed;
-    int loaderThreads;
-    float frozenBnEps;
-    boolean trainBatchNorm;
-
-    Fields(TrainingConfig c) {
+    private Builder(TrainingConfig c) {
       minSizes = c.minSizes;
       maxSize = c.maxSize;
       rpnPreNmsTopN = c.rpnPreNmsTopN;
@@ -224,7 +180,154 @@ public record TrainingConfig(int[] minSizes, int maxSize, int rpnPreNmsTopN, int
       trainBatchNorm = c.trainBatchNorm;
     }
 
-    TrainingConfig build() {
+    /** Shorter-side training sizes (several: one drawn per image, multi-scale). */
+    public Builder minSizes(int... sizes) {
+      minSizes = sizes.clone();
+      return this;
+    }
+
+    /** One shorter side, with the longer-side limit raised to it when it is below (the app's "Shorter side"). */
+    public Builder shorterSide(int size) {
+      minSizes = new int[] {size};
+      maxSize = Math.max(maxSize, size);
+      return this;
+    }
+
+    public Builder maxSize(int size) {
+      maxSize = size;
+      return this;
+    }
+
+    public Builder rpnPreNmsTopN(int n) {
+      rpnPreNmsTopN = n;
+      return this;
+    }
+
+    public Builder rpnPostNmsTopN(int n) {
+      rpnPostNmsTopN = n;
+      return this;
+    }
+
+    public Builder rpnBatchPerImage(int n) {
+      rpnBatchPerImage = n;
+      return this;
+    }
+
+    public Builder rpnPositiveFraction(float fraction) {
+      rpnPositiveFraction = fraction;
+      return this;
+    }
+
+    public Builder boxBatchPerImage(int n) {
+      boxBatchPerImage = n;
+      return this;
+    }
+
+    public Builder boxPositiveFraction(float fraction) {
+      boxPositiveFraction = fraction;
+      return this;
+    }
+
+    public Builder batchSize(int images) {
+      batchSize = images;
+      return this;
+    }
+
+    public Builder accumulation(int microBatches) {
+      accumulation = microBatches;
+      return this;
+    }
+
+    /**
+     * Learning rate after warmup, a positive finite number (left unset, the preset's: NaN there means 0.02 scaled to
+     * the images per optimizer step; a caller can't pass NaN for it, so a NaN typed by a user is never "not set").
+     */
+    public Builder baseLr(double lr) {
+      if (!(lr > 0) || !Double.isFinite(lr)) {
+        throw new IllegalArgumentException("the learning rate must be a positive finite number, got " + lr);
+      }
+      baseLr = lr;
+      return this;
+    }
+
+    public Builder momentum(double m) {
+      momentum = m;
+      return this;
+    }
+
+    public Builder weightDecay(double decay) {
+      weightDecay = decay;
+      return this;
+    }
+
+    public Builder warmupIterations(int iterations) {
+      warmupIterations = iterations;
+      return this;
+    }
+
+    public Builder warmupFactor(double factor) {
+      warmupFactor = factor;
+      return this;
+    }
+
+    public Builder milestoneFractions(double... fractions) {
+      milestoneFractions = fractions.clone();
+      return this;
+    }
+
+    public Builder gamma(double factor) {
+      gamma = factor;
+      return this;
+    }
+
+    /** Maximum global gradient norm (0: no clipping). */
+    public Builder clipGradNorm(double norm) {
+      clipGradNorm = norm;
+      return this;
+    }
+
+    public Builder flipProbability(double p) {
+      flipProbability = p;
+      return this;
+    }
+
+    /** ResNet stages trained, 0..5. */
+    public Builder trainableBackboneLayers(int layers) {
+      trainableBackboneLayers = layers;
+      return this;
+    }
+
+    /** Skip images without (non-crowd) annotations; false keeps them as negatives. */
+    public Builder skipEmptyImages(boolean skip) {
+      skipEmptyImages = skip;
+      return this;
+    }
+
+    /** Seed of data order, augmentation and sampling. */
+    public Builder seed(long value) {
+      seed = value;
+      return this;
+    }
+
+    public Builder loaderThreads(int threads) {
+      loaderThreads = threads;
+      return this;
+    }
+
+    /** Epsilon of the frozen batch norms (1e-5; 0 for torchvision's original COCO checkpoints). */
+    public Builder frozenBnEps(float eps) {
+      frozenBnEps = eps;
+      return this;
+    }
+
+    /** Batch statistics and trained batch-norm weights (from scratch); false: frozen (fine-tuning). */
+    public Builder trainBatchNorm(boolean train) {
+      trainBatchNorm = train;
+      return this;
+    }
+
+    /** The configuration; throws IllegalArgumentException naming a setting out of range. */
+    public TrainingConfig build() {
       return new TrainingConfig(minSizes, maxSize, rpnPreNmsTopN, rpnPostNmsTopN, rpnBatchPerImage,
           rpnPositiveFraction, boxBatchPerImage, boxPositiveFraction, batchSize, accumulation, baseLr, momentum,
           weightDecay, warmupIterations, warmupFactor, milestoneFractions, gamma, clipGradNorm, flipProbability,

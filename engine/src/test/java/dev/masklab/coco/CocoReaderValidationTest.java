@@ -109,6 +109,16 @@ class CocoReaderValidationTest {
         p = only(ds);
         assertEquals("annotations[0].category_id", p.jsonPath());
         assertEquals(List.of(10L), ds.annotations().stream().map(CocoAnnotation::id).toList());
+        // not used, but not lost: written back where it was
+        assertEquals(List.of(11L), ds.unreadAnnotations().stream().map(CocoAnnotation::id).toList());
+        assertEquals(12, ds.nextAnnotationId());
+        Path out = tmp.resolve("out.json");
+        CocoWriter.write(ds, out);
+        CocoDataset again = CocoReader.read(out);
+        assertEquals(List.of(11L), again.unreadAnnotations().stream().map(CocoAnnotation::id).toList());
+        assertTrue(Files.readString(out).replaceAll("\\s", "").contains(
+                "\"annotations\":[{\"id\":11,\"image_id\":2,\"category_id\":5},{\"id\":10,"),
+                "kept first, as in the file");
     }
 
     @Test
@@ -140,6 +150,28 @@ class CocoReaderValidationTest {
         assertEquals("annotations[0].bbox", ds.problems().get(1).jsonPath());
         assertNull(ds.annotation(10).area());
         assertNull(ds.annotation(10).bbox());
+        // refused, not lost: written back as they were until the program sets them
+        assertEquals(java.util.Set.of("area", "bbox"), ds.annotation(10).unread().keySet());
+        Path out = tmp.resolve("out.json");
+        CocoWriter.write(ds, out);
+        String written = Files.readString(out).replaceAll("\\s", "");
+        assertTrue(written.contains("\"area\":NaN") && written.contains("\"bbox\":[1,2,-Infinity,4]"), written);
+        ds.annotation(10).setBbox(new double[] {1, 2, 3, 4});
+        assertEquals(java.util.Set.of("area"), ds.annotation(10).unread().keySet());
+        CocoWriter.write(ds, out);
+        assertTrue(Files.readString(out).replaceAll("\\s", "").contains("\"bbox\":[1.0,2.0,3.0,4.0]"));
+    }
+
+    @Test
+    void rleCountsMustBeNonNegativeIntegersThatFit() throws IOException {
+        for (String bad : new String[] {"\"5\"", "5.0", "-5", "2147483648", "NaN"}) {
+            CocoFormatException e = fatal("{" + IMAGES + ", \"annotations\": [{\"id\": 11, \"image_id\": 1, "
+                    + "\"category_id\": 1, \"segmentation\": {\"counts\": [" + bad + ", 75], \"size\": [8, 10]}}]}");
+            assertEquals("annotations[0].segmentation.counts[0]", e.jsonPath(), bad);
+        }
+        CocoFormatException e = fatal("{" + IMAGES + ", \"annotations\": [{\"id\": 11, \"image_id\": 1, "
+                + "\"category_id\": 1, \"segmentation\": {\"counts\": [80], \"size\": [-8, -10]}}]}");
+        assertTrue(e.reason().contains("non-negative"), e.reason());
     }
 
     @Test

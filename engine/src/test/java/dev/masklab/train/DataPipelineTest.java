@@ -132,7 +132,7 @@ class DataPipelineTest {
   @Test
   void batchesAreDeterministicPermutationsPerEpoch() throws Exception {
     CocoTrainingSet set = personSet(true, 0, true);
-    TrainingConfig c = TrainingConfig.smallCpu().withBatch(2);
+    TrainingConfig c = TrainingConfig.smallCpu().toBuilder().batchSize(2).build();
     TrainingBatches a = new TrainingBatches(set, c, HorizontalFlip.COCO_PERSON_FLIP);
     TrainingBatches b = new TrainingBatches(set, c, HorizontalFlip.COCO_PERSON_FLIP);
     Set<Integer> epoch0 = new HashSet<>();

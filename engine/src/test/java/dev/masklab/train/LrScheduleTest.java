@@ -24,7 +24,7 @@ class LrScheduleTest {
     assertEquals(0.0025, LrSchedule.scaledBaseLr(2), 1e-15);
     assertThrows(IllegalArgumentException.class, () -> new LrSchedule(0, 0, 1, new int[0], 0.1));
     assertThrows(IllegalArgumentException.class, () -> new LrSchedule(0.1, 0, 1, new int[] {5, 2}, 0.1));
-    TrainingConfig c = TrainingConfig.standard().withBatch(8);
+    TrainingConfig c = TrainingConfig.standard().toBuilder().batchSize(8).build();
     LrSchedule s = c.schedule(90_000);
     assertEquals(0.01, s.baseLr(), 1e-15);
     assertEquals(60_000, s.milestones()[0]);

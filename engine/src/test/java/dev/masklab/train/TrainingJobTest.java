@@ -60,7 +60,7 @@ class TrainingJobTest {
 
   TrainingJob job(Quadratic model, int iterations, Path ckpts) throws Exception {
     CocoTrainingSet set = DataPipelineTest.personSet(false, 0, true);
-    TrainingConfig c = TrainingConfig.smallCpu().withBatch(1).withLr(0.1).withWarmup(0);
+    TrainingConfig c = TrainingConfig.smallCpu().toBuilder().batchSize(1).baseLr(0.1).warmupIterations(0).build();
     LrSchedule s = new LrSchedule(0.1, 0, 1, new int[0], 0.1);
     var info = new TrainingJob.RunInfo(Architecture.MASKRCNN_RESNET50_FPN, iterations, c, s,
         new CategoryMap(new long[] {1}, new String[] {"person"}), 0, List.of());

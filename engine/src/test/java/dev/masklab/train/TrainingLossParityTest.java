@@ -92,8 +92,9 @@ class TrainingLossParityTest {
         kps = keypointsOf(ref.manifest().path("image").asText(), n, numKeypoints);
       }
       TrainingSample original = new TrainingSample(0, h, w, image, boxes, labels, maskArr, kps, numKeypoints);
-      TrainingConfig config = new TrainingConfig(new int[] {800}, 1333, 2000, 2000, 10_000_000, 0.5f, 10_000_000,
-          0.25f, 1, 1, Double.NaN, 0.9, 1e-4, 0, 0.001, new double[] {}, 0.1, 0, 0, 3, false, 0, 1, ref.frozenBnEps(), false);
+      TrainingConfig config = TrainingConfig.standard().toBuilder().rpnBatchPerImage(10_000_000)
+          .boxBatchPerImage(10_000_000).batchSize(1).warmupIterations(0).milestoneFractions().flipProbability(0)
+          .skipEmptyImages(false).seed(0).loaderThreads(1).frozenBnEps(ref.frozenBnEps()).build();
       MaskRcnnTraining model = new MaskRcnnTraining(arch, weights, numClasses, numKeypoints, config, m,
           ref.frozenBnEps());
       model.recordKeypointInputs();

@@ -33,9 +33,9 @@ class TrainingSmokeTest {
 
   /** @param batchNorm train from scratch as torchvision does: every stage trained, batch norms with batch statistics */
   static TrainingConfig tiny(boolean batchNorm) {
-    TrainingConfig c = TrainingConfig.smallCpu().withSizes(new int[] {128}, 224).withSampling(200, 50, 32)
-        .withBatch(1).withLr(0.01).withWarmup(3);
-    return c.withOptions(1, 10.0, batchNorm ? 5 : 0, true, 7, 0.5).withTrainBatchNorm(batchNorm);
+    return TrainingConfig.smallCpu().toBuilder().minSizes(128).maxSize(224).rpnPreNmsTopN(200).rpnPostNmsTopN(50)
+        .boxBatchPerImage(32).batchSize(1).baseLr(0.01).warmupIterations(3).clipGradNorm(10.0)
+        .trainableBackboneLayers(batchNorm ? 5 : 0).seed(7).trainBatchNorm(batchNorm).build();
   }
 
   @ParameterizedTest(name = "batch-statistics batch norms: {0}")

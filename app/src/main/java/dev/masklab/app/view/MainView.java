@@ -8,9 +8,10 @@ import dev.masklab.app.service.PredictionService;
 import dev.masklab.app.service.PredictionSet;
 import dev.masklab.app.service.RecentDatasets;
 import dev.masklab.app.service.ThumbnailCache;
+import dev.masklab.app.training.TrainingView;
+import dev.masklab.app.training.TrainingViewModel;
 import dev.masklab.app.viewmodel.LayerSettings;
 import dev.masklab.app.viewmodel.MainViewModel;
-import dev.masklab.app.viewmodel.TrainingViewModel;
 import dev.masklab.app.viewmodel.Viewport;
 import java.io.File;
 import java.nio.file.Files;
@@ -121,7 +122,8 @@ public final class MainView extends BorderPane {
         categoriesView = new CategoriesView(vm);
         inspector = new InspectorView(vm);
         statistics = new StatisticsView(vm);
-        training = new TrainingView(new TrainingViewModel(), this::runTrainedModel);
+        training = new TrainingView(new TrainingViewModel(), this::runTrainedModel,
+                (t, m) -> { if (!Dialogs.headless()) showError(t, m); });
         vm.datasetProperty().addListener((o, a, b) -> { if (b != null) training.suggestDataset(b.jsonFile()); });
 
         setTop(new VBox(menuBar(), toolBar()));

@@ -29,7 +29,7 @@ public final class TestModels {
         int keypoints = arch.hasKeypoints() ? cats.get(0).keypoints().size() : 0;
         CategoryMap map = CategoryMap.contiguous(cats);
         MaskRcnnConfig cfg = ValidationEvaluator.modelConfig(arch, map,
-                TrainingConfig.smallCpu().withSizes(new int[] {240}, 320), keypoints);
+                TrainingConfig.smallCpu().toBuilder().minSizes(240).maxSize(320).build(), keypoints);
         try (NDManager m = NDManager.newBaseManager()) {
             ModelCheckpoint.save(file, ValidationEvaluator.meta(cfg, map),
                     ModelInit.all(arch, map.numClasses(), keypoints, 11, m));

@@ -1,10 +1,9 @@
-package dev.masklab.app.view;
+package dev.masklab.app.training;
 
-import dev.masklab.app.service.TrainingService;
-import dev.masklab.app.service.TrainingService.Settings;
-import dev.masklab.app.viewmodel.TrainingViewModel;
-import dev.masklab.app.viewmodel.TrainingViewModel.Evaluation;
+import dev.masklab.app.training.TrainingService.Settings;
+import dev.masklab.app.training.TrainingViewModel.Evaluation;
 import dev.masklab.train.Architecture;
+import dev.masklab.train.TrainingConfig;
 import dev.masklab.train.TrainingJob;
 import dev.masklab.train.TrainingListener;
 import java.io.File;
@@ -13,14 +12,15 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import javafx.application.Platform;
+import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.ListChangeListener;
 import javafx.concurrent.Task;
 import javafx.geometry.Insets;
-import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.chart.LineChart;
@@ -38,21 +38,34 @@ import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
+import javafx.scene.layout.ColumnConstraints;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
+import javafx.scene.text.Font;
+import javafx.scene.text.FontWeight;
+import javafx.scene.text.Text;
 import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
+import javafx.util.StringConverter;
 import org.kordamp.ikonli.javafx.FontIcon;
 
 /**
  * The training tab: the settings of {@code masklab train} (training and validation sets, architecture, starting
  * weights or from scratch, run folder, preset, iterations, batch, learning rate, size, trainable stages, clipping,
- * evaluation and checkpoint periods, resume), Start / Stop, a live progress line, the loss terms plotted against the
- * iteration, the evaluations as a table, a log, and "Run this model" once the run wrote its model.
+ * evaluation and checkpoint periods, resume) turned into a {@link TrainingConfig} by the same builder as the command
+ * line, Start / Stop, a live progress line, the loss terms plotted against the iteration (whole-iteration ticks; a
+ * resumed run's earlier points kept), the evaluations as a table, a log, and "Run this model" once the run wrote its
+ * model (or a stopped run its checkpoint). Every label, button and header keeps its whole text from 1366 x 768 up:
+ * labels and buttons never shrink below their text, the form keeps {@link #FORM_MIN_WIDTH}, the plot side takes the
+ * rest.
  */
 public final class TrainingView extends SplitPane {
+    /** The form's narrowest width: every label and field readable (the plot side takes what is left). */
+    static final double FORM_MIN_WIDTH = 420;
     private final TrainingViewModel vm;
     private final TrainingService service = new TrainingService();
     private final TextField dataset = field("trainDataset", "COCO training JSON");
@@ -72,19 +85,43 @@ public final class TrainingView extends SplitPane {
     private final CheckBox resume = new CheckBox("Resume the run folder's last checkpoint (a larger iteration count "
             + "extends the run)");
     private final Label formError = new Label();
+    /**
+     * Where the dataset health check (#17: the engine's {@code stats --training} summary of the training set: images
+     * without annotations, tiny or degenerate instances, class balance) is to be shown before Start; empty until that
+     * engine API exists.
+     */
+    private final VBox health = new VBox(4);
+    private final IterationAxis iterationAxis = new IterationAxis();
     private final LineChart<Number, Number> chart;
     private final Map<String, XYChart.Series<Number, Number>> series = new HashMap<>();
+    private int firstPlotted = Integer.MAX_VALUE;
+    private int lastPlotted = Integer.MIN_VALUE;
     private final Consumer<Path> runModel;
+    private final BiConsumer<String, String> showError;
 
     /**
-     * @param vm       the tab's state
-     * @param runModel opens "Run model" with a trained model (the window's dialog)
+     * @param vm        the tab's state
+     * @param runModel  opens "Run model" with a trained model (the window's dialog)
+     * @param showError shows an error to the user (header, text): the window's error dialog
      */
-    public TrainingView(TrainingViewModel vm, Consumer<Path> runModel) {
+    public TrainingView(TrainingViewModel vm, Consumer<Path> runModel, BiConsumer<String, String> showError) {
         this.vm = vm;
         this.runModel = runModel;
+        this.showError = showError;
         setId("trainingView");
+        getStyleClass().add("training-view");
         arch.getItems().setAll(Architecture.values());
+        arch.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(Architecture a) {
+                return a == null ? "" : displayName(a);
+            }
+
+            @Override
+            public Architecture fromString(String text) {
+                return arch.getItems().stream().filter(a -> displayName(a).equals(text)).findFirst().orElse(null);
+            }
+        });
         arch.setValue(Architecture.MASKRCNN_RESNET50_FPN);
         arch.setId("trainArch");
         preset.getItems().setAll("small", "standard");
@@ -103,12 +140,12 @@ public final class TrainingView extends SplitPane {
         formError.getStyleClass().add("error-label");
         formError.setWrapText(true);
 
-        NumberAxis x = new NumberAxis();
-        x.setLabel("iteration");
-        x.setForceZeroInRange(false);
+        health.setId("trainHealth");
+        health.managedProperty().bind(health.visibleProperty());
+        health.visibleProperty().bind(Bindings.isNotEmpty(health.getChildren()));
         NumberAxis y = new NumberAxis();
         y.setLabel("loss");
-        chart = new LineChart<>(x, y);
+        chart = new LineChart<>(iterationAxis.axis(), y);
         chart.setId("lossChart");
         chart.setAnimated(false);
         chart.setCreateSymbols(false);
@@ -118,13 +155,26 @@ public final class TrainingView extends SplitPane {
                 if (c.wasRemoved() && vm.iterations().isEmpty()) {
                     chart.getData().clear();
                     series.clear();
+                    firstPlotted = Integer.MAX_VALUE;
+                    lastPlotted = Integer.MIN_VALUE;
+                    iterationAxis.cover(0, 1);
                 }
                 if (c.wasAdded()) c.getAddedSubList().forEach(this::plot);
             }
         });
 
-        getItems().addAll(form(), live());
-        setDividerPositions(0.4);
+        Node form = form();
+        getItems().addAll(form, live());
+        SplitPane.setResizableWithParent(form, false);
+        setDividerPositions(0.36);
+    }
+
+    /** The architecture as people name it: "Mask R-CNN (ResNet-50 FPN)"; the CLI's name is in the tooltip. */
+    static String displayName(Architecture a) {
+        return switch (a) {
+            case MASKRCNN_RESNET50_FPN -> "Mask R-CNN (ResNet-50 FPN)";
+            case KEYPOINTRCNN_RESNET50_FPN -> "Keypoint R-CNN (ResNet-50 FPN)";
+        };
     }
 
     public TrainingViewModel viewModel() {
@@ -133,6 +183,11 @@ public final class TrainingView extends SplitPane {
 
     public LineChart<Number, Number> chart() {
         return chart;
+    }
+
+    /** The loss plot's x axis (whole iterations). */
+    public NumberAxis iterationAxis() {
+        return iterationAxis.axis();
     }
 
     /** Proposes the open dataset as the training set and a run folder beside it (fields the user left empty). */
@@ -151,19 +206,20 @@ public final class TrainingView extends SplitPane {
         Path val = path(validation, "validation dataset", false);
         Path w = path(weights, "starting weights", false);
         Path out = path(runDir, "run folder", true);
-        String lrText = lr.getText().strip();
-        Double rate = lrText.isEmpty() ? null : number(lr, "learning rate", 0, 10);
-        String sizeText = minSize.getText().strip();
-        int size = sizeText.isEmpty() ? 0 : integer(minSize, "shorter side", 32, 4096);
+        TrainingConfig.Builder config = TrainingConfig.preset(preset.getValue()).toBuilder()
+                .batchSize(integer(batch, "images per step", 1, 1024))
+                .trainableBackboneLayers(integer(trainable, "trained stages", 0, 5))
+                .clipGradNorm(number(clip, "gradient clipping", 0, 1e9))
+                .trainBatchNorm(w == null); // from scratch: batch statistics, as masklab train's --batch-norm auto
+        if (!lr.getText().isBlank()) config.baseLr(number(lr, "learning rate", 0, 10));
+        if (!minSize.getText().isBlank()) config.shorterSide(integer(minSize, "shorter side", 32, 4096));
         return new Settings(ds, val, arch.getValue(), w, out, integer(iterations, "iterations", 1, 10_000_000),
-                preset.getValue(), integer(batch, "images per step", 1, 1024), rate, size,
-                integer(trainable, "trained stages", 0, 5), number(clip, "gradient clipping", 0, 1e9),
-                integer(evalEvery, "evaluation period", 0, 10_000_000),
+                config.build(), integer(evalEvery, "evaluation period", 0, 10_000_000),
                 integer(checkpointEvery, "checkpoint period", 0, 10_000_000), resume.isSelected());
     }
 
     /** Reads the form and starts the run; shows what is wrong instead when a field is bad. */
-    public Task<TrainingJob.Result> start() {
+    public Task<TrainingService.Outcome> start() {
         Settings s;
         try {
             s = settings();
@@ -176,31 +232,31 @@ public final class TrainingView extends SplitPane {
     }
 
     /** Starts a run in the background (one at a time). */
-    public Task<TrainingJob.Result> start(Settings s) {
+    public Task<TrainingService.Outcome> start(Settings s) {
         if (vm.runningProperty().get()) throw new IllegalStateException("a training run is already running");
         vm.started(s.arch().cliName() + " on " + s.dataset().getFileName() + " -> " + s.runDir()
                 + (s.weights() == null ? " (from scratch)" : " from " + s.weights().getFileName()));
-        Task<TrainingJob.Result> t = new Task<>() {
+        Task<TrainingService.Outcome> t = new Task<>() {
             @Override
-            protected TrainingJob.Result call() throws Exception {
+            protected TrainingService.Outcome call() throws Exception {
                 return service.run(s, vm.listener(Platform::runLater));
             }
         };
         t.setOnSucceeded(e -> {
-            TrainingJob.Result r = t.getValue();
+            TrainingService.Outcome o = t.getValue();
+            TrainingJob.Result r = o.result();
             if (r.completed()) {
-                Path model = s.modelFile();
-                vm.finished("Done: " + r.iteration() + " iterations; model " + model,
-                        Files.isRegularFile(model) ? model : null);
+                vm.finished("Done: " + r.iteration() + " iterations; model " + o.model(), o.model(), true);
             } else {
-                vm.finished("Stopped at iteration " + r.iteration() + ": " + r.stopReason(), null);
+                vm.finished("Stopped at iteration " + r.iteration() + ": " + r.stopReason()
+                        + (o.note() != null ? "; " + o.note() : ""), o.model(), false);
             }
         });
         t.setOnFailed(e -> {
             Throwable ex = t.getException();
             String msg = ex == null ? "unknown error" : ex.getMessage() != null ? ex.getMessage() : ex.toString();
-            vm.finished("Training failed: " + msg, null);
-            if (!Dialogs.headless() && getScene() != null) Dialogs.error(getScene().getWindow(), "Training failed", msg).show();
+            vm.finished("Training failed: " + msg, null, false);
+            showError.accept("Training failed", msg);
         });
         Thread th = new Thread(t, "masklab-training");
         th.setDaemon(true);
@@ -214,6 +270,9 @@ public final class TrainingView extends SplitPane {
     }
 
     private void plot(TrainingListener.Progress p) {
+        firstPlotted = Math.min(firstPlotted, p.iteration());
+        lastPlotted = Math.max(lastPlotted, p.iteration());
+        iterationAxis.cover(firstPlotted, lastPlotted);
         add("loss", p.iteration(), p.totalLoss());
         for (Map.Entry<String, Double> e : p.losses().entrySet()) {
             add(e.getKey().replace("loss_", ""), p.iteration(), e.getValue());
@@ -240,23 +299,32 @@ public final class TrainingView extends SplitPane {
         g.setHgap(8);
         g.setVgap(6);
         g.setPadding(new Insets(10));
+        ColumnConstraints labels = new ColumnConstraints();
+        labels.setMinWidth(Region.USE_PREF_SIZE); // labels are never cut ("Images per..." at 1366 x 768)
+        ColumnConstraints fields = new ColumnConstraints();
+        fields.setHgrow(Priority.ALWAYS);
+        fields.setFillWidth(true);
+        g.getColumnConstraints().setAll(labels, fields);
         int r = 0;
-        g.addRow(r++, new Label("Training set"), row(dataset, browseData));
-        g.addRow(r++, new Label("Validation set"), row(validation, browseVal));
-        g.addRow(r++, new Label("Architecture"), arch);
-        g.addRow(r++, new Label("Start from"), row(weights, browseWeights));
-        g.addRow(r++, new Label("Run folder"), row(runDir, browseRun));
-        g.addRow(r++, new Label("Preset"), preset);
-        g.addRow(r++, new Label("Iterations"), iterations);
-        g.addRow(r++, new Label("Images per step"), batch);
-        g.addRow(r++, new Label("Learning rate"), lr);
-        g.addRow(r++, new Label("Shorter side"), minSize);
-        g.addRow(r++, new Label("Trained stages (0-5)"), trainable);
-        g.addRow(r++, new Label("Clip gradient norm"), clip);
-        g.addRow(r++, new Label("Evaluate every"), evalEvery);
-        g.addRow(r++, new Label("Checkpoint every"), checkpointEvery);
+        r = row(g, r, "Training set", row(dataset, browseData));
+        r = row(g, r, "Validation set", row(validation, browseVal));
+        r = row(g, r, "Architecture", arch);
+        r = row(g, r, "Start from", row(weights, browseWeights));
+        r = row(g, r, "Run folder", row(runDir, browseRun));
+        r = row(g, r, "Preset", preset);
+        r = row(g, r, "Iterations", iterations);
+        r = row(g, r, "Images per step", batch);
+        r = row(g, r, "Learning rate", lr);
+        r = row(g, r, "Shorter side", minSize);
+        r = row(g, r, "Trained stages (0-5)", trainable);
+        r = row(g, r, "Clip gradient norm", clip);
+        r = row(g, r, "Evaluate every", evalEvery);
+        r = row(g, r, "Checkpoint every", checkpointEvery);
         g.add(resume, 0, r++, 2, 1);
         resume.setWrapText(true);
+        g.add(health, 0, r++, 2, 1);
+        arch.setTooltip(new Tooltip("maskrcnn_resnet50_fpn: masks; keypointrcnn_resnet50_fpn: keypoints "
+                + "(masklab train --arch)"));
 
         Button startButton = new Button("Start", new FontIcon("mdi2p-play"));
         startButton.setId("trainStart");
@@ -270,17 +338,31 @@ public final class TrainingView extends SplitPane {
         stopButton.disableProperty().bind(vm.runningProperty().not());
         Button use = new Button("Run this model…", new FontIcon("mdi2r-robot"));
         use.setId("trainRunModel");
-        use.setTooltip(new Tooltip("Run the trained model on the open dataset (Model > Run model)"));
-        use.disableProperty().bind(vm.trainedModelProperty().isNull());
+        use.setTooltip(new Tooltip("Run the trained model (or a stopped run's last checkpoint) on the open dataset "
+                + "(Model > Run model)"));
+        use.disableProperty().bind(vm.trainedModelProperty().isNull().or(vm.runningProperty()));
         use.setOnAction(e -> runModel.accept(vm.trainedModelProperty().get()));
-        HBox buttons = new HBox(8, startButton, stopButton, use);
+        List.of(startButton, stopButton, use).forEach(b -> b.setMinWidth(Region.USE_PREF_SIZE));
+        FlowPane buttons = new FlowPane(8, 6, startButton, stopButton, use); // wraps rather than cuts "Run this model"
         buttons.setAlignment(Pos.CENTER_LEFT);
         g.add(buttons, 0, r++, 2, 1);
         g.add(formError, 0, r, 2, 1);
-        List.of(arch, preset).forEach(c -> c.disableProperty().bind(vm.runningProperty()));
+        List.of(arch, preset).forEach(c -> {
+            c.disableProperty().bind(vm.runningProperty());
+            c.setMinWidth(Region.USE_PREF_SIZE);
+        });
         ScrollPane sp = new ScrollPane(g);
+        sp.setId("trainForm");
         sp.setFitToWidth(true);
+        sp.setMinWidth(FORM_MIN_WIDTH);
         return sp;
+    }
+
+    private static int row(GridPane g, int r, String label, Node field) {
+        Label l = new Label(label);
+        l.setMinWidth(Region.USE_PREF_SIZE);
+        g.addRow(r, l, field);
+        return r + 1;
     }
 
     private Node live() {
@@ -291,30 +373,48 @@ public final class TrainingView extends SplitPane {
         Label status = new Label();
         status.setId("trainStatus");
         status.textProperty().bind(vm.statusProperty());
+        status.setWrapText(true); // the progress line is long: it wraps on a narrow window instead of being cut
+        status.setMinHeight(Region.USE_PREF_SIZE);
         TableView<Evaluation> table = new TableView<>(vm.evaluations());
         table.setId("trainEvaluations");
         table.getColumns().add(column("iteration", ev -> String.valueOf(ev.iteration())));
         table.getColumns().add(column("bbox AP", ev -> ap(ev.bboxAp())));
-        table.getColumns().add(column("segm AP", ev -> ap(ev.segmAp())));
-        table.getColumns().add(column("keypoints AP", ev -> ap(ev.keypointsAp())));
+        TableColumn<Evaluation, String> segm = column("segm AP", ev -> ap(ev.segmAp()));
+        TableColumn<Evaluation, String> keypoints = column("keypoints AP", ev -> ap(ev.keypointsAp()));
+        table.getColumns().add(segm);
+        table.getColumns().add(keypoints);
         table.getColumns().add(column("AP50", ev -> ap(ev.ap50())));
+        // a column per IoU type the architecture is scored on
+        segm.visibleProperty().bind(Bindings.createBooleanBinding(() -> arch.getValue() == null
+                || arch.getValue().hasMasks(), arch.valueProperty()));
+        keypoints.visibleProperty().bind(Bindings.createBooleanBinding(() -> arch.getValue() != null
+                && arch.getValue().hasKeypoints(), arch.valueProperty()));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.setPlaceholder(new Label("Evaluations on the validation set appear here"));
-        table.setPrefHeight(150);
+        table.setPrefHeight(130);
+        table.setMinHeight(90);
         ListView<String> log = new ListView<>(vm.log());
         log.setId("trainLog");
-        log.setPrefHeight(150);
+        log.setPrefHeight(130);
+        log.setMinHeight(70);
         vm.log().addListener((ListChangeListener<String>) c -> log.scrollTo(vm.log().size() - 1));
-        SplitPane lower = new SplitPane(table, log);
-        lower.setOrientation(Orientation.HORIZONTAL);
+        chart.setMinHeight(220);
         VBox.setVgrow(chart, Priority.ALWAYS);
-        VBox box = new VBox(8, bar, status, chart, lower);
+        VBox box = new VBox(8, bar, status, chart, table, log);
+        box.setId("trainLive");
+        box.getStyleClass().add("training-live");
         box.setPadding(new Insets(10));
-        return box;
+        ScrollPane sp = new ScrollPane(box); // a low window scrolls rather than squeezing the plot to nothing
+        sp.setFitToWidth(true);
+        sp.setFitToHeight(true);
+        return sp;
     }
 
     private static TableColumn<Evaluation, String> column(String name, Function<Evaluation, String> f) {
         TableColumn<Evaluation, String> c = new TableColumn<>(name);
+        Text header = new Text(name);
+        header.setFont(Font.font(Font.getDefault().getFamily(), FontWeight.BOLD, Font.getDefault().getSize()));
+        c.setMinWidth(Math.ceil(header.getLayoutBounds().getWidth()) + 24); // the header is never cut ("keypoi...")
         c.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(f.apply(cd.getValue())));
         c.setSortable(false);
         return c;

@@ -1,6 +1,8 @@
-package dev.masklab.app.service;
+package dev.masklab.app.training;
 
 import dev.masklab.train.Architecture;
+import dev.masklab.train.MetricsLog;
+import dev.masklab.train.TrainingCheckpoint;
 import dev.masklab.train.TrainingConfig;
 import dev.masklab.train.TrainingJob;
 import dev.masklab.train.TrainingListener;
@@ -15,7 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * Runs a training job of the engine ({@link TrainingRun}, what {@code masklab train} runs) from the app: the same
  * run folder ({@code checkpoints/}, {@code metrics.jsonl}, evaluations, {@code model.masklab} at the end), so a run
  * started here can be resumed or extended from the command line and the other way round. Stopping asks the job to
- * end after the current iteration, which writes a checkpoint.
+ * end after the current iteration, which writes a checkpoint; its weights become the model to run.
  */
 public final class TrainingService {
 
@@ -28,28 +30,14 @@ public final class TrainingService {
      * @param weights         starting weights (.pth, .masklab, checkpoint folder), or null to train from scratch
      * @param runDir          output folder
      * @param iterations      optimizer steps (with {@code resume}: the run's new length, which may extend it)
-     * @param preset          {@code small} (CPU: shorter side 320, fewer proposals) or {@code standard} (the paper's)
-     * @param batch           images per step
-     * @param lr              base learning rate, or null for 0.02 x images / 16
-     * @param minSize         shorter training side, or 0 for the preset's
-     * @param trainableLayers ResNet stages trained (0..5)
-     * @param clipGrad        gradient-norm clipping (0: off)
+     * @param config          the engine's settings, built as {@code masklab train} builds them
+     *                        ({@link TrainingConfig#toBuilder()} on a preset)
      * @param evalEvery       evaluation period (0: at the end only)
      * @param checkpointEvery checkpoint period (0: at the end only)
-     * @param resume          continue from the run folder's latest checkpoint
+     * @param resume          continue from the run folder's latest checkpoint (whose settings are kept)
      */
     public record Settings(Path dataset, Path validation, Architecture arch, Path weights, Path runDir, int iterations,
-                           String preset, int batch, Double lr, int minSize, int trainableLayers, double clipGrad,
-                           int evalEvery, int checkpointEvery, boolean resume) {
-
-        /** The engine's configuration for these settings (batch norms trained from scratch, frozen otherwise). */
-        public TrainingConfig config() {
-            TrainingConfig c = TrainingConfig.preset(preset).withBatch(batch);
-            if (lr != null) c = c.withLr(lr);
-            if (minSize > 0) c = c.withSizes(new int[] {minSize}, Math.max(c.maxSize(), minSize));
-            return c.withOptions(1, clipGrad, trainableLayers, true, 42, c.flipProbability())
-                    .withTrainBatchNorm(weights == null);
-        }
+                           TrainingConfig config, int evalEvery, int checkpointEvery, boolean resume) {
 
         /** The trained model, written when the run completes. */
         public Path modelFile() {
@@ -60,20 +48,50 @@ public final class TrainingService {
     private final AtomicReference<TrainingJob> job = new AtomicReference<>();
     private final AtomicBoolean stop = new AtomicBoolean();
 
-    /** Runs the settings to the end or until {@link #stop()}; blocking, listener called on this thread. */
-    public TrainingJob.Result run(Settings s, TrainingListener listener) throws IOException, InterruptedException {
+    /**
+     * How a run ended.
+     *
+     * @param result the job's result (completed, or where and why it stopped)
+     * @param model  the model to run: {@code RUN/model.masklab} when the run completed, the last checkpoint's model
+     *               when it stopped after one, else null
+     * @param note   why a stopped run's checkpoint gave no model (it could not be written), else null
+     */
+    public record Outcome(TrainingJob.Result result, Path model, String note) {}
+
+    /**
+     * Runs the settings to the end or until {@link #stop()}; blocking, listener called on this thread. A resumed run
+     * first replays its {@code metrics.jsonl} (the losses and evaluations up to the checkpoint it continues) to the
+     * listener, so a plot shows the whole run.
+     */
+    public Outcome run(Settings s, TrainingListener listener) throws IOException, InterruptedException {
         check(s);
         stop.set(false);
         TrainingRun run = new TrainingRun(s.arch(), s.dataset(), null, s.validation(), null, s.weights(), s.runDir(),
                 s.iterations(), s.config(), s.resume(), s.checkpointEvery(), logEvery(s.iterations()), s.evalEvery(),
                 false);
+        TrainingJob.Result r;
         try {
-            return run.run(listener, j -> {
+            r = run.run(listener, j -> {
                 job.set(j);
+                // called once the run has cut metrics.jsonl back to the checkpoint it resumes (or started it anew)
+                if (s.resume()) {
+                    try {
+                        MetricsLog.replay(run.metricsFile(), s.iterations(), listener);
+                    } catch (IOException e) {
+                        listener.onMessage("earlier losses not shown: " + e.getMessage());
+                    }
+                }
                 if (stop.get()) j.cancel();
             });
         } finally {
             job.set(null);
+        }
+        if (r.completed()) return new Outcome(r, Files.isRegularFile(s.modelFile()) ? s.modelFile() : null, null);
+        if (r.lastCheckpoint() == null) return new Outcome(r, null, null);
+        try {
+            return new Outcome(r, TrainingCheckpoint.model(r.lastCheckpoint()), null);
+        } catch (IOException | RuntimeException e) {
+            return new Outcome(r, null, "no model from checkpoint " + r.lastCheckpoint() + ": " + e.getMessage());
         }
     }
 
@@ -103,6 +121,5 @@ public final class TrainingService {
         if (s.iterations() < 1 && !s.resume()) {
             throw new IllegalArgumentException("iterations must be at least 1, got " + s.iterations());
         }
-        if (s.batch() < 1) throw new IllegalArgumentException("batch must be at least 1, got " + s.batch());
     }
 }

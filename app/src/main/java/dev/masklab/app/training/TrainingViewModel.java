@@ -1,4 +1,4 @@
-package dev.masklab.app.viewmodel;
+package dev.masklab.app.training;
 
 import dev.masklab.train.TrainingListener;
 import java.nio.file.Path;
@@ -46,7 +46,7 @@ public final class TrainingViewModel {
         return status;
     }
 
-    /** The run's {@code model.masklab} once the run completed (null before). */
+    /** The model of the last run: its {@code model.masklab} once completed, its last checkpoint's when stopped. */
     public ObjectProperty<Path> trainedModelProperty() {
         return trainedModel;
     }
@@ -74,14 +74,18 @@ public final class TrainingViewModel {
         running.set(true);
     }
 
-    /** The run ended: {@code model} is the trained model when it completed, else null. */
-    public void finished(String message, Path model) {
+    /**
+     * The run ended.
+     *
+     * @param model     the model "Run this model" offers: the completed run's, or the checkpoint a stopped run left;
+     *                  null when there is none
+     * @param completed whether the run did all its iterations
+     */
+    public void finished(String message, Path model, boolean completed) {
         running.set(false);
         if (progress.get() < 0) progress.set(0);
-        if (model != null) {
-            progress.set(1);
-            trainedModel.set(model);
-        }
+        if (completed) progress.set(1);
+        trainedModel.set(model);
         status.set(message);
         log.add(message);
     }
