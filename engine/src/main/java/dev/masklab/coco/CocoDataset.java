@@ -28,6 +28,8 @@ public final class CocoDataset {
     /** Top-level key order of the source file (known keys and extras), used by the writer. */
     final List<String> keyOrder = new ArrayList<>();
     private JsonLayout layout = JsonLayout.COMPACT;
+    /** Told of every annotation and category change (an {@link EditJournal} records them); null: none. */
+    private java.util.function.Consumer<EditJournal.Op> changeListener;
     /**
      * Annotations of the file that are not used (see {@link CocoReader}), each with the number of used annotations
      * before it in the file, so that the writer puts it back where it was.
@@ -88,6 +90,20 @@ public final class CocoDataset {
 
     public void setLayout(JsonLayout layout) { this.layout = java.util.Objects.requireNonNull(layout); }
 
+    /**
+     * {@code listener} is told of every later change of the annotations and categories, as the {@link EditJournal.Op}
+     * that redoes it, after it is made (an app's document journals them: {@code op -> journal.append(op)}); null stops
+     * it. Images are not journaled: {@link #removeImage} is refused while a listener is set. Not copied by
+     * {@link #shallowCopy()}.
+     */
+    public void setChangeListener(java.util.function.Consumer<EditJournal.Op> listener) {
+        this.changeListener = listener;
+    }
+
+    private void changed(EditJournal.Op op) {
+        if (changeListener != null) changeListener.accept(op);
+    }
+
     /** Adds an image; its id must be new. */
     public void addImage(CocoImage image) {
         if (imageById.putIfAbsent(image.id(), image) != null) {
@@ -102,6 +118,7 @@ public final class CocoDataset {
             throw new IllegalArgumentException("duplicate category id " + category.id());
         }
         categories.add(category);
+        changed(new EditJournal.InsertCategory(categories.size() - 1, category));
     }
 
     /**
@@ -116,6 +133,7 @@ public final class CocoDataset {
             throw new IllegalArgumentException("duplicate category id " + category.id());
         }
         categories.add(index, category);
+        changed(new EditJournal.InsertCategory(index, category));
     }
 
     /** Position of the category with this id in {@link #categories()}, or -1. */
@@ -130,12 +148,16 @@ public final class CocoDataset {
         if (old == null) throw new IllegalArgumentException("no category with id " + category.id());
         categories.set(categories.indexOf(old), category);
         categoryById.put(category.id(), category);
+        changed(new EditJournal.ReplaceCategory(category));
     }
 
     /** Removes a category (its annotations are not touched); returns it or null when absent. */
     public CocoCategory removeCategory(long id) {
         CocoCategory c = categoryById.remove(id);
-        if (c != null) categories.remove(c);
+        if (c != null) {
+            categories.remove(c);
+            changed(new EditJournal.RemoveCategory(id));
+        }
         return c;
     }
 
@@ -153,6 +175,7 @@ public final class CocoDataset {
         }
         annotations.add(annotation);
         annotationsByImage.computeIfAbsent(annotation.imageId(), k -> new ArrayList<>(4)).add(annotation);
+        changed(new EditJournal.Insert(annotations.size() - 1, annotation));
     }
 
     /**
@@ -170,6 +193,7 @@ public final class CocoDataset {
         for (int i = 0; i < index; i++) if (annotations.get(i).imageId() == annotation.imageId()) before++;
         annotations.add(index, annotation);
         annotationsByImage.computeIfAbsent(annotation.imageId(), k -> new ArrayList<>(4)).add(before, annotation);
+        changed(new EditJournal.Insert(index, annotation));
     }
 
     /** Position of the annotation with this id in {@link #annotations()}, or -1. */
@@ -191,6 +215,7 @@ public final class CocoDataset {
             oldList.remove(old);
             annotationsByImage.computeIfAbsent(annotation.imageId(), k -> new ArrayList<>(4)).add(annotation);
         }
+        changed(new EditJournal.Replace(annotation));
     }
 
     /** Removes an annotation; returns it or null when absent. */
@@ -199,12 +224,14 @@ public final class CocoDataset {
         if (a != null) {
             annotations.remove(a);
             annotationsByImage.get(a.imageId()).remove(a);
+            changed(new EditJournal.Remove(id));
         }
         return a;
     }
 
     /** Removes an image and its annotations; returns it or null when absent. */
     public CocoImage removeImage(long id) {
+        if (changeListener != null) throw new IllegalStateException("images are not journaled: no removeImage while a change listener is set");
         CocoImage im = imageById.remove(id);
         if (im != null) {
             images.remove(im);

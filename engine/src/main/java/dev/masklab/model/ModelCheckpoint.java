@@ -174,7 +174,16 @@ public final class ModelCheckpoint {
       return e.getClass().getSimpleName();
     }
     String line = msg.lines().findFirst().orElse("");
-    return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+    line = line.length() > 200 ? line.substring(0, 200) + "..." : line;
+    if (e instanceof com.fasterxml.jackson.databind.JsonMappingException jm && !jm.getPath().isEmpty()) {
+      StringBuilder field = new StringBuilder();
+      for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : jm.getPath()) {
+        field.append(field.isEmpty() ? "" : ".")
+            .append(r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]");
+      }
+      return "field '" + field + "': " + line;
+    }
+    return line;
   }
 
   private static ZipFile open(Path file) throws IOException {

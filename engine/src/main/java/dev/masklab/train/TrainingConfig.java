@@ -51,6 +51,16 @@ public record TrainingConfig(int[] minSizes, int maxSize, int rpnPreNmsTopN, int
     if (minSizes.length == 0) {
       throw new IllegalArgumentException("at least one training size needed");
     }
+    // the model's own range (MaskRcnnConfig), checked now rather than when the trained model is saved
+    int side = dev.masklab.model.MaskRcnnConfig.MAX_IMAGE_SIDE;
+    for (int s : minSizes) {
+      if (s < 1 || s > side) {
+        throw new IllegalArgumentException("training sizes must be between 1 and " + side + ", got " + s);
+      }
+    }
+    if (maxSize < 1 || maxSize > side) {
+      throw new IllegalArgumentException("max size must be between 1 and " + side + ", got " + maxSize);
+    }
     if (batchSize < 1 || accumulation < 1) {
       throw new IllegalArgumentException("batch size and accumulation must be >= 1");
     }

@@ -1,6 +1,7 @@
 package dev.masklab.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -165,6 +166,45 @@ class PredictCommandTest {
     float half = (box[4 * i + 2 + axis] - box[4 * i + axis]) * 0.5f * (30f / 28f);
     float centre = (box[4 * i + 2 + axis] + box[4 * i + axis]) * 0.5f;
     return (long) (centre + half);
+  }
+
+  /** Images that cannot be read are named and skipped; the others get results; the exit status is 1. */
+  @Test
+  void unreadableImagesAreNamedAndTheOthersPredicted() throws Exception {
+    ParityReferences.Reference r = ParityReferences.require().get(0);
+    Path shared = Path.of(System.getProperty("masklab.shared", "../shared")).resolve("data/coco-person-kp");
+    Path good = shared.resolve(r.manifest().path("image").asText()).toAbsolutePath();
+    byte[] bytes = Files.readAllBytes(good);
+    Path truncated = tmp.resolve("truncated.jpg");
+    Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(good.toFile());
+    String size = ",\"width\":" + img.getWidth() + ",\"height\":" + img.getHeight() + "}";
+    Path gt = tmp.resolve("three.json");
+    Files.writeString(gt, "{\"images\":[{\"id\":1,\"file_name\":\"" + good + "\"" + size
+        + ",{\"id\":2,\"file_name\":\"" + truncated + "\"" + size + ",{\"id\":3,\"file_name\":\"missing.jpg\"" + size
+        + "],\"annotations\":[],\"categories\":[{\"id\":1,\"name\":\"person\"}]}");
+    Path out = tmp.resolve("three-results.json");
+    String arch = r.model().equals("maskrcnn") ? "maskrcnn_resnet50_fpn" : "keypointrcnn_resnet50_fpn";
+    StringWriter err = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setErr(new PrintWriter(err));
+    List<String> args = new java.util.ArrayList<>(List.of("predict", "--weights", r.pth().toString(), "--arch", arch,
+        "--dataset", gt.toString(), "--out", out.toString(), "--device", "cpu"));
+    if (r.legacy()) {
+      args.add("--legacy-eps");
+    }
+    int rc = cli.execute(args.toArray(String[]::new));
+    String e = err.toString();
+    assertEquals(1, rc, e);
+    assertTrue(e.contains("skipped image 2: " + truncated) && e.contains("truncated"), e);
+    assertTrue(e.contains("skipped image 3: ") && e.contains("missing.jpg"), e);
+    assertTrue(e.contains("2 of 3 images could not be read"), e);
+    assertFalse(e.contains("\tat "), e);
+    JsonNode results = JSON.readTree(out.toFile());
+    assertTrue(results.size() > 0, "the readable image has detections");
+    for (JsonNode d : results) {
+      assertEquals(1, d.path("image_id").asLong());
+    }
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.masklab.BoundedHeap;
 import dev.masklab.cli.Main;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -148,21 +148,18 @@ class MaskFuzzTest {
   void convertRunsUnderAOneGigabyteHeap() throws Exception {
     Path full = coco("full.json", FULL);
     Path squares = coco("squares.json", SQUARE, SQUARE, SQUARE);
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     for (String[] c : new String[][] {{full.toString(), "rle", "0"}, {full.toString(), "polygon", "2"},
         {squares.toString(), "rle", "0"}}) {
       Path out = tmp.resolve("heap-" + c[1] + "-" + c[2] + ".json");
-      Process p = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-          "dev.masklab.cli.Main", "convert", c[0], "--segmentation", c[1], "--out", out.toString())
-          .redirectErrorStream(true).start();
-      String output = new String(p.getInputStream().readAllBytes());
-      assertTrue(p.waitFor(120, TimeUnit.SECONDS), "finished");
+      BoundedHeap.Result r = BoundedHeap.run(Main.class, List.of("convert", c[0], "--segmentation", c[1], "--out",
+          out.toString()));
+      String output = r.output();
       assertFalse(output.contains("OutOfMemoryError") || output.contains("\tat "), output);
       if (c[2].equals("0")) {
-        assertEquals(0, p.exitValue(), output);
+        assertEquals(0, r.exitCode(), output);
         assertTrue(Files.exists(out));
       } else {
-        assertTrue(p.exitValue() != 0 || output.contains("annotation 1"), output);
+        assertTrue(r.exitCode() != 0 || output.contains("annotation 1"), output);
       }
     }
   }

@@ -11,7 +11,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
@@ -100,26 +102,34 @@ class ImageFuzzTest {
     assertRefused(write("jpg", Arrays.copyOf(jpg, jpg.length - 2)), "truncated");
   }
 
-  @Test
-  void bombHeadersAreRefusedBeforeDecoding() throws Exception {
-    // PNG: IHDR of 46000 x 46000 (CRC fixed), data of a tiny image
+  /** A small PNG whose IHDR (CRC fixed) declares {@code w} x {@code h} pixels. */
+  Path pngDeclaring(int w, int h) throws IOException {
     byte[] png = encode("png");
     ByteBuffer b = ByteBuffer.wrap(png);
-    b.putInt(16, 46_000).putInt(20, 46_000);
+    b.putInt(16, w).putInt(20, h);
     CRC32 crc = new CRC32();
     crc.update(png, 12, 17);
     b.putInt(29, (int) crc.getValue());
-    assertRefused(write("png", png), "more than the limit of 178956970");
-    // JPEG: SOF0 of 60000 x 60000
+    return write("png", png);
+  }
+
+  /** A small JPEG whose SOF0 declares {@code side} x {@code side} pixels (side < 65536). */
+  Path jpegDeclaring(int side) throws IOException {
     byte[] jpg = encode("jpg");
     for (int i = 0; i + 9 < jpg.length; i++) {
       if ((jpg[i] & 0xff) == 0xff && (jpg[i + 1] & 0xff) == 0xc0) {
-        jpg[i + 5] = jpg[i + 7] = (byte) 0xea;
-        jpg[i + 6] = jpg[i + 8] = (byte) 0x60;
+        jpg[i + 5] = jpg[i + 7] = (byte) (side >> 8);
+        jpg[i + 6] = jpg[i + 8] = (byte) side;
         break;
       }
     }
-    assertRefused(write("jpg", jpg), "60000 x 60000");
+    return write("jpg", jpg);
+  }
+
+  @Test
+  void bombHeadersAreRefusedBeforeDecoding() throws Exception {
+    assertRefused(pngDeclaring(46_000, 46_000), "more than the limit of 178956970");
+    assertRefused(jpegDeclaring(60_000), "60000 x 60000");
     // BMP: width and height fields (ImageIO's reader already checks them against the data size in the header)
     byte[] bmp = encode("bmp");
     ByteBuffer.wrap(bmp).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(18, 46_000).putInt(22, 46_000);
@@ -165,6 +175,27 @@ class ImageFuzzTest {
     } finally {
       restore(before);
     }
+  }
+
+  /**
+   * Child-JVM probe: reads each file; prints each refusal's message; exit 0 when all were refused with an
+   * IOException, 3 when one decoded, 4 when anything else escaped (an OutOfMemoryError included).
+   */
+  public static void main(String[] files) {
+    dev.masklab.BoundedHeap.probe(files, f -> ImageDecoder.read(f), IOException.class);
+  }
+
+  @Test
+  void bombsAreRefusedUnderAOneGigabyteHeap() throws Exception {
+    List<String> files = new ArrayList<>();
+    for (int[] wh : new int[][] {{46_000, 46_000}, {20_000, 9_000}, {1, 200_000_000}}) {
+      files.add(pngDeclaring(wh[0], wh[1]).toString());
+    }
+    files.add(jpegDeclaring(60_000).toString());
+    dev.masklab.BoundedHeap.Result r = dev.masklab.BoundedHeap.run(ImageFuzzTest.class, files);
+    assertEquals(0, r.exitCode(), r.output());
+    assertEquals(files.size(), r.output().lines().filter(l -> l.contains("decompression bomb")).count(),
+        r.output());
   }
 
   @Test

@@ -18,6 +18,7 @@ import dev.masklab.model.roi.BoxPostprocessor;
 import dev.masklab.model.roi.RoiHeads;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +85,72 @@ class ModelCheckpointTest {
       CheckpointException e = assertThrows(CheckpointException.class, () -> ModelCheckpoint.load(junk, m));
       assertTrue(e.getMessage().contains("junk.mlck"), e.getMessage());
       assertThrows(CheckpointException.class, () -> ModelCheckpoint.load(tmp.resolve("missing.mlck"), m));
+    }
+  }
+
+  /** Writes a checkpoint zip holding {@code config} as config.json and the given raw .npy entries. */
+  private Path rawCheckpoint(String name, String config, Map<String, byte[]> npy) throws Exception {
+    Path f = tmp.resolve(name);
+    try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(Files.newOutputStream(f))) {
+      z.putNextEntry(new java.util.zip.ZipEntry(ModelCheckpoint.CONFIG_ENTRY));
+      z.write(config.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      z.closeEntry();
+      for (Map.Entry<String, byte[]> e : npy.entrySet()) {
+        z.putNextEntry(new java.util.zip.ZipEntry(ModelCheckpoint.WEIGHTS_DIR + e.getKey() + ".npy"));
+        z.write(e.getValue());
+        z.closeEntry();
+      }
+    }
+    return f;
+  }
+
+  private static String config(String field, String value) {
+    Map<String, String> c = new LinkedHashMap<>(Map.of("arch", "\"maskrcnn_resnet50_fpn\"", "numClasses", "3",
+        "numKeypoints", "0", "minSize", "800", "maxSize", "1333", "boxScoreThresh", "0.05", "boxNmsThresh", "0.5",
+        "detectionsPerImage", "100", "bnEps", "1e-5"));
+    c.put(field, value);
+    StringBuilder b = new StringBuilder("{\"format\":1,\"config\":{");
+    c.forEach((k, v) -> b.append('"').append(k).append("\":").append(v).append(','));
+    b.setLength(b.length() - 1);
+    return b.append("}}").toString();
+  }
+
+  private static byte[] npy(String descr, String shape, int dataBytes) {
+    String header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
+    byte[] h = header.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] out = new byte[10 + h.length + dataBytes];
+    System.arraycopy(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) h.length, 0}, 0, out, 0, 10);
+    System.arraycopy(h, 0, out, 10, h.length);
+    return out;
+  }
+
+  @Test
+  void configValuesOutOfRangeAndBadArraysAreRefusedByName() throws Exception {
+    Object[][] cases = {
+      {"minSize", "1000000000", "minSize must be between 1 and 4096, got 1000000000"},
+      {"maxSize", "0", "maxSize"}, {"numClasses", "1000000000", "numClasses"},
+      {"detectionsPerImage", "-1", "detectionsPerImage"}, {"boxScoreThresh", "2.5", "boxScoreThresh"},
+      {"bnEps", "-1", "bnEps"}, {"numKeypoints", "100000", "numKeypoints"}, {"minSize", "\"big\"", "minSize"},
+      {"minSize", "1e400", "minSize"}, {"arch", "\"resnet\"", "unknown arch"}};
+    try (NDManager m = NDManager.newBaseManager()) {
+      int i = 0;
+      for (Object[] c : cases) {
+        Path f = rawCheckpoint("cfg" + i++ + ".masklab", config((String) c[0], (String) c[1]), Map.of());
+        CheckpointException e = assertThrows(CheckpointException.class, () -> ModelCheckpoint.load(f, m));
+        assertTrue(e.getMessage().startsWith(f + ": ") && e.getMessage().contains((String) c[2]), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+      }
+      String ok = config("minSize", "800");
+      Object[][] arrays = {
+        {npy("<f4", "(1000000000000, 1000000000000)", 0), "shape"}, {npy("<f4", "(-4,)", 0), "shape"},
+        {npy("<f4", "(x,)", 0), "shape"}, {npy("<f4", "(3,)", 8), "8 data bytes, expected 12"},
+        {npy("<u2", "(3,)", 6), "unsupported dtype"}, {new byte[] {1, 2, 3}, "not a .npy"},
+        {Arrays.copyOf(npy("<f4", "(3,)", 12), 12), "truncated header"}};
+      for (Object[] c : arrays) {
+        Path f = rawCheckpoint("npy" + i++ + ".masklab", ok, Map.of("w", (byte[]) c[0]));
+        CheckpointException e = assertThrows(CheckpointException.class, () -> ModelCheckpoint.load(f, m));
+        assertTrue(e.getMessage().startsWith(f + ": ") && e.getMessage().contains((String) c[1]), e.getMessage());
+      }
     }
   }
 

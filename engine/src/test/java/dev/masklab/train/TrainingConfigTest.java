@@ -53,6 +53,18 @@ class TrainingConfigTest {
         .minSizes(640, 800).build()));
   }
 
+  /** Sizes outside the model's range are refused when the run is configured, not when its model is saved. */
+  @Test
+  void trainingSizesAreWithinTheModelsRange() {
+    TrainingConfig c = TrainingConfig.standard();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> c.toBuilder().minSizes(640, 1_000_000_000).build());
+    assertEquals("training sizes must be between 1 and 4096, got 1000000000", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> c.toBuilder().maxSize(0).build());
+    assertEquals("max size must be between 1 and 4096, got 0", e.getMessage());
+    assertEquals(4096, c.toBuilder().minSizes(4096).maxSize(4096).build().maxSize());
+  }
+
   @Test
   void builderCopiesItsArrays() {
     int[] sizes = {640, 800};

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import ai.djl.ndarray.NDManager;
+import dev.masklab.BoundedHeap;
 import dev.masklab.cli.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
@@ -370,6 +371,44 @@ class WeightsFuzzTest {
       }
     }
     assertTrue(refused > 100, "most random mutations are refused: " + refused);
+  }
+
+  /**
+   * Child-JVM probe: loads each file; prints each refusal's message; exit 0 when all were refused with a
+   * CheckpointException, 3 when one loaded, 4 when anything else escaped (an OutOfMemoryError included).
+   */
+  public static void main(String[] files) {
+    try (NDManager m = NDManager.newBaseManager()) {
+      BoundedHeap.probe(files, f -> PthLoader.load(f, m).close(), CheckpointException.class);
+    }
+  }
+
+  @Test
+  void bombsAreRefusedUnderAOneGigabyteHeap() throws Exception {
+    List<String> files = new ArrayList<>();
+    files.add(archive(stateDict(List.of(new T("w", "0", 12, 0, new long[] {1L << 40}, new long[] {0}))))
+        .toString());
+    List<T> many = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      many.add(new T("t" + i, "0", 12, 0, new long[] {1 << 22, 12}, new long[] {0, 1}));
+    }
+    files.add(archive(stateDict(many)).toString());
+    files.add(archive(new Pickle().op(0x80, 2, '}', 'q', 0).str("model").op('h', 0, 's', '.').bytes()).toString());
+    Pickle deep = new Pickle().op(0x80, 2, '}').str("x");
+    for (int i = 0; i < 500_000; i++) {
+      deep.op(']');
+    }
+    for (int i = 0; i < 499_999; i++) {
+      deep.op('a');
+    }
+    files.add(archive(deep.op('s', '.').bytes()).toString());
+    Path inflating = archive(stateDict(List.of(new T("w", "0", 12, 0, new long[] {12}, new long[] {1}))),
+        Map.of("0", new byte[64 << 20]));
+    patchCentralSize(inflating, "archive/data/0", 48);
+    files.add(inflating.toString());
+    BoundedHeap.Result r = BoundedHeap.run(WeightsFuzzTest.class, files);
+    assertEquals(0, r.exitCode(), r.output());
+    assertEquals(files.size(), r.output().lines().filter(l -> l.startsWith(tmp.toString())).count(), r.output());
   }
 
   @Test
