@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Writes torchvision parity references (model.pth, tensors.npz, manifest.json) for both models into DIR
-# (default engine/target/parity) using ../shared/tools/torchvision_reference.py and Debian's python3-torchvision.
+# (default engine/target/parity) using ../shared/tools/torchvision_reference.py and Debian's python3-torchvision,
+# and the box-prompt references of `masklab segment` into DIR/segment (bench/torchvision_segment_reference.py:
+# other images and seeds; no feature tensors, so ~20 s and ~180 MB each).
 # Skips, with a warning, when torchvision is missing; reuses references that already exist.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
@@ -20,3 +22,13 @@ mk() { # name model image
 }
 mk maskrcnn maskrcnn 000000000785.jpg 0
 mk keypointrcnn keypointrcnn 000000000785.jpg 0
+seg() { # name model image seed [--legacy]
+  local dir="$OUT/segment/$1"
+  if [[ -f "$dir/segment.json" ]]; then return; fi # written last
+  echo "parity-references: writing $dir" >&2
+  "$PY" "$ROOT/bench/torchvision_segment_reference.py" --model "$2" --image "$SHARED/data/coco-person-kp/$3" \
+     --coco "$SHARED/data/coco-person-kp/test_coco.json" --seed "$4" ${5:-} --shared "$SHARED" --out "$dir" >&2
+}
+seg maskrcnn maskrcnn 000000040083.jpg 3
+seg keypointrcnn keypointrcnn 000000196141.jpg 5
+seg maskrcnn-legacy maskrcnn 000000197388.jpg 7 --legacy

@@ -58,6 +58,32 @@ def prompts_for(img, anns, category):
     return out
 
 
+def answer(model, image, images, features, bbox, category=None):
+    """One box prompt with torchvision's modules: the (x, y, w, h) box in original pixels treated as a detection of
+    `category` (else the box head's best non-background class). Returns transform.postprocess's result (boxes,
+    labels, scores, masks as pasted probabilities and/or keypoints) and the box head's softmax (C,)."""
+    rh = model.roi_heads
+    x, y, w, h = bbox
+    orig = [tuple(image.shape[-2:])]
+    box = torch.tensor([[x, y, x + w, y + h]], dtype=torch.float32)
+    box = resize_boxes(box, orig[0], images.image_sizes[0])
+    feats = rh.box_head(rh.box_roi_pool(features, [box], images.image_sizes))
+    class_logits, _ = rh.box_predictor(feats)
+    probs = F.softmax(class_logits, -1)[0]
+    label = int(category) if category is not None else int(torch.argmax(probs[1:])) + 1
+    labels = torch.tensor([label])
+    result = {"boxes": box, "labels": labels, "scores": probs[label:label + 1]}
+    if rh.has_mask():
+        ml = rh.mask_predictor(rh.mask_head(rh.mask_roi_pool(features, [box], images.image_sizes)))
+        result["masks"] = maskrcnn_inference(ml, [labels])[0]
+    if rh.has_keypoint():
+        kl = rh.keypoint_predictor(rh.keypoint_head(rh.keypoint_roi_pool(features, [box], images.image_sizes)))
+        kp, kps = keypointrcnn_inference(kl, [box])
+        result["keypoints"] = kp[0]
+        result["keypoints_scores"] = kps[0]
+    return model.transform.postprocess([result], images.image_sizes, orig)[0], probs
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", choices=["maskrcnn", "keypointrcnn"], required=True)
@@ -92,34 +118,15 @@ def main():
     prompts = prompts_for(img, anns, 18 if a.model == "maskrcnn" else 1)
     json.dump(prompts, open(os.path.join(a.out, "prompts.json"), "w"), indent=1)
 
-    rh = model.roi_heads
     expected, masks = [], []
     with torch.no_grad():
         images, _ = model.transform([image])
         features = model.backbone(images.tensors)
-        orig = [tuple(image.shape[-2:])]
         for p in prompts:
-            x, y, w, h = p["bbox"]
-            box = torch.tensor([[x, y, x + w, y + h]], dtype=torch.float32)
-            box = resize_boxes(box, orig[0], images.image_sizes[0])
-            feats = rh.box_head(rh.box_roi_pool(features, [box], images.image_sizes))
-            class_logits, _ = rh.box_predictor(feats)
-            probs = F.softmax(class_logits, -1)[0]
+            result, probs = answer(model, image, images, features, p["bbox"], p.get("category_id"))
             fg = probs[1:]
             top2 = torch.topk(fg, 2).values if fg.numel() > 1 else torch.cat([fg, fg.new_zeros(1)])
-            label = int(p["category_id"]) if "category_id" in p else int(torch.argmax(fg)) + 1
-            labels = torch.tensor([label])
-            result = {"boxes": box, "labels": labels, "scores": probs[label:label + 1]}
-            if rh.has_mask():
-                ml = rh.mask_predictor(rh.mask_head(rh.mask_roi_pool(features, [box], images.image_sizes)))
-                result["masks"] = maskrcnn_inference(ml, [labels])[0]
-            if rh.has_keypoint():
-                kl = rh.keypoint_predictor(rh.keypoint_head(rh.keypoint_roi_pool(features, [box], images.image_sizes)))
-                kp, kps = keypointrcnn_inference(kl, [box])
-                result["keypoints"] = kp[0]
-                result["keypoints_scores"] = kps[0]
-            result = model.transform.postprocess([result], images.image_sizes, orig)[0]
-            e = {"image_id": p["image_id"], "bbox": p["bbox"], "category_id": label,
+            e = {"image_id": p["image_id"], "bbox": p["bbox"], "category_id": int(result["labels"][0]),
                  "score": float(result["scores"][0]), "class_margin": float(top2[0] - top2[1])}
             if "masks" in result:
                 m = (result["masks"][0, 0] > 0.5).to(torch.uint8).numpy()

@@ -12,9 +12,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -33,20 +33,7 @@ import picocli.CommandLine.Spec;
 public final class PredictCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--weights", required = true, paramLabel = "W.pth|CHECKPOINT",
-      description = "torchvision state dict (.pth) or MaskLab checkpoint.")
-  Path weights;
-
-  @Option(names = "--arch", paramLabel = "ARCH",
-      description = "maskrcnn_resnet50_fpn or keypointrcnn_resnet50_fpn (needed for a .pth).")
-  String arch;
-
-  @Option(names = "--dataset", required = true, paramLabel = "GT.json", description = "COCO dataset (images).")
-  Path dataset;
-
-  @Option(names = "--image-root", paramLabel = "DIR",
-      description = "Folder the image file names are relative to (default: the dataset's folder).")
-  Path imageRoot;
+  @Mixin ModelOptions model;
 
   @Option(names = "--out", required = true, paramLabel = "RESULTS.json", description = "COCO results file to write.")
   Path out;
@@ -55,33 +42,23 @@ public final class PredictCommand implements Callable<Integer> {
       description = "Box score threshold (default ${DEFAULT-VALUE}).")
   float scoreThreshold;
 
-  @Option(names = "--device", paramLabel = "cpu|gpu", description = "Where to run (default: gpu when available).")
-  String device;
-
-  @Option(names = "--legacy-eps", description = "FrozenBatchNorm eps 0, as torchvision's original COCO weights.")
-  boolean legacyEps;
-
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     try {
-      Device dev = device == null ? Predictor.defaultDevice() : switch (device.toLowerCase(Locale.ROOT)) {
-        case "cpu" -> Device.cpu();
-        case "gpu", "cuda" -> Device.gpu();
-        default -> throw new IllegalArgumentException("--device must be cpu or gpu, got '" + device + "'");
-      };
-      CocoDataset gt = CocoReader.read(dataset);
-      Path root = imageRoot != null ? imageRoot
-          : (dataset.toAbsolutePath().getParent() == null ? Path.of(".") : dataset.toAbsolutePath().getParent());
+      Device dev = model.device();
+      CocoDataset gt = CocoReader.read(model.dataset);
+      Path root = model.imageRoot();
       List<CocoImage> images = gt.images();
       List<PredictionResults.Entry> results = new ArrayList<>();
       List<String> skipped = new ArrayList<>();
-      try (Predictor p = Predictor.open(weights, arch, new Predictor.Options(scoreThreshold, dev, legacyEps))) {
+      try (Predictor p = Predictor.open(model.weights, model.arch,
+          new Predictor.Options(scoreThreshold, dev, model.legacyEps))) {
         int done = 0;
         for (CocoImage img : images) {
           try {
             if (img.fileName() == null || img.fileName().isBlank()) {
-              throw new IOException(dataset + ": image " + img.id() + " has no file_name");
+              throw new IOException(model.dataset + ": image " + img.id() + " has no file_name");
             }
             for (Instance in : p.predict(root.resolve(img.fileName()))) {
               results.add(new PredictionResults.Entry(img.id(), in));

@@ -17,10 +17,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
  * ids as {@code predict} writes them), {@code score}, {@code segmentation} (compressed RLE) for mask models,
  * {@code keypoints} and {@code keypoint_scores} for keypoint models. Each image is read and run through the backbone
  * once, however many prompts it has. A bad prompt (malformed, unknown image or category, box outside the image or
- * empty) is one line naming it, exit 2, and nothing is written; other failures exit 1.
+ * empty) is one line naming it, exit 2, and nothing is written; so are refused weights, dataset or images (as
+ * {@code predict}); an image file that is missing exits 1.
  */
 @Command(name = "segment", mixinStandardHelpOptions = true,
     description = "Answer box prompts with a Mask R-CNN or Keypoint R-CNN model: per box the class (given or the box "
@@ -40,20 +41,7 @@ import picocli.CommandLine.Spec;
 public final class SegmentCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--weights", required = true, paramLabel = "W.pth|CHECKPOINT",
-      description = "torchvision state dict (.pth) or MaskLab checkpoint.")
-  Path weights;
-
-  @Option(names = "--arch", paramLabel = "ARCH",
-      description = "maskrcnn_resnet50_fpn or keypointrcnn_resnet50_fpn (needed for a .pth).")
-  String arch;
-
-  @Option(names = "--dataset", required = true, paramLabel = "GT.json", description = "COCO dataset (images).")
-  Path dataset;
-
-  @Option(names = "--image-root", paramLabel = "DIR",
-      description = "Folder the image file names are relative to (default: the dataset's folder).")
-  Path imageRoot;
+  @Mixin ModelOptions model;
 
   @Option(names = "--prompts", required = true, paramLabel = "PROMPTS.json",
       description = "JSON list of {\"image_id\", \"bbox\": [x, y, w, h], \"category_id\"?} (original image pixels).")
@@ -61,12 +49,6 @@ public final class SegmentCommand implements Callable<Integer> {
 
   @Option(names = "--out", required = true, paramLabel = "OUT.json", description = "Results file to write.")
   Path out;
-
-  @Option(names = "--device", paramLabel = "cpu|gpu", description = "Where to run (default: gpu when available).")
-  String device;
-
-  @Option(names = "--legacy-eps", description = "FrozenBatchNorm eps 0, as torchvision's original COCO weights.")
-  boolean legacyEps;
 
   /** A prompt that cannot be answered: exit 2. */
   private static final class BadPrompt extends Exception {
@@ -79,11 +61,8 @@ public final class SegmentCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     try {
-      Device dev = device == null ? Predictor.defaultDevice() : switch (device.toLowerCase(Locale.ROOT)) {
-        case "cpu" -> Device.cpu();
-        case "gpu", "cuda" -> Device.gpu();
-        default -> throw new IllegalArgumentException("--device must be cpu or gpu, got '" + device + "'");
-      };
+      Device dev = model.device();
+      Path dataset = model.dataset;
       CocoDataset gt = CocoReader.read(dataset);
       List<BoxPromptFile.Entry> entries = BoxPromptFile.read(prompts);
       // the images in order of their first prompt, with the indices of their prompts
@@ -101,8 +80,7 @@ public final class SegmentCommand implements Callable<Integer> {
         }
         byImage.computeIfAbsent(e.imageId(), k -> new ArrayList<>()).add(e);
       }
-      Path root = imageRoot != null ? imageRoot
-          : (dataset.toAbsolutePath().getParent() == null ? Path.of(".") : dataset.toAbsolutePath().getParent());
+      Path root = model.imageRoot();
       for (long id : byImage.keySet()) {
         CocoImage img = gt.image(id);
         if (!Files.isRegularFile(root.resolve(img.fileName()))) {
@@ -111,7 +89,8 @@ public final class SegmentCommand implements Callable<Integer> {
         }
       }
       Instance[] answers = new Instance[entries.size()];
-      try (Predictor p = Predictor.open(weights, arch, new Predictor.Options(0.05f, dev, legacyEps))) {
+      try (Predictor p = Predictor.open(model.weights, model.arch,
+          new Predictor.Options(0.05f, dev, model.legacyEps))) {
         for (BoxPromptFile.Entry e : entries) {
           if (e.prompt().categoryId().isPresent() && p.labelOf(e.prompt().categoryId().getAsLong()) < 0) {
             throw new BadPrompt(e.name() + ": category " + e.prompt().categoryId().getAsLong()
@@ -145,9 +124,10 @@ public final class SegmentCommand implements Callable<Integer> {
       err.flush();
       return 2;
     } catch (IOException | RuntimeException e) {
+      // as predict: the weights, the dataset, an image or an option refused
       err.println("masklab segment: " + CliErrors.describe(e));
       err.flush();
-      return 1;
+      return 2;
     }
   }
 

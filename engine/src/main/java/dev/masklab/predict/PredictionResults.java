@@ -9,10 +9,11 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A model's predictions as a COCO results file, the one format {@code masklab predict} and the app write: per
- * instance {@code image_id}, {@code category_id}, {@code bbox} (x, y, w, h), {@code score}, the mask as compressed RLE
- * ({@code segmentation}) and, for keypoint models, {@code keypoints} (x, y, v = 1 triples) with the keypoint scores in
- * an extra {@code keypoint_scores} field (pycocotools ignores it). Written durably ({@link DurableFiles}); an existing file is kept as
+ * A model's predictions as a COCO results file, the one format {@code masklab predict}, {@code masklab segment} and
+ * the app write: per instance {@code image_id}, {@code category_id}, {@code bbox} (x, y, w, h), {@code score}, the
+ * mask as compressed RLE ({@code segmentation}) and, for keypoint models, {@code keypoints} (x, y, v = 1 triples) with
+ * the keypoint scores in an extra {@code keypoint_scores} field (pycocotools ignores it). Written durably
+ * ({@link DurableFiles}); an existing file is kept as
  * {@code NAME.bak}.
  */
 public final class PredictionResults {

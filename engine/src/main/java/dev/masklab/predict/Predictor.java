@@ -49,6 +49,9 @@ public final class Predictor implements AutoCloseable {
     }
   }
 
+  /** Box prompts run through the heads at most this many at a time (memory bounded for any number of prompts). */
+  static final int PROMPT_CHUNK = 100;
+
   private final MaskRcnn model;
   private final long[] categoryIds;
   private final Path weightsFile;
@@ -180,12 +183,16 @@ public final class Predictor implements AutoCloseable {
     }
     Autograd.noGradOnThisThread();
     ImageFeatures f = featuresOf(image);
-    List<Instance> raw = instances(model.promptFromFeatures(f.batch(), f.heap(), boxes, labels));
     List<Instance> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      Instance in = raw.get(i);
-      out.add(new Instance(prompts.get(i).xyxy(), in.label(), in.categoryId(), in.score(), in.mask(), in.keypoints(),
-          in.keypointScores()));
+    for (int from = 0; from < n; from += PROMPT_CHUNK) { // pooled features of a chunk: ~20 MB
+      int to = Math.min(n, from + PROMPT_CHUNK);
+      List<Instance> raw = instances(model.promptFromFeatures(f.batch(), f.heap(),
+          java.util.Arrays.copyOfRange(boxes, 4 * from, 4 * to), java.util.Arrays.copyOfRange(labels, from, to)));
+      for (int i = from; i < to; i++) {
+        Instance in = raw.get(i - from);
+        out.add(new Instance(prompts.get(i).xyxy(), in.label(), in.categoryId(), in.score(), in.mask(),
+            in.keypoints(), in.keypointScores()));
+      }
     }
     return out;
   }

@@ -91,9 +91,10 @@ class SegmentCommandTest {
   }
 
   @Test
-  void missingWeightsAreAnErrorButNotABadPrompt() throws Exception {
+  void missingWeightsAreRefusedAsByPredict() throws Exception {
     Run r = segment("[{\"image_id\": 785, \"bbox\": [10, 10, 5, 5]}]");
-    assertEquals(1, r.rc(), r.err());
+    assertEquals(2, r.rc(), r.err());
+    assertFalse(r.err().strip().contains("\n"), r.err());
     assertTrue(r.err().contains("missing.pth"), r.err());
     assertFalse(Files.exists(r.out()));
   }

@@ -117,6 +117,24 @@ class RleTest {
     }
 
     @Test
+    void containsAgreesWithTheDecodedMask() {
+        Random rnd = new Random(16);
+        for (int trial = 0; trial < 20; trial++) {
+            int h = 1 + rnd.nextInt(9);
+            int w = 1 + rnd.nextInt(9);
+            byte[] m = new byte[h * w];
+            for (int k = 0; k < m.length; k++) m[k] = (byte) (rnd.nextInt(3) == 0 ? 1 : 0);
+            Rle r = Rle.encode(m, h, w);
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) assertEquals(m[y * w + x] != 0, r.contains(x, y), x + "," + y);
+            }
+            assertFalse(r.contains(-1, 0));
+            assertFalse(r.contains(w, 0));
+            assertFalse(r.contains(0, h));
+        }
+    }
+
+    @Test
     void encodeDecodeAndStringRoundTripOnRandomMasks() {
         Random r = new Random(42);
         for (int t = 0; t < 500; t++) {

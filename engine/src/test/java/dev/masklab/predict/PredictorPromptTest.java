@@ -62,6 +62,17 @@ class PredictorPromptTest {
     try (Predictor p = Predictor.open(r.pth(), r.arch(), new Predictor.Options(0.05f, Device.cpu(), false))) {
       List<Instance> all = p.predict(img);
       assertSame(all, p.predict(img), "the full prediction of the same image is cached");
+      // from the cached features, predict computes what the model's own detect does
+      List<Instance> direct;
+      try (ai.djl.ndarray.NDManager m = p.model().manager().newSubManager()) {
+        direct = p.instances(p.model().detect(List.of(Predictor.toTensor(img, m))).get(0));
+      }
+      assertEquals(direct.size(), all.size());
+      for (int i = 0; i < all.size(); i++) {
+        assertEquals(direct.get(i).score(), all.get(i).score(), 1e-6);
+        assertArrayEquals(direct.get(i).box(), all.get(i).box(), 1e-4);
+        assertEquals(direct.get(i).mask(), all.get(i).mask());
+      }
       // the pixel covered by the most masks
       int w = img.getWidth();
       int h = img.getHeight();
