@@ -370,6 +370,7 @@ public final class TrainingView extends SplitPane {
         bar.setId("trainProgress");
         bar.progressProperty().bind(vm.progressProperty());
         bar.setMaxWidth(Double.MAX_VALUE);
+        bar.setMinHeight(Region.USE_PREF_SIZE); // a low window shrinks the plot, not the bar
         Label status = new Label();
         status.setId("trainStatus");
         status.textProperty().bind(vm.statusProperty());
