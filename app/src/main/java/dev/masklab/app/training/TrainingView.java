@@ -185,11 +185,6 @@ public final class TrainingView extends SplitPane {
         return chart;
     }
 
-    /** The loss plot's x axis (whole iterations). */
-    public NumberAxis iterationAxis() {
-        return iterationAxis.axis();
-    }
-
     /** Proposes the open dataset as the training set and a run folder beside it (fields the user left empty). */
     public void suggestDataset(Path json) {
         if (json == null || vm.runningProperty().get()) return;
