@@ -118,6 +118,12 @@ class TrainingViewTest {
         assertEquals(0.005, s.config().effectiveBaseLr(), 0);
         assertEquals(240, s.config().minSizes()[0]);
         assertTrue(s.config().trainBatchNorm(), "from scratch: batch-statistics batch norms, as masklab train");
+        // every other setting is the preset's (seed 42 included), as masklab train --config small builds it
+        ObjectMapper json = new ObjectMapper();
+        assertEquals(json.valueToTree(TrainingConfig.preset("small").toBuilder().batchSize(2).baseLr(0.005)
+                .shorterSide(240).trainableBackboneLayers(3).clipGradNorm(10).trainBatchNorm(true).build()),
+                json.valueToTree(s.config()));
+        assertEquals(42, s.config().seed());
 
         set("trainBatch", "2.5");
         fx(view::start);
