@@ -44,16 +44,25 @@ cp "$ROOT/app/$BUILD_DIR/masklab-app.jar" "$INPUT/"
 cp "$ROOT"/app/$BUILD_DIR/lib/*.jar "$INPUT/"
 # Test-only or build-only jars never ship.
 rm -f "$INPUT"/junit-*.jar "$INPUT"/testfx-*.jar "$INPUT"/openjfx-monocle-*.jar
+# JavaFX goes into the runtime as modules (jlink below), not on the class path: its platform jars are the modules,
+# the others are empty placeholders
+FXMODS="$OUT/javafx-modules"; mkdir -p "$FXMODS"
+mv "$INPUT"/javafx-*-[0-9]*-{linux,mac,mac-aarch64,win}.jar "$FXMODS"/ 2>/dev/null || true
+rm -f "$INPUT"/javafx-*.jar
+ls "$FXMODS"/javafx-graphics-*.jar >/dev/null || { echo "build.sh: no JavaFX platform jars in app/$BUILD_DIR/lib" >&2; exit 1; }
 NAME=MaskLab; PKG=masklab
 ((CUDA)) && { NAME=MaskLab-CUDA; PKG=masklab-cuda; }
 
 # A jlinked runtime with only the modules the jars use (jdeps), plus what JavaFX and DJL load reflectively.
-MODULES="$(jdeps --ignore-missing-deps --print-module-deps --multi-release 25 --class-path "$INPUT/*" "$INPUT/masklab-app.jar" 2>/dev/null || true)"
-MODULES="${MODULES:+$MODULES,}java.base,java.desktop,java.logging,java.prefs,java.xml,java.management,java.naming,java.scripting,jdk.unsupported,jdk.zipfs"
+FXPATH="$(ls "$FXMODS"/*.jar | tr '\n' ':')"
+MODULES="$(jdeps --ignore-missing-deps --print-module-deps --multi-release 25 --module-path "$FXPATH" \
+  --class-path "$INPUT/*" "$INPUT/masklab-app.jar" 2>/dev/null || true)"
+MODULES="${MODULES:+$MODULES,}java.base,java.desktop,java.logging,java.prefs,java.xml,java.management,java.naming,java.scripting,jdk.unsupported,jdk.zipfs,javafx.controls,javafx.swing"
 echo "build.sh: runtime modules: $MODULES" >&2
-jlink --add-modules "$MODULES" --strip-debug --no-header-files --no-man-pages --compress zip-9 --output "$OUT/runtime"
+jlink --module-path "$FXPATH" --add-modules "$MODULES" --strip-debug --no-header-files --no-man-pages --compress zip-9 \
+  --output "$OUT/runtime"
 
-JOPTS=(--java-options "--enable-native-access=ALL-UNNAMED" --java-options "-Dai.djl.offline=true"
+JOPTS=(--java-options "--enable-native-access=ALL-UNNAMED,javafx.graphics" --java-options "-Dai.djl.offline=true"
        --java-options "-Dfile.encoding=UTF-8" --java-options "-Xmx8g")
 COMMON=(--name "$NAME" --app-version "$VERSION" --vendor "MaskLab" --copyright "MaskLab developers"
         --description "Instance segmentation: COCO datasets, Mask R-CNN inference, annotation and training")

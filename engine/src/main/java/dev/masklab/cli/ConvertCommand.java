@@ -26,7 +26,9 @@ import picocli.CommandLine.Spec;
                     + "recomputed from the mask.",
             "polygon: RLE segmentations of non-crowd annotations become polygons (outer contours of the mask; holes "
                     + "are filled); crowd annotations stay RLE; area and bbox are kept.",
-            "The output is written atomically; an existing output file is kept as OUT.json.bak."})
+            "An annotation with a value that could not be read (named in a warning) is written unchanged, as it was.",
+            "The output is written durably, in the input's formatting style; an existing output file is kept as "
+                    + "OUT.json.bak."})
 public final class ConvertCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -53,6 +55,12 @@ public final class ConvertCommand implements Callable<Integer> {
             };
             CocoDataset ds = CocoReader.read(input);
             for (CocoProblem p : ds.problems()) err.println("convert: warning: " + p);
+            for (CocoAnnotation a : ds.annotations()) {
+                if (!a.unread().isEmpty()) {
+                    err.println("convert: warning: " + input + ": annotation " + a.id() + " kept unchanged: its "
+                            + String.join(", ", a.unread().keySet()) + " could not be read");
+                }
+            }
             int changed = toRle ? toRle(ds) : toPolygons(ds);
             CocoWriter.write(ds, out);
             o.println("convert: " + changed + " of " + ds.annotations().size() + " annotations converted to "
@@ -61,18 +69,32 @@ public final class ConvertCommand implements Callable<Integer> {
             err.flush();
             return 0;
         } catch (IOException | RuntimeException e) {
-            err.println("convert: " + CliErrors.describe(e));
+            boolean mask = e instanceof IllegalArgumentException && e.getCause() instanceof IllegalArgumentException;
+            err.println("convert: " + (mask ? input + ": " : "") + CliErrors.describe(e));
             err.flush();
             return 2;
         }
     }
 
-    /** Every segmentation to compressed RLE; area and bbox from the mask. */
+    /** Runs a mask computation; a mask refused as too large is reported naming the annotation. */
+    private static <T> T withAnnotation(CocoAnnotation a, java.util.function.Supplier<T> mask) {
+        try {
+            return mask.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("annotation " + a.id() + " (image " + a.imageId() + "): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Every segmentation to compressed RLE; area and bbox from the mask. Annotations with a field that could not be
+     * read ({@link CocoAnnotation#unread()}) are left as they are.
+     */
     static int toRle(CocoDataset ds) {
         int n = 0;
         for (CocoAnnotation a : ds.annotations()) {
-            if (a.segmentation() == null) continue;
-            Rle rle = ds.annToRle(a);
+            if (a.segmentation() == null || !a.unread().isEmpty()) continue;
+            Rle rle = withAnnotation(a, () -> ds.annToRle(a));
             a.setSegmentation(Segmentation.of(rle));
             a.setArea((double) rle.area());
             a.setBbox(rle.toBbox());
@@ -81,13 +103,16 @@ public final class ConvertCommand implements Callable<Integer> {
         return n;
     }
 
-    /** RLE of non-crowd annotations to polygons; crowd and polygon annotations unchanged. */
+    /**
+     * RLE of non-crowd annotations to polygons; crowd and polygon annotations, and annotations with a field that could
+     * not be read, unchanged.
+     */
     static int toPolygons(CocoDataset ds) {
         int n = 0;
         for (CocoAnnotation a : ds.annotations()) {
             Segmentation s = a.segmentation();
-            if (s == null || s instanceof Segmentation.Polygons || a.isCrowd()) continue;
-            List<double[]> polys = Contours.polygons(ds.annToRle(a));
+            if (s == null || s instanceof Segmentation.Polygons || a.isCrowd() || !a.unread().isEmpty()) continue;
+            List<double[]> polys = withAnnotation(a, () -> Contours.polygons(ds.annToRle(a)));
             a.setSegmentation(Segmentation.polygons(polys));
             n++;
         }

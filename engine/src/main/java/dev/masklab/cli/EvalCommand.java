@@ -1,5 +1,7 @@
 package dev.masklab.cli;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,12 +9,17 @@ import dev.masklab.coco.CocoDataset;
 import dev.masklab.coco.CocoReader;
 import dev.masklab.coco.CocoResult;
 import dev.masklab.coco.CocoResults;
+import dev.masklab.coco.CocoWriter;
 import dev.masklab.eval.CategoryEval;
+import dev.masklab.eval.CellErrors;
 import dev.masklab.eval.CocoEvaluator;
 import dev.masklab.eval.EvalParams;
 import dev.masklab.eval.EvalResult;
+import dev.masklab.eval.ImageEvaluations;
 import dev.masklab.eval.IouType;
+import dev.masklab.io.DurableFiles;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,7 +32,8 @@ import picocli.CommandLine.Spec;
 /** {@code masklab eval}: COCO evaluation of a results file against a ground-truth file, as pycocotools' COCOeval. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Evaluate COCO results (bbox, segm or keypoints) against ground truth exactly as pycocotools' "
-                + "COCOeval and print its 12-line summary (10 for keypoints), or one JSON object with --json."})
+                + "COCOeval and print its 12-line summary (10 for keypoints), or one JSON object with --json.",
+            "With --errors, also write the per-image true/false positives and false negatives at one IoU threshold."})
 public final class EvalCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -41,6 +49,16 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print {\"iouType\", \"stats\", \"perCategory\"} as one JSON object.")
     boolean json;
 
+    @Option(names = "--errors", paramLabel = "OUT.json", description = {"Also write every (image, category) cell's "
+            + "true positives [[dt_id, gt_id], ...], false positives [dt_id, ...] and false negatives [gt_id, ...] "
+            + "(pycocotools' evalImgs, area all, maxDets 100, 20 for keypoints; dt ids are the 1-based positions in "
+            + "the results file) to OUT.json."})
+    Path errors;
+
+    @Option(names = "--iou-threshold", paramLabel = "T", description = {"IoU threshold of --errors, one of COCO's "
+            + "0.50:0.05:0.95 (default 0.5)."})
+    String iouThreshold;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -48,12 +66,24 @@ public final class EvalCommand implements Callable<Integer> {
         EvalResult r;
         try {
             IouType type = IouType.parse(iouType);
+            EvalParams params = EvalParams.defaults(type);
+            int t = errorsThreshold(params);
             CocoDataset ds = CocoReader.read(gt);
             List<CocoResult> results = CocoResults.read(dt, ds);
+            ImageEvaluations images;
             try {
-                r = CocoEvaluator.evaluate(ds, results, EvalParams.defaults(type));
+                images = CocoEvaluator.evaluateImages(ds, results, params, errors != null);
+                r = images.result();
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(e.getMessage() + " (--gt " + gt + ", --dt " + dt + ")", e);
+            }
+            if (errors != null) {
+                double thr = params.iouThrs()[t];
+                try {
+                    DurableFiles.write(errors, o -> writeErrors(o, type, thr, images.errors(t)));
+                } catch (IOException e) {
+                    throw new IOException("cannot write --errors " + errors + ": " + CliErrors.describe(e), e);
+                }
             }
         } catch (IOException | RuntimeException e) {
             // CocoFormatException messages name the file and the JSON path already
@@ -68,6 +98,56 @@ public final class EvalCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** The index of --iou-threshold among COCO's thresholds; refuses other values and the option without --errors. */
+    private int errorsThreshold(EvalParams params) {
+        if (iouThreshold == null) return 0; // 0.5
+        if (errors == null) throw new IllegalArgumentException("--iou-threshold applies to --errors only");
+        double[] thrs = params.iouThrs();
+        try {
+            double v = Double.parseDouble(iouThreshold.strip());
+            for (int t = 0; t < thrs.length; t++) if (Math.abs(thrs[t] - v) < 1e-9) return t;
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        StringBuilder allowed = new StringBuilder();
+        for (double thr : thrs) allowed.append(allowed.isEmpty() ? "" : ", ").append(round2(thr));
+        throw new IllegalArgumentException("--iou-threshold " + iouThreshold + " is not one of COCO's IoU thresholds ("
+                + allowed + ")");
+    }
+
+    /** A COCO IoU threshold as written (0.55, not linspace's 0.5500000000000002). */
+    private static double round2(double thr) {
+        return Math.round(thr * 100) / 100.0;
+    }
+
+    /**
+     * {@code {"iouType", "iouThreshold", "images": [{"image_id", "category_id", "tp": [[dt_id, gt_id], ...],
+     * "fp": [dt_id, ...], "fn": [gt_id, ...]}, ...]}}, cells in pycocotools' evalImgs order, streamed.
+     */
+    static void writeErrors(OutputStream o, IouType type, double thr, List<CellErrors> cells) throws IOException {
+        try (JsonGenerator g = new JsonFactory().createGenerator(o)) {
+            g.writeStartObject();
+            g.writeStringField("iouType", type.cocoName());
+            g.writeNumberField("iouThreshold", round2(thr));
+            g.writeArrayFieldStart("images");
+            for (CellErrors c : cells) {
+                g.writeStartObject();
+                g.writeNumberField("image_id", c.imageId());
+                g.writeNumberField("category_id", c.categoryId());
+                g.writeArrayFieldStart("tp");
+                for (long[] p : c.tp()) g.writeArray(p, 0, 2);
+                g.writeEndArray();
+                g.writeFieldName("fp");
+                g.writeArray(c.fp(), 0, c.fp().length);
+                g.writeFieldName("fn");
+                g.writeArray(c.fn(), 0, c.fn().length);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
     }
 
     static String toJson(EvalResult r) {

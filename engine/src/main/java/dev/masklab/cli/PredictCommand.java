@@ -9,7 +9,6 @@ import dev.masklab.predict.PredictionResults;
 import dev.masklab.predict.Predictor;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +24,9 @@ import picocli.CommandLine.Spec;
  * results (bbox, compressed-RLE segmentation of the mask > 0.5, keypoints as x, y, v=1 with the keypoint scores in
  * an extra {@code keypoint_scores} field). Category ids: for torchvision .pth weights the label is the category id;
  * a MaskLab checkpoint carries its own map.
+ *
+ * <p>Exit status: 0; 1 when some images could not be read (each is named on stderr, the results of the others are
+ * written); 2 when the weights, the dataset or an option are refused (one line naming the file, nothing written).
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
     description = "Run a Mask R-CNN or Keypoint R-CNN model on a COCO dataset's images and write COCO results JSON.")
@@ -72,19 +74,23 @@ public final class PredictCommand implements Callable<Integer> {
       Path root = imageRoot != null ? imageRoot
           : (dataset.toAbsolutePath().getParent() == null ? Path.of(".") : dataset.toAbsolutePath().getParent());
       List<CocoImage> images = gt.images();
-      for (CocoImage img : images) {
-        Path f = root.resolve(img.fileName());
-        if (!Files.isRegularFile(f)) {
-          err.println("masklab predict: image " + img.id() + " '" + img.fileName() + "' not found under " + root);
-          return 1;
-        }
-      }
       List<PredictionResults.Entry> results = new ArrayList<>();
+      List<String> skipped = new ArrayList<>();
       try (Predictor p = Predictor.open(weights, arch, new Predictor.Options(scoreThreshold, dev, legacyEps))) {
         int done = 0;
         for (CocoImage img : images) {
-          for (Instance in : p.predict(root.resolve(img.fileName()))) {
-            results.add(new PredictionResults.Entry(img.id(), in));
+          try {
+            if (img.fileName() == null || img.fileName().isBlank()) {
+              throw new IOException(dataset + ": image " + img.id() + " has no file_name");
+            }
+            for (Instance in : p.predict(root.resolve(img.fileName()))) {
+              results.add(new PredictionResults.Entry(img.id(), in));
+            }
+          } catch (IOException | java.nio.file.InvalidPathException e) {
+            // an unreadable image is named and skipped; the others still get results
+            err.println();
+            err.println("masklab predict: skipped image " + img.id() + ": " + CliErrors.describe(e));
+            skipped.add(String.valueOf(img.id()));
           }
           done++;
           progress(err, done, images.size());
@@ -92,14 +98,22 @@ public final class PredictCommand implements Callable<Integer> {
       }
       PredictionResults.write(results, out);
       err.println();
-      err.printf("masklab predict: %d detections in %d images -> %s%n", results.size(), images.size(), out);
+      err.printf("masklab predict: %d detections in %d images -> %s%n", results.size(),
+          images.size() - skipped.size(), out);
+      if (!skipped.isEmpty()) {
+        err.printf("masklab predict: %d of %d images could not be read (ids %s)%n", skipped.size(), images.size(),
+            skipped.size() <= 20 ? String.join(", ", skipped)
+                : String.join(", ", skipped.subList(0, 20)) + ", ...");
+        err.flush();
+        return 1;
+      }
       err.flush();
       return 0;
     } catch (IOException | RuntimeException e) {
       err.println();
       err.println("masklab predict: " + CliErrors.describe(e));
       err.flush();
-      return 1;
+      return 2;
     }
   }
 

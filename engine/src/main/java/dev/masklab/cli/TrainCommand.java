@@ -183,7 +183,7 @@ public final class TrainCommand implements Callable<Integer> {
           default -> throw new IllegalArgumentException("--batch-norm must be frozen, train or auto, got " + batchNorm);
         });
     if (lr != null) {
-      b.baseLr(lr);
+      option("--lr", () -> b.baseLr(lr));
     }
     if (minSizes != null) {
       b.minSizes(minSizes);

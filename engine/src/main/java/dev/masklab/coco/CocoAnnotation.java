@@ -8,7 +8,9 @@ import java.util.Map;
 /**
  * One entry of {@code annotations}. The id and image id are fixed (the dataset indexes by them); the other known fields
  * can be changed. Absent fields are null. Unknown fields, and known fields whose value is JSON null, are kept verbatim
- * in {@link #extra()} so that a read/write round trip gives the same JSON.
+ * in {@link #extra()} so that a read/write round trip gives the same JSON. A known field whose value the reader could
+ * not use (a bbox with a NaN, a segmentation with a broken polygon: see {@link CocoReader}) is kept as it was in the
+ * file in {@link #unread()} and written back unchanged, until the program sets that field.
  */
 public final class CocoAnnotation {
     private final long id;
@@ -22,6 +24,8 @@ public final class CocoAnnotation {
     private Integer numKeypoints;
     /** Created on first use: most annotations have no unknown fields. */
     private Map<String, JsonNode> extra;
+    /** Known fields the reader could not use, as in the file; null when none (the usual case). */
+    private Map<String, JsonNode> unread;
     // which numbers were JSON integers in the source; reset when a value is replaced
     boolean areaInt;
     BitSet bboxInts;
@@ -52,6 +56,7 @@ public final class CocoAnnotation {
         a.areaInt = areaInt;
         a.bboxInts = bboxInts;
         a.keypointsInts = keypointsInts;
+        a.unread = unread == null ? null : new LinkedHashMap<>(unread);
         return a;
     }
 
@@ -71,6 +76,7 @@ public final class CocoAnnotation {
 
     public CocoAnnotation setSegmentation(Segmentation segmentation) {
         this.segmentation = segmentation;
+        forget("segmentation");
         return this;
     }
 
@@ -80,6 +86,7 @@ public final class CocoAnnotation {
     public CocoAnnotation setArea(Double area) {
         this.area = area;
         this.areaInt = false;
+        forget("area");
         return this;
     }
 
@@ -90,6 +97,7 @@ public final class CocoAnnotation {
         if (bbox != null && bbox.length != 4) throw new IllegalArgumentException("bbox needs 4 numbers");
         this.bbox = bbox == null ? null : bbox.clone();
         this.bboxInts = null;
+        forget("bbox");
         return this;
     }
 
@@ -110,6 +118,7 @@ public final class CocoAnnotation {
     public CocoAnnotation setKeypoints(double[] keypoints) {
         this.keypoints = keypoints == null ? null : keypoints.clone();
         this.keypointsInts = null;
+        forget("keypoints");
         return this;
     }
 
@@ -125,6 +134,31 @@ public final class CocoAnnotation {
     public Map<String, JsonNode> extra() {
         if (extra == null) extra = new LinkedHashMap<>();
         return extra;
+    }
+
+    /**
+     * Known fields ({@code segmentation}, {@code area}, {@code bbox}, {@code keypoints}) whose value in the file could
+     * not be used, as they were in the file (read-only; empty when none). The writer writes them instead of the
+     * field's value; setting the field drops its entry. Programs that rewrite annotations wholesale (e.g.
+     * {@code masklab convert}) leave annotations with unread fields unchanged.
+     */
+    public Map<String, JsonNode> unread() {
+        return unread == null ? Map.of() : java.util.Collections.unmodifiableMap(unread);
+    }
+
+    /** Keeps a field the reader could not use, as it was in the file. */
+    void keepUnread(String field, JsonNode raw) {
+        if (unread == null) unread = new LinkedHashMap<>();
+        unread.put(field, raw);
+    }
+
+    /** The raw value of an unread field, or null. */
+    JsonNode unreadOrNull(String field) {
+        return unread == null ? null : unread.get(field);
+    }
+
+    private void forget(String field) {
+        if (unread != null && unread.remove(field) != null && unread.isEmpty()) unread = null;
     }
 
     /** The unknown fields, or null when there are none (no allocation). */

@@ -27,6 +27,7 @@ public final class CocoDataset {
     private final List<CocoProblem> problems = new ArrayList<>();
     /** Top-level key order of the source file (known keys and extras), used by the writer. */
     final List<String> keyOrder = new ArrayList<>();
+    private JsonLayout layout = JsonLayout.COMPACT;
 
     public List<CocoImage> images() { return Collections.unmodifiableList(images); }
 
@@ -61,6 +62,11 @@ public final class CocoDataset {
     /** Problems found when the dataset was read (empty for a dataset built in code). */
     public List<CocoProblem> problems() { return problems; }
 
+    /** The formatting style of the file read (compact for a dataset built in code); {@link CocoWriter} keeps it. */
+    public JsonLayout layout() { return layout; }
+
+    public void setLayout(JsonLayout layout) { this.layout = java.util.Objects.requireNonNull(layout); }
+
     /** Adds an image; its id must be new. */
     public void addImage(CocoImage image) {
         if (imageById.putIfAbsent(image.id(), image) != null) {
@@ -75,6 +81,48 @@ public final class CocoDataset {
             throw new IllegalArgumentException("duplicate category id " + category.id());
         }
         categories.add(category);
+    }
+
+    /**
+     * Inserts a category at {@code index} of {@link #categories()} (0..size); its id must be new. Undoing a removal
+     * puts the category back where it was, so a saved file keeps its order.
+     */
+    public void insertCategory(int index, CocoCategory category) {
+        if (index < 0 || index > categories.size()) {
+            throw new IndexOutOfBoundsException("category index " + index + " of " + categories.size());
+        }
+        if (categoryById.putIfAbsent(category.id(), category) != null) {
+            throw new IllegalArgumentException("duplicate category id " + category.id());
+        }
+        categories.add(index, category);
+    }
+
+    /** Position of the category with this id in {@link #categories()}, or -1. */
+    public int indexOfCategory(long id) {
+        CocoCategory c = categoryById.get(id);
+        return c == null ? -1 : categories.indexOf(c);
+    }
+
+    /** Replaces the category with the same id (a renamed copy, say), keeping its position. */
+    public void replaceCategory(CocoCategory category) {
+        CocoCategory old = categoryById.get(category.id());
+        if (old == null) throw new IllegalArgumentException("no category with id " + category.id());
+        categories.set(categories.indexOf(old), category);
+        categoryById.put(category.id(), category);
+    }
+
+    /** Removes a category (its annotations are not touched); returns it or null when absent. */
+    public CocoCategory removeCategory(long id) {
+        CocoCategory c = categoryById.remove(id);
+        if (c != null) categories.remove(c);
+        return c;
+    }
+
+    /** One more than the largest category id (1 for none). */
+    public long nextCategoryId() {
+        long max = 0;
+        for (CocoCategory c : categories) max = Math.max(max, c.id());
+        return max + 1;
     }
 
     /** Adds an annotation; its id must be new (its image and category are not checked). */
@@ -165,6 +213,7 @@ public final class CocoDataset {
         c.extra.putAll(extra);
         c.problems.addAll(problems);
         c.keyOrder.addAll(keyOrder);
+        c.layout = layout;
         return c;
     }
 

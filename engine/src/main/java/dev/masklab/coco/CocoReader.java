@@ -11,6 +11,9 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,20 +35,29 @@ import java.util.Map;
  * Problems that leave the file usable are collected in {@link CocoDataset#problems()}:
  * <ul>
  *   <li>a polygon with fewer than 3 points, an odd number of coordinates, or a NaN/Infinity coordinate: the polygon
- *       is dropped (the annotation stays, possibly with no polygons);</li>
- *   <li>NaN/Infinity in area, bbox or keypoints, or a bbox without 4 numbers: that field is dropped;</li>
+ *       is not used (the annotation stays, possibly with no polygons);</li>
+ *   <li>NaN/Infinity in area, bbox or keypoints, or a bbox without 4 numbers: that field is not used;</li>
  *   <li>an RLE whose counts do not sum to h*w, whose size differs from its image, or whose string is corrupt, and an
  *       RLE without counts/size: the annotation is skipped;</li>
  *   <li>an annotation naming a missing image or category: skipped;</li>
  *   <li>a duplicate image, category or annotation id: the first one wins, later ones are skipped.</li>
  * </ul>
- * Skipped items are not in the dataset, so writing it back drops them.
+ * Skipped items are not in the dataset, so writing it back drops them. A field that is not used is refused by name
+ * (file, JSON path, value) but not lost: the annotation keeps it as it was in {@link CocoAnnotation#unread()}, and the
+ * writer writes it back unchanged unless the field was set since.
+ *
+ * <p>RLE counts must be non-negative integers that fit in 31 bits and an RLE size two non-negative integers (anything
+ * else, a string or a fraction among the counts, is fatal). Nothing is allocated from a size declared in the file:
+ * memory is proportional to the file's length. The file's formatting style is recorded in
+ * {@link CocoDataset#layout()}, so that saving keeps it.
  */
 public final class CocoReader {
     static final JsonFactory FACTORY = JsonFactory.builder()
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .enable(StreamReadFeature.USE_FAST_BIG_NUMBER_PARSER)
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            // an unread NaN goes back as it came (a NaN token), not as the string "NaN"
+            .disable(com.fasterxml.jackson.core.json.JsonWriteFeature.WRITE_NAN_AS_STRINGS)
             .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
             .build();
     static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
@@ -54,6 +66,10 @@ public final class CocoReader {
     private final JsonParser p;
     private final List<CocoProblem> problems = new ArrayList<>();
     private double[] buf = new double[1024];
+    /** Set by {@link #readPolygons()}: all polygons as in the file when one of them was not usable, else null. */
+    private ArrayNode rawPolygons;
+    /** Fields of the annotation being read that are not used, as in the file; null when none. */
+    private Map<String, JsonNode> unread;
 
     private CocoReader(String file, JsonParser p) {
         this.file = file;
@@ -75,10 +91,30 @@ public final class CocoReader {
 
     /** Reads COCO JSON from a stream; {@code name} is used in messages. The stream is not closed. */
     public static CocoDataset read(InputStream in, String name) throws IOException {
-        try (JsonParser p = MAPPER.createParser(in)) {
+        JsonLayout.Sniffer sniffer = new JsonLayout.Sniffer(in);
+        try (JsonParser p = MAPPER.createParser(sniffer)) {
             p.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
-            return new CocoReader(name, p).readDataset();
+            CocoDataset ds = new CocoReader(name, p).readDataset();
+            ds.setLayout(sniffer.layout());
+            return ds;
         }
+    }
+
+    /**
+     * Reads one annotation object (the parser at its START_OBJECT) as the dataset reader does, fields it cannot use
+     * kept in {@link CocoAnnotation#unread()} as usual; for the edit journal, whose records {@link CocoWriter} wrote.
+     * An unusable RLE segmentation is an error.
+     */
+    /** Reads one category object (the parser at its START_OBJECT) as the dataset reader does; for the edit journal. */
+    static CocoCategory readCategory(JsonParser p, String name) throws IOException {
+        return new CocoReader(name, p).readCategory();
+    }
+
+    static CocoAnnotation readAnnotation(JsonParser p, String name) throws IOException {
+        CocoReader r = new CocoReader(name, p);
+        CocoAnnotation a = r.readAnnotation();
+        if (a == null) throw new CocoFormatException(name, r.path(), r.problems.getFirst().reason());
+        return a;
     }
 
     // ------------------------------------------------------------------------------------------------ errors
@@ -269,6 +305,7 @@ public final class CocoReader {
         BitSet keypointsInts = null;
         Integer iscrowd = null;
         Integer numKeypoints = null;
+        unread = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String key = p.currentName();
             JsonToken t = p.nextToken();
@@ -290,7 +327,8 @@ public final class CocoReader {
                         hasArea = true;
                         areaInt = t == JsonToken.VALUE_NUMBER_INT;
                     } else {
-                        warn(path(), "area is " + v + "; area dropped");
+                        warn(path(), "area is " + v + "; area not used (kept as it was)");
+                        keepUnread("area", DoubleNode.valueOf(v));
                     }
                 }
                 case "bbox" -> {
@@ -298,9 +336,11 @@ public final class CocoReader {
                     BitSet[] ints = new BitSet[1];
                     int n = readNumbers(ints);
                     if (n != 4) {
-                        warn(where, "bbox has " + n + " numbers, expected 4; bbox dropped");
+                        warn(where, "bbox has " + n + " numbers, expected 4; bbox not used (kept as it was)");
+                        keepUnread("bbox", rawNumbers(n, ints[0]));
                     } else if (!allFinite(n)) {
-                        warn(where, "bbox has a NaN/Infinity value; bbox dropped");
+                        warn(where, "bbox has a NaN/Infinity value; bbox not used (kept as it was)");
+                        keepUnread("bbox", rawNumbers(n, ints[0]));
                     } else {
                         bbox = Arrays.copyOf(buf, 4);
                         bboxInts = ints[0];
@@ -311,7 +351,8 @@ public final class CocoReader {
                     BitSet[] ints = new BitSet[1];
                     int n = readNumbers(ints);
                     if (!allFinite(n)) {
-                        warn(where, "keypoints have a NaN/Infinity value; keypoints dropped");
+                        warn(where, "keypoints have a NaN/Infinity value; keypoints not used (kept as they were)");
+                        keepUnread("keypoints", rawNumbers(n, ints[0]));
                     } else {
                         keypoints = Arrays.copyOf(buf, n);
                         keypointsInts = ints[0];
@@ -320,6 +361,7 @@ public final class CocoReader {
                 case "segmentation" -> {
                     if (t == JsonToken.START_ARRAY) {
                         seg = readPolygons();
+                        if (rawPolygons != null) keepUnread("segmentation", rawPolygons);
                     } else if (t == JsonToken.START_OBJECT) {
                         seg = readRle();
                         if (seg == null) segBroken = true;
@@ -347,33 +389,65 @@ public final class CocoReader {
         if (keypoints != null) a.readKeypoints(keypoints, keypointsInts);
         a.setIscrowd(iscrowd);
         a.setNumKeypoints(numKeypoints);
+        if (unread != null) unread.forEach(a::keepUnread);
         return segBroken ? null : a;
     }
 
 
-    /** Polygons; bad polygons are reported and dropped. */
+    /**
+     * Polygons; bad polygons are reported and not used. When one is bad, {@link #rawPolygons} holds all of them as in
+     * the file (else null).
+     */
     private Segmentation readPolygons() throws IOException {
         List<double[]> polys = new ArrayList<>();
         List<BitSet> ints = new ArrayList<>();
         boolean anyInts = false;
+        ArrayNode raw = null;
         while (p.nextToken() != JsonToken.END_ARRAY) {
             if (p.currentToken() != JsonToken.START_ARRAY) throw wrongType("a polygon (an array of numbers)");
             String where = path();
             BitSet[] bits = new BitSet[1];
             int n = readNumbers(bits);
-            if (n % 2 != 0) {
-                warn(where, "polygon has an odd number of coordinates (" + n + "); polygon dropped");
-            } else if (n < 6) {
-                warn(where, "polygon has " + (n / 2) + " points, needs at least 3; polygon dropped");
-            } else if (!allFinite(n)) {
-                warn(where, "polygon has a NaN/Infinity coordinate; polygon dropped");
+            String bad = n % 2 != 0 ? "polygon has an odd number of coordinates (" + n + ")"
+                    : n < 6 ? "polygon has " + (n / 2) + " points, needs at least 3"
+                    : !allFinite(n) ? "polygon has a NaN/Infinity coordinate" : null;
+            if (bad != null) {
+                warn(where, bad + "; polygon not used (the segmentation is kept as it was)");
+                if (raw == null) {
+                    raw = JsonNodeFactory.instance.arrayNode();
+                    for (int i = 0; i < polys.size(); i++) raw.add(rawNumbers(polys.get(i), ints.get(i)));
+                }
             } else {
                 polys.add(Arrays.copyOf(buf, n));
                 ints.add(bits[0]);
                 anyInts |= bits[0] != null;
             }
+            if (raw != null) raw.add(rawNumbers(n, bits[0]));
         }
+        rawPolygons = raw;
         return new Segmentation.Polygons(polys, anyInts ? ints.toArray(new BitSet[0]) : null);
+    }
+
+    private void keepUnread(String field, JsonNode raw) {
+        if (unread == null) unread = new LinkedHashMap<>();
+        unread.put(field, raw);
+    }
+
+    /** The first {@code n} numbers of {@link #buf} as JSON, integers where they were. */
+    private ArrayNode rawNumbers(int n, BitSet ints) {
+        return rawNumbers(Arrays.copyOf(buf, n), ints);
+    }
+
+    private static ArrayNode rawNumbers(double[] v, BitSet ints) {
+        ArrayNode a = JsonNodeFactory.instance.arrayNode(v.length);
+        for (int i = 0; i < v.length; i++) {
+            if (ints != null && ints.get(i) && Math.abs(v[i]) < 0x1p63) {
+                a.add((long) v[i]);
+            } else {
+                a.add(v[i]);
+            }
+        }
+        return a;
     }
 
     /** RLE object; null (reported) when counts or size are missing. Consistency is checked in {@link #link}. */
@@ -394,8 +468,13 @@ public final class CocoReader {
                         int[] c = new int[64];
                         while (p.nextToken() != JsonToken.END_ARRAY) {
                             if (n == c.length) c = Arrays.copyOf(c, n * 2);
+                            if (p.currentToken() != JsonToken.VALUE_NUMBER_INT) {
+                                throw wrongType("an RLE count (a non-negative integer)");
+                            }
                             long v = longValue();
-                            if (v < 0 || v > Integer.MAX_VALUE) throw fail("RLE count out of range: " + v);
+                            if (v < 0 || v > Integer.MAX_VALUE) {
+                                throw fail("RLE count out of range: " + v + " (must be 0.." + Integer.MAX_VALUE + ")");
+                            }
                             c[n++] = (int) v;
                         }
                         counts = Arrays.copyOf(c, n);
@@ -406,7 +485,12 @@ public final class CocoReader {
                 case "size" -> {
                     if (t != JsonToken.START_ARRAY) throw wrongType("RLE size [height, width]");
                     List<Integer> l = new ArrayList<>(2);
-                    while (p.nextToken() != JsonToken.END_ARRAY) l.add(intValue());
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        if (l.size() == 2) throw fail("RLE size must be [height, width], has more values");
+                        int v = intValue();
+                        if (v < 0) throw fail("RLE size must be non-negative, found " + v);
+                        l.add(v);
+                    }
                     if (l.size() != 2) throw fail("RLE size must be [height, width], has " + l.size() + " values");
                     size = new int[] {l.get(0), l.get(1)};
                 }

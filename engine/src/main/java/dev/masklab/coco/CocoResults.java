@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.masklab.io.Backup;
+import dev.masklab.io.DurableFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -22,8 +24,10 @@ import java.util.List;
  *   <li>else first has {@code keypoints}: bbox = extent of all keypoints (v ignored, as pycocotools), area = its w*h;</li>
  * </ul>
  * ids are 1..n in file order. An {@code image_id} that is not in the ground truth is an error
- * ({@link CocoFormatException}), as are wrong types, a missing image_id/category_id/score, and masks whose size is not
- * their image's.
+ * ({@link CocoFormatException}), as are wrong types, a missing image_id/category_id/score, masks whose size is not
+ * their image's, NaN or infinite numbers (score, bbox, keypoints, polygons), and RLE counts or sizes that are not
+ * non-negative integers fitting in 31 bits (a string, a fraction, a negative or larger number: no coercion). Each
+ * error names the file, the JSON path and the value.
  */
 public final class CocoResults {
     private CocoResults() {}
@@ -142,7 +146,9 @@ public final class CocoResults {
         if (v == null) throw new CocoFormatException(name, at, "detection without \"" + field + "\"");
         if (v.isIntegralNumber() && v.canConvertToLong()) return v.asLong();
         // numpy exports sometimes write integral ids as floats (1.0)
-        if (v.isFloatingPointNumber() && v.asDouble() == Math.rint(v.asDouble())) return (long) v.asDouble();
+        if (v.isFloatingPointNumber() && v.asDouble() == Math.rint(v.asDouble()) && Math.abs(v.asDouble()) < 0x1p63) {
+            return (long) v.asDouble();
+        }
         throw new CocoFormatException(name, at + "." + field, "expected an integer, found " + v.getNodeType());
     }
 
@@ -151,9 +157,9 @@ public final class CocoResults {
             if (required) throw new CocoFormatException(name, at, "missing");
             return Double.NaN;
         }
-        if (!v.isNumber()) throw new CocoFormatException(name, at, "expected a number, found " + v.getNodeType());
+        if (!v.isNumber()) throw new CocoFormatException(name, at, "expected a number, found " + describe(v));
         double d = v.asDouble();
-        if (!Double.isFinite(d)) throw new CocoFormatException(name, at, "not a finite number: " + d);
+        if (!Double.isFinite(d)) throw new CocoFormatException(name, at, "not a finite number: " + v.asText());
         return d;
     }
 
@@ -163,6 +169,27 @@ public final class CocoResults {
         double[] d = new double[v.size()];
         for (int i = 0; i < d.length; i++) d[i] = number(v.get(i), at + "[" + i + "]", name, true);
         return d;
+    }
+
+    /** A non-negative integer that fits in 31 bits (an RLE count or size); strings and fractions are refused. */
+    private static int count(JsonNode v, String at, String name) throws CocoFormatException {
+        if (!v.isIntegralNumber()) {
+            throw new CocoFormatException(name, at, "expected a non-negative integer, found " + describe(v));
+        }
+        if (!v.canConvertToInt() || v.intValue() < 0) {
+            throw new CocoFormatException(name, at, "out of range: " + v.asText() + " (must be 0.." + Integer.MAX_VALUE
+                    + ")");
+        }
+        return v.intValue();
+    }
+
+    private static String describe(JsonNode v) {
+        return v.isTextual() ? "the string \"" + abbreviate(v.asText()) + "\"" : v.isNumber() ? v.asText()
+                : v.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
     }
 
     private static Segmentation segmentation(JsonNode v, String at, String name, CocoImage im)
@@ -183,8 +210,8 @@ public final class CocoResults {
                 || v.get("size").size() != 2) {
             throw new CocoFormatException(name, at, "expected polygons or an RLE object with counts and size");
         }
-        int h = v.get("size").get(0).asInt();
-        int w = v.get("size").get(1).asInt();
+        int h = count(v.get("size").get(0), at + ".size[0]", name);
+        int w = count(v.get("size").get(1), at + ".size[1]", name);
         if (h != im.height() || w != im.width()) {
             throw new CocoFormatException(name, at + ".size", "mask size " + h + "x" + w + " differs from image "
                     + im.id() + " size " + im.height() + "x" + im.width());
@@ -198,7 +225,7 @@ public final class CocoResults {
             }
             if (c.isArray()) {
                 int[] counts = new int[c.size()];
-                for (int i = 0; i < counts.length; i++) counts[i] = c.get(i).asInt();
+                for (int i = 0; i < counts.length; i++) counts[i] = count(c.get(i), at + ".counts[" + i + "]", name);
                 Rle.fromCounts(counts, h, w); // validates
                 return new Segmentation.UncompressedRle(counts, h, w);
             }
@@ -208,9 +235,12 @@ public final class CocoResults {
         throw new CocoFormatException(name, at + ".counts", "expected a string or an array of integers");
     }
 
-    /** Writes detections in the COCO results format (atomic; an existing file is kept as NAME.bak). */
+    /**
+     * Writes detections in the COCO results format ({@link DurableFiles durably}; an existing file is kept as
+     * NAME.bak).
+     */
     public static void write(List<CocoResult> results, Path path) throws IOException {
-        CocoWriter.writeAtomically(path, out -> {
+        DurableFiles.write(path, out -> {
             try (JsonGenerator g = CocoReader.FACTORY.createGenerator(out)) {
                 g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
                 g.writeStartArray();
@@ -235,6 +265,6 @@ public final class CocoResults {
                 }
                 g.writeEndArray();
             }
-        });
+        }, Backup.perSession());
     }
 }

@@ -2,39 +2,53 @@ package dev.masklab.coco;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.masklab.io.Backup;
+import dev.masklab.io.DurableFiles;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Writes COCO files with Jackson's streaming generator. What {@link CocoReader} read is written back as an equal JSON
- * tree: unknown fields are kept, numbers that were integers stay integers, doubles keep their value. Top-level keys
- * keep the source order; known fields of images/annotations/categories come first in the usual COCO order, then the
- * unknown ones.
+ * tree: unknown fields are kept, numbers that were integers stay integers, doubles keep their value, fields the reader
+ * could not use ({@link CocoAnnotation#unread()}) are written as they were. Top-level keys keep the source order; known
+ * fields of images/annotations/categories come first in the usual COCO order, then the unknown ones. The source's
+ * formatting style ({@link CocoDataset#layout()}: compact, or pretty-printed with its indent) is kept.
  *
- * <p>Writes are atomic: the JSON goes to a temporary file beside the target, which is then moved over it; an existing
- * target is kept as {@code NAME.bak} (replacing an older backup).
+ * <p>Files are written with {@link DurableFiles}: a crash leaves the old or the new complete file; a symbolic link
+ * is followed and kept; the file's permissions are kept. The {@link Backup} policy decides whether the replaced file
+ * is kept as {@code NAME.bak}: an editing session holds one {@link Backup#perSession()} so that the backup keeps the
+ * file as it was before the session, not the session's previous save.
  */
 public final class CocoWriter {
     private CocoWriter() {}
 
-    /** Writes the dataset to {@code path} atomically, backing up an existing file to {@code path + ".bak"}. */
+    /**
+     * Writes the dataset to {@code path} durably (one-shot: an existing file is kept as {@code NAME.bak}, replacing
+     * an older backup).
+     */
     public static void write(CocoDataset ds, Path path) throws IOException {
-        writeAtomically(path, out -> write(ds, out));
+        write(ds, path, Backup.perSession());
     }
 
-    /** Writes the dataset as JSON to a stream (not closed). */
+    /**
+     * Writes the dataset to {@code path} durably; {@code backup} decides whether the replaced file is kept as
+     * {@code NAME.bak} (hold one {@link Backup#perSession()} per editing session).
+     */
+    public static void write(CocoDataset ds, Path path, Backup backup) throws IOException {
+        DurableFiles.write(path, out -> write(ds, out), backup);
+    }
+
+    /** Writes the dataset as JSON to a stream (not closed), in the dataset's {@link CocoDataset#layout() layout}. */
     public static void write(CocoDataset ds, OutputStream out) throws IOException {
+        JsonLayout layout = ds.layout();
         try (JsonGenerator g = CocoReader.FACTORY.createGenerator(out)) {
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             g.setCodec(CocoReader.MAPPER);
+            if (!layout.isCompact()) g.setPrettyPrinter(layout.prettyPrinter());
             g.writeStartObject();
             // source order; a dataset built in code gets the usual COCO order. images/annotations/categories are
             // written when the source had them or when they are not empty.
@@ -72,62 +86,24 @@ public final class CocoWriter {
             }
             g.writeEndObject();
         }
+        if (layout.finalNewline()) out.write(layout.lineEnd().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
 
     /** Something that writes a whole file's content. */
     @FunctionalInterface
-    public interface Content {
-        void writeTo(OutputStream out) throws IOException;
+    @Deprecated(forRemoval = true)
+    public interface Content extends DurableFiles.Content {}
+
+    /** @deprecated use {@link DurableFiles#write(Path, DurableFiles.Content, Backup)} (this keeps a {@code .bak}) */
+    @Deprecated(forRemoval = true)
+    public static void writeAtomically(Path path, DurableFiles.Content content) throws IOException {
+        DurableFiles.write(path, content, Backup.perSession());
     }
 
-    /**
-     * Writes {@code path} via a temporary file in the same folder and an atomic move; an existing file is first kept
-     * as {@code NAME.bak}. On failure the target is untouched and the temporary file removed.
-     */
-    public static void writeAtomically(Path path, Content content) throws IOException {
-        writeAtomically(path, content, true);
-    }
-
-    /**
-     * As {@link #writeAtomically(Path, Content)}; with {@code backup} false an existing file is replaced without a
-     * {@code .bak} (for files the program itself rewrites, such as an autosave).
-     */
-    public static void writeAtomically(Path path, Content content, boolean backup) throws IOException {
-        Path abs = path.toAbsolutePath();
-        Path dir = abs.getParent();
-        if (dir != null) Files.createDirectories(dir);
-        // not Files.createTempFile: that makes the file owner-only (0600); a new file gets the usual umask mode
-        Path tmp = abs.resolveSibling("." + abs.getFileName() + "." + Long.toUnsignedString(
-                java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
-        try {
-            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp,
-                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 1 << 16)) {
-                content.writeTo(out);
-            }
-            if (Files.exists(abs)) {
-                try { // keep the original's permissions
-                    Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(abs));
-                } catch (UnsupportedOperationException e) {
-                    // not a POSIX file system: the default permissions stay
-                }
-                if (backup) {
-                    Path bak = abs.resolveSibling(abs.getFileName() + ".bak");
-                    Files.deleteIfExists(bak);
-                    try {
-                        Files.createLink(bak, abs); // cheap for big files; the original stays in place until the move
-                    } catch (IOException | UnsupportedOperationException e) {
-                        Files.copy(abs, bak, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
-                    }
-                }
-            }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+    /** @deprecated use {@link DurableFiles#write(Path, DurableFiles.Content, Backup)} */
+    @Deprecated(forRemoval = true)
+    public static void writeAtomically(Path path, DurableFiles.Content content, boolean backup) throws IOException {
+        DurableFiles.write(path, content, backup ? Backup.perSession() : Backup.none());
     }
 
     // ------------------------------------------------------------------------------------------------ items
@@ -149,7 +125,7 @@ public final class CocoWriter {
         g.writeEndObject();
     }
 
-    private static void writeCategory(JsonGenerator g, CocoCategory c) throws IOException {
+    static void writeCategory(JsonGenerator g, CocoCategory c) throws IOException {
         g.writeStartObject();
         g.writeNumberField("id", c.id());
         if (c.name() != null) g.writeStringField("name", c.name());
@@ -169,31 +145,40 @@ public final class CocoWriter {
         g.writeEndObject();
     }
 
-    private static void writeAnnotation(JsonGenerator g, CocoAnnotation a) throws IOException {
+    static void writeAnnotation(JsonGenerator g, CocoAnnotation a) throws IOException {
         g.writeStartObject();
         g.writeNumberField("id", a.id());
         g.writeNumberField("image_id", a.imageId());
         g.writeNumberField("category_id", a.categoryId());
-        if (a.segmentation() != null) {
+        if (!writeUnread(g, a, "segmentation") && a.segmentation() != null) {
             g.writeFieldName("segmentation");
             writeSegmentation(g, a.segmentation());
         }
-        if (a.area() != null) {
+        if (!writeUnread(g, a, "area") && a.area() != null) {
             g.writeFieldName("area");
             writeNumber(g, a.area(), a.areaInt);
         }
-        if (a.bboxRef() != null) {
+        if (!writeUnread(g, a, "bbox") && a.bboxRef() != null) {
             g.writeFieldName("bbox");
             writeNumbers(g, a.bboxRef(), a.bboxInts);
         }
         if (a.iscrowd() != null) g.writeNumberField("iscrowd", a.iscrowd());
-        if (a.keypointsRef() != null) {
+        if (!writeUnread(g, a, "keypoints") && a.keypointsRef() != null) {
             g.writeFieldName("keypoints");
             writeNumbers(g, a.keypointsRef(), a.keypointsInts);
         }
         if (a.numKeypoints() != null) g.writeNumberField("num_keypoints", a.numKeypoints());
         if (a.extraOrNull() != null) writeExtra(g, a.extraOrNull());
         g.writeEndObject();
+    }
+
+    /** Writes the field as the file had it when the reader could not use it; false when it was read normally. */
+    private static boolean writeUnread(JsonGenerator g, CocoAnnotation a, String field) throws IOException {
+        JsonNode raw = a.unreadOrNull(field);
+        if (raw == null) return false;
+        g.writeFieldName(field);
+        g.writeTree(raw);
+        return true;
     }
 
     /** Writes a segmentation value (polygons array or RLE object). */

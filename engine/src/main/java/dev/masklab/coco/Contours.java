@@ -11,8 +11,15 @@ import java.util.List;
  * corners by up to half a pixel gives the same pixels). Holes cannot
  * be expressed by COCO polygons (they are a union) and are filled. Written by hand: no maintained Java library traces
  * contours without pulling in an imaging stack.
+ *
+ * <p>Memory: the mask is rasterised only over its bounding box (found from the runs), 5 bytes per pixel; a box of
+ * more than {@link #MAX_RASTER_PIXELS} pixels is refused with an {@link IllegalArgumentException} rather than
+ * exhausting the heap (callers name the annotation).
  */
 public final class Contours {
+    /** Largest mask bounding box traced, in pixels (about 335 MB of working memory). */
+    public static final long MAX_RASTER_PIXELS = 1L << 26;
+
     private Contours() {}
 
     // directions: 0 = east, 1 = south, 2 = west, 3 = north (image coordinates, y down)
@@ -21,45 +28,114 @@ public final class Contours {
 
     /** Outer boundaries of the mask's 4-connected regions, in region order (row-major first pixel). */
     public static List<double[]> polygons(Rle rle) {
-        int h = rle.h();
-        int w = rle.w();
-        byte[] m = rle.decode();
-        int[] label = new int[h * w];
-        int[] queue = new int[h * w];
+        int[] box = box(rle);
+        if (box == null) return List.of();
+        int x0 = box[0];
+        int y0 = box[1];
+        int w = box[2] - x0 + 1;
+        int h = box[3] - y0 + 1;
+        if ((long) w * h > MAX_RASTER_PIXELS) {
+            throw new IllegalArgumentException("mask spans " + w + "x" + h + " pixels, more than the "
+                    + MAX_RASTER_PIXELS + " that tracing its contours may rasterise");
+        }
+        // m: 0 background, FG unvisited foreground, CURRENT the region being traced, DONE traced regions
+        byte[] m = crop(rle, x0, y0, w, h);
+        int[] queue = new int[w * h];
         List<double[]> out = new ArrayList<>();
-        int next = 0;
         for (int start = 0; start < m.length; start++) {
-            if (m[start] == 0 || label[start] != 0) continue;
-            int id = ++next;
+            if (m[start] != FG) continue;
             // flood fill the 4-connected region
             int qh = 0;
             int qt = 0;
             queue[qt++] = start;
-            label[start] = id;
+            m[start] = CURRENT;
             while (qh < qt) {
                 int p = queue[qh++];
                 int x = p % w;
                 int y = p / w;
-                if (x > 0) qt = visit(m, label, queue, qt, p - 1, id);
-                if (x < w - 1) qt = visit(m, label, queue, qt, p + 1, id);
-                if (y > 0) qt = visit(m, label, queue, qt, p - w, id);
-                if (y < h - 1) qt = visit(m, label, queue, qt, p + w, id);
+                if (x > 0) qt = visit(m, queue, qt, p - 1);
+                if (x < w - 1) qt = visit(m, queue, qt, p + 1);
+                if (y > 0) qt = visit(m, queue, qt, p - w);
+                if (y < h - 1) qt = visit(m, queue, qt, p + w);
             }
-            out.add(trace(label, id, start % w, start / w, w, h));
+            double[] xy = trace(m, start % w, start / w, w, h);
+            for (int i = 0; i < xy.length; i += 2) {
+                xy[i] += x0;
+                xy[i + 1] += y0;
+            }
+            out.add(xy);
+            for (int i = 0; i < qt; i++) m[queue[i]] = DONE;
         }
         return out;
     }
 
-    private static int visit(byte[] m, int[] label, int[] queue, int qt, int q, int id) {
-        if (m[q] != 0 && label[q] == 0) {
-            label[q] = id;
+    private static final byte FG = 1;
+    private static final byte CURRENT = 2;
+    private static final byte DONE = 3;
+
+    /** The mask's pixel bounding box {xmin, ymin, xmax, ymax} from its runs (column-major), or null when empty. */
+    static int[] box(Rle rle) {
+        int h = rle.h();
+        int[] counts = rle.counts();
+        long pos = 0;
+        long xmin = Long.MAX_VALUE;
+        long ymin = Long.MAX_VALUE;
+        long xmax = -1;
+        long ymax = -1;
+        for (int i = 0; i < counts.length; i++) {
+            long len = counts[i];
+            if (i % 2 == 1 && len > 0) {
+                long first = pos;
+                long last = pos + len - 1;
+                long xa = first / h;
+                long xb = last / h;
+                xmin = Math.min(xmin, xa);
+                xmax = Math.max(xmax, xb);
+                if (xa == xb) {
+                    ymin = Math.min(ymin, first % h);
+                    ymax = Math.max(ymax, last % h);
+                } else {
+                    ymin = 0;
+                    ymax = h - 1;
+                }
+            }
+            pos += len;
+        }
+        return xmax < 0 ? null : new int[] {(int) xmin, (int) ymin, (int) xmax, (int) ymax};
+    }
+
+    /** The mask inside the box at (x0, y0) of w x h pixels, row-major, FG for foreground. */
+    private static byte[] crop(Rle rle, int x0, int y0, int w, int h) {
+        int ih = rle.h();
+        int[] counts = rle.counts();
+        byte[] m = new byte[w * h];
+        long pos = 0;
+        for (int i = 0; i < counts.length; i++) {
+            long len = counts[i];
+            if (i % 2 == 1) {
+                for (long t = pos; t < pos + len; ) {
+                    int x = (int) (t / ih);
+                    int y = (int) (t % ih);
+                    int n = (int) Math.min(pos + len - t, ih - y); // the run's part in column x
+                    for (int k = 0; k < n; k++) m[(y + k - y0) * w + (x - x0)] = FG;
+                    t += n;
+                }
+            }
+            pos += len;
+        }
+        return m;
+    }
+
+    private static int visit(byte[] m, int[] queue, int qt, int q) {
+        if (m[q] == FG) {
+            m[q] = CURRENT;
             queue[qt++] = q;
         }
         return qt;
     }
 
-    private static boolean in(int[] label, int id, int x, int y, int w, int h) {
-        return x >= 0 && y >= 0 && x < w && y < h && label[y * w + x] == id;
+    private static boolean in(byte[] m, int x, int y, int w, int h) {
+        return x >= 0 && y >= 0 && x < w && y < h && m[y * w + x] == CURRENT;
     }
 
     /**
@@ -67,7 +143,7 @@ public final class Contours {
      * At each corner: turn right if the pixel ahead-right is outside, else left if ahead-left is inside, else straight
      * (so diagonal neighbours count as separate, matching the 4-connected regions).
      */
-    private static double[] trace(int[] label, int id, int x0, int y0, int w, int h) {
+    private static double[] trace(byte[] m, int x0, int y0, int w, int h) {
         List<int[]> corners = new ArrayList<>();
         int vx = x0;
         int vy = y0;
@@ -80,20 +156,20 @@ public final class Contours {
             boolean right;
             switch (d) {
                 case 0 -> {
-                    left = in(label, id, vx, vy - 1, w, h);
-                    right = in(label, id, vx, vy, w, h);
+                    left = in(m, vx, vy - 1, w, h);
+                    right = in(m, vx, vy, w, h);
                 }
                 case 1 -> {
-                    left = in(label, id, vx, vy, w, h);
-                    right = in(label, id, vx - 1, vy, w, h);
+                    left = in(m, vx, vy, w, h);
+                    right = in(m, vx - 1, vy, w, h);
                 }
                 case 2 -> {
-                    left = in(label, id, vx - 1, vy, w, h);
-                    right = in(label, id, vx - 1, vy - 1, w, h);
+                    left = in(m, vx - 1, vy, w, h);
+                    right = in(m, vx - 1, vy - 1, w, h);
                 }
                 default -> {
-                    left = in(label, id, vx - 1, vy - 1, w, h);
-                    right = in(label, id, vx, vy - 1, w, h);
+                    left = in(m, vx - 1, vy - 1, w, h);
+                    right = in(m, vx, vy - 1, w, h);
                 }
             }
             int nd;

@@ -16,6 +16,11 @@ import java.util.Objects;
  */
 public final class Rle {
     private static final double SCALE = 5;
+    /**
+     * Most boundary points {@link #fromPolygon} rasterises (16 bytes each): a polygon's perimeter at 1/5 pixel; a
+     * polygon inside even a 100,000-pixel-wide image stays far below unless it zigzags across it thousands of times.
+     */
+    public static final long MAX_BOUNDARY_POINTS = 1L << 24;
 
     private final int h;
     private final int w;
@@ -106,7 +111,7 @@ public final class Rle {
         if (mask.length != h * w) {
             throw new IllegalArgumentException("mask has " + mask.length + " values, expected " + h + "*" + w);
         }
-        int[] cnts = new int[h * w + 1];
+        int[] cnts = new int[Math.min(h * w + 1, 1024)]; // grows with the runs, at most h*w+1
         int k = 0;
         boolean p = false;
         int c = 0;
@@ -114,6 +119,7 @@ public final class Rle {
             for (int y = 0, idx = x; y < h; y++, idx += w) {
                 boolean v = mask[idx] != 0;
                 if (v != p) {
+                    if (k == cnts.length - 1) cnts = Arrays.copyOf(cnts, (int) Math.min(h * w + 1L, 2L * cnts.length));
                     cnts[k++] = c;
                     c = 0;
                     p = v;
@@ -183,7 +189,11 @@ public final class Rle {
         for (int j = 0; j < k; j++) {
             total += Math.max(Math.abs((long) x[j] - x[j + 1]), Math.abs((long) y[j] - y[j + 1])) + 1;
         }
-        if (total > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("polygon too large to rasterise");
+        if (total > MAX_BOUNDARY_POINTS) {
+            throw new IllegalArgumentException("polygon too large to rasterise: its boundary has " + total
+                    + " points at 1/5 pixel, more than " + MAX_BOUNDARY_POINTS + " (coordinates far outside the "
+                    + w + "x" + h + " image?)");
+        }
         int[] u = new int[(int) total];
         int[] v = new int[(int) total];
         int m = 0;
@@ -307,6 +317,18 @@ public final class Rle {
         return out;
     }
 
+    /** Whether pixel (x, y) (column x, row y) is foreground; false outside the mask. */
+    public boolean contains(int x, int y) {
+        if (x < 0 || y < 0 || x >= w || y >= h) return false;
+        long p = (long) x * h + y;
+        long pos = 0;
+        for (int i = 0; i < counts.length; i++) {
+            pos += counts[i];
+            if (p < pos) return (i & 1) == 1;
+        }
+        return false;
+    }
+
     /** Number of foreground pixels (pycocotools {@code area}). */
     public long area() {
         long a = 0;
@@ -357,7 +379,6 @@ public final class Rle {
         if (rles.size() == 1) return first;
         int[] cnts = first.counts.clone();
         int m = cnts.length;
-        int[] out = new int[h * w + 1];
         for (int i = 1; i < rles.size(); i++) {
             Rle bRle = rles.get(i);
             if (bRle.h != h || bRle.w != w) {
@@ -368,6 +389,8 @@ public final class Rle {
             int aM = m;
             int[] bC = bRle.counts;
             int bM = bC.length;
+            // every run boundary of the result is one of a's or b's: memory proportional to the runs, not h*w
+            int[] out = new int[aM + bM + 1];
             long ca = aM > 0 ? aC[0] : 0;
             long cb = bM > 0 ? bC[0] : 0;
             boolean v = false;

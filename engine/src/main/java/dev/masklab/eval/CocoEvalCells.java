@@ -92,8 +92,49 @@ final class CocoEvalCells implements CocoEvaluator.CellSource {
         }
     }
 
+    /**
+     * Replaces one image's ground truths and detections (an edit); those of categories that are not evaluated are
+     * dropped, as at construction. The next {@link #cells(int)} of that image reads them.
+     *
+     * @return what puts the image's previous lists back
+     * @throws IllegalArgumentException when an annotation or result names another image
+     */
+    Runnable replaceImage(long imageId, List<CocoAnnotation> annotations, List<CocoResult> detections) {
+        List<CocoAnnotation> g = new ArrayList<>();
+        for (CocoAnnotation a : annotations) {
+            if (a.imageId() != imageId) {
+                throw new IllegalArgumentException("annotation " + a.id() + " names image " + a.imageId()
+                        + ", not the edited image " + imageId);
+            }
+            if (catIndex.containsKey(a.categoryId())) g.add(a);
+        }
+        List<CocoResult> d = new ArrayList<>();
+        for (CocoResult x : detections) {
+            if (x.imageId() != imageId) {
+                throw new IllegalArgumentException("result " + x.id() + " names image " + x.imageId()
+                        + ", not the edited image " + imageId);
+            }
+            if (catIndex.containsKey(x.categoryId())) d.add(x);
+        }
+        List<CocoAnnotation> oldG = gtByImage.put(imageId, g);
+        List<CocoResult> oldD = dtByImage.put(imageId, d);
+        return () -> {
+            gtByImage.put(imageId, oldG == null ? List.of() : oldG);
+            dtByImage.put(imageId, oldD == null ? List.of() : oldD);
+        };
+    }
+
     int imageCount() {
         return imgIds.length;
+    }
+
+    /** The evaluated category ids, ascending, also when categories are not used (then {@link #catIds()} is {-1}). */
+    long[] evaluatedCategoryIds() {
+        return catIndex.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
+    }
+
+    long[] imgIds() {
+        return imgIds.clone();
     }
 
     long[] catIds() {

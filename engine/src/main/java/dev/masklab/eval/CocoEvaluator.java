@@ -16,9 +16,6 @@ import java.util.stream.IntStream;
  * The static {@code evaluate} methods build the cells from a {@code CocoDataset} and results ({@code CocoEvalCells}).
  */
 public final class CocoEvaluator {
-    private static final byte MATCHED = 1;
-    private static final byte IGNORED = 2;
-
     /** Supplies the cells of one image: one per category index (null or empty when there is nothing). */
     @FunctionalInterface
     public interface CellSource {
@@ -27,10 +24,6 @@ public final class CocoEvaluator {
          * @return an array with one entry per evaluated category (a single entry when categories are not used)
          */
         EvalCell[] cells(int imageIndex);
-    }
-
-    /** pycocotools' per (image, category, area range) evaluation, reduced to what accumulate() reads. */
-    private record Compact(double[] scores, byte[] flags, int gtKept) {
     }
 
     private final EvalParams params;
@@ -51,15 +44,36 @@ public final class CocoEvaluator {
      *                                  bbox, no segmentation for segm, no or a wrong number of keypoints)
      */
     public static EvalResult evaluate(CocoDataset gt, List<CocoResult> results, EvalParams params) {
-        for (CocoResult r : results) {
-            if (Double.isNaN(r.area())) {
-                // CocoResult.of leaves id and area unset; COCOeval's area ranges would then silently go wrong
-                throw new IllegalArgumentException("result for image " + r.imageId() + " has no area: load results "
-                        + "with CocoResults (pycocotools' loadRes) before evaluating");
-            }
-        }
-        CocoEvalCells cells = new CocoEvalCells(gt, results, params);
+        CocoEvalCells cells = cells(gt, results, params);
         return new CocoEvaluator(params).evaluate(cells.imageCount(), cells.catIds(), cells.catNames(), cells);
+    }
+
+    /**
+     * As {@link #evaluate(CocoDataset, List, EvalParams)} but returns every image's evaluation (pycocotools'
+     * {@code evalImgs}), from which {@link ImageEvaluations#result()} accumulates the same result.
+     *
+     * @param keepMatches also keep each (image, category) cell's full matching for area "all"
+     *                    ({@link ImageEvaluations#matching}); costs memory (about 10 bytes per detection and IoU
+     *                    threshold), not time
+     */
+    public static ImageEvaluations evaluateImages(CocoDataset gt, List<CocoResult> results, EvalParams params,
+            boolean keepMatches) {
+        CocoEvalCells cells = cells(gt, results, params);
+        return new CocoEvaluator(params).evaluateImages(cells.imgIds(), cells.catIds(), cells.catNames(), cells,
+                keepMatches);
+    }
+
+    static CocoEvalCells cells(CocoDataset gt, List<CocoResult> results, EvalParams params) {
+        for (CocoResult r : results) requireArea(r);
+        return new CocoEvalCells(gt, results, params);
+    }
+
+    static void requireArea(CocoResult r) {
+        if (Double.isNaN(r.area())) {
+            // CocoResult.of leaves id and area unset; COCOeval's area ranges would then silently go wrong
+            throw new IllegalArgumentException("result for image " + r.imageId() + " has no area: load results "
+                    + "with CocoResults (pycocotools' loadRes) before evaluating");
+        }
     }
 
     /** Reads a results file with {@link CocoResults#read} and evaluates it. */
@@ -76,63 +90,73 @@ public final class CocoEvaluator {
      * @param source     the cells per image
      */
     public EvalResult evaluate(int imageCount, long[] catIds, String[] catNames, CellSource source) {
-        int nK = catIds.length;
-        int nA = params.areaCount();
-        int maxDet = params.maxDet(params.maxDetCount() - 1);
-        double[] thrs = params.iouThrs();
-        Compact[][][] records = new Compact[nK][nA][imageCount];
+        long[] imgIds = new long[imageCount];
+        for (int i = 0; i < imageCount; i++) imgIds[i] = i;
+        return evaluateImages(imgIds, catIds, catNames, source, false).result();
+    }
+
+    /**
+     * Evaluates every image (pycocotools' {@code evaluate}) without accumulating.
+     *
+     * @param imgIds      the evaluated image ids, ascending as pycocotools sorts them (index i is image i of source)
+     * @param catIds      evaluated category ids, ascending ({-1} when categories are not used)
+     * @param catNames    their names
+     * @param source      the cells per image
+     * @param keepMatches also keep every cell's full matching for area "all" (see {@link ImageEvaluations})
+     */
+    public ImageEvaluations evaluateImages(long[] imgIds, long[] catIds, String[] catNames, CellSource source,
+            boolean keepMatches) {
+        ImageEvaluations ev = new ImageEvaluations(this, imgIds, catIds, catNames, keepMatches);
         try {
-            IntStream.range(0, imageCount).parallel().forEach(i -> evaluateImage(i, source, records, thrs, maxDet));
+            IntStream.range(0, imgIds.length).parallel().forEach(i -> evaluateImage(i, source, ev));
         } catch (RuntimeException e) {
             // a worker's exception arrives as a copy wrapping the original: rethrow the original (its message)
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException original && cause.getClass() == e.getClass()) throw original;
             throw e;
         }
-        return accumulate(records, catIds, catNames, imageCount);
+        return ev;
     }
 
-    private void evaluateImage(int i, CellSource source, Compact[][][] records, double[] thrs, int maxDet) {
-        int nK = records.length;
+    /** Evaluates image i's cells into ev (all area ranges; the matching of area "all" too when ev keeps it). */
+    void evaluateImage(int i, CellSource source, ImageEvaluations ev) {
+        int nK = ev.catCount();
         int nA = params.areaCount();
+        int maxDet = params.maxDet(params.maxDetCount() - 1);
+        double[] thrs = params.iouThrs();
         EvalCell[] cells = source.cells(i);
         if (cells.length != nK) {
             throw new IllegalStateException("image " + i + ": " + cells.length + " cells for " + nK + " categories");
         }
+        int areaAll = areaAllIndex();
         for (int k = 0; k < nK; k++) {
             EvalCell cell = cells[k];
-            if (cell == null || cell.isEmpty()) continue;
+            if (cell == null || cell.isEmpty()) {
+                ev.clear(k, i);
+                continue;
+            }
             int[] order = ScoreOrder.descending(cell.dtScores());
             if (order.length > maxDet) order = Arrays.copyOf(order, maxDet);
             double[][] ious = cell.gtCount() == 0 || order.length == 0
                     ? new double[order.length][0] : cell.ious().compute(order);
             for (int a = 0; a < nA; a++) {
-                ImageEvaluation ev = ImageEvaluation.evaluate(cell, order, ious, params.areaLo(a),
+                ImageEvaluation e = ImageEvaluation.evaluate(cell, order, ious, params.areaLo(a),
                         params.areaHi(a), maxDet, thrs);
-                records[k][a][i] = compact(ev);
+                ev.put(k, a, i, e, a == areaAll);
             }
         }
     }
 
-    private static Compact compact(ImageEvaluation ev) {
-        int nT = ev.dtMatches().length;
-        int nD = ev.dtIds().length;
-        byte[] flags = new byte[nT * nD];
-        for (int t = 0; t < nT; t++) {
-            for (int d = 0; d < nD; d++) {
-                byte f = 0;
-                if (ev.dtMatches()[t][d] != 0) f |= MATCHED;
-                if (ev.dtIgnore()[t][d]) f |= IGNORED;
-                flags[t * nD + d] = f;
-            }
-        }
-        int kept = 0;
-        for (boolean ig : ev.gtIgnore()) if (!ig) kept++;
-        return new Compact(ev.dtScores(), flags, kept);
+    /** Index of the area range labelled "all" (the first range when none is). */
+    int areaAllIndex() {
+        return Math.max(0, Arrays.asList(params.areaRngLbl()).indexOf("all"));
     }
 
     /** pycocotools' {@code accumulate}: precision with the monotone envelope, sampled at the recall thresholds. */
-    private EvalResult accumulate(Compact[][][] records, long[] catIds, String[] catNames, int imageCount) {
+    EvalResult accumulate(ImageEvaluations ev, int[] images) {
+        long[] catIds = ev.catIdsRef();
+        String[] catNames = ev.catNamesRef();
+        ImageEvaluations.Compact[][][] records = ev.records();
         int nT = params.iouThrCount();
         int nR = params.recThrCount();
         int nK = catIds.length;
@@ -148,29 +172,30 @@ public final class CocoEvaluator {
         int[] dtCounts = new int[nK];
         double[] recThrs = params.recThrs();
         double eps = Math.ulp(1.0); // np.spacing(1)
-        int areaAll = Math.max(0, Arrays.asList(params.areaRngLbl()).indexOf("all"));
+        int areaAll = areaAllIndex();
         IntStream.range(0, nK).parallel().forEach(k -> {
             // Every area range has the same detections (same cells, same scores): concatenate them once in image
             // order and sort once. The stable order of a subset (fewer maxDets) is the full order filtered, so one
             // sort per category serves every (area, maxDets) pair.
             int total = 0;
-            for (int i = 0; i < imageCount; i++) {
-                Compact c = records[k][0][i];
-                if (c != null) total += c.scores.length;
+            for (int i : images) {
+                ImageEvaluations.Compact c = records[k][0][i];
+                if (c != null) total += c.scores().length;
             }
             double[] sc = new double[total];
             int[] entryImage = new int[total];
             int[] entryRank = new int[total];
             int off = 0;
-            for (int i = 0; i < imageCount; i++) {
-                Compact c = records[k][0][i];
+            for (int i : images) {
+                ImageEvaluations.Compact c = records[k][0][i];
                 if (c == null) continue;
-                System.arraycopy(c.scores, 0, sc, off, c.scores.length);
-                for (int d = 0; d < c.scores.length; d++) {
+                double[] cs = c.scores();
+                System.arraycopy(cs, 0, sc, off, cs.length);
+                for (int d = 0; d < cs.length; d++) {
                     entryImage[off + d] = i;
                     entryRank[off + d] = d;
                 }
-                off += c.scores.length;
+                off += cs.length;
             }
             int[] order = ScoreOrder.descending(sc);
             // per maxDets: positions in the sorted order of the detections within each image's first maxDet
@@ -190,11 +215,11 @@ public final class CocoEvaluator {
             for (int a = 0; a < nA; a++) {
                 int npig = 0;
                 boolean present = false;
-                for (int i = 0; i < imageCount; i++) {
-                    Compact c = records[k][a][i];
+                for (int i : images) {
+                    ImageEvaluations.Compact c = records[k][a][i];
                     if (c == null) continue;
                     present = true;
-                    npig += c.gtKept;
+                    npig += c.gtKept();
                 }
                 if (a == areaAll) {
                     gtCounts[k] = npig;
@@ -204,9 +229,10 @@ public final class CocoEvaluator {
                 // this area's flags, laid out in sorted order
                 for (int j = 0; j < total; j++) {
                     int e = order[j];
-                    Compact c = records[k][a][entryImage[e]];
-                    int d = c.scores.length;
-                    for (int t = 0; t < nT; t++) flat[t * total + j] = c.flags[t * d + entryRank[e]];
+                    ImageEvaluations.Compact c = records[k][a][entryImage[e]];
+                    int d = c.scores().length;
+                    byte[] cf = c.flags();
+                    for (int t = 0; t < nT; t++) flat[t * total + j] = cf[t * d + entryRank[e]];
                 }
                 for (int m = 0; m < nM; m++) {
                     int[] kept = keptAt[m];
@@ -217,8 +243,8 @@ public final class CocoEvaluator {
                         long fp = 0;
                         for (int j = 0; j < nd; j++) {
                             byte b = flat[base + kept[j]];
-                            if ((b & IGNORED) == 0) {
-                                if ((b & MATCHED) != 0) tp++;
+                            if ((b & ImageEvaluations.IGNORED) == 0) {
+                                if ((b & ImageEvaluations.MATCHED) != 0) tp++;
                                 else fp++;
                             }
                             rc[j] = (double) tp / npig;

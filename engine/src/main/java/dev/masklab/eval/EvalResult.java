@@ -47,7 +47,9 @@ public final class EvalResult {
         for (int k = 0; k < nK; k++) {
             cats.add(new CategoryEval(catIds[k], catNames[k],
                     meanPrecision(k, -1, all, mLast), meanPrecision(k, thresholdIndex(.5), all, mLast),
-                    meanPrecision(k, thresholdIndex(.75), all, mLast), meanRecall(k, -1, all, mLast),
+                    meanPrecision(k, thresholdIndex(.75), all, mLast),
+                    meanPrecision(k, -1, areaIndex("small"), mLast), meanPrecision(k, -1, areaIndex("medium"), mLast),
+                    meanPrecision(k, -1, areaIndex("large"), mLast), meanRecall(k, -1, all, mLast),
                     gtCounts[k], dtCounts[k]));
         }
         this.perCategory = Collections.unmodifiableList(cats);
@@ -90,15 +92,47 @@ public final class EvalResult {
         return scores[idx5(t, r, k, a, m)];
     }
 
+    /** Selects every category in {@link #precisionCurve(int, int)}. */
+    public static final int ALL_CATEGORIES = -1;
+
+    /** Selects the mean over the IoU thresholds in {@link #precisionCurve(int, int)}. */
+    public static final int MEAN_IOU = -1;
+
     /**
-     * Precision at each recall threshold ({@link EvalParams#recThrs()}) for category index k, IoU threshold index t,
-     * area "all" and the largest maxDets: the interpolated precision/recall curve (all -1 without ground truth).
+     * COCO's interpolated precision/recall curve: precision at each recall threshold ({@link EvalParams#recThrs()},
+     * 101 by default) for area "all" and the largest maxDets. For category index k ({@link #ALL_CATEGORIES}: the mean
+     * over the categories, as the summary's AP averages them) and IoU threshold index t ({@link #MEAN_IOU}: the mean
+     * over the thresholds); entries -1 where no selected category has ground truth. The mean of a curve's entries is
+     * the corresponding AP (AP, AP50, AP75 of a category, or of the summary).
      */
     public double[] precisionCurve(int k, int t) {
+        if (k < ALL_CATEGORIES || k >= nK) throw new IndexOutOfBoundsException("category index " + k + " of " + nK);
+        if (t < MEAN_IOU || t >= nT) throw new IndexOutOfBoundsException("IoU threshold index " + t + " of " + nT);
         double[] o = new double[nR];
         int a = areaIndex("all");
-        for (int r = 0; r < nR; r++) o[r] = precision(t, r, k, a, nM - 1);
+        for (int r = 0; r < nR; r++) {
+            double sum = 0;
+            int n = 0;
+            for (int ti = 0; ti < nT; ti++) {
+                if (t != MEAN_IOU && ti != t) continue;
+                for (int ki = 0; ki < nK; ki++) {
+                    if (k != ALL_CATEGORIES && ki != k) continue;
+                    double v = precision(ti, r, ki, a, nM - 1);
+                    if (v > -1) {
+                        sum += v;
+                        n++;
+                    }
+                }
+            }
+            o[r] = n == 0 ? -1 : sum / n;
+        }
         return o;
+    }
+
+    /** Index of the IoU threshold equal to thr (as pycocotools compares, exactly), -1 when it is not evaluated. */
+    public int iouThresholdIndex(double thr) {
+        int t = thresholdIndex(thr);
+        return t < 0 ? -1 : t;
     }
 
     /** Recall per IoU threshold for category index k, area "all", the largest maxDets. */

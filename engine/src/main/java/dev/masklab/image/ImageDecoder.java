@@ -5,7 +5,10 @@ import java.awt.image.Raster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.metadata.IIOMetadata;
@@ -23,8 +26,19 @@ import org.w3c.dom.Node;
  *       replicated into R, G and B instead.</li>
  * </ul>
  * Everything else goes through ImageIO unchanged.
+ *
+ * <p>Untrusted files are checked as Pillow does: the size in the header is compared with a pixel limit before
+ * anything is decoded (Pillow's decompression-bomb guard: {@link #DEFAULT_MAX_PIXELS}, raised or lowered with the
+ * system property {@value #MAX_PIXELS_PROPERTY}), and a file that ends before its image data is complete
+ * (libjpeg's "Premature end of JPEG file", a PNG cut inside its IDAT chunks) is refused rather than decoded with a
+ * grey or black tail. Every failure is an {@link IOException} whose message is one line starting with the file.
  */
 public final class ImageDecoder {
+  /** Pillow's DecompressionBombError threshold: 2 x {@code Image.MAX_IMAGE_PIXELS} = 178,956,970 pixels. */
+  public static final long DEFAULT_MAX_PIXELS = 2L * (1024L * 1024 * 1024 / 4 / 3);
+  /** System property overriding {@link #DEFAULT_MAX_PIXELS} (a positive pixel count). */
+  public static final String MAX_PIXELS_PROPERTY = "masklab.maxImagePixels";
+
   private static final int SCALEBITS = 16;
   private static final int ONE_HALF = 1 << (SCALEBITS - 1);
   private static final int[] CR_R = new int[256];
@@ -54,6 +68,9 @@ public final class ImageDecoder {
    * @throws IOException naming the file when it is missing or not a readable image
    */
   public static BufferedImage read(Path file) throws IOException {
+    if (file == null) {
+      throw new IOException("an image has no file name");
+    }
     if (!Files.isRegularFile(file)) {
       throw new IOException(file + ": image file not found");
     }
@@ -64,23 +81,107 @@ public final class ImageDecoder {
       }
       ImageReader reader = readers.next();
       try {
-        reader.setInput(in, true, false);
+        reader.setInput(in, false, false);
+        checkPixels(file, reader.getWidth(0), reader.getHeight(0));
+        List<String> warnings = new ArrayList<>();
+        reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+        BufferedImage img = null;
+        boolean reread = false;
         if ("jpeg".equalsIgnoreCase(reader.getFormatName()) && isJfifWithIcc(reader.getImageMetadata(0))) {
           Raster raw = reader.readRaster(0, null);
           if (raw.getNumBands() == 3) {
-            return ycbcrToRgb(raw);
+            img = ycbcrToRgb(raw);
+          }
+          reread = true;
+        }
+        if (img == null) {
+          if (reread) {
+            in.seek(0);
+            reader.setInput(in, false, false);
+          }
+          img = reader.read(0);
+          img = img.getType() == BufferedImage.TYPE_BYTE_GRAY ? greyToRgb(img.getRaster()) : img;
+        }
+        if ("jpeg".equalsIgnoreCase(reader.getFormatName()) && !endsScanWithEoi(file)) {
+          throw new IOException(file + ": truncated JPEG (no end-of-image marker after its last scan)");
+        }
+        for (String w : warnings) {
+          if (w != null && w.toLowerCase(Locale.ROOT).contains("premature end")) {
+            throw new IOException(file + ": truncated or corrupt image (" + w.strip() + ")");
           }
         }
-        in.seek(0);
-        reader.setInput(in, true, false);
-        BufferedImage img = reader.read(0);
-        return img.getType() == BufferedImage.TYPE_BYTE_GRAY ? greyToRgb(img.getRaster()) : img;
-      } catch (IOException | RuntimeException e) {
-        throw new IOException(file + ": cannot decode image: " + e.getMessage(), e);
+        return img;
+      } catch (IOException e) {
+        throw e.getMessage() != null && e.getMessage().startsWith(file.toString()) ? e
+            : new IOException(file + ": cannot decode image (truncated or corrupt): " + oneLine(e), e);
+      } catch (RuntimeException e) {
+        throw new IOException(file + ": cannot decode image (truncated or corrupt): " + oneLine(e), e);
       } finally {
         reader.dispose();
       }
     }
+  }
+
+  /**
+   * The pixel limit in force: {@value #MAX_PIXELS_PROPERTY} when set to a positive number, else
+   * {@link #DEFAULT_MAX_PIXELS}.
+   */
+  public static long maxPixels() {
+    String v = System.getProperty(MAX_PIXELS_PROPERTY);
+    if (v != null) {
+      try {
+        long n = Long.parseLong(v.strip());
+        if (n > 0) {
+          return n;
+        }
+      } catch (NumberFormatException e) {
+        // fall back to the default
+      }
+    }
+    return DEFAULT_MAX_PIXELS;
+  }
+
+  /** Refuses an image whose header declares more than {@link #maxPixels()} pixels, before it is decoded. */
+  static void checkPixels(Path file, int width, int height) throws IOException {
+    long pixels = (long) width * height;
+    if (width <= 0 || height <= 0) {
+      throw new IOException(file + ": image header declares " + width + " x " + height + " pixels");
+    }
+    if (pixels > maxPixels()) {
+      throw new IOException(file + ": image is " + width + " x " + height + " = " + pixels + " pixels, more than"
+          + " the limit of " + maxPixels() + " (a decompression bomb?); raise it with -D" + MAX_PIXELS_PROPERTY
+          + "=N");
+    }
+  }
+
+  /**
+   * True when an EOI marker (FF D9) follows the last start-of-scan marker (FF DA): inside entropy-coded data FF is
+   * always stuffed (FF 00) or a restart marker, so a real EOI is found and trailing bytes after it are allowed. PIL
+   * refuses a JPEG without it ("image file is truncated"); ImageIO decodes it silently.
+   */
+  static boolean endsScanWithEoi(Path file) throws IOException {
+    byte[] b = Files.readAllBytes(file);
+    int lastScan = -1;
+    for (int i = 0; i + 1 < b.length; i++) {
+      if ((b[i] & 0xff) == 0xff) {
+        int marker = b[i + 1] & 0xff;
+        if (marker == 0xda) {
+          lastScan = i;
+        } else if (marker == 0xd9 && lastScan >= 0) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static String oneLine(Throwable e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (e.getCause() != null && e.getCause().getMessage() != null && !m.contains(e.getCause().getMessage())) {
+      m += ": " + e.getCause().getMessage();
+    }
+    String line = m.lines().findFirst().orElse("").strip();
+    return line.length() > 200 ? line.substring(0, 200) + "..." : line;
   }
 
   private static boolean isJfifWithIcc(IIOMetadata meta) {

@@ -9,6 +9,7 @@ import dev.masklab.model.io.PthLoader;
 import dev.masklab.model.io.StateDict;
 import dev.masklab.model.roi.BoxPostprocessor;
 import dev.masklab.model.roi.Detections;
+import dev.masklab.model.roi.MultiScaleRoiAlign;
 import dev.masklab.model.roi.RoiHeads;
 import dev.masklab.model.roi.RoiHeadsOutput;
 import dev.masklab.model.rpn.RegionProposalNetwork;
@@ -254,6 +255,35 @@ public final class MaskRcnn implements AutoCloseable {
       out.add(toOriginal(heads.get(i), batch.imageSizes().get(i), batch.originalSizes().get(i)));
     }
     return out;
+  }
+
+  /**
+   * Box prompts on one image whose features are computed: each box (xyxy in the ORIGINAL image) is scaled into the
+   * resized image as torchvision's {@code resize_boxes} does (float32 ratio resized / original), then treated as a
+   * detection by {@link RoiHeads#inferOnBoxes} (class given or the box head's best, score its softmax probability,
+   * masks / keypoints on the box), and the result is mapped back as {@code transform.postprocess} does (boxes and
+   * keypoints scaled by original / resized; masks are pasted from the output with those boxes).
+   *
+   * @param batch the transformed image (one image; sizes only are used)
+   * @param features the image's FPN features (see {@link RoiHeads#inferOnBoxes})
+   * @param boxesXyxy flat xyxy boxes in the original image (K x 4)
+   * @param labels per box the class, or 0 for the box head's best
+   * @return detections in input order, in the original image's coordinates
+   */
+  public MaskRcnnOutput promptFromFeatures(ImageList batch, MultiScaleRoiAlign.HeapFeatures features,
+      float[] boxesXyxy, int[] labels) {
+    int[] resized = batch.imageSizes().get(0);
+    int[] original = batch.originalSizes().get(0);
+    float rh = (float) resized[0] / (float) original[0];
+    float rw = (float) resized[1] / (float) original[1];
+    float[] boxes = boxesXyxy.clone();
+    for (int i = 0; i < boxes.length; i += 4) {
+      boxes[i] *= rw;
+      boxes[i + 1] *= rh;
+      boxes[i + 2] *= rw;
+      boxes[i + 3] *= rh;
+    }
+    return toOriginal(roiHeads.inferOnBoxes(features, boxes, labels, resized), resized, original);
   }
 
   /** torchvision's transform.postprocess: boxes and keypoints scaled by original / resized (float32). */

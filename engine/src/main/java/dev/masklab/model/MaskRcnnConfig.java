@@ -31,6 +31,35 @@ public record MaskRcnnConfig(String arch, int numClasses, int numKeypoints, int 
     if (arch.equals(KEYPOINTRCNN) && numKeypoints < 1) {
       throw new IllegalArgumentException("a keypoint model needs numKeypoints >= 1");
     }
+    range("numClasses", numClasses, 2, MAX_CLASSES);
+    range("numKeypoints", numKeypoints, 0, MAX_KEYPOINTS);
+    range("minSize", minSize, 1, MAX_IMAGE_SIDE);
+    range("maxSize", maxSize, 1, MAX_IMAGE_SIDE);
+    range("boxScoreThresh", boxScoreThresh, 0, 1);
+    range("boxNmsThresh", boxNmsThresh, 0, 1);
+    range("detectionsPerImage", detectionsPerImage, 1, MAX_DETECTIONS);
+    range("bnEps", bnEps, 0, 1);
+  }
+
+  /** Largest accepted numClasses (background included). */
+  public static final int MAX_CLASSES = 100_000;
+  /** Largest accepted numKeypoints. */
+  public static final int MAX_KEYPOINTS = 1_000;
+  /** Largest accepted minSize and maxSize, in pixels (the resized image's sides). */
+  public static final int MAX_IMAGE_SIDE = 4_096;
+  /** Largest accepted detectionsPerImage. */
+  public static final int MAX_DETECTIONS = 100_000;
+
+  /** Refuses a value outside [lo, hi] (NaN included), naming the field. */
+  private static void range(String field, double v, double lo, double hi) {
+    if (!(v >= lo && v <= hi)) {
+      throw new IllegalArgumentException(field + " must be between " + fmt(lo) + " and " + fmt(hi) + ", got "
+          + fmt(v));
+    }
+  }
+
+  private static String fmt(double v) {
+    return v == Math.rint(v) && !Double.isInfinite(v) ? String.valueOf((long) v) : String.valueOf(v);
   }
 
   /** torchvision's defaults: 91 COCO classes for Mask R-CNN, person + 17 keypoints for Keypoint R-CNN. */

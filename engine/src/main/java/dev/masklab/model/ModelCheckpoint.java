@@ -8,8 +8,10 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.masklab.model.io.CheckpointException;
+import dev.masklab.io.Backup;
+import dev.masklab.io.DurableFiles;
 import dev.masklab.model.io.StateDict;
-import java.io.BufferedOutputStream;
+import dev.masklab.model.io.ZipEntries;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +21,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
@@ -42,6 +43,8 @@ public final class ModelCheckpoint {
   public static final String CONFIG_ENTRY = "config.json";
   public static final String WEIGHTS_DIR = "weights/";
   static final int FORMAT_VERSION = 1;
+  /** Largest config.json read. */
+  static final long MAX_CONFIG_BYTES = 16L << 20;
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
   private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
@@ -89,31 +92,24 @@ public final class ModelCheckpoint {
     }
   }
 
-  /** Writes {@code meta} and {@code weights} (by key) to {@code file} atomically. */
+  /**
+   * Writes {@code meta} and {@code weights} (by key) to {@code file} {@link DurableFiles durably} (a link is followed,
+   * permissions of a replaced file kept, a new file gets the usual umask mode); an existing file is kept as
+   * {@code NAME.bak}.
+   */
   public static void save(Path file, Meta meta, Map<String, NDArray> weights) throws IOException {
-    Path abs = file.toAbsolutePath();
-    Path dir = abs.getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, abs.getFileName().toString(), ".tmp");
-    try {
-      try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp));
-          ZipOutputStream zip = new ZipOutputStream(os)) {
-        zip.putNextEntry(new ZipEntry(CONFIG_ENTRY));
-        zip.write(JSON.writeValueAsBytes(meta));
+    DurableFiles.write(file, os -> {
+      ZipOutputStream zip = new ZipOutputStream(os);
+      zip.putNextEntry(new ZipEntry(CONFIG_ENTRY));
+      zip.write(JSON.writeValueAsBytes(meta));
+      zip.closeEntry();
+      for (Map.Entry<String, NDArray> e : weights.entrySet()) {
+        zip.putNextEntry(new ZipEntry(WEIGHTS_DIR + e.getKey() + ".npy"));
+        writeNpy(zip, e.getValue());
         zip.closeEntry();
-        for (Map.Entry<String, NDArray> e : weights.entrySet()) {
-          zip.putNextEntry(new ZipEntry(WEIGHTS_DIR + e.getKey() + ".npy"));
-          writeNpy(zip, e.getValue());
-          zip.closeEntry();
-        }
       }
-      if (Files.exists(abs)) {
-        Files.copy(abs, abs.resolveSibling(abs.getFileName() + ".bak"), StandardCopyOption.REPLACE_EXISTING);
-      }
-      Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+      zip.finish();
+    }, Backup.perSession());
   }
 
   /** Reads a checkpoint; its tensors go to a new sub-manager of {@code m} owned by the returned weights. */
@@ -124,10 +120,12 @@ public final class ModelCheckpoint {
       if (cfg == null) {
         throw new CheckpointException(file, "no " + CONFIG_ENTRY + " entry: not a MaskLab checkpoint");
       }
-      try (InputStream in = z.getInputStream(cfg)) {
-        meta = JSON.readValue(in, Meta.class);
+      try {
+        meta = JSON.readValue(ZipEntries.read(file, z, cfg, MAX_CONFIG_BYTES), Meta.class);
+      } catch (CheckpointException e) {
+        throw e;
       } catch (IOException | IllegalArgumentException e) {
-        throw new CheckpointException(file, CONFIG_ENTRY + " is invalid: " + e.getMessage());
+        throw new CheckpointException(file, CONFIG_ENTRY + " is invalid: " + jsonProblem(e));
       }
       if (meta.config() == null) {
         throw new CheckpointException(file, CONFIG_ENTRY + ": field 'config' is missing");
@@ -146,11 +144,9 @@ public final class ModelCheckpoint {
             continue;
           }
           String key = name.substring(WEIGHTS_DIR.length(), name.length() - 4);
-          try (InputStream in = z.getInputStream(e)) {
-            NDArray a = readNpy(file, name, in.readAllBytes(), sub);
-            a.setName(key);
-            tensors.put(key, a);
-          }
+          NDArray a = readNpy(file, name, ZipEntries.read(file, z, e, Integer.MAX_VALUE - 8), sub);
+          a.setName(key);
+          tensors.put(key, a);
         }
         return new Loaded(meta, new StateDict(sub, tensors, file.getFileName().toString()));
       } catch (IOException | RuntimeException ex) {
@@ -158,6 +154,27 @@ public final class ModelCheckpoint {
         throw ex;
       }
     }
+  }
+
+  /**
+   * The one-line reason of a config.json parse failure: the field and what is wrong (a value out of range names its
+   * field through {@link MaskRcnnConfig}'s checks), without Jackson's source excerpt.
+   */
+  private static String jsonProblem(Exception e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    if (root instanceof IllegalArgumentException && root.getMessage() != null) {
+      return root.getMessage();
+    }
+    String msg = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage()
+        : e.getMessage();
+    if (msg == null) {
+      return e.getClass().getSimpleName();
+    }
+    String line = msg.lines().findFirst().orElse("");
+    return line.length() > 200 ? line.substring(0, 200) + "..." : line;
   }
 
   private static ZipFile open(Path file) throws IOException {
@@ -223,11 +240,13 @@ public final class ModelCheckpoint {
     if (major == 1) {
       headerLen = (bytes[8] & 0xff) | ((bytes[9] & 0xff) << 8);
       start = 10;
-    } else {
+    } else if (bytes.length >= 12) {
       headerLen = ByteBuffer.wrap(bytes, 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
       start = 12;
+    } else {
+      throw new CheckpointException(file, entry + ": truncated header");
     }
-    if (start + headerLen > bytes.length) {
+    if (headerLen < 0 || (long) start + headerLen > bytes.length) {
       throw new CheckpointException(file, entry + ": truncated header");
     }
     String header = new String(bytes, start, headerLen, StandardCharsets.US_ASCII);
@@ -235,22 +254,29 @@ public final class ModelCheckpoint {
     Matcher f = FORTRAN.matcher(header);
     Matcher s = SHAPE.matcher(header);
     if (!d.find() || !f.find() || !s.find()) {
-      throw new CheckpointException(file, entry + ": unreadable .npy header " + header.strip());
+      throw new CheckpointException(file, entry + ": unreadable .npy header");
     }
     if (f.group(1).equals("True")) {
       throw new CheckpointException(file, entry + ": Fortran-ordered arrays are not supported");
     }
     List<Long> dims = new ArrayList<>();
-    for (String p : s.group(1).split(",")) {
-      if (!p.isBlank()) {
-        dims.add(Long.parseLong(p.strip()));
+    long count = 1;
+    try {
+      for (String p : s.group(1).split(",")) {
+        if (!p.isBlank()) {
+          long dim = Long.parseLong(p.strip());
+          if (dim < 0) {
+            throw new NumberFormatException();
+          }
+          dims.add(dim);
+          count = Math.multiplyExact(count, dim);
+        }
       }
+      Math.multiplyExact(count, 8L);
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new CheckpointException(file, entry + ": .npy shape is not a tuple of non-negative sizes that fit");
     }
     long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
-    long count = 1;
-    for (long x : shape) {
-      count *= x;
-    }
     int dataStart = start + headerLen;
     ByteBuffer b = ByteBuffer.wrap(bytes, dataStart, bytes.length - dataStart).order(ByteOrder.LITTLE_ENDIAN);
     switch (d.group(1)) {

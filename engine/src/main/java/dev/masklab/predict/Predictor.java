@@ -7,6 +7,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.masklab.coco.Rle;
+import dev.masklab.model.ImageList;
 import dev.masklab.model.ImageTransform;
 import dev.masklab.model.MaskRcnn;
 import dev.masklab.model.MaskRcnnConfig;
@@ -18,13 +19,23 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
- * The prediction API for the app and the CLI: images in, {@link Instance}s out (original image coordinates, masks
- * as RLE of the pasted probability > 0.5, keypoints with scores, COCO category ids). Batches run image by image
- * with a cancel flag checked between images and a progress callback. Thread-safe: calls are synchronised on the
- * predictor, so it can run off the UI thread (use one predictor per thread for parallelism).
+ * The prediction API for the app and the CLI, and the app's warm model: weights, architecture and device are loaded
+ * once by {@link #open} and kept until {@link #close}. Images in, {@link Instance}s out (original image coordinates,
+ * masks as RLE of the pasted probability > 0.5, keypoints with scores, COCO category ids). Batches run image by image
+ * with a cancel flag checked between images and a progress callback.
+ *
+ * <p>Prompts: {@link #prompt} answers box prompts (the same RoI heads as inference on the given boxes, no box
+ * regression), {@link #pointCandidates} point prompts (the detections of the full prediction under a point). The
+ * transformed image and FPN features of the LAST image (the same {@link BufferedImage} instance, not modified since)
+ * are cached with its full prediction, so a further prompt or {@code predict} on that image runs only the heads;
+ * another image replaces them, {@link #releaseImage} drops them.
+ *
+ * <p>Thread-safe: calls are synchronised on the predictor (one inference at a time), so it can run off the UI thread
+ * (use one predictor per thread for parallelism). {@link #close} frees the native memory of the weights and cache.
  */
 public final class Predictor implements AutoCloseable {
   /**
@@ -40,9 +51,12 @@ public final class Predictor implements AutoCloseable {
 
   private final MaskRcnn model;
   private final long[] categoryIds;
+  private final Path weightsFile;
+  private ImageFeatures cached;
 
-  private Predictor(MaskRcnn model) {
+  private Predictor(MaskRcnn model, Path weightsFile) {
     this.model = model;
+    this.weightsFile = weightsFile;
     MaskRcnnConfig cfg = model.config();
     ModelCheckpoint.Meta meta = model.meta();
     categoryIds = new long[cfg.numClasses()];
@@ -77,7 +91,7 @@ public final class Predictor implements AutoCloseable {
       MaskRcnnConfig c = cfg.withBoxScoreThresh(options.scoreThreshold());
       return options.legacyEps() ? c.withBnEps(0f) : c;
     }, options.device());
-    return new Predictor(m);
+    return new Predictor(m, weights);
   }
 
   public MaskRcnnConfig config() {
@@ -88,17 +102,140 @@ public final class Predictor implements AutoCloseable {
     return model;
   }
 
+  /** The weights file this model was loaded from. */
+  public Path weightsFile() {
+    return weightsFile;
+  }
+
+  /** Where the model runs. */
+  public Device device() {
+    return model.manager().getDevice();
+  }
+
   /** COCO category id of a model label. */
   public long categoryId(int label) {
     return categoryIds[label];
   }
 
-  /** Instances in one image. */
+  /** The model label (1..numClasses-1) whose category id is {@code categoryId}, or -1 when the model has none. */
+  public int labelOf(long categoryId) {
+    for (int label = 1; label < categoryIds.length; label++) {
+      if (categoryIds[label] == categoryId) {
+        return label;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Instances in one image (the full prediction, every detection above the score threshold). Cached with the image's
+   * features: asked again for the same image instance, the cached prediction is returned.
+   */
   public synchronized List<Instance> predict(BufferedImage image) {
     Autograd.noGradOnThisThread();
-    try (NDManager tmp = model.manager().newSubManager()) {
+    ImageFeatures f = featuresOf(image);
+    if (f.prediction() == null) {
+      try (NDManager tmp = f.manager().newSubManager()) {
+        // what the RPN and heads allocate from the features goes to tmp and is freed; the features stay cached
+        f.features().values().forEach(a -> a.tempAttach(tmp));
+        f.setPrediction(instances(model.detectFromFeatures(f.batch(), f.features()).get(0)));
+      }
+    }
+    return f.prediction();
+  }
+
+  /**
+   * Answers box prompts on one image: per prompt, in order, an {@link Instance} with the prompt's box (xyxy), the
+   * given category or else the box head's best non-background class, the score (the box head's softmax probability
+   * of that class on the box), the mask on the box (pasted, > 0.5, RLE) for mask models and the keypoints (x, y, 1)
+   * with their scores for keypoint models. This is exactly what torchvision computes when the box is treated as a
+   * detection of that class (the box scaled into the transformed image as {@code resize_boxes} does, RoI heads on it,
+   * no box regression, then {@code transform.postprocess}). The image's features are computed on the first prompt
+   * and reused by the next ones (see the class comment).
+   *
+   * @throws IllegalArgumentException naming the prompt (index) when its box is outside the image, empty or not
+   *     finite ({@link BoxPrompt#problem}), or its category is not one of the model's
+   */
+  public synchronized List<Instance> prompt(BufferedImage image, List<BoxPrompt> prompts) {
+    int n = prompts.size();
+    float[] boxes = new float[4 * n];
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) {
+      BoxPrompt p = prompts.get(i);
+      String problem = p.problem(image.getWidth(), image.getHeight());
+      if (problem == null && p.categoryId().isPresent() && labelOf(p.categoryId().getAsLong()) < 0) {
+        problem = "category " + p.categoryId().getAsLong() + " is not one of the model's classes";
+      }
+      if (problem != null) {
+        throw new IllegalArgumentException("prompt " + i + ": " + problem);
+      }
+      double[] b = p.xyxy();
+      for (int k = 0; k < 4; k++) {
+        boxes[4 * i + k] = (float) b[k];
+      }
+      labels[i] = p.categoryId().isPresent() ? labelOf(p.categoryId().getAsLong()) : 0;
+    }
+    if (n == 0) {
+      return List.of();
+    }
+    Autograd.noGradOnThisThread();
+    ImageFeatures f = featuresOf(image);
+    List<Instance> raw = instances(model.promptFromFeatures(f.batch(), f.heap(), boxes, labels));
+    List<Instance> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Instance in = raw.get(i);
+      out.add(new Instance(prompts.get(i).xyxy(), in.label(), in.categoryId(), in.score(), in.mask(), in.keypoints(),
+          in.keypointScores()));
+    }
+    return out;
+  }
+
+  /**
+   * Answers a point prompt: the detections of the image's full prediction ({@link #predict}, cached; every detection
+   * above the model's score threshold, whatever the display threshold) that contain the point
+   * ({@link Instance#contains}: its mask, or its box for models without masks), best score first; the best is current,
+   * {@link PointCandidates#next()} cycles through the others.
+   *
+   * @param x column in original image pixels
+   * @param y row in original image pixels
+   */
+  public synchronized PointCandidates pointCandidates(BufferedImage image, double x, double y) {
+    List<Instance> hits = new ArrayList<>();
+    for (Instance in : predict(image)) {
+      if (in.contains(x, y)) {
+        hits.add(in);
+      }
+    }
+    hits.sort(java.util.Comparator.comparingDouble(Instance::score).reversed()); // stable: model order on ties
+    return new PointCandidates(x, y, hits, 0);
+  }
+
+  /** Drops the cached features and prediction of the last image (freeing their memory). */
+  public synchronized void releaseImage() {
+    if (cached != null) {
+      cached.close();
+      cached = null;
+    }
+  }
+
+  /** The cached features of {@code image}, computed (transform + backbone) when it is not the cached image. */
+  private ImageFeatures featuresOf(BufferedImage image) {
+    if (cached != null && cached.isOf(image)) {
+      return cached;
+    }
+    releaseImage();
+    NDManager m = model.manager().newSubManager();
+    try (NDManager tmp = m.newSubManager()) {
       NDArray t = toTensor(image, tmp);
-      return instances(model.detect(List.of(t)).get(0));
+      ImageList batch = model.transform().apply(List.of(t), tmp);
+      Map<String, NDArray> features = model.backbone().forward(batch.tensors());
+      batch.tensors().attach(m);
+      features.values().forEach(a -> a.attach(m));
+      cached = new ImageFeatures(image, m, batch, features);
+      return cached;
+    } catch (RuntimeException e) {
+      m.close();
+      throw e;
     }
   }
 
@@ -188,6 +325,7 @@ public final class Predictor implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    releaseImage();
     model.close();
   }
 }

@@ -58,6 +58,40 @@ public record CategoryMap(long[] categoryIds, String[] names) {
     return new CategoryMap(ids, names);
   }
 
+  /**
+   * How another file's categories differ from this map's (by id and name; labels without a category ignored), for a
+   * validation set that must have the training set's categories: "" when they are the same, else e.g.
+   * {@code "missing 3 'dog'; extra 7 'cat'; 2 is 'car' here, 'bus' there"}.
+   */
+  public String differences(List<CocoCategory> other) {
+    Map<Long, String> mine = new java.util.TreeMap<>();
+    for (int i = 0; i < categoryIds.length; i++) {
+      if (categoryIds[i] != 0) {
+        mine.put(categoryIds[i], names[i]);
+      }
+    }
+    Map<Long, String> theirs = new java.util.TreeMap<>();
+    for (CocoCategory c : other) {
+      theirs.put(c.id(), c.name() == null ? "" : c.name());
+    }
+    List<String> out = new ArrayList<>();
+    mine.forEach((id, name) -> {
+      if (!theirs.containsKey(id)) {
+        out.add("missing " + id + " '" + name + "'");
+      } else if (!theirs.get(id).equals(name)) {
+        out.add(id + " is '" + name + "' here, '" + theirs.get(id) + "' there");
+      }
+    });
+    theirs.forEach((id, name) -> {
+      if (!mine.containsKey(id)) {
+        out.add("extra " + id + " '" + name + "'");
+      }
+    });
+    int shown = 8;
+    return out.size() <= shown ? String.join("; ", out)
+        : String.join("; ", out.subList(0, shown)) + "; ... " + (out.size() - shown) + " more";
+  }
+
   /** Number of model classes including the background. */
   public int numClasses() {
     return categoryIds.length + 1;

@@ -20,6 +20,24 @@ public final class CocoTrainingSet {
   /** torchvision references' minimum of visible keypoints for a keypoint training image. */
   public static final int MIN_VISIBLE_KEYPOINTS = 10;
 
+  /** Why the training set leaves an image out (torchvision references' {@code _has_valid_annotation}). */
+  public enum SkipReason {
+    NO_ANNOTATIONS("no annotation of a training category"),
+    DEGENERATE_BOXES("only boxes of a pixel or less"),
+    TOO_FEW_KEYPOINTS("fewer than " + MIN_VISIBLE_KEYPOINTS + " visible keypoints");
+
+    private final String text;
+
+    SkipReason(String text) {
+      this.text = text;
+    }
+
+    @Override
+    public String toString() {
+      return text;
+    }
+  }
+
   /** One image and its annotations (crowd ones included; they are filtered when the sample is built). */
   public record Entry(CocoImage image, List<CocoAnnotation> annotations) {}
 
@@ -45,13 +63,8 @@ public final class CocoTrainingSet {
     this.numKeypoints = numKeypoints;
     List<Entry> kept = new ArrayList<>();
     for (Entry e : all) {
-      List<CocoAnnotation> mapped = new ArrayList<>();
-      for (CocoAnnotation a : e.annotations()) {
-        if (categories.label(a.categoryId()) > 0) {
-          mapped.add(a);
-        }
-      }
-      if (!skipEmpty || usable(mapped, numKeypoints)) {
+      List<CocoAnnotation> mapped = trainingAnnotations(e.annotations(), categories);
+      if (!skipEmpty || skipReason(mapped, numKeypoints) == null) {
         kept.add(new Entry(e.image(), mapped));
       }
     }
@@ -69,10 +82,26 @@ public final class CocoTrainingSet {
     return new CocoTrainingSet(all, imageRoot, categories, masks, numKeypoints, skipEmpty);
   }
 
-  /** torchvision's {@code _has_valid_annotation} (crowd annotations count, as there). */
-  static boolean usable(List<CocoAnnotation> anns, int numKeypoints) {
+  /** The annotations the training set keeps for an image: those of a category the model has a label for. */
+  public static List<CocoAnnotation> trainingAnnotations(List<CocoAnnotation> anns, CategoryMap categories) {
+    List<CocoAnnotation> mapped = new ArrayList<>();
+    for (CocoAnnotation a : anns) {
+      if (categories.label(a.categoryId()) > 0) {
+        mapped.add(a);
+      }
+    }
+    return mapped;
+  }
+
+  /**
+   * torchvision's {@code _has_valid_annotation} (crowd annotations count, as there): why an image with these
+   * (training) annotations is skipped, or null when it is usable.
+   *
+   * @param numKeypoints keypoints per instance of a keypoint model, 0 for other models
+   */
+  public static SkipReason skipReason(List<CocoAnnotation> anns, int numKeypoints) {
     if (anns.isEmpty()) {
-      return false;
+      return SkipReason.NO_ANNOTATIONS;
     }
     boolean anyBox = false;
     for (CocoAnnotation a : anns) {
@@ -82,10 +111,10 @@ public final class CocoTrainingSet {
       }
     }
     if (!anyBox) {
-      return false;
+      return SkipReason.DEGENERATE_BOXES;
     }
     if (numKeypoints == 0) {
-      return true;
+      return null;
     }
     int visible = 0;
     for (CocoAnnotation a : anns) {
@@ -98,7 +127,25 @@ public final class CocoTrainingSet {
         }
       }
     }
-    return visible >= MIN_VISIBLE_KEYPOINTS;
+    return visible >= MIN_VISIBLE_KEYPOINTS ? null : SkipReason.TOO_FEW_KEYPOINTS;
+  }
+
+  /**
+   * The box a training sample gets for an annotation: x1, y1, x2, y2 clamped to the w x h image, or null when it is
+   * empty there (the annotation is then left out of the sample).
+   *
+   * @throws IllegalArgumentException when the annotation has no bbox
+   */
+  public static float[] trainingBox(CocoAnnotation a, int w, int h) {
+    double[] b = a.bbox();
+    if (b == null || b.length != 4) {
+      throw new IllegalArgumentException("annotation " + a.id() + " of image " + a.imageId() + ": bbox missing");
+    }
+    float x1 = clamp((float) b[0], w);
+    float y1 = clamp((float) b[1], h);
+    float x2 = clamp((float) b[0] + (float) b[2], w);
+    float y2 = clamp((float) b[1] + (float) b[3], h);
+    return x2 > x1 && y2 > y1 ? new float[] {x1, y1, x2, y2} : null;
   }
 
   public int size() {
@@ -141,18 +188,12 @@ public final class CocoTrainingSet {
       if (label <= 0) {
         continue;
       }
-      double[] b = a.bbox();
-      if (b == null || b.length != 4) {
-        throw new IllegalArgumentException("annotation " + a.id() + " of image " + imageId + ": bbox missing");
-      }
-      float x1 = clamp((float) b[0], w);
-      float y1 = clamp((float) b[1], h);
-      float x2 = clamp((float) b[0] + (float) b[2], w);
-      float y2 = clamp((float) b[1] + (float) b[3], h);
-      if (!(x2 > x1 && y2 > y1)) {
+      float[] box = trainingBox(a, w, h);
+      if (box == null) {
         continue;
       }
-      boxes.add(new float[] {x1, y1, x2, y2});
+      double[] b = a.bbox();
+      boxes.add(box);
       labels.add(label);
       if (masks) {
         Rle rle = a.segmentation() != null ? a.segmentation().toRle(h, w) : Rle.fromBbox(b, h, w);

@@ -3,6 +3,7 @@ package dev.masklab.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.masklab.io.DurableFiles;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,9 +40,11 @@ public final class MetricsLog implements TrainingListener, AutoCloseable {
           // a torn last line from a killed run: drop it
         }
       }
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.write(tmp, kept, StandardCharsets.UTF_8);
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      DurableFiles.write(file, os -> {
+        for (String line : kept) {
+          os.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+      });
     } else if (keepUpTo < 0) {
       Files.deleteIfExists(file);
     }

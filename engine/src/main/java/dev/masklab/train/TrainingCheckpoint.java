@@ -5,9 +5,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.masklab.io.DurableFiles;
 import dev.masklab.model.ModelCheckpoint;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -43,23 +43,31 @@ public final class TrainingCheckpoint {
   /** A checkpoint read back: weights and momentum on the given manager, plus the state. */
   public record Loaded(Path dir, Map<String, NDArray> weights, Map<String, NDArray> momentum, TrainingState state) {}
 
-  /** Writes a checkpoint for {@code state.iteration()} and points {@code latest} at it; returns its folder. */
+  /**
+   * Writes a checkpoint for {@code state.iteration()} and points {@code latest} at it; returns its folder. Every file is
+   * forced to disk before the folder is renamed into place and the rename is forced before {@code latest} is replaced
+   * ({@link DurableFiles}), so a crash or power cut leaves {@code latest} naming a complete checkpoint. Folders of
+   * earlier writes that were killed ({@code .iter-*.tmp}) are removed first.
+   */
   public static Path write(Path checkpointsDir, Map<String, NDArray> weights, Map<String, NDArray> momentum,
       TrainingState state) throws IOException {
     Files.createDirectories(checkpointsDir);
     String name = String.format("iter-%08d", state.iteration());
+    try (Stream<Path> leftovers = Files.list(checkpointsDir)) {
+      for (Path p : leftovers.filter(p -> p.getFileName().toString().matches("\\.iter-\\d+\\.tmp")).toList()) {
+        deleteTree(p);
+      }
+    }
     Path tmp = checkpointsDir.resolve("." + name + ".tmp");
-    deleteTree(tmp);
     Files.createDirectories(tmp);
-    writeList(tmp.resolve(WEIGHTS), weights);
-    writeList(tmp.resolve(OPTIMIZER), momentum);
-    JSON.writeValue(tmp.resolve(STATE).toFile(), state);
+    DurableFiles.write(tmp.resolve(WEIGHTS), os -> writeList(os, weights));
+    DurableFiles.write(tmp.resolve(OPTIMIZER), os -> writeList(os, momentum));
+    DurableFiles.write(tmp.resolve(STATE), os -> os.write(JSON.writeValueAsBytes(state)));
     Path dir = checkpointsDir.resolve(name);
     deleteTree(dir);
     move(tmp, dir);
-    Path latestTmp = checkpointsDir.resolve("." + LATEST + ".tmp");
-    Files.writeString(latestTmp, name + "\n", StandardCharsets.UTF_8);
-    move(latestTmp, checkpointsDir.resolve(LATEST));
+    DurableFiles.syncDirectory(checkpointsDir);
+    DurableFiles.write(checkpointsDir.resolve(LATEST), os -> os.write((name + "\n").getBytes(StandardCharsets.UTF_8)));
     return dir;
   }
 
@@ -119,16 +127,14 @@ public final class TrainingCheckpoint {
     return readList(dir.resolve(WEIGHTS), manager);
   }
 
-  private static void writeList(Path file, Map<String, NDArray> arrays) throws IOException {
+  private static void writeList(OutputStream os, Map<String, NDArray> arrays) throws IOException {
     NDList list = new NDList();
     for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
       NDArray a = e.getValue().stopGradient();
       a.setName(e.getKey());
       list.add(a);
     }
-    try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
-      list.encode(os);
-    }
+    list.encode(os);
   }
 
   private static Map<String, NDArray> readList(Path file, NDManager manager) throws IOException {

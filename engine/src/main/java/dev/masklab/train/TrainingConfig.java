@@ -238,8 +238,14 @@ public record TrainingConfig(int[] minSizes, int maxSize, int rpnPreNmsTopN, int
       return this;
     }
 
-    /** Learning rate after warmup; NaN: 0.02 scaled to the images per optimizer step. */
+    /**
+     * Learning rate after warmup, a positive finite number (left unset, the preset's: NaN there means 0.02 scaled to
+     * the images per optimizer step; a caller can't pass NaN for it, so a NaN typed by a user is never "not set").
+     */
     public Builder baseLr(double lr) {
+      if (!(lr > 0) || !Double.isFinite(lr)) {
+        throw new IllegalArgumentException("the learning rate must be a positive finite number, got " + lr);
+      }
       baseLr = lr;
       return this;
     }

@@ -188,7 +188,8 @@ public record TrainingRun(Architecture arch, Path dataset, Path imageRoot, Path 
     return new LinkedHashMap<>(sd.asMap());
   }
 
-  static List<CocoCategory> keypointCategories(CocoDataset ds) {
+  /** The categories that define keypoints (what a keypoint model is trained on); an error when there are none. */
+  public static List<CocoCategory> keypointCategories(CocoDataset ds) {
     List<CocoCategory> out = new ArrayList<>();
     for (CocoCategory c : ds.categories()) {
       if (c.keypoints() != null && !c.keypoints().isEmpty()) {
@@ -202,7 +203,8 @@ public record TrainingRun(Architecture arch, Path dataset, Path imageRoot, Path 
     return out;
   }
 
-  static int keypointCount(CocoDataset ds) {
+  /** Keypoints per instance of the keypoint categories; an error when they disagree. */
+  public static int keypointCount(CocoDataset ds) {
     int n = -1;
     for (CocoCategory c : keypointCategories(ds)) {
       if (n >= 0 && c.keypoints().size() != n) {

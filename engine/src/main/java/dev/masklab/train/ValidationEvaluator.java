@@ -46,6 +46,12 @@ public final class ValidationEvaluator implements TrainingJob.Evaluation {
       TrainingConfig config, int numKeypoints, Path runDir) throws IOException {
     this.arch = arch;
     this.val = CocoReader.read(valJson);
+    // another category set would score every category -1 (no ground truth) or against the wrong classes
+    String diff = categories.differences(arch.hasKeypoints() ? TrainingRun.keypointCategories(val) : val.categories());
+    if (!diff.isEmpty()) {
+      throw new IllegalArgumentException("validation set " + valJson + ": its categories differ from the training "
+          + "set's (" + diff + ")");
+    }
     this.imageRoot = imageRoot;
     this.categories = categories;
     this.modelConfig = modelConfig(arch, categories, config, numKeypoints);

@@ -30,6 +30,9 @@ import picocli.CommandLine;
 class ConvertCommandTest {
     static final Path SHARED = Path.of(System.getProperty("masklab.shared", "/work/shared"));
     static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads NaN/Infinity literals (kept as they were by convert). */
+    static final ObjectMapper LENIENT = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build());
 
     @TempDir Path tmp;
 
@@ -139,5 +142,28 @@ class ConvertCommandTest {
         r = run("convert", bad.toString(), "--segmentation", "mesh", "--out", "x.json");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--segmentation must be rle or polygon"), r.err());
+    }
+
+    @Test
+    void annotationsWithUnreadableValuesAreKeptUnchangedAndNamed() throws IOException {
+        String bad = "{\"id\": 7, \"image_id\": 1, \"category_id\": 1, \"segmentation\": [[1, 1, 5, 1], "
+                + "[1, 1, 6, 1, 6, 6, 1, 6]], \"area\": 25, \"bbox\": [1, 1, 5, 5], \"iscrowd\": 0}";
+        String nan = "{\"id\": 8, \"image_id\": 1, \"category_id\": 1, \"segmentation\": [[2, 2, 7, 2, 7, 7]], "
+                + "\"area\": 12.5, \"bbox\": [2, NaN, 5, 5], \"iscrowd\": 0}";
+        String good = "{\"id\": 9, \"image_id\": 1, \"category_id\": 1, \"segmentation\": [[2, 2, 7, 2, 7, 7]], "
+                + "\"area\": 12.5, \"bbox\": [2, 2, 5, 5], \"iscrowd\": 0}";
+        Path in = Files.writeString(tmp.resolve("in.json"), "{\"images\": [{\"id\": 1, \"width\": 10, \"height\": 10}],"
+                + " \"annotations\": [" + bad + ", " + nan + ", " + good + "], \"categories\": [{\"id\": 1}]}");
+        Path out = tmp.resolve("out.json");
+        Run r = run("convert", in.toString(), "--segmentation", "rle", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("annotation 7 kept unchanged: its segmentation could not be read"), r.err());
+        assertTrue(r.err().contains("annotation 8 kept unchanged: its bbox could not be read"), r.err());
+        assertTrue(r.out().contains("1 of 3 annotations converted"), r.out());
+        JsonNode outAnns = LENIENT.readTree(out.toFile()).get("annotations");
+        JsonNode inAnns = LENIENT.readTree(in.toFile()).get("annotations");
+        assertEquals(inAnns.get(0), outAnns.get(0), "the dropped 2-point polygon is still there, bbox and area kept");
+        assertEquals(inAnns.get(1).toString(), outAnns.get(1).toString());
+        assertTrue(outAnns.get(2).get("segmentation").has("counts"), "the readable annotation was converted");
     }
 }

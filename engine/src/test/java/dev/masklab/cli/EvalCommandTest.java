@@ -160,4 +160,94 @@ class EvalCommandTest {
         assertEquals(2, missingKps.code());
         assertTrue(missingKps.err().contains("result 1 (image 785) has no keypoints"), missingKps.err());
     }
+
+    private static final Path CROWD = SHARED.resolve("fixtures/coco-eval/person-s3-crowd");
+
+    /** pycocotools' own errors document (bench/make-eval-errors-expected.py) for a fixture, type and threshold. */
+    private static JsonNode pycocotoolsErrors(Path fixture, String type, String thr) throws Exception {
+        Path p = Path.of(EvalCommandTest.class.getResource("/dev/masklab/eval/pycocotools-errors/"
+                + fixture.getFileName() + ".json").toURI());
+        return OM.readTree(p.toFile()).get("errors").get(type).get(thr);
+    }
+
+    @Test
+    void errorsFileIsPycocotoolsEvalImgsAndStdoutIsUnchanged(@TempDir Path tmp) throws Exception {
+        String[] base = {"eval", "--gt", CROWD.resolve("gt.json").toString(), "--dt",
+            CROWD.resolve("detections.json").toString(), "--iou-type", "segm"};
+        Run plain = run(base);
+        Path out = tmp.resolve("sub/errors.json");
+        String[] withErrors = java.util.stream.Stream.concat(java.util.Arrays.stream(base),
+                java.util.stream.Stream.of("--errors", out.toString(), "--iou-threshold", "0.75"))
+                .toArray(String[]::new);
+        Run r = run(withErrors);
+        assertEquals(0, r.code(), r.err());
+        assertEquals(plain.out(), r.out());
+        assertEquals("", r.err());
+        JsonNode doc = OM.readTree(out.toFile());
+        assertEquals(List.of("iouType", "iouThreshold", "images"), iterable(doc));
+        assertEquals(pycocotoolsErrors(CROWD, "segm", "0.75").toString(), doc.toString());
+        try (var files = Files.list(out.getParent())) {
+            assertEquals(List.of(out), files.toList(), "no temporary file is left");
+        }
+    }
+
+    @Test
+    void errorsDefaultToIouHalfForKeypoints(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("errors.json");
+        Run r = run("eval", "--gt", PERSON_GT.toString(), "--dt", PERSON.resolve("detections.json").toString(),
+                "--iou-type", "keypoints", "--errors", out.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(1, r.outLines().size(), r.out());
+        JsonNode doc = OM.readTree(out.toFile());
+        assertEquals(0.5, doc.get("iouThreshold").asDouble());
+        assertEquals(pycocotoolsErrors(PERSON, "keypoints", "0.5").toString(), doc.toString());
+    }
+
+    @Test
+    void iouThresholdsOutsideCocosAreRefusedByName(@TempDir Path tmp) {
+        Path out = tmp.resolve("errors.json");
+        for (String bad : new String[] {"0.62", "0.3", "1", "half"}) {
+            Run r = run("eval", "--gt", VOC_GT.toString(), "--dt", VOC.resolve("detections.json").toString(),
+                    "--iou-type", "bbox", "--errors", out.toString(), "--iou-threshold", bad);
+            assertEquals(2, r.code(), bad);
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().contains("--iou-threshold " + bad + " is not one of COCO's IoU thresholds (0.5, 0.55,"),
+                    r.err());
+            assertEquals("", r.out());
+        }
+        assertTrue(Files.notExists(out));
+        Run ok = run("eval", "--gt", VOC_GT.toString(), "--dt", VOC.resolve("detections.json").toString(),
+                "--iou-type", "bbox", "--errors", out.toString(), "--iou-threshold", "0.95");
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(Files.exists(out));
+        Run noErrors = run("eval", "--gt", VOC_GT.toString(), "--dt", VOC.resolve("detections.json").toString(),
+                "--iou-type", "bbox", "--iou-threshold", "0.5");
+        assertEquals(2, noErrors.code());
+        assertTrue(noErrors.err().contains("--iou-threshold applies to --errors only"), noErrors.err());
+    }
+
+    @Test
+    void detectionsOnCrowdRegionsAndIgnoredTruthAreInNoList(@TempDir Path tmp) throws IOException {
+        Path gt = tmp.resolve("gt.json");
+        Files.writeString(gt, """
+                {"images": [{"id": 7, "file_name": "a.jpg", "width": 400, "height": 400}],
+                 "categories": [{"id": 3, "name": "c"}],
+                 "annotations": [
+                  {"id": 10, "image_id": 7, "category_id": 3, "bbox": [0, 0, 100, 100], "area": 10000, "iscrowd": 1},
+                  {"id": 11, "image_id": 7, "category_id": 3, "bbox": [200, 200, 50, 50], "area": 2500, "iscrowd": 0},
+                  {"id": 12, "image_id": 7, "category_id": 3, "bbox": [300, 10, 40, 40], "area": 1600, "iscrowd": 0}]}
+                """);
+        Path dt = tmp.resolve("dt.json");
+        Files.writeString(dt, """
+                [{"image_id": 7, "category_id": 3, "bbox": [10, 10, 20, 20], "score": 0.9},
+                 {"image_id": 7, "category_id": 3, "bbox": [201, 200, 50, 50], "score": 0.8},
+                 {"image_id": 7, "category_id": 3, "bbox": [150, 300, 30, 30], "score": 0.7}]
+                """);
+        Path out = tmp.resolve("errors.json");
+        Run r = run("eval", "--gt", gt.toString(), "--dt", dt.toString(), "--iou-type", "bbox", "--errors",
+                out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("{\"iouType\":\"bbox\",\"iouThreshold\":0.5,\"images\":[{\"image_id\":7,\"category_id\":3,"
+                + "\"tp\":[[2,11]],\"fp\":[3],\"fn\":[12]}]}", OM.readTree(out.toFile()).toString());
+    }
 }

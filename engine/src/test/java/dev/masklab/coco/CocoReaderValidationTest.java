@@ -140,6 +140,28 @@ class CocoReaderValidationTest {
         assertEquals("annotations[0].bbox", ds.problems().get(1).jsonPath());
         assertNull(ds.annotation(10).area());
         assertNull(ds.annotation(10).bbox());
+        // refused, not lost: written back as they were until the program sets them
+        assertEquals(java.util.Set.of("area", "bbox"), ds.annotation(10).unread().keySet());
+        Path out = tmp.resolve("out.json");
+        CocoWriter.write(ds, out);
+        String written = Files.readString(out).replaceAll("\\s", "");
+        assertTrue(written.contains("\"area\":NaN") && written.contains("\"bbox\":[1,2,-Infinity,4]"), written);
+        ds.annotation(10).setBbox(new double[] {1, 2, 3, 4});
+        assertEquals(java.util.Set.of("area"), ds.annotation(10).unread().keySet());
+        CocoWriter.write(ds, out);
+        assertTrue(Files.readString(out).replaceAll("\\s", "").contains("\"bbox\":[1.0,2.0,3.0,4.0]"));
+    }
+
+    @Test
+    void rleCountsMustBeNonNegativeIntegersThatFit() throws IOException {
+        for (String bad : new String[] {"\"5\"", "5.0", "-5", "2147483648", "NaN"}) {
+            CocoFormatException e = fatal("{" + IMAGES + ", \"annotations\": [{\"id\": 11, \"image_id\": 1, "
+                    + "\"category_id\": 1, \"segmentation\": {\"counts\": [" + bad + ", 75], \"size\": [8, 10]}}]}");
+            assertEquals("annotations[0].segmentation.counts[0]", e.jsonPath(), bad);
+        }
+        CocoFormatException e = fatal("{" + IMAGES + ", \"annotations\": [{\"id\": 11, \"image_id\": 1, "
+                + "\"category_id\": 1, \"segmentation\": {\"counts\": [80], \"size\": [-8, -10]}}]}");
+        assertTrue(e.reason().contains("non-negative"), e.reason());
     }
 
     @Test

@@ -3,38 +3,79 @@ package dev.masklab.app.edit;
 import dev.masklab.app.service.Instance;
 import dev.masklab.coco.CocoAnnotation;
 import dev.masklab.coco.CocoDataset;
+import dev.masklab.coco.CocoCategory;
 import dev.masklab.coco.CocoImage;
 import dev.masklab.coco.CocoWriter;
 import dev.masklab.coco.Rle;
 import dev.masklab.coco.Segmentation;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * Corrections to an open dataset (semi-automatic labelling): accept or reject predictions, draw new annotations
- * (polygons, boxes, brush strokes), delete annotations, change their category, box, polygon vertices, mask (brush and
- * eraser) and keypoints. Every change is an {@link Edit} on the engine's
- * {@link CocoDataset}, recorded in an {@link EditHistory}, so it can be undone; {@link #save(Path)} writes the dataset
- * atomically and keeps the previous file as {@code NAME.bak} ({@link CocoWriter}).
+ * Corrections to an open dataset (semi-automatic labelling): accept or reject predictions (one, all, or as another
+ * category), draw new annotations (polygons, boxes, brush strokes), delete annotations, change their category, box
+ * (the shape follows), polygon vertices, mask (brush and eraser), keypoints and {@code iscrowd}; polygon parts and
+ * mask / polygon conversion through {@link #polygons()}, keypoint skeletons through {@link #keypoints()}, categories
+ * through {@link #categories()}. Every change is an {@link Edit} on
+ * the engine's {@link CocoDataset}, recorded in an {@link EditHistory}, so it can be undone; several can be made one
+ * step with {@link #inOneStep}. {@link #save(Path)} writes the dataset atomically and keeps the previous file as
+ * {@code NAME.bak} ({@link CocoWriter}).
+ *
+ * <p>Consistency: after every edit an annotation's derived fields agree with its shape, as pycocotools computes them:
+ * a polygon annotation's {@code area} is the area of its rasterised polygons ({@link Rle#fromPolygons}) and its
+ * {@code bbox} the extent of its vertices; an RLE annotation's are the mask's area and tight box
+ * ({@link Rle#toBbox}); an annotation without segmentation has the box's area. Edits that change a shape recompute
+ * them; box edits move the shape ({@link #scaleToBox}); crowd regions stay uncompressed RLE.
  *
  * <p>Edits replace an annotation by a changed copy (never modify it in place), so the undo history holds each state
  * and unchanged annotations keep their identity. Accepted predictions get ids above every id the file had, never
- * reused after an undo. Works without a display; the view-model calls it on the FX thread.
+ * reused after an undo. Operations that cannot apply to their input throw {@link IllegalArgumentException} (no such
+ * annotation, category, vertex; wrong kind of shape) and leave the history unchanged; those that a user may simply
+ * try in vain (delete the third vertex of a triangle) return false. Works without a display; the view-model calls it
+ * on the FX thread.
  */
 public final class AnnotationEditor {
     private final CocoDataset coco;
     private final EditHistory history = new EditHistory();
     /** Predictions accepted or rejected (by identity: a prediction set holds each result once). */
     private final Set<Instance> reviewed = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Segmentations that annotations had before {@link #setCrowd} made them crowd regions, by annotation id. */
+    private final Map<Long, Segmentation> beforeCrowd = new HashMap<>();
+    private final CategoryEditor categories;
+    private final PolygonEditor polygons;
+    private final KeypointEditor keypoints;
+    /** Edits of the step {@link #inOneStep} is recording, applied already; null outside one. */
+    private List<Edit> step;
     private long nextId;
 
     public AnnotationEditor(CocoDataset coco) {
         this.coco = coco;
         this.nextId = coco.nextAnnotationId();
+        this.categories = new CategoryEditor(this);
+        this.polygons = new PolygonEditor(this);
+        this.keypoints = new KeypointEditor(this);
+    }
+
+    /** Adding, renaming, merging and deleting categories (undoable through the same history). */
+    public CategoryEditor categories() {
+        return categories;
+    }
+
+    /** Vertex and part edits, mask to polygons and back (undoable through the same history). */
+    public PolygonEditor polygons() {
+        return polygons;
+    }
+
+    /** Skeleton templates, keypoint deletion and visibility (undoable through the same history). */
+    public KeypointEditor keypoints() {
+        return keypoints;
     }
 
     public CocoDataset coco() {
@@ -58,9 +99,19 @@ public final class AnnotationEditor {
      * annotation's id.
      */
     public long accept(Instance prediction, String label) {
+        return accept(prediction, prediction.categoryId(), label);
+    }
+
+    /**
+     * Accepts a prediction as category {@code categoryId} in one step (one undo), otherwise as {@link #accept(Instance,
+     * String)}. Keypoints are kept when the category has as many keypoint names as the prediction has keypoints, else
+     * dropped (they would not match its skeleton).
+     */
+    public long accept(Instance prediction, long categoryId, String label) {
         requirePrediction(prediction);
+        CocoCategory category = requireCategory(categoryId);
         CocoImage im = image(prediction.imageId());
-        CocoAnnotation a = new CocoAnnotation(nextId++, prediction.imageId(), prediction.categoryId());
+        CocoAnnotation a = new CocoAnnotation(nextId++, prediction.imageId(), categoryId);
         double[] box = prediction.bbox().clone();
         double area = box[2] * box[3];
         if (prediction.hasMask()) {
@@ -70,7 +121,9 @@ public final class AnnotationEditor {
             if (rle.area() > 0) box = rle.toBbox();
         }
         a.setArea(area).setBbox(box).setIscrowd(0);
-        if (prediction.hasKeypoints()) {
+        boolean keypointsFit = categoryId == prediction.categoryId() || category.keypoints() != null
+                && prediction.hasKeypoints() && 3 * category.keypoints().size() == prediction.keypoints().length;
+        if (prediction.hasKeypoints() && keypointsFit) {
             double[] k = prediction.keypoints().clone();
             for (int i = 0; i + 2 < k.length; i += 3) {
                 if (k[i + 2] > 0) k[i + 2] = 2;
@@ -82,10 +135,49 @@ public final class AnnotationEditor {
         return a.id();
     }
 
+    /**
+     * Accepts every prediction of the list not yet reviewed, as {@link #accept(Instance, String)}, as ONE edit (one
+     * undo takes them all back). Returns the new annotations' ids in list order (empty, and no edit, when none was
+     * left to accept).
+     */
+    public List<Long> acceptAll(List<Instance> predictions, String label) {
+        List<Long> ids = new ArrayList<>();
+        inOneStep(label, () -> {
+            for (Instance p : predictions) if (!reviewed.contains(p)) ids.add(accept(p, label));
+        });
+        return ids;
+    }
+
     /** Marks a prediction as rejected: it is no longer shown; the annotations do not change. */
     public void reject(Instance prediction, String label) {
         requirePrediction(prediction);
-        history.push(new Change(label, prediction.imageId(), -1, null, null, prediction));
+        record(new Change(label, prediction.imageId(), -1, null, null, prediction));
+    }
+
+    // ---- compound edits ----
+
+    /**
+     * Runs {@code steps} (calls of this editor's operations) as ONE edit named {@code label}: one undo reverts them
+     * all, one redo applies them again. Each operation sees the state the previous ones left. When a step throws,
+     * the ones before it are reverted and nothing is recorded. Nested calls join the outer step. No edit is recorded
+     * when the steps changed nothing.
+     */
+    public void inOneStep(String label, Runnable steps) {
+        if (step != null) {
+            steps.run();
+            return;
+        }
+        List<Edit> done = new ArrayList<>();
+        step = done;
+        try {
+            steps.run();
+        } catch (RuntimeException | Error e) {
+            for (Edit d : done.reversed()) d.revert();
+            throw e;
+        } finally {
+            step = null;
+        }
+        if (!done.isEmpty()) history.record(new CompoundEdit(label, done));
     }
 
     // ---- new annotations ----
@@ -113,13 +205,22 @@ public final class AnnotationEditor {
     /**
      * Paints (or erases) a brush stroke into an annotation's mask: disks of {@code radius} px centred on the stroke's
      * points (x0, y0, x1, y1, ...) and every {@code radius / 2} px between them; a pixel belongs to a disk when its
-     * centre does. The segmentation becomes compressed RLE (exact pixels), area and box follow the mask.
-     * {@code annotationId} -1 paints a new annotation of {@code categoryId}. Returns the annotation's id, or -1 when
-     * the stroke changed no pixel.
+     * centre does. The segmentation becomes compressed RLE (exact pixels; uncompressed for a crowd region), area and
+     * box follow the mask. {@code annotationId} -1 paints a new annotation of {@code categoryId}.
+     *
+     * <p>Paint never merges distant pixels silently: when painting ({@code add}) into an annotation and the stroke
+     * does not touch it ({@link #strokeTouches}), the stroke starts a NEW annotation on the same image, of
+     * {@code categoryId} when the dataset has that category, else of the annotation's category; the returned id then
+     * differs from {@code annotationId} (select it). Returns the id of the annotation painted, or -1 when the stroke
+     * changed no pixel.
      */
     public long paint(long annotationId, long imageId, int categoryId, double[] stroke, double radius, boolean add,
                       String label) {
         CocoAnnotation a = annotationId < 0 ? null : annotation(annotationId);
+        if (a != null && add && !strokeTouches(annotationId, stroke, radius)) {
+            return paint(-1, a.imageId(), coco.category(categoryId) != null ? categoryId : (int) a.categoryId(),
+                    stroke, radius, true, label);
+        }
         long img = a == null ? imageId : a.imageId();
         CocoImage im = image(img);
         if (a == null) requireCategory(categoryId);
@@ -129,11 +230,28 @@ public final class AnnotationEditor {
         if (!changed) return -1;
         Rle rle = Rle.encode(mask, h, w);
         if (a == null && rle.area() == 0) return -1;
-        CocoAnnotation b = (a == null ? new CocoAnnotation(nextId++, img, categoryId).setIscrowd(0) : a.withId(a.id()))
-                .setSegmentation(Segmentation.of(rle)).setArea((double) rle.area()).setBbox(rle.toBbox());
+        CocoAnnotation b = a == null ? new CocoAnnotation(nextId++, img, categoryId).setIscrowd(0) : a.withId(a.id());
+        b.setSegmentation(maskSegmentation(b, rle)).setArea((double) rle.area()).setBbox(rle.toBbox());
         if (a == null) add(b, label, null);
         else replace(a, b, label);
         return b.id();
+    }
+
+    /**
+     * True when the stroke's pixels (as {@link #paint} draws them) overlap the annotation's mask or touch it (a stroke
+     * pixel among the 8 neighbours of a mask pixel). An annotation without segmentation counts as its box's pixels;
+     * without a box either, nothing touches it.
+     */
+    public boolean strokeTouches(long annotationId, double[] stroke, double radius) {
+        CocoAnnotation a = annotation(annotationId);
+        CocoImage im = image(a.imageId());
+        int h = im.height(), w = im.width();
+        Rle rle = a.segmentation() != null ? coco.annToRle(a)
+                : a.bbox() != null ? Rle.fromBbox(a.bbox(), h, w) : null;
+        if (rle == null || rle.h() != h || rle.w() != w) return false;
+        byte[] paint = new byte[h * w];
+        stamp(paint, w, h, stroke, Math.max(0.5, radius), (byte) 1);
+        return ShapeGeometry.touches(rle.decode(), paint, w, h);
     }
 
     /** Sets the stroke's disks to {@code value}; true when a pixel changed. */
@@ -167,7 +285,7 @@ public final class AnnotationEditor {
 
     public void delete(long annotationId, String label) {
         CocoAnnotation a = annotation(annotationId);
-        history.push(new Change(label, a.imageId(), coco.indexOfAnnotation(annotationId), a, null, null));
+        record(new Change(label, a.imageId(), coco.indexOfAnnotation(annotationId), a, null, null));
     }
 
     public void setCategory(long annotationId, int categoryId, String label) {
@@ -179,23 +297,99 @@ public final class AnnotationEditor {
 
     /**
      * Sets the box (x, y, w, h), clipped to the image, w and h at least 1 px. An annotation without segmentation gets
-     * the box's area; a mask or polygon keeps its own.
+     * the box's area; a mask or polygon keeps its own, so box and shape can then disagree (issue #20): box handles
+     * should use {@link #moveBoxCorner} or {@link #scaleToBox}, which move the shape with the box. Kept for callers
+     * that set a box on purpose.
      */
     public void setBbox(long annotationId, double[] xywh, String label) {
         CocoAnnotation a = annotation(annotationId);
-        CocoImage im = image(a.imageId());
-        double x0 = clamp(Math.min(xywh[0], xywh[0] + xywh[2]), 0, im.width());
-        double y0 = clamp(Math.min(xywh[1], xywh[1] + xywh[3]), 0, im.height());
-        double x1 = clamp(Math.max(xywh[0], xywh[0] + xywh[2]), 0, im.width());
-        double y1 = clamp(Math.max(xywh[1], xywh[1] + xywh[3]), 0, im.height());
-        if (x1 - x0 < 1) x1 = Math.min(im.width(), x0 + 1);
-        if (x1 - x0 < 1) x0 = x1 - 1;
-        if (y1 - y0 < 1) y1 = Math.min(im.height(), y0 + 1);
-        if (y1 - y0 < 1) y0 = y1 - 1;
-        double[] box = {x0, y0, x1 - x0, y1 - y0};
+        double[] box = imageBox(xywh, image(a.imageId()));
         CocoAnnotation b = a.withId(a.id()).setBbox(box);
         if (a.segmentation() == null) b.setArea(box[2] * box[3]);
         replace(a, b, label);
+    }
+
+    /**
+     * Scales the whole annotation into a new box (x, y, w, h; corners in any order, clipped to the image, w and h at
+     * least 1 px), keeping box and shape consistent:
+     * <ul>
+     * <li>no segmentation: the box becomes {@code bbox}, its area {@code area};</li>
+     * <li>polygons: every vertex is mapped linearly from the vertices' extent onto the box (x' = bx + (x - ex) * bw /
+     *     ew, likewise y; a zero-size extent maps to the box's middle); area re-rasterised, bbox the new extent;</li>
+     * <li>RLE: the box is rounded to whole pixels and the mask's pixels inside its tight box are resampled into it
+     *     (nearest neighbour: target pixel x takes source pixel ex + floor((x - bx + 0.5) * ew / bw), likewise y); the
+     *     mask keeps its kind (compressed, or uncompressed for a crowd region); area and bbox from the new mask (the
+     *     bbox can be smaller than the box when shrinking skips the mask's edge rows).</li>
+     * </ul>
+     * Labelled keypoints are mapped with the shape (from the same extent to the same box) and clipped to the image.
+     */
+    public void scaleToBox(long annotationId, double[] xywh, String label) {
+        CocoAnnotation a = annotation(annotationId);
+        CocoImage im = image(a.imageId());
+        double[] box = imageBox(xywh, im);
+        CocoAnnotation b = a.withId(a.id());
+        double[] from;
+        Segmentation seg = a.segmentation();
+        if (seg == null) {
+            from = a.bbox();
+            b.setBbox(box).setArea(box[2] * box[3]);
+        } else if (seg instanceof Segmentation.Polygons p) {
+            List<double[]> polys = p.polygons();
+            from = ShapeGeometry.extent(polys);
+            List<double[]> scaled = ShapeGeometry.scale(polys, from, box);
+            for (double[] q : scaled) shiftInto(q, 0, 0, im);
+            b = withPolygons(b, scaled, im);
+        } else {
+            Rle rle = coco.annToRle(a);
+            if (rle.area() == 0 || rle.h() != im.height() || rle.w() != im.width()) {
+                throw new IllegalArgumentException("annotation " + annotationId + " has an empty mask or one of"
+                        + " another size than its image: it cannot be scaled");
+            }
+            double[] e = rle.toBbox();
+            int[] src = {(int) e[0], (int) e[1], (int) e[2], (int) e[3]};
+            // whole pixels, at least one, inside the image (the box is clipped already, so only x0 == width can
+            // leave no pixel)
+            int x0 = (int) Math.rint(box[0]), y0 = (int) Math.rint(box[1]);
+            int x1 = (int) Math.rint(box[0] + box[2]), y1 = (int) Math.rint(box[1] + box[3]);
+            if (x1 <= x0) x1 = x0 + 1;
+            if (x1 > im.width()) x0 = (x1 = im.width()) - 1;
+            if (y1 <= y0) y1 = y0 + 1;
+            if (y1 > im.height()) y0 = (y1 = im.height()) - 1;
+            int[] dst = {x0, y0, x1 - x0, y1 - y0};
+            Rle scaled = ShapeGeometry.resampleNearest(rle, src, dst);
+            from = e;
+            box = new double[] {dst[0], dst[1], dst[2], dst[3]};
+            b.setSegmentation(maskSegmentation(a, scaled)).setArea((double) scaled.area()).setBbox(scaled.toBbox());
+        }
+        double[] kp = a.keypoints();
+        if (kp != null && from != null) {
+            for (int i = 0; i + 2 < kp.length; i += 3) {
+                if (kp[i + 2] <= 0) continue;
+                kp[i] = clamp(ShapeGeometry.map(kp[i], from[0], from[2], box[0], box[2]), 0, im.width());
+                kp[i + 1] = clamp(ShapeGeometry.map(kp[i + 1], from[1], from[3], box[1], box[3]), 0, im.height());
+            }
+            b.setKeypoints(kp);
+        }
+        replace(a, b, label);
+    }
+
+    /**
+     * Moves one corner of the annotation's box to (x, y), the opposite corner staying where it is (so two edges move),
+     * with the result of {@link #scaleToBox} for the box they span: works for every storage of a box. Corners are
+     * numbered 0 top-left, 1 top-right, 2 bottom-right, 3 bottom-left of {@code bbox}; dragging past the opposite
+     * corner flips the box. A box stored as a 4-corner axis-aligned polygon ({@link ShapeGeometry#isBoxPolygon}) stays
+     * such a polygon (its vertices keep their order), so a box stays a box.
+     *
+     * @throws IllegalArgumentException when the annotation has no bbox or the corner is not 0..3
+     */
+    public void moveBoxCorner(long annotationId, int corner, double x, double y, String label) {
+        CocoAnnotation a = annotation(annotationId);
+        double[] b = a.bbox();
+        if (b == null) throw new IllegalArgumentException("annotation " + annotationId + " has no box");
+        if (corner < 0 || corner > 3) throw new IllegalArgumentException("a box corner is 0..3, not " + corner);
+        double fx = corner == 1 || corner == 2 ? b[0] : b[0] + b[2];
+        double fy = corner >= 2 ? b[1] : b[1] + b[3];
+        scaleToBox(annotationId, new double[] {fx, fy, x - fx, y - fy}, label);
     }
 
     /**
@@ -231,7 +425,7 @@ public final class AnnotationEditor {
                 System.arraycopy(from, y * w + Math.max(0, -sx), to, (y + sy) * w + Math.max(0, sx), w - Math.abs(sx));
             }
             Rle moved = Rle.encode(to, h, w);
-            c.setSegmentation(Segmentation.of(moved)).setArea((double) moved.area());
+            c.setSegmentation(maskSegmentation(a, moved)).setArea((double) moved.area());
         }
         double[] kp = a.keypoints();
         if (kp != null) {
@@ -247,32 +441,59 @@ public final class AnnotationEditor {
     }
 
     /**
+     * Sets {@code iscrowd} (1 or 0). The mask's pixels, and so {@code area} and {@code bbox}, do not change; its
+     * storage does, as in COCO files: a crowd region is uncompressed RLE ({@code counts} as a list), so polygons are
+     * rasterised ({@link Rle#fromPolygons}) and compressed RLE is expanded, with the same runs. Back to 0, an
+     * uncompressed RLE becomes the form it had before this editor made it crowd (the polygons, say) when its pixels
+     * are still exactly that form's, else compressed RLE (the same runs); other forms stay. An annotation without
+     * segmentation (a crowd box) only changes the flag. So toggling twice gives the original annotation. Returns
+     * false when the flag already had that value.
+     */
+    public boolean setCrowd(long annotationId, boolean crowd, String label) {
+        CocoAnnotation a = annotation(annotationId);
+        if (a.isCrowd() == crowd && a.iscrowd() != null) return false;
+        CocoAnnotation b = a.withId(a.id()).setIscrowd(crowd ? 1 : 0);
+        Segmentation seg = a.segmentation();
+        if (seg != null && crowd && !(seg instanceof Segmentation.UncompressedRle)) {
+            Rle rle = coco.annToRle(a);
+            b.setSegmentation(new Segmentation.UncompressedRle(rle.counts(), rle.h(), rle.w()));
+            beforeCrowd.put(a.id(), seg);
+        } else if (seg instanceof Segmentation.UncompressedRle u && !crowd) {
+            Rle rle = coco.annToRle(a);
+            Segmentation earlier = beforeCrowd.get(a.id());
+            boolean same = earlier != null && earlier.toRle(rle.h(), rle.w()).equals(rle);
+            b.setSegmentation(same ? earlier : Segmentation.of(rle));
+        }
+        replace(a, b, label);
+        return true;
+    }
+
+    // ---- polygons ----
+
+    /**
      * Moves one vertex of a polygon annotation (clipped to the image); area and box follow the polygons as in COCO
      * (area of the rasterised mask, box of the vertices).
      */
     public void moveVertex(long annotationId, int polygon, int vertex, double x, double y, String label) {
         CocoAnnotation a = annotation(annotationId);
-        if (!(a.segmentation() instanceof Segmentation.Polygons p)) {
-            throw new IllegalArgumentException("annotation " + annotationId + " has no polygon");
-        }
-        List<double[]> polys = p.polygons();
-        if (polygon < 0 || polygon >= polys.size() || vertex < 0 || 2 * vertex + 1 >= polys.get(polygon).length) {
-            throw new IndexOutOfBoundsException("annotation " + annotationId + " has no vertex " + vertex
-                    + " in polygon " + polygon);
-        }
+        List<double[]> polys = polygonsOf(a);
+        requireVertex(a, polys, polygon, vertex);
         CocoImage im = image(a.imageId());
         polys.get(polygon)[2 * vertex] = clamp(x, 0, im.width());
         polys.get(polygon)[2 * vertex + 1] = clamp(y, 0, im.height());
         replace(a, withPolygons(a, polys, im), label);
     }
 
+    // ---- keypoints ----
+
     /**
      * Sets keypoint {@code k} (0-based) to (x, y) with visibility v (0 not labelled, 1 labelled but hidden, 2 visible);
-     * {@code num_keypoints} follows. A keypoint with v = 0 is stored as 0, 0, 0 as in COCO.
+     * {@code num_keypoints} follows. A keypoint with v = 0 is stored as 0, 0, 0 as in COCO. An annotation of a
+     * keypoint category without keypoints gets them (all unlabelled, then this one).
      */
     public void setKeypoint(long annotationId, int k, double x, double y, int v, String label) {
         CocoAnnotation a = annotation(annotationId);
-        double[] kp = a.keypoints();
+        double[] kp = keypointsOf(a);
         if (kp == null || k < 0 || 3 * k + 2 >= kp.length) {
             throw new IndexOutOfBoundsException("annotation " + annotationId + " has no keypoint " + k);
         }
@@ -303,17 +524,72 @@ public final class AnnotationEditor {
 
     // ---- helpers ----
 
-    private void replace(CocoAnnotation before, CocoAnnotation after, String label) {
-        history.push(new Change(label, before.imageId(), -1, before, after, null));
+    /** Applies the edit and records it: in the history, or in the step {@link #inOneStep} is recording. */
+    void record(Edit e) {
+        if (step == null) {
+            history.push(e);
+        } else {
+            e.apply();
+            step.add(e);
+        }
+    }
+
+    void replace(CocoAnnotation before, CocoAnnotation after, String label) {
+        record(new Change(label, before.imageId(), -1, before, after, null));
+    }
+
+    /** An id for a new annotation: above every id the file had, never reused after an undo. */
+    long newId() {
+        return nextId++;
     }
 
     /** A new annotation, at the end of the list (optionally reviewing a prediction). */
-    private void add(CocoAnnotation a, String label, Instance prediction) {
-        history.push(new Change(label, a.imageId(), coco.annotations().size(), null, a, prediction));
+    void add(CocoAnnotation a, String label, Instance prediction) {
+        record(new Change(label, a.imageId(), coco.annotations().size(), null, a, prediction));
+    }
+
+    /** The segmentation for a mask: uncompressed RLE for a crowd region (as COCO stores them), else compressed. */
+    static Segmentation maskSegmentation(CocoAnnotation a, Rle rle) {
+        return a.isCrowd() ? new Segmentation.UncompressedRle(rle.counts(), rle.h(), rle.w()) : Segmentation.of(rle);
+    }
+
+    /** Copies of the annotation's polygons. */
+    static List<double[]> polygonsOf(CocoAnnotation a) {
+        if (!(a.segmentation() instanceof Segmentation.Polygons p)) {
+            throw new IllegalArgumentException("annotation " + a.id() + " has no polygon");
+        }
+        return p.polygons();
+    }
+
+    static void requireVertex(CocoAnnotation a, List<double[]> polys, int polygon, int vertex) {
+        if (polygon < 0 || polygon >= polys.size() || vertex < 0 || 2 * vertex + 1 >= polys.get(polygon).length) {
+            throw new IndexOutOfBoundsException("annotation " + a.id() + " has no vertex " + vertex
+                    + " in polygon " + polygon);
+        }
+    }
+
+    /** A copy of the keypoints; all unlabelled for an annotation of a keypoint category that has none; or null. */
+    double[] keypointsOf(CocoAnnotation a) {
+        if (a.keypoints() != null) return a.keypoints();
+        CocoCategory c = coco.category(a.categoryId());
+        return c == null || c.keypoints() == null ? null : new double[3 * c.keypoints().size()];
+    }
+
+    /** A box (x, y, w, h; corners in any order) clipped to the image, w and h at least 1 px. */
+    static double[] imageBox(double[] xywh, CocoImage im) {
+        double x0 = clamp(Math.min(xywh[0], xywh[0] + xywh[2]), 0, im.width());
+        double y0 = clamp(Math.min(xywh[1], xywh[1] + xywh[3]), 0, im.height());
+        double x1 = clamp(Math.max(xywh[0], xywh[0] + xywh[2]), 0, im.width());
+        double y1 = clamp(Math.max(xywh[1], xywh[1] + xywh[3]), 0, im.height());
+        if (x1 - x0 < 1) x1 = Math.min(im.width(), x0 + 1);
+        if (x1 - x0 < 1) x0 = x1 - 1;
+        if (y1 - y0 < 1) y1 = Math.min(im.height(), y0 + 1);
+        if (y1 - y0 < 1) y0 = y1 - 1;
+        return new double[] {x0, y0, x1 - x0, y1 - y0};
     }
 
     /** Shifts x, y pairs by (dx, dy) and clips them to the image, in place; returns {@code xy}. */
-    private static double[] shiftInto(double[] xy, double dx, double dy, CocoImage im) {
+    static double[] shiftInto(double[] xy, double dx, double dy, CocoImage im) {
         for (int i = 0; i + 1 < xy.length; i += 2) {
             xy[i] = clamp(xy[i] + dx, 0, im.width());
             xy[i + 1] = clamp(xy[i + 1] + dy, 0, im.height());
@@ -322,38 +598,32 @@ public final class AnnotationEditor {
     }
 
     /** COCO's {@code num_keypoints}: keypoints with v &gt; 0. */
-    private static int labelled(double[] kp) {
+    static int labelled(double[] kp) {
         int n = 0;
         for (int i = 2; i < kp.length; i += 3) if (kp[i] > 0) n++;
         return n;
     }
 
-    private void requireCategory(long categoryId) {
-        if (coco.category(categoryId) == null) throw new IllegalArgumentException("the dataset has no category " + categoryId);
+    CocoCategory requireCategory(long categoryId) {
+        CocoCategory c = coco.category(categoryId);
+        if (c == null) throw new IllegalArgumentException("the dataset has no category " + categoryId);
+        return c;
     }
 
-    private static CocoAnnotation withPolygons(CocoAnnotation a, List<double[]> polys, CocoImage im) {
+    /** A copy with these polygons, area of their rasterisation and bbox of their vertices, as in COCO. */
+    static CocoAnnotation withPolygons(CocoAnnotation a, List<double[]> polys, CocoImage im) {
         Rle rle = Rle.fromPolygons(polys, im.height(), im.width());
-        double x0 = Double.MAX_VALUE, y0 = Double.MAX_VALUE, x1 = -Double.MAX_VALUE, y1 = -Double.MAX_VALUE;
-        for (double[] p : polys) {
-            for (int i = 0; i + 1 < p.length; i += 2) {
-                x0 = Math.min(x0, p[i]);
-                x1 = Math.max(x1, p[i]);
-                y0 = Math.min(y0, p[i + 1]);
-                y1 = Math.max(y1, p[i + 1]);
-            }
-        }
         return a.withId(a.id()).setSegmentation(Segmentation.polygons(polys)).setArea((double) rle.area())
-                .setBbox(new double[]{x0, y0, x1 - x0, y1 - y0});
+                .setBbox(ShapeGeometry.extent(polys));
     }
 
-    private CocoAnnotation annotation(long id) {
+    CocoAnnotation annotation(long id) {
         CocoAnnotation a = coco.annotation(id);
         if (a == null) throw new IllegalArgumentException("no annotation with id " + id);
         return a;
     }
 
-    private CocoImage image(long id) {
+    CocoImage image(long id) {
         CocoImage im = coco.image(id);
         if (im == null) throw new IllegalArgumentException("no image with id " + id);
         return im;
@@ -364,7 +634,7 @@ public final class AnnotationEditor {
         if (reviewed.contains(p)) throw new IllegalStateException("prediction " + p.id() + " was already reviewed");
     }
 
-    private static double clamp(double v, double lo, double hi) {
+    static double clamp(double v, double lo, double hi) {
         return Math.max(lo, Math.min(hi, v));
     }
 

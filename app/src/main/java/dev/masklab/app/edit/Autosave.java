@@ -2,6 +2,7 @@ package dev.masklab.app.edit;
 
 import dev.masklab.coco.CocoDataset;
 import dev.masklab.coco.CocoWriter;
+import dev.masklab.io.DurableFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,10 +41,10 @@ public final class Autosave {
 
     /**
      * Writes {@code snapshot} (a {@link CocoDataset#shallowCopy()} taken where the edits happen, so this may run on
-     * another thread) to the autosave of {@code json}: atomically, without a {@code .bak}.
+     * another thread) to the autosave of {@code json}: durably ({@link DurableFiles}), without a {@code .bak}.
      */
     public static void write(CocoDataset snapshot, Path json) throws IOException {
-        CocoWriter.writeAtomically(fileFor(json), out -> CocoWriter.write(snapshot, out), false);
+        DurableFiles.write(fileFor(json), out -> CocoWriter.write(snapshot, out));
     }
 
     /** Removes the autosave of {@code json}, if any (its edits are saved, or there are none). */

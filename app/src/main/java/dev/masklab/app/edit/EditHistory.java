@@ -27,6 +27,11 @@ public final class EditHistory {
     /** Applies {@code e} and records it. */
     public void push(Edit e) {
         e.apply();
+        record(e);
+    }
+
+    /** Records an edit that is already applied (a compound edit whose parts were applied one by one). */
+    public void record(Edit e) {
         while (edits.size() > position) edits.removeLast();
         if (savedPosition > position) savedPosition = -1;
         edits.add(e);

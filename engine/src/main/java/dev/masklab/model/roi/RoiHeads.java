@@ -20,6 +20,9 @@ import java.util.function.Function;
  * keypoint branch (RoI Align 14x14, {@link KeypointRcnnHeads}, {@link KeypointRcnnPredictor},
  * {@link HeatmapsToKeypoints}) on the detected boxes.
  *
+ * <p>Box prompts: {@link #inferOnBoxes} runs the same heads on given boxes treated as detections (class from the box
+ * head or given, no box regression).
+ *
  * <p>Training hook: {@link #boxLogits}, {@link #maskLogits} and {@link #keypointLogits} are the differentiable
  * forward passes on any RoIs (e.g. sampled proposals with their targets); the caller computes the losses.
  */
@@ -98,7 +101,11 @@ public final class RoiHeads {
 
   /** Box branch on RoIs of each image -> [class_logits (sumK, C), box_regression (sumK, 4C)]. */
   public NDList boxLogits(Map<String, NDArray> features, List<NDArray> roisPerImage, List<int[]> imageSizesHW) {
-    NDArray pooled = boxRoiPool.apply(features, roisPerImage, imageSizesHW);
+    return boxBranch(boxRoiPool.apply(features, roisPerImage, imageSizesHW));
+  }
+
+  /** Box head and predictor on pooled (K, 256, 7, 7) features (closed here) -> [class_logits, box_regression]. */
+  private NDList boxBranch(NDArray pooled) {
     NDArray rep = boxHead.forward(pooled);
     pooled.close();
     NDList out = boxPredictor.forward(rep);
@@ -109,7 +116,11 @@ public final class RoiHeads {
   /** Mask branch on RoIs of each image -> mask logits (sumK, numClasses, 28, 28). */
   public NDArray maskLogits(Map<String, NDArray> features, List<NDArray> roisPerImage, List<int[]> imageSizesHW) {
     requireBranch(maskHead, "mask");
-    NDArray pooled = maskRoiPool.apply(features, roisPerImage, imageSizesHW);
+    return maskBranch(maskRoiPool.apply(features, roisPerImage, imageSizesHW));
+  }
+
+  /** Mask head and predictor on pooled (K, 256, 14, 14) features (closed here) -> (K, numClasses, 28, 28). */
+  private NDArray maskBranch(NDArray pooled) {
     NDArray h = maskHead.forward(pooled);
     pooled.close();
     NDArray logits = maskPredictor.forward(h);
@@ -121,7 +132,11 @@ public final class RoiHeads {
   public NDArray keypointLogits(Map<String, NDArray> features, List<NDArray> roisPerImage,
       List<int[]> imageSizesHW) {
     requireBranch(keypointHead, "keypoint");
-    NDArray pooled = keypointRoiPool.apply(features, roisPerImage, imageSizesHW);
+    return keypointBranch(keypointRoiPool.apply(features, roisPerImage, imageSizesHW));
+  }
+
+  /** Keypoint head and predictor on pooled (K, 256, 14, 14) features (closed here) -> (K, numKeypoints, 56, 56). */
+  private NDArray keypointBranch(NDArray pooled) {
     NDArray h = keypointHead.forward(pooled);
     pooled.close();
     NDArray logits = keypointPredictor.forward(h);
@@ -167,56 +182,127 @@ public final class RoiHeads {
         dets.add(post.apply(cl, br, proposals.get(i), imageSizesHW.get(i)[0], imageSizesHW.get(i)[1]));
         start += k;
       }
-      int total = dets.stream().mapToInt(Detections::size).sum();
       List<NDArray> detBoxes = new ArrayList<>();
       for (Detections d : dets) {
         detBoxes.add(tmp.create(d.boxes(), new Shape(d.size(), 4)));
       }
-      List<float[]> masks = new ArrayList<>();
-      int maskSize = 0;
-      if (maskHead != null) {
-        if (total > 0) {
-          NDArray ml = maskLogits(features, detBoxes, imageSizesHW);
-          ml.attach(tmp);
-          maskSize = Math.toIntExact(ml.getShape().get(2));
-          int c = Math.toIntExact(ml.getShape().get(1));
-          int plane = maskSize * maskSize;
-          float[] probs = Activation.sigmoid(ml).toType(DataType.FLOAT32, false).toFloatArray();
-          int row = 0;
-          for (Detections d : dets) {
-            float[] sel = new float[d.size() * plane];
-            for (int a = 0; a < d.size(); a++, row++) {
-              System.arraycopy(probs, (row * c + d.labels()[a]) * plane, sel, a * plane, plane);
+      return onDetections(dets, detBoxes, boxes -> maskLogits(features, boxes, imageSizesHW),
+          boxes -> keypointLogits(features, boxes, imageSizesHW), tmp);
+    }
+  }
+
+  /**
+   * The mask / keypoint stage of inference on the detections of each image (boxes in the resized images):
+   * {@code maskLogits} / {@code keypointLogits} run the branch on the boxes given per image.
+   */
+  private List<RoiHeadsOutput> onDetections(List<Detections> dets, List<NDArray> detBoxes,
+      Function<List<NDArray>, NDArray> maskLogits, Function<List<NDArray>, NDArray> keypointLogits, NDManager tmp) {
+    int total = dets.stream().mapToInt(Detections::size).sum();
+    List<float[]> masks = new ArrayList<>();
+    int maskSize = 0;
+    if (maskHead != null) {
+      if (total > 0) {
+        NDArray ml = maskLogits.apply(detBoxes);
+        ml.attach(tmp);
+        maskSize = Math.toIntExact(ml.getShape().get(2));
+        int c = Math.toIntExact(ml.getShape().get(1));
+        int plane = maskSize * maskSize;
+        float[] probs = Activation.sigmoid(ml).toType(DataType.FLOAT32, false).toFloatArray();
+        int row = 0;
+        for (Detections d : dets) {
+          float[] sel = new float[d.size() * plane];
+          for (int a = 0; a < d.size(); a++, row++) {
+            System.arraycopy(probs, (row * c + d.labels()[a]) * plane, sel, a * plane, plane);
+          }
+          masks.add(sel);
+        }
+      } else {
+        maskSize = 28;
+        dets.forEach(d -> masks.add(new float[0]));
+      }
+    }
+    List<HeatmapsToKeypoints.Result> kps = new ArrayList<>();
+    if (keypointHead != null) {
+      if (total > 0) {
+        NDArray kl = keypointLogits.apply(detBoxes);
+        kl.attach(tmp);
+        long s = 0;
+        for (Detections d : dets) {
+          NDArray part = kl.get(new NDIndex("{}:{}", s, s + d.size()));
+          kps.add(HeatmapsToKeypoints.apply(part, d.boxes()));
+          s += d.size();
+        }
+      } else {
+        int nk = keypointPredictor.numKeypoints();
+        dets.forEach(d -> kps.add(new HeatmapsToKeypoints.Result(new float[0], new float[0], nk)));
+      }
+    }
+    List<RoiHeadsOutput> out = new ArrayList<>();
+    for (int i = 0; i < dets.size(); i++) {
+      out.add(new RoiHeadsOutput(dets.get(i), maskHead != null ? masks.get(i) : null, maskSize,
+          keypointHead != null ? kps.get(i) : null));
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ box prompts
+
+  /**
+   * The heads on given boxes of one image, each box treated as a detection of its class (what torchvision computes
+   * when the box replaces the post-processed detections; no box regression, no score threshold, no NMS): the box
+   * branch gives each box's class probabilities (softmax of the class logits); its label is {@code labels[i]} when
+   * that is >= 1, else the best non-background class (the first maximum); its score is the probability of that
+   * label. The mask / keypoint branches then run on the boxes exactly as in {@link #infer}. Never differentiable.
+   *
+   * @param features FPN maps of ONE image ((1, 256, H, W) each), copied to the heap once and reused across calls
+   * @param boxes flat xyxy boxes (K x 4) in the resized image, the detections' boxes in the output
+   * @param labels per box the class (1..numClasses-1), or 0 for the box head's best class
+   * @param imageSizeHW the resized (unpadded) image size {h, w}
+   * @return the detections (boxes as given, in input order, not sorted by score) with masks / keypoints
+   */
+  public RoiHeadsOutput inferOnBoxes(MultiScaleRoiAlign.HeapFeatures features, float[] boxes, int[] labels,
+      int[] imageSizeHW) {
+    int k = labels.length;
+    if (boxes.length != 4 * k) {
+      throw new IllegalArgumentException(boxes.length / 4 + " boxes but " + k + " labels");
+    }
+    int c = boxPredictor.numClasses();
+    for (int label : labels) {
+      if (label < 0 || label >= c) {
+        throw new IllegalArgumentException("label " + label + " outside 1.." + (c - 1));
+      }
+    }
+    NDManager parent = features.arrays().values().iterator().next().getManager();
+    try (NDManager tmp = parent.newSubManager()) {
+      for (NDArray f : features.arrays().values()) {
+        f.tempAttach(tmp);
+      }
+      List<int[]> sizes = List.<int[]>of(imageSizeHW);
+      List<NDArray> boxList = List.of(tmp.create(boxes, new Shape(k, 4)));
+      float[] probs;
+      try (NDList logits = boxBranch(boxRoiPool.apply(features, boxList, sizes));
+          NDArray p = logits.get(0).softmax(-1)) {
+        probs = p.toType(DataType.FLOAT32, false).toFloatArray();
+      }
+      int[] chosen = new int[k];
+      float[] scores = new float[k];
+      for (int i = 0; i < k; i++) {
+        int best = labels[i];
+        if (best < 1) {
+          best = 1;
+          for (int j = 2; j < c; j++) {
+            if (probs[i * c + j] > probs[i * c + best]) {
+              best = j;
             }
-            masks.add(sel);
           }
-        } else {
-          maskSize = 28;
-          dets.forEach(d -> masks.add(new float[0]));
         }
+        chosen[i] = best;
+        scores[i] = probs[i * c + best];
       }
-      List<HeatmapsToKeypoints.Result> kps = new ArrayList<>();
-      if (keypointHead != null) {
-        if (total > 0) {
-          NDArray kl = keypointLogits(features, detBoxes, imageSizesHW);
-          kl.attach(tmp);
-          long s = 0;
-          for (Detections d : dets) {
-            NDArray part = kl.get(new NDIndex("{}:{}", s, s + d.size()));
-            kps.add(HeatmapsToKeypoints.apply(part, d.boxes()));
-            s += d.size();
-          }
-        } else {
-          int nk = keypointPredictor.numKeypoints();
-          dets.forEach(d -> kps.add(new HeatmapsToKeypoints.Result(new float[0], new float[0], nk)));
-        }
-      }
-      List<RoiHeadsOutput> out = new ArrayList<>();
-      for (int i = 0; i < dets.size(); i++) {
-        out.add(new RoiHeadsOutput(dets.get(i), maskHead != null ? masks.get(i) : null, maskSize,
-            keypointHead != null ? kps.get(i) : null));
-      }
-      return out;
+      Detections dets = new Detections(boxes.clone(), scores, chosen);
+      return onDetections(List.of(dets), boxList,
+          b -> maskBranch(maskRoiPool.apply(features, b, sizes)),
+          b -> keypointBranch(keypointRoiPool.apply(features, b, sizes)), tmp).get(0);
     }
   }
 }
