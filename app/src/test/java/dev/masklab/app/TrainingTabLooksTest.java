@@ -21,6 +21,7 @@ import javafx.scene.Parent;
 import javafx.scene.Scene;
 import javafx.scene.chart.Axis;
 import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Control;
 import javafx.scene.control.IndexedCell;
 import javafx.scene.control.Label;
 import javafx.scene.control.Labeled;
@@ -40,9 +41,10 @@ import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * The Training tab in the main window at 1366 x 768 and 1920 x 1080: no label, button, check box, choice or table
- * header is cut (its shown text is its whole text), the loss plot's title, axis labels and tick labels contrast with
- * what is behind them (WCAG's 4.5:1), the architecture shows its name, not the enum constant. With
- * {@code -Dmasklab.screenshots=true} it writes docs/screenshots/training-WxH.png.
+ * header is cut (its shown text is its whole text), no control is squeezed below half its height, the loss plot's
+ * title, axis labels, tick labels and legend contrast with what is behind them (WCAG's 4.5:1), the architecture shows
+ * its name, not the enum constant. With {@code -Dmasklab.screenshots=true} it writes
+ * docs/screenshots/training-WxH.png.
  */
 @ExtendWith(ApplicationExtension.class)
 class TrainingTabLooksTest {
@@ -104,6 +106,15 @@ class TrainingTabLooksTest {
             }
         });
         assertTrue(cut.isEmpty(), width + "x" + height + ": " + cut);
+        List<String> squeezed = new ArrayList<>();
+        walk(training, n -> {
+            if (n instanceof Control c && !(n instanceof IndexedCell<?>) && shown(n)
+                    && c.getHeight() < 0.5 * c.prefHeight(c.getWidth())) {
+                squeezed.add((c.getId() != null ? c.getId() : c.getClass().getSimpleName()) + " " + c.getHeight()
+                        + " of " + c.prefHeight(c.getWidth()));
+            }
+        });
+        assertTrue(squeezed.isEmpty(), width + "x" + height + ", squeezed below half their height: " + squeezed);
 
         List<String> faint = new ArrayList<>();
         Label title = (Label) training.chart().lookup(".chart-title");

@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.Scene;
+import javafx.scene.chart.NumberAxis;
 import javafx.scene.chart.XYChart;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
@@ -117,6 +118,12 @@ class TrainingViewTest {
         assertEquals(0.005, s.config().effectiveBaseLr(), 0);
         assertEquals(240, s.config().minSizes()[0]);
         assertTrue(s.config().trainBatchNorm(), "from scratch: batch-statistics batch norms, as masklab train");
+        // every other setting is the preset's (seed 42 included), as masklab train --config small builds it
+        ObjectMapper json = new ObjectMapper();
+        assertEquals(json.valueToTree(TrainingConfig.preset("small").toBuilder().batchSize(2).baseLr(0.005)
+                .shorterSide(240).trainableBackboneLayers(3).clipGradNorm(10).trainBatchNorm(true).build()),
+                json.valueToTree(s.config()));
+        assertEquals(42, s.config().seed());
 
         set("trainBatch", "2.5");
         fx(view::start);
@@ -228,10 +235,11 @@ class TrainingViewTest {
             }
         });
         WaitForAsyncUtils.waitForFxEvents();
-        List<Double> ticks = view.iterationAxis().getTickMarks().stream().map(t -> t.getValue().doubleValue()).toList();
+        NumberAxis x = (NumberAxis) view.chart().getXAxis();
+        List<Double> ticks = x.getTickMarks().stream().map(t -> t.getValue().doubleValue()).toList();
         assertTrue(ticks.size() >= 2, ticks.toString());
         for (double t : ticks) assertEquals(Math.rint(t), t, 0, "tick " + t + " of " + ticks);
-        List<String> labels = view.iterationAxis().getChildrenUnmodifiable().stream()
+        List<String> labels = x.getChildrenUnmodifiable().stream()
                 .filter(n -> n instanceof javafx.scene.text.Text && n.isVisible())
                 .map(n -> ((javafx.scene.text.Text) n).getText()).toList();
         assertTrue(labels.containsAll(List.of("3", "4", "5")), labels.toString());

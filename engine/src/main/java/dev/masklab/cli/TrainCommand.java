@@ -126,24 +126,7 @@ public final class TrainCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     try {
       Architecture a = Architecture.parse(arch);
-      TrainingConfig.Builder b = option("--config", () -> TrainingConfig.preset(config)).toBuilder()
-          .batchSize(batch).accumulation(accumulate).clipGradNorm(clipGrad).trainableBackboneLayers(trainableLayers)
-          .skipEmptyImages(!keepEmpty).seed(seed).frozenBnEps(bnEps).trainBatchNorm(switch (batchNorm) {
-            case "train" -> true;
-            case "frozen" -> false;
-            case "auto" -> weights == null;
-            default -> throw new IllegalArgumentException("--batch-norm must be frozen, train or auto, got " + batchNorm);
-          });
-      if (lr != null) {
-        option("--lr", () -> b.baseLr(lr));
-      }
-      if (minSizes != null) {
-        b.minSizes(minSizes);
-      }
-      if (maxSize != null) {
-        b.maxSize(maxSize);
-      }
-      TrainingConfig c = b.build();
+      TrainingConfig c = config();
       if (iterations != null && iterations < 1) {
         throw new IllegalArgumentException("--iterations must be at least 1");
       }
@@ -184,6 +167,31 @@ public final class TrainCommand implements Callable<Integer> {
       err.println("train: interrupted");
       return 130;
     }
+  }
+
+  /**
+   * The options as the engine's configuration: the {@code --config} preset with each option by name (what the app's
+   * Training tab builds the same way); a bad value is named in the IllegalArgumentException.
+   */
+  TrainingConfig config() {
+    TrainingConfig.Builder b = option("--config", () -> TrainingConfig.preset(config)).toBuilder()
+        .batchSize(batch).accumulation(accumulate).clipGradNorm(clipGrad).trainableBackboneLayers(trainableLayers)
+        .skipEmptyImages(!keepEmpty).seed(seed).frozenBnEps(bnEps).trainBatchNorm(switch (batchNorm) {
+          case "train" -> true;
+          case "frozen" -> false;
+          case "auto" -> weights == null;
+          default -> throw new IllegalArgumentException("--batch-norm must be frozen, train or auto, got " + batchNorm);
+        });
+    if (lr != null) {
+      option("--lr", () -> b.baseLr(lr));
+    }
+    if (minSizes != null) {
+      b.minSizes(minSizes);
+    }
+    if (maxSize != null) {
+      b.maxSize(maxSize);
+    }
+    return b.build();
   }
 
   /** Progress bar on one line (carriage return), messages and checkpoints on their own lines. */

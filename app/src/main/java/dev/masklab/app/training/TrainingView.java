@@ -185,11 +185,6 @@ public final class TrainingView extends SplitPane {
         return chart;
     }
 
-    /** The loss plot's x axis (whole iterations). */
-    public NumberAxis iterationAxis() {
-        return iterationAxis.axis();
-    }
-
     /** Proposes the open dataset as the training set and a run folder beside it (fields the user left empty). */
     public void suggestDataset(Path json) {
         if (json == null || vm.runningProperty().get()) return;
@@ -370,6 +365,7 @@ public final class TrainingView extends SplitPane {
         bar.setId("trainProgress");
         bar.progressProperty().bind(vm.progressProperty());
         bar.setMaxWidth(Double.MAX_VALUE);
+        bar.setMinHeight(Region.USE_PREF_SIZE); // a low window shrinks the plot, not the bar
         Label status = new Label();
         status.setId("trainStatus");
         status.textProperty().bind(vm.statusProperty());
