@@ -1,5 +1,7 @@
 package dev.masklab.app.training;
 
+import dev.masklab.app.task.DaemonThreads;
+
 import dev.masklab.app.training.TrainingService.Settings;
 import dev.masklab.app.training.TrainingViewModel.Evaluation;
 import dev.masklab.train.Architecture;
@@ -253,9 +255,7 @@ public final class TrainingView extends SplitPane {
             vm.finished("Training failed: " + msg, null, false);
             showError.accept("Training failed", msg);
         });
-        Thread th = new Thread(t, "masklab-training");
-        th.setDaemon(true);
-        th.start();
+        DaemonThreads.factory("masklab-training").newThread(t).start();
         return t;
     }
 
