@@ -4,6 +4,7 @@ import dev.masklab.app.dialog.FxDialogService;
 import dev.masklab.app.document.DatasetDocument;
 import dev.masklab.app.document.RecentDatasets;
 import dev.masklab.app.main.SessionPreferences;
+import dev.masklab.app.task.BackgroundTask;
 import dev.masklab.app.task.FxTaskExecutor;
 import javafx.geometry.Rectangle2D;
 import javafx.stage.Screen;
@@ -25,6 +26,13 @@ public final class MaskLabApp extends Application {
     public void start(Stage stage) {
         FxDialogService dialogs = new FxDialogService(() -> stage);
         FxTaskExecutor tasks = new FxTaskExecutor(dialogs);
+        // a failure outside the tasks (an event handler, a worker) is one line and a dialog, never a stack trace;
+        // the window stays usable
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
+            String line = BackgroundTask.describe(e);
+            System.err.println("MaskLab: " + line);
+            javafx.application.Platform.runLater(() -> dialogs.showError("Unexpected error", line));
+        });
         MainViewModel vm = new MainViewModel(new DatasetDocument(dialogs, tasks));
         SessionPreferences session = new SessionPreferences();
         MainView view = new MainView(vm, new RecentDatasets(), session, dialogs, tasks);

@@ -1,5 +1,7 @@
 package dev.masklab.app.task;
 
+import dev.masklab.cli.CliErrors;
+
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -86,9 +88,8 @@ public final class BackgroundTask<T> {
         onFinished.run();
     }
 
-    /** The one line a failure is reported with: the exception's message, else its class. */
+    /** The one line a failure is reported with ({@link CliErrors#describe}: out of memory and stack overflow with a hint). */
     public static String describe(Throwable t) {
-        if (t == null) return "unknown error";
-        return t.getMessage() != null ? t.getMessage() : t.toString();
+        return t == null ? "unknown error" : CliErrors.describe(t);
     }
 }
