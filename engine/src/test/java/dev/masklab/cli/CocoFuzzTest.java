@@ -174,6 +174,39 @@ class CocoFuzzTest {
         return Files.writeString(tmp.resolve(name), content, StandardCharsets.UTF_8);
     }
 
+    /**
+     * Child-JVM probe (see {@link dev.masklab.BoundedHeap}): reads each file as a dataset; exit 0 when every one was
+     * refused with a CocoFormatException.
+     */
+    public static void main(String[] files) {
+        dev.masklab.BoundedHeap.probe(files, CocoReader::read, CocoFormatException.class);
+    }
+
+    @Test
+    void malformedDatasetsAreRefusedUnderAOneGigabyteHeap() throws Exception {
+        Random r = new Random(1018);
+        List<String> files = new ArrayList<>();
+        List<Function<Random, String>> gens = fatalDatasets();
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < gens.size(); i++) {
+                files.add(write("bounded-" + files.size() + ".json", gens.get(i).apply(r)).toString());
+            }
+        }
+        // a large but well-formed prefix declaring enormous sizes, then a defect at the end
+        StringBuilder big = new StringBuilder("{\"images\": [");
+        for (int i = 1; i <= 20_000; i++) {
+            big.append(i > 1 ? ", " : "").append("{\"id\": ").append(i)
+                    .append(", \"file_name\": \"x.jpg\", \"width\": 46000, \"height\": 46000}");
+        }
+        big.append("], \"annotations\": [{\"id\": 1, \"image_id\": 1, \"category_id\": 1, \"segmentation\": "
+                + "{\"size\": [46000, 46000], \"counts\": [2116000000, \"x\"]}}], \"categories\": [" + CATS + "]}");
+        files.add(write("bounded-big.json", big.toString()).toString());
+        dev.masklab.BoundedHeap.Result res = dev.masklab.BoundedHeap.run(CocoFuzzTest.class, files);
+        assertEquals(0, res.exitCode(), res.output());
+        assertEquals(files.size(), res.output().lines().filter(l -> l.startsWith(tmp.toString())).count(),
+                res.output());
+    }
+
     @Test
     void malformedDatasetsAreRefusedByNameAndNothingIsWritten() throws IOException {
         Random r = new Random(18);
