@@ -5,7 +5,7 @@ import java.nio.file.Path;
 
 /**
  * The child process of {@link EditJournalCrashTest}: opens a dataset, replays its journal, then makes
- * {@link JournalEdits} edits through the journal, printing {@code done K.} after edit K returned and saving every
+ * {@link JournalEdits} edits through the journal (by the dataset's change listener, as the app's document does), printing {@code done K.} after edit K returned and saving every
  * {@code saveEvery} edits, until it is killed. Arguments: dataset, round, saveEvery.
  */
 public final class EditJournalCrashChild {
@@ -18,12 +18,19 @@ public final class EditJournalCrashChild {
         CocoDataset ds = CocoReader.read(file);
         EditJournal journal = EditJournal.open(file);
         journal.replayInto(ds);
+        // journaled as the app's document does it: the dataset's change listener appends each change once it is made
+        ds.setChangeListener(op -> {
+            try {
+                journal.append(op);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
         Backup backup = Backup.perSession();
         System.out.println("ready");
         System.out.flush();
         for (int k = 0; k < 100_000; k++) {
             EditJournal.Op op = JournalEdits.edit(ds, round, k);
-            journal.append(op);
             op.applyTo(ds);
             System.out.println("done " + k + ".");
             System.out.flush();
