@@ -38,6 +38,12 @@ public interface DialogService {
     /** A yes / no question ({@code header} asks it, {@code text} explains; {@code yes} names the confirming button). */
     boolean confirm(String header, String text, String yes);
 
+    /** A line of text ({@code header} asks for it), {@code initial} filled in; empty when cancelled. */
+    Optional<String> askText(String header, String text, String initial);
+
+    /** One of {@code choices} ({@code header} asks for it), {@code initial} preselected; empty when cancelled. */
+    <T> Optional<T> choose(String header, String text, List<T> choices, T initial);
+
     /** A file to open, starting in {@code initialDirectory} (null: the system's choice); empty when cancelled. */
     Optional<Path> chooseFileToOpen(String title, Path initialDirectory, FileType type);
 

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import javafx.geometry.Rectangle2D;
@@ -84,6 +85,22 @@ public final class FxDialogService implements DialogService {
                 + "saved. Its edit journal (last edit " + when + ") holds every one of them. Recover replays them onto "
                 + "the file (save to keep them); Don't recover opens the file as saved and keeps the journal as "
                 + journal.getFileName() + ".old.", "Recover");
+    }
+
+    @Override
+    public Optional<String> askText(String header, String text, String initial) {
+        javafx.scene.control.TextInputDialog d = owned(new javafx.scene.control.TextInputDialog(initial));
+        d.setHeaderText(header);
+        d.setContentText(text);
+        return d.showAndWait();
+    }
+
+    @Override
+    public <T> Optional<T> choose(String header, String text, List<T> choices, T initial) {
+        javafx.scene.control.ChoiceDialog<T> d = owned(new javafx.scene.control.ChoiceDialog<>(initial, choices));
+        d.setHeaderText(header);
+        d.setContentText(text);
+        return d.showAndWait();
     }
 
     @Override

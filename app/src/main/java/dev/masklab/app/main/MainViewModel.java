@@ -69,6 +69,7 @@ public final class MainViewModel {
 
     private final ObjectProperty<ToolKind> tool = new SimpleObjectProperty<>(this, "tool", ToolKind.SELECT);
     private final ObjectProperty<CategoryRow> drawCategory = new SimpleObjectProperty<>(this, "drawCategory");
+    private final ReadOnlyBooleanWrapper addingPart = new ReadOnlyBooleanWrapper(this, "addingPart");
     private final DoubleProperty brushRadius = new SimpleDoubleProperty(this, "brushRadius", 8);
     private final ObservableList<ImageEntry> images = FXCollections.observableArrayList();
     private final FilteredList<ImageEntry> filteredImages = new FilteredList<>(images);
@@ -98,6 +99,12 @@ public final class MainViewModel {
         this.document = document;
         document.editorProperty().addListener((o, a, b) -> showDataset(document.dataset()));
         document.messageProperty().addListener((o, a, b) -> message.set(b));
+        tool.addListener((o, a, b) -> {
+            if (b != ToolKind.POLYGON) addingPart.set(false);
+        });
+        selected.addListener((o, a, b) -> {
+            if (b == null || b.prediction() || a != null && b.id() != a.id()) addingPart.set(false);
+        });
         filteredImages.predicateProperty().bind(filter.predicateBinding());
         currentImage.addListener((o, a, b) -> {
             if (!replacingCurrent) {
@@ -528,6 +535,129 @@ public final class MainViewModel {
                 + (next == 2 ? "visible" : next == 1 ? "labelled, hidden" : "not labelled"));
     }
 
+    /**
+     * Inserts a vertex on edge {@code edge} of part {@code polygon} of a ground-truth polygon annotation, at the point
+     * of that edge nearest to (x, y) image pixels ({@code PolygonEditor.insertVertex}); one undoable edit.
+     */
+    public void insertVertex(Instance annotation, int polygon, int edge, double x, double y) {
+        if (!editable() || annotation.prediction()) return;
+        editor().polygons().insertVertex(annotation.id(), polygon, edge, x, y, "Insert vertex in #" + annotation.id());
+        afterEdit(annotation.imageId(), annotation.id(), true, null);
+    }
+
+    /**
+     * Deletes a polygon vertex of a ground-truth annotation. A part keeps 3 vertices: deleting from a triangle asks
+     * (through the dialogs) to delete that part instead; the only part is never deleted this way (delete the
+     * annotation). True when something was deleted.
+     */
+    public boolean deleteVertex(Instance annotation, int polygon, int vertex) {
+        if (!editable() || annotation.prediction()) return false;
+        if (editor().polygons().deleteVertex(annotation.id(), polygon, vertex, "Delete vertex of #" + annotation.id())) {
+            afterEdit(annotation.imageId(), annotation.id(), true, null);
+            return true;
+        }
+        if (polygonsOf(annotation).size() < 2) {
+            message.set("A polygon keeps at least 3 vertices: delete the annotation instead");
+            return false;
+        }
+        if (!document.dialogs().confirm("Delete this part of #" + annotation.id() + "?",
+                "A part keeps at least 3 vertices. Deleting the vertex deletes the whole part (undo brings it back).",
+                "Delete part")) return false;
+        return deletePart(annotation, polygon);
+    }
+
+    /** Deletes part {@code polygon} of a ground-truth polygon annotation; false for its only part. */
+    public boolean deletePart(Instance annotation, int polygon) {
+        if (!editable() || annotation.prediction()) return false;
+        if (!editor().polygons().deletePart(annotation.id(), polygon, "Delete part of #" + annotation.id())) {
+            message.set("The last part is not deleted: delete the annotation instead");
+            return false;
+        }
+        afterEdit(annotation.imageId(), annotation.id(), true, "Deleted part " + (polygon + 1) + " of #" + annotation.id());
+        return true;
+    }
+
+    /**
+     * Adds a polygon (x0, y0, x1, y1, ...; at least 3 points) as a new part of the selected ground-truth annotation
+     * ({@code PolygonEditor.addPart}: appended to its polygons; into an RLE mask its pixels are added). False when no
+     * annotation is selected.
+     */
+    public boolean addPartToSelected(double[] xy) {
+        Instance s = selected.get();
+        if (!editable() || s == null || s.prediction() || xy.length < 6) return false;
+        editor().polygons().addPart(s.id(), xy, "Add part to #" + s.id());
+        afterEdit(s.imageId(), s.id(), true, "Added a part to #" + s.id());
+        return true;
+    }
+
+    /**
+     * "Add part": the polygon tool starts, and the polygon it closes next becomes a part of the selected annotation
+     * ({@link #addPartToSelected}) instead of a new annotation. False when no annotation is selected.
+     */
+    public boolean startAddPart() {
+        Instance s = selected.get();
+        if (editor() == null || s == null || s.prediction()) return false;
+        tool.set(ToolKind.POLYGON);
+        addingPart.set(true);
+        message.set("Draw the new part of #" + s.id() + " (Escape cancels)");
+        return true;
+    }
+
+    /** True while the polygon tool draws a part of the selected annotation ({@link #startAddPart()}). */
+    public ReadOnlyBooleanProperty addingPartProperty() {
+        return addingPart.getReadOnlyProperty();
+    }
+
+    /**
+     * A polygon closed by the polygon tool: a part of the selected annotation in add-part mode (then the select tool
+     * returns), else a new annotation ({@link #addPolygon(double[])}).
+     */
+    public long closePolygon(double[] xy) {
+        if (!addingPart.get()) return addPolygon(xy);
+        Instance s = selected.get();
+        boolean added = addPartToSelected(xy);
+        addingPart.set(false);
+        tool.set(ToolKind.SELECT);
+        return added ? s.id() : -1;
+    }
+
+    /** Toggles {@code iscrowd} of the selected annotation ({@code AnnotationEditor.setCrowd}); false when none. */
+    public boolean toggleSelectedCrowd() {
+        Instance s = selected.get();
+        if (!editable() || s == null || s.prediction()) return false;
+        boolean crowd = !s.crowd();
+        editor().setCrowd(s.id(), crowd, (crowd ? "Mark #" : "Unmark #") + s.id() + " as crowd");
+        afterEdit(s.imageId(), s.id(), true, "#" + s.id() + (crowd ? " is a crowd region" : " is no crowd region"));
+        return true;
+    }
+
+    /**
+     * Accepts the selected prediction as category {@code categoryId} (one undo; {@code AnnotationEditor.accept}), then
+     * selects the next prediction as {@link #acceptSelected()} does.
+     */
+    public boolean acceptSelectedAs(int categoryId) {
+        Instance p = selected.get();
+        if (!editable() || p == null || !p.prediction() || category(categoryId) == null) return false;
+        int at = shownPredictions.get().indexOf(p);
+        long id = editor().accept(p, categoryId, "Accept " + describe(p) + " as " + categoryName(categoryId));
+        afterEdit(p.imageId(), id, true, "Accepted " + describe(p) + " as " + categoryName(categoryId) + " #" + id);
+        selectSameIndex(shownPredictions.get(), at);
+        return true;
+    }
+
+    /**
+     * Asks (through the dialogs) for the category of the selected prediction, the predicted one preselected, and
+     * accepts it as that; false when cancelled or no prediction is selected.
+     */
+    public boolean acceptSelectedAsChosen() {
+        Instance p = selected.get();
+        if (!editable() || p == null || !p.prediction() || categories.isEmpty()) return false;
+        CategoryRow initial = category(p.categoryId());
+        var chosen = document.dialogs().choose("Accept " + describe(p) + " as", "Category:", List.copyOf(categories),
+                initial != null ? initial : categories.getFirst());
+        return chosen.isPresent() && acceptSelectedAs(chosen.get().id());
+    }
+
     // ---- drawing new annotations ----
 
     public ObjectProperty<ToolKind> toolProperty() {
@@ -618,7 +748,7 @@ public final class MainViewModel {
         if (!editable()) return false;
         Edit e = editor().undo();
         if (e == null) return false;
-        afterEdit(e.imageId(), e.annotationId(), true, "Undone: " + e.label());
+        afterUndoOrRedo(e, "Undone: ");
         return true;
     }
 
@@ -626,8 +756,148 @@ public final class MainViewModel {
         if (!editable()) return false;
         Edit e = editor().redo();
         if (e == null) return false;
-        afterEdit(e.imageId(), e.annotationId(), true, "Redone: " + e.label());
+        afterUndoOrRedo(e, "Redone: ");
         return true;
+    }
+
+    /** An edit of one image updates that image; one of several (a category's) updates categories and every image. */
+    private void afterUndoOrRedo(Edit e, String what) {
+        if (e.imageId() >= 0) afterEdit(e.imageId(), e.annotationId(), true, what + e.label());
+        else afterDatasetEdit(what + e.label());
+    }
+
+    // ---- categories ----
+
+    /**
+     * Adds a category named by the user (asked through the dialogs); its id is one above the largest. Returns the id,
+     * or -1 when cancelled or the name is taken (said in an error).
+     */
+    public long addCategory() {
+        if (!editable()) return -1;
+        var name = document.dialogs().askText("New category", "Name:", "");
+        if (name.isEmpty()) return -1;
+        try {
+            long id = editor().categories().add(name.get().strip(), null, "Add category " + name.get().strip());
+            afterDatasetEdit("Added category " + name.get().strip());
+            return id;
+        } catch (IllegalArgumentException ex) {
+            document.dialogs().showError("Cannot add category " + name.get(), ex.getMessage());
+            return -1;
+        }
+    }
+
+    /** Renames {@code row}'s category to a name asked through the dialogs; false when cancelled or refused. */
+    public boolean renameCategory(CategoryRow row) {
+        if (!editable() || row == null) return false;
+        var name = document.dialogs().askText("Rename category " + row.name(), "New name:", row.name());
+        if (name.isEmpty()) return false;
+        String n = name.get().strip();
+        try {
+            if (!editor().categories().rename(row.id(), n, "Rename category " + row.name() + " to " + n)) return false;
+        } catch (IllegalArgumentException ex) {
+            document.dialogs().showError("Cannot rename category " + row.name(), ex.getMessage());
+            return false;
+        }
+        afterDatasetEdit("Renamed category " + row.name() + " to " + n);
+        return true;
+    }
+
+    /**
+     * Merges {@code row}'s category into another one chosen through the dialogs: its annotations get that category
+     * and it is removed (one undo). Returns the number of annotations re-labelled, -1 when cancelled or refused.
+     */
+    public int mergeCategory(CategoryRow row) {
+        if (!editable() || row == null) return -1;
+        List<CategoryRow> others = categories.stream().filter(r -> r.id() != row.id()).toList();
+        if (others.isEmpty()) return -1;
+        var into = document.dialogs().choose("Merge " + row.name() + " into", "Its " + row.count()
+                + " annotations get the category chosen here, and " + row.name() + " is removed.", others,
+                others.getFirst());
+        if (into.isEmpty()) return -1;
+        try {
+            int n = editor().categories().merge(row.id(), into.get().id(),
+                    "Merge category " + row.name() + " into " + into.get().name());
+            afterDatasetEdit("Merged " + row.name() + " into " + into.get().name() + " (" + n + " annotations)");
+            return n;
+        } catch (IllegalArgumentException ex) {
+            document.dialogs().showError("Cannot merge " + row.name() + " into " + into.get().name(), ex.getMessage());
+            return -1;
+        }
+    }
+
+    /**
+     * Deletes {@code row}'s category and its annotations after asking (through the dialogs, with the number of
+     * annotations). Returns the number deleted, -1 when not confirmed.
+     */
+    public int deleteCategory(CategoryRow row) {
+        if (!editable() || row == null) return -1;
+        int n = editor().categories().annotationCount(row.id());
+        if (!document.dialogs().confirm("Delete category " + row.name() + " and its " + n
+                + (n == 1 ? " annotation?" : " annotations?"), "Undo brings them back.", "Delete")) return -1;
+        editor().categories().delete(row.id(), "Delete category " + row.name());
+        afterDatasetEdit("Deleted category " + row.name() + " (" + n + " annotations)");
+        return n;
+    }
+
+    /**
+     * After an edit of several images (a category added, renamed, merged or deleted; its undo): the category rows
+     * are built again from the dataset (visibility kept by id, counts recounted) and every image's entry whose
+     * annotations changed (category or presence) is rebuilt; the draw category stays unless it is gone.
+     */
+    private void afterDatasetEdit(String msg) {
+        document.edited();
+        LoadedDataset ds = document.dataset();
+        if (ds == null) return;
+        Map<Integer, Integer> counts = new HashMap<>();
+        for (var a : ds.coco().annotations()) counts.merge(Math.toIntExact(a.categoryId()), 1, Integer::sum);
+        Map<Integer, CategoryRow> old = new HashMap<>(categoryById);
+        List<CategoryRow> rows = new ArrayList<>();
+        categoryById.clear();
+        for (var c : ds.coco().categories()) {
+            CategoryInfo info = CocoAdapter.category(c);
+            CategoryRow row = new CategoryRow(info, rows.size(), counts.getOrDefault(info.id(), 0));
+            CategoryRow was = old.get(info.id());
+            if (was != null) row.visibleProperty().set(was.isVisible());
+            rows.add(row);
+            categoryById.put(info.id(), row);
+        }
+        CategoryRow draw = drawCategory.get();
+        ImageEntry cur = currentImage.get();
+        Instance sel = selected.get();
+        replacingCurrent = true;
+        try {
+            categories.setAll(rows);
+            drawCategory.set(draw != null && categoryById.containsKey(draw.id()) ? categoryById.get(draw.id())
+                    : rows.isEmpty() ? null : rows.getFirst());
+            for (int i = 0; i < images.size(); i++) {
+                ImageEntry e = images.get(i);
+                Map<Long, Instance> kept = new HashMap<>();
+                for (Instance a : e.annotations()) kept.put(a.id(), a);
+                List<Instance> now = new ArrayList<>();
+                boolean same = true;
+                for (var a : ds.coco().annotationsOf(e.id())) {
+                    Instance prev = kept.get(a.id());
+                    Instance inst = prev != null && prev.categoryId() == a.categoryId() ? prev : CocoAdapter.groundTruth(a);
+                    same &= inst == prev;
+                    now.add(inst);
+                }
+                same &= now.size() == e.annotations().size();
+                if (same) continue;
+                ImageEntry entry = new ImageEntry(e.id(), e.fileName(), e.width(), e.height(), e.file(), now);
+                images.set(i, entry);
+                if (e == cur) currentImage.set(entry);
+            }
+        } finally {
+            replacingCurrent = false;
+        }
+        refreshShown();
+        refreshPredictionCounts();
+        if (sel != null && !sel.prediction()) {
+            Instance again = null;
+            for (Instance a : shownGroundTruth.get()) if (a.id() == sel.id()) again = a;
+            selected.set(again);
+        }
+        if (msg != null) message.set(msg);
     }
 
     /**

@@ -16,6 +16,10 @@ public final class ScriptedDialogs implements DialogService {
     public volatile Predicate<Path> recovery = a -> false;
     public volatile Predicate<String> quit = work -> false;
     public volatile Predicate<String> confirm = header -> false;
+    /** Answers {@link #choose}: given the header and the choices, the index chosen (-1: cancel). */
+    public volatile java.util.function.BiFunction<String, List<?>, Integer> choice = (header, choices) -> -1;
+    /** Answers {@link #askText}: given the header, the text typed (null: cancel). */
+    public volatile Function<String, String> text = header -> null;
     public volatile Path fileToOpen;
     public volatile Path fileToSave;
     public final List<String> asked = new ArrayList<>();
@@ -59,6 +63,19 @@ public final class ScriptedDialogs implements DialogService {
     public boolean confirm(String header, String text, String yes) {
         asked.add("confirm " + header);
         return confirm.test(header);
+    }
+
+    @Override
+    public Optional<String> askText(String header, String text, String initial) {
+        asked.add("text " + header);
+        return Optional.ofNullable(this.text.apply(header));
+    }
+
+    @Override
+    public <T> Optional<T> choose(String header, String text, List<T> choices, T initial) {
+        asked.add("choose " + header);
+        int i = choice.apply(header, choices);
+        return i < 0 ? Optional.empty() : Optional.of(choices.get(i));
     }
 
     @Override
