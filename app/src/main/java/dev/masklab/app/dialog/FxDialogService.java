@@ -88,6 +88,27 @@ public final class FxDialogService implements DialogService {
     }
 
     @Override
+    public java.util.OptionalDouble askValue(String header, double min, double max, double initial,
+                                             java.util.function.DoubleFunction<String> preview) {
+        Dialog<ButtonType> d = owned(new Dialog<>());
+        d.setTitle(header);
+        d.setHeaderText(header);
+        javafx.scene.control.Slider slider = new javafx.scene.control.Slider(min, max, initial);
+        slider.setShowTickMarks(true);
+        slider.setShowTickLabels(true);
+        slider.setMajorTickUnit((max - min) / 4);
+        slider.setPrefWidth(360);
+        javafx.scene.control.Label value = new javafx.scene.control.Label();
+        Runnable show = () -> value.setText(String.format("%.2f: %s", slider.getValue(), preview.apply(slider.getValue())));
+        slider.valueProperty().addListener((o, a, b) -> show.run());
+        show.run();
+        d.getDialogPane().setContent(new javafx.scene.layout.VBox(8, slider, value));
+        d.getDialogPane().getButtonTypes().setAll(ButtonType.OK, ButtonType.CANCEL);
+        return d.showAndWait().filter(b -> b == ButtonType.OK).map(b -> java.util.OptionalDouble.of(slider.getValue()))
+                .orElse(java.util.OptionalDouble.empty());
+    }
+
+    @Override
     public Optional<String> askText(String header, String text, String initial) {
         javafx.scene.control.TextInputDialog d = owned(new javafx.scene.control.TextInputDialog(initial));
         d.setHeaderText(header);

@@ -318,10 +318,11 @@ public final class MainView extends BorderPane {
         var predictionSelected = Bindings.createBooleanBinding(() -> vm.selectedProperty().get() != null
                 && vm.selectedProperty().get().prediction(), vm.selectedProperty());
         var editable = vm.datasetProperty().isNotNull();
-        var categorySelected = categoriesView.list().getSelectionModel().selectedItemProperty().isNotNull()
-                .and(editable);
         var annotationSelected = Bindings.createBooleanBinding(() -> vm.selectedProperty().get() != null
                 && !vm.selectedProperty().get().prediction(), vm.selectedProperty());
+        var keypointSelected = vm.selectedKeypointProperty().greaterThanOrEqualTo(0).and(annotationSelected);
+        var categorySelected = categoriesView.list().getSelectionModel().selectedItemProperty().isNotNull()
+                .and(editable);
         LayerSettings ls = vm.layers();
         actions.bind(StandardAction.OPEN_DATASET, Command.of(this::chooseDataset))
                 .bind(StandardAction.SAVE, Command.of(this::save, vm.dirtyProperty().and(document.savingProperty().not())))
@@ -339,6 +340,16 @@ public final class MainView extends BorderPane {
                 .bind(StandardAction.ACCEPT_AS, Command.of(vm::acceptSelectedAsChosen, predictionSelected))
                 .bind(StandardAction.TOGGLE_CROWD, Command.of(vm::toggleSelectedCrowd, annotationSelected))
                 .bind(StandardAction.ADD_PART, Command.of(vm::startAddPart, annotationSelected))
+                .bind(StandardAction.CONVERT_TO_POLYGONS, Command.of(vm::convertSelectedToPolygons,
+                        Bindings.createBooleanBinding(() -> MainViewModel.convertibleToPolygons(vm.selectedProperty().get()),
+                                vm.selectedProperty())))
+                .bind(StandardAction.CONVERT_TO_MASK, Command.of(vm::convertSelectedToMask,
+                        Bindings.createBooleanBinding(() -> MainViewModel.convertibleToMask(vm.selectedProperty().get()),
+                                vm.selectedProperty())))
+                .bind(StandardAction.PLACE_SKELETON, Command.of(vm::placeSkeletonOnSelected, Bindings.createBooleanBinding(
+                        () -> vm.skeletonPlaceable(vm.selectedProperty().get()), vm.selectedProperty())))
+                .bind(StandardAction.KEYPOINT_VISIBLE, Command.of(() -> vm.setSelectedKeypointVisibility(2), keypointSelected))
+                .bind(StandardAction.KEYPOINT_HIDDEN, Command.of(() -> vm.setSelectedKeypointVisibility(1), keypointSelected))
                 .bind(StandardAction.CATEGORY_ADD, Command.of(vm::addCategory, editable))
                 .bind(StandardAction.CATEGORY_RENAME, Command.of(() -> vm.renameCategory(category()), categorySelected))
                 .bind(StandardAction.CATEGORY_MERGE, Command.of(() -> vm.mergeCategory(category()), categorySelected))
@@ -405,6 +416,9 @@ public final class MainView extends BorderPane {
                 actions.menuItem(StandardAction.ACCEPT), actions.menuItem(StandardAction.ACCEPT_AS),
                 actions.menuItem(StandardAction.ACCEPT_ALL), actions.menuItem(StandardAction.DELETE),
                 actions.menuItem(StandardAction.TOGGLE_CROWD), actions.menuItem(StandardAction.ADD_PART),
+                actions.menuItem(StandardAction.CONVERT_TO_POLYGONS), actions.menuItem(StandardAction.CONVERT_TO_MASK),
+                new SeparatorMenuItem(), actions.menuItem(StandardAction.PLACE_SKELETON),
+                actions.menuItem(StandardAction.KEYPOINT_VISIBLE), actions.menuItem(StandardAction.KEYPOINT_HIDDEN),
                 new SeparatorMenuItem(), new Menu("Categories", null, actions.menuItem(StandardAction.CATEGORY_ADD),
                         actions.menuItem(StandardAction.CATEGORY_RENAME), actions.menuItem(StandardAction.CATEGORY_MERGE),
                         actions.menuItem(StandardAction.CATEGORY_DELETE)),

@@ -69,6 +69,8 @@ public final class MainViewModel {
 
     private final ObjectProperty<ToolKind> tool = new SimpleObjectProperty<>(this, "tool", ToolKind.SELECT);
     private final ObjectProperty<CategoryRow> drawCategory = new SimpleObjectProperty<>(this, "drawCategory");
+    private final javafx.beans.property.IntegerProperty selectedKeypoint =
+            new javafx.beans.property.SimpleIntegerProperty(this, "selectedKeypoint", -1);
     private final ReadOnlyBooleanWrapper addingPart = new ReadOnlyBooleanWrapper(this, "addingPart");
     private final DoubleProperty brushRadius = new SimpleDoubleProperty(this, "brushRadius", 8);
     private final ObservableList<ImageEntry> images = FXCollections.observableArrayList();
@@ -103,7 +105,10 @@ public final class MainViewModel {
             if (b != ToolKind.POLYGON) addingPart.set(false);
         });
         selected.addListener((o, a, b) -> {
-            if (b == null || b.prediction() || a != null && b.id() != a.id()) addingPart.set(false);
+            if (b == null || b.prediction() || a != null && b.id() != a.id()) {
+                addingPart.set(false);
+                selectedKeypoint.set(-1);
+            }
         });
         filteredImages.predicateProperty().bind(filter.predicateBinding());
         currentImage.addListener((o, a, b) -> {
@@ -458,12 +463,14 @@ public final class MainViewModel {
     }
 
     /**
-     * Removes the selection: a prediction is rejected (hidden; the file does not change), an annotation deleted.
+     * Removes the selection: a prediction is rejected (hidden; the file does not change), an annotation deleted (its
+     * selected keypoint only, when one is: {@link #deleteSelectedKeypoint()}).
      * The next instance of the same kind on the image becomes selected, for reviewing with the keyboard.
      */
     public boolean deleteSelected() {
         Instance s = selected.get();
         if (!editable() || s == null) return false;
+        if (selectedKeypoint.get() >= 0 && !s.prediction()) return deleteSelectedKeypoint();
         List<Instance> same = s.prediction() ? shownPredictions.get() : shownGroundTruth.get();
         int at = same.indexOf(s);
         if (s.prediction()) editor().reject(s, "Reject " + describe(s));
@@ -619,6 +626,119 @@ public final class MainViewModel {
         addingPart.set(false);
         tool.set(ToolKind.SELECT);
         return added ? s.id() : -1;
+    }
+
+    // ---- keypoints ----
+
+    /**
+     * The keypoint of the selected annotation the user last pressed (its index k), or -1: Delete deletes it, V / Shift+V
+     * set its visibility. Cleared when another annotation is selected.
+     */
+    public javafx.beans.property.IntegerProperty selectedKeypointProperty() {
+        return selectedKeypoint;
+    }
+
+    /** Selects keypoint k of the selected annotation (-1: none) and says what the keys do with it. */
+    public void selectKeypoint(int k) {
+        Instance s = selected.get();
+        selectedKeypoint.set(s == null || s.prediction() ? -1 : k);
+        if (selectedKeypoint.get() >= 0)
+            message.set(keypointName(s, k) + " of #" + s.id() + ": Delete removes it, V visible, Shift+V hidden");
+    }
+
+    /** True when {@code inst} is a ground-truth annotation of a category with keypoints (its skeleton can be placed). */
+    public boolean skeletonPlaceable(Instance inst) {
+        CategoryRow r = inst == null || inst.prediction() ? null : categoryById.get(inst.categoryId());
+        return r != null && r.info().hasKeypoints();
+    }
+
+    /**
+     * "Place skeleton": the category's keypoint template placed in the selected annotation's box
+     * ({@code KeypointEditor.placeKeypoints}, keypoints already labelled kept); one undo. False when not applicable.
+     */
+    public boolean placeSkeletonOnSelected() {
+        Instance s = selected.get();
+        if (!editable() || !skeletonPlaceable(s)) return false;
+        try {
+            editor().keypoints().placeKeypoints(s.id(), null, true, "Place skeleton on #" + s.id());
+        } catch (IllegalArgumentException ex) {
+            message.set("Cannot place the skeleton: " + ex.getMessage());
+            return false;
+        }
+        afterEdit(s.imageId(), s.id(), true, "Placed the " + categoryName(s.categoryId()) + " skeleton on #" + s.id()
+                + " (drag the keypoints into place)");
+        return true;
+    }
+
+    /** Deletes the selected keypoint ({@code KeypointEditor.deleteKeypoint}: v = 0 at 0, 0); false when none. */
+    public boolean deleteSelectedKeypoint() {
+        Instance s = selected.get();
+        int k = selectedKeypoint.get();
+        if (!editable() || s == null || s.prediction() || k < 0 || !s.hasKeypoints()) return false;
+        String name = keypointName(s, k);
+        editor().keypoints().deleteKeypoint(s.id(), k, "Delete " + name + " of #" + s.id());
+        afterEdit(s.imageId(), s.id(), true, "Deleted " + name + " of #" + s.id());
+        selectedKeypoint.set(-1);
+        return true;
+    }
+
+    /**
+     * Sets the selected keypoint's visibility (2 visible, 1 labelled but hidden; an unlabelled keypoint is placed
+     * where the category's template has it: {@code KeypointEditor.setKeypointVisibility}). False when none.
+     */
+    public boolean setSelectedKeypointVisibility(int v) {
+        Instance s = selected.get();
+        int k = selectedKeypoint.get();
+        if (!editable() || s == null || s.prediction() || k < 0 || !s.hasKeypoints()) return false;
+        editor().keypoints().setKeypointVisibility(s.id(), k, v,
+                "Set " + keypointName(s, k) + " of #" + s.id() + " to v=" + v);
+        afterEdit(s.imageId(), s.id(), true, keypointName(s, k) + ": " + (v == 2 ? "visible" : "labelled, hidden"));
+        return true;
+    }
+
+    /** True when {@code inst} is a ground-truth annotation whose mask is RLE and no crowd region (it may become polygons). */
+    public static boolean convertibleToPolygons(Instance inst) {
+        return inst != null && !inst.prediction() && !inst.crowd() && inst.maskKind().endsWith("RLE");
+    }
+
+    /** True when {@code inst} is a ground-truth polygon annotation (it may become an RLE mask). */
+    public static boolean convertibleToMask(Instance inst) {
+        return inst != null && !inst.prediction() && inst.maskKind().startsWith("polygon");
+    }
+
+    /**
+     * "Convert to polygons…": the selected RLE annotation is traced once ({@code PolygonEditor.tracePolygons}); the
+     * dialogs ask for the simplification tolerance (0..5 px, 1 px first) showing each value's vertex count and IoU
+     * with the mask; the polygons fitted at the chosen tolerance replace the mask (one undo). False when cancelled.
+     */
+    public boolean convertSelectedToPolygons() {
+        Instance s = selected.get();
+        if (!editable() || !convertibleToPolygons(s)) return false;
+        var trace = editor().polygons().tracePolygons(s.id());
+        String holes = trace.holePixels() > 0 ? String.format(" (fills %d hole pixels)", trace.holePixels()) : "";
+        var tol = document.dialogs().askValue("Convert #" + s.id() + " to polygons: tolerance (px)", 0, 5, 1, t -> {
+            var fit = trace.fit(t);
+            return String.format("%d vertices, IoU %.4f", fit.vertexCount(), fit.iou()) + holes;
+        });
+        if (tol.isEmpty()) return false;
+        try {
+            var fit = editor().polygons().convertToPolygons(s.id(), tol.getAsDouble(), "Convert #" + s.id() + " to polygons");
+            afterEdit(s.imageId(), s.id(), true, String.format("#%d is now %d polygons, %d vertices, IoU %.4f", s.id(),
+                    fit.polygons().size(), fit.vertexCount(), fit.iou()));
+            return true;
+        } catch (IllegalArgumentException ex) {
+            document.dialogs().showError("Cannot convert #" + s.id() + " to polygons", ex.getMessage());
+            return false;
+        }
+    }
+
+    /** "Convert to mask": the selected polygon annotation becomes its exact RLE mask (one undo). */
+    public boolean convertSelectedToMask() {
+        Instance s = selected.get();
+        if (!editable() || !convertibleToMask(s)) return false;
+        editor().polygons().convertToMask(s.id(), "Convert #" + s.id() + " to a mask");
+        afterEdit(s.imageId(), s.id(), true, "#" + s.id() + " is now an RLE mask");
+        return true;
     }
 
     /** Toggles {@code iscrowd} of the selected annotation ({@code AnnotationEditor.setCrowd}); false when none. */
@@ -908,6 +1028,8 @@ public final class MainViewModel {
      */
     private void afterEdit(long imageId, long editedId, boolean selectEdited, String msg) {
         document.edited();
+        int keypoint = selectedKeypoint.get();
+        long selectedId = selected.get() == null || selected.get().prediction() ? -1 : selected.get().id();
         LoadedDataset ds = document.dataset();
         Integer idx = imageIndex.get(imageId);
         if (ds == null || idx == null) return;
@@ -949,6 +1071,7 @@ public final class MainViewModel {
         Instance sel = null;
         if (selectEdited) for (Instance a : entry.annotations()) if (a.id() == editedId) sel = a;
         selected.set(sel);
+        if (sel != null && sel.id() == selectedId) selectedKeypoint.set(keypoint); // the same annotation keeps it
         if (msg != null) message.set(msg);
     }
 

@@ -87,6 +87,44 @@ class EditCommandsTest {
     }
 
     @Test
+    void convertToPolygonsUsesTheScriptedToleranceAndConvertToMaskGoesBack() throws Exception {
+        vm.setPredictions(service.loadPredictions(MainViewModelTest.DETECTIONS, vm.getDataset()));
+        vm.scoreThresholdProperty().set(0.0);
+        vm.currentImageProperty().set(vm.images().get(2));
+        vm.selectedProperty().set(vm.shownPredictionsProperty().get().getFirst());
+        assertTrue(vm.acceptSelected());
+        Instance a = vm.shownGroundTruthProperty().get().getLast();
+        vm.selectedProperty().set(a);
+        assertTrue(MainViewModel.convertibleToPolygons(a));
+        assertFalse(MainViewModel.convertibleToMask(a));
+        Segmentation rle = stored(a.id()).segmentation();
+        var trace = vm.editor().polygons().tracePolygons(a.id());
+        var fit = trace.fit(2.0);
+
+        assertFalse(vm.convertSelectedToPolygons(), "cancelled");
+        assertEquals(rle, stored(a.id()).segmentation());
+        dialogs.previews.clear();
+        dialogs.value = 2.0;
+        assertTrue(vm.convertSelectedToPolygons());
+        assertEquals("value Convert #" + a.id() + " to polygons: tolerance (px)", dialogs.asked.getLast());
+        assertTrue(dialogs.previews.getLast().startsWith(String.format("%d vertices, IoU %.4f", fit.vertexCount(),
+                fit.iou())), dialogs.previews.toString());
+        List<double[]> got = ((Segmentation.Polygons) stored(a.id()).segmentation()).polygonsView();
+        assertEquals(fit.polygons().size(), got.size());
+        for (int i = 0; i < got.size(); i++) org.junit.jupiter.api.Assertions.assertArrayEquals(fit.polygons().get(i), got.get(i));
+        Instance converted = vm.selectedProperty().get();
+        assertEquals(a.id(), converted.id());
+        assertTrue(MainViewModel.convertibleToMask(converted));
+
+        assertTrue(vm.convertSelectedToMask());
+        assertInstanceOf(Segmentation.CompressedRle.class, stored(a.id()).segmentation());
+        assertEquals(fit.rasterised().area(), stored(a.id()).area(), 1e-9);
+        assertTrue(vm.undo());
+        assertTrue(vm.undo());
+        assertEquals(rle, stored(a.id()).segmentation());
+    }
+
+    @Test
     void categoriesAreAddedRenamedMergedAndDeletedUndoably() throws Exception {
         int persons = vm.category(1).count();
         assertTrue(persons > 0);
