@@ -37,6 +37,9 @@ public enum StandardAction {
             "Add a part to the selected annotation: draw it as a polygon (double-click an edge of a selected polygon "
                     + "inserts a vertex, double- or right-click a vertex deletes it)",
             new KeyCodeCombination(KeyCode.P, KeyCombination.SHIFT_DOWN)),
+    DELETE_PART("Delete part", null, null,
+            "Delete the part of the selected polygon annotation whose vertex was clicked last (never its only part)",
+            new KeyCodeCombination(KeyCode.DELETE, KeyCombination.SHIFT_DOWN)),
     CONVERT_TO_POLYGONS("Convert to polygons…", null, null,
             "Convert the selected RLE mask to polygons (a tolerance slider shows vertices and IoU)"),
     CONVERT_TO_MASK("Convert to mask", null, null, "Convert the selected polygons to an RLE mask"),

@@ -340,6 +340,8 @@ public final class MainView extends BorderPane {
                 .bind(StandardAction.ACCEPT_AS, Command.of(vm::acceptSelectedAsChosen, predictionSelected))
                 .bind(StandardAction.TOGGLE_CROWD, Command.of(vm::toggleSelectedCrowd, annotationSelected))
                 .bind(StandardAction.ADD_PART, Command.of(vm::startAddPart, annotationSelected))
+                .bind(StandardAction.DELETE_PART, Command.of(vm::deleteSelectedPart,
+                        vm.selectedPartProperty().greaterThanOrEqualTo(0).and(annotationSelected)))
                 .bind(StandardAction.CONVERT_TO_POLYGONS, Command.of(vm::convertSelectedToPolygons,
                         Bindings.createBooleanBinding(() -> MainViewModel.convertibleToPolygons(vm.selectedProperty().get()),
                                 vm.selectedProperty())))
@@ -416,7 +418,8 @@ public final class MainView extends BorderPane {
                 actions.menuItem(StandardAction.ACCEPT), actions.menuItem(StandardAction.ACCEPT_AS),
                 actions.menuItem(StandardAction.ACCEPT_ALL), actions.menuItem(StandardAction.DELETE),
                 actions.menuItem(StandardAction.TOGGLE_CROWD), actions.menuItem(StandardAction.ADD_PART),
-                actions.menuItem(StandardAction.CONVERT_TO_POLYGONS), actions.menuItem(StandardAction.CONVERT_TO_MASK),
+                actions.menuItem(StandardAction.DELETE_PART), actions.menuItem(StandardAction.CONVERT_TO_POLYGONS),
+                actions.menuItem(StandardAction.CONVERT_TO_MASK),
                 new SeparatorMenuItem(), actions.menuItem(StandardAction.PLACE_SKELETON),
                 actions.menuItem(StandardAction.KEYPOINT_VISIBLE), actions.menuItem(StandardAction.KEYPOINT_HIDDEN),
                 new SeparatorMenuItem(), new Menu("Categories", null, actions.menuItem(StandardAction.CATEGORY_ADD),

@@ -71,6 +71,8 @@ public final class MainViewModel {
     private final ObjectProperty<CategoryRow> drawCategory = new SimpleObjectProperty<>(this, "drawCategory");
     private final javafx.beans.property.IntegerProperty selectedKeypoint =
             new javafx.beans.property.SimpleIntegerProperty(this, "selectedKeypoint", -1);
+    private final javafx.beans.property.IntegerProperty selectedPart =
+            new javafx.beans.property.SimpleIntegerProperty(this, "selectedPart", -1);
     private final ReadOnlyBooleanWrapper addingPart = new ReadOnlyBooleanWrapper(this, "addingPart");
     private final DoubleProperty brushRadius = new SimpleDoubleProperty(this, "brushRadius", 8);
     private final ObservableList<ImageEntry> images = FXCollections.observableArrayList();
@@ -108,6 +110,7 @@ public final class MainViewModel {
             if (b == null || b.prediction() || a != null && b.id() != a.id()) {
                 addingPart.set(false);
                 selectedKeypoint.set(-1);
+                selectedPart.set(-1);
             }
         });
         filteredImages.predicateProperty().bind(filter.predicateBinding());
@@ -573,6 +576,23 @@ public final class MainViewModel {
         return deletePart(annotation, polygon);
     }
 
+    /**
+     * The polygon part of the selected annotation whose vertex the user last pressed, or -1 ("Delete part" deletes
+     * it). Cleared when another annotation is selected.
+     */
+    public javafx.beans.property.IntegerProperty selectedPartProperty() {
+        return selectedPart;
+    }
+
+    /** "Delete part": deletes {@link #selectedPartProperty()} of the selected annotation; false for none or its last part. */
+    public boolean deleteSelectedPart() {
+        Instance s = selected.get();
+        int p = selectedPart.get();
+        if (s == null || p < 0 || !deletePart(s, p)) return false;
+        selectedPart.set(-1);
+        return true;
+    }
+
     /** Deletes part {@code polygon} of a ground-truth polygon annotation; false for its only part. */
     public boolean deletePart(Instance annotation, int polygon) {
         if (!editable() || annotation.prediction()) return false;
@@ -1028,7 +1048,7 @@ public final class MainViewModel {
      */
     private void afterEdit(long imageId, long editedId, boolean selectEdited, String msg) {
         document.edited();
-        int keypoint = selectedKeypoint.get();
+        int keypoint = selectedKeypoint.get(), part = selectedPart.get();
         long selectedId = selected.get() == null || selected.get().prediction() ? -1 : selected.get().id();
         LoadedDataset ds = document.dataset();
         Integer idx = imageIndex.get(imageId);
@@ -1071,7 +1091,10 @@ public final class MainViewModel {
         Instance sel = null;
         if (selectEdited) for (Instance a : entry.annotations()) if (a.id() == editedId) sel = a;
         selected.set(sel);
-        if (sel != null && sel.id() == selectedId) selectedKeypoint.set(keypoint); // the same annotation keeps it
+        if (sel != null && sel.id() == selectedId) { // the same annotation keeps its selected keypoint and part
+            selectedKeypoint.set(keypoint);
+            selectedPart.set(part < polygonsOf(sel).size() ? part : -1);
+        }
         if (msg != null) message.set(msg);
     }
 

@@ -13,7 +13,7 @@ import javafx.scene.Cursor;
  * box corner, a polygon vertex or a keypoint, a drag inside it moves the whole annotation (one edit on release);
  * right-click on a keypoint cycles its visibility, elsewhere offers to place an unlabelled keypoint. On a selected
  * polygon a double-click on an edge inserts a vertex there, a double-click or right-click on a vertex deletes it (from
- * a triangle: the view-model offers to delete the part). Pressing a keypoint selects it (Delete, V, Shift+V act on it). A drag that starts elsewhere pans (the canvas does that).
+ * a triangle: the view-model offers to delete the part). Pressing a keypoint selects it (Delete, V, Shift+V act on it), pressing a vertex its part ("Delete part"). A drag that starts elsewhere pans (the canvas does that).
  */
 public final class SelectTool implements Tool {
     /** A drag in progress: the handle (null: the whole annotation moves) and where the pointer is, in image pixels. */
@@ -41,6 +41,7 @@ public final class SelectTool implements Tool {
         Handle h = ctx.handleAt(e.x(), e.y());
         Instance s = ctx.editable();
         if (s != null) ctx.model().selectKeypoint(h != null && h.kind() == Handle.Kind.KEYPOINT ? h.a() : -1);
+        if (s != null) ctx.model().selectedPartProperty().set(h != null && h.kind() == Handle.Kind.VERTEX ? h.a() : -1);
         if (h != null && s != null) {
             grab = new Grab(s, h, h.x(), h.y(), h.x(), h.y(), false);
             return true;

@@ -117,6 +117,29 @@ class VertexEditingTest {
     }
 
     @Test
+    void pressingAVertexSelectsItsPartForDeletePart() throws Exception {
+        ToolFixture f = new ToolFixture();
+        double[] triangle = {100, 100, 160, 100, 130, 150};
+        double[] part = {200, 200, 260, 200, 250, 240, 210, 240};
+        Instance a = drawn(f, triangle);
+        assertTrue(f.vm.addPartToSelected(part));
+        SelectTool t = new SelectTool(f);
+        assertFalse(f.vm.deleteSelectedPart(), "no part selected");
+        ToolFixture.drag(t, 250, 240); // press and release on a vertex of part 1
+        assertEquals(1, f.vm.selectedPartProperty().get());
+        assertTrue(f.vm.deleteSelectedPart());
+        assertEquals(1, polygons(f, a.id()).size());
+        assertArrayEquals(triangle, polygons(f, a.id()).getFirst(), 1e-9);
+        assertEquals(-1, f.vm.selectedPartProperty().get());
+        ToolFixture.drag(t, 160, 100);
+        assertEquals(0, f.vm.selectedPartProperty().get());
+        assertFalse(f.vm.deleteSelectedPart(), "the only part stays");
+        assertEquals(1, polygons(f, a.id()).size());
+        assertTrue(f.vm.undo());
+        assertArrayEquals(part, polygons(f, a.id()).get(1), 1e-9);
+    }
+
+    @Test
     void addPartMakesTheNextPolygonAPartOfTheSelectedAnnotation() throws Exception {
         ToolFixture f = new ToolFixture();
         double[] first = {100, 100, 160, 100, 130, 150};
