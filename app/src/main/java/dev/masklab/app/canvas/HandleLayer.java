@@ -15,7 +15,9 @@ final class HandleLayer {
     private HandleLayer() {
     }
 
-    static void draw(GraphicsContext g, Viewport vp, Instance s, List<double[]> polygons, SelectTool.Grab grab) {
+    /** {@code keypoint}: the selected keypoint of {@code s} (ringed), or -1. */
+    static void draw(GraphicsContext g, Viewport vp, Instance s, List<double[]> polygons, SelectTool.Grab grab,
+                     int keypoint) {
         if (s == null) return;
         double z = vp.zoom();
         g.setLineDashes((double[]) null);
@@ -58,6 +60,12 @@ final class HandleLayer {
                 g.setLineWidth(1);
                 g.strokeRect(x - 4, y - 4, 8, 8);
             }
+        }
+        double[] kp = s.keypoints();
+        if (gh == null && keypoint >= 0 && kp != null && 3 * keypoint + 2 < kp.length && kp[3 * keypoint + 2] > 0) {
+            g.setStroke(Color.YELLOW);
+            g.setLineWidth(2);
+            g.strokeOval(vp.toScreenX(kp[3 * keypoint]) - 7, vp.toScreenY(kp[3 * keypoint + 1]) - 7, 14, 14);
         }
         if (gh != null && gh.kind() == Handle.Kind.KEYPOINT) {
             double x = vp.toScreenX(grab.x()), y = vp.toScreenY(grab.y());

@@ -96,6 +96,7 @@ public final class ImageCanvas extends Region implements ToolContext {
         vm.shownPredictionsProperty().addListener(o -> recompose());
         vm.hoveredProperty().addListener(o -> redraw());
         vm.selectedProperty().addListener(o -> redraw());
+        vm.selectedKeypointProperty().addListener(o -> redraw());
         vm.scoreThresholdProperty().addListener(o -> redraw());
         vp.zoomProperty().addListener(o -> redraw());
         vp.panXProperty().addListener(o -> redraw());
@@ -448,7 +449,7 @@ public final class ImageCanvas extends Region implements ToolContext {
         g.setImageSmoothing(true);
         VectorLayer.draw(g, vm, drawn, vp);
         Instance s = editable();
-        HandleLayer.draw(g, vp, s, vm.polygonsOf(s), selectTool.grab());
+        HandleLayer.draw(g, vp, s, vm.polygonsOf(s), selectTool.grab(), vm.selectedKeypointProperty().get());
         if (drawsShapes()) tool().paint(g);
         if (vm.predictionsProperty().get() != null) VectorLayer.caption(g, switch (source) {
             case GROUND_TRUTH -> "Ground truth";

@@ -38,6 +38,19 @@ public interface DialogService {
     /** A yes / no question ({@code header} asks it, {@code text} explains; {@code yes} names the confirming button). */
     boolean confirm(String header, String text, String yes);
 
+    /** A line of text ({@code header} asks for it), {@code initial} filled in; empty when cancelled. */
+    Optional<String> askText(String header, String text, String initial);
+
+    /**
+     * A value of a slider from {@code min} to {@code max} ({@code header} asks for it), starting at {@code initial};
+     * {@code preview} describes a value live while the slider moves ("42 vertices, IoU 0.987"). Empty when cancelled.
+     */
+    java.util.OptionalDouble askValue(String header, double min, double max, double initial,
+                                      java.util.function.DoubleFunction<String> preview);
+
+    /** One of {@code choices} ({@code header} asks for it), {@code initial} preselected; empty when cancelled. */
+    <T> Optional<T> choose(String header, String text, List<T> choices, T initial);
+
     /** A file to open, starting in {@code initialDirectory} (null: the system's choice); empty when cancelled. */
     Optional<Path> chooseFileToOpen(String title, Path initialDirectory, FileType type);
 

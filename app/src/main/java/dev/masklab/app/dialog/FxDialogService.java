@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import javafx.geometry.Rectangle2D;
@@ -84,6 +85,43 @@ public final class FxDialogService implements DialogService {
                 + "saved. Its edit journal (last edit " + when + ") holds every one of them. Recover replays them onto "
                 + "the file (save to keep them); Don't recover opens the file as saved and keeps the journal as "
                 + journal.getFileName() + ".old.", "Recover");
+    }
+
+    @Override
+    public java.util.OptionalDouble askValue(String header, double min, double max, double initial,
+                                             java.util.function.DoubleFunction<String> preview) {
+        Dialog<ButtonType> d = owned(new Dialog<>());
+        d.setTitle(header);
+        d.setHeaderText(header);
+        javafx.scene.control.Slider slider = new javafx.scene.control.Slider(min, max, initial);
+        slider.setShowTickMarks(true);
+        slider.setShowTickLabels(true);
+        slider.setMajorTickUnit((max - min) / 4);
+        slider.setPrefWidth(360);
+        javafx.scene.control.Label value = new javafx.scene.control.Label();
+        Runnable show = () -> value.setText(String.format("%.2f: %s", slider.getValue(), preview.apply(slider.getValue())));
+        slider.valueProperty().addListener((o, a, b) -> show.run());
+        show.run();
+        d.getDialogPane().setContent(new javafx.scene.layout.VBox(8, slider, value));
+        d.getDialogPane().getButtonTypes().setAll(ButtonType.OK, ButtonType.CANCEL);
+        return d.showAndWait().filter(b -> b == ButtonType.OK).map(b -> java.util.OptionalDouble.of(slider.getValue()))
+                .orElse(java.util.OptionalDouble.empty());
+    }
+
+    @Override
+    public Optional<String> askText(String header, String text, String initial) {
+        javafx.scene.control.TextInputDialog d = owned(new javafx.scene.control.TextInputDialog(initial));
+        d.setHeaderText(header);
+        d.setContentText(text);
+        return d.showAndWait();
+    }
+
+    @Override
+    public <T> Optional<T> choose(String header, String text, List<T> choices, T initial) {
+        javafx.scene.control.ChoiceDialog<T> d = owned(new javafx.scene.control.ChoiceDialog<>(initial, choices));
+        d.setHeaderText(header);
+        d.setContentText(text);
+        return d.showAndWait();
     }
 
     @Override

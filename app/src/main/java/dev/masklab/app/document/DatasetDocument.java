@@ -70,6 +70,11 @@ public final class DatasetDocument {
 
     // ---- state ----
 
+    /** Where this document's questions go (the edit commands ask through it too). */
+    public DialogService dialogs() {
+        return dialogs;
+    }
+
     public ReadOnlyObjectProperty<LoadedDataset> datasetProperty() {
         return dataset.getReadOnlyProperty();
     }

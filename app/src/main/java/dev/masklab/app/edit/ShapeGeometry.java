@@ -123,7 +123,7 @@ public final class ShapeGeometry {
     }
 
     /** The point of edge {@code i} of the closed polygon nearest to (x, y). */
-    static double[] project(double[] xy, int i, double x, double y) {
+    public static double[] project(double[] xy, int i, double x, double y) {
         int n = xy.length / 2, j = (i + 1) % n;
         double ax = xy[2 * i], ay = xy[2 * i + 1], dx = xy[2 * j] - ax, dy = xy[2 * j + 1] - ay;
         double len2 = dx * dx + dy * dy;

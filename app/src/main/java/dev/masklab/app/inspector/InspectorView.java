@@ -6,6 +6,7 @@ import dev.masklab.app.main.MainViewModel;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableColumn;
@@ -19,13 +20,14 @@ import org.kordamp.ikonli.javafx.FontIcon;
 
 /**
  * Fields of the selected instance, and its corrections: a prediction is accepted or rejected, an annotation gets
- * another category or is deleted (all undoable, Edit menu).
+ * another category, is marked as a crowd region (the iscrowd check box) or is deleted (all undoable, Edit menu).
  */
 public final class InspectorView extends VBox {
     private final TableView<InstanceDetails.Row> table = new TableView<>();
     private final ComboBox<CategoryRow> category = new ComboBox<>();
     private final Button accept = new Button("Accept", new FontIcon("mdi2c-check"));
     private final Button remove = new Button("Delete", new FontIcon("mdi2d-delete-outline"));
+    private final CheckBox crowd = new CheckBox("crowd");
     private boolean updating;
 
     public InspectorView(MainViewModel vm) {
@@ -61,7 +63,15 @@ public final class InspectorView extends VBox {
         accept.setOnAction(e -> vm.acceptSelected());
         remove.setId("deleteSelected");
         remove.setOnAction(e -> vm.deleteSelected());
-        HBox actions = new HBox(6, category, accept, remove);
+        crowd.setId("inspectorCrowd");
+        crowd.setFocusTraversable(false);
+        crowd.setMinWidth(Region.USE_PREF_SIZE);
+        crowd.setTooltip(new Tooltip("iscrowd: the annotation is a crowd region, stored as RLE (C)"));
+        crowd.selectedProperty().addListener((o, a, b) -> {
+            Instance s = vm.selectedProperty().get();
+            if (!updating && s != null && s.crowd() != b) vm.toggleSelectedCrowd();
+        });
+        HBox actions = new HBox(6, category, crowd, accept, remove);
         actions.setAlignment(Pos.CENTER_LEFT);
 
         vm.selectedProperty().addListener((o, a, b) -> show(vm, b));
@@ -74,11 +84,13 @@ public final class InspectorView extends VBox {
         updating = true;
         try {
             category.setValue(inst == null ? null : vm.category(inst.categoryId()));
+            crowd.setSelected(inst != null && inst.crowd());
         } finally {
             updating = false;
         }
         boolean prediction = inst != null && inst.prediction();
         category.setDisable(inst == null || prediction);
+        crowd.setDisable(inst == null || prediction);
         accept.setVisible(prediction);
         accept.setManaged(prediction);
         remove.setDisable(inst == null);
@@ -92,5 +104,9 @@ public final class InspectorView extends VBox {
 
     public ComboBox<CategoryRow> categoryBox() {
         return category;
+    }
+
+    public CheckBox crowdBox() {
+        return crowd;
     }
 }

@@ -145,6 +145,9 @@ public final class MainView extends BorderPane {
         vm.datasetProperty().addListener((o, a, b) -> { if (b != null) training.suggestDataset(b.jsonFile()); });
 
         bindActions();
+        categoriesView.list().setContextMenu(new javafx.scene.control.ContextMenu(
+                actions.menuItem(StandardAction.CATEGORY_ADD), actions.menuItem(StandardAction.CATEGORY_RENAME),
+                actions.menuItem(StandardAction.CATEGORY_MERGE), actions.menuItem(StandardAction.CATEGORY_DELETE)));
         setTop(new VBox(menuBar(), toolBar()));
         setLeft(browser);
 
@@ -305,11 +308,21 @@ public final class MainView extends BorderPane {
     // ---- menus and tool bar ----
 
     /** Binds every {@link StandardAction} to what it does here and when it applies: the one table of commands. */
+    /** The category selected in the categories panel (what the category commands act on), or null. */
+    private dev.masklab.app.model.CategoryRow category() {
+        return categoriesView.list().getSelectionModel().getSelectedItem();
+    }
+
     private void bindActions() {
         var noDataset = vm.datasetProperty().isNull();
         var predictionSelected = Bindings.createBooleanBinding(() -> vm.selectedProperty().get() != null
                 && vm.selectedProperty().get().prediction(), vm.selectedProperty());
         var editable = vm.datasetProperty().isNotNull();
+        var annotationSelected = Bindings.createBooleanBinding(() -> vm.selectedProperty().get() != null
+                && !vm.selectedProperty().get().prediction(), vm.selectedProperty());
+        var keypointSelected = vm.selectedKeypointProperty().greaterThanOrEqualTo(0).and(annotationSelected);
+        var categorySelected = categoriesView.list().getSelectionModel().selectedItemProperty().isNotNull()
+                .and(editable);
         LayerSettings ls = vm.layers();
         actions.bind(StandardAction.OPEN_DATASET, Command.of(this::chooseDataset))
                 .bind(StandardAction.SAVE, Command.of(this::save, vm.dirtyProperty().and(document.savingProperty().not())))
@@ -324,6 +337,25 @@ public final class MainView extends BorderPane {
                 .bind(StandardAction.UNDO, Command.of(vm::undo, vm.canUndoProperty()))
                 .bind(StandardAction.REDO, Command.of(vm::redo, vm.canRedoProperty()))
                 .bind(StandardAction.ACCEPT, Command.of(vm::acceptSelected, predictionSelected))
+                .bind(StandardAction.ACCEPT_AS, Command.of(vm::acceptSelectedAsChosen, predictionSelected))
+                .bind(StandardAction.TOGGLE_CROWD, Command.of(vm::toggleSelectedCrowd, annotationSelected))
+                .bind(StandardAction.ADD_PART, Command.of(vm::startAddPart, annotationSelected))
+                .bind(StandardAction.DELETE_PART, Command.of(vm::deleteSelectedPart,
+                        vm.selectedPartProperty().greaterThanOrEqualTo(0).and(annotationSelected)))
+                .bind(StandardAction.CONVERT_TO_POLYGONS, Command.of(vm::convertSelectedToPolygons,
+                        Bindings.createBooleanBinding(() -> MainViewModel.convertibleToPolygons(vm.selectedProperty().get()),
+                                vm.selectedProperty())))
+                .bind(StandardAction.CONVERT_TO_MASK, Command.of(vm::convertSelectedToMask,
+                        Bindings.createBooleanBinding(() -> MainViewModel.convertibleToMask(vm.selectedProperty().get()),
+                                vm.selectedProperty())))
+                .bind(StandardAction.PLACE_SKELETON, Command.of(vm::placeSkeletonOnSelected, Bindings.createBooleanBinding(
+                        () -> vm.skeletonPlaceable(vm.selectedProperty().get()), vm.selectedProperty())))
+                .bind(StandardAction.KEYPOINT_VISIBLE, Command.of(() -> vm.setSelectedKeypointVisibility(2), keypointSelected))
+                .bind(StandardAction.KEYPOINT_HIDDEN, Command.of(() -> vm.setSelectedKeypointVisibility(1), keypointSelected))
+                .bind(StandardAction.CATEGORY_ADD, Command.of(vm::addCategory, editable))
+                .bind(StandardAction.CATEGORY_RENAME, Command.of(() -> vm.renameCategory(category()), categorySelected))
+                .bind(StandardAction.CATEGORY_MERGE, Command.of(() -> vm.mergeCategory(category()), categorySelected))
+                .bind(StandardAction.CATEGORY_DELETE, Command.of(() -> vm.deleteCategory(category()), categorySelected))
                 .bind(StandardAction.ACCEPT_ALL, Command.of(vm::acceptAllShown, Bindings.createBooleanBinding(
                         () -> !vm.shownPredictionsProperty().get().isEmpty(), vm.shownPredictionsProperty())))
                 .bind(StandardAction.DELETE, Command.of(vm::deleteSelected, vm.selectedProperty().isNotNull()))
@@ -383,8 +415,17 @@ public final class MainView extends BorderPane {
         redo.textProperty().bind(Bindings.createStringBinding(() -> vm.redoLabelProperty().get().isEmpty() ? "Redo"
                 : "Redo " + vm.redoLabelProperty().get(), vm.redoLabelProperty()));
         Menu edit = new Menu("Edit", null, undo, redo, new SeparatorMenuItem(),
-                actions.menuItem(StandardAction.ACCEPT), actions.menuItem(StandardAction.ACCEPT_ALL),
-                actions.menuItem(StandardAction.DELETE), new SeparatorMenuItem(),
+                actions.menuItem(StandardAction.ACCEPT), actions.menuItem(StandardAction.ACCEPT_AS),
+                actions.menuItem(StandardAction.ACCEPT_ALL), actions.menuItem(StandardAction.DELETE),
+                actions.menuItem(StandardAction.TOGGLE_CROWD), actions.menuItem(StandardAction.ADD_PART),
+                actions.menuItem(StandardAction.DELETE_PART), actions.menuItem(StandardAction.CONVERT_TO_POLYGONS),
+                actions.menuItem(StandardAction.CONVERT_TO_MASK),
+                new SeparatorMenuItem(), actions.menuItem(StandardAction.PLACE_SKELETON),
+                actions.menuItem(StandardAction.KEYPOINT_VISIBLE), actions.menuItem(StandardAction.KEYPOINT_HIDDEN),
+                new SeparatorMenuItem(), new Menu("Categories", null, actions.menuItem(StandardAction.CATEGORY_ADD),
+                        actions.menuItem(StandardAction.CATEGORY_RENAME), actions.menuItem(StandardAction.CATEGORY_MERGE),
+                        actions.menuItem(StandardAction.CATEGORY_DELETE)),
+                new SeparatorMenuItem(),
                 actions.menuItem(StandardAction.NEXT_INSTANCE), actions.menuItem(StandardAction.PREVIOUS_INSTANCE));
 
         LayerSettings ls = vm.layers();

@@ -69,6 +69,11 @@ public final class MainViewModel {
 
     private final ObjectProperty<ToolKind> tool = new SimpleObjectProperty<>(this, "tool", ToolKind.SELECT);
     private final ObjectProperty<CategoryRow> drawCategory = new SimpleObjectProperty<>(this, "drawCategory");
+    private final javafx.beans.property.IntegerProperty selectedKeypoint =
+            new javafx.beans.property.SimpleIntegerProperty(this, "selectedKeypoint", -1);
+    private final javafx.beans.property.IntegerProperty selectedPart =
+            new javafx.beans.property.SimpleIntegerProperty(this, "selectedPart", -1);
+    private final ReadOnlyBooleanWrapper addingPart = new ReadOnlyBooleanWrapper(this, "addingPart");
     private final DoubleProperty brushRadius = new SimpleDoubleProperty(this, "brushRadius", 8);
     private final ObservableList<ImageEntry> images = FXCollections.observableArrayList();
     private final FilteredList<ImageEntry> filteredImages = new FilteredList<>(images);
@@ -98,6 +103,16 @@ public final class MainViewModel {
         this.document = document;
         document.editorProperty().addListener((o, a, b) -> showDataset(document.dataset()));
         document.messageProperty().addListener((o, a, b) -> message.set(b));
+        tool.addListener((o, a, b) -> {
+            if (b != ToolKind.POLYGON) addingPart.set(false);
+        });
+        selected.addListener((o, a, b) -> {
+            if (b == null || b.prediction() || a != null && b.id() != a.id()) {
+                addingPart.set(false);
+                selectedKeypoint.set(-1);
+                selectedPart.set(-1);
+            }
+        });
         filteredImages.predicateProperty().bind(filter.predicateBinding());
         currentImage.addListener((o, a, b) -> {
             if (!replacingCurrent) {
@@ -451,12 +466,14 @@ public final class MainViewModel {
     }
 
     /**
-     * Removes the selection: a prediction is rejected (hidden; the file does not change), an annotation deleted.
+     * Removes the selection: a prediction is rejected (hidden; the file does not change), an annotation deleted (its
+     * selected keypoint only, when one is: {@link #deleteSelectedKeypoint()}).
      * The next instance of the same kind on the image becomes selected, for reviewing with the keyboard.
      */
     public boolean deleteSelected() {
         Instance s = selected.get();
         if (!editable() || s == null) return false;
+        if (selectedKeypoint.get() >= 0 && !s.prediction()) return deleteSelectedKeypoint();
         List<Instance> same = s.prediction() ? shownPredictions.get() : shownGroundTruth.get();
         int at = same.indexOf(s);
         if (s.prediction()) editor().reject(s, "Reject " + describe(s));
@@ -526,6 +543,259 @@ public final class MainViewModel {
                 "Set " + keypointName(annotation, k) + " of #" + annotation.id() + " to v=" + next);
         afterEdit(annotation.imageId(), annotation.id(), true, keypointName(annotation, k) + ": "
                 + (next == 2 ? "visible" : next == 1 ? "labelled, hidden" : "not labelled"));
+    }
+
+    /**
+     * Inserts a vertex on edge {@code edge} of part {@code polygon} of a ground-truth polygon annotation, at the point
+     * of that edge nearest to (x, y) image pixels ({@code PolygonEditor.insertVertex}); one undoable edit.
+     */
+    public void insertVertex(Instance annotation, int polygon, int edge, double x, double y) {
+        if (!editable() || annotation.prediction()) return;
+        editor().polygons().insertVertex(annotation.id(), polygon, edge, x, y, "Insert vertex in #" + annotation.id());
+        afterEdit(annotation.imageId(), annotation.id(), true, null);
+    }
+
+    /**
+     * Deletes a polygon vertex of a ground-truth annotation. A part keeps 3 vertices: deleting from a triangle asks
+     * (through the dialogs) to delete that part instead; the only part is never deleted this way (delete the
+     * annotation). True when something was deleted.
+     */
+    public boolean deleteVertex(Instance annotation, int polygon, int vertex) {
+        if (!editable() || annotation.prediction()) return false;
+        if (editor().polygons().deleteVertex(annotation.id(), polygon, vertex, "Delete vertex of #" + annotation.id())) {
+            afterEdit(annotation.imageId(), annotation.id(), true, null);
+            return true;
+        }
+        if (polygonsOf(annotation).size() < 2) {
+            message.set("A polygon keeps at least 3 vertices: delete the annotation instead");
+            return false;
+        }
+        if (!document.dialogs().confirm("Delete this part of #" + annotation.id() + "?",
+                "A part keeps at least 3 vertices. Deleting the vertex deletes the whole part (undo brings it back).",
+                "Delete part")) return false;
+        return deletePart(annotation, polygon);
+    }
+
+    /**
+     * The polygon part of the selected annotation whose vertex the user last pressed, or -1 ("Delete part" deletes
+     * it). Cleared when another annotation is selected.
+     */
+    public javafx.beans.property.IntegerProperty selectedPartProperty() {
+        return selectedPart;
+    }
+
+    /** "Delete part": deletes {@link #selectedPartProperty()} of the selected annotation; false for none or its last part. */
+    public boolean deleteSelectedPart() {
+        Instance s = selected.get();
+        int p = selectedPart.get();
+        if (s == null || p < 0 || !deletePart(s, p)) return false;
+        selectedPart.set(-1);
+        return true;
+    }
+
+    /** Deletes part {@code polygon} of a ground-truth polygon annotation; false for its only part. */
+    public boolean deletePart(Instance annotation, int polygon) {
+        if (!editable() || annotation.prediction()) return false;
+        if (!editor().polygons().deletePart(annotation.id(), polygon, "Delete part of #" + annotation.id())) {
+            message.set("The last part is not deleted: delete the annotation instead");
+            return false;
+        }
+        afterEdit(annotation.imageId(), annotation.id(), true, "Deleted part " + (polygon + 1) + " of #" + annotation.id());
+        return true;
+    }
+
+    /**
+     * Adds a polygon (x0, y0, x1, y1, ...; at least 3 points) as a new part of the selected ground-truth annotation
+     * ({@code PolygonEditor.addPart}: appended to its polygons; into an RLE mask its pixels are added). False when no
+     * annotation is selected.
+     */
+    public boolean addPartToSelected(double[] xy) {
+        Instance s = selected.get();
+        if (!editable() || s == null || s.prediction() || xy.length < 6) return false;
+        editor().polygons().addPart(s.id(), xy, "Add part to #" + s.id());
+        afterEdit(s.imageId(), s.id(), true, "Added a part to #" + s.id());
+        return true;
+    }
+
+    /**
+     * "Add part": the polygon tool starts, and the polygon it closes next becomes a part of the selected annotation
+     * ({@link #addPartToSelected}) instead of a new annotation. False when no annotation is selected.
+     */
+    public boolean startAddPart() {
+        Instance s = selected.get();
+        if (editor() == null || s == null || s.prediction()) return false;
+        tool.set(ToolKind.POLYGON);
+        addingPart.set(true);
+        message.set("Draw the new part of #" + s.id() + " (Escape cancels)");
+        return true;
+    }
+
+    /** True while the polygon tool draws a part of the selected annotation ({@link #startAddPart()}). */
+    public ReadOnlyBooleanProperty addingPartProperty() {
+        return addingPart.getReadOnlyProperty();
+    }
+
+    /**
+     * A polygon closed by the polygon tool: a part of the selected annotation in add-part mode (then the select tool
+     * returns), else a new annotation ({@link #addPolygon(double[])}).
+     */
+    public long closePolygon(double[] xy) {
+        if (!addingPart.get()) return addPolygon(xy);
+        Instance s = selected.get();
+        boolean added = addPartToSelected(xy);
+        addingPart.set(false);
+        tool.set(ToolKind.SELECT);
+        return added ? s.id() : -1;
+    }
+
+    // ---- keypoints ----
+
+    /**
+     * The keypoint of the selected annotation the user last pressed (its index k), or -1: Delete deletes it, V / Shift+V
+     * set its visibility. Cleared when another annotation is selected.
+     */
+    public javafx.beans.property.IntegerProperty selectedKeypointProperty() {
+        return selectedKeypoint;
+    }
+
+    /** Selects keypoint k of the selected annotation (-1: none) and says what the keys do with it. */
+    public void selectKeypoint(int k) {
+        Instance s = selected.get();
+        selectedKeypoint.set(s == null || s.prediction() ? -1 : k);
+        if (selectedKeypoint.get() >= 0)
+            message.set(keypointName(s, k) + " of #" + s.id() + ": Delete removes it, V visible, Shift+V hidden");
+    }
+
+    /** True when {@code inst} is a ground-truth annotation of a category with keypoints (its skeleton can be placed). */
+    public boolean skeletonPlaceable(Instance inst) {
+        CategoryRow r = inst == null || inst.prediction() ? null : categoryById.get(inst.categoryId());
+        return r != null && r.info().hasKeypoints();
+    }
+
+    /**
+     * "Place skeleton": the category's keypoint template placed in the selected annotation's box
+     * ({@code KeypointEditor.placeKeypoints}, keypoints already labelled kept); one undo. False when not applicable.
+     */
+    public boolean placeSkeletonOnSelected() {
+        Instance s = selected.get();
+        if (!editable() || !skeletonPlaceable(s)) return false;
+        try {
+            editor().keypoints().placeKeypoints(s.id(), null, true, "Place skeleton on #" + s.id());
+        } catch (IllegalArgumentException ex) {
+            message.set("Cannot place the skeleton: " + ex.getMessage());
+            return false;
+        }
+        afterEdit(s.imageId(), s.id(), true, "Placed the " + categoryName(s.categoryId()) + " skeleton on #" + s.id()
+                + " (drag the keypoints into place)");
+        return true;
+    }
+
+    /** Deletes the selected keypoint ({@code KeypointEditor.deleteKeypoint}: v = 0 at 0, 0); false when none. */
+    public boolean deleteSelectedKeypoint() {
+        Instance s = selected.get();
+        int k = selectedKeypoint.get();
+        if (!editable() || s == null || s.prediction() || k < 0 || !s.hasKeypoints()) return false;
+        String name = keypointName(s, k);
+        editor().keypoints().deleteKeypoint(s.id(), k, "Delete " + name + " of #" + s.id());
+        afterEdit(s.imageId(), s.id(), true, "Deleted " + name + " of #" + s.id());
+        selectedKeypoint.set(-1);
+        return true;
+    }
+
+    /**
+     * Sets the selected keypoint's visibility (2 visible, 1 labelled but hidden; an unlabelled keypoint is placed
+     * where the category's template has it: {@code KeypointEditor.setKeypointVisibility}). False when none.
+     */
+    public boolean setSelectedKeypointVisibility(int v) {
+        Instance s = selected.get();
+        int k = selectedKeypoint.get();
+        if (!editable() || s == null || s.prediction() || k < 0 || !s.hasKeypoints()) return false;
+        editor().keypoints().setKeypointVisibility(s.id(), k, v,
+                "Set " + keypointName(s, k) + " of #" + s.id() + " to v=" + v);
+        afterEdit(s.imageId(), s.id(), true, keypointName(s, k) + ": " + (v == 2 ? "visible" : "labelled, hidden"));
+        return true;
+    }
+
+    /** True when {@code inst} is a ground-truth annotation whose mask is RLE and no crowd region (it may become polygons). */
+    public static boolean convertibleToPolygons(Instance inst) {
+        return inst != null && !inst.prediction() && !inst.crowd() && inst.maskKind().endsWith("RLE");
+    }
+
+    /** True when {@code inst} is a ground-truth polygon annotation (it may become an RLE mask). */
+    public static boolean convertibleToMask(Instance inst) {
+        return inst != null && !inst.prediction() && inst.maskKind().startsWith("polygon");
+    }
+
+    /**
+     * "Convert to polygons…": the selected RLE annotation is traced once ({@code PolygonEditor.tracePolygons}); the
+     * dialogs ask for the simplification tolerance (0..5 px, 1 px first) showing each value's vertex count and IoU
+     * with the mask; the polygons fitted at the chosen tolerance replace the mask (one undo). False when cancelled.
+     */
+    public boolean convertSelectedToPolygons() {
+        Instance s = selected.get();
+        if (!editable() || !convertibleToPolygons(s)) return false;
+        var trace = editor().polygons().tracePolygons(s.id());
+        String holes = trace.holePixels() > 0 ? String.format(" (fills %d hole pixels)", trace.holePixels()) : "";
+        var tol = document.dialogs().askValue("Convert #" + s.id() + " to polygons: tolerance (px)", 0, 5, 1, t -> {
+            var fit = trace.fit(t);
+            return String.format("%d vertices, IoU %.4f", fit.vertexCount(), fit.iou()) + holes;
+        });
+        if (tol.isEmpty()) return false;
+        try {
+            var fit = editor().polygons().convertToPolygons(s.id(), tol.getAsDouble(), "Convert #" + s.id() + " to polygons");
+            afterEdit(s.imageId(), s.id(), true, String.format("#%d is now %d polygons, %d vertices, IoU %.4f", s.id(),
+                    fit.polygons().size(), fit.vertexCount(), fit.iou()));
+            return true;
+        } catch (IllegalArgumentException ex) {
+            document.dialogs().showError("Cannot convert #" + s.id() + " to polygons", ex.getMessage());
+            return false;
+        }
+    }
+
+    /** "Convert to mask": the selected polygon annotation becomes its exact RLE mask (one undo). */
+    public boolean convertSelectedToMask() {
+        Instance s = selected.get();
+        if (!editable() || !convertibleToMask(s)) return false;
+        editor().polygons().convertToMask(s.id(), "Convert #" + s.id() + " to a mask");
+        afterEdit(s.imageId(), s.id(), true, "#" + s.id() + " is now an RLE mask");
+        return true;
+    }
+
+    /** Toggles {@code iscrowd} of the selected annotation ({@code AnnotationEditor.setCrowd}); false when none. */
+    public boolean toggleSelectedCrowd() {
+        Instance s = selected.get();
+        if (!editable() || s == null || s.prediction()) return false;
+        boolean crowd = !s.crowd();
+        editor().setCrowd(s.id(), crowd, (crowd ? "Mark #" : "Unmark #") + s.id() + " as crowd");
+        afterEdit(s.imageId(), s.id(), true, "#" + s.id() + (crowd ? " is a crowd region" : " is no crowd region"));
+        return true;
+    }
+
+    /**
+     * Accepts the selected prediction as category {@code categoryId} (one undo; {@code AnnotationEditor.accept}), then
+     * selects the next prediction as {@link #acceptSelected()} does.
+     */
+    public boolean acceptSelectedAs(int categoryId) {
+        Instance p = selected.get();
+        if (!editable() || p == null || !p.prediction() || category(categoryId) == null) return false;
+        int at = shownPredictions.get().indexOf(p);
+        long id = editor().accept(p, categoryId, "Accept " + describe(p) + " as " + categoryName(categoryId));
+        afterEdit(p.imageId(), id, true, "Accepted " + describe(p) + " as " + categoryName(categoryId) + " #" + id);
+        selectSameIndex(shownPredictions.get(), at);
+        return true;
+    }
+
+    /**
+     * Asks (through the dialogs) for the category of the selected prediction, the predicted one preselected, and
+     * accepts it as that; false when cancelled or no prediction is selected.
+     */
+    public boolean acceptSelectedAsChosen() {
+        Instance p = selected.get();
+        if (!editable() || p == null || !p.prediction() || categories.isEmpty()) return false;
+        CategoryRow initial = category(p.categoryId());
+        var chosen = document.dialogs().choose("Accept " + describe(p) + " as", "Category:", List.copyOf(categories),
+                initial != null ? initial : categories.getFirst());
+        return chosen.isPresent() && acceptSelectedAs(chosen.get().id());
     }
 
     // ---- drawing new annotations ----
@@ -618,7 +888,7 @@ public final class MainViewModel {
         if (!editable()) return false;
         Edit e = editor().undo();
         if (e == null) return false;
-        afterEdit(e.imageId(), e.annotationId(), true, "Undone: " + e.label());
+        afterUndoOrRedo(e, "Undone: ");
         return true;
     }
 
@@ -626,8 +896,148 @@ public final class MainViewModel {
         if (!editable()) return false;
         Edit e = editor().redo();
         if (e == null) return false;
-        afterEdit(e.imageId(), e.annotationId(), true, "Redone: " + e.label());
+        afterUndoOrRedo(e, "Redone: ");
         return true;
+    }
+
+    /** An edit of one image updates that image; one of several (a category's) updates categories and every image. */
+    private void afterUndoOrRedo(Edit e, String what) {
+        if (e.imageId() >= 0) afterEdit(e.imageId(), e.annotationId(), true, what + e.label());
+        else afterDatasetEdit(what + e.label());
+    }
+
+    // ---- categories ----
+
+    /**
+     * Adds a category named by the user (asked through the dialogs); its id is one above the largest. Returns the id,
+     * or -1 when cancelled or the name is taken (said in an error).
+     */
+    public long addCategory() {
+        if (!editable()) return -1;
+        var name = document.dialogs().askText("New category", "Name:", "");
+        if (name.isEmpty()) return -1;
+        try {
+            long id = editor().categories().add(name.get().strip(), null, "Add category " + name.get().strip());
+            afterDatasetEdit("Added category " + name.get().strip());
+            return id;
+        } catch (IllegalArgumentException ex) {
+            document.dialogs().showError("Cannot add category " + name.get(), ex.getMessage());
+            return -1;
+        }
+    }
+
+    /** Renames {@code row}'s category to a name asked through the dialogs; false when cancelled or refused. */
+    public boolean renameCategory(CategoryRow row) {
+        if (!editable() || row == null) return false;
+        var name = document.dialogs().askText("Rename category " + row.name(), "New name:", row.name());
+        if (name.isEmpty()) return false;
+        String n = name.get().strip();
+        try {
+            if (!editor().categories().rename(row.id(), n, "Rename category " + row.name() + " to " + n)) return false;
+        } catch (IllegalArgumentException ex) {
+            document.dialogs().showError("Cannot rename category " + row.name(), ex.getMessage());
+            return false;
+        }
+        afterDatasetEdit("Renamed category " + row.name() + " to " + n);
+        return true;
+    }
+
+    /**
+     * Merges {@code row}'s category into another one chosen through the dialogs: its annotations get that category
+     * and it is removed (one undo). Returns the number of annotations re-labelled, -1 when cancelled or refused.
+     */
+    public int mergeCategory(CategoryRow row) {
+        if (!editable() || row == null) return -1;
+        List<CategoryRow> others = categories.stream().filter(r -> r.id() != row.id()).toList();
+        if (others.isEmpty()) return -1;
+        var into = document.dialogs().choose("Merge " + row.name() + " into", "Its " + row.count()
+                + " annotations get the category chosen here, and " + row.name() + " is removed.", others,
+                others.getFirst());
+        if (into.isEmpty()) return -1;
+        try {
+            int n = editor().categories().merge(row.id(), into.get().id(),
+                    "Merge category " + row.name() + " into " + into.get().name());
+            afterDatasetEdit("Merged " + row.name() + " into " + into.get().name() + " (" + n + " annotations)");
+            return n;
+        } catch (IllegalArgumentException ex) {
+            document.dialogs().showError("Cannot merge " + row.name() + " into " + into.get().name(), ex.getMessage());
+            return -1;
+        }
+    }
+
+    /**
+     * Deletes {@code row}'s category and its annotations after asking (through the dialogs, with the number of
+     * annotations). Returns the number deleted, -1 when not confirmed.
+     */
+    public int deleteCategory(CategoryRow row) {
+        if (!editable() || row == null) return -1;
+        int n = editor().categories().annotationCount(row.id());
+        if (!document.dialogs().confirm("Delete category " + row.name() + " and its " + n
+                + (n == 1 ? " annotation?" : " annotations?"), "Undo brings them back.", "Delete")) return -1;
+        editor().categories().delete(row.id(), "Delete category " + row.name());
+        afterDatasetEdit("Deleted category " + row.name() + " (" + n + " annotations)");
+        return n;
+    }
+
+    /**
+     * After an edit of several images (a category added, renamed, merged or deleted; its undo): the category rows
+     * are built again from the dataset (visibility kept by id, counts recounted) and every image's entry whose
+     * annotations changed (category or presence) is rebuilt; the draw category stays unless it is gone.
+     */
+    private void afterDatasetEdit(String msg) {
+        document.edited();
+        LoadedDataset ds = document.dataset();
+        if (ds == null) return;
+        Map<Integer, Integer> counts = new HashMap<>();
+        for (var a : ds.coco().annotations()) counts.merge(Math.toIntExact(a.categoryId()), 1, Integer::sum);
+        Map<Integer, CategoryRow> old = new HashMap<>(categoryById);
+        List<CategoryRow> rows = new ArrayList<>();
+        categoryById.clear();
+        for (var c : ds.coco().categories()) {
+            CategoryInfo info = CocoAdapter.category(c);
+            CategoryRow row = new CategoryRow(info, rows.size(), counts.getOrDefault(info.id(), 0));
+            CategoryRow was = old.get(info.id());
+            if (was != null) row.visibleProperty().set(was.isVisible());
+            rows.add(row);
+            categoryById.put(info.id(), row);
+        }
+        CategoryRow draw = drawCategory.get();
+        ImageEntry cur = currentImage.get();
+        Instance sel = selected.get();
+        replacingCurrent = true;
+        try {
+            categories.setAll(rows);
+            drawCategory.set(draw != null && categoryById.containsKey(draw.id()) ? categoryById.get(draw.id())
+                    : rows.isEmpty() ? null : rows.getFirst());
+            for (int i = 0; i < images.size(); i++) {
+                ImageEntry e = images.get(i);
+                Map<Long, Instance> kept = new HashMap<>();
+                for (Instance a : e.annotations()) kept.put(a.id(), a);
+                List<Instance> now = new ArrayList<>();
+                boolean same = true;
+                for (var a : ds.coco().annotationsOf(e.id())) {
+                    Instance prev = kept.get(a.id());
+                    Instance inst = prev != null && prev.categoryId() == a.categoryId() ? prev : CocoAdapter.groundTruth(a);
+                    same &= inst == prev;
+                    now.add(inst);
+                }
+                same &= now.size() == e.annotations().size();
+                if (same) continue;
+                ImageEntry entry = new ImageEntry(e.id(), e.fileName(), e.width(), e.height(), e.file(), now);
+                images.set(i, entry);
+                if (e == cur) currentImage.set(entry);
+            }
+        } finally {
+            replacingCurrent = false;
+        }
+        refreshShown();
+        refreshPredictionCounts();
+        if (sel != null && !sel.prediction()) {
+            Instance again = null;
+            for (Instance a : shownGroundTruth.get()) if (a.id() == sel.id()) again = a;
+            selected.set(again);
+        }
+        if (msg != null) message.set(msg);
     }
 
     /**
@@ -638,6 +1048,8 @@ public final class MainViewModel {
      */
     private void afterEdit(long imageId, long editedId, boolean selectEdited, String msg) {
         document.edited();
+        int keypoint = selectedKeypoint.get(), part = selectedPart.get();
+        long selectedId = selected.get() == null || selected.get().prediction() ? -1 : selected.get().id();
         LoadedDataset ds = document.dataset();
         Integer idx = imageIndex.get(imageId);
         if (ds == null || idx == null) return;
@@ -679,6 +1091,10 @@ public final class MainViewModel {
         Instance sel = null;
         if (selectEdited) for (Instance a : entry.annotations()) if (a.id() == editedId) sel = a;
         selected.set(sel);
+        if (sel != null && sel.id() == selectedId) { // the same annotation keeps its selected keypoint and part
+            selectedKeypoint.set(keypoint);
+            selectedPart.set(part < polygonsOf(sel).size() ? part : -1);
+        }
         if (msg != null) message.set(msg);
     }
 

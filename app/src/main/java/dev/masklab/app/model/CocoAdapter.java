@@ -24,14 +24,7 @@ public final class CocoAdapter {
     /** The app's view of {@code coco}, image files resolved against {@code root}. */
     public static LoadedDataset toDataset(Path jsonFile, CocoDataset coco, Path root, boolean rootFound) {
         List<CategoryInfo> cats = new ArrayList<>();
-        for (CocoCategory c : coco.categories()) {
-            List<int[]> skel = new ArrayList<>();
-            int[][] s = c.skeleton();
-            if (s != null) for (int[] pair : s) if (pair != null && pair.length == 2) skel.add(pair.clone());
-            cats.add(new CategoryInfo((int) c.id(), c.name() == null ? "category " + c.id() : c.name(),
-                    c.supercategory() == null ? "" : c.supercategory(),
-                    c.keypoints() == null ? List.of() : c.keypoints(), skel));
-        }
+        for (CocoCategory c : coco.categories()) cats.add(category(c));
         Map<Long, List<Instance>> byImage = new HashMap<>();
         for (CocoAnnotation a : coco.annotations()) {
             byImage.computeIfAbsent(a.imageId(), k -> new ArrayList<>()).add(groundTruth(a));
@@ -47,6 +40,16 @@ public final class CocoAdapter {
     }
 
     /** One annotation as the views draw it. */
+    /** The app's view of a category (name "category N" when it has none). */
+    public static CategoryInfo category(CocoCategory c) {
+        List<int[]> skel = new ArrayList<>();
+        int[][] s = c.skeleton();
+        if (s != null) for (int[] pair : s) if (pair != null && pair.length == 2) skel.add(pair.clone());
+        return new CategoryInfo((int) c.id(), c.name() == null ? "category " + c.id() : c.name(),
+                c.supercategory() == null ? "" : c.supercategory(), c.keypoints() == null ? List.of() : c.keypoints(),
+                skel);
+    }
+
     public static Instance groundTruth(CocoAnnotation a) {
         Segmentation seg = a.segmentation();
         double[] bbox = a.bbox();

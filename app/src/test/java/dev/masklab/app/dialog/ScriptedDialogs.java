@@ -16,6 +16,14 @@ public final class ScriptedDialogs implements DialogService {
     public volatile Predicate<Path> recovery = a -> false;
     public volatile Predicate<String> quit = work -> false;
     public volatile Predicate<String> confirm = header -> false;
+    /** Answers {@link #choose}: given the header and the choices, the index chosen (-1: cancel). */
+    public volatile java.util.function.BiFunction<String, List<?>, Integer> choice = (header, choices) -> -1;
+    /** Answers {@link #askText}: given the header, the text typed (null: cancel). */
+    public volatile Function<String, String> text = header -> null;
+    /** Answers {@link #askValue}: the value chosen (NaN: cancel). */
+    public volatile double value = Double.NaN;
+    /** What {@link #askValue}'s preview said for the initial value and for {@link #value}. */
+    public final List<String> previews = new ArrayList<>();
     public volatile Path fileToOpen;
     public volatile Path fileToSave;
     public final List<String> asked = new ArrayList<>();
@@ -59,6 +67,29 @@ public final class ScriptedDialogs implements DialogService {
     public boolean confirm(String header, String text, String yes) {
         asked.add("confirm " + header);
         return confirm.test(header);
+    }
+
+    @Override
+    public java.util.OptionalDouble askValue(String header, double min, double max, double initial,
+                                             java.util.function.DoubleFunction<String> preview) {
+        asked.add("value " + header);
+        previews.add(preview.apply(initial));
+        if (Double.isNaN(value)) return java.util.OptionalDouble.empty();
+        previews.add(preview.apply(value));
+        return java.util.OptionalDouble.of(value);
+    }
+
+    @Override
+    public Optional<String> askText(String header, String text, String initial) {
+        asked.add("text " + header);
+        return Optional.ofNullable(this.text.apply(header));
+    }
+
+    @Override
+    public <T> Optional<T> choose(String header, String text, List<T> choices, T initial) {
+        asked.add("choose " + header);
+        int i = choice.apply(header, choices);
+        return i < 0 ? Optional.empty() : Optional.of(choices.get(i));
     }
 
     @Override

@@ -26,7 +26,8 @@ final class ToolFixture implements ToolContext {
             "data/coco-person-kp/test_coco.json");
     static final double ZOOM = 2, PAN_X = 10, PAN_Y = 20;
 
-    final MainViewModel vm = new MainViewModel(new DatasetDocument(new ScriptedDialogs(), new DirectTaskExecutor()));
+    final ScriptedDialogs dialogs = new ScriptedDialogs();
+    final MainViewModel vm = new MainViewModel(new DatasetDocument(dialogs, new DirectTaskExecutor()));
     final Viewport vp = new Viewport();
     int repaints;
     final List<double[]> keypointMenus = new ArrayList<>();
@@ -68,6 +69,10 @@ final class ToolFixture implements ToolContext {
 
     static ToolEvent at(double ix, double iy, boolean afterDrag) {
         return ToolEvent.primary(sx(ix), sy(iy), afterDrag);
+    }
+
+    static ToolEvent doubleClickAt(double ix, double iy) {
+        return new ToolEvent(sx(ix), sy(iy), javafx.scene.input.MouseButton.PRIMARY, 2, sx(ix), sy(iy), false);
     }
 
     static ToolEvent secondaryAt(double ix, double iy) {
