@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
             ConvertCommand.class,
             StatsCommand.class,
             TrainCommand.class,
-            PredictCommand.class,
+            PredictCommand.class, ExportCommand.class,
             InfoCommand.class})
 public final class Main implements Runnable {
     /** The project version, from the jar manifest (Maven's project version); "dev" when run from classes. */

@@ -43,7 +43,7 @@ public final class PthLoader {
     Unpickler.registerConstructor("torch._utils", "_rebuild_tensor", PthLoader::rebuildTensor);
     Unpickler.registerConstructor("torch._utils", "_rebuild_parameter", args -> args[0]);
     Unpickler.registerConstructor("torch._utils", "_rebuild_parameter_with_state", args -> args[0]);
-    Unpickler.registerConstructor("collections", "OrderedDict", args -> new PyOrderedDict());
+    Unpickler.registerConstructor("collections", "OrderedDict", PthLoader::orderedDict);
     Object[][] storages = {
       {"FloatStorage", DataType.FLOAT32}, {"DoubleStorage", DataType.FLOAT64}, {"HalfStorage", DataType.FLOAT16},
       {"BFloat16Storage", DataType.BFLOAT16}, {"LongStorage", DataType.INT64}, {"IntStorage", DataType.INT32},
@@ -244,6 +244,25 @@ public final class PthLoader {
     }
     ByteBuffer buf = ByteBuffer.wrap(bytes, off, Math.toIntExact(numel * es)).slice();
     return m.create(buf, shape, s.type.dtype);
+  }
+
+  /**
+   * {@code collections.OrderedDict(*args)}: empty (torch.save then adds the items with SETITEMS), or from one list of
+   * (key, value) pairs ({@link PthWriter}'s form).
+   */
+  private static Object orderedDict(Object[] args) {
+    PyOrderedDict d = new PyOrderedDict();
+    if (args.length == 1 && args[0] instanceof List<?> items) {
+      for (Object item : items) {
+        if (!(item instanceof Object[] pair) || pair.length != 2) {
+          throw new PickleException("OrderedDict: an item is not a (key, value) pair");
+        }
+        d.put(pair[0], pair[1]);
+      }
+    } else if (args.length != 0) {
+      throw new PickleException("OrderedDict with unsupported arguments");
+    }
+    return d;
   }
 
   private static Object rebuildTensor(Object[] args) {
