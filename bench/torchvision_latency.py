@@ -7,13 +7,16 @@ process 100 detections (masks / keypoints pasted for all of them), one image res
 Nothing is downloaded.
 
 usage: torchvision_latency.py [--model maskrcnn|keypointrcnn] [--device cpu|cuda] [--threads N]
-                              [--image IMG] [--weights W.pth] [--runs 10] [--warmup 3]
-Prints one JSON line: model, device, threads, input size, median / min / max seconds per image.
+                              [--image IMG] [--weights W.pth] [--save-weights W.pth] [--runs 10] [--warmup 3]
+Prints one JSON line: model, device, threads, input size, median / min / max seconds per image, and on the CPU the
+BLAS libraries torch loaded (Debian's torch: the reference BLAS or OpenBLAS, see bench/openblas.sh).
 """
 import argparse, json, os, platform, statistics, time
 import torch
 import torchvision
 from torchvision.models.detection import maskrcnn_resnet50_fpn, keypointrcnn_resnet50_fpn
+
+import torch_blas  # bench/torch_blas.py: which BLAS library torch loaded
 
 
 def main():
@@ -24,6 +27,8 @@ def main():
     ap.add_argument("--image", help="RGB image; default: a seeded 640x480 noise image")
     ap.add_argument("--weights", help="a state dict of the same architecture (e.g. a parity reference's model.pth); "
                     "default: seeded random weights")
+    ap.add_argument("--save-weights", help="also write the weights used (without BatchNorm2d's num_batches_tracked, "
+                    "as the engine reads a frozen-BN state dict) to this .pth, for the engine's side")
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--warmup", type=int, default=3)
     a = ap.parse_args()
@@ -39,6 +44,9 @@ def main():
         bad = res.unexpected_keys + [k for k in res.missing_keys if not k.endswith("num_batches_tracked")]
         if bad:
             raise SystemExit(f"{a.weights}: does not fit {a.model}: {bad[:5]}")
+    if a.save_weights:
+        torch.save({k: v for k, v in model.state_dict().items() if not k.endswith("num_batches_tracked")},
+                   a.save_weights)
     model = model.eval().to(a.device)
     if a.image:
         from PIL import Image
@@ -63,7 +71,8 @@ def main():
                       "image": list(img.shape), "detections": n_det, "runs": a.runs,
                       "median_s": statistics.median(times), "min_s": min(times), "max_s": max(times),
                       "weights": a.weights or "random", "torch": torch.__version__, "torchvision": torchvision.__version__,
-                      "cpu": platform.processor() or platform.machine()}))
+                      "cpu": platform.processor() or platform.machine(),
+                      "blas": torch_blas.describe()["blas"] if a.device == "cpu" else None}))
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ Same network and settings as `masklab train --config small --trainable-layers 5 
 synthetic set (bench/train-synthetic.sh): R50-FPN with FrozenBatchNorm2d, every stage trained, RPN 600 / 300
 proposals in training, 128 RoIs per image, SGD momentum 0.9, weight decay 1e-4, gradient clipping at 10. Images are
 read with PIL, polygons rasterised with PIL (crowd regions skipped), horizontal flip off. Prints images/s over the
-timed iterations after warm-up, with torch's thread count.
+timed iterations after warm-up, with torch's thread count and the BLAS library torch loaded (run it through
+bench/train-throughput.sh, which requires OpenBLAS).
 
 usage: /usr/bin/python3 bench/torchvision_train_throughput.py TRAIN.json maskrcnn|keypointrcnn [WARMUP] [ITERATIONS]
 """
@@ -16,6 +17,8 @@ from torchvision.models import resnet50
 from torchvision.models.detection import MaskRCNN, KeypointRCNN
 from torchvision.models.detection.backbone_utils import _resnet_fpn_extractor
 from torchvision.ops.misc import FrozenBatchNorm2d
+
+import torch_blas  # bench/torch_blas.py: which BLAS library torch loaded
 
 
 def samples(path, kind):
@@ -81,7 +84,7 @@ def main():
     dt = time.perf_counter() - t0
     print(f"torchvision {torchvision.__version__} (torch {torch.__version__}, {torch.get_num_threads()} threads) "
           f"{kind} small config, batch 2: {2 * iterations / dt:.3f} images/s ({dt / iterations:.2f} s/iteration, "
-          f"{iterations} timed after {warmup})")
+          f"{iterations} timed after {warmup}), BLAS {' '.join(torch_blas.describe()['blas']) or 'none loaded'}")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             PredictCommand.class,
             SegmentCommand.class,
+            ExportCommand.class,
             InfoCommand.class})
 public final class Main implements Runnable {
     /** The project version, from the jar manifest (Maven's project version); "dev" when run from classes. */

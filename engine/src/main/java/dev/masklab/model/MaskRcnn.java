@@ -124,7 +124,10 @@ public final class MaskRcnn implements AutoCloseable {
         }
       }
     }
-    List<String> unexpected = sd.keys().stream().filter(k -> !expected.containsKey(k)).toList();
+    // BatchNorm2d's step counters (a torchvision model built without pretrained weights, e.g. `masklab export`'s
+    // output) play no part at inference
+    List<String> unexpected = sd.keys().stream().filter(k -> !expected.containsKey(k)
+        && !k.endsWith(".num_batches_tracked")).toList();
     if (missing.isEmpty() && unexpected.isEmpty() && mismatched.isEmpty()) {
       return;
     }

@@ -156,7 +156,7 @@ public record TrainingRun(Architecture arch, Path dataset, Path imageRoot, Path 
           // the trained model in the engine's checkpoint format, for the predictor and the app
           Path model = runDir.resolve("model.masklab");
           ModelCheckpoint.save(model, ValidationEvaluator.meta(
-              ValidationEvaluator.modelConfig(arch, categories, cfg, numKeypoints), categories), net.weights());
+              ValidationEvaluator.modelConfig(arch, categories, cfg, numKeypoints), categories, cfg), net.weights());
           listener.onMessage("model written to " + model);
         }
         return result;

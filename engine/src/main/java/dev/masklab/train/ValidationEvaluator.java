@@ -14,6 +14,7 @@ import dev.masklab.eval.EvalParams;
 import dev.masklab.eval.IouType;
 import dev.masklab.model.MaskRcnnConfig;
 import dev.masklab.model.ModelCheckpoint;
+import dev.masklab.model.TorchvisionExport;
 import dev.masklab.predict.Instance;
 import dev.masklab.predict.Predictor;
 import java.io.IOException;
@@ -40,6 +41,7 @@ public final class ValidationEvaluator implements TrainingJob.Evaluation {
   private final Path imageRoot;
   private final CategoryMap categories;
   private final MaskRcnnConfig modelConfig;
+  private final TrainingConfig training;
   private final Path evalDir;
 
   public ValidationEvaluator(Architecture arch, Path valJson, Path imageRoot, CategoryMap categories,
@@ -55,6 +57,7 @@ public final class ValidationEvaluator implements TrainingJob.Evaluation {
     this.imageRoot = imageRoot;
     this.categories = categories;
     this.modelConfig = modelConfig(arch, categories, config, numKeypoints);
+    this.training = config;
     this.evalDir = runDir.resolve("eval");
   }
 
@@ -62,7 +65,7 @@ public final class ValidationEvaluator implements TrainingJob.Evaluation {
   public Map<String, double[]> evaluate(Map<String, NDArray> weights, int iteration) throws IOException {
     Files.createDirectories(evalDir);
     Path model = evalDir.resolve("model.masklab");
-    ModelCheckpoint.save(model, meta(modelConfig, categories), weights);
+    ModelCheckpoint.save(model, meta(modelConfig, categories, training), weights);
     List<CocoResult> results = new ArrayList<>();
     try (Predictor p = Predictor.open(model, null, new Predictor.Options(0.05f, Predictor.defaultDevice(), false))) {
       for (CocoImage img : val.images()) {
@@ -100,6 +103,27 @@ public final class ValidationEvaluator implements TrainingJob.Evaluation {
 
   /** Engine checkpoint metadata for a trained model: its config, class names and category ids by label. */
   public static ModelCheckpoint.Meta meta(MaskRcnnConfig config, CategoryMap categories) {
+    return meta(config, categories, Map.of("source", "masklab train"));
+  }
+
+  /**
+   * As {@link #meta(MaskRcnnConfig, CategoryMap)}, with the training's sampling in the settings as torchvision's
+   * constructor arguments ({@link TorchvisionExport#TRAIN_KWARGS}: RPN top-n in training, anchors and RoIs sampled
+   * per image and their positive fractions), which {@code masklab export} passes on.
+   */
+  public static ModelCheckpoint.Meta meta(MaskRcnnConfig config, CategoryMap categories, TrainingConfig training) {
+    Map<String, Object> kwargs = new LinkedHashMap<>();
+    kwargs.put("rpn_pre_nms_top_n_train", training.rpnPreNmsTopN());
+    kwargs.put("rpn_post_nms_top_n_train", training.rpnPostNmsTopN());
+    kwargs.put("rpn_batch_size_per_image", training.rpnBatchPerImage());
+    kwargs.put("rpn_positive_fraction", (double) training.rpnPositiveFraction());
+    kwargs.put("box_batch_size_per_image", training.boxBatchPerImage());
+    kwargs.put("box_positive_fraction", (double) training.boxPositiveFraction());
+    return meta(config, categories, Map.of("source", "masklab train", TorchvisionExport.TRAIN_KWARGS, kwargs));
+  }
+
+  private static ModelCheckpoint.Meta meta(MaskRcnnConfig config, CategoryMap categories,
+      Map<String, Object> settings) {
     List<String> classes = new ArrayList<>();
     List<Long> ids = new ArrayList<>();
     classes.add("__background__");
@@ -108,7 +132,7 @@ public final class ValidationEvaluator implements TrainingJob.Evaluation {
       classes.add(categories.names()[l - 1]);
       ids.add(categories.categoryId(l));
     }
-    return new ModelCheckpoint.Meta(config, classes, ids, Map.of("source", "masklab train"));
+    return new ModelCheckpoint.Meta(config, classes, ids, settings);
   }
 
   /** The inference config of a trained model: the training's evaluation size, score threshold 0.05. */

@@ -346,10 +346,27 @@ final class WeightsUnpickler {
     List<Object> args = t.items();
     switch (g.module + "." + g.name) {
       case "collections.OrderedDict" -> {
-        if (!args.isEmpty()) {
-          throw new Refused("OrderedDict is built with arguments");
+        OrderedDictValue d = new OrderedDictValue();
+        if (args.isEmpty()) {
+          return d; // torch.save's form: the items follow with SETITEMS
         }
-        return new OrderedDictValue();
+        // OrderedDict([(key, value), ...]) (PthWriter's form; torch's weights_only loader accepts it too)
+        if (args.size() != 1 || !(args.get(0) instanceof List<?> pairs)) {
+          throw new Refused("OrderedDict is built with arguments other than one list of (key, value) pairs");
+        }
+        checkSize(pairs.size());
+        for (Object p : pairs) {
+          if (!(p instanceof Tuple(List<Object> kv)) || kv.size() != 2) {
+            throw new Refused("an OrderedDict item is a " + kind(p) + ", not a (key, value) pair");
+          }
+          Object k = kv.get(0);
+          if (k != null && !(k instanceof String) && !(k instanceof Long) && !(k instanceof Double)
+              && !(k instanceof Boolean)) {
+            throw new Refused("a dict key is a " + kind(k) + " (only str, int, float, bool and None are accepted)");
+          }
+          d.put(k, kv.get(1));
+        }
+        return d;
       }
       case UTILS + "._rebuild_tensor_v2", UTILS + "._rebuild_tensor" -> {
         int min = g.name.endsWith("v2") ? 6 : 4;
