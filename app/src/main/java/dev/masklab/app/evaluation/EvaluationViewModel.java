@@ -1,0 +1,299 @@
+package dev.masklab.app.evaluation;
+
+import dev.masklab.app.task.BackgroundTask;
+import dev.masklab.app.task.TaskExecutor;
+import dev.masklab.coco.CocoCategory;
+import dev.masklab.coco.CocoDataset;
+import dev.masklab.coco.CocoImage;
+import dev.masklab.coco.CocoResult;
+import dev.masklab.eval.CategoryEval;
+import dev.masklab.eval.ErrorCounts;
+import dev.masklab.eval.EvalParams;
+import dev.masklab.eval.EvalResult;
+import dev.masklab.eval.ImageEvaluations;
+import dev.masklab.eval.IncrementalEvaluation;
+import dev.masklab.eval.IouType;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.Future;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * State of the Evaluation tab: evaluates the loaded predictions against the open dataset (the engine's
+ * {@link IncrementalEvaluation}, pycocotools-exact) in the background through a {@link TaskExecutor}, with progress and
+ * cancel, and exposes the summary (pycocotools' 12 lines, 10 for keypoints), the per-category scores, the COCO
+ * precision/recall curves and the images sorted by their errors. Used on the FX thread (tests: a direct executor).
+ */
+public final class EvaluationViewModel {
+
+    /** One summary line: pycocotools' text before {@code =} (e.g. {@code Average Precision (AP) @[ IoU=0.50 ...]}) and its value (-1: nothing to score). */
+    public record SummaryRow(String name, double value) {}
+
+    /**
+     * One evaluated image with its errors at IoU 0.50 over all categories and its COCO AP (.50:.95, -1 when it has no
+     * ground truth that counts).
+     */
+    public record ImageRow(long imageId, String fileName, int tp, int fp, int fn, double ap) {}
+
+    /** How the image list is sorted: most false positives, most false negatives, or lowest AP first. */
+    public enum ImageOrder {
+        FALSE_POSITIVES("Most false positives", Comparator.comparingInt(ImageRow::fp).reversed()),
+        FALSE_NEGATIVES("Most false negatives", Comparator.comparingInt(ImageRow::fn).reversed()),
+        LOWEST_AP("Lowest AP", Comparator.comparingDouble(r -> r.ap() < 0 ? Double.MAX_VALUE : r.ap()));
+
+        private final String label;
+        private final Comparator<ImageRow> order;
+
+        ImageOrder(String label, Comparator<ImageRow> order) {
+            this.label = label;
+            this.order = order.thenComparingLong(ImageRow::imageId);
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    /** The IoU of a precision/recall curve: COCO's .50, .75, or the mean over .50:.95. */
+    public enum CurveIou {
+        IOU_50("IoU 0.50", .5), IOU_75("IoU 0.75", .75), MEAN("IoU 0.50:0.95 (mean)", Double.NaN);
+
+        private final String label;
+        private final double threshold;
+
+        CurveIou(String label, double threshold) {
+            this.label = label;
+            this.threshold = threshold;
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    /** What a finished evaluation hands to the FX thread. */
+    private record Outcome(IncrementalEvaluation evaluation, List<ImageRow> images) {}
+
+    private final TaskExecutor tasks;
+    private final ObjectProperty<IouType> iouType = new SimpleObjectProperty<>(this, "iouType", IouType.BBOX);
+    private final ObjectProperty<ImageOrder> imageOrder =
+            new SimpleObjectProperty<>(this, "imageOrder", ImageOrder.FALSE_POSITIVES);
+    private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running", false);
+    private final ReadOnlyObjectWrapper<EvalResult> result = new ReadOnlyObjectWrapper<>(this, "result");
+    private final StringProperty status = new SimpleStringProperty(this, "status", "Not evaluated");
+    private final ObservableList<IouType> iouTypes = FXCollections.observableArrayList(IouType.BBOX);
+    private final ObservableList<SummaryRow> summary = FXCollections.observableArrayList();
+    private final ObservableList<CategoryEval> categories = FXCollections.observableArrayList();
+    private final ObservableList<ImageRow> images = FXCollections.observableArrayList();
+    private IncrementalEvaluation evaluation;
+    private Future<?> job;
+    /** Counts started evaluations: the handlers of one that was replaced or cancelled do nothing. */
+    private int generation;
+
+    public EvaluationViewModel(TaskExecutor tasks) {
+        this.tasks = tasks;
+        imageOrder.addListener((o, a, b) -> images.sort(b.order));
+    }
+
+    /** The IoU type the next {@link #evaluate} uses; one of {@link #iouTypes()}. */
+    public ObjectProperty<IouType> iouTypeProperty() {
+        return iouType;
+    }
+
+    /** The IoU types the data allows, set by {@link #setData}. */
+    public ObservableList<IouType> iouTypes() {
+        return iouTypes;
+    }
+
+    public ObjectProperty<ImageOrder> imageOrderProperty() {
+        return imageOrder;
+    }
+
+    public ReadOnlyBooleanProperty runningProperty() {
+        return running.getReadOnlyProperty();
+    }
+
+    /** The last finished evaluation's result, null before one or after the data changed. */
+    public ReadOnlyObjectProperty<EvalResult> resultProperty() {
+        return result.getReadOnlyProperty();
+    }
+
+    /** One line on what is shown: not evaluated, running, cancelled, failed, or what was evaluated. */
+    public StringProperty statusProperty() {
+        return status;
+    }
+
+    public ObservableList<SummaryRow> summary() {
+        return summary;
+    }
+
+    /** Per-category scores (AP, AP50, AP75, APs/m/l, AR, ground-truth and detection counts), by category id. */
+    public ObservableList<CategoryEval> categories() {
+        return categories;
+    }
+
+    /** The evaluated images in {@link #imageOrderProperty()}'s order. */
+    public ObservableList<ImageRow> images() {
+        return images;
+    }
+
+    /** The last finished evaluation (matching kept), null when none. */
+    public IncrementalEvaluation evaluation() {
+        return evaluation;
+    }
+
+    /**
+     * The IoU types {@code results} can be evaluated with against {@code gt}: bbox when every result has a box, segm
+     * when every result has a mask, keypoints when a category has keypoints and every result has keypoints. An empty
+     * list of results allows bbox only.
+     */
+    public static List<IouType> allowedTypes(CocoDataset gt, List<CocoResult> results) {
+        List<IouType> out = new ArrayList<>();
+        if (results.stream().allMatch(r -> r.bbox() != null && r.bbox().length == 4)) out.add(IouType.BBOX);
+        if (!results.isEmpty() && results.stream().allMatch(r -> r.segmentation() != null)) out.add(IouType.SEGM);
+        boolean kpCategories = gt.categories().stream()
+                .map(CocoCategory::keypoints).anyMatch(k -> k != null && !k.isEmpty());
+        if (kpCategories && !results.isEmpty() && results.stream().allMatch(r -> r.keypoints() != null))
+            out.add(IouType.KEYPOINTS);
+        return out;
+    }
+
+    /**
+     * New data to evaluate (null: none): clears what was shown and offers the IoU types the data allows, keeping the
+     * chosen one when still allowed. Does not start an evaluation.
+     */
+    public void setData(CocoDataset gt, List<CocoResult> results) {
+        cancel();
+        clear();
+        List<IouType> types = gt == null || results == null ? List.of(IouType.BBOX) : allowedTypes(gt, results);
+        iouTypes.setAll(types.isEmpty() ? List.of(IouType.BBOX) : types);
+        if (!iouTypes.contains(iouType.get())) iouType.set(iouTypes.getFirst());
+        status.set(gt == null || results == null ? "Open a dataset and its predictions to evaluate"
+                : "Not evaluated (" + results.size() + " predictions)");
+    }
+
+    /**
+     * Evaluates {@code results} against {@code gt} with the chosen IoU type in the background (a snapshot of the
+     * dataset, so editing can go on); the rows are replaced when it ends. A running evaluation is cancelled first.
+     *
+     * @return the running job (cancel: {@link #cancel()})
+     */
+    public Future<?> evaluate(CocoDataset gt, List<CocoResult> results) {
+        cancel();
+        int gen = ++generation;
+        IouType type = iouType.get();
+        CocoDataset snapshot = gt.shallowCopy();
+        List<CocoResult> dts = List.copyOf(results);
+        running.set(true);
+        status.set("Evaluating " + type + "...");
+        BackgroundTask<Outcome> task = BackgroundTask.of("Cannot evaluate " + type, p -> {
+            p.message("Evaluating " + type);
+            IncrementalEvaluation inc = IncrementalEvaluation.start(snapshot, dts, EvalParams.defaults(type),
+                    (done, total) -> {
+                        if (p.isCancelled()) throw new CancellationException("evaluation cancelled");
+                        p.progress(done, total);
+                    });
+            return new Outcome(inc, imageRows(snapshot, inc.images()));
+        }).onFinished(() -> { if (gen == generation) running.set(false); }).onSuccess(o -> {
+            if (gen == generation) show(o, type, dts.size());
+        }).onFailure(e -> {
+            if (gen != generation) return;
+            clear();
+            status.set(e instanceof CancellationException ? "Evaluation cancelled"
+                    : "Cannot evaluate " + type + ": " + BackgroundTask.describe(e));
+        });
+        job = tasks.execute(task);
+        return job;
+    }
+
+    /** Asks a running evaluation to stop; what was shown before stays cleared. */
+    public void cancel() {
+        generation++;
+        if (job != null && !job.isDone()) {
+            job.cancel(false);
+            status.set("Evaluation cancelled");
+        }
+        job = null;
+        running.set(false);
+    }
+
+    /**
+     * COCO's interpolated precision at the 101 recall thresholds 0, 0.01, ..., 1 (area all, maxDets 100; -1 where no
+     * selected category has ground truth) of category index {@code k} ({@link EvalResult#ALL_CATEGORIES}: the mean over
+     * the categories) at {@code iou}; empty before an evaluation. The mean of the entries is the matching AP.
+     */
+    public double[] curve(int k, CurveIou iou) {
+        EvalResult r = result.get();
+        if (r == null) return new double[0];
+        int t = iou == CurveIou.MEAN ? EvalResult.MEAN_IOU : r.iouThresholdIndex(iou.threshold);
+        if (t < 0 && iou != CurveIou.MEAN) return new double[0];
+        return r.precisionCurve(k, t);
+    }
+
+    /** The recall thresholds of {@link #curve} (101 values from 0 to 1), empty before an evaluation. */
+    public double[] recallThresholds() {
+        EvalResult r = result.get();
+        return r == null ? new double[0] : r.params().recThrs();
+    }
+
+    private void clear() {
+        evaluation = null;
+        result.set(null);
+        summary.clear();
+        categories.clear();
+        images.clear();
+    }
+
+    private void show(Outcome o, IouType type, int detections) {
+        evaluation = o.evaluation();
+        EvalResult r = evaluation.result();
+        double[] stats = r.stats();
+        List<String> lines = r.summaryLines();
+        List<SummaryRow> rows = new ArrayList<>(stats.length);
+        for (int i = 0; i < stats.length; i++) {
+            String line = lines.get(i);
+            int eq = line.lastIndexOf(" = ");
+            rows.add(new SummaryRow((eq < 0 ? line : line.substring(0, eq)).strip(), stats[i]));
+        }
+        summary.setAll(rows);
+        categories.setAll(r.perCategory());
+        List<ImageRow> sorted = new ArrayList<>(o.images());
+        sorted.sort(imageOrder.get().order);
+        images.setAll(sorted);
+        result.set(r);
+        status.set(String.format(java.util.Locale.ROOT, "%s: AP %.3f over %d images, %d predictions", type,
+                stats[0], o.images().size(), detections));
+    }
+
+    /** Per-image errors at IoU .50 and AP, in image-id order. */
+    private static List<ImageRow> imageRows(CocoDataset gt, ImageEvaluations ev) {
+        EvalParams params = ev.params();
+        int t50 = -1;
+        double[] thrs = params.iouThrs();
+        for (int i = 0; i < thrs.length; i++) if (thrs[i] == .5) t50 = i;
+        if (t50 < 0) t50 = 0;
+        double[] aps = ev.imageAps();
+        long[] ids = ev.imgIds();
+        List<ImageRow> rows = new ArrayList<>(ids.length);
+        for (int i = 0; i < ids.length; i++) {
+            ErrorCounts c = ev.counts(i, t50);
+            CocoImage img = gt.image(ids[i]);
+            rows.add(new ImageRow(ids[i], img == null ? String.valueOf(ids[i]) : img.fileName(), c.tp(), c.fp(), c.fn(),
+                    aps[i]));
+        }
+        return rows;
+    }
+}
