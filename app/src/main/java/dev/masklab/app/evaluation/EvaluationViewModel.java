@@ -98,6 +98,9 @@ public final class EvaluationViewModel {
     private final ObservableList<SummaryRow> summary = FXCollections.observableArrayList();
     private final ObservableList<CategoryEval> categories = FXCollections.observableArrayList();
     private final ObservableList<ImageRow> images = FXCollections.observableArrayList();
+    private final ReadOnlyBooleanWrapper hasData = new ReadOnlyBooleanWrapper(this, "hasData", false);
+    private CocoDataset gt;
+    private List<CocoResult> results;
     private IncrementalEvaluation evaluation;
     private Future<?> job;
     /** Counts started evaluations: the handlers of one that was replaced or cancelled do nothing. */
@@ -177,12 +180,29 @@ public final class EvaluationViewModel {
      */
     public void setData(CocoDataset gt, List<CocoResult> results) {
         cancel();
+        this.gt = gt;
+        this.results = results;
+        hasData.set(gt != null && results != null);
         clear();
         List<IouType> types = gt == null || results == null ? List.of(IouType.BBOX) : allowedTypes(gt, results);
         iouTypes.setAll(types.isEmpty() ? List.of(IouType.BBOX) : types);
         if (!iouTypes.contains(iouType.get())) iouType.set(iouTypes.getFirst());
         status.set(gt == null || results == null ? "Open a dataset and its predictions to evaluate"
                 : "Not evaluated (" + results.size() + " predictions)");
+    }
+
+    /** Whether {@link #setData} gave a dataset and predictions to evaluate. */
+    public ReadOnlyBooleanProperty hasDataProperty() {
+        return hasData.getReadOnlyProperty();
+    }
+
+    /**
+     * Evaluates the data of {@link #setData} (the dataset as it is now, with its edits); nothing without data.
+     *
+     * @return the running job, null without data
+     */
+    public Future<?> evaluate() {
+        return gt == null || results == null ? null : evaluate(gt, results);
     }
 
     /**
