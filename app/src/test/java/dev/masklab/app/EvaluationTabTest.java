@@ -108,6 +108,25 @@ class EvaluationTabTest {
             assertEquals(1, model.categories().size());
         }
 
+        // live: rejecting a prediction re-evaluates its image; the summary is that of the data without it
+        dev.masklab.app.model.PredictionSet ps = vm.predictionsProperty().get();
+        long busiest = ps.byImage().entrySet().stream().max(java.util.Comparator.comparingInt(e -> e.getValue().size()))
+                .orElseThrow().getKey();
+        fx(() -> vm.currentImageProperty().set(vm.images().stream().filter(e -> e.id() == busiest).findFirst()
+                .orElseThrow()));
+        dev.masklab.app.model.Instance rejected = vm.shownPredictionsProperty().get().getFirst();
+        fx(() -> {
+            vm.selectedProperty().set(rejected);
+            assertTrue(vm.deleteSelected());
+        });
+        double[] full = dev.masklab.eval.CocoEvaluator.evaluate(vm.getDataset().coco(),
+                ps.results().stream().filter(r -> r.id() != rejected.id()).toList(),
+                dev.masklab.eval.EvalParams.defaults(IouType.SEGM)).stats();
+        for (int i = 0; i < full.length; i++) assertEquals(full[i], model.summary().get(i).value(), 1e-12);
+        String lastEdit = ((javafx.scene.control.Label) tab.lookup("#evaluationLastEdit")).getText();
+        assertTrue(lastEdit.startsWith("Last edit (") && lastEdit.contains(String.format(Locale.ROOT, "-> %.3f",
+                full[0])), lastEdit);
+
         // the image list: a double-click opens that image in the Image tab
         long first = model.images().getFirst().imageId();
         fx(() -> vm.currentImageProperty().set(vm.images().stream().filter(e -> e.id() != first).findFirst()

@@ -73,7 +73,10 @@ public final class EvaluationView extends BorderPane {
         Label status = new Label();
         status.setId("evaluationStatus");
         status.textProperty().bind(model.statusProperty());
-        setTop(new ToolBar(new Label("IoU type"), type, evaluate, cancel, status));
+        Label lastEdit = new Label();
+        lastEdit.setId("evaluationLastEdit");
+        lastEdit.textProperty().bind(model.lastEditProperty());
+        setTop(new ToolBar(new Label("IoU type"), type, evaluate, cancel, status, lastEdit));
 
         summary.setId("evaluationSummary");
         summary.setItems(model.summary());

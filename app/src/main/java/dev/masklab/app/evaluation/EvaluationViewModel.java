@@ -15,9 +15,15 @@ import dev.masklab.eval.IncrementalEvaluation;
 import dev.masklab.eval.IouType;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Future;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
@@ -99,8 +105,13 @@ public final class EvaluationViewModel {
     private final ObservableList<CategoryEval> categories = FXCollections.observableArrayList();
     private final ObservableList<ImageRow> images = FXCollections.observableArrayList();
     private final ReadOnlyBooleanWrapper hasData = new ReadOnlyBooleanWrapper(this, "hasData", false);
+    private final StringProperty lastEdit = new SimpleStringProperty(this, "lastEdit", "");
     private CocoDataset gt;
     private List<CocoResult> results;
+    private Predicate<CocoResult> reviewed = r -> false;
+    private Map<Long, List<CocoResult>> resultsByImage = Map.of();
+    /** Images edited while an evaluation ran (it read the dataset before): updated once it ends. */
+    private final Set<Long> editedWhileRunning = new LinkedHashSet<>();
     private IncrementalEvaluation evaluation;
     private Future<?> job;
     /** Counts started evaluations: the handlers of one that was replaced or cancelled do nothing. */
@@ -179,9 +190,23 @@ public final class EvaluationViewModel {
      * chosen one when still allowed. Does not start an evaluation.
      */
     public void setData(CocoDataset gt, List<CocoResult> results) {
+        setData(gt, results, r -> false);
+    }
+
+    /**
+     * As {@link #setData(CocoDataset, List)}, with the predictions already reviewed: those accepted (now annotations)
+     * or rejected are left out of the evaluation, as {@link #imageEdited} leaves them out.
+     *
+     * @param reviewed true for a result that was accepted or rejected (asked again at each evaluation and edit)
+     */
+    public void setData(CocoDataset gt, List<CocoResult> results, Predicate<CocoResult> reviewed) {
         cancel();
         this.gt = gt;
         this.results = results;
+        this.reviewed = reviewed;
+        resultsByImage = results == null ? Map.of()
+                : results.stream().collect(Collectors.groupingBy(CocoResult::imageId));
+        lastEdit.set("");
         hasData.set(gt != null && results != null);
         clear();
         List<IouType> types = gt == null || results == null ? List.of(IouType.BBOX) : allowedTypes(gt, results);
@@ -202,7 +227,8 @@ public final class EvaluationViewModel {
      * @return the running job, null without data
      */
     public Future<?> evaluate() {
-        return gt == null || results == null ? null : evaluate(gt, results);
+        return gt == null || results == null ? null
+                : evaluate(gt, results.stream().filter(reviewed.negate()).toList());
     }
 
     /**
@@ -213,6 +239,8 @@ public final class EvaluationViewModel {
      */
     public Future<?> evaluate(CocoDataset gt, List<CocoResult> results) {
         cancel();
+        editedWhileRunning.clear();
+        lastEdit.set("");
         int gen = ++generation;
         IouType type = iouType.get();
         CocoDataset snapshot = gt.shallowCopy();
@@ -237,6 +265,45 @@ public final class EvaluationViewModel {
         });
         job = tasks.execute(task);
         return job;
+    }
+
+    /** The AP change of the last edit ("" before one): image, AP before and after, the difference. */
+    public StringProperty lastEditProperty() {
+        return lastEdit;
+    }
+
+    /**
+     * An image of the dataset of {@link #setData} was edited (accept, reject, delete, correct, undo, redo): evaluates
+     * that image again ({@link IncrementalEvaluation#update}, its annotations as they are now and its predictions not
+     * reviewed) and re-accumulates, on the calling thread; {@link #lastEditProperty()} tells the AP change. Nothing
+     * before an evaluation; while one runs, the image is updated once it ends.
+     */
+    public void imageEdited(long imageId) {
+        if (gt == null || results == null) return;
+        if (running.get()) {
+            editedWhileRunning.add(imageId);
+            return;
+        }
+        if (evaluation == null) return;
+        double before = evaluation.result().stats()[0];
+        EvalResult r;
+        try {
+            r = evaluation.update(imageId, gt.annotationsOf(imageId), resultsByImage.getOrDefault(imageId, List.of())
+                    .stream().filter(reviewed.negate()).toList());
+        } catch (IllegalArgumentException e) {
+            status.set("Cannot update the evaluation: " + e.getMessage());
+            return;
+        }
+        double after = r.stats()[0];
+        showResult(r);
+        int i = evaluation.images().imageIndex(imageId);
+        ImageRow row = imageRow(gt, evaluation.images(), i, t50(evaluation.images().params()));
+        for (int j = 0; j < images.size(); j++) {
+            if (images.get(j).imageId() == imageId) images.set(j, row);
+        }
+        images.sort(imageOrder.get().order);
+        lastEdit.set(String.format(Locale.ROOT, "Last edit (%s): AP %.3f -> %.3f (%+.3f)", row.fileName(), before,
+                after, after - before));
     }
 
     /** Asks a running evaluation to stop; what was shown before stays cleared. */
@@ -280,6 +347,19 @@ public final class EvaluationViewModel {
     private void show(Outcome o, IouType type, int detections) {
         evaluation = o.evaluation();
         EvalResult r = evaluation.result();
+        showResult(r);
+        List<ImageRow> sorted = new ArrayList<>(o.images());
+        sorted.sort(imageOrder.get().order);
+        images.setAll(sorted);
+        status.set(String.format(Locale.ROOT, "%s: AP %.3f over %d images, %d predictions", type,
+                r.stats()[0], o.images().size(), detections));
+        List<Long> edited = List.copyOf(editedWhileRunning);
+        editedWhileRunning.clear();
+        for (long id : edited) imageEdited(id);
+    }
+
+    /** The summary and per-category rows of {@code r}. */
+    private void showResult(EvalResult r) {
         double[] stats = r.stats();
         List<String> lines = r.summaryLines();
         List<SummaryRow> rows = new ArrayList<>(stats.length);
@@ -290,30 +370,34 @@ public final class EvaluationViewModel {
         }
         summary.setAll(rows);
         categories.setAll(r.perCategory());
-        List<ImageRow> sorted = new ArrayList<>(o.images());
-        sorted.sort(imageOrder.get().order);
-        images.setAll(sorted);
         result.set(r);
-        status.set(String.format(java.util.Locale.ROOT, "%s: AP %.3f over %d images, %d predictions", type,
-                stats[0], o.images().size(), detections));
     }
 
     /** Per-image errors at IoU .50 and AP, in image-id order. */
     private static List<ImageRow> imageRows(CocoDataset gt, ImageEvaluations ev) {
-        EvalParams params = ev.params();
-        int t50 = -1;
-        double[] thrs = params.iouThrs();
-        for (int i = 0; i < thrs.length; i++) if (thrs[i] == .5) t50 = i;
-        if (t50 < 0) t50 = 0;
+        int t50 = t50(ev.params());
         double[] aps = ev.imageAps();
         long[] ids = ev.imgIds();
         List<ImageRow> rows = new ArrayList<>(ids.length);
-        for (int i = 0; i < ids.length; i++) {
-            ErrorCounts c = ev.counts(i, t50);
-            CocoImage img = gt.image(ids[i]);
-            rows.add(new ImageRow(ids[i], img == null ? String.valueOf(ids[i]) : img.fileName(), c.tp(), c.fp(), c.fn(),
-                    aps[i]));
-        }
+        for (int i = 0; i < ids.length; i++) rows.add(imageRow(gt, ev, i, t50, aps[i]));
         return rows;
+    }
+
+    private static ImageRow imageRow(CocoDataset gt, ImageEvaluations ev, int i, int t) {
+        return imageRow(gt, ev, i, t, ev.imageAp(i));
+    }
+
+    private static ImageRow imageRow(CocoDataset gt, ImageEvaluations ev, int i, int t, double ap) {
+        long id = ev.imgIds()[i];
+        ErrorCounts c = ev.counts(i, t);
+        CocoImage img = gt.image(id);
+        return new ImageRow(id, img == null ? String.valueOf(id) : img.fileName(), c.tp(), c.fp(), c.fn(), ap);
+    }
+
+    /** The index of IoU threshold .50 (the first threshold when .50 is not evaluated). */
+    private static int t50(EvalParams params) {
+        double[] thrs = params.iouThrs();
+        for (int i = 0; i < thrs.length; i++) if (thrs[i] == .5) return i;
+        return 0;
     }
 }

@@ -154,6 +154,7 @@ public final class MainView extends BorderPane {
         evaluation = new EvaluationView(new EvaluationViewModel(tasks), this::openImage);
         vm.datasetProperty().addListener((o, a, b) -> evaluationData());
         vm.predictionsProperty().addListener((o, a, b) -> evaluationData());
+        vm.addEditListener(evaluation.model()::imageEdited);
 
         bindActions();
         setTop(new VBox(menuBar(), toolBar()));
@@ -690,7 +691,14 @@ public final class MainView extends BorderPane {
         if (gt == evaluatedDataset && results == evaluatedResults) return; // e.g. Save as: the same data
         evaluatedDataset = gt;
         evaluatedResults = results;
-        evaluation.model().setData(gt, results);
+        evaluation.model().setData(gt, results, r -> reviewed(ps, r));
+    }
+
+    /** Whether a result of the loaded predictions was accepted or rejected (so the evaluation leaves it out). */
+    private boolean reviewed(PredictionSet ps, CocoResult r) {
+        if (vm.editor() == null) return false;
+        for (var p : ps.forImage(r.imageId())) if (p.id() == r.id()) return vm.editor().isReviewed(p);
+        return false;
     }
 
     /** The Evaluation tab's double-click: that image becomes the current one in the Image tab. */

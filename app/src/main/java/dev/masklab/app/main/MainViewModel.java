@@ -91,6 +91,7 @@ public final class MainViewModel {
     private final DatasetDocument document;
     private ViewMode predictionViewMode = ViewMode.SIDE_BY_SIDE;
     private final Map<Long, Integer> imageIndex = new HashMap<>();
+    private final List<java.util.function.LongConsumer> editListeners = new ArrayList<>();
     /** Set while an edit replaces the current image's entry: the selection is kept, not cleared. */
     private boolean replacingCurrent;
 
@@ -121,6 +122,14 @@ public final class MainViewModel {
     }
 
     // ---- dataset and images ----
+
+    /**
+     * Tells {@code listener} the image id after each edit, undo or redo of the annotations or the review (accept,
+     * reject) of one image, on the FX thread, once the dataset has changed.
+     */
+    public void addEditListener(java.util.function.LongConsumer listener) {
+        editListeners.add(listener);
+    }
 
     /** The open dataset as a document: file, edit history, save and autosave. */
     public DatasetDocument document() {
@@ -638,6 +647,7 @@ public final class MainViewModel {
      */
     private void afterEdit(long imageId, long editedId, boolean selectEdited, String msg) {
         document.edited();
+        for (java.util.function.LongConsumer l : editListeners) l.accept(imageId);
         LoadedDataset ds = document.dataset();
         Integer idx = imageIndex.get(imageId);
         if (ds == null || idx == null) return;

@@ -2,6 +2,7 @@ package dev.masklab.app.evaluation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,11 +15,18 @@ import dev.masklab.coco.CocoDataset;
 import dev.masklab.coco.CocoReader;
 import dev.masklab.coco.CocoResult;
 import dev.masklab.coco.CocoResults;
+import dev.masklab.coco.CocoImage;
 import dev.masklab.eval.CategoryEval;
+import dev.masklab.eval.CocoEvaluator;
+import dev.masklab.eval.EvalParams;
 import dev.masklab.eval.EvalResult;
 import dev.masklab.eval.IouType;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
@@ -158,6 +166,43 @@ class EvaluationViewModelTest {
         vm.iouTypeProperty().set(IouType.KEYPOINTS);
         vm.setData(gt, boxesOnly);
         assertEquals(IouType.BBOX, vm.iouTypeProperty().get());
+    }
+
+    @Test
+    void anEditReevaluatesItsImageAsAFullEvaluationOfTheEditedData() {
+        CocoDataset edited = gt.shallowCopy();
+        Set<Long> rejected = new HashSet<>();
+        EvaluationViewModel vm = new EvaluationViewModel(new DirectTaskExecutor());
+        vm.setData(edited, dts, r -> rejected.contains(r.id()));
+        vm.iouTypeProperty().set(IouType.SEGM);
+        vm.evaluate();
+        assertEquals("", vm.lastEditProperty().get());
+        double before = vm.summary().getFirst().value();
+
+        // delete an annotation of the image with the most annotations, reject its best prediction
+        long image = edited.images().stream().mapToLong(CocoImage::id).boxed()
+                .max(Comparator.comparingInt(id -> edited.annotationsOf(id).size())).orElseThrow();
+        edited.removeAnnotation(edited.annotationsOf(image).getFirst().id());
+        CocoResult best = dts.stream().filter(r -> r.imageId() == image)
+                .max(Comparator.comparingDouble(CocoResult::score)).orElseThrow();
+        rejected.add(best.id());
+        vm.imageEdited(image);
+
+        List<CocoResult> kept = dts.stream().filter(r -> !rejected.contains(r.id())).toList();
+        double[] full = CocoEvaluator.evaluate(edited, kept, EvalParams.defaults(IouType.SEGM)).stats();
+        for (int i = 0; i < full.length; i++) assertEquals(full[i], vm.summary().get(i).value(), 1e-12);
+        assertNotEquals(before, full[0], "the edit changes AP");
+        String name = edited.image(image).fileName();
+        assertEquals(String.format(Locale.ROOT, "Last edit (%s): AP %.3f -> %.3f (%+.3f)", name, before, full[0],
+                full[0] - before), vm.lastEditProperty().get());
+        EvaluationViewModel.ImageRow row = vm.images().stream().filter(r -> r.imageId() == image).findFirst()
+                .orElseThrow();
+        var ev = vm.evaluation().images();
+        assertEquals(ev.imageAp(ev.imageIndex(image)), row.ap());
+
+        // a new full evaluation leaves the rejected prediction out too
+        vm.evaluate();
+        for (int i = 0; i < full.length; i++) assertEquals(full[i], vm.summary().get(i).value(), 1e-12);
     }
 
     private static double mean(double[] v) {
