@@ -108,6 +108,19 @@ class EvaluationTabTest {
             assertEquals(1, model.categories().size());
         }
 
+        // the confusion matrix (IoU .50, one category): a click on the matched cell opens its first image
+        dev.masklab.eval.ConfusionMatrix cm = model.confusionProperty().get();
+        Button matched = (Button) tab.lookup("#confusion-0-0");
+        assertEquals(Long.toString(cm.count(0, 0)), matched.getText());
+        assertEquals(Long.toString(cm.count(1, 0)), ((Button) tab.lookup("#confusion-1-0")).getText());
+        long firstMatched = cm.entries(0, 0).getFirst().imageId();
+        fx(() -> vm.currentImageProperty().set(vm.images().stream().filter(e -> e.id() != firstMatched).findFirst()
+                .orElseThrow()));
+        fx(matched::fire);
+        assertEquals(firstMatched, vm.getCurrentImage().id());
+        assertEquals(0, view.centerTabs().getSelectionModel().getSelectedIndex());
+        fx(() -> view.centerTabs().getSelectionModel().select(3));
+
         // live: rejecting a prediction re-evaluates its image; the summary is that of the data without it
         dev.masklab.app.model.PredictionSet ps = vm.predictionsProperty().get();
         long busiest = ps.byImage().entrySet().stream().max(java.util.Comparator.comparingInt(e -> e.getValue().size()))

@@ -17,6 +17,8 @@ import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
 import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
@@ -103,8 +105,22 @@ public final class EvaluationView extends BorderPane {
         categories.getColumns().add(column("GT", CategoryEval::gtCount, 60));
         categories.getColumns().add(column("Dets", CategoryEval::dtCount, 60));
         categories.setPlaceholder(new Label("No evaluation yet"));
-        VBox.setVgrow(categories, Priority.ALWAYS);
-        VBox left = new VBox(6, new Label("Summary (pycocotools)"), summary, new Label("Per category"), categories);
+        ConfusionMatrixGrid confusion = new ConfusionMatrixGrid(openImage);
+        confusion.setId("confusionMatrix");
+        model.confusionProperty().addListener((o, a, b) -> confusion.show(b));
+        ComboBox<Double> confusionIou = new ComboBox<>(FXCollections.observableArrayList(.5, .75));
+        confusionIou.valueProperty().bindBidirectional(model.confusionIouProperty());
+        VBox.setVgrow(confusion, Priority.ALWAYS);
+        VBox confusionPane = new VBox(6, new HBox(6, new Label("IoU (at the next Evaluate)"), confusionIou),
+                confusion);
+        confusionPane.setPadding(new Insets(6));
+        Tab perCategory = new Tab("Per category", categories);
+        Tab matrix = new Tab("Confusion matrix", confusionPane);
+        matrix.setId("confusionTab");
+        TabPane details = new TabPane(perCategory, matrix);
+        details.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        VBox.setVgrow(details, Priority.ALWAYS);
+        VBox left = new VBox(6, new Label("Summary (pycocotools)"), summary, details);
         left.setPadding(new Insets(8));
 
         NumberAxis recall = new NumberAxis("Recall", 0, 1, 0.1);

@@ -7,6 +7,7 @@ import dev.masklab.coco.CocoDataset;
 import dev.masklab.coco.CocoImage;
 import dev.masklab.coco.CocoResult;
 import dev.masklab.eval.CategoryEval;
+import dev.masklab.eval.ConfusionMatrix;
 import dev.masklab.eval.ErrorCounts;
 import dev.masklab.eval.EvalParams;
 import dev.masklab.eval.EvalResult;
@@ -91,7 +92,7 @@ public final class EvaluationViewModel {
     }
 
     /** What a finished evaluation hands to the FX thread. */
-    private record Outcome(IncrementalEvaluation evaluation, List<ImageRow> images) {}
+    private record Outcome(IncrementalEvaluation evaluation, List<ImageRow> images, ConfusionMatrix confusion) {}
 
     private final TaskExecutor tasks;
     private final ObjectProperty<IouType> iouType = new SimpleObjectProperty<>(this, "iouType", IouType.BBOX);
@@ -105,6 +106,8 @@ public final class EvaluationViewModel {
     private final ObservableList<CategoryEval> categories = FXCollections.observableArrayList();
     private final ObservableList<ImageRow> images = FXCollections.observableArrayList();
     private final ReadOnlyBooleanWrapper hasData = new ReadOnlyBooleanWrapper(this, "hasData", false);
+    private final ObjectProperty<Double> confusionIou = new SimpleObjectProperty<>(this, "confusionIou", .5);
+    private final ReadOnlyObjectWrapper<ConfusionMatrix> confusion = new ReadOnlyObjectWrapper<>(this, "confusion");
     private final StringProperty lastEdit = new SimpleStringProperty(this, "lastEdit", "");
     private CocoDataset gt;
     private List<CocoResult> results;
@@ -243,6 +246,7 @@ public final class EvaluationViewModel {
         lastEdit.set("");
         int gen = ++generation;
         IouType type = iouType.get();
+        double iouThr = confusionIou.get();
         CocoDataset snapshot = gt.shallowCopy();
         List<CocoResult> dts = List.copyOf(results);
         running.set(true);
@@ -254,7 +258,10 @@ public final class EvaluationViewModel {
                         if (p.isCancelled()) throw new CancellationException("evaluation cancelled");
                         p.progress(done, total);
                     });
-            return new Outcome(inc, imageRows(snapshot, inc.images()));
+            ConfusionMatrix cm = ConfusionMatrix.compute(snapshot, dts, type, iouThr, 0, (done, total) -> {
+                if (p.isCancelled()) throw new CancellationException("evaluation cancelled");
+            });
+            return new Outcome(inc, imageRows(snapshot, inc.images()), cm);
         }).onFinished(() -> { if (gen == generation) running.set(false); }).onSuccess(o -> {
             if (gen == generation) show(o, type, dts.size());
         }).onFailure(e -> {
@@ -265,6 +272,19 @@ public final class EvaluationViewModel {
         });
         job = tasks.execute(task);
         return job;
+    }
+
+    /** The IoU (OKS) threshold of the next evaluation's {@link #confusionProperty() confusion matrix} (0.5). */
+    public ObjectProperty<Double> confusionIouProperty() {
+        return confusionIou;
+    }
+
+    /**
+     * The class-agnostic confusion matrix (the engine's {@link ConfusionMatrix}, every prediction not reviewed, at
+     * {@link #confusionIouProperty()}) of the last full evaluation; edits do not change it until the next Evaluate.
+     */
+    public ReadOnlyObjectProperty<ConfusionMatrix> confusionProperty() {
+        return confusion.getReadOnlyProperty();
     }
 
     /** The AP change of the last edit ("" before one): image, AP before and after, the difference. */
@@ -341,6 +361,7 @@ public final class EvaluationViewModel {
         result.set(null);
         summary.clear();
         categories.clear();
+        confusion.set(null);
         images.clear();
     }
 
@@ -348,6 +369,7 @@ public final class EvaluationViewModel {
         evaluation = o.evaluation();
         EvalResult r = evaluation.result();
         showResult(r);
+        confusion.set(o.confusion());
         List<ImageRow> sorted = new ArrayList<>(o.images());
         sorted.sort(imageOrder.get().order);
         images.setAll(sorted);

@@ -17,6 +17,7 @@ import dev.masklab.coco.CocoResult;
 import dev.masklab.coco.CocoResults;
 import dev.masklab.coco.CocoImage;
 import dev.masklab.eval.CategoryEval;
+import dev.masklab.eval.ConfusionMatrix;
 import dev.masklab.eval.CocoEvaluator;
 import dev.masklab.eval.EvalParams;
 import dev.masklab.eval.EvalResult;
@@ -104,6 +105,14 @@ class EvaluationViewModelTest {
         assertEquals(person.gtCount(), tp + fn);
         assertEquals(person.dtCount(), tp + fp);
         assertTrue(fp > 0 && tp > 0);
+        // one category: the class-agnostic confusion matrix at IoU .50 counts the same pairs and errors
+        ConfusionMatrix cm = vm.confusionProperty().get();
+        assertEquals(0.5, cm.iouThreshold());
+        assertEquals(1, cm.background());
+        assertEquals(tp, cm.count(0, 0));
+        assertEquals(fp, cm.count(1, 0));
+        assertEquals(fn, cm.count(0, 1));
+        assertEquals(tp, cm.entries(0, 0).size());
 
         vm.imageOrderProperty().set(EvaluationViewModel.ImageOrder.FALSE_NEGATIVES);
         for (int i = 1; i < vm.images().size(); i++)
