@@ -15,8 +15,6 @@ import dev.masklab.eval.IouType;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
@@ -39,9 +37,7 @@ import org.testfx.util.WaitForAsyncUtils;
  */
 @ExtendWith(ApplicationExtension.class)
 class EvaluationTabTest {
-    static final Path SHARED = Path.of(System.getProperty("masklab.shared", "../shared"));
-    static final Path PERSON = SHARED.resolve("data/coco-person-kp/test_coco.json");
-    static final Path FIXTURE = SHARED.resolve("fixtures/coco-eval/person-s1");
+    static final Path FIXTURE = MainWindowTest.DETECTIONS.getParent();
 
     private final FxRobot robot = new FxRobot();
     private MainViewModel vm;
@@ -58,15 +54,6 @@ class EvaluationTabTest {
         stage.show();
     }
 
-    static void waitUntil(Callable<Boolean> c) {
-        try {
-            WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, c);
-        } catch (Exception e) {
-            throw new AssertionError("condition not reached in 30 s", e);
-        }
-        WaitForAsyncUtils.waitForFxEvents();
-    }
-
     static void fx(Runnable r) {
         WaitForAsyncUtils.asyncFx(r);
         WaitForAsyncUtils.waitForFxEvents();
@@ -75,10 +62,10 @@ class EvaluationTabTest {
     @Test
     void showsTheFixturesStatsAndOpensAnImage() throws Exception {
         JsonNode expected = new ObjectMapper().readTree(FIXTURE.resolve("expected.json").toFile()).get("stats");
-        WaitForAsyncUtils.asyncFx(() -> view.openDataset(PERSON));
-        waitUntil(() -> vm.getDataset() != null);
+        WaitForAsyncUtils.asyncFx(() -> view.openDataset(MainWindowTest.PERSON));
+        MainWindowTest.waitUntil(() -> vm.getDataset() != null);
         WaitForAsyncUtils.asyncFx(() -> view.openPredictions(FIXTURE.resolve("detections.json")));
-        waitUntil(() -> vm.predictionsProperty().get() != null);
+        MainWindowTest.waitUntil(() -> vm.predictionsProperty().get() != null);
 
         robot.press(KeyCode.CONTROL).type(KeyCode.E).release(KeyCode.CONTROL);
         WaitForAsyncUtils.waitForFxEvents();
@@ -90,7 +77,7 @@ class EvaluationTabTest {
         for (IouType type : new IouType[] {IouType.BBOX, IouType.SEGM}) {
             fx(() -> model.iouTypeProperty().set(type));
             robot.clickOn((Button) tab.lookup("#evaluateButton"));
-            waitUntil(() -> model.resultProperty().get() != null && !model.runningProperty().get()
+            MainWindowTest.waitUntil(() -> model.resultProperty().get() != null && !model.runningProperty().get()
                     && model.resultProperty().get().iouType() == type);
             JsonNode want = expected.get(type.cocoName());
             assertEquals(12, model.summary().size());

@@ -8,9 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.masklab.app.task.BackgroundTask;
 import dev.masklab.app.task.DirectTaskExecutor;
-import dev.masklab.app.task.TaskExecutor;
 import dev.masklab.coco.CocoDataset;
 import dev.masklab.coco.CocoReader;
 import dev.masklab.coco.CocoResult;
@@ -28,8 +26,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -130,33 +126,7 @@ class EvaluationViewModelTest {
 
     @Test
     void aCancelledEvaluationShowsNothing() {
-        TaskExecutor cancelling = new TaskExecutor() {
-            @Override
-            public <T> Future<T> execute(BackgroundTask<T> task) {
-                CompletableFuture<T> f = new CompletableFuture<>();
-                try {
-                    task.succeeded(task.call(new BackgroundTask.Progress() {
-                        @Override
-                        public void message(String message) {
-                        }
-
-                        @Override
-                        public void progress(double done, double total) {
-                        }
-
-                        @Override
-                        public boolean isCancelled() {
-                            return true;
-                        }
-                    }));
-                } catch (Exception e) {
-                    assertTrue(task.failed(e), "the view-model handles its failures");
-                    f.completeExceptionally(e);
-                }
-                return f;
-            }
-        };
-        EvaluationViewModel vm = new EvaluationViewModel(cancelling);
+        EvaluationViewModel vm = new EvaluationViewModel(new DirectTaskExecutor(true));
         vm.setData(gt, dts);
         vm.evaluate(gt, dts);
         assertEquals("Evaluation cancelled", vm.statusProperty().get());
