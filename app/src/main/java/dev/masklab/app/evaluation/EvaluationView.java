@@ -66,7 +66,6 @@ public final class EvaluationView extends BorderPane {
         type.disableProperty().bind(model.runningProperty());
         Button evaluate = new Button("Evaluate");
         evaluate.setId("evaluateButton");
-        evaluate.setDefaultButton(true);
         evaluate.disableProperty().bind(model.hasDataProperty().not().or(model.runningProperty()));
         evaluate.setOnAction(e -> model.evaluate());
         Button cancel = new Button("Cancel");
