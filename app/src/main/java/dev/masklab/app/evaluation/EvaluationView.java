@@ -82,9 +82,12 @@ public final class EvaluationView extends BorderPane {
         summary.setId("evaluationSummary");
         summary.setItems(model.summary());
         summary.getColumns().add(column("Metric", r -> r.name(), 420));
-        summary.getColumns().add(numberColumn("Value", EvaluationViewModel.SummaryRow::value));
+        TableColumn<EvaluationViewModel.SummaryRow, Double> value =
+                numberColumn("Value", EvaluationViewModel.SummaryRow::value);
+        value.setMaxWidth(80); // the metric's text takes the width
+        summary.getColumns().add(value);
         summary.getColumns().forEach(c -> c.setSortable(false));
-        summary.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        summary.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
         summary.setFixedCellSize(24);
         // every line shows (12, the header and a margin); the per-category table takes what is left
         summary.setPrefHeight(24 * 12 + 40);
@@ -163,7 +166,7 @@ public final class EvaluationView extends BorderPane {
         right.setPadding(new Insets(8));
 
         SplitPane split = new SplitPane(left, right);
-        split.setDividerPositions(0.5);
+        split.setDividerPositions(0.56);
         setCenter(split);
     }
 
