@@ -91,6 +91,8 @@ public enum StandardAction {
     RUN_MODEL("Run model…", "mdi2r-robot", "Shortcut+R", "Run a model on the dataset (Stop in the status bar)"),
     STOP_PREDICTION("Stop prediction", "mdi2s-stop-circle-outline", null),
     TRAIN("Train…", "mdi2s-school-outline", "Shortcut+T", "Training tab (train or fine-tune a model)"),
+    EVALUATE("Evaluate…", "mdi2c-chart-bell-curve", "Shortcut+E",
+            "Evaluation tab (COCO AP of the predictions against the annotations)"),
     SHORTCUTS("Keyboard shortcuts", "mdi2k-keyboard-outline", "F1", "This list"),
     ABOUT("About MaskLab", "mdi2i-information-outline", null);
 

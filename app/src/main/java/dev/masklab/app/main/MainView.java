@@ -18,6 +18,10 @@ import dev.masklab.app.document.DatasetDocument;
 import dev.masklab.app.task.BackgroundTask;
 import dev.masklab.app.task.FxTaskExecutor;
 import java.util.concurrent.Future;
+import dev.masklab.app.evaluation.EvaluationView;
+import dev.masklab.app.evaluation.EvaluationViewModel;
+import dev.masklab.coco.CocoDataset;
+import dev.masklab.coco.CocoResult;
 import dev.masklab.app.training.TrainingView;
 
 import dev.masklab.app.document.DatasetService;
@@ -112,6 +116,10 @@ public final class MainView extends BorderPane {
     private final InspectorView inspector;
     private final StatisticsView statistics;
     private final TrainingView training;
+    private final EvaluationView evaluation;
+    /** What the Evaluation tab was last given (compared by identity). */
+    private CocoDataset evaluatedDataset;
+    private List<CocoResult> evaluatedResults;
     private final StatusBar statusBar = new StatusBar();
     private final Menu recentMenu = new Menu("Open recent");
     private final Slider threshold = new Slider(0, 1, 0.5);
@@ -143,6 +151,10 @@ public final class MainView extends BorderPane {
         statistics = new StatisticsView(vm);
         training = new TrainingView(new TrainingViewModel(), this::runTrainedModel, dialogs::showError);
         vm.datasetProperty().addListener((o, a, b) -> { if (b != null) training.suggestDataset(b.jsonFile()); });
+        evaluation = new EvaluationView(new EvaluationViewModel(tasks), this::openImage);
+        vm.datasetProperty().addListener((o, a, b) -> evaluationData());
+        vm.predictionsProperty().addListener((o, a, b) -> evaluationData());
+        vm.addEditListener(evaluation.model()::imageEdited);
 
         bindActions();
         categoriesView.list().setContextMenu(new javafx.scene.control.ContextMenu(
@@ -161,14 +173,17 @@ public final class MainView extends BorderPane {
         Tab trainTab = new Tab("Training", training);
         trainTab.setGraphic(new FontIcon("mdi2s-school-outline"));
         trainTab.setId("trainingTab");
-        centerTabs.getTabs().addAll(imageTab, statsTab, trainTab);
+        Tab evalTab = new Tab("Evaluation", evaluation);
+        evalTab.setGraphic(new FontIcon("mdi2c-chart-bell-curve"));
+        evalTab.setId("evaluationTab");
+        centerTabs.getTabs().addAll(imageTab, statsTab, trainTab, evalTab);
         centerTabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         setCenter(centerTabs);
         Node right = rightPanel();
         setRight(right);
         // the image list and the display / inspector panels only apply to the Image and Statistics tabs
         centerTabs.getSelectionModel().selectedIndexProperty().addListener((o, a, b) -> {
-            boolean images = b.intValue() != 2;
+            boolean images = b.intValue() < 2;
             for (Node n : List.of(browser, right)) {
                 n.setVisible(images);
                 n.setManaged(images);
@@ -238,6 +253,10 @@ public final class MainView extends BorderPane {
 
     public TrainingView trainingView() {
         return training;
+    }
+
+    public EvaluationView evaluationView() {
+        return evaluation;
     }
 
     public TabPane centerTabs() {
@@ -385,6 +404,7 @@ public final class MainView extends BorderPane {
                 .bind(StandardAction.RUN_MODEL, Command.of(this::chooseAndRunModel, noDataset.not().and(predicting.not())))
                 .bind(StandardAction.STOP_PREDICTION, Command.of(this::stopPrediction, predicting))
                 .bind(StandardAction.TRAIN, Command.of(() -> centerTabs.getSelectionModel().select(2)))
+                .bind(StandardAction.EVALUATE, Command.of(() -> centerTabs.getSelectionModel().select(3)))
                 .bind(StandardAction.SHORTCUTS, Command.of(() -> Shortcuts.showDialog(dialogs)))
                 .bind(StandardAction.ABOUT, Command.of(this::about));
     }
@@ -443,7 +463,7 @@ public final class MainView extends BorderPane {
                 actions.menuItem(StandardAction.ABOUT));
         Menu model = new Menu("Model", null, actions.menuItem(StandardAction.RUN_MODEL),
                 actions.menuItem(StandardAction.STOP_PREDICTION), new SeparatorMenuItem(),
-                actions.menuItem(StandardAction.TRAIN));
+                actions.menuItem(StandardAction.TRAIN), actions.menuItem(StandardAction.EVALUATE));
         MenuBar bar = new MenuBar(file, edit, view, model, help);
         bar.setId("menuBar");
         return bar;
@@ -701,6 +721,33 @@ public final class MainView extends BorderPane {
             }
             vm.messageProperty().set(msg.toString());
         }));
+    }
+
+    /** The Evaluation tab evaluates the open dataset (as edited) against the loaded predictions, when both are there. */
+    private void evaluationData() {
+        LoadedDataset ds = vm.getDataset();
+        PredictionSet ps = vm.predictionsProperty().get();
+        CocoDataset gt = ds == null ? null : ds.coco();
+        List<CocoResult> results = ps == null ? null : ps.results();
+        if (gt == evaluatedDataset && results == evaluatedResults) return; // e.g. Save as: the same data
+        evaluatedDataset = gt;
+        evaluatedResults = results;
+        evaluation.model().setData(gt, results, r -> reviewed(ps, r));
+    }
+
+    /** Whether a result of the loaded predictions was accepted or rejected (so the evaluation leaves it out). */
+    private boolean reviewed(PredictionSet ps, CocoResult r) {
+        if (vm.editor() == null) return false;
+        for (var p : ps.forImage(r.imageId())) if (p.id() == r.id()) return vm.editor().isReviewed(p);
+        return false;
+    }
+
+    /** The Evaluation tab's double-click: that image becomes the current one in the Image tab. */
+    private void openImage(long imageId) {
+        vm.images().stream().filter(e -> e.id() == imageId).findFirst().ifPresent(e -> {
+            vm.currentImageProperty().set(e);
+            centerTabs.getSelectionModel().select(0);
+        });
     }
 
     /** "Run this model" of the training tab: the run-model dialog with the trained model filled in. */

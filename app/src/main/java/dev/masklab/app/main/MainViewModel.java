@@ -96,6 +96,7 @@ public final class MainViewModel {
     private final DatasetDocument document;
     private ViewMode predictionViewMode = ViewMode.SIDE_BY_SIDE;
     private final Map<Long, Integer> imageIndex = new HashMap<>();
+    private final List<java.util.function.LongConsumer> editListeners = new ArrayList<>();
     /** Set while an edit replaces the current image's entry: the selection is kept, not cleared. */
     private boolean replacingCurrent;
 
@@ -136,6 +137,14 @@ public final class MainViewModel {
     }
 
     // ---- dataset and images ----
+
+    /**
+     * Tells {@code listener} the image id after each edit, undo or redo of the annotations or the review (accept,
+     * reject) of one image, on the FX thread, once the dataset has changed.
+     */
+    public void addEditListener(java.util.function.LongConsumer listener) {
+        editListeners.add(listener);
+    }
 
     /** The open dataset as a document: file, edit history, save and autosave. */
     public DatasetDocument document() {
@@ -1050,6 +1059,7 @@ public final class MainViewModel {
         document.edited();
         int keypoint = selectedKeypoint.get(), part = selectedPart.get();
         long selectedId = selected.get() == null || selected.get().prediction() ? -1 : selected.get().id();
+        for (java.util.function.LongConsumer l : editListeners) l.accept(imageId);
         LoadedDataset ds = document.dataset();
         Integer idx = imageIndex.get(imageId);
         if (ds == null || idx == null) return;

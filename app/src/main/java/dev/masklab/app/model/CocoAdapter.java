@@ -75,7 +75,7 @@ public final class CocoAdapter {
         for (List<Instance> l : byImage.values()) l.sort(Comparator.comparingDouble(Instance::score).reversed());
         Map<Long, List<Instance>> frozen = new HashMap<>();
         byImage.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
-        return new PredictionSet(file, frozen, results.size());
+        return new PredictionSet(file, frozen, results.size(), results);
     }
 
     static String kind(Segmentation seg) {

@@ -5,6 +5,17 @@ import java.util.concurrent.Future;
 
 /** Runs each {@link BackgroundTask} at once on the calling thread (tests without a display). */
 public final class DirectTaskExecutor implements TaskExecutor {
+    private final boolean cancelled;
+
+    public DirectTaskExecutor() {
+        this(false);
+    }
+
+    /** @param cancelled what the work's {@code isCancelled()} answers (true: as if Stop was pressed at once) */
+    public DirectTaskExecutor(boolean cancelled) {
+        this.cancelled = cancelled;
+    }
+
     @Override
     public <T> Future<T> execute(BackgroundTask<T> task) {
         CompletableFuture<T> f = new CompletableFuture<>();
@@ -21,7 +32,7 @@ public final class DirectTaskExecutor implements TaskExecutor {
 
                 @Override
                 public boolean isCancelled() {
-                    return false;
+                    return cancelled;
                 }
             });
         } catch (Exception e) {
