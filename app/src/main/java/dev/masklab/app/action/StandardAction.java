@@ -31,6 +31,11 @@ public enum StandardAction {
     NEXT_INSTANCE("Select next instance", null, null, "Select the next prediction (or annotation)", key(KeyCode.TAB)),
     PREVIOUS_INSTANCE("Select previous instance", null, null, "Select the previous prediction (or annotation)",
             new KeyCodeCombination(KeyCode.TAB, KeyCombination.SHIFT_DOWN)),
+    NEXT_PENDING("Next prediction to review", "mdi2p-playlist-check", null,
+            "Review queue: the next pending prediction of any image, image by image", key(KeyCode.N)),
+    NEXT_PENDING_LOWEST("Next prediction to review, lowest confidence first", null, null,
+            "Review queue: the next pending prediction of any image, lowest confidence first",
+            new KeyCodeCombination(KeyCode.N, KeyCombination.SHIFT_DOWN)),
     ESCAPE("Select tool, clear the selection", null, null,
             "Select tool and clear the selection (drops a polygon being drawn)", key(KeyCode.ESCAPE)),
 

@@ -329,6 +329,10 @@ public final class MainView extends BorderPane {
                 .bind(StandardAction.DELETE, Command.of(vm::deleteSelected, vm.selectedProperty().isNotNull()))
                 .bind(StandardAction.NEXT_INSTANCE, Command.of(vm::selectNext, editable))
                 .bind(StandardAction.PREVIOUS_INSTANCE, Command.of(vm::selectPrevious, editable))
+                .bind(StandardAction.NEXT_PENDING, Command.of(() -> vm.nextPending(false),
+                        editable.and(vm.predictionsProperty().isNotNull())))
+                .bind(StandardAction.NEXT_PENDING_LOWEST, Command.of(() -> vm.nextPending(true),
+                        editable.and(vm.predictionsProperty().isNotNull())))
                 .bind(StandardAction.ESCAPE, Command.of(() -> {
                     vm.toolProperty().set(ToolKind.SELECT);
                     vm.selectedProperty().set(null);
@@ -385,7 +389,9 @@ public final class MainView extends BorderPane {
         Menu edit = new Menu("Edit", null, undo, redo, new SeparatorMenuItem(),
                 actions.menuItem(StandardAction.ACCEPT), actions.menuItem(StandardAction.ACCEPT_ALL),
                 actions.menuItem(StandardAction.DELETE), new SeparatorMenuItem(),
-                actions.menuItem(StandardAction.NEXT_INSTANCE), actions.menuItem(StandardAction.PREVIOUS_INSTANCE));
+                actions.menuItem(StandardAction.NEXT_INSTANCE), actions.menuItem(StandardAction.PREVIOUS_INSTANCE),
+                new SeparatorMenuItem(), actions.menuItem(StandardAction.NEXT_PENDING),
+                actions.menuItem(StandardAction.NEXT_PENDING_LOWEST));
 
         LayerSettings ls = vm.layers();
         Menu view = new Menu("View", null,
@@ -564,12 +570,15 @@ public final class MainView extends BorderPane {
         under.setId("hoverLabel");
         under.textProperty().bind(Bindings.createStringBinding(() -> vm.describe(vm.hoveredProperty().get()),
                 vm.hoveredProperty()));
+        Label review = new Label();
+        review.setId("reviewProgress");
+        review.textProperty().bind(vm.reviewProgressProperty());
         Button stop = new Button("Stop", new FontIcon("mdi2s-stop-circle-outline"));
         stop.setId("stopPrediction");
         stop.setOnAction(e -> stopPrediction());
         stop.visibleProperty().bind(predicting);
         stop.managedProperty().bind(predicting);
-        statusBar.getRightItems().addAll(stop, under, sep(), cursor, sep(), size, sep(), zoom);
+        statusBar.getRightItems().addAll(stop, review, sep(), under, sep(), cursor, sep(), size, sep(), zoom);
         return statusBar;
     }
 

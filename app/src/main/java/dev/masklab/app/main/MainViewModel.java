@@ -16,6 +16,10 @@ import dev.masklab.app.model.ImageEntry;
 import dev.masklab.app.model.Instance;
 import dev.masklab.app.model.LoadedDataset;
 import dev.masklab.app.model.PredictionSet;
+import dev.masklab.coco.CocoResult;
+import dev.masklab.review.PredictionKey;
+import dev.masklab.review.ReviewQueue;
+import dev.masklab.review.ReviewState;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +27,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javafx.beans.Observable;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
@@ -84,6 +89,12 @@ public final class MainViewModel {
     private final ReadOnlyObjectWrapper<List<Instance>> shownGroundTruth = new ReadOnlyObjectWrapper<>(this, "shownGroundTruth", List.of());
     private final ReadOnlyObjectWrapper<List<Instance>> shownPredictions = new ReadOnlyObjectWrapper<>(this, "shownPredictions", List.of());
     private final ReadOnlyIntegerWrapper predictionsAboveThreshold = new ReadOnlyIntegerWrapper(this, "predictionsAboveThreshold");
+    private final ReadOnlyStringWrapper reviewProgress = new ReadOnlyStringWrapper(this, "reviewProgress", "");
+    /** The review queue last walked, for the predictions, order and threshold it was made for (null: none yet). */
+    private ReviewQueue queue;
+    private PredictionSet queueSet;
+    private ReviewQueue.Order queueOrder;
+    private double queueThreshold;
     private final ObjectProperty<Instance> selected = new SimpleObjectProperty<>(this, "selected");
     private final ObjectProperty<Instance> hovered = new SimpleObjectProperty<>(this, "hovered");
     private final ObjectProperty<javafx.geometry.Point2D> cursor = new SimpleObjectProperty<>(this, "cursor");
@@ -280,6 +291,57 @@ public final class MainViewModel {
         return predictionsAboveThreshold.getReadOnlyProperty();
     }
 
+    /**
+     * How far the review of the loaded predictions at or above the threshold has come, as "312 of 1,240 reviewed"
+     * (decisions of earlier sessions count); "" when no predictions are loaded.
+     */
+    public ReadOnlyStringProperty reviewProgressProperty() {
+        return reviewProgress.getReadOnlyProperty();
+    }
+
+    /**
+     * The review queue: goes to the next pending prediction across all images (at or above the threshold) after the
+     * selected one and selects it, image by image ({@code lowestFirst} false) or lowest confidence first; wraps
+     * around. False, with a message, when nothing is pending.
+     */
+    public boolean nextPending(boolean lowestFirst) {
+        PredictionSet ps = predictions.get();
+        if (ps == null || editor() == null) return false;
+        ReviewQueue.Order order = lowestFirst ? ReviewQueue.Order.LOWEST_SCORE_FIRST : ReviewQueue.Order.BY_IMAGE;
+        double t = scoreThreshold.get();
+        if (queue == null || queueSet != ps || queueOrder != order || queueThreshold != t) {
+            List<Long> imageOrder = new ArrayList<>(images.size());
+            for (ImageEntry e : images) imageOrder.add(e.id());
+            queue = new ReviewQueue(ps.results(), order, t, imageOrder);
+            queueSet = ps;
+            queueOrder = order;
+            queueThreshold = t;
+        }
+        Instance sel = selected.get();
+        CocoResult current = null;
+        if (sel != null && sel.key() != null) {
+            for (CocoResult r : ps.results()) {
+                if (r.imageId() == sel.imageId() && sel.key().equals(PredictionKey.of(r))) {
+                    current = r;
+                    break;
+                }
+            }
+        }
+        ReviewState state = editor().review();
+        Optional<Instance> next = queue.next(state, current).flatMap(ps::instanceOf).filter(i -> !reviewed(i));
+        if (next.isEmpty()) {
+            message.set("Nothing left to review: " + queue.progress(state));
+            return false;
+        }
+        Instance p = next.get();
+        Integer idx = imageIndex.get(p.imageId());
+        if (idx == null) return false;
+        if (currentImage.get() != images.get(idx)) currentImage.set(images.get(idx));
+        selected.set(p);
+        message.set(describe(p) + " on " + images.get(idx).fileName() + " (" + queue.progress(state) + ")");
+        return true;
+    }
+
     // ---- what the canvas shows ----
 
     /** Ground truth of the current image in visible categories. */
@@ -315,17 +377,25 @@ public final class MainViewModel {
         PredictionSet ps = predictions.get();
         Map<Integer, Integer> counts = new LinkedHashMap<>();
         int total = 0;
+        int decided = 0;
+        int all = 0;
         if (ps != null) {
             double t = scoreThreshold.get();
             for (List<Instance> l : ps.byImage().values())
-                for (Instance p : l)
-                    if (p.score() >= t && !reviewed(p)) {
+                for (Instance p : l) {
+                    if (p.score() < t) continue;
+                    all++;
+                    if (reviewed(p)) {
+                        decided++;
+                    } else {
                         counts.merge(p.categoryId(), 1, Integer::sum);
                         if (categoryVisible(p.categoryId())) total++;
                     }
+                }
         }
         for (CategoryRow r : categories) r.predictionCountProperty().set(counts.getOrDefault(r.id(), 0));
         predictionsAboveThreshold.set(total);
+        reviewProgress.set(ps == null ? "" : new ReviewState.Progress(decided, all).toString());
     }
 
     // ---- selection ----
