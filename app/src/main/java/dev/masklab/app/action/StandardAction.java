@@ -68,6 +68,7 @@ public enum StandardAction {
 
     RUN_MODEL("Run model…", "mdi2r-robot", "Shortcut+R", "Run a model on the dataset (Stop in the status bar)"),
     STOP_PREDICTION("Stop prediction", "mdi2s-stop-circle-outline", null),
+    UNLOAD_MODEL("Unload model", null, null, "Unload the loaded model (frees its memory; the next run loads it again)"),
     TRAIN("Train…", "mdi2s-school-outline", "Shortcut+T", "Training tab (train or fine-tune a model)"),
     SHORTCUTS("Keyboard shortcuts", "mdi2k-keyboard-outline", "F1", "This list"),
     ABOUT("About MaskLab", "mdi2i-information-outline", null);

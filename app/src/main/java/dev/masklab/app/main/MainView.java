@@ -42,6 +42,8 @@ import javafx.beans.InvalidationListener;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
@@ -99,6 +101,8 @@ public final class MainView extends BorderPane {
     private final FxTaskExecutor tasks;
     private final PredictionService predictionService = new PredictionService();
     private final BooleanProperty predicting = new SimpleBooleanProperty(this, "predicting", false);
+    /** The loaded model as the status bar shows it ("" when none), set on the FX thread after runs and unloading. */
+    private final StringProperty loadedModel = new SimpleStringProperty(this, "loadedModel", "");
     private final AtomicBoolean stopPrediction = new AtomicBoolean();
     private PredictionService.Request lastRun;
     private final RecentDatasets recent;
@@ -356,6 +360,8 @@ public final class MainView extends BorderPane {
                 .bind(StandardAction.PREVIOUS_IMAGE, Command.of(vm::previous))
                 .bind(StandardAction.RUN_MODEL, Command.of(this::chooseAndRunModel, noDataset.not().and(predicting.not())))
                 .bind(StandardAction.STOP_PREDICTION, Command.of(this::stopPrediction, predicting))
+                .bind(StandardAction.UNLOAD_MODEL, Command.of(this::unloadModel,
+                        loadedModel.isNotEmpty().and(predicting.not())))
                 .bind(StandardAction.TRAIN, Command.of(() -> centerTabs.getSelectionModel().select(2)))
                 .bind(StandardAction.SHORTCUTS, Command.of(() -> Shortcuts.showDialog(dialogs)))
                 .bind(StandardAction.ABOUT, Command.of(this::about));
@@ -407,8 +413,8 @@ public final class MainView extends BorderPane {
         Menu help = new Menu("Help", null, actions.menuItem(StandardAction.SHORTCUTS),
                 actions.menuItem(StandardAction.ABOUT));
         Menu model = new Menu("Model", null, actions.menuItem(StandardAction.RUN_MODEL),
-                actions.menuItem(StandardAction.STOP_PREDICTION), new SeparatorMenuItem(),
-                actions.menuItem(StandardAction.TRAIN));
+                actions.menuItem(StandardAction.STOP_PREDICTION), actions.menuItem(StandardAction.UNLOAD_MODEL),
+                new SeparatorMenuItem(), actions.menuItem(StandardAction.TRAIN));
         MenuBar bar = new MenuBar(file, edit, view, model, help);
         bar.setId("menuBar");
         return bar;
@@ -573,12 +579,15 @@ public final class MainView extends BorderPane {
         Label review = new Label();
         review.setId("reviewProgress");
         review.textProperty().bind(vm.reviewProgressProperty());
+        Label model = new Label();
+        model.setId("loadedModel");
+        model.textProperty().bind(loadedModel);
         Button stop = new Button("Stop", new FontIcon("mdi2s-stop-circle-outline"));
         stop.setId("stopPrediction");
         stop.setOnAction(e -> stopPrediction());
         stop.visibleProperty().bind(predicting);
         stop.managedProperty().bind(predicting);
-        statusBar.getRightItems().addAll(stop, review, sep(), under, sep(), cursor, sep(), size, sep(), zoom);
+        statusBar.getRightItems().addAll(stop, model, sep(), review, sep(), under, sep(), cursor, sep(), size, sep(), zoom);
         return statusBar;
     }
 
@@ -650,7 +659,10 @@ public final class MainView extends BorderPane {
                 p.message(msg);
                 if (done > 0 || total == 0) p.progress(done, Math.max(1, total));
             });
-        }).onFinished(() -> predicting.set(false)).onSuccess(out -> {
+        }).onFinished(() -> {
+            predicting.set(false);
+            showLoadedModel();
+        }).onSuccess(out -> {
             if (out.predictions() == null) {
                 vm.messageProperty().set("Stopped before the first image: nothing written");
                 return;
@@ -669,6 +681,23 @@ public final class MainView extends BorderPane {
             }
             vm.messageProperty().set(msg.toString());
         }));
+    }
+
+    /** Frees the loaded model (Model > Unload model); the next run loads its model again. */
+    public void unloadModel() {
+        if (predicting.get()) return;
+        String was = loadedModel.get();
+        if (predictionService.model().unload()) vm.messageProperty().set("Unloaded " + was);
+        showLoadedModel();
+    }
+
+    /** The loaded model, as the status bar shows it ("" when none). */
+    public StringProperty loadedModelProperty() {
+        return loadedModel;
+    }
+
+    private void showLoadedModel() {
+        loadedModel.set(predictionService.model().info().map(i -> "Model: " + i).orElse(""));
     }
 
     /** "Run this model" of the training tab: the run-model dialog with the trained model filled in. */
