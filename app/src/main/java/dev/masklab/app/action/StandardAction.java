@@ -47,6 +47,9 @@ public enum StandardAction {
     TOOL_BRUSH("Brush", "mdi2b-brush", null,
             "Brush: paint into the selected mask (with nothing selected it starts a new one)", key(KeyCode.W)),
     TOOL_ERASER("Eraser", "mdi2e-eraser", null, "Eraser: erase from the selected mask", key(KeyCode.E)),
+    TOOL_PROMPT_BOX("Box prompt", "mdi2r-robot-outline", null,
+            "Box prompt: drag a box; the loaded model answers with a pending prediction (Enter accepts, Delete drops)",
+            key(KeyCode.I)),
     BRUSH_SMALLER("Smaller brush", null, null, "Smaller brush", key(KeyCode.OPEN_BRACKET)),
     BRUSH_LARGER("Larger brush", null, null, "Larger brush", key(KeyCode.CLOSE_BRACKET)),
 

@@ -31,6 +31,14 @@ import dev.masklab.app.canvas.LayerSettings;
 import dev.masklab.app.training.TrainingViewModel;
 import dev.masklab.app.canvas.Viewport;
 import java.io.File;
+import dev.masklab.predict.Predictor;
+import dev.masklab.predict.BoxPrompt;
+import dev.masklab.coco.Segmentation;
+import dev.masklab.coco.CocoResult;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.OptionalLong;
+import java.io.IOException;
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -345,6 +353,8 @@ public final class MainView extends BorderPane {
                 .bind(StandardAction.TOOL_POLYGON, Command.of(() -> vm.toolProperty().set(ToolKind.POLYGON), editable))
                 .bind(StandardAction.TOOL_BRUSH, Command.of(() -> vm.toolProperty().set(ToolKind.BRUSH), editable))
                 .bind(StandardAction.TOOL_ERASER, Command.of(() -> vm.toolProperty().set(ToolKind.ERASER), editable))
+                .bind(StandardAction.TOOL_PROMPT_BOX, Command.of(() -> vm.toolProperty().set(ToolKind.PROMPT_BOX),
+                        editable))
                 .bind(StandardAction.BRUSH_SMALLER, Command.of(() -> vm.scaleBrush(0.8)))
                 .bind(StandardAction.BRUSH_LARGER, Command.of(() -> vm.scaleBrush(1.25)))
                 .bind(StandardAction.TOGGLE_MASKS, Command.of(() -> toggle(ls.masksProperty())))
@@ -445,7 +455,8 @@ public final class MainView extends BorderPane {
         List<Node> toolButtons = new java.util.ArrayList<>();
         Map<ToolKind, StandardAction> toolActions = new EnumMap<>(Map.of(ToolKind.SELECT, StandardAction.ESCAPE,
                 ToolKind.BOX, StandardAction.TOOL_BOX, ToolKind.POLYGON, StandardAction.TOOL_POLYGON,
-                ToolKind.BRUSH, StandardAction.TOOL_BRUSH, ToolKind.ERASER, StandardAction.TOOL_ERASER));
+                ToolKind.BRUSH, StandardAction.TOOL_BRUSH, ToolKind.ERASER, StandardAction.TOOL_ERASER,
+                ToolKind.PROMPT_BOX, StandardAction.TOOL_PROMPT_BOX));
         for (ToolKind t : ToolKind.values()) {
             StandardAction a = toolActions.get(t);
             javafx.scene.control.ToggleButton tb = new javafx.scene.control.ToggleButton(null,
@@ -698,6 +709,42 @@ public final class MainView extends BorderPane {
 
     private void showLoadedModel() {
         loadedModel.set(predictionService.model().info().map(i -> "Model: " + i).orElse(""));
+        vm.boxPrompterProperty().set(predictionService.model().current().isPresent() ? this::promptModel : null);
+    }
+
+    /** The last image decoded for a prompt (the predictor keeps its features while it is the same object). */
+    private record PromptImage(long id, BufferedImage image) {
+    }
+
+    private final AtomicReference<PromptImage> promptImage =
+            new AtomicReference<>();
+
+    /** The window's {@link BoxPrompter}: the warm model's {@code prompt} on the image, as a background task. */
+    private void promptModel(ImageEntry image, double[] box, OptionalLong categoryId,
+                             Consumer<CocoResult> done) {
+        tasks.execute(BackgroundTask.<CocoResult>of("Cannot ask the model about the box", p -> {
+            p.message("Asking the model about the box…");
+            Predictor m = predictionService.model().current()
+                    .orElseThrow(() -> new IOException("no model is loaded"));
+            if (image.file() == null || !Files.isRegularFile(image.file()))
+                throw new IOException("image file not found: " + image.fileName());
+            PromptImage pi = promptImage.get();
+            if (pi == null || pi.id() != image.id()) {
+                pi = new PromptImage(image.id(), Predictor.readImage(image.file()));
+                promptImage.set(pi);
+            }
+            OptionalLong cat = categoryId.isPresent() && m.labelOf(categoryId.getAsLong()) >= 0
+                    ? categoryId : OptionalLong.empty();
+            dev.masklab.predict.Instance in = m.prompt(pi.image(), List.of(
+                    new BoxPrompt(box[0], box[1], box[2], box[3], cat))).getFirst();
+            double[] k = null;
+            if (in.keypoints() != null) {
+                k = new double[in.keypoints().length];
+                for (int i = 0; i < k.length; i++) k[i] = in.keypoints()[i];
+            }
+            return CocoResult.of(image.id(), in.categoryId(), in.score(), box.clone(),
+                    in.mask() == null ? null : Segmentation.of(in.mask()), k);
+        }).onSuccess(done::accept));
     }
 
     /** "Run this model" of the training tab: the run-model dialog with the trained model filled in. */

@@ -16,6 +16,7 @@ import dev.masklab.app.model.ImageEntry;
 import dev.masklab.app.model.Instance;
 import dev.masklab.app.model.LoadedDataset;
 import dev.masklab.app.model.PredictionSet;
+import dev.masklab.app.prediction.BoxPrompter;
 import dev.masklab.coco.CocoResult;
 import dev.masklab.review.PredictionKey;
 import dev.masklab.review.ReviewQueue;
@@ -28,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import javafx.beans.Observable;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
@@ -74,6 +76,10 @@ public final class MainViewModel {
 
     private final ObjectProperty<ToolKind> tool = new SimpleObjectProperty<>(this, "tool", ToolKind.SELECT);
     private final ObjectProperty<CategoryRow> drawCategory = new SimpleObjectProperty<>(this, "drawCategory");
+    /** Asks the loaded model about a box; null while no model is loaded. */
+    private final ObjectProperty<BoxPrompter> boxPrompter = new SimpleObjectProperty<>(this, "boxPrompter");
+    /** Results of box prompts: shown whatever their score (the user asked for them). */
+    private final java.util.Set<Instance> prompted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private final DoubleProperty brushRadius = new SimpleDoubleProperty(this, "brushRadius", 8);
     private final ObservableList<ImageEntry> images = FXCollections.observableArrayList();
     private final FilteredList<ImageEntry> filteredImages = new FilteredList<>(images);
@@ -264,6 +270,7 @@ public final class MainViewModel {
     // ---- predictions ----
 
     public void setPredictions(PredictionSet set) {
+        if (set == null) prompted.clear();
         predictions.set(set);
         if (set != null && viewMode.get() == ViewMode.GROUND_TRUTH) viewMode.set(predictionViewMode);
         if (set == null) viewMode.set(ViewMode.GROUND_TRUTH);
@@ -364,7 +371,7 @@ public final class MainViewModel {
             if (ps != null) {
                 double t = scoreThreshold.get();
                 for (Instance p : ps.forImage(cur.id()))
-                    if (p.score() >= t && categoryVisible(p.categoryId()) && !reviewed(p)) pr.add(p);
+                    if ((p.score() >= t || prompted.contains(p)) && categoryVisible(p.categoryId()) && !reviewed(p)) pr.add(p);
             }
         }
         shownGroundTruth.set(List.copyOf(gt));
@@ -625,6 +632,51 @@ public final class MainViewModel {
         double xa = Math.min(x0, x1), xb = Math.max(x0, x1), ya = Math.min(y0, y1), yb = Math.max(y0, y1);
         if (xb - xa < 1 || yb - ya < 1) return -1;
         return addPolygon(new double[]{xa, ya, xb, ya, xb, yb, xa, yb}, "box");
+    }
+
+    /** Asks the loaded model about boxes (the box prompt tool); null while none is loaded. */
+    public ObjectProperty<BoxPrompter> boxPrompterProperty() {
+        return boxPrompter;
+    }
+
+    /**
+     * The box prompt (#16 part 2): asks the loaded model what is in the box with corners (x0, y0), (x1, y1) (image
+     * pixels of the current image, any order; clipped to the image); the category chosen in the tool bar is asked for
+     * (the prompter falls back to the box head's class when the model does not have it). The answer arrives later as
+     * a pending prediction ({@link #addPromptResult}). False when nothing was asked (no model, no image, a box under
+     * one pixel).
+     */
+    public boolean promptBox(double x0, double y0, double x1, double y1) {
+        ImageEntry cur = currentImage.get();
+        if (!editable() || cur == null) return false;
+        BoxPrompter p = boxPrompter.get();
+        if (p == null) {
+            message.set("No model loaded: run a model first (Model > Run model), then draw the box again");
+            return false;
+        }
+        double xa = Math.max(0, Math.min(x0, x1)), xb = Math.min(cur.width(), Math.max(x0, x1));
+        double ya = Math.max(0, Math.min(y0, y1)), yb = Math.min(cur.height(), Math.max(y0, y1));
+        if (xb - xa < 1 || yb - ya < 1) return false;
+        CategoryRow c = drawCategory.get();
+        message.set("Asking the model about the box…");
+        p.prompt(cur, new double[]{xa, ya, xb - xa, yb - ya}, c == null ? OptionalLong.empty() : OptionalLong.of(c.id()),
+                this::addPromptResult);
+        return true;
+    }
+
+    /**
+     * A box prompt's answer joins the predictions as a pending prediction (shown whatever its score), and becomes
+     * selected when its image is shown: Enter accepts it, Delete drops it.
+     */
+    public Instance addPromptResult(CocoResult r) {
+        PredictionSet ps = predictions.get() == null ? PredictionSet.empty() : predictions.get();
+        Instance p = CocoAdapter.prediction(r, ps.total() + 1L);
+        prompted.add(p);
+        setPredictions(ps.with(p, r));
+        ImageEntry cur = currentImage.get();
+        if (cur != null && cur.id() == p.imageId()) selected.set(p);
+        message.set("Model: " + describe(p) + " in the box (Enter accepts, Delete drops)");
+        return p;
     }
 
     /** Adds a polygon (x0, y0, x1, y1, ...; at least 3 points) on the current image; it becomes selected. */

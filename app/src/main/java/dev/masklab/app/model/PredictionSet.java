@@ -20,6 +20,23 @@ public record PredictionSet(Path file, Map<Long, List<Instance>> byImage, int to
         results = List.copyOf(results);
     }
 
+    /** No predictions (the set a prompt's result joins when none were loaded). */
+    public static PredictionSet empty() {
+        return new PredictionSet(null, Map.of(), 0, List.of());
+    }
+
+    /** This set with {@code p} (made from {@code r}) added to its image, the lists kept by descending score. */
+    public PredictionSet with(Instance p, CocoResult r) {
+        Map<Long, List<Instance>> m = new java.util.HashMap<>(byImage);
+        List<Instance> l = new java.util.ArrayList<>(forImage(p.imageId()));
+        l.add(p);
+        l.sort(java.util.Comparator.comparingDouble(Instance::score).reversed());
+        m.put(p.imageId(), List.copyOf(l));
+        List<CocoResult> rs = new java.util.ArrayList<>(results);
+        rs.add(r);
+        return new PredictionSet(file, m, total + 1, rs);
+    }
+
     /** The shown prediction read from {@code r} (same {@link Instance#key()}), if any. */
     public Optional<Instance> instanceOf(CocoResult r) {
         PredictionKey key = PredictionKey.of(r);
