@@ -23,6 +23,7 @@ import dev.masklab.app.training.TrainingView;
 import dev.masklab.app.document.DatasetService;
 import dev.masklab.app.model.ImageEntry;
 import dev.masklab.app.model.LoadedDataset;
+import dev.masklab.app.prediction.ModelPrompter;
 import dev.masklab.app.prediction.PredictionService;
 import dev.masklab.app.model.PredictionSet;
 import dev.masklab.app.document.RecentDatasets;
@@ -31,14 +32,6 @@ import dev.masklab.app.canvas.LayerSettings;
 import dev.masklab.app.training.TrainingViewModel;
 import dev.masklab.app.canvas.Viewport;
 import java.io.File;
-import dev.masklab.predict.Predictor;
-import dev.masklab.predict.BoxPrompt;
-import dev.masklab.coco.Segmentation;
-import dev.masklab.coco.CocoResult;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.OptionalLong;
-import java.io.IOException;
-import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -111,6 +104,7 @@ public final class MainView extends BorderPane {
     private final BooleanProperty predicting = new SimpleBooleanProperty(this, "predicting", false);
     /** The loaded model as the status bar shows it ("" when none), set on the FX thread after runs and unloading. */
     private final StringProperty loadedModel = new SimpleStringProperty(this, "loadedModel", "");
+    private final ModelPrompter prompter;
     private final AtomicBoolean stopPrediction = new AtomicBoolean();
     private PredictionService.Request lastRun;
     private final RecentDatasets recent;
@@ -140,6 +134,7 @@ public final class MainView extends BorderPane {
         this.recent = recent;
         this.dialogs = dialogs;
         this.tasks = tasks;
+        this.prompter = new ModelPrompter(predictionService.model(), tasks);
         this.document = vm.document();
         tasks.setStatusLine(vm.messageProperty()::set);
         getStyleClass().add("main-view");
@@ -709,42 +704,7 @@ public final class MainView extends BorderPane {
 
     private void showLoadedModel() {
         loadedModel.set(predictionService.model().info().map(i -> "Model: " + i).orElse(""));
-        vm.boxPrompterProperty().set(predictionService.model().current().isPresent() ? this::promptModel : null);
-    }
-
-    /** The last image decoded for a prompt (the predictor keeps its features while it is the same object). */
-    private record PromptImage(long id, BufferedImage image) {
-    }
-
-    private final AtomicReference<PromptImage> promptImage =
-            new AtomicReference<>();
-
-    /** The window's {@link BoxPrompter}: the warm model's {@code prompt} on the image, as a background task. */
-    private void promptModel(ImageEntry image, double[] box, OptionalLong categoryId,
-                             Consumer<CocoResult> done) {
-        tasks.execute(BackgroundTask.<CocoResult>of("Cannot ask the model about the box", p -> {
-            p.message("Asking the model about the box…");
-            Predictor m = predictionService.model().current()
-                    .orElseThrow(() -> new IOException("no model is loaded"));
-            if (image.file() == null || !Files.isRegularFile(image.file()))
-                throw new IOException("image file not found: " + image.fileName());
-            PromptImage pi = promptImage.get();
-            if (pi == null || pi.id() != image.id()) {
-                pi = new PromptImage(image.id(), Predictor.readImage(image.file()));
-                promptImage.set(pi);
-            }
-            OptionalLong cat = categoryId.isPresent() && m.labelOf(categoryId.getAsLong()) >= 0
-                    ? categoryId : OptionalLong.empty();
-            dev.masklab.predict.Instance in = m.prompt(pi.image(), List.of(
-                    new BoxPrompt(box[0], box[1], box[2], box[3], cat))).getFirst();
-            double[] k = null;
-            if (in.keypoints() != null) {
-                k = new double[in.keypoints().length];
-                for (int i = 0; i < k.length; i++) k[i] = in.keypoints()[i];
-            }
-            return CocoResult.of(image.id(), in.categoryId(), in.score(), box.clone(),
-                    in.mask() == null ? null : Segmentation.of(in.mask()), k);
-        }).onSuccess(done::accept));
+        vm.boxPrompterProperty().set(predictionService.model().current().isPresent() ? prompter : null);
     }
 
     /** "Run this model" of the training tab: the run-model dialog with the trained model filled in. */

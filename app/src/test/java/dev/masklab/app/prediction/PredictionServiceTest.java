@@ -268,4 +268,37 @@ class PredictionServiceTest {
         assertTrue(warm.info().isEmpty());
         assertFalse(warm.unload());
     }
+
+    @Test
+    void aBoxPromptOnTheWarmModelIsThePredictorsAnswerForTheBox(@TempDir Path tmp) throws Exception {
+        PredictionService ps = new PredictionService();
+        ModelPrompter prompter = new ModelPrompter(ps.model(), new dev.masklab.app.task.DirectTaskExecutor());
+        ImageEntry image = sample.images().getFirst();
+        List<dev.masklab.coco.CocoResult> answers = new ArrayList<>();
+        double[] box = {10, 20, 60, 80};
+        AssertionError none = assertThrows(AssertionError.class,
+                () -> prompter.prompt(image, box, java.util.OptionalLong.empty(), answers::add));
+        assertEquals("no model is loaded", none.getCause().getMessage());
+        assertTrue(answers.isEmpty(), "no model loaded: no answer");
+
+        ps.run(sample, request(maskModel, List.of(image.id()), tmp.resolve("a.json")), () -> false, (d, t, m) -> { });
+        long other = sample.categories().getLast().id();
+        prompter.prompt(image, box, java.util.OptionalLong.of(other), answers::add);
+        prompter.prompt(image, box, java.util.OptionalLong.of(987_654), answers::add);
+        assertEquals(2, answers.size());
+        Predictor p = ps.model().current().orElseThrow();
+        List<dev.masklab.predict.Instance> expected = p.prompt(Predictor.readImage(image.file()), List.of(
+                new dev.masklab.predict.BoxPrompt(10, 20, 60, 80, java.util.OptionalLong.of(other)),
+                dev.masklab.predict.BoxPrompt.of(10, 20, 60, 80)));
+        for (int i = 0; i < 2; i++) {
+            dev.masklab.coco.CocoResult r = answers.get(i);
+            assertEquals(image.id(), r.imageId());
+            assertArrayEquals(box, r.bbox(), "the prompt's box, as segment writes it");
+            assertEquals(expected.get(i).categoryId(), r.categoryId());
+            assertEquals(expected.get(i).score(), r.score(), 1e-6);
+            assertEquals(expected.get(i).mask().toCompressedString(),
+                    ((dev.masklab.coco.Segmentation.CompressedRle) r.segmentation()).counts());
+        }
+        assertEquals(other, answers.get(0).categoryId(), "the asked category when the model has it");
+    }
 }
