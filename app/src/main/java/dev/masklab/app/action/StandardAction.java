@@ -58,6 +58,11 @@ public enum StandardAction {
     NEXT_INSTANCE("Select next instance", null, null, "Select the next prediction (or annotation)", key(KeyCode.TAB)),
     PREVIOUS_INSTANCE("Select previous instance", null, null, "Select the previous prediction (or annotation)",
             new KeyCodeCombination(KeyCode.TAB, KeyCombination.SHIFT_DOWN)),
+    NEXT_PENDING("Next prediction to review", "mdi2p-playlist-check", null,
+            "Review queue: the next pending prediction of any image, image by image", key(KeyCode.N)),
+    NEXT_PENDING_LOWEST("Next prediction to review, lowest confidence first", null, null,
+            "Review queue: the next pending prediction of any image, lowest confidence first",
+            new KeyCodeCombination(KeyCode.N, KeyCombination.SHIFT_DOWN)),
     ESCAPE("Select tool, clear the selection", null, null,
             "Select tool and clear the selection (drops a polygon being drawn)", key(KeyCode.ESCAPE)),
 
@@ -69,6 +74,9 @@ public enum StandardAction {
     TOOL_BRUSH("Brush", "mdi2b-brush", null,
             "Brush: paint into the selected mask (with nothing selected it starts a new one)", key(KeyCode.W)),
     TOOL_ERASER("Eraser", "mdi2e-eraser", null, "Eraser: erase from the selected mask", key(KeyCode.E)),
+    TOOL_PROMPT_BOX("Box prompt", "mdi2r-robot-outline", null,
+            "Box prompt: drag a box; the loaded model answers with a pending prediction (Enter accepts, Delete drops)",
+            key(KeyCode.I)),
     BRUSH_SMALLER("Smaller brush", null, null, "Smaller brush", key(KeyCode.OPEN_BRACKET)),
     BRUSH_LARGER("Larger brush", null, null, "Larger brush", key(KeyCode.CLOSE_BRACKET)),
 
@@ -90,6 +98,7 @@ public enum StandardAction {
 
     RUN_MODEL("Run model…", "mdi2r-robot", "Shortcut+R", "Run a model on the dataset (Stop in the status bar)"),
     STOP_PREDICTION("Stop prediction", "mdi2s-stop-circle-outline", null),
+    UNLOAD_MODEL("Unload model", null, null, "Unload the loaded model (frees its memory; the next run loads it again)"),
     TRAIN("Train…", "mdi2s-school-outline", "Shortcut+T", "Training tab (train or fine-tune a model)"),
     EVALUATE("Evaluate…", "mdi2c-chart-bell-curve", "Shortcut+E",
             "Evaluation tab (COCO AP of the predictions against the annotations)"),

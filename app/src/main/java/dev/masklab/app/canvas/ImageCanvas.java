@@ -78,6 +78,7 @@ public final class ImageCanvas extends Region implements ToolContext {
         this.source = source;
         tools.put(ToolKind.SELECT, selectTool);
         tools.put(ToolKind.BOX, new BoxTool(this));
+        tools.put(ToolKind.PROMPT_BOX, new BoxTool(this, vm::promptBox));
         tools.put(ToolKind.POLYGON, new PolygonTool(this));
         tools.put(ToolKind.BRUSH, new BrushTool(this, true));
         tools.put(ToolKind.ERASER, new BrushTool(this, false));

@@ -11,9 +11,13 @@ import dev.masklab.coco.CocoDataset;
 import dev.masklab.coco.CocoWriter;
 import dev.masklab.coco.EditJournal;
 import dev.masklab.io.Backup;
+import dev.masklab.review.ReviewState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Future;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
@@ -158,6 +162,39 @@ public final class DatasetDocument {
             }
         }
         attach(ds, j);
+        if (ds != null) {
+            Review r = Review.read(ds.jsonFile(), ds.coco());
+            editor().setReview(r.state());
+            if (!r.notes().isEmpty()) message.set(String.join("; ", r.notes()));
+        }
+    }
+
+    /**
+     * The review decisions read from beside a dataset ({@link ReviewState#fileFor}) and squared with it, with what
+     * the reader has to say (decisions dropped, a file that could not be read and was set aside as {@code .bad}).
+     */
+    private record Review(ReviewState state, List<String> notes) {
+        static Review read(Path json, CocoDataset coco) {
+            Path file = ReviewState.fileFor(json);
+            List<String> notes = new ArrayList<>();
+            ReviewState state;
+            try {
+                state = ReviewState.read(file);
+                notes.addAll(state.reconcile(coco));
+            } catch (IOException ex) {
+                state = ReviewState.empty();
+                String kept = "";
+                try {
+                    Path bad = Path.of(file + ".bad");
+                    Files.move(file, bad, StandardCopyOption.REPLACE_EXISTING);
+                    kept = " (kept as " + bad.getFileName() + ")";
+                } catch (IOException | RuntimeException moveFailed) {
+                    // left where it is; the next save writes the decisions made from now on over it
+                }
+                notes.add("Review decisions not read: " + BackgroundTask.describe(ex) + kept);
+            }
+            return new Review(state, List.copyOf(notes));
+        }
     }
 
     /** Shows {@code ds} with {@code j} as its journal (replayed or fresh), closing the previous one. */
@@ -231,14 +268,17 @@ public final class DatasetDocument {
         EditJournal journalOfFile = j;
         boolean replay = recover;
         int[] replayed = {0};
+        Review[] review = {null};
         BackgroundTask<LoadedDataset> task = BackgroundTask.<LoadedDataset>of("Cannot open dataset " + json.getFileName(),
                 p -> {
                     long size = Math.max(1, Files.size(json));
                     p.message("Reading " + json.getFileName() + " (" + DatasetService.humanSize(size) + ")");
                     p.progress(0, size);
-                    return service.load(json, n -> p.progress(Math.min(n, size), size), coco -> {
+                    LoadedDataset ds = service.load(json, n -> p.progress(Math.min(n, size), size), coco -> {
                         if (replay) replayed[0] = journalOfFile.replayInto(coco);
                     });
+                    review[0] = Review.read(json, ds.coco());
+                    return ds;
                 }).onSuccess(loaded -> {
                     // edits made while the file was read are asked about (nothing silently replaced); edits the user
                     // already gave up before the load are not asked about twice
@@ -252,6 +292,7 @@ public final class DatasetDocument {
                                 + "folder", ds.imageRoot()).map(ds::withImageRoot).orElse(ds);
                     }
                     attach(ds, journalOfFile);
+                    editor().setReview(review[0].state());
                     if (journalOfFile == null) journalFailed(ds, new IOException("cannot open its journal"));
                     message.set(String.format("Opened %s: %d images, %d instances, %d categories%s",
                             json.getFileName(), ds.images().size(), ds.instanceCount(), ds.categories().size(),
@@ -264,6 +305,8 @@ public final class DatasetDocument {
                                 + " of " + json.getFileName() + " from " + journalOfFile.file().getFileName()
                                 + ": save to keep them");
                     }
+                    if (!review[0].notes().isEmpty())
+                        message.set(message.get() + "; " + String.join("; ", review[0].notes()));
                 }).onFailure(ex -> {
                     closeQuietly(journalOfFile);
                     String line = "Cannot open dataset " + json.getFileName() + ": " + BackgroundTask.describe(ex);
@@ -332,17 +375,27 @@ public final class DatasetDocument {
 
     /**
      * The write of the annotations as they are now to {@code file}: over the dataset's own file through its journal
-     * (a snapshot with its sequence number: the journal keeps edits made meanwhile), elsewhere (Save as) straight.
+     * (a snapshot with its sequence number: the journal keeps edits made meanwhile), elsewhere (Save as) straight;
+     * then the review decisions as they are now beside it ({@link ReviewState#fileFor}, durable and atomic), when
+     * there are any or a review file is there already.
      */
     private Writer writer(Path file) {
         CocoDataset snapshot = editor.get().coco().shallowCopy();
+        ReviewState decisions = editor.get().review().copy();
+        Path reviewFile = ReviewState.fileFor(file);
         EditJournal j = journal;
         Backup b = backup;
+        Writer annotations;
         if (j != null && file.toAbsolutePath().equals(dataset.get().jsonFile())) {
             long seq = j.sequence();
-            return () -> j.save(snapshot, seq, b);
+            annotations = () -> j.save(snapshot, seq, b);
+        } else {
+            annotations = () -> CocoWriter.write(snapshot, file, Backup.perSession());
         }
-        return () -> CocoWriter.write(snapshot, file, Backup.perSession());
+        return () -> {
+            annotations.run();
+            if (decisions.size() > 0 || Files.exists(reviewFile)) decisions.write(reviewFile);
+        };
     }
 
     /**

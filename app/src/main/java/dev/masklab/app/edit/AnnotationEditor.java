@@ -8,6 +8,7 @@ import dev.masklab.coco.CocoImage;
 import dev.masklab.coco.CocoWriter;
 import dev.masklab.coco.Rle;
 import dev.masklab.coco.Segmentation;
+import dev.masklab.review.ReviewState;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -44,7 +46,9 @@ import java.util.Set;
 public final class AnnotationEditor {
     private final CocoDataset coco;
     private final EditHistory history = new EditHistory();
-    /** Predictions accepted or rejected (by identity: a prediction set holds each result once). */
+    /** Decisions on predictions that have a {@link Instance#key()} (kept beside the dataset, so they last). */
+    private ReviewState review = ReviewState.empty();
+    /** Predictions without a key accepted or rejected (by identity: a prediction set holds each result once). */
     private final Set<Instance> reviewed = Collections.newSetFromMap(new IdentityHashMap<>());
     /** Segmentations that annotations had before {@link #setCrowd} made them crowd regions, by annotation id. */
     private final Map<Long, Segmentation> beforeCrowd = new HashMap<>();
@@ -86,9 +90,23 @@ public final class AnnotationEditor {
         return history;
     }
 
-    /** True when the prediction was accepted or rejected (and the step is not undone). */
+    /**
+     * The review decisions: every accept and reject of a prediction with a key records one, and undoing the step puts
+     * back what was there before (one undo takes back the annotation and the decision). Changed on the calling
+     * (FX) thread; write a {@link ReviewState#copy()} elsewhere.
+     */
+    public ReviewState review() {
+        return review;
+    }
+
+    /** Starts from the decisions {@code state} (read beside the dataset when it was opened); not an edit. */
+    public void setReview(ReviewState state) {
+        review = state;
+    }
+
+    /** True when the prediction was accepted or rejected (now, or in an earlier session kept in {@link #review()}). */
     public boolean isReviewed(Instance prediction) {
-        return reviewed.contains(prediction);
+        return prediction.key() != null ? review.decision(prediction.key()).isPresent() : reviewed.contains(prediction);
     }
 
     // ---- predictions ----
@@ -143,7 +161,7 @@ public final class AnnotationEditor {
     public List<Long> acceptAll(List<Instance> predictions, String label) {
         List<Long> ids = new ArrayList<>();
         inOneStep(label, () -> {
-            for (Instance p : predictions) if (!reviewed.contains(p)) ids.add(accept(p, label));
+            for (Instance p : predictions) if (!isReviewed(p)) ids.add(accept(p, label));
         });
         return ids;
     }
@@ -631,7 +649,7 @@ public final class AnnotationEditor {
 
     private void requirePrediction(Instance p) {
         if (!p.prediction()) throw new IllegalArgumentException("not a prediction: " + p.id());
-        if (reviewed.contains(p)) throw new IllegalStateException("prediction " + p.id() + " was already reviewed");
+        if (isReviewed(p)) throw new IllegalStateException("prediction " + p.id() + " was already reviewed");
     }
 
     static double clamp(double v, double lo, double hi) {
@@ -640,7 +658,8 @@ public final class AnnotationEditor {
 
     /**
      * The one kind of edit: annotation state {@code before} becomes {@code after} (null: absent), at {@code index} of
-     * the dataset's list when added back; optionally marks a prediction reviewed.
+     * the dataset's list when added back; optionally reviews a prediction (accepted as {@code after}, or rejected when
+     * there is no {@code after}), putting back the decision it replaced when reverted.
      */
     private final class Change implements Edit {
         private final String label;
@@ -649,6 +668,8 @@ public final class AnnotationEditor {
         private final CocoAnnotation before;
         private final CocoAnnotation after;
         private final Instance prediction;
+        /** The decision this change's review replaced when last applied (empty: the prediction was pending). */
+        private Optional<ReviewState.Decision> replaced = Optional.empty();
 
         Change(String label, long imageId, int index, CocoAnnotation before, CocoAnnotation after, Instance prediction) {
             this.label = label;
@@ -677,13 +698,28 @@ public final class AnnotationEditor {
         @Override
         public void apply() {
             swap(before, after);
-            if (prediction != null) reviewed.add(prediction);
+            if (prediction == null) return;
+            if (prediction.key() == null) {
+                reviewed.add(prediction);
+                return;
+            }
+            boolean accepted = after != null;
+            replaced = review.put(new ReviewState.Decision(prediction.key(), prediction.imageId(),
+                    prediction.categoryId(), prediction.score(),
+                    accepted ? ReviewState.Status.ACCEPTED : ReviewState.Status.REJECTED, accepted ? after.id() : 0));
         }
 
         @Override
         public void revert() {
             swap(after, before);
-            if (prediction != null) reviewed.remove(prediction);
+            if (prediction == null) return;
+            if (prediction.key() == null) {
+                reviewed.remove(prediction);
+            } else if (replaced.isPresent()) {
+                review.put(replaced.get());
+            } else {
+                review.clear(prediction.key());
+            }
         }
 
         private void swap(CocoAnnotation from, CocoAnnotation to) {

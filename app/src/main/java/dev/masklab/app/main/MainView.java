@@ -27,6 +27,7 @@ import dev.masklab.app.training.TrainingView;
 import dev.masklab.app.document.DatasetService;
 import dev.masklab.app.model.ImageEntry;
 import dev.masklab.app.model.LoadedDataset;
+import dev.masklab.app.prediction.ModelPrompter;
 import dev.masklab.app.prediction.PredictionService;
 import dev.masklab.app.model.PredictionSet;
 import dev.masklab.app.document.RecentDatasets;
@@ -46,6 +47,8 @@ import javafx.beans.InvalidationListener;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
@@ -103,6 +106,9 @@ public final class MainView extends BorderPane {
     private final FxTaskExecutor tasks;
     private final PredictionService predictionService = new PredictionService();
     private final BooleanProperty predicting = new SimpleBooleanProperty(this, "predicting", false);
+    /** The loaded model as the status bar shows it ("" when none), set on the FX thread after runs and unloading. */
+    private final StringProperty loadedModel = new SimpleStringProperty(this, "loadedModel", "");
+    private final ModelPrompter prompter;
     private final AtomicBoolean stopPrediction = new AtomicBoolean();
     private PredictionService.Request lastRun;
     private final RecentDatasets recent;
@@ -136,6 +142,7 @@ public final class MainView extends BorderPane {
         this.recent = recent;
         this.dialogs = dialogs;
         this.tasks = tasks;
+        this.prompter = new ModelPrompter(predictionService.model(), tasks);
         this.document = vm.document();
         tasks.setStatusLine(vm.messageProperty()::set);
         getStyleClass().add("main-view");
@@ -380,6 +387,10 @@ public final class MainView extends BorderPane {
                 .bind(StandardAction.DELETE, Command.of(vm::deleteSelected, vm.selectedProperty().isNotNull()))
                 .bind(StandardAction.NEXT_INSTANCE, Command.of(vm::selectNext, editable))
                 .bind(StandardAction.PREVIOUS_INSTANCE, Command.of(vm::selectPrevious, editable))
+                .bind(StandardAction.NEXT_PENDING, Command.of(() -> vm.nextPending(false),
+                        editable.and(vm.predictionsProperty().isNotNull())))
+                .bind(StandardAction.NEXT_PENDING_LOWEST, Command.of(() -> vm.nextPending(true),
+                        editable.and(vm.predictionsProperty().isNotNull())))
                 .bind(StandardAction.ESCAPE, Command.of(() -> {
                     vm.toolProperty().set(ToolKind.SELECT);
                     vm.selectedProperty().set(null);
@@ -388,6 +399,8 @@ public final class MainView extends BorderPane {
                 .bind(StandardAction.TOOL_POLYGON, Command.of(() -> vm.toolProperty().set(ToolKind.POLYGON), editable))
                 .bind(StandardAction.TOOL_BRUSH, Command.of(() -> vm.toolProperty().set(ToolKind.BRUSH), editable))
                 .bind(StandardAction.TOOL_ERASER, Command.of(() -> vm.toolProperty().set(ToolKind.ERASER), editable))
+                .bind(StandardAction.TOOL_PROMPT_BOX, Command.of(() -> vm.toolProperty().set(ToolKind.PROMPT_BOX),
+                        editable))
                 .bind(StandardAction.BRUSH_SMALLER, Command.of(() -> vm.scaleBrush(0.8)))
                 .bind(StandardAction.BRUSH_LARGER, Command.of(() -> vm.scaleBrush(1.25)))
                 .bind(StandardAction.TOGGLE_MASKS, Command.of(() -> toggle(ls.masksProperty())))
@@ -403,6 +416,8 @@ public final class MainView extends BorderPane {
                 .bind(StandardAction.PREVIOUS_IMAGE, Command.of(vm::previous))
                 .bind(StandardAction.RUN_MODEL, Command.of(this::chooseAndRunModel, noDataset.not().and(predicting.not())))
                 .bind(StandardAction.STOP_PREDICTION, Command.of(this::stopPrediction, predicting))
+                .bind(StandardAction.UNLOAD_MODEL, Command.of(this::unloadModel,
+                        loadedModel.isNotEmpty().and(predicting.not())))
                 .bind(StandardAction.TRAIN, Command.of(() -> centerTabs.getSelectionModel().select(2)))
                 .bind(StandardAction.EVALUATE, Command.of(() -> centerTabs.getSelectionModel().select(3)))
                 .bind(StandardAction.SHORTCUTS, Command.of(() -> Shortcuts.showDialog(dialogs)))
@@ -446,7 +461,9 @@ public final class MainView extends BorderPane {
                         actions.menuItem(StandardAction.CATEGORY_RENAME), actions.menuItem(StandardAction.CATEGORY_MERGE),
                         actions.menuItem(StandardAction.CATEGORY_DELETE)),
                 new SeparatorMenuItem(),
-                actions.menuItem(StandardAction.NEXT_INSTANCE), actions.menuItem(StandardAction.PREVIOUS_INSTANCE));
+                actions.menuItem(StandardAction.NEXT_INSTANCE), actions.menuItem(StandardAction.PREVIOUS_INSTANCE),
+                new SeparatorMenuItem(), actions.menuItem(StandardAction.NEXT_PENDING),
+                actions.menuItem(StandardAction.NEXT_PENDING_LOWEST));
 
         LayerSettings ls = vm.layers();
         Menu view = new Menu("View", null,
@@ -462,8 +479,8 @@ public final class MainView extends BorderPane {
         Menu help = new Menu("Help", null, actions.menuItem(StandardAction.SHORTCUTS),
                 actions.menuItem(StandardAction.ABOUT));
         Menu model = new Menu("Model", null, actions.menuItem(StandardAction.RUN_MODEL),
-                actions.menuItem(StandardAction.STOP_PREDICTION), new SeparatorMenuItem(),
-                actions.menuItem(StandardAction.TRAIN), actions.menuItem(StandardAction.EVALUATE));
+                actions.menuItem(StandardAction.STOP_PREDICTION), actions.menuItem(StandardAction.UNLOAD_MODEL),
+                new SeparatorMenuItem(), actions.menuItem(StandardAction.TRAIN), actions.menuItem(StandardAction.EVALUATE));
         MenuBar bar = new MenuBar(file, edit, view, model, help);
         bar.setId("menuBar");
         return bar;
@@ -494,7 +511,8 @@ public final class MainView extends BorderPane {
         List<Node> toolButtons = new java.util.ArrayList<>();
         Map<ToolKind, StandardAction> toolActions = new EnumMap<>(Map.of(ToolKind.SELECT, StandardAction.ESCAPE,
                 ToolKind.BOX, StandardAction.TOOL_BOX, ToolKind.POLYGON, StandardAction.TOOL_POLYGON,
-                ToolKind.BRUSH, StandardAction.TOOL_BRUSH, ToolKind.ERASER, StandardAction.TOOL_ERASER));
+                ToolKind.BRUSH, StandardAction.TOOL_BRUSH, ToolKind.ERASER, StandardAction.TOOL_ERASER,
+                ToolKind.PROMPT_BOX, StandardAction.TOOL_PROMPT_BOX));
         for (ToolKind t : ToolKind.values()) {
             StandardAction a = toolActions.get(t);
             javafx.scene.control.ToggleButton tb = new javafx.scene.control.ToggleButton(null,
@@ -625,12 +643,18 @@ public final class MainView extends BorderPane {
         under.setId("hoverLabel");
         under.textProperty().bind(Bindings.createStringBinding(() -> vm.describe(vm.hoveredProperty().get()),
                 vm.hoveredProperty()));
+        Label review = new Label();
+        review.setId("reviewProgress");
+        review.textProperty().bind(vm.reviewProgressProperty());
+        Label model = new Label();
+        model.setId("loadedModel");
+        model.textProperty().bind(loadedModel);
         Button stop = new Button("Stop", new FontIcon("mdi2s-stop-circle-outline"));
         stop.setId("stopPrediction");
         stop.setOnAction(e -> stopPrediction());
         stop.visibleProperty().bind(predicting);
         stop.managedProperty().bind(predicting);
-        statusBar.getRightItems().addAll(stop, under, sep(), cursor, sep(), size, sep(), zoom);
+        statusBar.getRightItems().addAll(stop, model, sep(), review, sep(), under, sep(), cursor, sep(), size, sep(), zoom);
         return statusBar;
     }
 
@@ -702,7 +726,10 @@ public final class MainView extends BorderPane {
                 p.message(msg);
                 if (done > 0 || total == 0) p.progress(done, Math.max(1, total));
             });
-        }).onFinished(() -> predicting.set(false)).onSuccess(out -> {
+        }).onFinished(() -> {
+            predicting.set(false);
+            showLoadedModel();
+        }).onSuccess(out -> {
             if (out.predictions() == null) {
                 vm.messageProperty().set("Stopped before the first image: nothing written");
                 return;
@@ -748,6 +775,24 @@ public final class MainView extends BorderPane {
             vm.currentImageProperty().set(e);
             centerTabs.getSelectionModel().select(0);
         });
+    }
+
+    /** Frees the loaded model (Model > Unload model); the next run loads its model again. */
+    public void unloadModel() {
+        if (predicting.get()) return;
+        String was = loadedModel.get();
+        if (predictionService.model().unload()) vm.messageProperty().set("Unloaded " + was);
+        showLoadedModel();
+    }
+
+    /** The loaded model, as the status bar shows it ("" when none). */
+    public StringProperty loadedModelProperty() {
+        return loadedModel;
+    }
+
+    private void showLoadedModel() {
+        loadedModel.set(predictionService.model().info().map(i -> "Model: " + i).orElse(""));
+        vm.boxPrompterProperty().set(predictionService.model().current().isPresent() ? prompter : null);
     }
 
     /** "Run this model" of the training tab: the run-model dialog with the trained model filled in. */

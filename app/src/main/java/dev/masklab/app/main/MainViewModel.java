@@ -16,6 +16,11 @@ import dev.masklab.app.model.ImageEntry;
 import dev.masklab.app.model.Instance;
 import dev.masklab.app.model.LoadedDataset;
 import dev.masklab.app.model.PredictionSet;
+import dev.masklab.app.prediction.BoxPrompter;
+import dev.masklab.coco.CocoResult;
+import dev.masklab.review.PredictionKey;
+import dev.masklab.review.ReviewQueue;
+import dev.masklab.review.ReviewState;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +28,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import javafx.beans.Observable;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
@@ -74,6 +81,10 @@ public final class MainViewModel {
     private final javafx.beans.property.IntegerProperty selectedPart =
             new javafx.beans.property.SimpleIntegerProperty(this, "selectedPart", -1);
     private final ReadOnlyBooleanWrapper addingPart = new ReadOnlyBooleanWrapper(this, "addingPart");
+    /** Asks the loaded model about a box; null while no model is loaded. */
+    private final ObjectProperty<BoxPrompter> boxPrompter = new SimpleObjectProperty<>(this, "boxPrompter");
+    /** Results of box prompts: shown whatever their score (the user asked for them). */
+    private final java.util.Set<Instance> prompted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private final DoubleProperty brushRadius = new SimpleDoubleProperty(this, "brushRadius", 8);
     private final ObservableList<ImageEntry> images = FXCollections.observableArrayList();
     private final FilteredList<ImageEntry> filteredImages = new FilteredList<>(images);
@@ -89,6 +100,12 @@ public final class MainViewModel {
     private final ReadOnlyObjectWrapper<List<Instance>> shownGroundTruth = new ReadOnlyObjectWrapper<>(this, "shownGroundTruth", List.of());
     private final ReadOnlyObjectWrapper<List<Instance>> shownPredictions = new ReadOnlyObjectWrapper<>(this, "shownPredictions", List.of());
     private final ReadOnlyIntegerWrapper predictionsAboveThreshold = new ReadOnlyIntegerWrapper(this, "predictionsAboveThreshold");
+    private final ReadOnlyStringWrapper reviewProgress = new ReadOnlyStringWrapper(this, "reviewProgress", "");
+    /** The review queue last walked, for the predictions, order and threshold it was made for (null: none yet). */
+    private ReviewQueue queue;
+    private PredictionSet queueSet;
+    private ReviewQueue.Order queueOrder;
+    private double queueThreshold;
     private final ObjectProperty<Instance> selected = new SimpleObjectProperty<>(this, "selected");
     private final ObjectProperty<Instance> hovered = new SimpleObjectProperty<>(this, "hovered");
     private final ObjectProperty<javafx.geometry.Point2D> cursor = new SimpleObjectProperty<>(this, "cursor");
@@ -277,6 +294,7 @@ public final class MainViewModel {
     // ---- predictions ----
 
     public void setPredictions(PredictionSet set) {
+        if (set == null) prompted.clear();
         predictions.set(set);
         if (set != null && viewMode.get() == ViewMode.GROUND_TRUTH) viewMode.set(predictionViewMode);
         if (set == null) viewMode.set(ViewMode.GROUND_TRUTH);
@@ -304,6 +322,57 @@ public final class MainViewModel {
         return predictionsAboveThreshold.getReadOnlyProperty();
     }
 
+    /**
+     * How far the review of the loaded predictions at or above the threshold has come, as "312 of 1,240 reviewed"
+     * (decisions of earlier sessions count); "" when no predictions are loaded.
+     */
+    public ReadOnlyStringProperty reviewProgressProperty() {
+        return reviewProgress.getReadOnlyProperty();
+    }
+
+    /**
+     * The review queue: goes to the next pending prediction across all images (at or above the threshold) after the
+     * selected one and selects it, image by image ({@code lowestFirst} false) or lowest confidence first; wraps
+     * around. False, with a message, when nothing is pending.
+     */
+    public boolean nextPending(boolean lowestFirst) {
+        PredictionSet ps = predictions.get();
+        if (ps == null || editor() == null) return false;
+        ReviewQueue.Order order = lowestFirst ? ReviewQueue.Order.LOWEST_SCORE_FIRST : ReviewQueue.Order.BY_IMAGE;
+        double t = scoreThreshold.get();
+        if (queue == null || queueSet != ps || queueOrder != order || queueThreshold != t) {
+            List<Long> imageOrder = new ArrayList<>(images.size());
+            for (ImageEntry e : images) imageOrder.add(e.id());
+            queue = new ReviewQueue(ps.results(), order, t, imageOrder);
+            queueSet = ps;
+            queueOrder = order;
+            queueThreshold = t;
+        }
+        Instance sel = selected.get();
+        CocoResult current = null;
+        if (sel != null && sel.key() != null) {
+            for (CocoResult r : ps.results()) {
+                if (r.imageId() == sel.imageId() && sel.key().equals(PredictionKey.of(r))) {
+                    current = r;
+                    break;
+                }
+            }
+        }
+        ReviewState state = editor().review();
+        Optional<Instance> next = queue.next(state, current).flatMap(ps::instanceOf).filter(i -> !reviewed(i));
+        if (next.isEmpty()) {
+            message.set("Nothing left to review: " + queue.progress(state));
+            return false;
+        }
+        Instance p = next.get();
+        Integer idx = imageIndex.get(p.imageId());
+        if (idx == null) return false;
+        if (currentImage.get() != images.get(idx)) currentImage.set(images.get(idx));
+        selected.set(p);
+        message.set(describe(p) + " on " + images.get(idx).fileName() + " (" + queue.progress(state) + ")");
+        return true;
+    }
+
     // ---- what the canvas shows ----
 
     /** Ground truth of the current image in visible categories. */
@@ -326,7 +395,7 @@ public final class MainViewModel {
             if (ps != null) {
                 double t = scoreThreshold.get();
                 for (Instance p : ps.forImage(cur.id()))
-                    if (p.score() >= t && categoryVisible(p.categoryId()) && !reviewed(p)) pr.add(p);
+                    if ((p.score() >= t || prompted.contains(p)) && categoryVisible(p.categoryId()) && !reviewed(p)) pr.add(p);
             }
         }
         shownGroundTruth.set(List.copyOf(gt));
@@ -339,17 +408,25 @@ public final class MainViewModel {
         PredictionSet ps = predictions.get();
         Map<Integer, Integer> counts = new LinkedHashMap<>();
         int total = 0;
+        int decided = 0;
+        int all = 0;
         if (ps != null) {
             double t = scoreThreshold.get();
             for (List<Instance> l : ps.byImage().values())
-                for (Instance p : l)
-                    if (p.score() >= t && !reviewed(p)) {
+                for (Instance p : l) {
+                    if (p.score() < t) continue;
+                    all++;
+                    if (reviewed(p)) {
+                        decided++;
+                    } else {
                         counts.merge(p.categoryId(), 1, Integer::sum);
                         if (categoryVisible(p.categoryId())) total++;
                     }
+                }
         }
         for (CategoryRow r : categories) r.predictionCountProperty().set(counts.getOrDefault(r.id(), 0));
         predictionsAboveThreshold.set(total);
+        reviewProgress.set(ps == null ? "" : new ReviewState.Progress(decided, all).toString());
     }
 
     // ---- selection ----
@@ -834,6 +911,51 @@ public final class MainViewModel {
         double xa = Math.min(x0, x1), xb = Math.max(x0, x1), ya = Math.min(y0, y1), yb = Math.max(y0, y1);
         if (xb - xa < 1 || yb - ya < 1) return -1;
         return addPolygon(new double[]{xa, ya, xb, ya, xb, yb, xa, yb}, "box");
+    }
+
+    /** Asks the loaded model about boxes (the box prompt tool); null while none is loaded. */
+    public ObjectProperty<BoxPrompter> boxPrompterProperty() {
+        return boxPrompter;
+    }
+
+    /**
+     * The box prompt (#16 part 2): asks the loaded model what is in the box with corners (x0, y0), (x1, y1) (image
+     * pixels of the current image, any order; clipped to the image); the category chosen in the tool bar is asked for
+     * (the prompter falls back to the box head's class when the model does not have it). The answer arrives later as
+     * a pending prediction ({@link #addPromptResult}). False when nothing was asked (no model, no image, a box under
+     * one pixel).
+     */
+    public boolean promptBox(double x0, double y0, double x1, double y1) {
+        ImageEntry cur = currentImage.get();
+        if (!editable() || cur == null) return false;
+        BoxPrompter p = boxPrompter.get();
+        if (p == null) {
+            message.set("No model loaded: run a model first (Model > Run model), then draw the box again");
+            return false;
+        }
+        double xa = Math.max(0, Math.min(x0, x1)), xb = Math.min(cur.width(), Math.max(x0, x1));
+        double ya = Math.max(0, Math.min(y0, y1)), yb = Math.min(cur.height(), Math.max(y0, y1));
+        if (xb - xa < 1 || yb - ya < 1) return false;
+        CategoryRow c = drawCategory.get();
+        message.set("Asking the model about the box…");
+        p.prompt(cur, new double[]{xa, ya, xb - xa, yb - ya}, c == null ? OptionalLong.empty() : OptionalLong.of(c.id()),
+                this::addPromptResult);
+        return true;
+    }
+
+    /**
+     * A box prompt's answer joins the predictions as a pending prediction (shown whatever its score), and becomes
+     * selected when its image is shown: Enter accepts it, Delete drops it.
+     */
+    public Instance addPromptResult(CocoResult r) {
+        PredictionSet ps = predictions.get() == null ? PredictionSet.empty() : predictions.get();
+        Instance p = CocoAdapter.prediction(r, ps.total() + 1L);
+        prompted.add(p);
+        setPredictions(ps.with(p, r));
+        ImageEntry cur = currentImage.get();
+        if (cur != null && cur.id() == p.imageId()) selected.set(p);
+        message.set("Model: " + describe(p) + " in the box (Enter accepts, Delete drops)");
+        return p;
     }
 
     /** Adds a polygon (x0, y0, x1, y1, ...; at least 3 points) on the current image; it becomes selected. */

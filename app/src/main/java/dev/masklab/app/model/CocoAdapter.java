@@ -9,6 +9,7 @@ import dev.masklab.coco.CocoImage;
 import dev.masklab.coco.CocoProblem;
 import dev.masklab.coco.CocoResult;
 import dev.masklab.coco.Segmentation;
+import dev.masklab.review.PredictionKey;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -56,7 +57,7 @@ public final class CocoAdapter {
         double area = a.area() != null ? a.area() : bbox != null ? bbox[2] * bbox[3] : 0;
         return new Instance(a.id(), a.imageId(), (int) a.categoryId(), bbox == null ? new double[4] : bbox,
                 seg == null ? null : (h, w) -> seg.toRle(h, w).decode(), kind(seg), a.keypoints(), a.isCrowd(), area,
-                Double.NaN, false);
+                Double.NaN, false, null);
     }
 
     /** Predictions grouped by image, each list by descending score; ids are the results' ids (1-based file order). */
@@ -65,17 +66,22 @@ public final class CocoAdapter {
         int n = 0;
         for (CocoResult r : results) {
             n++;
-            Segmentation seg = r.segmentation();
-            double[] bbox = r.bbox() == null ? new double[4] : r.bbox().clone();
-            double area = Double.isNaN(r.area()) ? bbox[2] * bbox[3] : r.area();
-            byImage.computeIfAbsent(r.imageId(), k -> new ArrayList<>()).add(new Instance(r.id() != 0 ? r.id() : n,
-                    r.imageId(), (int) r.categoryId(), bbox, seg == null ? null : (h, w) -> seg.toRle(h, w).decode(),
-                    kind(seg), r.keypoints() == null ? null : r.keypoints().clone(), false, area, r.score(), true));
+            byImage.computeIfAbsent(r.imageId(), k -> new ArrayList<>()).add(prediction(r, n));
         }
         for (List<Instance> l : byImage.values()) l.sort(Comparator.comparingDouble(Instance::score).reversed());
         Map<Long, List<Instance>> frozen = new HashMap<>();
         byImage.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
         return new PredictionSet(file, frozen, results.size(), results);
+    }
+
+    /** One result as a prediction instance; {@code position} (1-based) is its id when the result has none. */
+    public static Instance prediction(CocoResult r, long position) {
+        Segmentation seg = r.segmentation();
+        double[] bbox = r.bbox() == null ? new double[4] : r.bbox().clone();
+        double area = Double.isNaN(r.area()) ? bbox[2] * bbox[3] : r.area();
+        return new Instance(r.id() != 0 ? r.id() : position, r.imageId(), (int) r.categoryId(), bbox,
+                seg == null ? null : (h, w) -> seg.toRle(h, w).decode(), kind(seg),
+                r.keypoints() == null ? null : r.keypoints().clone(), false, area, r.score(), true, PredictionKey.of(r));
     }
 
     static String kind(Segmentation seg) {

@@ -1,5 +1,7 @@
 package dev.masklab.app.model;
 
+import dev.masklab.review.PredictionKey;
+
 /**
  * One ground-truth annotation or one prediction, in the form the views draw it.
  *
@@ -11,9 +13,12 @@ package dev.masklab.app.model;
  *                   there, drawn when &gt; 0), or null
  * @param area       the annotation's area field
  * @param score      the prediction's score, NaN for ground truth
+ * @param key        the prediction's identity across reads of its results file (what review decisions are kept
+ *                   under), null for ground truth
  */
 public record Instance(long id, long imageId, int categoryId, double[] bbox, MaskSource mask, String maskKind,
-                       double[] keypoints, boolean crowd, double area, double score, boolean prediction) {
+                       double[] keypoints, boolean crowd, double area, double score, boolean prediction,
+                       PredictionKey key) {
 
     public boolean hasMask() {
         return mask != null;

@@ -1,9 +1,11 @@
 package dev.masklab.app.model;
 
 import dev.masklab.coco.CocoResult;
+import dev.masklab.review.PredictionKey;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Predictions read from a COCO results file, grouped by image id, each list sorted by descending score.
@@ -16,6 +18,30 @@ public record PredictionSet(Path file, Map<Long, List<Instance>> byImage, int to
     public PredictionSet {
         byImage = Map.copyOf(byImage);
         results = List.copyOf(results);
+    }
+
+    /** No predictions (the set a prompt's result joins when none were loaded). */
+    public static PredictionSet empty() {
+        return new PredictionSet(null, Map.of(), 0, List.of());
+    }
+
+    /** This set with {@code p} (made from {@code r}) added to its image, the lists kept by descending score. */
+    public PredictionSet with(Instance p, CocoResult r) {
+        Map<Long, List<Instance>> m = new java.util.HashMap<>(byImage);
+        List<Instance> l = new java.util.ArrayList<>(forImage(p.imageId()));
+        l.add(p);
+        l.sort(java.util.Comparator.comparingDouble(Instance::score).reversed());
+        m.put(p.imageId(), List.copyOf(l));
+        List<CocoResult> rs = new java.util.ArrayList<>(results);
+        rs.add(r);
+        return new PredictionSet(file, m, total + 1, rs);
+    }
+
+    /** The shown prediction read from {@code r} (same {@link Instance#key()}), if any. */
+    public Optional<Instance> instanceOf(CocoResult r) {
+        PredictionKey key = PredictionKey.of(r);
+        for (Instance i : forImage(r.imageId())) if (key.equals(i.key())) return Optional.of(i);
+        return Optional.empty();
     }
 
     public List<Instance> forImage(long imageId) {

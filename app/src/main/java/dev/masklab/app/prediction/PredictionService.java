@@ -27,9 +27,18 @@ import java.util.function.BooleanSupplier;
  * Runs a Mask R-CNN / Keypoint R-CNN model (the engine's {@link Predictor}) over images of the open dataset, writes
  * the predictions as a COCO results file (the format of {@code masklab predict}) and reads it back as the
  * {@link PredictionSet} the viewer shows, so what is on screen is exactly what is on disk. Images whose file is
- * missing or undecodable are skipped and named; stopping keeps (and writes) the images already predicted.
+ * missing or undecodable are skipped and named; stopping keeps (and writes) the images already predicted. The model
+ * stays loaded after a run ({@link #model()}, a {@link WarmModel}): the next run with the same weights file, options
+ * and device does not load it again.
  */
 public final class PredictionService {
+    private final WarmModel model = new WarmModel(s -> Predictor.open(s.weights(), s.arch(),
+            new Predictor.Options(s.scoreThreshold(), device(s.device()), s.legacyEps())));
+
+    /** The loaded model, kept across runs (the same weights, architecture, device and options reuse it). */
+    public WarmModel model() {
+        return model;
+    }
 
     /** Where the model runs: the GPU when the PyTorch engine sees CUDA (else the CPU), or forced. */
     public enum DeviceChoice { AUTO, CPU, GPU }
@@ -93,35 +102,33 @@ public final class PredictionService {
             throw new IOException("model weights not found: " + r.weights());
         }
         List<ImageEntry> images = select(ds, r.imageIds());
-        Device device = device(r.device());
         List<PredictionResults.Entry> entries = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         Set<Long> doneIds = new java.util.HashSet<>();
         int done = 0;
         boolean stopped = false;
-        progress.update(0, images.size(), "Loading model " + r.weights().getFileName());
-        try (Predictor p = Predictor.open(r.weights(), r.arch(),
-                new Predictor.Options(r.scoreThreshold(), device, r.legacyEps()))) {
-            for (ImageEntry e : images) {
-                if (stop.getAsBoolean()) {
-                    stopped = true;
-                    break;
-                }
-                progress.update(done, images.size(), "Predicting " + (done + 1) + " / " + images.size() + ": "
-                        + e.fileName());
-                Path file = e.file();
-                if (file == null || !Files.isRegularFile(file)) {
-                    skipped.add(e.fileName() + ": image file not found" + (file == null ? "" : " (" + file + ")"));
-                } else {
-                    try {
-                        for (Instance in : p.predict(file)) entries.add(new PredictionResults.Entry(e.id(), in));
-                    } catch (IOException ex) {
-                        skipped.add(e.fileName() + ": " + ex.getMessage());
-                    }
-                }
-                doneIds.add(e.id());
-                done++;
+        WarmModel.Spec spec = WarmModel.Spec.of(r);
+        if (!model.isLoaded(spec)) progress.update(0, images.size(), "Loading model " + r.weights().getFileName());
+        Predictor p = model.obtain(spec);
+        for (ImageEntry e : images) {
+            if (stop.getAsBoolean()) {
+                stopped = true;
+                break;
             }
+            progress.update(done, images.size(), "Predicting " + (done + 1) + " / " + images.size() + ": "
+                    + e.fileName());
+            Path file = e.file();
+            if (file == null || !Files.isRegularFile(file)) {
+                skipped.add(e.fileName() + ": image file not found" + (file == null ? "" : " (" + file + ")"));
+            } else {
+                try {
+                    for (Instance in : p.predict(file)) entries.add(new PredictionResults.Entry(e.id(), in));
+                } catch (IOException ex) {
+                    skipped.add(e.fileName() + ": " + ex.getMessage());
+                }
+            }
+            doneIds.add(e.id());
+            done++;
         }
         progress.update(done, images.size(), "Writing " + r.output().getFileName());
         int predicted = done - skipped.size();

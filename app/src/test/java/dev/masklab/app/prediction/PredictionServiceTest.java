@@ -221,4 +221,84 @@ class PredictionServiceTest {
         assertEquals(image2, resultsOf(out, 2));
         assertEquals(List.of(other), resultsOf(out, 3));
     }
+
+    @Test
+    void theModelStaysLoadedAcrossRunsUntilOtherWeightsOptionsOrUnload(@TempDir Path tmp) throws Exception {
+        PredictionService ps = new PredictionService();
+        WarmModel warm = ps.model();
+        assertTrue(warm.info().isEmpty());
+        List<String> messages = new ArrayList<>();
+        Outcome a = ps.run(sample, request(maskModel, List.of(1L), tmp.resolve("a.json")), () -> false,
+                (d, t, m) -> messages.add(m));
+        assertTrue(messages.contains("Loading model mask.masklab"), messages.toString());
+        Predictor first = warm.current().orElseThrow();
+        assertEquals(1, warm.loads());
+        assertEquals(new WarmModel.Info("mask.masklab", "cpu", sample.categories().size()), warm.info().orElseThrow());
+        assertEquals("mask.masklab · cpu · " + sample.categories().size() + " classes", warm.info().orElseThrow().toString());
+
+        // the same model again: not loaded again, the same predictor, the same predictions
+        messages.clear();
+        Outcome b = ps.run(sample, request(maskModel, List.of(1L), tmp.resolve("b.json")), () -> false,
+                (d, t, m) -> messages.add(m));
+        assertFalse(messages.stream().anyMatch(m -> m.startsWith("Loading model")), messages.toString());
+        assertEquals(1, warm.loads());
+        assertTrue(first == warm.current().orElseThrow());
+        assertEquals(a.predictions().results().size(), b.predictions().results().size());
+        for (int i = 0; i < a.predictions().results().size(); i++)
+            assertEquals(a.predictions().results().get(i).score(), b.predictions().results().get(i).score());
+
+        // another threshold or other weights: the old one is closed and the new one loaded
+        ps.run(sample, new Request(maskModel, null, 0.5f, DeviceChoice.CPU, false, List.of(1L), tmp.resolve("c.json")),
+                () -> false, (d, t, m) -> { });
+        assertEquals(2, warm.loads());
+        ps.run(sample, request(keypointModel, List.of(1L), tmp.resolve("d.json")), () -> false, (d, t, m) -> { });
+        assertEquals(3, warm.loads());
+        assertEquals("kp.masklab", warm.info().orElseThrow().name());
+
+        // the same weights file written again is another model
+        Path copy = Files.copy(maskModel, tmp.resolve("copy.masklab"));
+        ps.run(sample, request(copy, List.of(1L), tmp.resolve("e.json")), () -> false, (d, t, m) -> { });
+        assertEquals(4, warm.loads());
+        Files.setLastModifiedTime(copy, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(copy).toMillis() + 5_000));
+        ps.run(sample, request(copy, List.of(1L), tmp.resolve("f.json")), () -> false, (d, t, m) -> { });
+        assertEquals(5, warm.loads());
+
+        assertTrue(warm.unload());
+        assertTrue(warm.info().isEmpty());
+        assertFalse(warm.unload());
+    }
+
+    @Test
+    void aBoxPromptOnTheWarmModelIsThePredictorsAnswerForTheBox(@TempDir Path tmp) throws Exception {
+        PredictionService ps = new PredictionService();
+        ModelPrompter prompter = new ModelPrompter(ps.model(), new dev.masklab.app.task.DirectTaskExecutor());
+        ImageEntry image = sample.images().getFirst();
+        List<dev.masklab.coco.CocoResult> answers = new ArrayList<>();
+        double[] box = {10, 20, 60, 80};
+        AssertionError none = assertThrows(AssertionError.class,
+                () -> prompter.prompt(image, box, java.util.OptionalLong.empty(), answers::add));
+        assertEquals("no model is loaded", none.getCause().getMessage());
+        assertTrue(answers.isEmpty(), "no model loaded: no answer");
+
+        ps.run(sample, request(maskModel, List.of(image.id()), tmp.resolve("a.json")), () -> false, (d, t, m) -> { });
+        long other = sample.categories().getLast().id();
+        prompter.prompt(image, box, java.util.OptionalLong.of(other), answers::add);
+        prompter.prompt(image, box, java.util.OptionalLong.of(987_654), answers::add);
+        assertEquals(2, answers.size());
+        Predictor p = ps.model().current().orElseThrow();
+        List<dev.masklab.predict.Instance> expected = p.prompt(Predictor.readImage(image.file()), List.of(
+                new dev.masklab.predict.BoxPrompt(10, 20, 60, 80, java.util.OptionalLong.of(other)),
+                dev.masklab.predict.BoxPrompt.of(10, 20, 60, 80)));
+        for (int i = 0; i < 2; i++) {
+            dev.masklab.coco.CocoResult r = answers.get(i);
+            assertEquals(image.id(), r.imageId());
+            assertArrayEquals(box, r.bbox(), "the prompt's box, as segment writes it");
+            assertEquals(expected.get(i).categoryId(), r.categoryId());
+            assertEquals(expected.get(i).score(), r.score(), 1e-6);
+            assertEquals(expected.get(i).mask().toCompressedString(),
+                    ((dev.masklab.coco.Segmentation.CompressedRle) r.segmentation()).counts());
+        }
+        assertEquals(other, answers.get(0).categoryId(), "the asked category when the model has it");
+    }
 }

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class ReviewOrderTest {
     static Instance inst(long id, boolean prediction) {
         return new Instance(id, 1, 1, new double[]{0, 0, 1, 1}, null, "", null, false, 1, prediction ? 0.9 : Double.NaN,
-                prediction);
+                prediction, null);
     }
 
     final Instance g1 = inst(1, false), g2 = inst(2, false);

@@ -1,18 +1,36 @@
 package dev.masklab.app.canvas.tool;
 
 import dev.masklab.app.canvas.Viewport;
+import dev.masklab.app.main.MainViewModel;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.paint.Color;
 
-/** Draw a box: press at one corner, drag, release at the other; a new annotation of the draw category (R). */
+/**
+ * Drag a box: press at one corner, drag, release at the other. The box tool (R) makes it a new annotation of the draw
+ * category; the box prompt tool (I) asks the loaded model what is in it ({@link MainViewModel#promptBox}).
+ */
 public final class BoxTool implements Tool {
+    /** What a dragged box becomes: corners in image pixels, in any order; false when nothing was made of it. */
+    @FunctionalInterface
+    public interface BoxTarget {
+        boolean box(double x0, double y0, double x1, double y1);
+    }
+
     private final ToolContext ctx;
+    private final BoxTarget target;
     /** First corner and the pointer, image pixels; null when no box is being drawn. */
     private double[] start;
     private double pointerX = Double.NaN, pointerY = Double.NaN;
 
+    /** The box tool: a new box annotation. */
     public BoxTool(ToolContext ctx) {
+        this(ctx, (x0, y0, x1, y1) -> ctx.model().addBox(x0, y0, x1, y1) >= 0);
+    }
+
+    /** A box dragged for {@code target} (the box prompt). */
+    public BoxTool(ToolContext ctx, BoxTarget target) {
         this.ctx = ctx;
+        this.target = target;
     }
 
     @Override
@@ -44,7 +62,7 @@ public final class BoxTool implements Tool {
         double[] s = start;
         start = null;
         Viewport vp = ctx.viewport();
-        if (ctx.model().addBox(s[0], s[1], vp.toImageX(e.x()), vp.toImageY(e.y())) < 0) ctx.repaint();
+        if (!target.box(s[0], s[1], vp.toImageX(e.x()), vp.toImageY(e.y()))) ctx.repaint();
     }
 
     @Override
