@@ -6,8 +6,7 @@ import java.util.Properties;
 
 /** Version and name, from the filtered resource {@code version.properties} (Maven's project version). */
 public final class AppInfo {
-    private AppInfo() {
-    }
+    private AppInfo() {}
 
     public static String version() {
         try (InputStream in = AppInfo.class.getResourceAsStream("version.properties")) {

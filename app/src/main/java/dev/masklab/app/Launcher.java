@@ -14,7 +14,8 @@ public final class Launcher {
                 return;
             }
             if (a.equals("--help") || a.equals("-h")) {
-                System.out.println("Usage: masklab gui [DATASET.json]   opens the MaskLab window (optionally a COCO dataset)");
+                System.out.println(
+                        "Usage: masklab gui [DATASET.json]   opens the MaskLab window (optionally a COCO dataset)");
                 System.out.println("       masklab gui --version        prints the version");
                 return;
             }

@@ -3,19 +3,19 @@ package dev.masklab.app;
 import dev.masklab.app.dialog.FxDialogService;
 import dev.masklab.app.document.DatasetDocument;
 import dev.masklab.app.document.RecentDatasets;
+import dev.masklab.app.main.MainView;
+import dev.masklab.app.main.MainViewModel;
 import dev.masklab.app.main.SessionPreferences;
 import dev.masklab.app.task.BackgroundTask;
 import dev.masklab.app.task.FxTaskExecutor;
-import javafx.geometry.Rectangle2D;
-import javafx.stage.Screen;
-import dev.masklab.app.main.MainView;
-import dev.masklab.app.main.MainViewModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javafx.application.Application;
+import javafx.geometry.Rectangle2D;
 import javafx.scene.Scene;
 import javafx.scene.image.Image;
+import javafx.stage.Screen;
 import javafx.stage.Stage;
 
 /** The JavaFX application: one main window; the first command-line argument, if any, is opened as a dataset. */
@@ -43,16 +43,24 @@ public final class MaskLabApp extends Application {
         stage.setY(b.getMinY());
         stage.setWidth(b.getWidth());
         stage.setHeight(b.getHeight());
-        stage.setOnHidden(e -> session.saveWindowBounds(stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight()));
-        for (int s : new int[]{16, 32, 48, 64, 128, 256, 512}) {
+        stage.setOnHidden(
+                e -> session.saveWindowBounds(stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight()));
+        for (int s : new int[] {16, 32, 48, 64, 128, 256, 512}) {
             var url = MaskLabApp.class.getResource("/dev/masklab/ui/icons/masklab-" + s + ".png");
             if (url != null) stage.getIcons().add(new Image(url.toExternalForm()));
         }
         // "*" marks unsaved corrections, as editors do
-        stage.titleProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> {
-            var ds = vm.getDataset();
-            return ds == null ? "MaskLab" : "MaskLab — " + (vm.dirtyProperty().get() ? "*" : "") + ds.jsonFile().getFileName();
-        }, vm.datasetProperty(), vm.dirtyProperty()));
+        stage.titleProperty()
+                .bind(javafx.beans.binding.Bindings.createStringBinding(
+                        () -> {
+                            var ds = vm.getDataset();
+                            return ds == null
+                                    ? "MaskLab"
+                                    : "MaskLab — " + (vm.dirtyProperty().get() ? "*" : "")
+                                            + ds.jsonFile().getFileName();
+                        },
+                        vm.datasetProperty(),
+                        vm.dirtyProperty()));
         stage.setScene(scene);
         // closing during a training or model run asks first, then stops the run (with a checkpoint) and closes
         stage.setOnCloseRequest(e -> {

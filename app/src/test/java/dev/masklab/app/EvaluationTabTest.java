@@ -61,7 +61,9 @@ class EvaluationTabTest {
 
     @Test
     void showsTheFixturesStatsAndOpensAnImage() throws Exception {
-        JsonNode expected = new ObjectMapper().readTree(FIXTURE.resolve("expected.json").toFile()).get("stats");
+        JsonNode expected = new ObjectMapper()
+                .readTree(FIXTURE.resolve("expected.json").toFile())
+                .get("stats");
         WaitForAsyncUtils.asyncFx(() -> view.openDataset(MainWindowTest.PERSON));
         MainWindowTest.waitUntil(() -> vm.getDataset() != null);
         WaitForAsyncUtils.asyncFx(() -> view.openPredictions(FIXTURE.resolve("detections.json")));
@@ -69,7 +71,9 @@ class EvaluationTabTest {
 
         robot.press(KeyCode.CONTROL).type(KeyCode.E).release(KeyCode.CONTROL);
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals("evaluationTab", view.centerTabs().getSelectionModel().getSelectedItem().getId());
+        assertEquals(
+                "evaluationTab",
+                view.centerTabs().getSelectionModel().getSelectedItem().getId());
         EvaluationView tab = view.evaluationView();
         EvaluationViewModel model = tab.model();
         assertEquals(Set.of(IouType.BBOX, IouType.SEGM, IouType.KEYPOINTS), Set.copyOf(model.iouTypes()));
@@ -77,7 +81,8 @@ class EvaluationTabTest {
         for (IouType type : new IouType[] {IouType.BBOX, IouType.SEGM}) {
             fx(() -> model.iouTypeProperty().set(type));
             robot.clickOn((Button) tab.lookup("#evaluateButton"));
-            MainWindowTest.waitUntil(() -> model.resultProperty().get() != null && !model.runningProperty().get()
+            MainWindowTest.waitUntil(() -> model.resultProperty().get() != null
+                    && !model.runningProperty().get()
                     && model.resultProperty().get().iouType() == type);
             JsonNode want = expected.get(type.cocoName());
             assertEquals(12, model.summary().size());
@@ -85,7 +90,9 @@ class EvaluationTabTest {
                 assertEquals(want.get(i).asDouble(), model.summary().get(i).value(), 5e-7, type + " stat " + i);
             // what the summary table shows: each stat to three decimals
             Set<String> shown = tab.lookup("#evaluationSummary").lookupAll(".table-cell").stream()
-                    .map(n -> ((TableCell<?, ?>) n).getText()).filter(t -> t != null).collect(Collectors.toSet());
+                    .map(n -> ((TableCell<?, ?>) n).getText())
+                    .filter(t -> t != null)
+                    .collect(Collectors.toSet());
             for (int i = 0; i < want.size(); i++) {
                 String v = String.format(Locale.ROOT, "%.3f", want.get(i).asDouble());
                 assertTrue(shown.contains(v), type + ": the summary shows " + v + " (shown: " + shown + ")");
@@ -101,8 +108,11 @@ class EvaluationTabTest {
         assertEquals(Long.toString(cm.count(0, 0)), matched.getText());
         assertEquals(Long.toString(cm.count(1, 0)), ((Button) tab.lookup("#confusion-1-0")).getText());
         long firstMatched = cm.entries(0, 0).getFirst().imageId();
-        fx(() -> vm.currentImageProperty().set(vm.images().stream().filter(e -> e.id() != firstMatched).findFirst()
-                .orElseThrow()));
+        fx(() -> vm.currentImageProperty()
+                .set(vm.images().stream()
+                        .filter(e -> e.id() != firstMatched)
+                        .findFirst()
+                        .orElseThrow()));
         fx(matched::fire);
         assertEquals(firstMatched, vm.getCurrentImage().id());
         assertEquals(0, view.centerTabs().getSelectionModel().getSelectedIndex());
@@ -110,31 +120,47 @@ class EvaluationTabTest {
 
         // live: rejecting a prediction re-evaluates its image; the summary is that of the data without it
         dev.masklab.app.model.PredictionSet ps = vm.predictionsProperty().get();
-        long busiest = ps.byImage().entrySet().stream().max(java.util.Comparator.comparingInt(e -> e.getValue().size()))
-                .orElseThrow().getKey();
-        fx(() -> vm.currentImageProperty().set(vm.images().stream().filter(e -> e.id() == busiest).findFirst()
-                .orElseThrow()));
-        dev.masklab.app.model.Instance rejected = vm.shownPredictionsProperty().get().getFirst();
+        long busiest = ps.byImage().entrySet().stream()
+                .max(java.util.Comparator.comparingInt(e -> e.getValue().size()))
+                .orElseThrow()
+                .getKey();
+        fx(() -> vm.currentImageProperty()
+                .set(vm.images().stream()
+                        .filter(e -> e.id() == busiest)
+                        .findFirst()
+                        .orElseThrow()));
+        dev.masklab.app.model.Instance rejected =
+                vm.shownPredictionsProperty().get().getFirst();
         fx(() -> {
             vm.selectedProperty().set(rejected);
             assertTrue(vm.deleteSelected());
         });
-        double[] full = dev.masklab.eval.CocoEvaluator.evaluate(vm.getDataset().coco(),
-                ps.results().stream().filter(r -> r.id() != rejected.id()).toList(),
-                dev.masklab.eval.EvalParams.defaults(IouType.SEGM)).stats();
-        for (int i = 0; i < full.length; i++) assertEquals(full[i], model.summary().get(i).value(), 1e-12);
+        double[] full = dev.masklab.eval.CocoEvaluator.evaluate(
+                        vm.getDataset().coco(),
+                        ps.results().stream()
+                                .filter(r -> r.id() != rejected.id())
+                                .toList(),
+                        dev.masklab.eval.EvalParams.defaults(IouType.SEGM))
+                .stats();
+        for (int i = 0; i < full.length; i++)
+            assertEquals(full[i], model.summary().get(i).value(), 1e-12);
         String lastEdit = ((javafx.scene.control.Label) tab.lookup("#evaluationLastEdit")).getText();
-        assertTrue(lastEdit.startsWith("Last edit (") && lastEdit.contains(String.format(Locale.ROOT, "-> %.3f",
-                full[0])), lastEdit);
+        assertTrue(
+                lastEdit.startsWith("Last edit (") && lastEdit.contains(String.format(Locale.ROOT, "-> %.3f", full[0])),
+                lastEdit);
 
         // the image list: a double-click opens that image in the Image tab
         long first = model.images().getFirst().imageId();
-        fx(() -> vm.currentImageProperty().set(vm.images().stream().filter(e -> e.id() != first).findFirst()
-                .orElseThrow()));
+        fx(() -> vm.currentImageProperty()
+                .set(vm.images().stream()
+                        .filter(e -> e.id() != first)
+                        .findFirst()
+                        .orElseThrow()));
         assertNotEquals(first, vm.getCurrentImage().id());
         Node row = tab.lookup("#evaluationImages").lookupAll(".table-row-cell").stream()
                 .filter(n -> n instanceof TableRow<?> r && r.getIndex() == 0 && !((IndexedCell<?>) r).isEmpty())
-                .findFirst().orElseThrow();
+                .findFirst()
+                .orElseThrow();
         robot.doubleClickOn(row);
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(first, vm.getCurrentImage().id());

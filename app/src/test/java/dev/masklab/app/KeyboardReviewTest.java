@@ -150,7 +150,8 @@ class KeyboardReviewTest {
     void aClickedThumbnailGivesTheKeysBackToTheImage(@TempDir Path tmp) throws Exception {
         openWithPredictions(tmp);
         Node second = view.browser().grid().lookupAll(".thumb-cell").stream()
-                .filter(n -> n instanceof javafx.scene.control.IndexedCell<?> c && c.getIndex() == 1).findFirst()
+                .filter(n -> n instanceof javafx.scene.control.IndexedCell<?> c && c.getIndex() == 1)
+                .findFirst()
                 .orElseThrow();
         robot.clickOn(second);
         waitUntil(() -> vm.currentIndex() == 1);
@@ -225,16 +226,16 @@ class KeyboardReviewTest {
         int toReview = vm.shownPredictionsProperty().get().size();
         assertTrue(toReview >= 3, "predictions to review: " + toReview);
 
-        robot.type(KeyCode.TAB);                  // first prediction
-        robot.type(KeyCode.ENTER);                // accepted; the next one is selected
-        robot.type(KeyCode.DELETE);               // rejected
-        robot.type(KeyCode.ENTER);                // accepted
-        robot.push(KeyCode.SHORTCUT, KeyCode.Z);  // ... no: undone
+        robot.type(KeyCode.TAB); // first prediction
+        robot.type(KeyCode.ENTER); // accepted; the next one is selected
+        robot.type(KeyCode.DELETE); // rejected
+        robot.type(KeyCode.ENTER); // accepted
+        robot.push(KeyCode.SHORTCUT, KeyCode.Z); // ... no: undone
         WaitForAsyncUtils.waitForFxEvents();
         while (!vm.shownPredictionsProperty().get().isEmpty()) {
             Instance p = vm.selectedProperty().get();
             if (p == null || !p.prediction()) robot.type(KeyCode.TAB);
-            robot.type(KeyCode.DELETE);           // the rest rejected
+            robot.type(KeyCode.DELETE); // the rest rejected
         }
         int accepted = 1;
         robot.push(KeyCode.SHORTCUT, KeyCode.S);

@@ -1,7 +1,5 @@
 package dev.masklab.app;
 
-import dev.masklab.app.canvas.tool.ToolKind;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -10,22 +8,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.masklab.app.canvas.ImageCanvas;
+import dev.masklab.app.canvas.tool.ToolKind;
+import dev.masklab.app.inspector.InstanceDetails;
+import dev.masklab.app.main.MainView;
+import dev.masklab.app.main.MainViewModel;
+import dev.masklab.app.model.CategoryRow;
 import dev.masklab.app.model.ImageEntry;
 import dev.masklab.app.model.Instance;
 import dev.masklab.app.prediction.PredictionService;
-import dev.masklab.app.document.RecentDatasets;
+import dev.masklab.app.prediction.RunModelDialog;
 import dev.masklab.app.service.TestModels;
 import dev.masklab.app.training.TrainingService;
 import dev.masklab.app.training.TrainingViewModel;
-import dev.masklab.train.TrainingCheckpoint;
-import java.util.concurrent.atomic.AtomicInteger;
 import dev.masklab.train.Architecture;
-import dev.masklab.app.canvas.ImageCanvas;
-import dev.masklab.app.main.MainView;
-import dev.masklab.app.prediction.RunModelDialog;
-import dev.masklab.app.model.CategoryRow;
-import dev.masklab.app.inspector.InstanceDetails;
-import dev.masklab.app.main.MainViewModel;
+import dev.masklab.train.TrainingCheckpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -33,14 +30,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.prefs.Preferences;
-import javafx.concurrent.Task;
+import java.util.concurrent.atomic.AtomicInteger;
 import javafx.geometry.Point2D;
 import javafx.scene.Node;
+import javafx.scene.canvas.Canvas;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.DialogPane;
 import javafx.scene.control.TextField;
-import javafx.scene.canvas.Canvas;
 import javafx.scene.image.Image;
 import javafx.scene.image.PixelReader;
 import javafx.scene.image.WritableImage;
@@ -99,7 +95,8 @@ class MainWindowTest {
     }
 
     void waitRendered(ImageCanvas c) {
-        waitUntil(() -> c.renderedEntryProperty().get() != null && c.renderedEntryProperty().get() == vm.getCurrentImage());
+        waitUntil(() -> c.renderedEntryProperty().get() != null
+                && c.renderedEntryProperty().get() == vm.getCurrentImage());
     }
 
     void fx(Runnable r) {
@@ -147,7 +144,7 @@ class MainWindowTest {
                         ok = m[i] != 0 && any[i] == 0;
                     }
                 if (ok) {
-                    best = new int[]{x, y};
+                    best = new int[] {x, y};
                     // prefer the middle of the mask's rows
                     if (y > target.bbox()[1] + target.bbox()[3] / 3) return best;
                 }
@@ -164,7 +161,9 @@ class MainWindowTest {
         int[] e = {(expectedRgb >> 16) & 255, (expectedRgb >> 8) & 255, expectedRgb & 255};
         int[] a = {(argb >> 16) & 255, (argb >> 8) & 255, argb & 255};
         for (int i = 0; i < 3; i++)
-            assertTrue(Math.abs(e[i] - a[i]) <= tol, what + String.format(": expected #%06X, got #%06X", expectedRgb & 0xFFFFFF, argb & 0xFFFFFF));
+            assertTrue(
+                    Math.abs(e[i] - a[i]) <= tol,
+                    what + String.format(": expected #%06X, got #%06X", expectedRgb & 0xFFFFFF, argb & 0xFFFFFF));
     }
 
     /** The image pixel under the mask overlay blended at {@code opacity} with the instance's color. */
@@ -172,7 +171,8 @@ class MainWindowTest {
         int c = vm.colorOf(inst);
         int under = image.getPixelReader().getArgb(x, y);
         return (blend((c >> 16) & 255, (under >> 16) & 255, opacity) << 16)
-                | (blend((c >> 8) & 255, (under >> 8) & 255, opacity) << 8) | blend(c & 255, under & 255, opacity);
+                | (blend((c >> 8) & 255, (under >> 8) & 255, opacity) << 8)
+                | blend(c & 255, under & 255, opacity);
     }
 
     int screenX(double ix) {
@@ -195,14 +195,17 @@ class MainWindowTest {
         assertEquals(785L, e.id());
         assertTrue(view.mainCanvas().error() == null, view.mainCanvas().error());
 
-        for (double opacity : new double[]{0.5, 0.8}) {
+        for (double opacity : new double[] {0.5, 0.8}) {
             masksOnlyAtActualSize(opacity);
             List<Instance> shown = vm.shownGroundTruthProperty().get();
             Instance target = shown.getFirst();
             int[] p = interiorPixel(e, target, shown);
             PixelReader snap = snapshot(view.mainCanvas().canvas()).getPixelReader();
             int got = snap.getArgb(screenX(p[0]), screenY(p[1]));
-            assertColor(expectedBlend(target, view.mainCanvas().image(), p[0], p[1], opacity), got, 3,
+            assertColor(
+                    expectedBlend(target, view.mainCanvas().image(), p[0], p[1], opacity),
+                    got,
+                    3,
                     "mask pixel at opacity " + opacity);
         }
     }
@@ -232,11 +235,18 @@ class MainWindowTest {
 
         robot.type(KeyCode.M);
         assertFalse(vm.layers().masksProperty().get());
-        assertColor(raw, snapshot(view.mainCanvas().canvas()).getPixelReader().getArgb(sx, sy), 2, "masks off: image pixel");
+        assertColor(
+                raw,
+                snapshot(view.mainCanvas().canvas()).getPixelReader().getArgb(sx, sy),
+                2,
+                "masks off: image pixel");
         robot.type(KeyCode.M);
         assertTrue(vm.layers().masksProperty().get());
-        assertColor(expectedBlend(shown.getFirst(), view.mainCanvas().image(), p[0], p[1], 0.6),
-                snapshot(view.mainCanvas().canvas()).getPixelReader().getArgb(sx, sy), 3, "masks on again");
+        assertColor(
+                expectedBlend(shown.getFirst(), view.mainCanvas().image(), p[0], p[1], 0.6),
+                snapshot(view.mainCanvas().canvas()).getPixelReader().getArgb(sx, sy),
+                3,
+                "masks on again");
 
         robot.type(KeyCode.B);
         assertTrue(vm.layers().boxesProperty().get());
@@ -269,7 +279,10 @@ class MainWindowTest {
         double[] k = person.keypoints();
         assertEquals(2.0, k[2]);
         int sx = screenX(k[0]), sy = screenY(k[1]);
-        assertColor(vm.colorOf(person), snapshot(view.mainCanvas().canvas()).getPixelReader().getArgb(sx, sy), 2,
+        assertColor(
+                vm.colorOf(person),
+                snapshot(view.mainCanvas().canvas()).getPixelReader().getArgb(sx, sy),
+                2,
                 "visible keypoint");
         fx(() -> vm.layers().keypointsProperty().set(false));
         int raw = view.mainCanvas().image().getPixelReader().getArgb((int) k[0], (int) k[1]);
@@ -286,8 +299,10 @@ class MainWindowTest {
         assertTrue(shown.size() > 1);
         Instance target = shown.get(1);
         int[] p = interiorPixel(vm.getCurrentImage(), target, shown);
-        Point2D screen = view.mainCanvas().canvas().localToScreen(view.viewport().toScreenX(p[0] + 0.5),
-                view.viewport().toScreenY(p[1] + 0.5));
+        Point2D screen = view.mainCanvas()
+                .canvas()
+                .localToScreen(
+                        view.viewport().toScreenX(p[0] + 0.5), view.viewport().toScreenY(p[1] + 0.5));
         new FxRobot().moveTo(screen).clickOn(screen);
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(target, vm.selectedProperty().get());
@@ -306,16 +321,23 @@ class MainWindowTest {
         // choose the categories of the first two annotations; expected: images having any of them
         Set<Integer> chosen = new HashSet<>();
         chosen.add(root.get("annotations").get(0).get("category_id").asInt());
-        chosen.add(root.get("annotations").get(root.get("annotations").size() - 1).get("category_id").asInt());
+        chosen.add(root.get("annotations")
+                .get(root.get("annotations").size() - 1)
+                .get("category_id")
+                .asInt());
         Set<Long> expected = new HashSet<>();
         for (JsonNode a : root.get("annotations"))
-            if (chosen.contains(a.get("category_id").asInt())) expected.add(a.get("image_id").asLong());
+            if (chosen.contains(a.get("category_id").asInt()))
+                expected.add(a.get("image_id").asLong());
         fx(() -> {
             for (CategoryRow r : vm.categories())
-                if (chosen.contains(r.id())) view.browser().categoryFilter().getCheckModel().check(r);
+                if (chosen.contains(r.id()))
+                    view.browser().categoryFilter().getCheckModel().check(r);
         });
         assertEquals(chosen, vm.filter().categories());
-        assertEquals(expected, new HashSet<>(vm.filteredImages().stream().map(ImageEntry::id).toList()));
+        assertEquals(
+                expected,
+                new HashSet<>(vm.filteredImages().stream().map(ImageEntry::id).toList()));
         fx(() -> view.browser().categoryFilter().getCheckModel().clearChecks());
         assertEquals(3, vm.filteredImages().size());
         fx(() -> vm.filter().unannotatedOnlyProperty().set(true));
@@ -329,15 +351,20 @@ class MainWindowTest {
         Instance target = shown.getFirst();
         assertEquals(vm.category(target.categoryId()).rgb(), vm.colorOf(target));
         int[] p = interiorPixel(vm.getCurrentImage(), target, shown);
-        assertColor(expectedBlend(target, view.mainCanvas().image(), p[0], p[1], 0.5),
-                snapshot(view.mainCanvas().canvas()).getPixelReader().getArgb(screenX(p[0]), screenY(p[1])), 3,
+        assertColor(
+                expectedBlend(target, view.mainCanvas().image(), p[0], p[1], 0.5),
+                snapshot(view.mainCanvas().canvas()).getPixelReader().getArgb(screenX(p[0]), screenY(p[1])),
+                3,
                 "category-colored mask");
 
         // hiding the category removes its instances from the canvas
         fx(() -> vm.category(target.categoryId()).visibleProperty().set(false));
         assertFalse(vm.shownGroundTruthProperty().get().contains(target));
         int raw = view.mainCanvas().image().getPixelReader().getArgb(p[0], p[1]);
-        assertColor(raw, snapshot(view.mainCanvas().canvas()).getPixelReader().getArgb(screenX(p[0]), screenY(p[1])), 2,
+        assertColor(
+                raw,
+                snapshot(view.mainCanvas().canvas()).getPixelReader().getArgb(screenX(p[0]), screenY(p[1])),
+                2,
                 "hidden category");
     }
 
@@ -353,7 +380,7 @@ class MainWindowTest {
         JsonNode dets = new ObjectMapper().readTree(DETECTIONS.toFile());
         assertEquals(dets.size(), vm.predictionsProperty().get().total());
         long imageId = vm.getCurrentImage().id();
-        for (double t : new double[]{0.0, 0.3, 0.6, 0.9}) {
+        for (double t : new double[] {0.0, 0.3, 0.6, 0.9}) {
             fx(() -> vm.scoreThresholdProperty().set(t));
             long expected = 0;
             for (JsonNode d : dets)
@@ -362,7 +389,8 @@ class MainWindowTest {
             for (Instance p : vm.shownPredictionsProperty().get()) assertTrue(p.score() >= t && p.prediction());
         }
 
-        // pixels: at threshold 0 the best prediction's mask is drawn on the prediction canvas, above its score it is not
+        // pixels: at threshold 0 the best prediction's mask is drawn on the prediction canvas, above its score it is
+        // not
         fx(() -> vm.scoreThresholdProperty().set(0));
         masksOnlyAtActualSize(0.5);
         List<Instance> shown = vm.shownPredictionsProperty().get();
@@ -371,20 +399,26 @@ class MainWindowTest {
         ImageCanvas pc = view.predictionCanvas();
         int sx = screenX(p[0]), sy = screenY(p[1]);
         assertTrue(sx >= 0 && sx < pc.getWidth(), "pixel on screen");
-        assertColor(expectedBlend(best, pc.image(), p[0], p[1], 0.5),
-                snapshot(pc.canvas()).getPixelReader().getArgb(sx, sy), 3, "prediction mask");
+        assertColor(
+                expectedBlend(best, pc.image(), p[0], p[1], 0.5),
+                snapshot(pc.canvas()).getPixelReader().getArgb(sx, sy),
+                3,
+                "prediction mask");
         fx(() -> vm.scoreThresholdProperty().set(Math.nextUp(best.score())));
         assertFalse(vm.shownPredictionsProperty().get().contains(best));
-        assertColor(pc.image().getPixelReader().getArgb(p[0], p[1]),
-                snapshot(pc.canvas()).getPixelReader().getArgb(sx, sy), 2, "below threshold: image pixel");
+        assertColor(
+                pc.image().getPixelReader().getArgb(p[0], p[1]),
+                snapshot(pc.canvas()).getPixelReader().getArgb(sx, sy),
+                2,
+                "below threshold: image pixel");
     }
 
     @Test
     void runModelShowsTheWrittenPredictionsAndStoppingKeepsWhatIsShown(@TempDir Path tmp) throws Exception {
         Path sample = Path.of(System.getProperty("masklab.root", "..")).resolve("datasets/sample/annotations.json");
         open(sample);
-        Path model = TestModels.randomCheckpoint(vm.getDataset().coco(), Architecture.MASKRCNN_RESNET50_FPN,
-                tmp.resolve("model.masklab"));
+        Path model = TestModels.randomCheckpoint(
+                vm.getDataset().coco(), Architecture.MASKRCNN_RESNET50_FPN, tmp.resolve("model.masklab"));
         // the dialog: Run needs an existing weights file; a MaskLab checkpoint names its own architecture
         RunModelDialog[] dialog = new RunModelDialog[1];
         fx(() -> dialog[0] = new RunModelDialog(null, vm.getDataset(), vm.getCurrentImage(), null));
@@ -413,14 +447,15 @@ class MainWindowTest {
 
         Path out = tmp.resolve("predictions.json");
         long imageId = vm.getCurrentImage().id();
-        fx(() -> view.runModel(new PredictionService.Request(model, null, 0f, PredictionService.DeviceChoice.CPU,
-                false, List.of(imageId), out)));
+        fx(() -> view.runModel(new PredictionService.Request(
+                model, null, 0f, PredictionService.DeviceChoice.CPU, false, List.of(imageId), out)));
         assertTrue(view.predictingProperty().get(), "running");
         Node stop = view.lookup("#stopPrediction");
         assertTrue(stop.isVisible(), "Stop shown while the model runs");
         assertTrue(view.lookup("#runModelButton").isDisabled(), "one run at a time");
         try {
-            WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> !view.predictingProperty().get());
+            WaitForAsyncUtils.waitFor(
+                    120, TimeUnit.SECONDS, () -> !view.predictingProperty().get());
         } catch (Exception e) {
             throw new AssertionError("model run did not end in 120 s", e);
         }
@@ -432,7 +467,8 @@ class MainWindowTest {
         assertTrue(written.size() > 0);
         assertEquals(written.size(), ps.total());
         assertEquals(written.size(), ps.forImage(imageId).size(), "only the current image was run");
-        assertTrue(vm.messageProperty().get().startsWith(written.size() + " predictions in 1 of 1 images"),
+        assertTrue(
+                vm.messageProperty().get().startsWith(written.size() + " predictions in 1 of 1 images"),
                 vm.messageProperty().get());
         assertFalse(stop.isVisible());
         assertEquals(MainViewModel.ViewMode.SIDE_BY_SIDE, vm.viewModeProperty().get());
@@ -442,17 +478,20 @@ class MainWindowTest {
         // a run stopped before its first image writes nothing and leaves the shown predictions as they were
         Path out2 = tmp.resolve("stopped.json");
         fx(() -> {
-            view.runModel(new PredictionService.Request(model, null, 0f, PredictionService.DeviceChoice.CPU, false,
-                    null, out2));
+            view.runModel(new PredictionService.Request(
+                    model, null, 0f, PredictionService.DeviceChoice.CPU, false, null, out2));
             view.stopPrediction();
         });
         try {
-            WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> !view.predictingProperty().get());
+            WaitForAsyncUtils.waitFor(
+                    120, TimeUnit.SECONDS, () -> !view.predictingProperty().get());
         } catch (Exception e) {
             throw new AssertionError("stopped run did not end in 120 s", e);
         }
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals("Stopped before the first image: nothing written", vm.messageProperty().get());
+        assertEquals(
+                "Stopped before the first image: nothing written",
+                vm.messageProperty().get());
         assertFalse(Files.exists(out2));
         assertEquals(ps, vm.predictionsProperty().get());
     }
@@ -465,10 +504,20 @@ class MainWindowTest {
         assertTrue(may[0], "nothing runs: the window closes at once");
         TrainingViewModel tvm = view.trainingView().viewModel();
         Path run = tmp.resolve("run");
-        TrainingService.Settings longRun = new TrainingService.Settings(TrainingViewTest.SAMPLE, null,
-                Architecture.MASKRCNN_RESNET50_FPN, null, run, 200, TrainingViewTest.TINY, 0, 0, false);
+        TrainingService.Settings longRun = new TrainingService.Settings(
+                TrainingViewTest.SAMPLE,
+                null,
+                Architecture.MASKRCNN_RESNET50_FPN,
+                null,
+                run,
+                200,
+                TrainingViewTest.TINY,
+                0,
+                0,
+                false);
         fx(() -> view.trainingView().start(longRun));
-        TrainingViewTest.waitUntil(300, () -> !tvm.iterations().isEmpty() || !tvm.runningProperty().get());
+        TrainingViewTest.waitUntil(
+                300, () -> !tvm.iterations().isEmpty() || !tvm.runningProperty().get());
         assertTrue(tvm.runningProperty().get(), tvm.statusProperty().get() + " " + tvm.log());
         assertEquals("a training run", view.runningWork());
 
@@ -492,9 +541,12 @@ class MainWindowTest {
         TrainingViewTest.waitUntil(300, () -> quits.get() > 0);
         assertFalse(tvm.runningProperty().get());
         assertEquals(1, quits.get());
-        assertTrue(tvm.statusProperty().get().startsWith("Stopped at iteration"), tvm.statusProperty().get());
+        assertTrue(
+                tvm.statusProperty().get().startsWith("Stopped at iteration"),
+                tvm.statusProperty().get());
         assertNotNull(TrainingCheckpoint.latest(run.resolve("checkpoints")), "a checkpoint to resume from");
-        assertTrue(vm.messageProperty().get().startsWith("Stopping a training run before quitting"),
+        assertTrue(
+                vm.messageProperty().get().startsWith("Stopping a training run before quitting"),
                 vm.messageProperty().get());
     }
 
@@ -535,9 +587,13 @@ class MainWindowTest {
         fx(() -> vm.selectedProperty().set(accepted));
         double[] b = accepted.bbox();
         double z = view.viewport().zoom();
-        Point2D from = view.mainCanvas().canvas().localToScreen(view.viewport().toScreenX(b[0] + b[2]),
-                view.viewport().toScreenY(b[1] + b[3]));
-        robot.drag(from, javafx.scene.input.MouseButton.PRIMARY).moveBy(10, 5).moveBy(10, 10)
+        Point2D from = view.mainCanvas()
+                .canvas()
+                .localToScreen(
+                        view.viewport().toScreenX(b[0] + b[2]), view.viewport().toScreenY(b[1] + b[3]));
+        robot.drag(from, javafx.scene.input.MouseButton.PRIMARY)
+                .moveBy(10, 5)
+                .moveBy(10, 10)
                 .release(javafx.scene.input.MouseButton.PRIMARY);
         WaitForAsyncUtils.waitForFxEvents();
         Instance moved = vm.selectedProperty().get();
@@ -548,21 +604,26 @@ class MainWindowTest {
         assertEquals(b[2] + 20 / z, moved.bbox()[2], 1.0 + 1.5 / z, "width grows by the drag");
         assertEquals(b[3] + 15 / z, moved.bbox()[3], 1.0 + 1.5 / z);
         assertTrue(moved.area() > accepted.area(), "the mask grows with its box");
-        assertTrue(vm.undoLabelProperty().get().startsWith("Move box"), vm.undoLabelProperty().get());
+        assertTrue(
+                vm.undoLabelProperty().get().startsWith("Move box"),
+                vm.undoLabelProperty().get());
 
         // Ctrl+Z takes the drag back, Ctrl+S saves (the original kept as .bak)
         robot.press(KeyCode.CONTROL, KeyCode.Z).release(KeyCode.Z, KeyCode.CONTROL);
         WaitForAsyncUtils.waitForFxEvents();
         assertTrue(java.util.Arrays.equals(b, vm.selectedProperty().get().bbox()), "undone");
         robot.press(KeyCode.CONTROL, KeyCode.S).release(KeyCode.S, KeyCode.CONTROL);
-        waitUntil(() -> !vm.dirtyProperty().get() && !vm.document().savingProperty().get());
+        waitUntil(() ->
+                !vm.dirtyProperty().get() && !vm.document().savingProperty().get());
         JsonNode saved = new ObjectMapper().readTree(file.toFile());
         JsonNode orig = new ObjectMapper().readTree(PERSON.toFile());
-        assertEquals(orig.get("annotations").size() + 1, saved.get("annotations").size());
+        assertEquals(
+                orig.get("annotations").size() + 1, saved.get("annotations").size());
         JsonNode last = saved.get("annotations").get(saved.get("annotations").size() - 1);
         assertEquals(accepted.id(), last.get("id").asLong());
         assertEquals(b[2], last.get("bbox").get(2).asDouble(), 1e-9);
-        assertEquals(orig, new ObjectMapper().readTree(tmp.resolve("person.json.bak").toFile()));
+        assertEquals(
+                orig, new ObjectMapper().readTree(tmp.resolve("person.json.bak").toFile()));
 
         // unsaved edits: quitting asks; Cancel keeps them, Don't save lets go
         fx(() -> vm.deleteSelected());
@@ -573,12 +634,12 @@ class MainWindowTest {
             return dev.masklab.app.dialog.DialogService.UnsavedChoice.CANCEL;
         }));
         boolean[] may = new boolean[1];
-        fx(() -> may[0] = view.mayClose(() -> { }));
+        fx(() -> may[0] = view.mayClose(() -> {}));
         assertFalse(may[0]);
         assertEquals(List.of("quitting"), asked);
         assertTrue(vm.dirtyProperty().get());
         fx(() -> dialogs.unsaved = (what -> dev.masklab.app.dialog.DialogService.UnsavedChoice.DISCARD));
-        fx(() -> may[0] = view.mayClose(() -> { }));
+        fx(() -> may[0] = view.mayClose(() -> {}));
         assertTrue(may[0]);
         assertEquals(saved, new ObjectMapper().readTree(file.toFile()), "discarding leaves the file as saved");
     }
@@ -592,16 +653,18 @@ class MainWindowTest {
         int gt = vm.shownGroundTruthProperty().get().size();
         int count0 = vm.category(1).count();
         FxRobot robot = new FxRobot();
-        java.util.function.BiFunction<Double, Double, Point2D> at = (ix, iy) -> c.canvas().localToScreen(
-                view.viewport().toScreenX(ix), view.viewport().toScreenY(iy));
+        java.util.function.BiFunction<Double, Double, Point2D> at = (ix, iy) -> c.canvas()
+                .localToScreen(view.viewport().toScreenX(ix), view.viewport().toScreenY(iy));
         double z = view.viewport().zoom();
         fx(c::requestFocus);
 
         // R, drag: a box, stored as its 4-corner polygon
         robot.type(KeyCode.R);
         assertEquals(ToolKind.BOX, vm.toolProperty().get());
-        robot.drag(at.apply(100.0, 100.0), javafx.scene.input.MouseButton.PRIMARY).moveTo(at.apply(150.0, 130.0))
-                .moveTo(at.apply(200.0, 160.0)).release(javafx.scene.input.MouseButton.PRIMARY);
+        robot.drag(at.apply(100.0, 100.0), javafx.scene.input.MouseButton.PRIMARY)
+                .moveTo(at.apply(150.0, 130.0))
+                .moveTo(at.apply(200.0, 160.0))
+                .release(javafx.scene.input.MouseButton.PRIMARY);
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(gt + 1, vm.shownGroundTruthProperty().get().size());
         Instance box = vm.selectedProperty().get();
@@ -617,21 +680,25 @@ class MainWindowTest {
         robot.clickOn(at.apply(150.0, 130.0));
         assertEquals(box.id(), vm.selectedProperty().get().id());
         double[] b0 = box.bbox();
-        robot.drag(at.apply(150.0, 130.0), javafx.scene.input.MouseButton.PRIMARY).moveBy(10, 5).moveBy(10, 5)
+        robot.drag(at.apply(150.0, 130.0), javafx.scene.input.MouseButton.PRIMARY)
+                .moveBy(10, 5)
+                .moveBy(10, 5)
                 .release(javafx.scene.input.MouseButton.PRIMARY);
         WaitForAsyncUtils.waitForFxEvents();
         box = vm.selectedProperty().get();
         assertEquals(b0[0] + 20 / z, box.bbox()[0], 1.5 / z);
         assertEquals(b0[1] + 10 / z, box.bbox()[1], 1.5 / z);
         assertEquals(b0[2], box.bbox()[2], 1e-9);
-        assertTrue(vm.undoLabelProperty().get().startsWith("Move #"), vm.undoLabelProperty().get());
+        assertTrue(
+                vm.undoLabelProperty().get().startsWith("Move #"),
+                vm.undoLabelProperty().get());
         robot.type(KeyCode.P);
 
         // P, three clicks, Backspace drops the last point, two more clicks, Enter closes: a 4-point polygon
-        for (double[] p : new double[][]{{250, 50}, {350, 60}, {330, 90}}) robot.clickOn(at.apply(p[0], p[1]));
+        for (double[] p : new double[][] {{250, 50}, {350, 60}, {330, 90}}) robot.clickOn(at.apply(p[0], p[1]));
         robot.type(KeyCode.BACK_SPACE);
         assertTrue(c.isDrawingPolygon());
-        for (double[] p : new double[][]{{340, 150}, {260, 140}}) robot.clickOn(at.apply(p[0], p[1]));
+        for (double[] p : new double[][] {{340, 150}, {260, 140}}) robot.clickOn(at.apply(p[0], p[1]));
         robot.type(KeyCode.ENTER);
         WaitForAsyncUtils.waitForFxEvents();
         assertFalse(c.isDrawingPolygon());
@@ -649,8 +716,10 @@ class MainWindowTest {
         assertNull(vm.selectedProperty().get(), "Esc clears the selection");
         robot.clickOn(at.apply(300.0, 100.0));
         assertEquals(poly, vm.selectedProperty().get());
-        robot.drag(at.apply(250.0, 50.0), javafx.scene.input.MouseButton.PRIMARY).moveTo(at.apply(245.0, 45.0))
-                .moveTo(at.apply(240.0, 40.0)).release(javafx.scene.input.MouseButton.PRIMARY);
+        robot.drag(at.apply(250.0, 50.0), javafx.scene.input.MouseButton.PRIMARY)
+                .moveTo(at.apply(245.0, 45.0))
+                .moveTo(at.apply(240.0, 40.0))
+                .release(javafx.scene.input.MouseButton.PRIMARY);
         WaitForAsyncUtils.waitForFxEvents();
         poly = vm.selectedProperty().get();
         assertEquals(240, vm.polygonsOf(poly).getFirst()[0], 1 / z + 1e-9);
@@ -660,8 +729,10 @@ class MainWindowTest {
         // W with the polygon selected: a stroke grows its mask (stored as RLE from now on)
         robot.type(KeyCode.W);
         double area = poly.area();
-        robot.drag(at.apply(340.0, 150.0), javafx.scene.input.MouseButton.PRIMARY).moveTo(at.apply(380.0, 170.0))
-                .moveTo(at.apply(400.0, 200.0)).release(javafx.scene.input.MouseButton.PRIMARY);
+        robot.drag(at.apply(340.0, 150.0), javafx.scene.input.MouseButton.PRIMARY)
+                .moveTo(at.apply(380.0, 170.0))
+                .moveTo(at.apply(400.0, 200.0))
+                .release(javafx.scene.input.MouseButton.PRIMARY);
         WaitForAsyncUtils.waitForFxEvents();
         Instance painted = vm.selectedProperty().get();
         assertEquals(poly.id(), painted.id());
@@ -700,13 +771,16 @@ class MainWindowTest {
         assertEquals(n - 1, vm.getDataset().coco().annotations().size(), "the corrections are back");
         assertNull(vm.getDataset().coco().annotation(victim.id()));
         assertTrue(vm.dirtyProperty().get(), "recovered corrections are unsaved until saved");
-        assertEquals(n, new ObjectMapper().readTree(file.toFile()).get("annotations").size());
+        assertEquals(
+                n, new ObjectMapper().readTree(file.toFile()).get("annotations").size());
 
         // saving keeps them and removes the journal
         java.util.concurrent.Future<?>[] save = new java.util.concurrent.Future<?>[1];
         fx(() -> save[0] = view.save());
         waitUntil(() -> save[0].isDone() && !vm.dirtyProperty().get());
-        assertEquals(n - 1, new ObjectMapper().readTree(file.toFile()).get("annotations").size());
+        assertEquals(
+                n - 1,
+                new ObjectMapper().readTree(file.toFile()).get("annotations").size());
         assertFalse(Files.exists(journal));
 
         // declining a recovery keeps the journal aside
@@ -728,17 +802,22 @@ class MainWindowTest {
     void malformedJsonReportsTheProblemAndKeepsTheOpenDataset(@TempDir Path tmp) throws Exception {
         open(PERSON);
         Path bad = tmp.resolve("broken.json");
-        Files.writeString(bad, "{\"images\": [{\"id\": 1, \"file_name\": \"a.jpg\", \"width\": 10, \"height\": 10}], \"annotations\": [");
+        Files.writeString(
+                bad,
+                "{\"images\": [{\"id\": 1, \"file_name\": \"a.jpg\", \"width\": 10, \"height\": 10}], \"annotations\": [");
         WaitForAsyncUtils.asyncFx(() -> view.openDataset(bad));
         waitUntil(() -> vm.messageProperty().get().startsWith("Cannot open dataset broken.json"));
-        assertTrue(vm.messageProperty().get().contains("broken.json"), vm.messageProperty().get());
+        assertTrue(
+                vm.messageProperty().get().contains("broken.json"),
+                vm.messageProperty().get());
         assertEquals(PERSON.toAbsolutePath(), vm.getDataset().jsonFile());
     }
 
     @Test
     void veryLargeImageIsDownsampledForDisplayOnly(@TempDir Path tmp) throws Exception {
         // 6000 x 400 image: a left half red, right half blue; one box-shaped polygon over x 1000..2000
-        java.awt.image.BufferedImage big = new java.awt.image.BufferedImage(6000, 400, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.image.BufferedImage big =
+                new java.awt.image.BufferedImage(6000, 400, java.awt.image.BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < 400; y++) for (int x = 0; x < 6000; x++) big.setRGB(x, y, x < 3000 ? 0xC00000 : 0x0000C0);
         Files.createDirectories(tmp.resolve("images"));
         javax.imageio.ImageIO.write(big, "png", tmp.resolve("images/big.png").toFile());
@@ -763,9 +842,14 @@ class MainWindowTest {
         int sx = screenX(1500), sy = screenY(200);
         int got = snapshot(view.mainCanvas().canvas()).getPixelReader().getArgb(sx, sy);
         int c = vm.colorOf(thing);
-        int expected = (blend((c >> 16) & 255, 0xC0, 0.5) << 16) | (blend((c >> 8) & 255, 0, 0.5) << 8) | blend(c & 255, 0, 0.5);
+        int expected = (blend((c >> 16) & 255, 0xC0, 0.5) << 16)
+                | (blend((c >> 8) & 255, 0, 0.5) << 8)
+                | blend(c & 255, 0, 0.5);
         assertColor(expected, got, 4, "mask over the downsampled image");
-        assertColor(0xC00000, snapshot(view.mainCanvas().canvas()).getPixelReader().getArgb(screenX(2100), sy), 4,
+        assertColor(
+                0xC00000,
+                snapshot(view.mainCanvas().canvas()).getPixelReader().getArgb(screenX(2100), sy),
+                4,
                 "outside the mask");
     }
 
@@ -776,8 +860,12 @@ class MainWindowTest {
         open(copy);
         assertFalse(vm.getDataset().rootFound());
         assertNull(view.mainCanvas().image());
-        assertTrue(view.mainCanvas().error().contains("not found"), view.mainCanvas().error());
-        assertTrue(vm.messageProperty().get().contains("not found"), vm.messageProperty().get());
+        assertTrue(
+                view.mainCanvas().error().contains("not found"),
+                view.mainCanvas().error());
+        assertTrue(
+                vm.messageProperty().get().contains("not found"),
+                vm.messageProperty().get());
         // the rest works: navigation and instances
         fx(vm::next);
         waitRendered(view.mainCanvas());

@@ -4,19 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.masklab.app.document.DatasetService;
-import dev.masklab.app.model.LoadedDataset;
-import dev.masklab.app.document.RecentDatasets;
 import dev.masklab.app.main.MainView;
 import dev.masklab.app.main.MainViewModel;
+import dev.masklab.app.model.LoadedDataset;
 import dev.masklab.synth.SyntheticDatasetGenerator;
-import javafx.concurrent.Task;
-import javafx.concurrent.WorkerStateEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.prefs.Preferences;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -61,12 +57,18 @@ class RenderBenchmarkTest {
         Files.copy(img, dir.resolve("images/p.jpg"));
         ObjectMapper om = new ObjectMapper();
         ObjectNode root = om.createObjectNode();
-        ArrayNode ims = root.putArray("images"), anns = root.putArray("annotations"), cats = root.putArray("categories");
+        ArrayNode ims = root.putArray("images"),
+                anns = root.putArray("annotations"),
+                cats = root.putArray("categories");
         for (int c = 1; c <= 5; c++) cats.addObject().put("id", c).put("name", "class" + c);
         Random r = new Random(seed);
         long aid = 1;
         for (int i = 1; i <= images; i++) {
-            ims.addObject().put("id", i).put("file_name", "p.jpg").put("width", 640).put("height", 392);
+            ims.addObject()
+                    .put("id", i)
+                    .put("file_name", "p.jpg")
+                    .put("width", 640)
+                    .put("height", 392);
             for (int k = 0; k < perImage; k++) {
                 double cx = 20 + r.nextDouble() * 600, cy = 20 + r.nextDouble() * 350, rad = 8 + r.nextDouble() * 60;
                 ArrayNode poly = om.createArrayNode();
@@ -75,10 +77,17 @@ class RenderBenchmarkTest {
                     double a = v * Math.PI / 6, rr = rad * (0.6 + 0.4 * r.nextDouble());
                     double x = Math.clamp(cx + rr * Math.cos(a), 0, 639), y = Math.clamp(cy + rr * Math.sin(a), 0, 391);
                     poly.add(x).add(y);
-                    minX = Math.min(minX, x); minY = Math.min(minY, y); maxX = Math.max(maxX, x); maxY = Math.max(maxY, y);
+                    minX = Math.min(minX, x);
+                    minY = Math.min(minY, y);
+                    maxX = Math.max(maxX, x);
+                    maxY = Math.max(maxY, y);
                 }
-                ObjectNode a = anns.addObject().put("id", aid++).put("image_id", i).put("category_id", 1 + (int) (aid % 5))
-                        .put("iscrowd", 0).put("area", (maxX - minX) * (maxY - minY) * 0.7);
+                ObjectNode a = anns.addObject()
+                        .put("id", aid++)
+                        .put("image_id", i)
+                        .put("category_id", 1 + (int) (aid % 5))
+                        .put("iscrowd", 0)
+                        .put("area", (maxX - minX) * (maxY - minY) * 0.7);
                 a.putArray("segmentation").add(poly);
                 a.putArray("bbox").add(minX).add(minY).add(maxX - minX).add(maxY - minY);
             }
@@ -98,7 +107,10 @@ class RenderBenchmarkTest {
         Path json = synthetic(tmp, 2, 100, 1);
         long t0 = System.nanoTime();
         WaitForAsyncUtils.asyncFx(() -> view.openDataset(json));
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> view.mainCanvas().renderedEntryProperty().get() != null);
+        WaitForAsyncUtils.waitFor(
+                30,
+                TimeUnit.SECONDS,
+                () -> view.mainCanvas().renderedEntryProperty().get() != null);
         long open = System.nanoTime() - t0;
         long[] frames = new long[300];
         long[] composes = new long[100];
@@ -125,11 +137,14 @@ class RenderBenchmarkTest {
             rendered[i] = System.nanoTime() - s;
         }
         System.out.printf("BENCH open+decode 100 instances: %.1f ms%n", open / 1e6);
-        System.out.printf("BENCH frame (redraw, 100 instances): median %.2f ms, p95 %.2f ms, max %.2f ms%n",
+        System.out.printf(
+                "BENCH frame (redraw, 100 instances): median %.2f ms, p95 %.2f ms, max %.2f ms%n",
                 pct(frames, 50), pct(frames, 95), pct(frames, 100));
-        System.out.printf("BENCH opacity change (recompose overlay + redraw): median %.2f ms, p95 %.2f ms%n",
+        System.out.printf(
+                "BENCH opacity change (recompose overlay + redraw): median %.2f ms, p95 %.2f ms%n",
                 pct(composes, 50), pct(composes, 95));
-        System.out.printf("BENCH frame incl. software rasterization + snapshot readback: median %.2f ms%n", pct(rendered, 50));
+        System.out.printf(
+                "BENCH frame incl. software rasterization + snapshot readback: median %.2f ms%n", pct(rendered, 50));
     }
 
     /**
@@ -145,8 +160,12 @@ class RenderBenchmarkTest {
         Path json = Path.of(System.getProperty("masklab.root", "."), "bench/out/val2017-like.json");
         String source = "bench/out/val2017-like.json";
         if (!Files.isReadable(json)) {
-            json = new SyntheticDatasetGenerator(SyntheticDatasetGenerator.Options.of(5000, 5000).withSize(640, 480)
-                    .withAnnotationsOnly(true)).generate(tmp, "val2017-like", null, 0).annotationFiles().getFirst();
+            json = new SyntheticDatasetGenerator(SyntheticDatasetGenerator.Options.of(5000, 5000)
+                            .withSize(640, 480)
+                            .withAnnotationsOnly(true))
+                    .generate(tmp, "val2017-like", null, 0)
+                    .annotationFiles()
+                    .getFirst();
             source = "generated (SyntheticDatasetGenerator, annotations only)";
         }
         long[] total = new long[4], read = new long[total.length];
@@ -162,7 +181,9 @@ class RenderBenchmarkTest {
             long t0 = System.nanoTime();
             WaitForAsyncUtils.asyncFx(() -> {
                 // the read ends when the document hands the dataset on (before the canvas renders it)
-                vm.datasetProperty().addListener((o, a, b) -> { if (readDone[0] == 0) readDone[0] = System.nanoTime(); });
+                vm.datasetProperty().addListener((o, a, b) -> {
+                    if (readDone[0] == 0) readDone[0] = System.nanoTime();
+                });
                 view.openDataset(file);
             });
             WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> shown[0] != 0);
@@ -173,22 +194,34 @@ class RenderBenchmarkTest {
             images = ds.images().size();
             instances = ds.instanceCount();
             var first = view.mainCanvas().renderedEntryProperty().get();
-            if (first != vm.filteredImages().getFirst()) throw new AssertionError("canvas shows image " + (first == null ? null : first.id()) + ", not the first image");
+            if (first != vm.filteredImages().getFirst())
+                throw new AssertionError(
+                        "canvas shows image " + (first == null ? null : first.id()) + ", not the first image");
             firstInstances = first.annotations().size();
         }
-        long[] warmTotal = Arrays.copyOfRange(total, 1, total.length), warmRead = Arrays.copyOfRange(read, 1, read.length);
-        System.out.printf("BENCH open val2017-size (%d images, %d instances, %.1f MB, %s): first image shown (%d instances, "
+        long[] warmTotal = Arrays.copyOfRange(total, 1, total.length),
+                warmRead = Arrays.copyOfRange(read, 1, read.length);
+        System.out.printf(
+                "BENCH open val2017-size (%d images, %d instances, %.1f MB, %s): first image shown (%d instances, "
                         + "placeholder picture) cold %.0f ms (read+index %.0f ms), warm median %.0f ms (read+index %.0f ms) "
                         + "over %d repeats%n",
-                images, instances, Files.size(json) / 1e6, source, firstInstances, total[0] / 1e6, read[0] / 1e6,
-                pct(warmTotal, 50), pct(warmRead, 50), warmTotal.length);
+                images,
+                instances,
+                Files.size(json) / 1e6,
+                source,
+                firstInstances,
+                total[0] / 1e6,
+                read[0] / 1e6,
+                pct(warmTotal, 50),
+                pct(warmRead, 50),
+                warmTotal.length);
     }
 
     @Test
     void hundredThousandImages(@TempDir Path tmp) throws Exception {
         Path json = synthetic(tmp, 100_000, 1, 2);
         long t0 = System.nanoTime();
-        LoadedDataset ds = new DatasetService().load(json, n -> { });
+        LoadedDataset ds = new DatasetService().load(json, n -> {});
         long load = System.nanoTime() - t0;
         long[] times = new long[4];
         fx(() -> {
@@ -209,7 +242,9 @@ class RenderBenchmarkTest {
         fx(() -> {
             for (int i = 0; i < jumps.length; i++) {
                 long s = System.nanoTime();
-                vm.currentImageProperty().set(vm.filteredImages().get(r.nextInt(vm.filteredImages().size())));
+                vm.currentImageProperty()
+                        .set(vm.filteredImages()
+                                .get(r.nextInt(vm.filteredImages().size())));
                 view.browser().layout();
                 view.browser().applyCss();
                 view.browser().layout();
@@ -218,7 +253,8 @@ class RenderBenchmarkTest {
         });
         long[] scrolls = new long[200];
         fx(() -> {
-            var flow = (javafx.scene.control.skin.VirtualFlow<?>) view.browser().grid().lookup(".virtual-flow");
+            var flow = (javafx.scene.control.skin.VirtualFlow<?>)
+                    view.browser().grid().lookup(".virtual-flow");
             for (int i = 0; i < scrolls.length; i++) {
                 long s = System.nanoTime();
                 flow.scrollPixels(i < 100 ? 600 : -300); // about four rows of thumbnails per step
@@ -227,9 +263,11 @@ class RenderBenchmarkTest {
             }
         });
         int cells = view.browser().grid().lookupAll(".thumb-cell").size();
-        System.out.printf("BENCH 100k images grid scroll step (600 px) + layout: median %.2f ms, p95 %.2f ms%n",
+        System.out.printf(
+                "BENCH 100k images grid scroll step (600 px) + layout: median %.2f ms, p95 %.2f ms%n",
                 pct(scrolls, 50), pct(scrolls, 95));
-        System.out.printf("BENCH 100k images: read %.0f ms, setDataset %.0f ms, category filter %.1f ms (%d shown), "
+        System.out.printf(
+                "BENCH 100k images: read %.0f ms, setDataset %.0f ms, category filter %.1f ms (%d shown), "
                         + "jump+layout median %.2f ms p95 %.2f ms, grid cells alive %d%n",
                 load / 1e6, times[0] / 1e6, times[1] / 1e6, filtered, pct(jumps, 50), pct(jumps, 95), cells);
     }

@@ -1,13 +1,11 @@
 package dev.masklab.app;
 
-import dev.masklab.app.document.RecentDatasets;
-import dev.masklab.app.main.MainView;
 import dev.masklab.app.canvas.LayerSettings;
+import dev.masklab.app.main.MainView;
 import dev.masklab.app.main.MainViewModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.prefs.Preferences;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.image.WritableImage;
 import javafx.stage.Stage;
@@ -46,13 +44,18 @@ class ScreenshotsTest {
 
     private void open(Path json) throws Exception {
         WaitForAsyncUtils.asyncFx(() -> view.openDataset(json));
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> vm.getDataset() != null
-                && vm.getDataset().jsonFile().equals(json.toAbsolutePath()));
+        WaitForAsyncUtils.waitFor(
+                20,
+                TimeUnit.SECONDS,
+                () -> vm.getDataset() != null && vm.getDataset().jsonFile().equals(json.toAbsolutePath()));
         rendered();
     }
 
     private void rendered() throws Exception {
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> view.mainCanvas().renderedEntryProperty().get() == vm.getCurrentImage());
+        WaitForAsyncUtils.waitFor(
+                20,
+                TimeUnit.SECONDS,
+                () -> view.mainCanvas().renderedEntryProperty().get() == vm.getCurrentImage());
         WaitForAsyncUtils.waitForFxEvents();
         Thread.sleep(700); // thumbnails decode in the background
         WaitForAsyncUtils.waitForFxEvents();
@@ -64,7 +67,8 @@ class ScreenshotsTest {
         WritableImage[] img = new WritableImage[1];
         WaitForAsyncUtils.asyncFx(() -> img[0] = stage.getScene().snapshot(null));
         WaitForAsyncUtils.waitForFxEvents();
-        ImageIO.write(SwingFXUtils.fromFXImage(img[0], null), "png", dir.resolve(name).toFile());
+        ImageIO.write(
+                SwingFXUtils.fromFXImage(img[0], null), "png", dir.resolve(name).toFile());
     }
 
     private void fx(Runnable r) {
@@ -80,12 +84,19 @@ class ScreenshotsTest {
         shoot("person-masks-keypoints.png");
 
         WaitForAsyncUtils.asyncFx(() -> view.openPredictions(MainWindowTest.DETECTIONS));
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> vm.predictionsProperty().get() != null);
+        WaitForAsyncUtils.waitFor(
+                20, TimeUnit.SECONDS, () -> vm.predictionsProperty().get() != null);
         fx(() -> vm.scoreThresholdProperty().set(0.3));
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> view.predictionCanvas().renderedEntryProperty().get() == vm.getCurrentImage());
+        WaitForAsyncUtils.waitFor(
+                20,
+                TimeUnit.SECONDS,
+                () -> view.predictionCanvas().renderedEntryProperty().get() == vm.getCurrentImage());
         rendered();
         fx(() -> vm.selectedProperty().set(vm.shownPredictionsProperty().get().getFirst()));
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> view.predictionCanvas().renderedEntryProperty().get() == vm.getCurrentImage());
+        WaitForAsyncUtils.waitFor(
+                20,
+                TimeUnit.SECONDS,
+                () -> view.predictionCanvas().renderedEntryProperty().get() == vm.getCurrentImage());
         rendered();
         shoot("person-predictions-side-by-side.png");
 

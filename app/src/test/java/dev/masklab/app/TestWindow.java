@@ -21,8 +21,12 @@ public record TestWindow(ScriptedDialogs dialogs, MainViewModel vm, MainView vie
         } catch (java.util.prefs.BackingStoreException e) {
             throw new IllegalStateException(e);
         }
-        MainView view = new MainView(vm, new RecentDatasets(Preferences.userRoot().node("dev/masklab/app-test")),
-                new SessionPreferences(session), dialogs, tasks);
+        MainView view = new MainView(
+                vm,
+                new RecentDatasets(Preferences.userRoot().node("dev/masklab/app-test")),
+                new SessionPreferences(session),
+                dialogs,
+                tasks);
         return new TestWindow(dialogs, vm, view);
     }
 }

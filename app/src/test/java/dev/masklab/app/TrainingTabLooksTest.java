@@ -3,18 +3,15 @@ package dev.masklab.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.masklab.app.document.RecentDatasets;
+import dev.masklab.app.main.MainView;
 import dev.masklab.app.training.TrainingView;
 import dev.masklab.app.training.TrainingViewModel;
-import dev.masklab.app.main.MainView;
-import dev.masklab.app.main.MainViewModel;
 import dev.masklab.train.TrainingListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.prefs.Preferences;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.Node;
 import javafx.scene.Parent;
@@ -74,12 +71,15 @@ class TrainingTabLooksTest {
         fx(() -> {
             created[0] = TestWindow.create().view();
             scene[0] = new Scene(created[0], width, height);
-            scene[0].getStylesheets().add(MaskLabApp.class.getResource(MaskLabApp.CSS).toExternalForm());
+            scene[0].getStylesheets()
+                    .add(MaskLabApp.class.getResource(MaskLabApp.CSS).toExternalForm());
         });
         MainView view = created[0];
         TrainingView training = view.trainingView();
         fx(() -> {
-            view.centerTabs().getTabs().stream().filter(t -> "trainingTab".equals(t.getId())).findFirst()
+            view.centerTabs().getTabs().stream()
+                    .filter(t -> "trainingTab".equals(t.getId()))
+                    .findFirst()
                     .ifPresent(t -> view.centerTabs().getSelectionModel().select(t));
             training.suggestDataset(TrainingViewTest.SAMPLE.toAbsolutePath());
             // a run in progress: the progress line, a legend entry per loss term and an evaluation row
@@ -87,9 +87,25 @@ class TrainingTabLooksTest {
             vm.started("maskrcnn_resnet50_fpn on annotations.json -> runs/annotations (from scratch)");
             TrainingListener l = vm.listener(Runnable::run);
             for (int i = 1; i <= 40; i++) {
-                l.onIteration(new TrainingListener.Progress(i, 1000, Map.of("loss_classifier", 0.5 / i,
-                        "loss_box_reg", 0.4 / i, "loss_mask", 0.7 / i, "loss_objectness", 0.1 / i,
-                        "loss_rpn_box_reg", 0.05 / i), 1.75 / i, 0.0025, 1.37, 1234, 3.2));
+                l.onIteration(new TrainingListener.Progress(
+                        i,
+                        1000,
+                        Map.of(
+                                "loss_classifier",
+                                0.5 / i,
+                                "loss_box_reg",
+                                0.4 / i,
+                                "loss_mask",
+                                0.7 / i,
+                                "loss_objectness",
+                                0.1 / i,
+                                "loss_rpn_box_reg",
+                                0.05 / i),
+                        1.75 / i,
+                        0.0025,
+                        1.37,
+                        1234,
+                        3.2));
             }
             l.onEvaluation(40, Map.of("bbox", new double[] {0.123, 0.3}, "segm", new double[] {0.111, 0.28}));
         });
@@ -99,7 +115,10 @@ class TrainingTabLooksTest {
 
         List<String> cut = new ArrayList<>();
         walk(training, n -> {
-            if (n instanceof Labeled l && !(n instanceof IndexedCell<?>) && shown(n) && l.getText() != null
+            if (n instanceof Labeled l
+                    && !(n instanceof IndexedCell<?>)
+                    && shown(n)
+                    && l.getText() != null
                     && !l.getText().isEmpty()) {
                 String displayed = displayedText(l);
                 if (!l.getText().equals(displayed)) cut.add("'" + l.getText() + "' shown as '" + displayed + "'");
@@ -108,7 +127,9 @@ class TrainingTabLooksTest {
         assertTrue(cut.isEmpty(), width + "x" + height + ": " + cut);
         List<String> squeezed = new ArrayList<>();
         walk(training, n -> {
-            if (n instanceof Control c && !(n instanceof IndexedCell<?>) && shown(n)
+            if (n instanceof Control c
+                    && !(n instanceof IndexedCell<?>)
+                    && shown(n)
                     && c.getHeight() < 0.5 * c.prefHeight(c.getWidth())) {
                 squeezed.add((c.getId() != null ? c.getId() : c.getClass().getSimpleName()) + " " + c.getHeight()
                         + " of " + c.prefHeight(c.getWidth()));
@@ -140,7 +161,9 @@ class TrainingTabLooksTest {
         if (Boolean.getBoolean("masklab.screenshots")) {
             Path dir = Path.of(System.getProperty("masklab.root", "..")).resolve("docs/screenshots");
             Files.createDirectories(dir);
-            ImageIO.write(SwingFXUtils.fromFXImage(img[0], null), "png",
+            ImageIO.write(
+                    SwingFXUtils.fromFXImage(img[0], null),
+                    "png",
                     dir.resolve("training-" + width + "x" + height + ".png").toFile());
         }
     }

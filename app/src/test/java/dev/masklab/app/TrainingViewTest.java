@@ -46,11 +46,17 @@ import org.testfx.util.WaitForAsyncUtils;
  */
 @ExtendWith(ApplicationExtension.class)
 class TrainingViewTest {
-    static final Path SAMPLE = Path.of(System.getProperty("masklab.root", ".."))
-            .resolve("datasets/sample/annotations.json");
+    static final Path SAMPLE =
+            Path.of(System.getProperty("masklab.root", "..")).resolve("datasets/sample/annotations.json");
     /** A short CPU run from scratch: the small preset at 240 px, one image per step, every stage trained. */
-    static final TrainingConfig TINY = TrainingConfig.preset("small").toBuilder().batchSize(1).baseLr(0.005)
-            .shorterSide(240).trainableBackboneLayers(5).clipGradNorm(10).trainBatchNorm(true).build();
+    static final TrainingConfig TINY = TrainingConfig.preset("small").toBuilder()
+            .batchSize(1)
+            .baseLr(0.005)
+            .shorterSide(240)
+            .trainableBackboneLayers(5)
+            .clipGradNorm(10)
+            .trainBatchNorm(true)
+            .build();
 
     private TrainingView view;
     private final List<Path> offered = new ArrayList<>();
@@ -95,7 +101,8 @@ class TrainingViewTest {
             Files.copy(SAMPLE.resolveSibling(i.get("file_name").asText()), to);
         }
         ArrayNode anns = json.createArrayNode();
-        for (JsonNode a : root.get("annotations")) if (keep.contains(a.get("image_id").asLong())) anns.add(a);
+        for (JsonNode a : root.get("annotations"))
+            if (keep.contains(a.get("image_id").asLong())) anns.add(a);
         root.set("images", images);
         root.set("annotations", anns);
         Path f = dir.resolve("val.json");
@@ -120,8 +127,15 @@ class TrainingViewTest {
         assertTrue(s.config().trainBatchNorm(), "from scratch: batch-statistics batch norms, as masklab train");
         // every other setting is the preset's (seed 42 included), as masklab train --config small builds it
         ObjectMapper json = new ObjectMapper();
-        assertEquals(json.valueToTree(TrainingConfig.preset("small").toBuilder().batchSize(2).baseLr(0.005)
-                .shorterSide(240).trainableBackboneLayers(3).clipGradNorm(10).trainBatchNorm(true).build()),
+        assertEquals(
+                json.valueToTree(TrainingConfig.preset("small").toBuilder()
+                        .batchSize(2)
+                        .baseLr(0.005)
+                        .shorterSide(240)
+                        .trainableBackboneLayers(3)
+                        .clipGradNorm(10)
+                        .trainBatchNorm(true)
+                        .build()),
                 json.valueToTree(s.config()));
         assertEquals(42, s.config().seed());
 
@@ -150,21 +164,33 @@ class TrainingViewTest {
         assertNotNull(vm.trainedModelProperty().get(), vm.statusProperty().get());
         assertEquals(run.resolve("model.masklab"), vm.trainedModelProperty().get());
         assertTrue(Files.isRegularFile(run.resolve("model.masklab")));
-        assertTrue(vm.statusProperty().get().startsWith("Done: 3 iterations"), vm.statusProperty().get());
+        assertTrue(
+                vm.statusProperty().get().startsWith("Done: 3 iterations"),
+                vm.statusProperty().get());
         assertEquals(1.0, vm.progressProperty().get());
 
         // every iteration logged (3 <= 400) and plotted: total loss and each term
-        assertEquals(List.of(1, 2, 3), vm.iterations().stream().map(TrainingListener.Progress::iteration).toList());
+        assertEquals(
+                List.of(1, 2, 3),
+                vm.iterations().stream()
+                        .map(TrainingListener.Progress::iteration)
+                        .toList());
         XYChart.Series<Number, Number> total = view.chart().getData().stream()
-                .filter(x -> x.getName().equals("loss")).findFirst().orElseThrow();
+                .filter(x -> x.getName().equals("loss"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(3, total.getData().size());
         for (int i = 0; i < 3; i++) {
-            assertEquals(vm.iterations().get(i).totalLoss(), total.getData().get(i).getYValue().doubleValue(), 0);
+            assertEquals(
+                    vm.iterations().get(i).totalLoss(),
+                    total.getData().get(i).getYValue().doubleValue(),
+                    0);
         }
         assertTrue(view.chart().getData().stream().anyMatch(x -> x.getName().equals("mask")));
         // the run folder is the CLI's: metrics.jsonl has the same iterations
         List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"));
-        assertEquals(3, lines.stream().filter(l -> l.contains("\"type\":\"train\"")).count());
+        assertEquals(
+                3, lines.stream().filter(l -> l.contains("\"type\":\"train\"")).count());
 
         // evaluation at the end on the validation file
         assertEquals(1, vm.evaluations().size());
@@ -172,7 +198,9 @@ class TrainingViewTest {
         assertEquals(3, e.iteration());
         assertTrue(e.segmAp() >= 0 && e.segmAp() <= 1 && e.bboxAp() >= 0, e.toString());
         assertTrue(Double.isNaN(e.keypointsAp()));
-        assertTrue(vm.log().stream().anyMatch(l -> l.startsWith("evaluation at iteration 3: bbox AP")), vm.log().toString());
+        assertTrue(
+                vm.log().stream().anyMatch(l -> l.startsWith("evaluation at iteration 3: bbox AP")),
+                vm.log().toString());
 
         // "Run this model" hands the trained model to the window
         fx(() -> ((Button) view.lookup("#trainRunModel")).fire());
@@ -180,46 +208,71 @@ class TrainingViewTest {
 
         // a longer run stopped after its first logged iteration keeps a checkpoint; Resume continues from it
         Path run2 = tmp.resolve("run2");
-        Settings longRun = new Settings(SAMPLE, null, Architecture.MASKRCNN_RESNET50_FPN, null, run2, 200, TINY, 0, 0,
-                false);
+        Settings longRun =
+                new Settings(SAMPLE, null, Architecture.MASKRCNN_RESNET50_FPN, null, run2, 200, TINY, 0, 0, false);
         fx(() -> view.start(longRun));
         waitUntil(300, () -> !vm.iterations().isEmpty() || !vm.runningProperty().get());
         assertTrue(vm.runningProperty().get(), vm.statusProperty().get() + " " + vm.log());
         fx(view::stop);
         waitUntil(300, () -> !vm.runningProperty().get());
-        assertTrue(vm.statusProperty().get().startsWith("Stopped at iteration"), vm.statusProperty().get());
-        assertTrue(vm.log().stream().anyMatch(l -> l.startsWith("checkpoint at iteration")), vm.log().toString());
+        assertTrue(
+                vm.statusProperty().get().startsWith("Stopped at iteration"),
+                vm.statusProperty().get());
+        assertTrue(
+                vm.log().stream().anyMatch(l -> l.startsWith("checkpoint at iteration")),
+                vm.log().toString());
         int stoppedAt = vm.iterations().getLast().iteration();
         // #20: "Run this model" is enabled after Stop: the stopped checkpoint's model, which the predictor opens
         Path checkpoint = TrainingCheckpoint.latest(run2.resolve("checkpoints"));
-        assertEquals(checkpoint.resolve("model.masklab"), vm.trainedModelProperty().get());
+        assertEquals(
+                checkpoint.resolve("model.masklab"), vm.trainedModelProperty().get());
         assertFalse(view.lookup("#trainRunModel").isDisabled());
-        try (Predictor p = Predictor.open(vm.trainedModelProperty().get(), null,
+        try (Predictor p = Predictor.open(
+                vm.trainedModelProperty().get(),
+                null,
                 new Predictor.Options(0.05f, Predictor.defaultDevice(), false))) {
             JsonNode categories = new ObjectMapper().readTree(SAMPLE.toFile()).get("categories");
             assertEquals(categories.size() + 1, p.config().numClasses());
             assertEquals(categories.get(0).get("id").asLong(), p.categoryId(1));
             assertEquals(240, p.config().minSize(), "the run's inference size");
         }
-        List<Integer> before = vm.iterations().stream().map(TrainingListener.Progress::iteration).toList();
+        List<Integer> before = vm.iterations().stream()
+                .map(TrainingListener.Progress::iteration)
+                .toList();
         assertEquals(stoppedAt, before.size(), "every iteration up to the stop logged: " + before);
-        Settings resumed = new Settings(SAMPLE, null, Architecture.MASKRCNN_RESNET50_FPN, null, run2, stoppedAt + 1,
-                TINY, 0, 0, true);
+        Settings resumed = new Settings(
+                SAMPLE, null, Architecture.MASKRCNN_RESNET50_FPN, null, run2, stoppedAt + 1, TINY, 0, 0, true);
         fx(() -> view.start(resumed));
         waitUntil(300, () -> !vm.runningProperty().get());
         assertTrue(vm.log().getFirst().contains("run2"), vm.log().toString());
-        assertTrue(vm.log().stream().anyMatch(l -> l.startsWith("resuming")), vm.log().toString());
-        assertTrue(vm.statusProperty().get().startsWith("Done: " + (stoppedAt + 1) + " iterations"),
+        assertTrue(
+                vm.log().stream().anyMatch(l -> l.startsWith("resuming")),
+                vm.log().toString());
+        assertTrue(
+                vm.statusProperty().get().startsWith("Done: " + (stoppedAt + 1) + " iterations"),
                 vm.statusProperty().get());
         // #20: the plot keeps the losses before the resume (read back from metrics.jsonl), then the new iteration
         List<Integer> plotted = new ArrayList<>(before);
         plotted.add(stoppedAt + 1);
-        assertEquals(plotted, vm.iterations().stream().map(TrainingListener.Progress::iteration).toList());
+        assertEquals(
+                plotted,
+                vm.iterations().stream()
+                        .map(TrainingListener.Progress::iteration)
+                        .toList());
         XYChart.Series<Number, Number> resumedTotal = view.chart().getData().stream()
-                .filter(x -> x.getName().equals("loss")).findFirst().orElseThrow();
-        assertEquals(plotted, resumedTotal.getData().stream().map(d -> d.getXValue().intValue()).toList());
-        assertEquals(before.size() + 1, Files.readAllLines(run2.resolve("metrics.jsonl")).stream()
-                .filter(l -> l.contains("\"type\":\"train\"")).count());
+                .filter(x -> x.getName().equals("loss"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(
+                plotted,
+                resumedTotal.getData().stream()
+                        .map(d -> d.getXValue().intValue())
+                        .toList());
+        assertEquals(
+                before.size() + 1,
+                Files.readAllLines(run2.resolve("metrics.jsonl")).stream()
+                        .filter(l -> l.contains("\"type\":\"train\""))
+                        .count());
     }
 
     @Test
@@ -230,18 +283,20 @@ class TrainingViewTest {
             vm.started("test");
             TrainingListener l = vm.listener(Runnable::run);
             for (int i = 3; i <= 5; i++) {
-                l.onIteration(new TrainingListener.Progress(i, 10, java.util.Map.of("loss_mask", 1.0 / i), 2.0 / i,
-                        0.01, 1, 1, 1));
+                l.onIteration(new TrainingListener.Progress(
+                        i, 10, java.util.Map.of("loss_mask", 1.0 / i), 2.0 / i, 0.01, 1, 1, 1));
             }
         });
         WaitForAsyncUtils.waitForFxEvents();
         NumberAxis x = (NumberAxis) view.chart().getXAxis();
-        List<Double> ticks = x.getTickMarks().stream().map(t -> t.getValue().doubleValue()).toList();
+        List<Double> ticks =
+                x.getTickMarks().stream().map(t -> t.getValue().doubleValue()).toList();
         assertTrue(ticks.size() >= 2, ticks.toString());
         for (double t : ticks) assertEquals(Math.rint(t), t, 0, "tick " + t + " of " + ticks);
         List<String> labels = x.getChildrenUnmodifiable().stream()
                 .filter(n -> n instanceof javafx.scene.text.Text && n.isVisible())
-                .map(n -> ((javafx.scene.text.Text) n).getText()).toList();
+                .map(n -> ((javafx.scene.text.Text) n).getText())
+                .toList();
         assertTrue(labels.containsAll(List.of("3", "4", "5")), labels.toString());
         assertTrue(ticks.getFirst() <= 3 && ticks.getLast() >= 5, "the points are inside the axis: " + ticks);
     }

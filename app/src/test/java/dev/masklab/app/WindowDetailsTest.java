@@ -32,8 +32,8 @@ import org.testfx.util.WaitForAsyncUtils;
 /** The smaller items of issue #20 and #15's looks, on the real window (headless Monocle). */
 @ExtendWith(ApplicationExtension.class)
 class WindowDetailsTest {
-    static final Path PERSON = Path.of(System.getProperty("masklab.shared", "../shared"),
-            "data/coco-person-kp/test_coco.json");
+    static final Path PERSON =
+            Path.of(System.getProperty("masklab.shared", "../shared"), "data/coco-person-kp/test_coco.json");
     private MainViewModel vm;
     private MainView view;
     private ScriptedDialogs dialogs;
@@ -57,13 +57,18 @@ class WindowDetailsTest {
 
     Menu menu(String name) {
         MenuBar bar = (MenuBar) view.lookup("#menuBar");
-        return bar.getMenus().stream().filter(m -> m.getText().equals(name)).findFirst().orElseThrow();
+        return bar.getMenus().stream()
+                .filter(m -> m.getText().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
     void theEditMenuListsRedoOnceAndNoKeyBelongsToTwoActions() {
-        long redos = menu("Edit").getItems().stream().map(MenuItem::getText)
-                .filter(t -> t != null && t.startsWith("Redo")).count();
+        long redos = menu("Edit").getItems().stream()
+                .map(MenuItem::getText)
+                .filter(t -> t != null && t.startsWith("Redo"))
+                .count();
         assertEquals(1, redos);
         Set<KeyCombination> seen = new HashSet<>();
         for (StandardAction a : StandardAction.values()) {
@@ -85,7 +90,9 @@ class WindowDetailsTest {
         List<ActionFactory.Shortcut> keys = ActionFactory.shortcuts();
         assertTrue(keys.stream().anyMatch(s -> s.action().startsWith("Select the previous prediction")));
         assertTrue(keys.stream().anyMatch(s -> s.keys().contains("Tab")));
-        assertEquals(keys.size(), keys.stream().map(ActionFactory.Shortcut::action).distinct().count());
+        assertEquals(
+                keys.size(),
+                keys.stream().map(ActionFactory.Shortcut::action).distinct().count());
     }
 
     @Test
@@ -98,7 +105,8 @@ class WindowDetailsTest {
         CategoryRow person = vm.categories().getFirst();
         fx(() -> filter.getCheckModel().check(person));
         assertEquals("Category: " + person.name(), filter.getTitle());
-        assertTrue(filter.getPseudoClassStates().stream().anyMatch(p -> p.getPseudoClassName().equals("active")));
+        assertTrue(filter.getPseudoClassStates().stream()
+                .anyMatch(p -> p.getPseudoClassName().equals("active")));
 
         assertTrue(view.browser().isVisible());
         fx(() -> view.centerTabs().getSelectionModel().select(2));
@@ -115,7 +123,9 @@ class WindowDetailsTest {
         fx(() -> vm.selectedProperty().set(vm.shownGroundTruthProperty().get().getFirst()));
         fx(() -> view.lookup("#rightTabs").applyCss());
         javafx.scene.control.Button delete = (javafx.scene.control.Button) view.lookup("#deleteSelected");
-        fx(() -> ((javafx.scene.control.TabPane) view.lookup("#rightTabs")).getSelectionModel().select(1));
+        fx(() -> ((javafx.scene.control.TabPane) view.lookup("#rightTabs"))
+                .getSelectionModel()
+                .select(1));
         WaitForAsyncUtils.waitForFxEvents();
         javafx.scene.text.Text text = (javafx.scene.text.Text) delete.lookup(".text");
         assertNotNull(text);
@@ -129,11 +139,19 @@ class WindowDetailsTest {
         Path out = tmp.resolve("person.predictions.json");
         java.nio.file.Files.writeString(out, "[]");
         dialogs.confirm = header -> false; // the user keeps the file
-        fx(() -> view.runModel(new dev.masklab.app.prediction.PredictionService.Request(tmp.resolve("model.masklab"),
-                null, 0.05f, dev.masklab.app.prediction.PredictionService.DeviceChoice.CPU, false, null, out)));
+        fx(() -> view.runModel(new dev.masklab.app.prediction.PredictionService.Request(
+                tmp.resolve("model.masklab"),
+                null,
+                0.05f,
+                dev.masklab.app.prediction.PredictionService.DeviceChoice.CPU,
+                false,
+                null,
+                out)));
         assertEquals(List.of("confirm Replace person.predictions.json?"), dialogs.asked);
         assertFalse(view.predictingProperty().get(), "nothing runs");
         assertEquals("[]", java.nio.file.Files.readString(out));
-        assertEquals("Model run cancelled: person.predictions.json kept", vm.messageProperty().get());
+        assertEquals(
+                "Model run cancelled: person.predictions.json kept",
+                vm.messageProperty().get());
     }
 }

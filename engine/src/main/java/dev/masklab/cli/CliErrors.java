@@ -13,8 +13,8 @@ import java.nio.file.NoSuchFileException;
  */
 public final class CliErrors {
     /** What to tell a user to give the JVM more memory. */
-    public static final String HEAP_HINT = "raise the Java heap, e.g. MASKLAB_HEAP=-Xmx16g for the masklab script"
-            + " or -Xmx16g for java";
+    public static final String HEAP_HINT =
+            "raise the Java heap, e.g. MASKLAB_HEAP=-Xmx16g for the masklab script" + " or -Xmx16g for java";
 
     private CliErrors() {}
 
@@ -24,8 +24,9 @@ public final class CliErrors {
         if (e instanceof StackOverflowError) {
             return "stack overflow: the input nests too deeply (or raise the thread stack with -Xss)";
         }
-        if (e instanceof Error) return "internal error: " + e.getClass().getSimpleName()
-                + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage()));
+        if (e instanceof Error)
+            return "internal error: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage()));
         if (e instanceof CocoFormatException) return e.getMessage();
         if (e instanceof NoSuchFileException f) return f.getFile() + ": file or folder not found";
         if (e instanceof AccessDeniedException f) return f.getFile() + ": permission denied";

@@ -20,22 +20,30 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code masklab convert}: rewrite a COCO file's segmentations as compressed RLE or as polygons. */
-@Command(name = "convert", mixinStandardHelpOptions = true,
-        description = {"Rewrite the segmentations of a COCO file; everything else is kept as it is.",
+@Command(
+        name = "convert",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Rewrite the segmentations of a COCO file; everything else is kept as it is.",
             "rle: every segmentation becomes compressed RLE as pycocotools' annToRLE gives it; area and bbox are "
                     + "recomputed from the mask.",
             "polygon: RLE segmentations of non-crowd annotations become polygons (outer contours of the mask; holes "
                     + "are filled); crowd annotations stay RLE; area and bbox are kept.",
             "An annotation with a value that could not be read (named in a warning) is written unchanged, as it was.",
             "The output is written durably, in the input's formatting style; an existing output file is kept as "
-                    + "OUT.json.bak."})
+                    + "OUT.json.bak."
+        })
 public final class ConvertCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "GT.json", description = "COCO annotation file.")
     Path input;
 
-    @Option(names = "--segmentation", required = true, paramLabel = "rle|polygon",
+    @Option(
+            names = "--segmentation",
+            required = true,
+            paramLabel = "rle|polygon",
             description = "Target form: rle or polygon.")
     String segmentation;
 
@@ -50,8 +58,9 @@ public final class ConvertCommand implements Callable<Integer> {
             boolean toRle = switch (segmentation.toLowerCase(java.util.Locale.ROOT)) {
                 case "rle" -> true;
                 case "polygon", "polygons" -> false;
-                default -> throw new IllegalArgumentException("--segmentation must be rle or polygon, not '"
-                        + segmentation + "'");
+                default ->
+                    throw new IllegalArgumentException(
+                            "--segmentation must be rle or polygon, not '" + segmentation + "'");
             };
             CocoDataset ds = CocoReader.read(input);
             for (CocoProblem p : ds.problems()) err.println("convert: warning: " + p);
@@ -81,8 +90,8 @@ public final class ConvertCommand implements Callable<Integer> {
         try {
             return mask.get();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("annotation " + a.id() + " (image " + a.imageId() + "): "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "annotation " + a.id() + " (image " + a.imageId() + "): " + e.getMessage(), e);
         }
     }
 
@@ -111,7 +120,10 @@ public final class ConvertCommand implements Callable<Integer> {
         int n = 0;
         for (CocoAnnotation a : ds.annotations()) {
             Segmentation s = a.segmentation();
-            if (s == null || s instanceof Segmentation.Polygons || a.isCrowd() || !a.unread().isEmpty()) continue;
+            if (s == null
+                    || s instanceof Segmentation.Polygons
+                    || a.isCrowd()
+                    || !a.unread().isEmpty()) continue;
             List<double[]> polys = withAnnotation(a, () -> Contours.polygons(ds.annToRle(a)));
             a.setSegmentation(Segmentation.polygons(polys));
             n++;

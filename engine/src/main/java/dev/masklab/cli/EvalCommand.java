@@ -29,12 +29,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code masklab eval}: COCO evaluation of a results file against a ground-truth file, as pycocotools' COCOeval. */
-@Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Evaluate COCO results (bbox, segm or keypoints) against ground truth exactly as pycocotools' "
-                + "COCOeval and print its 12-line summary (10 for keypoints), or one JSON object with --json.",
-            "With --errors, also write the per-image true/false positives and false negatives at one IoU threshold."})
+@Command(
+        name = "eval",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Evaluate COCO results (bbox, segm or keypoints) against ground truth exactly as pycocotools' "
+                    + "COCOeval and print its 12-line summary (10 for keypoints), or one JSON object with --json.",
+            "With --errors, also write the per-image true/false positives and false negatives at one IoU threshold."
+        })
 public final class EvalCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--gt", required = true, paramLabel = "GT.json", description = "Ground-truth COCO file.")
     Path gt;
@@ -48,14 +53,21 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print {\"iouType\", \"stats\", \"perCategory\"} as one JSON object.")
     boolean json;
 
-    @Option(names = "--errors", paramLabel = "OUT.json", description = {"Also write every (image, category) cell's "
-            + "true positives [[dt_id, gt_id], ...], false positives [dt_id, ...] and false negatives [gt_id, ...] "
-            + "(pycocotools' evalImgs, area all, maxDets 100, 20 for keypoints; dt ids are the 1-based positions in "
-            + "the results file) to OUT.json."})
+    @Option(
+            names = "--errors",
+            paramLabel = "OUT.json",
+            description = {
+                "Also write every (image, category) cell's "
+                        + "true positives [[dt_id, gt_id], ...], false positives [dt_id, ...] and false negatives [gt_id, ...] "
+                        + "(pycocotools' evalImgs, area all, maxDets 100, 20 for keypoints; dt ids are the 1-based positions in "
+                        + "the results file) to OUT.json."
+            })
     Path errors;
 
-    @Option(names = "--iou-threshold", paramLabel = "T", description = {"IoU threshold of --errors, one of COCO's "
-            + "0.50:0.05:0.95 (default 0.5)."})
+    @Option(
+            names = "--iou-threshold",
+            paramLabel = "T",
+            description = {"IoU threshold of --errors, one of COCO's " + "0.50:0.05:0.95 (default 0.5)."})
     String iouThreshold;
 
     @Override
@@ -114,8 +126,8 @@ public final class EvalCommand implements Callable<Integer> {
         }
         StringBuilder allowed = new StringBuilder();
         for (double thr : thrs) allowed.append(allowed.isEmpty() ? "" : ", ").append(round2(thr));
-        throw new IllegalArgumentException("--iou-threshold " + iouThreshold + " is not one of COCO's IoU thresholds ("
-                + allowed + ")");
+        throw new IllegalArgumentException(
+                "--iou-threshold " + iouThreshold + " is not one of COCO's IoU thresholds (" + allowed + ")");
     }
 
     /** A COCO IoU threshold as written (0.55, not linspace's 0.5500000000000002). */

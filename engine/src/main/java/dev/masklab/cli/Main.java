@@ -4,9 +4,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of the {@code masklab} command-line tool; each subcommand lives in its own class. */
-@Command(name = "masklab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(
+        name = "masklab",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
         description = "MaskLab: COCO datasets, masks, evaluation and Mask R-CNN from the command line.",
-        subcommands = {CommandLine.HelpCommand.class,
+        subcommands = {
+            CommandLine.HelpCommand.class,
             GenerateCommand.class,
             EvalCommand.class,
             ConvertCommand.class,
@@ -15,20 +19,28 @@ import picocli.CommandLine.Command;
             PredictCommand.class,
             SegmentCommand.class,
             ExportCommand.class,
-            InfoCommand.class})
+            InfoCommand.class
+        })
 public final class Main implements Runnable {
     /** The project version, from the jar manifest (Maven's project version); "dev" when run from classes. */
-    public static final String VERSION = java.util.Objects.requireNonNullElse(
-            Main.class.getPackage().getImplementationVersion(), "dev");
+    public static final String VERSION =
+            java.util.Objects.requireNonNullElse(Main.class.getPackage().getImplementationVersion(), "dev");
 
     /** picocli version provider: {@code masklab --version}. */
     static final class Version implements CommandLine.IVersionProvider {
-        @Override public String[] getVersion() { return new String[] {"MaskLab " + VERSION}; }
+        @Override
+        public String[] getVersion() {
+            return new String[] {"MaskLab " + VERSION};
+        }
     }
 
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
-    @Override public void run() { spec.commandLine().usage(System.out); }
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
 
     /** The configured command line, so that tests can run subcommands in-process. */
     public static CommandLine commandLine() {

@@ -28,76 +28,89 @@ import picocli.CommandLine.Spec;
  * <p>Exit status: 0; 1 when some images could not be read (each is named on stderr, the results of the others are
  * written); 2 when the weights, the dataset or an option are refused (one line naming the file, nothing written).
  */
-@Command(name = "predict", mixinStandardHelpOptions = true,
-    description = "Run a Mask R-CNN or Keypoint R-CNN model on a COCO dataset's images and write COCO results JSON.")
+@Command(
+        name = "predict",
+        mixinStandardHelpOptions = true,
+        description =
+                "Run a Mask R-CNN or Keypoint R-CNN model on a COCO dataset's images and write COCO results JSON.")
 public final class PredictCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
-  @Mixin ModelOptions model;
+    @Mixin
+    ModelOptions model;
 
-  @Option(names = "--out", required = true, paramLabel = "RESULTS.json", description = "COCO results file to write.")
-  Path out;
+    @Option(names = "--out", required = true, paramLabel = "RESULTS.json", description = "COCO results file to write.")
+    Path out;
 
-  @Option(names = "--score-threshold", defaultValue = "0.05", paramLabel = "T",
-      description = "Box score threshold (default ${DEFAULT-VALUE}).")
-  float scoreThreshold;
+    @Option(
+            names = "--score-threshold",
+            defaultValue = "0.05",
+            paramLabel = "T",
+            description = "Box score threshold (default ${DEFAULT-VALUE}).")
+    float scoreThreshold;
 
-  @Override
-  public Integer call() {
-    PrintWriter err = spec.commandLine().getErr();
-    try {
-      Device dev = model.device();
-      CocoDataset gt = CocoReader.read(model.dataset);
-      Path root = model.imageRoot();
-      List<CocoImage> images = gt.images();
-      List<PredictionResults.Entry> results = new ArrayList<>();
-      List<String> skipped = new ArrayList<>();
-      try (Predictor p = Predictor.open(model.weights, model.arch,
-          new Predictor.Options(scoreThreshold, dev, model.legacyEps))) {
-        int done = 0;
-        for (CocoImage img : images) {
-          try {
-            if (img.fileName() == null || img.fileName().isBlank()) {
-              throw new IOException(model.dataset + ": image " + img.id() + " has no file_name");
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            Device dev = model.device();
+            CocoDataset gt = CocoReader.read(model.dataset);
+            Path root = model.imageRoot();
+            List<CocoImage> images = gt.images();
+            List<PredictionResults.Entry> results = new ArrayList<>();
+            List<String> skipped = new ArrayList<>();
+            try (Predictor p = Predictor.open(
+                    model.weights, model.arch, new Predictor.Options(scoreThreshold, dev, model.legacyEps))) {
+                int done = 0;
+                for (CocoImage img : images) {
+                    try {
+                        if (img.fileName() == null || img.fileName().isBlank()) {
+                            throw new IOException(model.dataset + ": image " + img.id() + " has no file_name");
+                        }
+                        for (Instance in : p.predict(root.resolve(img.fileName()))) {
+                            results.add(new PredictionResults.Entry(img.id(), in));
+                        }
+                    } catch (IOException | java.nio.file.InvalidPathException e) {
+                        // an unreadable image is named and skipped; the others still get results
+                        err.println();
+                        err.println("masklab predict: skipped image " + img.id() + ": " + CliErrors.describe(e));
+                        skipped.add(String.valueOf(img.id()));
+                    }
+                    done++;
+                    progress(err, done, images.size());
+                }
             }
-            for (Instance in : p.predict(root.resolve(img.fileName()))) {
-              results.add(new PredictionResults.Entry(img.id(), in));
-            }
-          } catch (IOException | java.nio.file.InvalidPathException e) {
-            // an unreadable image is named and skipped; the others still get results
+            PredictionResults.write(results, out);
             err.println();
-            err.println("masklab predict: skipped image " + img.id() + ": " + CliErrors.describe(e));
-            skipped.add(String.valueOf(img.id()));
-          }
-          done++;
-          progress(err, done, images.size());
+            err.printf(
+                    "masklab predict: %d detections in %d images -> %s%n",
+                    results.size(), images.size() - skipped.size(), out);
+            if (!skipped.isEmpty()) {
+                err.printf(
+                        "masklab predict: %d of %d images could not be read (ids %s)%n",
+                        skipped.size(),
+                        images.size(),
+                        skipped.size() <= 20
+                                ? String.join(", ", skipped)
+                                : String.join(", ", skipped.subList(0, 20)) + ", ...");
+                err.flush();
+                return 1;
+            }
+            err.flush();
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            err.println();
+            err.println("masklab predict: " + CliErrors.describe(e));
+            err.flush();
+            return 2;
         }
-      }
-      PredictionResults.write(results, out);
-      err.println();
-      err.printf("masklab predict: %d detections in %d images -> %s%n", results.size(),
-          images.size() - skipped.size(), out);
-      if (!skipped.isEmpty()) {
-        err.printf("masklab predict: %d of %d images could not be read (ids %s)%n", skipped.size(), images.size(),
-            skipped.size() <= 20 ? String.join(", ", skipped)
-                : String.join(", ", skipped.subList(0, 20)) + ", ...");
-        err.flush();
-        return 1;
-      }
-      err.flush();
-      return 0;
-    } catch (IOException | RuntimeException e) {
-      err.println();
-      err.println("masklab predict: " + CliErrors.describe(e));
-      err.flush();
-      return 2;
     }
-  }
 
-  private static void progress(PrintWriter err, int done, int total) {
-    int width = 30;
-    int filled = total == 0 ? width : done * width / total;
-    err.print("\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + done + "/" + total + " images");
-    err.flush();
-  }
+    private static void progress(PrintWriter err, int done, int total) {
+        int width = 30;
+        int filled = total == 0 ? width : done * width / total;
+        err.print("\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + done + "/" + total + " images");
+        err.flush();
+    }
 }

@@ -15,51 +15,51 @@ import sun.misc.SignalHandler;
  * where a signal cannot be handled (e.g. reserved by the JVM) the default behaviour stays.
  */
 final class SignalCancel implements AutoCloseable {
-  private final List<Signal> signals = new ArrayList<>();
-  private final List<SignalHandler> previous = new ArrayList<>();
+    private final List<Signal> signals = new ArrayList<>();
+    private final List<SignalHandler> previous = new ArrayList<>();
 
-  SignalCancel(Runnable cancel, PrintWriter err) {
-    SignalHandler handler = new SignalHandler() {
-      private boolean cancelling;
+    SignalCancel(Runnable cancel, PrintWriter err) {
+        SignalHandler handler = new SignalHandler() {
+            private boolean cancelling;
 
-      @Override
-      public synchronized void handle(Signal sig) {
-        if (cancelling) {
-          err.println();
-          err.println("second SIG" + sig.getName() + ": stopping now, without a checkpoint");
-          err.flush();
-          restore();
-          Runtime.getRuntime().halt(130);
+            @Override
+            public synchronized void handle(Signal sig) {
+                if (cancelling) {
+                    err.println();
+                    err.println("second SIG" + sig.getName() + ": stopping now, without a checkpoint");
+                    err.flush();
+                    restore();
+                    Runtime.getRuntime().halt(130);
+                }
+                cancelling = true;
+                err.println();
+                err.println("SIG" + sig.getName() + ": cancelling after the current iteration (checkpoint follows); "
+                        + "send it again to stop at once");
+                err.flush();
+                cancel.run();
+            }
+        };
+        for (String name : List.of("INT", "TERM")) {
+            try {
+                Signal s = new Signal(name);
+                previous.add(Signal.handle(s, handler));
+                signals.add(s);
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                // not available on this platform or reserved: keep the default
+            }
         }
-        cancelling = true;
-        err.println();
-        err.println("SIG" + sig.getName() + ": cancelling after the current iteration (checkpoint follows); "
-            + "send it again to stop at once");
-        err.flush();
-        cancel.run();
-      }
-    };
-    for (String name : List.of("INT", "TERM")) {
-      try {
-        Signal s = new Signal(name);
-        previous.add(Signal.handle(s, handler));
-        signals.add(s);
-      } catch (IllegalArgumentException | UnsupportedOperationException e) {
-        // not available on this platform or reserved: keep the default
-      }
     }
-  }
 
-  private synchronized void restore() {
-    for (int i = 0; i < signals.size(); i++) {
-      Signal.handle(signals.get(i), previous.get(i));
+    private synchronized void restore() {
+        for (int i = 0; i < signals.size(); i++) {
+            Signal.handle(signals.get(i), previous.get(i));
+        }
+        signals.clear();
+        previous.clear();
     }
-    signals.clear();
-    previous.clear();
-  }
 
-  @Override
-  public void close() {
-    restore();
-  }
+    @Override
+    public void close() {
+        restore();
+    }
 }

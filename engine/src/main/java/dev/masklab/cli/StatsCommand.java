@@ -31,12 +31,17 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code masklab stats}: counts and problems of a COCO file. */
-@Command(name = "stats", mixinStandardHelpOptions = true,
-        description = {"Print images, annotations (polygon / RLE / crowd), per-category counts, images without "
-                + "annotations and the problems found while reading a COCO file.",
-            "With --training, also the dataset's health as the trainer sees it."})
+@Command(
+        name = "stats",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Print images, annotations (polygon / RLE / crowd), per-category counts, images without "
+                    + "annotations and the problems found while reading a COCO file.",
+            "With --training, also the dataset's health as the trainer sees it."
+        })
 public final class StatsCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "GT.json", description = "COCO annotation file.")
     Path input;
@@ -44,18 +49,30 @@ public final class StatsCommand implements Callable<Integer> {
     @Option(names = "--time", description = "Also print the load time and the heap in use after loading (after GC).")
     boolean time;
 
-    @Option(names = "--max-problems", paramLabel = "N", defaultValue = "20",
+    @Option(
+            names = "--max-problems",
+            paramLabel = "N",
+            defaultValue = "20",
             description = "Problems (and with --training skipped images) listed one per line (default: "
                     + "${DEFAULT-VALUE}); all are counted.")
     int maxProblems;
 
-    @Option(names = "--training", description = {"Also check the dataset as the trainer will use it: objects per "
-            + "image, image sizes, a grid of box centres, size classes per category, the images the training set "
-            + "skips (and why), annotations it drops, annotations without a box, categories without instances."})
+    @Option(
+            names = "--training",
+            description = {
+                "Also check the dataset as the trainer will use it: objects per "
+                        + "image, image sizes, a grid of box centres, size classes per category, the images the training set "
+                        + "skips (and why), annotations it drops, annotations without a box, categories without instances."
+            })
     boolean training;
 
-    @Option(names = "--val", paramLabel = "VAL.json", description = {"With --training: a validation set, which must "
-            + "have the same categories (ids and names); otherwise an error."})
+    @Option(
+            names = "--val",
+            paramLabel = "VAL.json",
+            description = {
+                "With --training: a validation set, which must "
+                        + "have the same categories (ids and names); otherwise an error."
+            })
     Path val;
 
     @Option(names = "--json", description = "With --training: print the health check as one JSON object instead.")
@@ -109,7 +126,10 @@ public final class StatsCommand implements Callable<Integer> {
             System.gc();
             long used = mem.getHeapMemoryUsage().getUsed();
             o.printf(java.util.Locale.ROOT, "load time: %.2f s (reading thread CPU %.2f s)%n", seconds, cpuSeconds);
-            o.printf(java.util.Locale.ROOT, "heap used after load (after GC): %d MiB of max %d MiB%n", used >> 20,
+            o.printf(
+                    java.util.Locale.ROOT,
+                    "heap used after load (after GC): %d MiB of max %d MiB%n",
+                    used >> 20,
                     Runtime.getRuntime().maxMemory() >> 20);
         }
         Map<Long, int[]> perCat = new HashMap<>(); // annotations, crowd, images
@@ -136,8 +156,8 @@ public final class StatsCommand implements Callable<Integer> {
         for (CocoImage im : ds.images()) if (ds.annotationsOf(im.id()).isEmpty()) empty++;
         o.println("images: " + ds.images().size());
         o.println("images without annotations: " + empty);
-        o.println("annotations: " + ds.annotations().size() + " (crowd " + crowd + "; polygons " + polygons
-                + ", RLE " + rle + ", no segmentation " + none + ")");
+        o.println("annotations: " + ds.annotations().size() + " (crowd " + crowd + "; polygons " + polygons + ", RLE "
+                + rle + ", no segmentation " + none + ")");
         o.println("categories: " + ds.categories().size());
         int idW = 2;
         int nameW = 4;
@@ -175,15 +195,20 @@ public final class StatsCommand implements Callable<Integer> {
             return "--val: " + CliErrors.describe(e);
         }
         String diff = CategoryMap.contiguous(ds.categories()).differences(v.categories());
-        return diff.isEmpty() ? "" : "--val " + val + ": its categories differ from " + input + "'s (" + diff
-                + "); training refuses such a validation set";
+        return diff.isEmpty()
+                ? ""
+                : "--val " + val + ": its categories differ from " + input + "'s (" + diff
+                        + "); training refuses such a validation set";
     }
 
     private void printHealth(PrintWriter o, DatasetHealth h) {
         o.println("training check (the trainer's own rules):");
         StringBuilder per = new StringBuilder();
-        h.objectsPerImage().forEach((n, images) -> per.append(per.isEmpty() ? "" : ", ").append(n).append(": ")
-                .append(images));
+        h.objectsPerImage()
+                .forEach((n, images) -> per.append(per.isEmpty() ? "" : ", ")
+                        .append(n)
+                        .append(": ")
+                        .append(images));
         o.println("objects per image (objects: images): " + per);
         StringBuilder sizes = new StringBuilder();
         int shown = 0;
@@ -192,7 +217,10 @@ public final class StatsCommand implements Callable<Integer> {
                 sizes.append(", ...");
                 break;
             }
-            sizes.append(sizes.isEmpty() ? "" : ", ").append(e.getKey()).append(": ").append(e.getValue());
+            sizes.append(sizes.isEmpty() ? "" : ", ")
+                    .append(e.getKey())
+                    .append(": ")
+                    .append(e.getValue());
         }
         o.println("image sizes (" + h.imageSizes().size() + "): " + sizes);
         o.println("box centres on a " + DatasetHealth.GRID + "x" + DatasetHealth.GRID
@@ -204,11 +232,12 @@ public final class StatsCommand implements Callable<Integer> {
         }
         o.println("size classes per category (non-crowd instances; COCO small < 32², medium < 96²):");
         int nameW = 4;
-        for (DatasetHealth.CategorySizes c : h.sizeClasses()) nameW = Math.max(nameW, String.valueOf(c.name()).length());
+        for (DatasetHealth.CategorySizes c : h.sizeClasses())
+            nameW = Math.max(nameW, String.valueOf(c.name()).length());
         String fmt = "  %6s  %-" + nameW + "s  %7s  %7s  %7s%n";
         o.printf(fmt, "id", "name", "small", "medium", "large");
-        for (DatasetHealth.CategorySizes c : h.sizeClasses()) o.printf(fmt, c.id(), c.name(), c.small(), c.medium(),
-                c.large());
+        for (DatasetHealth.CategorySizes c : h.sizeClasses())
+            o.printf(fmt, c.id(), c.name(), c.small(), c.medium(), c.large());
         listSkipped(o, "images a Mask R-CNN training set skips", h.skipped());
         if (h.skippedKeypoints() != null) {
             listSkipped(o, "images a Keypoint R-CNN training set skips", h.skippedKeypoints());
@@ -218,10 +247,14 @@ public final class StatsCommand implements Callable<Integer> {
         o.println("annotations without bbox (training stops on them): " + ids(h.boxless()));
         StringBuilder empty = new StringBuilder();
         for (CocoCategory c : h.emptyCategories()) {
-            empty.append(empty.isEmpty() ? "" : ", ").append(c.id()).append(" '").append(c.name()).append("'");
+            empty.append(empty.isEmpty() ? "" : ", ")
+                    .append(c.id())
+                    .append(" '")
+                    .append(c.name())
+                    .append("'");
         }
-        o.println("categories without instances: " + h.emptyCategories().size() + (empty.isEmpty() ? "" : " (" + empty
-                + ")"));
+        o.println("categories without instances: " + h.emptyCategories().size()
+                + (empty.isEmpty() ? "" : " (" + empty + ")"));
         if (val != null) o.println("validation set " + val + ": same categories");
     }
 
@@ -239,7 +272,8 @@ public final class StatsCommand implements Callable<Integer> {
 
     private String ids(List<Long> ids) {
         StringBuilder b = new StringBuilder().append(ids.size());
-        for (int i = 0; i < ids.size() && i < maxProblems; i++) b.append(i == 0 ? " (ids " : ", ").append(ids.get(i));
+        for (int i = 0; i < ids.size() && i < maxProblems; i++)
+            b.append(i == 0 ? " (ids " : ", ").append(ids.get(i));
         if (ids.size() > maxProblems) b.append(", ...");
         if (!ids.isEmpty()) b.append(")");
         return b.toString();
@@ -262,8 +296,12 @@ public final class StatsCommand implements Callable<Integer> {
         }
         ArrayNode classes = root.putArray("sizeClasses");
         for (DatasetHealth.CategorySizes c : h.sizeClasses()) {
-            classes.addObject().put("id", c.id()).put("name", c.name()).put("small", c.small())
-                    .put("medium", c.medium()).put("large", c.large());
+            classes.addObject()
+                    .put("id", c.id())
+                    .put("name", c.name())
+                    .put("small", c.small())
+                    .put("medium", c.medium())
+                    .put("large", c.large());
         }
         ArrayNode problems = root.putArray("problems");
         for (CocoProblem p : h.problems()) problems.add(p.toString());
@@ -275,7 +313,8 @@ public final class StatsCommand implements Callable<Integer> {
         ArrayNode boxless = root.putArray("annotationsWithoutBbox");
         h.boxless().forEach(boxless::add);
         ArrayNode empty = root.putArray("categoriesWithoutInstances");
-        for (CocoCategory c : h.emptyCategories()) empty.addObject().put("id", c.id()).put("name", c.name());
+        for (CocoCategory c : h.emptyCategories())
+            empty.addObject().put("id", c.id()).put("name", c.name());
         if (val != null) root.put("val", val.toString());
         try {
             return om.writeValueAsString(root);
@@ -286,7 +325,9 @@ public final class StatsCommand implements Callable<Integer> {
 
     private static void skippedJson(ArrayNode out, List<DatasetHealth.SkippedImage> skipped) {
         for (DatasetHealth.SkippedImage s : skipped) {
-            out.addObject().put("image_id", s.imageId()).put("file_name", s.fileName())
+            out.addObject()
+                    .put("image_id", s.imageId())
+                    .put("file_name", s.fileName())
                     .put("reason", s.reason().toString());
         }
     }

@@ -45,8 +45,8 @@ public final class CocoAnnotation {
 
     /** A copy with another id (and the same image), all fields and extras copied. */
     public CocoAnnotation withId(long newId) {
-        CocoAnnotation a = new CocoAnnotation(newId, imageId, categoryId,
-                extra == null ? null : new LinkedHashMap<>(extra));
+        CocoAnnotation a =
+                new CocoAnnotation(newId, imageId, categoryId, extra == null ? null : new LinkedHashMap<>(extra));
         a.segmentation = segmentation;
         a.area = area;
         a.bbox = bbox == null ? null : bbox.clone();
@@ -60,11 +60,17 @@ public final class CocoAnnotation {
         return a;
     }
 
-    public long id() { return id; }
+    public long id() {
+        return id;
+    }
 
-    public long imageId() { return imageId; }
+    public long imageId() {
+        return imageId;
+    }
 
-    public long categoryId() { return categoryId; }
+    public long categoryId() {
+        return categoryId;
+    }
 
     public CocoAnnotation setCategoryId(long categoryId) {
         this.categoryId = categoryId;
@@ -72,7 +78,9 @@ public final class CocoAnnotation {
     }
 
     /** Segmentation, or null when the annotation has none. */
-    public Segmentation segmentation() { return segmentation; }
+    public Segmentation segmentation() {
+        return segmentation;
+    }
 
     public CocoAnnotation setSegmentation(Segmentation segmentation) {
         this.segmentation = segmentation;
@@ -81,7 +89,9 @@ public final class CocoAnnotation {
     }
 
     /** {@code area}, or null when absent. */
-    public Double area() { return area; }
+    public Double area() {
+        return area;
+    }
 
     public CocoAnnotation setArea(Double area) {
         this.area = area;
@@ -91,7 +101,9 @@ public final class CocoAnnotation {
     }
 
     /** {@code bbox} (x, y, w, h) copy, or null when absent. */
-    public double[] bbox() { return bbox == null ? null : bbox.clone(); }
+    public double[] bbox() {
+        return bbox == null ? null : bbox.clone();
+    }
 
     public CocoAnnotation setBbox(double[] bbox) {
         if (bbox != null && bbox.length != 4) throw new IllegalArgumentException("bbox needs 4 numbers");
@@ -102,10 +114,14 @@ public final class CocoAnnotation {
     }
 
     /** {@code iscrowd} as in the file, or null when absent. */
-    public Integer iscrowd() { return iscrowd; }
+    public Integer iscrowd() {
+        return iscrowd;
+    }
 
     /** True when {@code iscrowd} is present and non-zero. */
-    public boolean isCrowd() { return iscrowd != null && iscrowd != 0; }
+    public boolean isCrowd() {
+        return iscrowd != null && iscrowd != 0;
+    }
 
     public CocoAnnotation setIscrowd(Integer iscrowd) {
         this.iscrowd = iscrowd;
@@ -113,7 +129,9 @@ public final class CocoAnnotation {
     }
 
     /** Keypoints [x, y, v, ...] copy, or null when absent. */
-    public double[] keypoints() { return keypoints == null ? null : keypoints.clone(); }
+    public double[] keypoints() {
+        return keypoints == null ? null : keypoints.clone();
+    }
 
     public CocoAnnotation setKeypoints(double[] keypoints) {
         this.keypoints = keypoints == null ? null : keypoints.clone();
@@ -123,7 +141,9 @@ public final class CocoAnnotation {
     }
 
     /** {@code num_keypoints}, or null when absent. */
-    public Integer numKeypoints() { return numKeypoints; }
+    public Integer numKeypoints() {
+        return numKeypoints;
+    }
 
     public CocoAnnotation setNumKeypoints(Integer numKeypoints) {
         this.numKeypoints = numKeypoints;
@@ -162,7 +182,9 @@ public final class CocoAnnotation {
     }
 
     /** The unknown fields, or null when there are none (no allocation). */
-    Map<String, JsonNode> extraOrNull() { return extra; }
+    Map<String, JsonNode> extraOrNull() {
+        return extra;
+    }
 
     // package-private setters used by the reader, keeping the integer flags and avoiding copies
     void readArea(double v, boolean isInt) {
@@ -180,11 +202,16 @@ public final class CocoAnnotation {
         keypointsInts = ints;
     }
 
-    double[] bboxRef() { return bbox; }
+    double[] bboxRef() {
+        return bbox;
+    }
 
-    double[] keypointsRef() { return keypoints; }
+    double[] keypointsRef() {
+        return keypoints;
+    }
 
-    @Override public String toString() {
+    @Override
+    public String toString() {
         return "CocoAnnotation[" + id + ", image " + imageId + ", category " + categoryId + "]";
     }
 }

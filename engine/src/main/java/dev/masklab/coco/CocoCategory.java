@@ -25,8 +25,13 @@ public final class CocoCategory {
      * @param keypoints keypoint names or null when the category has none
      * @param skeleton  pairs of 1-based keypoint indices or null
      */
-    public CocoCategory(long id, String name, String supercategory, List<String> keypoints, int[][] skeleton,
-                        Map<String, JsonNode> extra) {
+    public CocoCategory(
+            long id,
+            String name,
+            String supercategory,
+            List<String> keypoints,
+            int[][] skeleton,
+            Map<String, JsonNode> extra) {
         this.id = id;
         this.name = name;
         this.supercategory = supercategory;
@@ -40,16 +45,24 @@ public final class CocoCategory {
         this.extra = extra;
     }
 
-    public long id() { return id; }
+    public long id() {
+        return id;
+    }
 
     /** Name; null when absent in the file. */
-    public String name() { return name; }
+    public String name() {
+        return name;
+    }
 
     /** Supercategory; null when absent. */
-    public String supercategory() { return supercategory; }
+    public String supercategory() {
+        return supercategory;
+    }
 
     /** Keypoint names, or null when the category has no {@code keypoints} field. */
-    public List<String> keypoints() { return keypoints; }
+    public List<String> keypoints() {
+        return keypoints;
+    }
 
     /** Skeleton as pairs of 1-based keypoint indices (a copy), or null when absent. */
     public int[][] skeleton() {
@@ -60,7 +73,12 @@ public final class CocoCategory {
     }
 
     /** Unknown fields in file order; mutable. */
-    public Map<String, JsonNode> extra() { return extra; }
+    public Map<String, JsonNode> extra() {
+        return extra;
+    }
 
-    @Override public String toString() { return "CocoCategory[" + id + ", " + name + "]"; }
+    @Override
+    public String toString() {
+        return "CocoCategory[" + id + ", " + name + "]";
+    }
 }

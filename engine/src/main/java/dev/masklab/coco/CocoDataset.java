@@ -27,6 +27,7 @@ public final class CocoDataset {
     private final List<CocoProblem> problems = new ArrayList<>();
     /** Top-level key order of the source file (known keys and extras), used by the writer. */
     final List<String> keyOrder = new ArrayList<>();
+
     private JsonLayout layout = JsonLayout.COMPACT;
     /** Told of every annotation and category change (an {@link EditJournal} records them); null: none. */
     private java.util.function.Consumer<EditJournal.Op> changeListener;
@@ -39,20 +40,32 @@ public final class CocoDataset {
     /** An annotation kept as it was, after {@code usedBefore} used annotations. */
     record Unread(int usedBefore, CocoAnnotation annotation) {}
 
-    public List<CocoImage> images() { return Collections.unmodifiableList(images); }
+    public List<CocoImage> images() {
+        return Collections.unmodifiableList(images);
+    }
 
-    public List<CocoAnnotation> annotations() { return Collections.unmodifiableList(annotations); }
+    public List<CocoAnnotation> annotations() {
+        return Collections.unmodifiableList(annotations);
+    }
 
-    public List<CocoCategory> categories() { return Collections.unmodifiableList(categories); }
+    public List<CocoCategory> categories() {
+        return Collections.unmodifiableList(categories);
+    }
 
     /** Image with this id, or null. */
-    public CocoImage image(long id) { return imageById.get(id); }
+    public CocoImage image(long id) {
+        return imageById.get(id);
+    }
 
     /** Annotation with this id, or null. */
-    public CocoAnnotation annotation(long id) { return annotationById.get(id); }
+    public CocoAnnotation annotation(long id) {
+        return annotationById.get(id);
+    }
 
     /** Category with this id, or null. */
-    public CocoCategory category(long id) { return categoryById.get(id); }
+    public CocoCategory category(long id) {
+        return categoryById.get(id);
+    }
 
     /** Annotations of an image in dataset order (empty when none). */
     public List<CocoAnnotation> annotationsOf(long imageId) {
@@ -61,16 +74,24 @@ public final class CocoDataset {
     }
 
     /** {@code info} or null. */
-    public JsonNode info() { return extra.get("info"); }
+    public JsonNode info() {
+        return extra.get("info");
+    }
 
     /** {@code licenses} or null. */
-    public JsonNode licenses() { return extra.get("licenses"); }
+    public JsonNode licenses() {
+        return extra.get("licenses");
+    }
 
     /** Top-level fields other than images, annotations and categories, in file order; mutable. */
-    public Map<String, JsonNode> extra() { return extra; }
+    public Map<String, JsonNode> extra() {
+        return extra;
+    }
 
     /** Problems found when the dataset was read (empty for a dataset built in code). */
-    public List<CocoProblem> problems() { return problems; }
+    public List<CocoProblem> problems() {
+        return problems;
+    }
 
     /**
      * Annotations of the file that are not used (a duplicate id, a missing image or category, an inconsistent RLE) and
@@ -86,9 +107,13 @@ public final class CocoDataset {
     }
 
     /** The formatting style of the file read (compact for a dataset built in code); {@link CocoWriter} keeps it. */
-    public JsonLayout layout() { return layout; }
+    public JsonLayout layout() {
+        return layout;
+    }
 
-    public void setLayout(JsonLayout layout) { this.layout = java.util.Objects.requireNonNull(layout); }
+    public void setLayout(JsonLayout layout) {
+        this.layout = java.util.Objects.requireNonNull(layout);
+    }
 
     /**
      * {@code listener} is told of every later change of the annotations and categories, as the {@link EditJournal.Op}
@@ -174,7 +199,9 @@ public final class CocoDataset {
             throw new IllegalArgumentException("duplicate annotation id " + annotation.id());
         }
         annotations.add(annotation);
-        annotationsByImage.computeIfAbsent(annotation.imageId(), k -> new ArrayList<>(4)).add(annotation);
+        annotationsByImage
+                .computeIfAbsent(annotation.imageId(), k -> new ArrayList<>(4))
+                .add(annotation);
         changed(new EditJournal.Insert(annotations.size() - 1, annotation));
     }
 
@@ -192,7 +219,9 @@ public final class CocoDataset {
         int before = 0; // annotations of the same image ahead of index
         for (int i = 0; i < index; i++) if (annotations.get(i).imageId() == annotation.imageId()) before++;
         annotations.add(index, annotation);
-        annotationsByImage.computeIfAbsent(annotation.imageId(), k -> new ArrayList<>(4)).add(before, annotation);
+        annotationsByImage
+                .computeIfAbsent(annotation.imageId(), k -> new ArrayList<>(4))
+                .add(before, annotation);
         changed(new EditJournal.Insert(index, annotation));
     }
 
@@ -213,7 +242,9 @@ public final class CocoDataset {
             oldList.set(oldList.indexOf(old), annotation);
         } else {
             oldList.remove(old);
-            annotationsByImage.computeIfAbsent(annotation.imageId(), k -> new ArrayList<>(4)).add(annotation);
+            annotationsByImage
+                    .computeIfAbsent(annotation.imageId(), k -> new ArrayList<>(4))
+                    .add(annotation);
         }
         changed(new EditJournal.Replace(annotation));
     }
@@ -231,7 +262,8 @@ public final class CocoDataset {
 
     /** Removes an image and its annotations; returns it or null when absent. */
     public CocoImage removeImage(long id) {
-        if (changeListener != null) throw new IllegalStateException("images are not journaled: no removeImage while a change listener is set");
+        if (changeListener != null)
+            throw new IllegalStateException("images are not journaled: no removeImage while a change listener is set");
         CocoImage im = imageById.remove(id);
         if (im != null) {
             images.remove(im);
@@ -277,14 +309,16 @@ public final class CocoDataset {
     /** The annotation's mask as pycocotools {@code annToRLE}: needs its image; null when it has no segmentation. */
     public Rle annToRle(CocoAnnotation annotation) {
         CocoImage im = imageById.get(annotation.imageId());
-        if (im == null) throw new IllegalArgumentException("annotation " + annotation.id() + " names missing image "
-                + annotation.imageId());
+        if (im == null)
+            throw new IllegalArgumentException(
+                    "annotation " + annotation.id() + " names missing image " + annotation.imageId());
         Segmentation s = annotation.segmentation();
         return s == null ? null : s.toRle(im.height(), im.width());
     }
 
-    @Override public String toString() {
-        return "CocoDataset[" + images.size() + " images, " + annotations.size() + " annotations, "
-                + categories.size() + " categories]";
+    @Override
+    public String toString() {
+        return "CocoDataset[" + images.size() + " images, " + annotations.size() + " annotations, " + categories.size()
+                + " categories]";
     }
 }

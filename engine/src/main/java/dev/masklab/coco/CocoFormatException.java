@@ -20,11 +20,17 @@ public final class CocoFormatException extends IOException {
     }
 
     /** The file (as given to the reader). */
-    public String file() { return file; }
+    public String file() {
+        return file;
+    }
 
     /** JSON path of the offending value, e.g. {@code annotations[12].bbox}; empty for the document itself. */
-    public String jsonPath() { return jsonPath; }
+    public String jsonPath() {
+        return jsonPath;
+    }
 
     /** What is wrong. */
-    public String reason() { return reason; }
+    public String reason() {
+        return reason;
+    }
 }

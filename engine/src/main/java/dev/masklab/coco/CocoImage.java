@@ -27,17 +27,30 @@ public final class CocoImage {
         this.extra = extra;
     }
 
-    public long id() { return id; }
+    public long id() {
+        return id;
+    }
 
     /** {@code file_name} (may be null when absent in the file). */
-    public String fileName() { return fileName; }
+    public String fileName() {
+        return fileName;
+    }
 
-    public int width() { return width; }
+    public int width() {
+        return width;
+    }
 
-    public int height() { return height; }
+    public int height() {
+        return height;
+    }
 
     /** Unknown fields in file order; mutable. */
-    public Map<String, JsonNode> extra() { return extra; }
+    public Map<String, JsonNode> extra() {
+        return extra;
+    }
 
-    @Override public String toString() { return "CocoImage[" + id + ", " + fileName + ", " + width + "x" + height + "]"; }
+    @Override
+    public String toString() {
+        return "CocoImage[" + id + ", " + fileName + ", " + width + "x" + height + "]";
+    }
 }

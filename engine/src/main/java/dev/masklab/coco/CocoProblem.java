@@ -8,5 +8,8 @@ package dev.masklab.coco;
  * @param reason   what is wrong and what was done about it (e.g. "... ; annotation skipped")
  */
 public record CocoProblem(String file, String jsonPath, String reason) {
-    @Override public String toString() { return file + ": " + jsonPath + ": " + reason; }
+    @Override
+    public String toString() {
+        return file + ": " + jsonPath + ": " + reason;
+    }
 }

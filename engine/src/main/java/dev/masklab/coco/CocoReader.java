@@ -7,8 +7,8 @@ import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -61,7 +61,9 @@ public final class CocoReader {
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             // an unread NaN goes back as it came (a NaN token), not as the string "NaN"
             .disable(com.fasterxml.jackson.core.json.JsonWriteFeature.WRITE_NAN_AS_STRINGS)
-            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxStringLength(Integer.MAX_VALUE)
+                    .build())
             .build();
     static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
 
@@ -82,8 +84,8 @@ public final class CocoReader {
     /** Reads a COCO file. */
     public static CocoDataset read(Path path) throws IOException {
         if (!Files.isRegularFile(path)) {
-            throw new CocoFormatException(path.toString(), "", Files.exists(path) ? "not a regular file"
-                    : "file not found");
+            throw new CocoFormatException(
+                    path.toString(), "", Files.exists(path) ? "not a regular file" : "file not found");
         }
         try (InputStream in = Files.newInputStream(path)) {
             return read(in, path.toString());
@@ -116,7 +118,8 @@ public final class CocoReader {
     static CocoAnnotation readAnnotation(JsonParser p, String name) throws IOException {
         CocoReader r = new CocoReader(name, p);
         CocoAnnotation a = r.readAnnotation();
-        if (a == null) throw new CocoFormatException(name, r.path(), r.problems.getFirst().reason());
+        if (a == null)
+            throw new CocoFormatException(name, r.path(), r.problems.getFirst().reason());
         return a;
     }
 
@@ -138,7 +141,9 @@ public final class CocoReader {
         return sb.length() > 0 && sb.charAt(0) == '.' ? sb.substring(1) : sb.toString();
     }
 
-    private String path() { return pathOf(p.getParsingContext()); }
+    private String path() {
+        return pathOf(p.getParsingContext());
+    }
 
     private CocoFormatException fail(String reason) {
         return new CocoFormatException(file, path(), reason);
@@ -146,8 +151,8 @@ public final class CocoReader {
 
     private CocoFormatException wrongType(String expected) {
         JsonToken t = p.currentToken();
-        return fail("expected " + expected + ", found " + describe(t) + " (line " + p.currentLocation().getLineNr()
-                + ")");
+        return fail("expected " + expected + ", found " + describe(t) + " (line "
+                + p.currentLocation().getLineNr() + ")");
     }
 
     private static String describe(JsonToken t) {
@@ -195,8 +200,10 @@ public final class CocoReader {
         } catch (StreamConstraintsException e) {
             throw new CocoFormatException(file, path(), e.getOriginalMessage(), e);
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ")";
+            String where = e.getLocation() == null
+                    ? ""
+                    : " (line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr() + ")";
             throw new CocoFormatException(file, path(), "malformed JSON: " + e.getOriginalMessage() + where, e);
         }
         link(ds, images, annotations, categories);
@@ -396,7 +403,6 @@ public final class CocoReader {
         return segBroken ? null : a;
     }
 
-
     /**
      * Polygons; bad polygons are reported and not used. When one is bad, {@link #rawPolygons} holds all of them as in
      * the file (else null).
@@ -411,9 +417,11 @@ public final class CocoReader {
             String where = path();
             BitSet[] bits = new BitSet[1];
             int n = readNumbers(bits);
-            String bad = n % 2 != 0 ? "polygon has an odd number of coordinates (" + n + ")"
-                    : n < 6 ? "polygon has " + (n / 2) + " points, needs at least 3"
-                    : !allFinite(n) ? "polygon has a NaN/Infinity coordinate" : null;
+            String bad = n % 2 != 0
+                    ? "polygon has an odd number of coordinates (" + n + ")"
+                    : n < 6
+                            ? "polygon has " + (n / 2) + " points, needs at least 3"
+                            : !allFinite(n) ? "polygon has a NaN/Infinity coordinate" : null;
             if (bad != null) {
                 warn(where, bad + "; polygon not used (the segmentation is kept as it was)");
                 if (raw == null) {
@@ -504,7 +512,8 @@ public final class CocoReader {
             warn(at, "RLE without \"counts\" or \"size\"; annotation skipped");
             return null;
         }
-        return compressed != null ? new Segmentation.CompressedRle(compressed, size[0], size[1])
+        return compressed != null
+                ? new Segmentation.CompressedRle(compressed, size[0], size[1])
                 : new Segmentation.UncompressedRle(counts, size[0], size[1]);
     }
 
@@ -567,8 +576,8 @@ public final class CocoReader {
     // ------------------------------------------------------------------------------------------------ checks
 
     /** Adds the parsed items to the dataset, skipping (and reporting) duplicates and dangling references. */
-    private void link(CocoDataset ds, List<CocoImage> images, List<CocoAnnotation> annotations,
-                      List<CocoCategory> categories) {
+    private void link(
+            CocoDataset ds, List<CocoImage> images, List<CocoAnnotation> annotations, List<CocoCategory> categories) {
         for (int i = 0; i < images.size(); i++) {
             CocoImage im = images.get(i);
             if (ds.image(im.id()) != null) {
@@ -596,21 +605,26 @@ public final class CocoReader {
                 continue;
             }
             if (im == null) {
-                warn(at + ".image_id", "annotation " + a.id() + " names image " + a.imageId()
-                        + ", which is not in images; annotation not used, kept as it was");
+                warn(
+                        at + ".image_id",
+                        "annotation " + a.id() + " names image " + a.imageId()
+                                + ", which is not in images; annotation not used, kept as it was");
                 ds.keepUnreadAnnotation(a);
                 continue;
             }
             if (ds.category(a.categoryId()) == null) {
-                warn(at + ".category_id", "annotation " + a.id() + " names category " + a.categoryId()
-                        + ", which is not in categories; annotation not used, kept as it was");
+                warn(
+                        at + ".category_id",
+                        "annotation " + a.id() + " names category " + a.categoryId()
+                                + ", which is not in categories; annotation not used, kept as it was");
                 ds.keepUnreadAnnotation(a);
                 continue;
             }
             String rleProblem = checkRle(a.segmentation(), im);
             if (rleProblem != null) {
-                warn(at + ".segmentation", "annotation " + a.id() + ": " + rleProblem
-                        + "; annotation not used, kept as it was");
+                warn(
+                        at + ".segmentation",
+                        "annotation " + a.id() + ": " + rleProblem + "; annotation not used, kept as it was");
                 ds.keepUnreadAnnotation(a);
                 continue;
             }

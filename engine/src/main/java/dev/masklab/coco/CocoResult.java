@@ -17,12 +17,19 @@ package dev.masklab.coco;
  * @param id           1-based id assigned on loading (0 when not loaded)
  * @param area         area used by COCOeval's area ranges (NaN when not loaded)
  */
-public record CocoResult(long imageId, long categoryId, double score, double[] bbox, Segmentation segmentation,
-                         double[] keypoints, long id, double area) {
+public record CocoResult(
+        long imageId,
+        long categoryId,
+        double score,
+        double[] bbox,
+        Segmentation segmentation,
+        double[] keypoints,
+        long id,
+        double area) {
 
     /** A result as a model produces it (no id, no area yet). */
-    public static CocoResult of(long imageId, long categoryId, double score, double[] bbox, Segmentation segmentation,
-                                double[] keypoints) {
+    public static CocoResult of(
+            long imageId, long categoryId, double score, double[] bbox, Segmentation segmentation, double[] keypoints) {
         return new CocoResult(imageId, categoryId, score, bbox, segmentation, keypoints, 0, Double.NaN);
     }
 

@@ -32,14 +32,19 @@ import java.util.List;
 public final class CocoResults {
     private CocoResults() {}
 
-    private enum Kind { BBOX, SEGM, KEYPOINTS }
+    private enum Kind {
+        BBOX,
+        SEGM,
+        KEYPOINTS
+    }
 
     /** Reads a results file against its ground truth. */
     public static List<CocoResult> read(Path path, CocoDataset gt) throws IOException {
         String file = path.toString();
         if (!Files.isRegularFile(path)) throw new CocoFormatException(file, "", "file not found");
         List<JsonNode> items = new ArrayList<>();
-        try (InputStream in = Files.newInputStream(path); JsonParser p = CocoReader.MAPPER.createParser(in)) {
+        try (InputStream in = Files.newInputStream(path);
+                JsonParser p = CocoReader.MAPPER.createParser(in)) {
             JsonToken t = p.nextToken();
             if (t == null) throw new CocoFormatException(file, "", "empty file");
             if (t != JsonToken.START_ARRAY) {
@@ -52,10 +57,12 @@ public final class CocoResults {
                 items.add(p.readValueAsTree());
             }
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ")";
-            throw new CocoFormatException(file, "[" + items.size() + "]", "malformed JSON: " + e.getOriginalMessage()
-                    + where, e);
+            String where = e.getLocation() == null
+                    ? ""
+                    : " (line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr() + ")";
+            throw new CocoFormatException(
+                    file, "[" + items.size() + "]", "malformed JSON: " + e.getOriginalMessage() + where, e);
         }
         return fromTrees(items, gt, file);
     }
@@ -66,7 +73,8 @@ public final class CocoResults {
         if (items.isEmpty()) return out;
         JsonNode first = items.get(0);
         Kind kind;
-        if (first.has("bbox") && !(first.get("bbox").isArray() && first.get("bbox").isEmpty())) {
+        if (first.has("bbox")
+                && !(first.get("bbox").isArray() && first.get("bbox").isEmpty())) {
             kind = Kind.BBOX;
         } else if (first.has("segmentation")) {
             kind = Kind.SEGM;
@@ -81,8 +89,8 @@ public final class CocoResults {
             long imageId = integer(n, "image_id", at, name);
             CocoImage im = gt.image(imageId);
             if (im == null) {
-                throw new CocoFormatException(name, at + ".image_id", "image " + imageId
-                        + " is not in the ground truth");
+                throw new CocoFormatException(
+                        name, at + ".image_id", "image " + imageId + " is not in the ground truth");
             }
             long categoryId = integer(n, "category_id", at, name);
             double score = number(n.get("score"), at + ".score", name, true);
@@ -93,8 +101,8 @@ public final class CocoResults {
             }
             double[] kps = numbers(n.get("keypoints"), at + ".keypoints", name);
             if (kps != null && kps.length % 3 != 0) {
-                throw new CocoFormatException(name, at + ".keypoints", "keypoints need x, y, v triples, have "
-                        + kps.length + " numbers");
+                throw new CocoFormatException(
+                        name, at + ".keypoints", "keypoints need x, y, v triples, have " + kps.length + " numbers");
             }
             Segmentation seg = segmentation(n.get("segmentation"), at + ".segmentation", name, im);
             double area;
@@ -177,15 +185,16 @@ public final class CocoResults {
             throw new CocoFormatException(name, at, "expected a non-negative integer, found " + describe(v));
         }
         if (!v.canConvertToInt() || v.intValue() < 0) {
-            throw new CocoFormatException(name, at, "out of range: " + v.asText() + " (must be 0.." + Integer.MAX_VALUE
-                    + ")");
+            throw new CocoFormatException(
+                    name, at, "out of range: " + v.asText() + " (must be 0.." + Integer.MAX_VALUE + ")");
         }
         return v.intValue();
     }
 
     private static String describe(JsonNode v) {
-        return v.isTextual() ? "the string \"" + abbreviate(v.asText()) + "\"" : v.isNumber() ? v.asText()
-                : v.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+        return v.isTextual()
+                ? "the string \"" + abbreviate(v.asText()) + "\""
+                : v.isNumber() ? v.asText() : v.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
     }
 
     private static String abbreviate(String s) {
@@ -206,15 +215,21 @@ public final class CocoResults {
             }
             return Segmentation.polygons(polys);
         }
-        if (!v.isObject() || !v.has("counts") || !v.has("size") || !v.get("size").isArray()
+        if (!v.isObject()
+                || !v.has("counts")
+                || !v.has("size")
+                || !v.get("size").isArray()
                 || v.get("size").size() != 2) {
             throw new CocoFormatException(name, at, "expected polygons or an RLE object with counts and size");
         }
         int h = count(v.get("size").get(0), at + ".size[0]", name);
         int w = count(v.get("size").get(1), at + ".size[1]", name);
         if (h != im.height() || w != im.width()) {
-            throw new CocoFormatException(name, at + ".size", "mask size " + h + "x" + w + " differs from image "
-                    + im.id() + " size " + im.height() + "x" + im.width());
+            throw new CocoFormatException(
+                    name,
+                    at + ".size",
+                    "mask size " + h + "x" + w + " differs from image " + im.id() + " size " + im.height() + "x"
+                            + im.width());
         }
         JsonNode c = v.get("counts");
         try {
@@ -240,31 +255,34 @@ public final class CocoResults {
      * NAME.bak).
      */
     public static void write(List<CocoResult> results, Path path) throws IOException {
-        DurableFiles.write(path, out -> {
-            try (JsonGenerator g = CocoReader.FACTORY.createGenerator(out)) {
-                g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-                g.writeStartArray();
-                for (CocoResult r : results) {
-                    g.writeStartObject();
-                    g.writeNumberField("image_id", r.imageId());
-                    g.writeNumberField("category_id", r.categoryId());
-                    if (r.bbox() != null) {
-                        g.writeFieldName("bbox");
-                        g.writeArray(r.bbox(), 0, r.bbox().length);
+        DurableFiles.write(
+                path,
+                out -> {
+                    try (JsonGenerator g = CocoReader.FACTORY.createGenerator(out)) {
+                        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+                        g.writeStartArray();
+                        for (CocoResult r : results) {
+                            g.writeStartObject();
+                            g.writeNumberField("image_id", r.imageId());
+                            g.writeNumberField("category_id", r.categoryId());
+                            if (r.bbox() != null) {
+                                g.writeFieldName("bbox");
+                                g.writeArray(r.bbox(), 0, r.bbox().length);
+                            }
+                            g.writeNumberField("score", r.score());
+                            if (r.segmentation() != null) {
+                                g.writeFieldName("segmentation");
+                                CocoWriter.writeSegmentation(g, r.segmentation());
+                            }
+                            if (r.keypoints() != null) {
+                                g.writeFieldName("keypoints");
+                                g.writeArray(r.keypoints(), 0, r.keypoints().length);
+                            }
+                            g.writeEndObject();
+                        }
+                        g.writeEndArray();
                     }
-                    g.writeNumberField("score", r.score());
-                    if (r.segmentation() != null) {
-                        g.writeFieldName("segmentation");
-                        CocoWriter.writeSegmentation(g, r.segmentation());
-                    }
-                    if (r.keypoints() != null) {
-                        g.writeFieldName("keypoints");
-                        g.writeArray(r.keypoints(), 0, r.keypoints().length);
-                    }
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
-            }
-        }, Backup.perSession());
+                },
+                Backup.perSession());
     }
 }

@@ -72,8 +72,9 @@ public final class CocoWriter {
                         CocoDataset.Unread next = unread.hasNext() ? unread.next() : null;
                         int written = 0;
                         for (CocoAnnotation a : ds.annotations()) {
-                            for (; next != null && next.usedBefore() <= written; next = unread.hasNext()
-                                    ? unread.next() : null) {
+                            for (;
+                                    next != null && next.usedBefore() <= written;
+                                    next = unread.hasNext() ? unread.next() : null) {
                                 writeAnnotation(g, next.annotation());
                             }
                             writeAnnotation(g, a);

@@ -65,21 +65,24 @@ public final class EditJournal implements AutoCloseable {
 
     /** The annotation with this id becomes {@code annotation} (same position in the list). */
     public record Replace(CocoAnnotation annotation) implements Op {
-        @Override public void applyTo(CocoDataset ds) {
+        @Override
+        public void applyTo(CocoDataset ds) {
             ds.replaceAnnotation(annotation);
         }
     }
 
     /** {@code annotation} (a new id) is inserted at {@code index} of {@link CocoDataset#annotations()} (0..size). */
     public record Insert(int index, CocoAnnotation annotation) implements Op {
-        @Override public void applyTo(CocoDataset ds) {
+        @Override
+        public void applyTo(CocoDataset ds) {
             ds.insertAnnotation(index, annotation);
         }
     }
 
     /** The annotation with this id is removed. */
     public record Remove(long annotationId) implements Op {
-        @Override public void applyTo(CocoDataset ds) {
+        @Override
+        public void applyTo(CocoDataset ds) {
             if (ds.removeAnnotation(annotationId) == null) {
                 throw new IllegalArgumentException("no annotation with id " + annotationId);
             }
@@ -88,21 +91,24 @@ public final class EditJournal implements AutoCloseable {
 
     /** The category with this id becomes {@code category} (same position): a rename, say. */
     public record ReplaceCategory(CocoCategory category) implements Op {
-        @Override public void applyTo(CocoDataset ds) {
+        @Override
+        public void applyTo(CocoDataset ds) {
             ds.replaceCategory(category);
         }
     }
 
     /** {@code category} (a new id) is inserted at {@code index} of {@link CocoDataset#categories()} (0..size). */
     public record InsertCategory(int index, CocoCategory category) implements Op {
-        @Override public void applyTo(CocoDataset ds) {
+        @Override
+        public void applyTo(CocoDataset ds) {
             ds.insertCategory(index, category);
         }
     }
 
     /** The category with this id is removed (its annotations are separate changes). */
     public record RemoveCategory(long categoryId) implements Op {
-        @Override public void applyTo(CocoDataset ds) {
+        @Override
+        public void applyTo(CocoDataset ds) {
             if (ds.removeCategory(categoryId) == null) {
                 throw new IllegalArgumentException("no category with id " + categoryId);
             }
@@ -139,6 +145,7 @@ public final class EditJournal implements AutoCloseable {
     private final Path file;
     /** The dataset file holding every edit up to {@link #savedSeq}; null until needed (computed lazily). */
     private Identity base;
+
     private long savedSeq;
     /** Sequence number of the last edit appended or replayed. */
     private long seq;
@@ -221,8 +228,11 @@ public final class EditJournal implements AutoCloseable {
                 try {
                     op.applyTo(ds);
                 } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-                    throw new CocoFormatException(file.toString(), "line " + (i + 1), "edit " + lines.get(i).seq()
-                            + " does not apply to " + dataset.getFileName() + ": " + e.getMessage());
+                    throw new CocoFormatException(
+                            file.toString(),
+                            "line " + (i + 1),
+                            "edit " + lines.get(i).seq() + " does not apply to " + dataset.getFileName() + ": "
+                                    + e.getMessage());
                 }
                 unsaved.add(lines.get(i));
                 applied++;
@@ -546,8 +556,8 @@ public final class EditJournal implements AutoCloseable {
                 case "insert" -> annotation == null || index == null ? null : new Insert(index, annotation);
                 case "remove" -> id == null ? null : new Remove(id);
                 case "replace-category" -> category == null ? null : new ReplaceCategory(category);
-                case "insert-category" -> category == null || index == null ? null
-                        : new InsertCategory(index, category);
+                case "insert-category" ->
+                    category == null || index == null ? null : new InsertCategory(index, category);
                 case "remove-category" -> id == null ? null : new RemoveCategory(id);
                 default -> null;
             };

@@ -122,7 +122,8 @@ public record JsonLayout(String indent, String lineEnd, boolean finalNewline) {
         /** The layout of what was read (call after reading to the end). */
         JsonLayout layout() {
             boolean finalNewline = lastByte == '\n';
-            return pretty ? new JsonLayout(indent.toString(), crlf ? "\r\n" : "\n", finalNewline)
+            return pretty
+                    ? new JsonLayout(indent.toString(), crlf ? "\r\n" : "\n", finalNewline)
                     : new JsonLayout(null, "\n", finalNewline);
         }
     }

@@ -21,12 +21,31 @@ import java.util.List;
  */
 public record KeypointTemplate(double[] layout, Source[] source) {
     /** Where a keypoint's position in the template comes from. */
-    public enum Source { DATASET_MEAN, COCO_PERSON, EVENLY_SPACED }
+    public enum Source {
+        DATASET_MEAN,
+        COCO_PERSON,
+        EVENLY_SPACED
+    }
 
     /** COCO's person keypoint names, in COCO's order. */
-    public static final List<String> COCO_PERSON_KEYPOINTS = List.of("nose", "left_eye", "right_eye", "left_ear",
-            "right_ear", "left_shoulder", "right_shoulder", "left_elbow", "right_elbow", "left_wrist", "right_wrist",
-            "left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle");
+    public static final List<String> COCO_PERSON_KEYPOINTS = List.of(
+            "nose",
+            "left_eye",
+            "right_eye",
+            "left_ear",
+            "right_ear",
+            "left_shoulder",
+            "right_shoulder",
+            "left_elbow",
+            "right_elbow",
+            "left_wrist",
+            "right_wrist",
+            "left_hip",
+            "right_hip",
+            "left_knee",
+            "right_knee",
+            "left_ankle",
+            "right_ankle");
 
     /** u, v of {@link #COCO_PERSON_KEYPOINTS}: an upright person facing the viewer, filling the box. */
     private static final double[] COCO_PERSON_LAYOUT = {

@@ -39,7 +39,9 @@ public final class MaskPolygons {
         List<double[]> corners = Contours.polygons(mask);
         List<double[]> outlines = new ArrayList<>(corners.size());
         for (double[] c : corners) outlines.add(crackMidpoints(c));
-        long filled = corners.isEmpty() ? 0 : Rle.fromPolygons(corners, mask.h(), mask.w()).area();
+        long filled = corners.isEmpty()
+                ? 0
+                : Rle.fromPolygons(corners, mask.h(), mask.w()).area();
         return new MaskPolygons(mask, outlines, Math.max(0, filled - mask.area()));
     }
 
@@ -69,8 +71,7 @@ public final class MaskPolygons {
      * @param rasterised  the polygons rasterised as pycocotools does ({@code merge(frPyObjects(polygons))})
      * @param iou         |rasterised and mask| / |rasterised or mask| (1 when both are empty)
      */
-    public record Fit(List<double[]> polygons, int vertexCount, Rle rasterised, double iou) {
-    }
+    public record Fit(List<double[]> polygons, int vertexCount, Rle rasterised, double iou) {}
 
     /** Simplifies each outline to {@code tolerance} px ({@link DouglasPeucker}); O(vertices log vertices + h * w). */
     public Fit fit(double tolerance) {
@@ -86,8 +87,7 @@ public final class MaskPolygons {
             vertices += p.length / 2;
         }
         Rle raster = rles.isEmpty() ? Rle.fromPolygons(List.of(), mask.h(), mask.w()) : Rle.merge(rles, false);
-        double iou = raster.area() == 0 && mask.area() == 0 ? 1
-                : Rle.iou(List.of(raster), List.of(mask), null)[0][0];
+        double iou = raster.area() == 0 && mask.area() == 0 ? 1 : Rle.iou(List.of(raster), List.of(mask), null)[0][0];
         return new Fit(parts, vertices, raster, iou);
     }
 

@@ -34,16 +34,24 @@ public final class Rle {
     }
 
     /** Height in pixels. */
-    public int h() { return h; }
+    public int h() {
+        return h;
+    }
 
     /** Width in pixels. */
-    public int w() { return w; }
+    public int w() {
+        return w;
+    }
 
     /** A copy of the uncompressed run lengths. */
-    public int[] counts() { return counts.clone(); }
+    public int[] counts() {
+        return counts.clone();
+    }
 
     /** Number of runs. */
-    public int runCount() { return counts.length; }
+    public int runCount() {
+        return counts.length;
+    }
 
     // ------------------------------------------------------------------------------------------------ construction
 
@@ -60,8 +68,8 @@ public final class Rle {
             sum += counts[i];
         }
         if (sum != (long) h * w) {
-            throw new IllegalArgumentException("RLE counts sum to " + sum + " but size " + h + "x" + w + " has "
-                    + ((long) h * w) + " pixels");
+            throw new IllegalArgumentException(
+                    "RLE counts sum to " + sum + " but size " + h + "x" + w + " has " + ((long) h * w) + " pixels");
         }
         return new Rle(h, w, counts.clone());
     }
@@ -88,8 +96,8 @@ public final class Rle {
                 if (p >= n) throw new IllegalArgumentException("RLE string ends inside a number at character " + p);
                 int c = s.charAt(p) - 48;
                 if (c < 0 || c > 63) {
-                    throw new IllegalArgumentException("RLE string has invalid character '" + s.charAt(p)
-                            + "' at " + p);
+                    throw new IllegalArgumentException(
+                            "RLE string has invalid character '" + s.charAt(p) + "' at " + p);
                 }
                 x |= (c & 0x1f) << (5 * k);
                 more = (c & 0x20) != 0;
@@ -382,8 +390,8 @@ public final class Rle {
         for (int i = 1; i < rles.size(); i++) {
             Rle bRle = rles.get(i);
             if (bRle.h != h || bRle.w != w) {
-                throw new IllegalArgumentException("merge of masks with different sizes: " + h + "x" + w + " and "
-                        + bRle.h + "x" + bRle.w);
+                throw new IllegalArgumentException(
+                        "merge of masks with different sizes: " + h + "x" + w + " and " + bRle.h + "x" + bRle.w);
             }
             int[] aC = cnts;
             int aM = m;

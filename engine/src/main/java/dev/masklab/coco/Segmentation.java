@@ -10,8 +10,8 @@ import java.util.List;
  * The {@code segmentation} of a COCO annotation: polygons, uncompressed RLE ({@code counts} as a list) or compressed
  * RLE ({@code counts} as a string).
  */
-public sealed interface Segmentation permits Segmentation.Polygons, Segmentation.UncompressedRle,
-        Segmentation.CompressedRle {
+public sealed interface Segmentation
+        permits Segmentation.Polygons, Segmentation.UncompressedRle, Segmentation.CompressedRle {
 
     /** The mask as pycocotools {@code annToRLE} computes it; h, w are the image size (RLE forms carry their own). */
     Rle toRle(int h, int w);
@@ -47,13 +47,21 @@ public sealed interface Segmentation permits Segmentation.Polygons, Segmentation
         }
 
         /** Read-only view without copying; callers must not modify the arrays. */
-        public List<double[]> polygonsView() { return Collections.unmodifiableList(polygons); }
+        public List<double[]> polygonsView() {
+            return Collections.unmodifiableList(polygons);
+        }
 
-        public int size() { return polygons.size(); }
+        public int size() {
+            return polygons.size();
+        }
 
-        @Override public Rle toRle(int h, int w) { return Rle.fromPolygons(polygons, h, w); }
+        @Override
+        public Rle toRle(int h, int w) {
+            return Rle.fromPolygons(polygons, h, w);
+        }
 
-        @Override public boolean equals(Object o) {
+        @Override
+        public boolean equals(Object o) {
             if (!(o instanceof Polygons p) || p.polygons.size() != polygons.size()) return false;
             for (int i = 0; i < polygons.size(); i++) {
                 if (!Arrays.equals(polygons.get(i), p.polygons.get(i))) return false;
@@ -61,13 +69,17 @@ public sealed interface Segmentation permits Segmentation.Polygons, Segmentation
             return true;
         }
 
-        @Override public int hashCode() {
+        @Override
+        public int hashCode() {
             int h = 1;
             for (double[] p : polygons) h = 31 * h + Arrays.hashCode(p);
             return h;
         }
 
-        @Override public String toString() { return "Polygons[" + polygons.size() + "]"; }
+        @Override
+        public String toString() {
+            return "Polygons[" + polygons.size() + "]";
+        }
     }
 
     /** Uncompressed RLE ({@code {"counts": [...], "size": [h, w]}}), typical for crowd regions. */
@@ -76,23 +88,39 @@ public sealed interface Segmentation permits Segmentation.Polygons, Segmentation
             counts = counts.clone();
         }
 
-        @Override public int[] counts() { return counts.clone(); }
+        @Override
+        public int[] counts() {
+            return counts.clone();
+        }
 
         /** Like pycocotools, the RLE's own size is used, not the image size. */
-        @Override public Rle toRle(int imageH, int imageW) { return Rle.fromCounts(counts, h, w); }
+        @Override
+        public Rle toRle(int imageH, int imageW) {
+            return Rle.fromCounts(counts, h, w);
+        }
 
-        @Override public boolean equals(Object o) {
+        @Override
+        public boolean equals(Object o) {
             return o instanceof UncompressedRle u && u.h == h && u.w == w && Arrays.equals(u.counts, counts);
         }
 
-        @Override public int hashCode() { return 31 * (31 * h + w) + Arrays.hashCode(counts); }
+        @Override
+        public int hashCode() {
+            return 31 * (31 * h + w) + Arrays.hashCode(counts);
+        }
 
-        @Override public String toString() { return "UncompressedRle[" + h + "x" + w + ", runs=" + counts.length + "]"; }
+        @Override
+        public String toString() {
+            return "UncompressedRle[" + h + "x" + w + ", runs=" + counts.length + "]";
+        }
     }
 
     /** Compressed RLE ({@code {"counts": "...", "size": [h, w]}}). */
     record CompressedRle(String counts, int h, int w) implements Segmentation {
         /** Like pycocotools, the RLE's own size is used, not the image size. */
-        @Override public Rle toRle(int imageH, int imageW) { return Rle.fromString(counts, h, w); }
+        @Override
+        public Rle toRle(int imageH, int imageW) {
+            return Rle.fromString(counts, h, w);
+        }
     }
 }

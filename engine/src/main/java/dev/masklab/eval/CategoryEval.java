@@ -15,6 +15,15 @@ package dev.masklab.eval;
  * @param gtCount  ground truths not ignored
  * @param dtCount  detections evaluated (per image at most the largest maxDets)
  */
-public record CategoryEval(long id, String name, double ap, double ap50, double ap75, double apSmall,
-        double apMedium, double apLarge, double ar, int gtCount, int dtCount) {
-}
+public record CategoryEval(
+        long id,
+        String name,
+        double ap,
+        double ap50,
+        double ap75,
+        double apSmall,
+        double apMedium,
+        double apLarge,
+        double ar,
+        int gtCount,
+        int dtCount) {}

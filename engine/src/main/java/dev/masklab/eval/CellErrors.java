@@ -41,7 +41,7 @@ public record CellErrors(long imageId, long categoryId, long[][] tp, long[] fp, 
         for (int g = 0; g < gtm.length; g++) {
             if (!e.gtIgnore()[g] && gtm[g] == 0) fn[nFn++] = e.gtIds()[g];
         }
-        return new CellErrors(imageId, categoryId, Arrays.copyOf(tp, nTp), Arrays.copyOf(fp, nFp),
-                Arrays.copyOf(fn, nFn));
+        return new CellErrors(
+                imageId, categoryId, Arrays.copyOf(tp, nTp), Arrays.copyOf(fp, nFp), Arrays.copyOf(fn, nFn));
     }
 }

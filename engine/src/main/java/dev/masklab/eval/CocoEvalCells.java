@@ -54,14 +54,17 @@ final class CocoEvalCells implements CocoEvaluator.CellSource {
         long[] cats = params.catIds();
         if (cats == null && params.iouType() == IouType.KEYPOINTS) {
             // pycocotools fails (KeyError 'num_keypoints') on categories without keypoints; evaluate the ones with
-            cats = gt.categories().stream().filter(c -> c.keypoints() != null && !c.keypoints().isEmpty())
-                    .mapToLong(CocoCategory::id).toArray();
+            cats = gt.categories().stream()
+                    .filter(c -> c.keypoints() != null && !c.keypoints().isEmpty())
+                    .mapToLong(CocoCategory::id)
+                    .toArray();
             if (cats.length == 0) {
-                throw new IllegalArgumentException("keypoints evaluation: no category of the ground truth has"
-                        + " keypoints");
+                throw new IllegalArgumentException(
+                        "keypoints evaluation: no category of the ground truth has" + " keypoints");
             }
         }
-        if (cats == null) cats = gt.categories().stream().mapToLong(CocoCategory::id).toArray();
+        if (cats == null)
+            cats = gt.categories().stream().mapToLong(CocoCategory::id).toArray();
         cats = sortedUnique(cats);
         if (params.useCats()) {
             this.catIds = cats;
@@ -103,16 +106,16 @@ final class CocoEvalCells implements CocoEvaluator.CellSource {
         List<CocoAnnotation> g = new ArrayList<>();
         for (CocoAnnotation a : annotations) {
             if (a.imageId() != imageId) {
-                throw new IllegalArgumentException("annotation " + a.id() + " names image " + a.imageId()
-                        + ", not the edited image " + imageId);
+                throw new IllegalArgumentException(
+                        "annotation " + a.id() + " names image " + a.imageId() + ", not the edited image " + imageId);
             }
             if (catIndex.containsKey(a.categoryId())) g.add(a);
         }
         List<CocoResult> d = new ArrayList<>();
         for (CocoResult x : detections) {
             if (x.imageId() != imageId) {
-                throw new IllegalArgumentException("result " + x.id() + " names image " + x.imageId()
-                        + ", not the edited image " + imageId);
+                throw new IllegalArgumentException(
+                        "result " + x.id() + " names image " + x.imageId() + ", not the edited image " + imageId);
             }
             if (catIndex.containsKey(x.categoryId())) d.add(x);
         }
@@ -131,12 +134,16 @@ final class CocoEvalCells implements CocoEvaluator.CellSource {
      * @throws IllegalArgumentException when either is not among the image's evaluated items
      */
     double iou(long imageId, long dtId, long gtId) {
-        CocoAnnotation a = gtByImage.getOrDefault(imageId, List.of()).stream().filter(x -> x.id() == gtId)
-                .findFirst().orElseThrow(() -> new IllegalArgumentException("ground truth " + gtId
-                        + " is not evaluated in image " + imageId));
-        CocoResult d = dtByImage.getOrDefault(imageId, List.of()).stream().filter(x -> x.id() == dtId)
-                .findFirst().orElseThrow(() -> new IllegalArgumentException("result " + dtId
-                        + " is not evaluated in image " + imageId));
+        CocoAnnotation a = gtByImage.getOrDefault(imageId, List.of()).stream()
+                .filter(x -> x.id() == gtId)
+                .findFirst()
+                .orElseThrow(() ->
+                        new IllegalArgumentException("ground truth " + gtId + " is not evaluated in image " + imageId));
+        CocoResult d = dtByImage.getOrDefault(imageId, List.of()).stream()
+                .filter(x -> x.id() == dtId)
+                .findFirst()
+                .orElseThrow(
+                        () -> new IllegalArgumentException("result " + dtId + " is not evaluated in image " + imageId));
         return cell(gt.image(imageId), List.of(a), List.of(d)).ious().compute(new int[] {0})[0][0];
     }
 
@@ -162,7 +169,8 @@ final class CocoEvalCells implements CocoEvaluator.CellSource {
     }
 
     private static long[] sortedUnique(long[] ids) {
-        return new TreeSet<>(Arrays.stream(ids).boxed().toList()).stream().mapToLong(Long::longValue).toArray();
+        return new TreeSet<>(Arrays.stream(ids).boxed().toList())
+                .stream().mapToLong(Long::longValue).toArray();
     }
 
     @Override
@@ -188,10 +196,12 @@ final class CocoEvalCells implements CocoEvaluator.CellSource {
             Map<Integer, List<CocoAnnotation>> g = new TreeMap<>();
             Map<Integer, List<CocoResult>> d = new TreeMap<>();
             for (CocoAnnotation a : gtByImage.getOrDefault(imageId, List.of())) {
-                g.computeIfAbsent(catIndex.get(a.categoryId()), x -> new ArrayList<>()).add(a);
+                g.computeIfAbsent(catIndex.get(a.categoryId()), x -> new ArrayList<>())
+                        .add(a);
             }
             for (CocoResult x : dtByImage.getOrDefault(imageId, List.of())) {
-                d.computeIfAbsent(catIndex.get(x.categoryId()), y -> new ArrayList<>()).add(x);
+                d.computeIfAbsent(catIndex.get(x.categoryId()), y -> new ArrayList<>())
+                        .add(x);
             }
             g.values().forEach(gts.get(0)::addAll);
             d.values().forEach(dts.get(0)::addAll);
@@ -229,20 +239,22 @@ final class CocoEvalCells implements CocoEvaluator.CellSource {
             dtAreas[i] = x.area();
         }
         EvalCell.Ious ious = switch (params.iouType()) {
-            case BBOX -> sel -> {
-                List<double[]> gb = new ArrayList<>(nG);
-                for (CocoAnnotation a : g) gb.add(requireBox(a));
-                List<double[]> db = new ArrayList<>(sel.length);
-                for (int s : sel) db.add(requireBox(d.get(s)));
-                return Rle.bboxIou(db, gb, crowd);
-            };
-            case SEGM -> sel -> {
-                List<Rle> gm = new ArrayList<>(nG);
-                for (CocoAnnotation a : g) gm.add(gtMask(a));
-                List<Rle> dm = new ArrayList<>(sel.length);
-                for (int s : sel) dm.add(dtMask(d.get(s), image));
-                return Rle.iou(dm, gm, crowd);
-            };
+            case BBOX ->
+                sel -> {
+                    List<double[]> gb = new ArrayList<>(nG);
+                    for (CocoAnnotation a : g) gb.add(requireBox(a));
+                    List<double[]> db = new ArrayList<>(sel.length);
+                    for (int s : sel) db.add(requireBox(d.get(s)));
+                    return Rle.bboxIou(db, gb, crowd);
+                };
+            case SEGM ->
+                sel -> {
+                    List<Rle> gm = new ArrayList<>(nG);
+                    for (CocoAnnotation a : g) gm.add(gtMask(a));
+                    List<Rle> dm = new ArrayList<>(sel.length);
+                    for (int s : sel) dm.add(dtMask(d.get(s), image));
+                    return Rle.iou(dm, gm, crowd);
+                };
             case KEYPOINTS -> sel -> keypointIous(g, d, sel);
         };
         return new EvalCell(gtIds, gtAreas, crowd, ignore, dtIds, scores, dtAreas, ious);
@@ -255,8 +267,11 @@ final class CocoEvalCells implements CocoEvaluator.CellSource {
         double[] ga = new double[nG];
         long cat = g.isEmpty() ? d.get(sel[0]).categoryId() : g.get(0).categoryId();
         CocoCategory category = gt.category(cat);
-        int k = category != null && category.keypoints() != null && !category.keypoints().isEmpty()
-                ? category.keypoints().size() : -1;
+        int k = category != null
+                        && category.keypoints() != null
+                        && !category.keypoints().isEmpty()
+                ? category.keypoints().size()
+                : -1;
         for (int j = 0; j < nG; j++) {
             CocoAnnotation a = g.get(j);
             double[] kps = a.keypoints();
@@ -279,8 +294,9 @@ final class CocoEvalCells implements CocoEvaluator.CellSource {
             // an annotation without keypoints has no labelled keypoint (and is ignored: num_keypoints 0)
             if (gk[j] == null) gk[j] = new double[3 * k];
             if (gk[j].length != 3 * k) {
-                throw new IllegalArgumentException("ground-truth annotation " + g.get(j).id() + " has "
-                        + gk[j].length / 3.0 + " keypoints; its category " + cat + " has " + k);
+                throw new IllegalArgumentException(
+                        "ground-truth annotation " + g.get(j).id() + " has " + gk[j].length / 3.0
+                                + " keypoints; its category " + cat + " has " + k);
             }
         }
         for (int i = 0; i < sel.length; i++) {
@@ -314,8 +330,8 @@ final class CocoEvalCells implements CocoEvaluator.CellSource {
     private Rle gtMask(CocoAnnotation a) {
         Rle m = gt.annToRle(a);
         if (m == null) {
-            throw new IllegalArgumentException("ground-truth annotation " + a.id() + " has no segmentation, needed for"
-                    + " segm evaluation");
+            throw new IllegalArgumentException(
+                    "ground-truth annotation " + a.id() + " has no segmentation, needed for" + " segm evaluation");
         }
         return m;
     }

@@ -58,17 +58,17 @@ public final class CocoEvaluator {
      *                    ({@link ImageEvaluations#matching}); costs memory (about 10 bytes per detection and IoU
      *                    threshold), not time
      */
-    public static ImageEvaluations evaluateImages(CocoDataset gt, List<CocoResult> results, EvalParams params,
-            boolean keepMatches) {
+    public static ImageEvaluations evaluateImages(
+            CocoDataset gt, List<CocoResult> results, EvalParams params, boolean keepMatches) {
         return evaluateImages(gt, results, params, keepMatches, null);
     }
 
     /** As {@link #evaluateImages(CocoDataset, List, EvalParams, boolean)} with progress and cancel (null: none). */
-    public static ImageEvaluations evaluateImages(CocoDataset gt, List<CocoResult> results, EvalParams params,
-            boolean keepMatches, EvalProgress progress) {
+    public static ImageEvaluations evaluateImages(
+            CocoDataset gt, List<CocoResult> results, EvalParams params, boolean keepMatches, EvalProgress progress) {
         CocoEvalCells cells = cells(gt, results, params);
-        return new CocoEvaluator(params).evaluateImages(cells.imgIds(), cells.catIds(), cells.catNames(), cells,
-                keepMatches, progress);
+        return new CocoEvaluator(params)
+                .evaluateImages(cells.imgIds(), cells.catIds(), cells.catNames(), cells, keepMatches, progress);
     }
 
     static CocoEvalCells cells(CocoDataset gt, List<CocoResult> results, EvalParams params) {
@@ -112,8 +112,8 @@ public final class CocoEvaluator {
      * @param source      the cells per image
      * @param keepMatches also keep every cell's full matching for area "all" (see {@link ImageEvaluations})
      */
-    public ImageEvaluations evaluateImages(long[] imgIds, long[] catIds, String[] catNames, CellSource source,
-            boolean keepMatches) {
+    public ImageEvaluations evaluateImages(
+            long[] imgIds, long[] catIds, String[] catNames, CellSource source, boolean keepMatches) {
         return evaluateImages(imgIds, catIds, catNames, source, keepMatches, null);
     }
 
@@ -121,8 +121,13 @@ public final class CocoEvaluator {
      * As {@link #evaluateImages(long[], long[], String[], CellSource, boolean)}, reporting each evaluated image to
      * {@code progress} (null: none), which may cancel.
      */
-    public ImageEvaluations evaluateImages(long[] imgIds, long[] catIds, String[] catNames, CellSource source,
-            boolean keepMatches, EvalProgress progress) {
+    public ImageEvaluations evaluateImages(
+            long[] imgIds,
+            long[] catIds,
+            String[] catNames,
+            CellSource source,
+            boolean keepMatches,
+            EvalProgress progress) {
         ImageEvaluations ev = new ImageEvaluations(this, imgIds, catIds, catNames, keepMatches);
         int n = imgIds.length;
         AtomicInteger done = new AtomicInteger();
@@ -160,10 +165,11 @@ public final class CocoEvaluator {
             int[] order = ScoreOrder.descending(cell.dtScores());
             if (order.length > maxDet) order = Arrays.copyOf(order, maxDet);
             double[][] ious = cell.gtCount() == 0 || order.length == 0
-                    ? new double[order.length][0] : cell.ious().compute(order);
+                    ? new double[order.length][0]
+                    : cell.ious().compute(order);
             for (int a = 0; a < nA; a++) {
-                ImageEvaluation e = ImageEvaluation.evaluate(cell, order, ious, params.areaLo(a),
-                        params.areaHi(a), maxDet, thrs);
+                ImageEvaluation e =
+                        ImageEvaluation.evaluate(cell, order, ious, params.areaLo(a), params.areaHi(a), maxDet, thrs);
                 ev.put(k, a, i, e, a == areaAll);
             }
         }

@@ -30,8 +30,7 @@ public final class ConfusionMatrix {
      * One counted item: the image, and the ground truth and detection (result) ids of the pair; null for the
      * background side.
      */
-    public record Entry(long imageId, Long gtId, Long dtId) {
-    }
+    public record Entry(long imageId, Long gtId, Long dtId) {}
 
     private final double iouThreshold;
     private final long[] categoryIds;
@@ -60,30 +59,40 @@ public final class ConfusionMatrix {
      * @param iouThr    IoU (OKS) threshold in (0, 1]
      * @param minScore  detections below this score are left out
      */
-    public static ConfusionMatrix compute(CocoDataset gt, List<CocoResult> results, IouType type, double iouThr,
-            double minScore) {
+    public static ConfusionMatrix compute(
+            CocoDataset gt, List<CocoResult> results, IouType type, double iouThr, double minScore) {
         return compute(gt, results, type, iouThr, minScore, null);
     }
 
     /** As {@link #compute(CocoDataset, List, IouType, double, double)}, with progress and cancel (null: none). */
-    public static ConfusionMatrix compute(CocoDataset gt, List<CocoResult> results, IouType type, double iouThr,
-            double minScore, EvalProgress progress) {
-        if (!(iouThr > 0 && iouThr <= 1)) throw new IllegalArgumentException("IoU threshold " + iouThr + " not in (0, 1]");
+    public static ConfusionMatrix compute(
+            CocoDataset gt,
+            List<CocoResult> results,
+            IouType type,
+            double iouThr,
+            double minScore,
+            EvalProgress progress) {
+        if (!(iouThr > 0 && iouThr <= 1))
+            throw new IllegalArgumentException("IoU threshold " + iouThr + " not in (0, 1]");
         EvalParams defaults = EvalParams.defaults(type);
-        EvalParams params = defaults.withUseCats(false).withIouThrs(new double[] {iouThr})
+        EvalParams params = defaults.withUseCats(false)
+                .withIouThrs(new double[] {iouThr})
                 .withMaxDets(Integer.MAX_VALUE)
                 .withAreaRanges(new double[][] {defaults.areaRng()[0]}, new String[] {"all"});
-        List<CocoResult> kept = results.stream().filter(r -> r.score() >= minScore).toList();
+        List<CocoResult> kept =
+                results.stream().filter(r -> r.score() >= minScore).toList();
         CocoEvalCells cells = CocoEvaluator.cells(gt, kept, params);
         long[] cats = cells.evaluatedCategoryIds();
         String[] names = new String[cats.length];
         Map<Long, Integer> index = new HashMap<>();
         for (int k = 0; k < cats.length; k++) {
             index.put(cats[k], k);
-            names[k] = gt.category(cats[k]) == null ? String.valueOf(cats[k]) : gt.category(cats[k]).name();
+            names[k] = gt.category(cats[k]) == null
+                    ? String.valueOf(cats[k])
+                    : gt.category(cats[k]).name();
         }
-        ImageEvaluations ev = new CocoEvaluator(params).evaluateImages(cells.imgIds(), cells.catIds(),
-                cells.catNames(), cells, true, progress);
+        ImageEvaluations ev = new CocoEvaluator(params)
+                .evaluateImages(cells.imgIds(), cells.catIds(), cells.catNames(), cells, true, progress);
         Map<Long, Long> dtCategory = new HashMap<>();
         for (CocoResult r : kept) dtCategory.put(r.id(), r.categoryId());
         ConfusionMatrix m = new ConfusionMatrix(iouThr, cats, names);

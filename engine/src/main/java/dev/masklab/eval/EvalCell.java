@@ -16,8 +16,15 @@ import java.util.Objects;
  * @param dtAreas     result areas as pycocotools' {@code loadRes} sets them
  * @param ious        IoU/OKS of the selected detections against all ground truths
  */
-public record EvalCell(long[] gtIds, double[] gtAreas, boolean[] gtCrowd, boolean[] gtIgnore,
-        long[] dtIds, double[] dtScores, double[] dtAreas, Ious ious) {
+public record EvalCell(
+        long[] gtIds,
+        double[] gtAreas,
+        boolean[] gtCrowd,
+        boolean[] gtIgnore,
+        long[] dtIds,
+        double[] dtScores,
+        double[] dtAreas,
+        Ious ious) {
 
     /** Computes similarities between some detections and every ground truth of the cell. */
     @FunctionalInterface

@@ -11,16 +11,16 @@ import java.util.Objects;
  */
 public final class EvalParams {
     /** pycocotools' {@code kpt_oks_sigmas}: the 17 COCO person keypoint sigmas. */
-    public static final double[] COCO_KEYPOINT_SIGMAS = divide(new double[] {
-            .26, .25, .25, .35, .35, .79, .79, .72, .72, .62, .62, 1.07, 1.07, .87, .87, .89, .89}, 10.0);
+    public static final double[] COCO_KEYPOINT_SIGMAS = divide(
+            new double[] {.26, .25, .25, .35, .35, .79, .79, .72, .72, .62, .62, 1.07, 1.07, .87, .87, .89, .89}, 10.0);
 
     /**
      * Sigma used for every keypoint of a category whose keypoint count is not 17 (pycocotools only knows the 17 COCO
      * sigmas and fails on other counts): the mean of the COCO sigmas, about 0.0669. Set explicit sigmas with
      * {@link #withKeypointSigmas(double[])} for such datasets.
      */
-    public static final double UNIFORM_KEYPOINT_SIGMA = Arrays.stream(COCO_KEYPOINT_SIGMAS).sum()
-            / COCO_KEYPOINT_SIGMAS.length;
+    public static final double UNIFORM_KEYPOINT_SIGMA =
+            Arrays.stream(COCO_KEYPOINT_SIGMAS).sum() / COCO_KEYPOINT_SIGMAS.length;
 
     private final IouType iouType;
     private final double[] iouThrs;
@@ -33,8 +33,17 @@ public final class EvalParams {
     private final long[] imgIds;
     private final long[] catIds;
 
-    private EvalParams(IouType iouType, double[] iouThrs, double[] recThrs, int[] maxDets, double[][] areaRng,
-            String[] areaRngLbl, boolean useCats, double[] keypointSigmas, long[] imgIds, long[] catIds) {
+    private EvalParams(
+            IouType iouType,
+            double[] iouThrs,
+            double[] recThrs,
+            int[] maxDets,
+            double[][] areaRng,
+            String[] areaRngLbl,
+            boolean useCats,
+            double[] keypointSigmas,
+            long[] imgIds,
+            long[] catIds) {
         this.iouType = Objects.requireNonNull(iouType, "iouType");
         this.iouThrs = iouThrs;
         this.recThrs = recThrs;
@@ -53,13 +62,29 @@ public final class EvalParams {
         double[] rec = linspace(.0, 1.00, (int) Math.rint((1.00 - .0) / .01) + 1);
         double all = 1e5 * 1e5;
         if (type == IouType.KEYPOINTS) {
-            return new EvalParams(type, iou, rec, new int[] {20},
+            return new EvalParams(
+                    type,
+                    iou,
+                    rec,
+                    new int[] {20},
                     new double[][] {{0, all}, {32 * 32, 96 * 96}, {96 * 96, all}},
-                    new String[] {"all", "medium", "large"}, true, null, null, null);
+                    new String[] {"all", "medium", "large"},
+                    true,
+                    null,
+                    null,
+                    null);
         }
-        return new EvalParams(type, iou, rec, new int[] {1, 10, 100},
+        return new EvalParams(
+                type,
+                iou,
+                rec,
+                new int[] {1, 10, 100},
                 new double[][] {{0, all}, {0, 32 * 32}, {32 * 32, 96 * 96}, {96 * 96, all}},
-                new String[] {"all", "small", "medium", "large"}, true, null, null, null);
+                new String[] {"all", "small", "medium", "large"},
+                true,
+                null,
+                null,
+                null);
     }
 
     /**
@@ -191,33 +216,60 @@ public final class EvalParams {
         if (maxDets.length == 0) throw new IllegalArgumentException("maxDets is empty");
         int[] m = maxDets.clone();
         Arrays.sort(m); // pycocotools sorts them in evaluate()
-        return new EvalParams(iouType, iouThrs, recThrs, m, areaRng, areaRngLbl, useCats, keypointSigmas, imgIds,
-                catIds);
+        return new EvalParams(
+                iouType, iouThrs, recThrs, m, areaRng, areaRngLbl, useCats, keypointSigmas, imgIds, catIds);
     }
 
     public EvalParams withUseCats(boolean useCats) {
-        return new EvalParams(iouType, iouThrs, recThrs, maxDets, areaRng, areaRngLbl, useCats, keypointSigmas,
-                imgIds, catIds);
+        return new EvalParams(
+                iouType, iouThrs, recThrs, maxDets, areaRng, areaRngLbl, useCats, keypointSigmas, imgIds, catIds);
     }
 
     public EvalParams withKeypointSigmas(double[] sigmas) {
-        return new EvalParams(iouType, iouThrs, recThrs, maxDets, areaRng, areaRngLbl, useCats,
-                sigmas == null ? null : sigmas.clone(), imgIds, catIds);
+        return new EvalParams(
+                iouType,
+                iouThrs,
+                recThrs,
+                maxDets,
+                areaRng,
+                areaRngLbl,
+                useCats,
+                sigmas == null ? null : sigmas.clone(),
+                imgIds,
+                catIds);
     }
 
     public EvalParams withImgIds(long[] ids) {
-        return new EvalParams(iouType, iouThrs, recThrs, maxDets, areaRng, areaRngLbl, useCats, keypointSigmas,
-                ids == null ? null : ids.clone(), catIds);
+        return new EvalParams(
+                iouType,
+                iouThrs,
+                recThrs,
+                maxDets,
+                areaRng,
+                areaRngLbl,
+                useCats,
+                keypointSigmas,
+                ids == null ? null : ids.clone(),
+                catIds);
     }
 
     public EvalParams withCatIds(long[] ids) {
-        return new EvalParams(iouType, iouThrs, recThrs, maxDets, areaRng, areaRngLbl, useCats, keypointSigmas,
-                imgIds, ids == null ? null : ids.clone());
+        return new EvalParams(
+                iouType,
+                iouThrs,
+                recThrs,
+                maxDets,
+                areaRng,
+                areaRngLbl,
+                useCats,
+                keypointSigmas,
+                imgIds,
+                ids == null ? null : ids.clone());
     }
 
     public EvalParams withIouThrs(double[] thrs) {
-        return new EvalParams(iouType, thrs.clone(), recThrs, maxDets, areaRng, areaRngLbl, useCats, keypointSigmas,
-                imgIds, catIds);
+        return new EvalParams(
+                iouType, thrs.clone(), recThrs, maxDets, areaRng, areaRngLbl, useCats, keypointSigmas, imgIds, catIds);
     }
 
     public EvalParams withAreaRanges(double[][] ranges, String[] labels) {
@@ -227,7 +279,7 @@ public final class EvalParams {
             if (ranges[i].length != 2) throw new IllegalArgumentException("an area range is [lo, hi]");
             r[i] = ranges[i].clone();
         }
-        return new EvalParams(iouType, iouThrs, recThrs, maxDets, r, labels.clone(), useCats, keypointSigmas,
-                imgIds, catIds);
+        return new EvalParams(
+                iouType, iouThrs, recThrs, maxDets, r, labels.clone(), useCats, keypointSigmas, imgIds, catIds);
     }
 }

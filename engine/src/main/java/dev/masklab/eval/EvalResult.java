@@ -27,8 +27,15 @@ public final class EvalResult {
     private final double[] stats;
     private final List<CategoryEval> perCategory;
 
-    EvalResult(EvalParams params, long[] catIds, String[] catNames, double[] precision, double[] recall,
-            double[] scores, int[] gtCounts, int[] dtCounts) {
+    EvalResult(
+            EvalParams params,
+            long[] catIds,
+            String[] catNames,
+            double[] precision,
+            double[] recall,
+            double[] scores,
+            int[] gtCounts,
+            int[] dtCounts) {
         this.params = params;
         this.catIds = catIds;
         this.catNames = catNames;
@@ -45,12 +52,18 @@ public final class EvalResult {
         int all = areaIndex("all");
         int mLast = nM - 1;
         for (int k = 0; k < nK; k++) {
-            cats.add(new CategoryEval(catIds[k], catNames[k],
-                    meanPrecision(k, -1, all, mLast), meanPrecision(k, thresholdIndex(.5), all, mLast),
+            cats.add(new CategoryEval(
+                    catIds[k],
+                    catNames[k],
+                    meanPrecision(k, -1, all, mLast),
+                    meanPrecision(k, thresholdIndex(.5), all, mLast),
                     meanPrecision(k, thresholdIndex(.75), all, mLast),
-                    meanPrecision(k, -1, areaIndex("small"), mLast), meanPrecision(k, -1, areaIndex("medium"), mLast),
-                    meanPrecision(k, -1, areaIndex("large"), mLast), meanRecall(k, -1, all, mLast),
-                    gtCounts[k], dtCounts[k]));
+                    meanPrecision(k, -1, areaIndex("small"), mLast),
+                    meanPrecision(k, -1, areaIndex("medium"), mLast),
+                    meanPrecision(k, -1, areaIndex("large"), mLast),
+                    meanRecall(k, -1, all, mLast),
+                    gtCounts[k],
+                    dtCounts[k]));
         }
         this.perCategory = Collections.unmodifiableList(cats);
     }
@@ -192,32 +205,34 @@ public final class EvalResult {
     private double[] summarizeDetections() {
         int[] md = summaryMaxDets();
         return new double[] {
-                summarize(true, null, "all", md[2]),
-                summarize(true, .5, "all", md[2]),
-                summarize(true, .75, "all", md[2]),
-                summarize(true, null, "small", md[2]),
-                summarize(true, null, "medium", md[2]),
-                summarize(true, null, "large", md[2]),
-                summarize(false, null, "all", md[0]),
-                summarize(false, null, "all", md[1]),
-                summarize(false, null, "all", md[2]),
-                summarize(false, null, "small", md[2]),
-                summarize(false, null, "medium", md[2]),
-                summarize(false, null, "large", md[2])};
+            summarize(true, null, "all", md[2]),
+            summarize(true, .5, "all", md[2]),
+            summarize(true, .75, "all", md[2]),
+            summarize(true, null, "small", md[2]),
+            summarize(true, null, "medium", md[2]),
+            summarize(true, null, "large", md[2]),
+            summarize(false, null, "all", md[0]),
+            summarize(false, null, "all", md[1]),
+            summarize(false, null, "all", md[2]),
+            summarize(false, null, "small", md[2]),
+            summarize(false, null, "medium", md[2]),
+            summarize(false, null, "large", md[2])
+        };
     }
 
     private double[] summarizeKeypoints() {
         return new double[] {
-                summarize(true, null, "all", 20),
-                summarize(true, .5, "all", 20),
-                summarize(true, .75, "all", 20),
-                summarize(true, null, "medium", 20),
-                summarize(true, null, "large", 20),
-                summarize(false, null, "all", 20),
-                summarize(false, .5, "all", 20),
-                summarize(false, .75, "all", 20),
-                summarize(false, null, "medium", 20),
-                summarize(false, null, "large", 20)};
+            summarize(true, null, "all", 20),
+            summarize(true, .5, "all", 20),
+            summarize(true, .75, "all", 20),
+            summarize(true, null, "medium", 20),
+            summarize(true, null, "large", 20),
+            summarize(false, null, "all", 20),
+            summarize(false, .5, "all", 20),
+            summarize(false, .75, "all", 20),
+            summarize(false, null, "medium", 20),
+            summarize(false, null, "large", 20)
+        };
     }
 
     /** pycocotools' {@code _summarize}: mean over the selected entries that are > -1, or -1 when there are none. */
@@ -301,8 +316,14 @@ public final class EvalResult {
     private String line(boolean ap, Double iouThr, String area, int maxDets, double value) {
         double[] thrs = params.iouThrs();
         String iou = iouThr == null ? fixed(thrs[0], 2) + ":" + fixed(thrs[thrs.length - 1], 2) : fixed(iouThr, 2);
-        return String.format(Locale.ROOT, " %-18s %s @[ IoU=%-9s | area=%6s | maxDets=%3d ] = %s",
-                ap ? "Average Precision" : "Average Recall", ap ? "(AP)" : "(AR)", iou, area, maxDets,
+        return String.format(
+                Locale.ROOT,
+                " %-18s %s @[ IoU=%-9s | area=%6s | maxDets=%3d ] = %s",
+                ap ? "Average Precision" : "Average Recall",
+                ap ? "(AP)" : "(AR)",
+                iou,
+                area,
+                maxDets,
                 fixed(value, 3));
     }
 

@@ -12,8 +12,14 @@ package dev.masklab.eval;
  * @param gtIgnore   [G] ignored (crowd, keypoint-less for keypoints, or area outside the range)
  * @param dtIgnore   [T][D] matched to an ignored ground truth, or unmatched with an area outside the range
  */
-public record ImageEvaluation(long[] dtIds, long[] gtIds, long[][] dtMatches, long[][] gtMatches, double[] dtScores,
-        boolean[] gtIgnore, boolean[][] dtIgnore) {
+public record ImageEvaluation(
+        long[] dtIds,
+        long[] gtIds,
+        long[][] dtMatches,
+        long[][] gtMatches,
+        double[] dtScores,
+        boolean[] gtIgnore,
+        boolean[][] dtIgnore) {
 
     /**
      * Greedy matching exactly as pycocotools' {@code evaluateImg}.
@@ -26,8 +32,8 @@ public record ImageEvaluation(long[] dtIds, long[] gtIds, long[][] dtMatches, lo
      * @param maxDet    detections kept
      * @param iouThrs   IoU thresholds
      */
-    public static ImageEvaluation evaluate(EvalCell cell, int[] dtOrder, double[][] ious, double areaLo,
-            double areaHi, int maxDet, double[] iouThrs) {
+    public static ImageEvaluation evaluate(
+            EvalCell cell, int[] dtOrder, double[][] ious, double areaLo, double areaHi, int maxDet, double[] iouThrs) {
         int g0 = cell.gtCount();
         // ignore flag per gt, then a stable order putting ignored ground truths last
         boolean[] ig = new boolean[g0];

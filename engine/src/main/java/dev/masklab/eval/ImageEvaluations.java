@@ -19,8 +19,7 @@ public final class ImageEvaluations {
     static final byte IGNORED = 2;
 
     /** pycocotools' per (image, category, area range) evaluation, reduced to what accumulate() reads. */
-    record Compact(double[] scores, byte[] flags, int gtKept) {
-    }
+    record Compact(double[] scores, byte[] flags, int gtKept) {}
 
     private final CocoEvaluator evaluator;
     private final long[] imgIds;
@@ -94,7 +93,10 @@ public final class ImageEvaluations {
 
     /** {@link #imageAp(int)} of every image (in parallel), for sorting images by how well they are detected. */
     public double[] imageAps() {
-        return IntStream.range(0, imgIds.length).parallel().mapToDouble(this::imageAp).toArray();
+        return IntStream.range(0, imgIds.length)
+                .parallel()
+                .mapToDouble(this::imageAp)
+                .toArray();
     }
 
     /**

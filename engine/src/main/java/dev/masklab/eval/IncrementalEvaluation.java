@@ -32,11 +32,11 @@ public final class IncrementalEvaluation {
     }
 
     /** As {@link #start(CocoDataset, List, EvalParams)}, reporting each evaluated image (null: none); may cancel. */
-    public static IncrementalEvaluation start(CocoDataset gt, List<CocoResult> results, EvalParams params,
-            EvalProgress progress) {
+    public static IncrementalEvaluation start(
+            CocoDataset gt, List<CocoResult> results, EvalParams params, EvalProgress progress) {
         CocoEvalCells cells = CocoEvaluator.cells(gt, results, params);
-        ImageEvaluations images = new CocoEvaluator(params).evaluateImages(cells.imgIds(), cells.catIds(),
-                cells.catNames(), cells, true, progress);
+        ImageEvaluations images = new CocoEvaluator(params)
+                .evaluateImages(cells.imgIds(), cells.catIds(), cells.catNames(), cells, true, progress);
         return new IncrementalEvaluation(cells, images);
     }
 

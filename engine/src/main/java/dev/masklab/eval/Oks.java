@@ -6,8 +6,7 @@ package dev.masklab.eval;
  * d the distance to the ground truth's box grown by its size on every side.
  */
 public final class Oks {
-    private Oks() {
-    }
+    private Oks() {}
 
     /**
      * @param dt     detections' keypoints, each {x1, y1, v1, ...} with 3 * sigmas.length values
@@ -17,8 +16,7 @@ public final class Oks {
      * @param sigmas per-keypoint sigmas
      * @return [dt][gt] similarities; an empty matrix (no rows) when either side is empty, as pycocotools
      */
-    public static double[][] compute(double[][] dt, double[][] gt, double[][] gtBox, double[] gtArea,
-            double[] sigmas) {
+    public static double[][] compute(double[][] dt, double[][] gt, double[][] gtBox, double[] gtArea, double[] sigmas) {
         int k = sigmas.length;
         if (dt.length == 0 || gt.length == 0) return new double[dt.length][gt.length];
         double[] vars = new double[k];
@@ -64,8 +62,8 @@ public final class Oks {
 
     private static void checkLength(double[] kp, int k, String what) {
         if (kp.length != 3 * k) {
-            throw new IllegalArgumentException("a " + what + " has " + kp.length / 3 + " keypoints where " + k
-                    + " were expected");
+            throw new IllegalArgumentException(
+                    "a " + what + " has " + kp.length / 3 + " keypoints where " + k + " were expected");
         }
     }
 

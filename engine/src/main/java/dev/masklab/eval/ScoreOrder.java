@@ -7,8 +7,7 @@ import java.util.Arrays;
  * their input order, NaN scores go last. (Java's object sort is a stable TimSort; primitive sorts are not stable.)
  */
 final class ScoreOrder {
-    private ScoreOrder() {
-    }
+    private ScoreOrder() {}
 
     static int[] descending(double[] scores) {
         int n = scores.length;

@@ -42,6 +42,7 @@ import java.util.regex.Pattern;
 public final class DurableFiles {
     /** Symbolic links followed before giving up (as Linux's ELOOP limit). */
     private static final int MAX_LINKS = 40;
+
     private static final int SUFFIX_CHARS = 13; // a 64-bit number in base 36
 
     private DurableFiles() {}
@@ -68,7 +69,7 @@ public final class DurableFiles {
      * beside the real file when {@code backup} asks for it. Returns the real file written.
      */
     public static Path write(Path target, Content content, Backup backup) throws IOException {
-        return write(target, content, backup, complete -> { });
+        return write(target, content, backup, complete -> {});
     }
 
     /**
@@ -87,11 +88,13 @@ public final class DurableFiles {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
                 content.writeTo(new FilterOutputStream(out) {
-                    @Override public void write(byte[] b, int off, int len) throws IOException {
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
                         out.write(b, off, len);
                     }
 
-                    @Override public void close() throws IOException {
+                    @Override
+                    public void close() throws IOException {
                         out.flush(); // the channel stays open for the force below
                     }
                 });
@@ -135,7 +138,8 @@ public final class DurableFiles {
     public static Path realTarget(Path path) throws IOException {
         Path p = path.toAbsolutePath().normalize();
         for (int i = 0; Files.isSymbolicLink(p); i++) {
-            if (i == MAX_LINKS) throw new FileSystemException(path.toString(), null, "too many levels of symbolic links");
+            if (i == MAX_LINKS)
+                throw new FileSystemException(path.toString(), null, "too many levels of symbolic links");
             Path link = Files.readSymbolicLink(p);
             p = p.resolveSibling(link).normalize();
         }

@@ -9,12 +9,12 @@ import java.util.List;
  * original size ({@code originalSizes}: {h, w}).
  */
 public record ImageList(NDArray tensors, List<int[]> imageSizes, List<int[]> originalSizes) {
-  /** Padded batch size {H, W}. */
-  public long[] paddedSize() {
-    return new long[] {tensors.getShape().get(2), tensors.getShape().get(3)};
-  }
+    /** Padded batch size {H, W}. */
+    public long[] paddedSize() {
+        return new long[] {tensors.getShape().get(2), tensors.getShape().get(3)};
+    }
 
-  public int size() {
-    return imageSizes.size();
-  }
+    public int size() {
+        return imageSizes.size();
+    }
 }

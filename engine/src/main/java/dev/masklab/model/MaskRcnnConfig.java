@@ -10,90 +10,106 @@ import java.util.Locale;
  * checkpoints). Defaults are torchvision 0.14's.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record MaskRcnnConfig(String arch, int numClasses, int numKeypoints, int minSize, int maxSize,
-    float boxScoreThresh, float boxNmsThresh, int detectionsPerImage, float bnEps) {
+public record MaskRcnnConfig(
+        String arch,
+        int numClasses,
+        int numKeypoints,
+        int minSize,
+        int maxSize,
+        float boxScoreThresh,
+        float boxNmsThresh,
+        int detectionsPerImage,
+        float bnEps) {
 
-  public static final String MASKRCNN = "maskrcnn_resnet50_fpn";
-  public static final String KEYPOINTRCNN = "keypointrcnn_resnet50_fpn";
+    public static final String MASKRCNN = "maskrcnn_resnet50_fpn";
+    public static final String KEYPOINTRCNN = "keypointrcnn_resnet50_fpn";
 
-  public MaskRcnnConfig {
-    if (arch == null) {
-      throw new IllegalArgumentException("arch is missing (" + MASKRCNN + " or " + KEYPOINTRCNN + ")");
+    public MaskRcnnConfig {
+        if (arch == null) {
+            throw new IllegalArgumentException("arch is missing (" + MASKRCNN + " or " + KEYPOINTRCNN + ")");
+        }
+        arch = arch.toLowerCase(Locale.ROOT);
+        if (!arch.equals(MASKRCNN) && !arch.equals(KEYPOINTRCNN)) {
+            throw new IllegalArgumentException(
+                    "unknown arch '" + arch + "' (expected " + MASKRCNN + " or " + KEYPOINTRCNN + ")");
+        }
+        if (numClasses < 2) {
+            throw new IllegalArgumentException("numClasses must be >= 2 (background + classes), got " + numClasses);
+        }
+        if (arch.equals(KEYPOINTRCNN) && numKeypoints < 1) {
+            throw new IllegalArgumentException("a keypoint model needs numKeypoints >= 1");
+        }
+        range("numClasses", numClasses, 2, MAX_CLASSES);
+        range("numKeypoints", numKeypoints, 0, MAX_KEYPOINTS);
+        range("minSize", minSize, 1, MAX_IMAGE_SIDE);
+        range("maxSize", maxSize, 1, MAX_IMAGE_SIDE);
+        range("boxScoreThresh", boxScoreThresh, 0, 1);
+        range("boxNmsThresh", boxNmsThresh, 0, 1);
+        range("detectionsPerImage", detectionsPerImage, 1, MAX_DETECTIONS);
+        range("bnEps", bnEps, 0, 1);
     }
-    arch = arch.toLowerCase(Locale.ROOT);
-    if (!arch.equals(MASKRCNN) && !arch.equals(KEYPOINTRCNN)) {
-      throw new IllegalArgumentException("unknown arch '" + arch + "' (expected " + MASKRCNN + " or " + KEYPOINTRCNN
-          + ")");
+
+    /** Largest accepted numClasses (background included). */
+    public static final int MAX_CLASSES = 100_000;
+    /** Largest accepted numKeypoints. */
+    public static final int MAX_KEYPOINTS = 1_000;
+    /** Largest accepted minSize and maxSize, in pixels (the resized image's sides). */
+    public static final int MAX_IMAGE_SIDE = 4_096;
+    /** Largest accepted detectionsPerImage. */
+    public static final int MAX_DETECTIONS = 100_000;
+
+    /** Refuses a value outside [lo, hi] (NaN included), naming the field. */
+    private static void range(String field, double v, double lo, double hi) {
+        if (!(v >= lo && v <= hi)) {
+            throw new IllegalArgumentException(
+                    field + " must be between " + fmt(lo) + " and " + fmt(hi) + ", got " + fmt(v));
+        }
     }
-    if (numClasses < 2) {
-      throw new IllegalArgumentException("numClasses must be >= 2 (background + classes), got " + numClasses);
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) && !Double.isInfinite(v) ? String.valueOf((long) v) : String.valueOf(v);
     }
-    if (arch.equals(KEYPOINTRCNN) && numKeypoints < 1) {
-      throw new IllegalArgumentException("a keypoint model needs numKeypoints >= 1");
+
+    /** torchvision's defaults: 91 COCO classes for Mask R-CNN, person + 17 keypoints for Keypoint R-CNN. */
+    public static MaskRcnnConfig defaults(String arch) {
+        String a = arch.toLowerCase(Locale.ROOT);
+        boolean kp = a.equals(KEYPOINTRCNN);
+        return new MaskRcnnConfig(a, kp ? 2 : 91, kp ? 17 : 0, 800, 1333, 0.05f, 0.5f, 100, 1e-5f);
     }
-    range("numClasses", numClasses, 2, MAX_CLASSES);
-    range("numKeypoints", numKeypoints, 0, MAX_KEYPOINTS);
-    range("minSize", minSize, 1, MAX_IMAGE_SIDE);
-    range("maxSize", maxSize, 1, MAX_IMAGE_SIDE);
-    range("boxScoreThresh", boxScoreThresh, 0, 1);
-    range("boxNmsThresh", boxNmsThresh, 0, 1);
-    range("detectionsPerImage", detectionsPerImage, 1, MAX_DETECTIONS);
-    range("bnEps", bnEps, 0, 1);
-  }
 
-  /** Largest accepted numClasses (background included). */
-  public static final int MAX_CLASSES = 100_000;
-  /** Largest accepted numKeypoints. */
-  public static final int MAX_KEYPOINTS = 1_000;
-  /** Largest accepted minSize and maxSize, in pixels (the resized image's sides). */
-  public static final int MAX_IMAGE_SIDE = 4_096;
-  /** Largest accepted detectionsPerImage. */
-  public static final int MAX_DETECTIONS = 100_000;
-
-  /** Refuses a value outside [lo, hi] (NaN included), naming the field. */
-  private static void range(String field, double v, double lo, double hi) {
-    if (!(v >= lo && v <= hi)) {
-      throw new IllegalArgumentException(field + " must be between " + fmt(lo) + " and " + fmt(hi) + ", got "
-          + fmt(v));
+    public boolean hasMasks() {
+        return arch.equals(MASKRCNN);
     }
-  }
 
-  private static String fmt(double v) {
-    return v == Math.rint(v) && !Double.isInfinite(v) ? String.valueOf((long) v) : String.valueOf(v);
-  }
+    public boolean hasKeypoints() {
+        return arch.equals(KEYPOINTRCNN);
+    }
 
-  /** torchvision's defaults: 91 COCO classes for Mask R-CNN, person + 17 keypoints for Keypoint R-CNN. */
-  public static MaskRcnnConfig defaults(String arch) {
-    String a = arch.toLowerCase(Locale.ROOT);
-    boolean kp = a.equals(KEYPOINTRCNN);
-    return new MaskRcnnConfig(a, kp ? 2 : 91, kp ? 17 : 0, 800, 1333, 0.05f, 0.5f, 100, 1e-5f);
-  }
+    public MaskRcnnConfig withNumClasses(int n) {
+        return new MaskRcnnConfig(
+                arch, n, numKeypoints, minSize, maxSize, boxScoreThresh, boxNmsThresh, detectionsPerImage, bnEps);
+    }
 
-  public boolean hasMasks() {
-    return arch.equals(MASKRCNN);
-  }
+    public MaskRcnnConfig withNumKeypoints(int n) {
+        return new MaskRcnnConfig(
+                arch, numClasses, n, minSize, maxSize, boxScoreThresh, boxNmsThresh, detectionsPerImage, bnEps);
+    }
 
-  public boolean hasKeypoints() {
-    return arch.equals(KEYPOINTRCNN);
-  }
+    public MaskRcnnConfig withBoxScoreThresh(float t) {
+        return new MaskRcnnConfig(
+                arch, numClasses, numKeypoints, minSize, maxSize, t, boxNmsThresh, detectionsPerImage, bnEps);
+    }
 
-  public MaskRcnnConfig withNumClasses(int n) {
-    return new MaskRcnnConfig(arch, n, numKeypoints, minSize, maxSize, boxScoreThresh, boxNmsThresh,
-        detectionsPerImage, bnEps);
-  }
-
-  public MaskRcnnConfig withNumKeypoints(int n) {
-    return new MaskRcnnConfig(arch, numClasses, n, minSize, maxSize, boxScoreThresh, boxNmsThresh,
-        detectionsPerImage, bnEps);
-  }
-
-  public MaskRcnnConfig withBoxScoreThresh(float t) {
-    return new MaskRcnnConfig(arch, numClasses, numKeypoints, minSize, maxSize, t, boxNmsThresh,
-        detectionsPerImage, bnEps);
-  }
-
-  public MaskRcnnConfig withBnEps(float eps) {
-    return new MaskRcnnConfig(arch, numClasses, numKeypoints, minSize, maxSize, boxScoreThresh, boxNmsThresh,
-        detectionsPerImage, eps);
-  }
+    public MaskRcnnConfig withBnEps(float eps) {
+        return new MaskRcnnConfig(
+                arch,
+                numClasses,
+                numKeypoints,
+                minSize,
+                maxSize,
+                boxScoreThresh,
+                boxNmsThresh,
+                detectionsPerImage,
+                eps);
+    }
 }

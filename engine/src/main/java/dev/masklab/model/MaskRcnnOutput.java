@@ -19,39 +19,46 @@ import dev.masklab.model.roi.MaskPaster;
  * @param keypointScores N x K (null without a keypoint branch)
  * @param numKeypoints K
  */
-public record MaskRcnnOutput(int height, int width, Detections detections, float[] maskProbs, int maskSize,
-    float[] keypoints, float[] keypointScores, int numKeypoints) {
+public record MaskRcnnOutput(
+        int height,
+        int width,
+        Detections detections,
+        float[] maskProbs,
+        int maskSize,
+        float[] keypoints,
+        float[] keypointScores,
+        int numKeypoints) {
 
-  public int size() {
-    return detections.size();
-  }
-
-  public boolean hasMasks() {
-    return maskProbs != null;
-  }
-
-  public boolean hasKeypoints() {
-    return keypoints != null;
-  }
-
-  /** Detection {@code i}'s mask pasted into the image: row-major height x width probabilities. */
-  public float[] pastedMask(int i) {
-    if (maskProbs == null) {
-      throw new IllegalStateException("this model has no mask branch");
+    public int size() {
+        return detections.size();
     }
-    int plane = maskSize * maskSize;
-    float[] one = new float[plane];
-    System.arraycopy(maskProbs, i * plane, one, 0, plane);
-    return MaskPaster.paste(one, maskSize, detections.boxes(), 4 * i, height, width);
-  }
 
-  /** Detection {@code i}'s binary mask (probability > 0.5), row-major height x width 0/1. */
-  public byte[] binaryMask(int i) {
-    float[] p = pastedMask(i);
-    byte[] b = new byte[p.length];
-    for (int k = 0; k < p.length; k++) {
-      b[k] = p[k] > 0.5f ? (byte) 1 : 0;
+    public boolean hasMasks() {
+        return maskProbs != null;
     }
-    return b;
-  }
+
+    public boolean hasKeypoints() {
+        return keypoints != null;
+    }
+
+    /** Detection {@code i}'s mask pasted into the image: row-major height x width probabilities. */
+    public float[] pastedMask(int i) {
+        if (maskProbs == null) {
+            throw new IllegalStateException("this model has no mask branch");
+        }
+        int plane = maskSize * maskSize;
+        float[] one = new float[plane];
+        System.arraycopy(maskProbs, i * plane, one, 0, plane);
+        return MaskPaster.paste(one, maskSize, detections.boxes(), 4 * i, height, width);
+    }
+
+    /** Detection {@code i}'s binary mask (probability > 0.5), row-major height x width 0/1. */
+    public byte[] binaryMask(int i) {
+        float[] p = pastedMask(i);
+        byte[] b = new byte[p.length];
+        for (int k = 0; k < p.length; k++) {
+            b[k] = p[k] > 0.5f ? (byte) 1 : 0;
+        }
+        return b;
+    }
 }

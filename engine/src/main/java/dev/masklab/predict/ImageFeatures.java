@@ -17,57 +17,57 @@ import java.util.Map;
  * Guarded by the predictor's lock.
  */
 final class ImageFeatures implements AutoCloseable {
-  private final BufferedImage image;
-  private final NDManager manager;
-  private final ImageList batch;
-  private final Map<String, NDArray> features;
-  private MultiScaleRoiAlign.HeapFeatures heap;
-  private List<Instance> prediction;
+    private final BufferedImage image;
+    private final NDManager manager;
+    private final ImageList batch;
+    private final Map<String, NDArray> features;
+    private MultiScaleRoiAlign.HeapFeatures heap;
+    private List<Instance> prediction;
 
-  ImageFeatures(BufferedImage image, NDManager manager, ImageList batch, Map<String, NDArray> features) {
-    this.image = image;
-    this.manager = manager;
-    this.batch = batch;
-    this.features = features;
-  }
-
-  boolean isOf(BufferedImage img) {
-    return image == img;
-  }
-
-  ImageList batch() {
-    return batch;
-  }
-
-  Map<String, NDArray> features() {
-    return features;
-  }
-
-  NDManager manager() {
-    return manager;
-  }
-
-  /** The features for RoI pooling (levels copied to the heap on first use, then reused). */
-  MultiScaleRoiAlign.HeapFeatures heap() {
-    if (heap == null) {
-      heap = new MultiScaleRoiAlign.HeapFeatures(features);
+    ImageFeatures(BufferedImage image, NDManager manager, ImageList batch, Map<String, NDArray> features) {
+        this.image = image;
+        this.manager = manager;
+        this.batch = batch;
+        this.features = features;
     }
-    return heap;
-  }
 
-  /** The cached full prediction, or null before the first. */
-  List<Instance> prediction() {
-    return prediction;
-  }
+    boolean isOf(BufferedImage img) {
+        return image == img;
+    }
 
-  void setPrediction(List<Instance> p) {
-    prediction = List.copyOf(p);
-  }
+    ImageList batch() {
+        return batch;
+    }
 
-  @Override
-  public void close() {
-    heap = null;
-    prediction = null;
-    manager.close();
-  }
+    Map<String, NDArray> features() {
+        return features;
+    }
+
+    NDManager manager() {
+        return manager;
+    }
+
+    /** The features for RoI pooling (levels copied to the heap on first use, then reused). */
+    MultiScaleRoiAlign.HeapFeatures heap() {
+        if (heap == null) {
+            heap = new MultiScaleRoiAlign.HeapFeatures(features);
+        }
+        return heap;
+    }
+
+    /** The cached full prediction, or null before the first. */
+    List<Instance> prediction() {
+        return prediction;
+    }
+
+    void setPrediction(List<Instance> p) {
+        prediction = List.copyOf(p);
+    }
+
+    @Override
+    public void close() {
+        heap = null;
+        prediction = null;
+        manager.close();
+    }
 }

@@ -15,28 +15,28 @@ import java.util.Optional;
  * @param index the current candidate (0 <= index < size, 0 when empty)
  */
 public record PointCandidates(double x, double y, List<Instance> candidates, int index) {
-  public PointCandidates {
-    candidates = List.copyOf(candidates);
-    if (index < 0 || (index >= candidates.size() && !(candidates.isEmpty() && index == 0))) {
-      throw new IllegalArgumentException("candidate " + index + " of " + candidates.size());
+    public PointCandidates {
+        candidates = List.copyOf(candidates);
+        if (index < 0 || (index >= candidates.size() && !(candidates.isEmpty() && index == 0))) {
+            throw new IllegalArgumentException("candidate " + index + " of " + candidates.size());
+        }
     }
-  }
 
-  public boolean isEmpty() {
-    return candidates.isEmpty();
-  }
+    public boolean isEmpty() {
+        return candidates.isEmpty();
+    }
 
-  public int size() {
-    return candidates.size();
-  }
+    public int size() {
+        return candidates.size();
+    }
 
-  /** The current candidate, empty when no detection contains the point. */
-  public Optional<Instance> current() {
-    return candidates.isEmpty() ? Optional.empty() : Optional.of(candidates.get(index));
-  }
+    /** The current candidate, empty when no detection contains the point. */
+    public Optional<Instance> current() {
+        return candidates.isEmpty() ? Optional.empty() : Optional.of(candidates.get(index));
+    }
 
-  /** The same candidates with the next one current (after the last: the first again). */
-  public PointCandidates next() {
-    return candidates.isEmpty() ? this : new PointCandidates(x, y, candidates, (index + 1) % candidates.size());
-  }
+    /** The same candidates with the next one current (after the last: the first again). */
+    public PointCandidates next() {
+        return candidates.isEmpty() ? this : new PointCandidates(x, y, candidates, (index + 1) % candidates.size());
+    }
 }

@@ -17,59 +17,62 @@ import java.util.List;
  * {@code NAME.bak}.
  */
 public final class PredictionResults {
-  private static final JsonFactory JSON = new JsonFactory();
+    private static final JsonFactory JSON = new JsonFactory();
 
-  private PredictionResults() {}
+    private PredictionResults() {}
 
-  /**
-   * One predicted instance, the dataset image it belongs to and the bbox to write (x, y, w, h; the instance's box
-   * unless given, e.g. a box prompt's own numbers).
-   */
-  public record Entry(long imageId, Instance instance, double[] bbox) {
-    public Entry(long imageId, Instance instance) {
-      this(imageId, instance, instance.bboxXywh());
-    }
-  }
-
-  public static void write(List<Entry> entries, Path path) throws IOException {
-    DurableFiles.write(path, os -> {
-      try (JsonGenerator g = JSON.createGenerator(os)) {
-        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-        g.writeStartArray();
-        for (Entry e : entries) {
-          Instance in = e.instance();
-          g.writeStartObject();
-          g.writeNumberField("image_id", e.imageId());
-          g.writeNumberField("category_id", in.categoryId());
-          double[] b = e.bbox();
-          g.writeFieldName("bbox");
-          g.writeArray(b, 0, 4);
-          g.writeNumberField("score", in.score());
-          if (in.mask() != null) {
-            g.writeObjectFieldStart("segmentation");
-            g.writeArrayFieldStart("size");
-            g.writeNumber(in.mask().h());
-            g.writeNumber(in.mask().w());
-            g.writeEndArray();
-            g.writeStringField("counts", in.mask().toCompressedString());
-            g.writeEndObject();
-          }
-          if (in.keypoints() != null) {
-            g.writeArrayFieldStart("keypoints");
-            for (float v : in.keypoints()) {
-              g.writeNumber(v);
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("keypoint_scores");
-            for (float v : in.keypointScores()) {
-              g.writeNumber(v);
-            }
-            g.writeEndArray();
-          }
-          g.writeEndObject();
+    /**
+     * One predicted instance, the dataset image it belongs to and the bbox to write (x, y, w, h; the instance's box
+     * unless given, e.g. a box prompt's own numbers).
+     */
+    public record Entry(long imageId, Instance instance, double[] bbox) {
+        public Entry(long imageId, Instance instance) {
+            this(imageId, instance, instance.bboxXywh());
         }
-        g.writeEndArray();
-      }
-    }, Backup.perSession());
-  }
+    }
+
+    public static void write(List<Entry> entries, Path path) throws IOException {
+        DurableFiles.write(
+                path,
+                os -> {
+                    try (JsonGenerator g = JSON.createGenerator(os)) {
+                        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+                        g.writeStartArray();
+                        for (Entry e : entries) {
+                            Instance in = e.instance();
+                            g.writeStartObject();
+                            g.writeNumberField("image_id", e.imageId());
+                            g.writeNumberField("category_id", in.categoryId());
+                            double[] b = e.bbox();
+                            g.writeFieldName("bbox");
+                            g.writeArray(b, 0, 4);
+                            g.writeNumberField("score", in.score());
+                            if (in.mask() != null) {
+                                g.writeObjectFieldStart("segmentation");
+                                g.writeArrayFieldStart("size");
+                                g.writeNumber(in.mask().h());
+                                g.writeNumber(in.mask().w());
+                                g.writeEndArray();
+                                g.writeStringField("counts", in.mask().toCompressedString());
+                                g.writeEndObject();
+                            }
+                            if (in.keypoints() != null) {
+                                g.writeArrayFieldStart("keypoints");
+                                for (float v : in.keypoints()) {
+                                    g.writeNumber(v);
+                                }
+                                g.writeEndArray();
+                                g.writeArrayFieldStart("keypoint_scores");
+                                for (float v : in.keypointScores()) {
+                                    g.writeNumber(v);
+                                }
+                                g.writeEndArray();
+                            }
+                            g.writeEndObject();
+                        }
+                        g.writeEndArray();
+                    }
+                },
+                Backup.perSession());
+    }
 }

@@ -19,7 +19,9 @@ import java.util.HexFormat;
 public record PredictionKey(String value) {
 
     public PredictionKey {
-        if (value == null || value.length() != 32 || !value.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+        if (value == null
+                || value.length() != 32
+                || !value.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
             throw new IllegalArgumentException("a prediction key is 32 lower-case hex digits");
         }
     }
@@ -32,8 +34,14 @@ public record PredictionKey(String value) {
         appendAll(s, r.bbox());
         s.append("|s");
         switch (r.segmentation()) {
-            case null -> { }
-            case Segmentation.CompressedRle c -> s.append('c').append(c.h()).append('x').append(c.w()).append(':').append(c.counts());
+            case null -> {}
+            case Segmentation.CompressedRle c ->
+                s.append('c')
+                        .append(c.h())
+                        .append('x')
+                        .append(c.w())
+                        .append(':')
+                        .append(c.counts());
             case Segmentation.UncompressedRle u -> {
                 s.append('u').append(u.h()).append('x').append(u.w()).append(':');
                 for (int c : u.counts()) s.append(c).append(',');

@@ -39,12 +39,17 @@ public final class ReviewQueue {
     public ReviewQueue(Collection<CocoResult> predictions, Order order, double minScore, List<Long> imageOrder) {
         Map<Long, Integer> rank = new HashMap<>();
         for (Long id : imageOrder) rank.putIfAbsent(id, rank.size());
-        Comparator<CocoResult> byImage = Comparator.<CocoResult>comparingInt(r -> rank.getOrDefault(r.imageId(), Integer.MAX_VALUE))
-            .thenComparingLong(CocoResult::imageId);
+        Comparator<CocoResult> byImage = Comparator.<CocoResult>comparingInt(
+                        r -> rank.getOrDefault(r.imageId(), Integer.MAX_VALUE))
+                .thenComparingLong(CocoResult::imageId);
         Comparator<CocoResult> c = switch (order) {
-            case BY_IMAGE -> byImage.thenComparing(Comparator.comparingDouble(CocoResult::score).reversed());
-            case LOWEST_SCORE_FIRST -> Comparator.comparingDouble(CocoResult::score).thenComparing(byImage);
-            case HIGHEST_SCORE_FIRST -> Comparator.comparingDouble(CocoResult::score).reversed().thenComparing(byImage);
+            case BY_IMAGE ->
+                byImage.thenComparing(
+                        Comparator.comparingDouble(CocoResult::score).reversed());
+            case LOWEST_SCORE_FIRST ->
+                Comparator.comparingDouble(CocoResult::score).thenComparing(byImage);
+            case HIGHEST_SCORE_FIRST ->
+                Comparator.comparingDouble(CocoResult::score).reversed().thenComparing(byImage);
         };
         List<CocoResult> w = new ArrayList<>();
         for (CocoResult r : predictions) if (r.score() >= minScore) w.add(r);

@@ -36,11 +36,15 @@ import java.util.Optional;
 public final class ReviewState {
     /** Largest review file read (a decision is ~120 bytes: millions of decisions fit). */
     static final long MAX_FILE_BYTES = 512L << 20;
+
     static final String FORMAT = "masklab-review";
     static final int VERSION = 1;
 
     /** What the user decided about one prediction. */
-    public enum Status { ACCEPTED, REJECTED }
+    public enum Status {
+        ACCEPTED,
+        REJECTED
+    }
 
     /**
      * One decision.
@@ -52,9 +56,8 @@ public final class ReviewState {
      * @param status       accepted or rejected
      * @param annotationId the annotation an accepted prediction became (0 when rejected, or unknown)
      */
-    public record Decision(PredictionKey key, long imageId, long categoryId, double score, Status status,
-                           long annotationId) {
-    }
+    public record Decision(
+            PredictionKey key, long imageId, long categoryId, double score, Status status, long annotationId) {}
 
     /** How far a review has come over a set of predictions. */
     public record Progress(int reviewed, int total) {
@@ -75,7 +78,8 @@ public final class ReviewState {
     /** {@code NAME.review.json} beside {@code NAME.json} (any other name: the name plus {@code .review.json}). */
     public static Path fileFor(Path dataset) {
         String name = dataset.getFileName().toString();
-        String base = name.toLowerCase(java.util.Locale.ROOT).endsWith(".json") ? name.substring(0, name.length() - 5) : name;
+        String base =
+                name.toLowerCase(java.util.Locale.ROOT).endsWith(".json") ? name.substring(0, name.length() - 5) : name;
         return dataset.resolveSibling(base + ".review.json");
     }
 
@@ -96,7 +100,8 @@ public final class ReviewState {
 
     /** Records that {@code r} was accepted as annotation {@code annotationId}; returns the decision it replaced. */
     public Optional<Decision> accept(CocoResult r, long annotationId) {
-        return put(new Decision(PredictionKey.of(r), r.imageId(), r.categoryId(), r.score(), Status.ACCEPTED, annotationId));
+        return put(new Decision(
+                PredictionKey.of(r), r.imageId(), r.categoryId(), r.score(), Status.ACCEPTED, annotationId));
     }
 
     /** Records that {@code r} was rejected; returns the decision it replaced. */
@@ -158,7 +163,9 @@ public final class ReviewState {
             if (dataset.image(d.imageId()) == null) {
                 it.remove();
                 droppedImages++;
-            } else if (d.status() == Status.ACCEPTED && d.annotationId() != 0 && dataset.annotation(d.annotationId()) == null) {
+            } else if (d.status() == Status.ACCEPTED
+                    && d.annotationId() != 0
+                    && dataset.annotation(d.annotationId()) == null) {
                 e.setValue(new Decision(d.key(), d.imageId(), d.categoryId(), d.score(), d.status(), 0));
                 deletedAnnotations++;
             }
@@ -166,11 +173,14 @@ public final class ReviewState {
         List<String> notes = new ArrayList<>();
         if (droppedImages > 0) {
             notes.add(droppedImages + (droppedImages == 1 ? " review decision was" : " review decisions were")
-                + " on images no longer in the dataset and were dropped");
+                    + " on images no longer in the dataset and were dropped");
         }
         if (deletedAnnotations > 0) {
-            notes.add(deletedAnnotations + (deletedAnnotations == 1 ? " accepted prediction's annotation was" : " accepted predictions' annotations were")
-                + " deleted since; the predictions stay reviewed");
+            notes.add(deletedAnnotations
+                    + (deletedAnnotations == 1
+                            ? " accepted prediction's annotation was"
+                            : " accepted predictions' annotations were")
+                    + " deleted since; the predictions stay reviewed");
         }
         return notes;
     }
@@ -218,13 +228,18 @@ public final class ReviewState {
         }
         String name = file.toString();
         if (size > MAX_FILE_BYTES) {
-            throw new ReviewFormatException(name, "is " + size + " bytes, more than a review file can be (" + MAX_FILE_BYTES + ")");
+            throw new ReviewFormatException(
+                    name, "is " + size + " bytes, more than a review file can be (" + MAX_FILE_BYTES + ")");
         }
         JsonFactory f = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(8).maxStringLength(1 << 16).build())
-            .build();
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(8)
+                        .maxStringLength(1 << 16)
+                        .build())
+                .build();
         ReviewState state = new ReviewState();
-        try (InputStream in = Files.newInputStream(file); JsonParser p = f.createParser(in)) {
+        try (InputStream in = Files.newInputStream(file);
+                JsonParser p = f.createParser(in)) {
             expect(p, p.nextToken() == JsonToken.START_OBJECT, name, "is not a JSON object");
             boolean formatSeen = false;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -232,17 +247,29 @@ public final class ReviewState {
                 JsonToken t = p.nextToken();
                 switch (field) {
                     case "format" -> {
-                        expect(p, t == JsonToken.VALUE_STRING && FORMAT.equals(p.getText()), name, "is not a MaskLab review file (format)");
+                        expect(
+                                p,
+                                t == JsonToken.VALUE_STRING && FORMAT.equals(p.getText()),
+                                name,
+                                "is not a MaskLab review file (format)");
                         formatSeen = true;
                     }
-                    case "version" -> expect(p, t == JsonToken.VALUE_NUMBER_INT && p.getLongValue() == VERSION, name,
-                        "has review format version " + p.getText() + ", this MaskLab reads version " + VERSION);
+                    case "version" ->
+                        expect(
+                                p,
+                                t == JsonToken.VALUE_NUMBER_INT && p.getLongValue() == VERSION,
+                                name,
+                                "has review format version " + p.getText() + ", this MaskLab reads version " + VERSION);
                     case "decisions" -> {
                         expect(p, t == JsonToken.START_ARRAY, name, "\"decisions\" is not a list");
                         int i = 0;
                         while (p.nextToken() != JsonToken.END_ARRAY) {
                             Decision d = readDecision(p, name, i);
-                            expect(p, state.decisions.putIfAbsent(d.key(), d) == null, name, "decision " + i + " repeats key " + d.key());
+                            expect(
+                                    p,
+                                    state.decisions.putIfAbsent(d.key(), d) == null,
+                                    name,
+                                    "decision " + i + " repeats key " + d.key());
                             i++;
                         }
                     }
@@ -283,15 +310,22 @@ public final class ReviewState {
                 case "category_id" -> categoryId = integer(p, t, name, where + ": category_id");
                 case "annotation_id" -> annotationId = integer(p, t, name, where + ": annotation_id");
                 case "score" -> {
-                    expect(p, t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_NUMBER_INT, name, where + ": score is not a number");
+                    expect(
+                            p,
+                            t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_NUMBER_INT,
+                            name,
+                            where + ": score is not a number");
                     score = p.getDoubleValue();
                     expect(p, Double.isFinite(score), name, where + ": score is not finite");
                 }
                 default -> p.skipChildren();
             }
         }
-        expect(p, key != null && imageId != null && categoryId != null && status != null && !Double.isNaN(score), name,
-            where + " lacks one of key, image_id, category_id, score, decision");
+        expect(
+                p,
+                key != null && imageId != null && categoryId != null && status != null && !Double.isNaN(score),
+                name,
+                where + " lacks one of key, image_id, category_id, score, decision");
         PredictionKey k;
         try {
             k = new PredictionKey(key);
@@ -307,8 +341,11 @@ public final class ReviewState {
     }
 
     private static long integer(JsonParser p, JsonToken t, String name, String what) throws IOException {
-        expect(p, t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER, name,
-            what + " is not an integer that fits");
+        expect(
+                p,
+                t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER,
+                name,
+                what + " is not an integer that fits");
         long v = p.getLongValue();
         expect(p, v >= 0, name, what + " is negative");
         return v;

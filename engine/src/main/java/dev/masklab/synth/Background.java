@@ -8,14 +8,21 @@ import java.util.SplittableRandom;
  */
 public record Background(Texture texture, int rgbA, int rgbB, double angle, double period, long seed) {
 
-    public enum Texture { NOISE, STRIPES, GRADIENT }
+    public enum Texture {
+        NOISE,
+        STRIPES,
+        GRADIENT
+    }
 
     static Background random(SplittableRandom rng) {
         Texture t = Texture.values()[rng.nextInt(Texture.values().length)];
         float hue = (float) rng.nextDouble();
-        int a = java.awt.Color.HSBtoRGB(hue, (float) rng.nextDouble(0, 0.3), (float) rng.nextDouble(0.25, 0.85)) & 0xFFFFFF;
-        int b = java.awt.Color.HSBtoRGB((float) ((hue + rng.nextDouble(-0.15, 0.15) + 1) % 1.0),
-                (float) rng.nextDouble(0, 0.3), (float) rng.nextDouble(0.25, 0.85)) & 0xFFFFFF;
+        int a = java.awt.Color.HSBtoRGB(hue, (float) rng.nextDouble(0, 0.3), (float) rng.nextDouble(0.25, 0.85))
+                & 0xFFFFFF;
+        int b = java.awt.Color.HSBtoRGB(
+                        (float) ((hue + rng.nextDouble(-0.15, 0.15) + 1) % 1.0), (float) rng.nextDouble(0, 0.3), (float)
+                                rng.nextDouble(0.25, 0.85))
+                & 0xFFFFFF;
         return new Background(t, a, b, rng.nextDouble(0, Math.PI), rng.nextDouble(6, 40), rng.nextLong());
     }
 
@@ -33,13 +40,15 @@ public record Background(Texture texture, int rgbA, int rgbB, double angle, doub
                 double proj = x * cos + y * sin;
                 switch (texture) {
                     case STRIPES -> t = 0.5 + 0.5 * StrictMath.sin(2 * Math.PI * proj / period);
-                    case GRADIENT -> t = (proj + Math.abs(Math.min(0, w * cos)) + Math.abs(Math.min(0, h * sin))) / span;
+                    case GRADIENT ->
+                        t = (proj + Math.abs(Math.min(0, w * cos)) + Math.abs(Math.min(0, h * sin))) / span;
                     default -> {
                         double gx = (double) x / w * cells, gy = (double) y / h * cells;
                         int ix = (int) gx, iy = (int) gy;
                         double fx = smooth(gx - ix), fy = smooth(gy - iy);
                         double v00 = lattice[iy * (cells + 1) + ix], v10 = lattice[iy * (cells + 1) + ix + 1];
-                        double v01 = lattice[(iy + 1) * (cells + 1) + ix], v11 = lattice[(iy + 1) * (cells + 1) + ix + 1];
+                        double v01 = lattice[(iy + 1) * (cells + 1) + ix],
+                                v11 = lattice[(iy + 1) * (cells + 1) + ix + 1];
                         t = (v00 * (1 - fx) + v10 * fx) * (1 - fy) + (v01 * (1 - fx) + v11 * fx) * fy;
                     }
                 }
@@ -50,7 +59,9 @@ public record Background(Texture texture, int rgbA, int rgbB, double angle, doub
         }
     }
 
-    private static double smooth(double f) { return f * f * (3 - 2 * f); }
+    private static double smooth(double f) {
+        return f * f * (3 - 2 * f);
+    }
 
     private static int mix(int a, int b, double t, int noise) {
         int r = clamp((int) Math.round(((a >> 16) & 255) * (1 - t) + ((b >> 16) & 255) * t) + noise);
@@ -59,5 +70,7 @@ public record Background(Texture texture, int rgbA, int rgbB, double angle, doub
         return (r << 16) | (g << 8) | bl;
     }
 
-    private static int clamp(int v) { return v < 0 ? 0 : Math.min(255, v); }
+    private static int clamp(int v) {
+        return v < 0 ? 0 : Math.min(255, v);
+    }
 }

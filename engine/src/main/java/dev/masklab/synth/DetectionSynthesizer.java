@@ -28,9 +28,9 @@ final class DetectionSynthesizer {
         List<Detection> out = new ArrayList<>();
         for (AnnotatedObject a : gt) {
             SceneObject o = a.object();
-            if (o.crowd() || rng.nextDouble() < 0.1) continue;                   // missed
+            if (o.crowd() || rng.nextDouble() < 0.1) continue; // missed
             out.add(jitter(o, a.mask().area(), rng, 0.35 + 0.65 * Math.sqrt(rng.nextDouble())));
-            if (rng.nextDouble() < 0.1) out.add(jitter(o, a.mask().area(), rng, 0.5 * rng.nextDouble()));  // duplicate
+            if (rng.nextDouble() < 0.1) out.add(jitter(o, a.mask().area(), rng, 0.5 * rng.nextDouble())); // duplicate
         }
         out.removeIf(d -> d.polygons().isEmpty());
         if (out.size() > perImage) {
@@ -42,7 +42,8 @@ final class DetectionSynthesizer {
             SceneObject fp = rng.nextDouble() < 0.2 ? shapes.figure(rng, null) : shapes.shape(rng, null);
             if (fp == null) continue;
             double score = 0.6 * rng.nextDouble() * rng.nextDouble();
-            out.add(new Detection(fp.kind(), fp.polygons(), fp.keypoints() == null ? null : withScores(fp.keypoints(), rng), score));
+            out.add(new Detection(
+                    fp.kind(), fp.polygons(), fp.keypoints() == null ? null : withScores(fp.keypoints(), rng), score));
         }
         return out;
     }
@@ -52,7 +53,10 @@ final class DetectionSynthesizer {
         double[] c = centroid(o.polygons());
         double s = 1 + 0.06 * rng.nextGaussian(), rot = 0.05 * rng.nextGaussian();
         double tx = 0.04 * size * rng.nextGaussian(), ty = 0.04 * size * rng.nextGaussian();
-        double a = s * StrictMath.cos(rot), b = -s * StrictMath.sin(rot), cc = s * StrictMath.sin(rot), d = s * StrictMath.cos(rot);
+        double a = s * StrictMath.cos(rot),
+                b = -s * StrictMath.sin(rot),
+                cc = s * StrictMath.sin(rot),
+                d = s * StrictMath.cos(rot);
         double ox = c[0] + tx - (a * c[0] + b * c[1]), oy = c[1] + ty - (cc * c[0] + d * c[1]);
         List<double[]> polys = new ArrayList<>();
         for (double[] p : o.polygons()) {
@@ -61,7 +65,7 @@ final class DetectionSynthesizer {
         }
         ShapeKind kind = o.kind();
         if (kind != ShapeKind.FIGURE && rng.nextDouble() < 0.05) {
-            kind = ShapeKind.SHAPES.get(rng.nextInt(ShapeKind.SHAPES.size()));        // confused shape class
+            kind = ShapeKind.SHAPES.get(rng.nextInt(ShapeKind.SHAPES.size())); // confused shape class
         }
         double[] kp = null;
         if (o.keypoints() != null) {
@@ -86,7 +90,11 @@ final class DetectionSynthesizer {
         double sx = 0, sy = 0;
         int n = 0;
         for (double[] p : polys) {
-            for (int i = 0; i < p.length; i += 2) { sx += p[i]; sy += p[i + 1]; n++; }
+            for (int i = 0; i < p.length; i += 2) {
+                sx += p[i];
+                sy += p[i + 1];
+                n++;
+            }
         }
         return new double[] {sx / n, sy / n};
     }

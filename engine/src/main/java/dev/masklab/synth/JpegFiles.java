@@ -19,7 +19,8 @@ final class JpegFiles {
     static void write(BufferedImage image, Path file, float quality) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-        try (OutputStream os = Files.newOutputStream(tmp); ImageOutputStream ios = ImageIO.createImageOutputStream(os)) {
+        try (OutputStream os = Files.newOutputStream(tmp);
+                ImageOutputStream ios = ImageIO.createImageOutputStream(os)) {
             ImageWriteParam param = writer.getDefaultWriteParam();
             param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
             param.setCompressionQuality(quality);

@@ -82,7 +82,10 @@ final class Polygons {
     static double[] clip(double[] xy, double w, double h) {
         boolean inside = true;
         for (int i = 0; i < xy.length; i += 2) {
-            if (xy[i] < 0 || xy[i] > w || xy[i + 1] < 0 || xy[i + 1] > h) { inside = false; break; }
+            if (xy[i] < 0 || xy[i] > w || xy[i + 1] < 0 || xy[i + 1] > h) {
+                inside = false;
+                break;
+            }
         }
         if (inside) return xy;
         double[] p = xy;
@@ -114,7 +117,10 @@ final class Polygons {
             }
         }
         double[] r = new double[out.size() * 2];
-        for (int i = 0; i < out.size(); i++) { r[2 * i] = out.get(i)[0]; r[2 * i + 1] = out.get(i)[1]; }
+        for (int i = 0; i < out.size(); i++) {
+            r[2 * i] = out.get(i)[0];
+            r[2 * i + 1] = out.get(i)[1];
+        }
         return r;
     }
 

@@ -28,7 +28,8 @@ final class SceneAnnotator {
             // visible pixels (Java2D label map) over the mask's area (COCO rasterisation): equal up to border pixels
             double fraction = Math.min(1.0, (double) visible[i + 1] / mask.area());
             if (!o.crowd() && fraction < MIN_VISIBLE_FRACTION) continue;
-            out.add(new AnnotatedObject(o, mask, fraction, o.keypoints() == null ? null : keypoints(o.keypoints(), labels, i + 1, w, h)));
+            out.add(new AnnotatedObject(
+                    o, mask, fraction, o.keypoints() == null ? null : keypoints(o.keypoints(), labels, i + 1, w, h)));
         }
         return out;
     }
@@ -37,11 +38,11 @@ final class SceneAnnotator {
         double[] out = new double[xy.length / 2 * 3];
         for (int k = 0; k < xy.length / 2; k++) {
             double x = xy[2 * k], y = xy[2 * k + 1];
-            if (x < 0 || y < 0 || x >= w || y >= h) continue;          // outside the image: 0, 0, 0
+            if (x < 0 || y < 0 || x >= w || y >= h) continue; // outside the image: 0, 0, 0
             int l = labels[(int) y * w + (int) x];
             out[3 * k] = x;
             out[3 * k + 1] = y;
-            out[3 * k + 2] = l > label ? 1 : 2;                         // a later object covers it: occluded
+            out[3 * k + 2] = l > label ? 1 : 2; // a later object covers it: occluded
         }
         return out;
     }

@@ -15,8 +15,10 @@ final class SceneGenerator {
     private final double meanObjects;
 
     SceneGenerator(int width, int height, double meanObjects) {
-        if (width < 16 || height < 16) throw new IllegalArgumentException("image size must be at least 16x16, got " + width + "x" + height);
-        if (!(meanObjects > 0)) throw new IllegalArgumentException("mean objects per image must be > 0, got " + meanObjects);
+        if (width < 16 || height < 16)
+            throw new IllegalArgumentException("image size must be at least 16x16, got " + width + "x" + height);
+        if (!(meanObjects > 0))
+            throw new IllegalArgumentException("mean objects per image must be > 0, got " + meanObjects);
         this.width = width;
         this.height = height;
         this.meanObjects = meanObjects;
@@ -41,7 +43,8 @@ final class SceneGenerator {
     SceneObject shape(SplittableRandom rng, Background bg) {
         ShapeKind kind = ShapeKind.SHAPES.get(rng.nextInt(ShapeKind.SHAPES.size()));
         double minSide = Math.min(width, height);
-        double r = StrictMath.exp(rng.nextDouble(StrictMath.log(Math.max(5, 0.03 * minSide)), StrictMath.log(0.3 * minSide)));
+        double r = StrictMath.exp(
+                rng.nextDouble(StrictMath.log(Math.max(5, 0.03 * minSide)), StrictMath.log(0.3 * minSide)));
         double cx = rng.nextDouble(-0.1 * width, 1.1 * width), cy = rng.nextDouble(-0.1 * height, 1.1 * height);
         double[] poly = outline(rng, kind, cx, cy, r);
         if (rng.nextDouble() < 0.1) poly = touchBorder(rng, poly);
@@ -68,8 +71,10 @@ final class SceneGenerator {
     private double[] touchBorder(SplittableRandom rng, double[] poly) {
         double minX = Double.MAX_VALUE, maxX = -Double.MAX_VALUE, minY = Double.MAX_VALUE, maxY = -Double.MAX_VALUE;
         for (int i = 0; i < poly.length; i += 2) {
-            minX = Math.min(minX, poly[i]); maxX = Math.max(maxX, poly[i]);
-            minY = Math.min(minY, poly[i + 1]); maxY = Math.max(maxY, poly[i + 1]);
+            minX = Math.min(minX, poly[i]);
+            maxX = Math.max(maxX, poly[i]);
+            minY = Math.min(minY, poly[i + 1]);
+            maxY = Math.max(maxY, poly[i + 1]);
         }
         double dx = 0, dy = 0;
         switch (rng.nextInt(4)) {
@@ -124,21 +129,27 @@ final class SceneGenerator {
     private static int vivid(SplittableRandom rng, Background bg) {
         int c = 0;
         for (int attempt = 0; attempt < 32; attempt++) {
-            c = Color.HSBtoRGB((float) rng.nextDouble(), (float) rng.nextDouble(0.55, 1.0), (float) rng.nextDouble(0.6, 1.0)) & 0xFFFFFF;
+            c = Color.HSBtoRGB((float) rng.nextDouble(), (float) rng.nextDouble(0.55, 1.0), (float)
+                            rng.nextDouble(0.6, 1.0))
+                    & 0xFFFFFF;
             if (bg == null || (distance(c, bg.rgbA()) >= 64 && distance(c, bg.rgbB()) >= 64)) break;
         }
         return c;
     }
 
     private static int distance(int a, int b) {
-        return Math.max(Math.abs(((a >> 16) & 255) - ((b >> 16) & 255)),
+        return Math.max(
+                Math.abs(((a >> 16) & 255) - ((b >> 16) & 255)),
                 Math.max(Math.abs(((a >> 8) & 255) - ((b >> 8) & 255)), Math.abs((a & 255) - (b & 255))));
     }
 
     private static int poisson(SplittableRandom rng, double mean) {
         double l = StrictMath.exp(-mean), p = 1;
         int k = 0;
-        do { k++; p *= rng.nextDouble(); } while (p > l);
+        do {
+            k++;
+            p *= rng.nextDouble();
+        } while (p > l);
         return k - 1;
     }
 }

@@ -17,14 +17,29 @@ public enum ShapeKind {
 
     /** The 17 COCO person keypoint names, in COCO order. */
     public static final List<String> KEYPOINT_NAMES = List.of(
-            "nose", "left_eye", "right_eye", "left_ear", "right_ear",
-            "left_shoulder", "right_shoulder", "left_elbow", "right_elbow", "left_wrist", "right_wrist",
-            "left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle");
+            "nose",
+            "left_eye",
+            "right_eye",
+            "left_ear",
+            "right_ear",
+            "left_shoulder",
+            "right_shoulder",
+            "left_elbow",
+            "right_elbow",
+            "left_wrist",
+            "right_wrist",
+            "left_hip",
+            "right_hip",
+            "left_knee",
+            "right_knee",
+            "left_ankle",
+            "right_ankle");
 
     /** The COCO person skeleton: 1-based keypoint index pairs. */
     public static final int[][] SKELETON = {
-            {16, 14}, {14, 12}, {17, 15}, {15, 13}, {12, 13}, {6, 12}, {7, 13}, {6, 7}, {6, 8},
-            {7, 9}, {8, 10}, {9, 11}, {2, 3}, {1, 2}, {1, 3}, {2, 4}, {3, 5}, {4, 6}, {5, 7}};
+        {16, 14}, {14, 12}, {17, 15}, {15, 13}, {12, 13}, {6, 12}, {7, 13}, {6, 7}, {6, 8}, {7, 9}, {8, 10}, {9, 11},
+        {2, 3}, {1, 2}, {1, 3}, {2, 4}, {3, 5}, {4, 6}, {5, 7}
+    };
 
     /** The plain shapes (everything but the figure). */
     public static final List<ShapeKind> SHAPES = List.of(CIRCLE, TRIANGLE, SQUARE, STAR, HEXAGON);
@@ -39,10 +54,21 @@ public enum ShapeKind {
         this.supercategory = supercategory;
     }
 
-    public int categoryId() { return categoryId; }
-    public String categoryName() { return categoryName; }
-    public String supercategory() { return supercategory; }
-    public boolean hasKeypoints() { return this == FIGURE; }
+    public int categoryId() {
+        return categoryId;
+    }
+
+    public String categoryName() {
+        return categoryName;
+    }
+
+    public String supercategory() {
+        return supercategory;
+    }
+
+    public boolean hasKeypoints() {
+        return this == FIGURE;
+    }
 
     public static ShapeKind byCategoryId(int id) {
         for (ShapeKind k : values()) if (k.categoryId == id) return k;

@@ -20,8 +20,8 @@ record StickFigure(List<double[]> polygons, double[] keypoints) {
      * figure (radians) around its centre (cx, cy).
      */
     static StickFigure random(SplittableRandom rng, double cx, double cy, double height, double tilt) {
-        double u = height / 8.0;                      // one "head unit"
-        double limbR = Math.max(2.5, 0.26 * u);       // limb half-width, >= 2.5 px so joints stay inside the mask
+        double u = height / 8.0; // one "head unit"
+        double limbR = Math.max(2.5, 0.26 * u); // limb half-width, >= 2.5 px so joints stay inside the mask
         double legR = Math.max(2.5, 0.32 * u);
         double headR = Math.max(3.5, 0.55 * u);
         double[] kp = new double[34];
@@ -40,7 +40,7 @@ record StickFigure(List<double[]> polygons, double[] keypoints) {
         set(kp, 12, -hipX, hipY);
         // arms: angle measured from straight down, positive = away from the body
         for (int side = 0; side < 2; side++) {
-            double sign = side == 0 ? 1 : -1;              // left (image right) then right
+            double sign = side == 0 ? 1 : -1; // left (image right) then right
             double upper = StrictMath.toRadians(rng.nextDouble(-20, 150));
             double bend = StrictMath.toRadians(rng.nextDouble(-10, 110));
             double[] s = {kp[2 * (5 + side)], kp[2 * (5 + side) + 1]};
@@ -58,10 +58,17 @@ record StickFigure(List<double[]> polygons, double[] keypoints) {
         }
         List<double[]> local = new ArrayList<>();
         local.add(Polygons.regular(0, hy, headR, headR, Math.max(12, Math.min(28, (int) Math.round(headR * 2))), 0));
-        local.add(Polygons.capsule(0, hy + headR * 0.5, 0, shoulderY, Math.max(2.5, 0.22 * u), 3));   // neck
-        local.add(new double[] {                                                                  // torso
-                shoulderX + 0.1 * u, shoulderY - 0.15 * u, hipX + 0.1 * u, hipY + 0.2 * u,
-                -hipX - 0.1 * u, hipY + 0.2 * u, -shoulderX - 0.1 * u, shoulderY - 0.15 * u});
+        local.add(Polygons.capsule(0, hy + headR * 0.5, 0, shoulderY, Math.max(2.5, 0.22 * u), 3)); // neck
+        local.add(new double[] { // torso
+            shoulderX + 0.1 * u,
+            shoulderY - 0.15 * u,
+            hipX + 0.1 * u,
+            hipY + 0.2 * u,
+            -hipX - 0.1 * u,
+            hipY + 0.2 * u,
+            -shoulderX - 0.1 * u,
+            shoulderY - 0.15 * u
+        });
         int[][] limbs = {{5, 7}, {7, 9}, {6, 8}, {8, 10}, {11, 13}, {13, 15}, {12, 14}, {14, 16}};
         for (int[] l : limbs) {
             double r = l[0] >= 11 ? legR : limbR;
@@ -74,7 +81,9 @@ record StickFigure(List<double[]> polygons, double[] keypoints) {
     }
 
     private static double[] limb(double[] from, double length, double sign, double angleFromDown) {
-        return new double[] {from[0] + sign * length * StrictMath.sin(angleFromDown), from[1] + length * StrictMath.cos(angleFromDown)};
+        return new double[] {
+            from[0] + sign * length * StrictMath.sin(angleFromDown), from[1] + length * StrictMath.cos(angleFromDown)
+        };
     }
 
     private static void set(double[] kp, int i, double x, double y) {

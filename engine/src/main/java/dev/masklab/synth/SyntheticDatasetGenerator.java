@@ -41,39 +41,69 @@ public final class SyntheticDatasetGenerator {
      * @param annotationsOnly write only the JSON files, no images
      * @param jpegQuality   JPEG quality 0..1
      */
-    public record Options(int images, long seed, int width, int height, double meanObjects, double valFraction,
-                          boolean annotationsOnly, float jpegQuality) {
+    public record Options(
+            int images,
+            long seed,
+            int width,
+            int height,
+            double meanObjects,
+            double valFraction,
+            boolean annotationsOnly,
+            float jpegQuality) {
         public static final int DEFAULT_WIDTH = 320, DEFAULT_HEIGHT = 240;
         /** Gives about 7.3 annotations per image, COCO's average. */
         public static final double DEFAULT_MEAN_OBJECTS = 7.9;
+
         public static final float DEFAULT_JPEG_QUALITY = 0.85f;
 
         public Options {
             if (images < 1) throw new IllegalArgumentException("--images must be at least 1, got " + images);
             if (width < 16 || height < 16 || (long) width * height > 64L * 1024 * 1024) {
-                throw new IllegalArgumentException("image size must be between 16x16 and 64 Mpx, got " + width + "x" + height);
+                throw new IllegalArgumentException(
+                        "image size must be between 16x16 and 64 Mpx, got " + width + "x" + height);
             }
-            if (!(meanObjects > 0 && meanObjects <= 200)) throw new IllegalArgumentException("mean objects per image must be in (0, 200], got " + meanObjects);
-            if (!(valFraction >= 0 && valFraction < 1)) throw new IllegalArgumentException("--val-fraction must be in [0, 1), got " + valFraction);
-            if (!(jpegQuality > 0 && jpegQuality <= 1)) throw new IllegalArgumentException("JPEG quality must be in (0, 1], got " + jpegQuality);
+            if (!(meanObjects > 0 && meanObjects <= 200))
+                throw new IllegalArgumentException("mean objects per image must be in (0, 200], got " + meanObjects);
+            if (!(valFraction >= 0 && valFraction < 1))
+                throw new IllegalArgumentException("--val-fraction must be in [0, 1), got " + valFraction);
+            if (!(jpegQuality > 0 && jpegQuality <= 1))
+                throw new IllegalArgumentException("JPEG quality must be in (0, 1], got " + jpegQuality);
         }
 
         public static Options of(int images, long seed) {
-            return new Options(images, seed, DEFAULT_WIDTH, DEFAULT_HEIGHT, DEFAULT_MEAN_OBJECTS, 0, false, DEFAULT_JPEG_QUALITY);
+            return new Options(
+                    images, seed, DEFAULT_WIDTH, DEFAULT_HEIGHT, DEFAULT_MEAN_OBJECTS, 0, false, DEFAULT_JPEG_QUALITY);
         }
 
-        public Options withSize(int w, int h) { return new Options(images, seed, w, h, meanObjects, valFraction, annotationsOnly, jpegQuality); }
-        public Options withValFraction(double f) { return new Options(images, seed, width, height, meanObjects, f, annotationsOnly, jpegQuality); }
-        public Options withAnnotationsOnly(boolean a) { return new Options(images, seed, width, height, meanObjects, valFraction, a, jpegQuality); }
-        public Options withMeanObjects(double m) { return new Options(images, seed, width, height, m, valFraction, annotationsOnly, jpegQuality); }
+        public Options withSize(int w, int h) {
+            return new Options(images, seed, w, h, meanObjects, valFraction, annotationsOnly, jpegQuality);
+        }
+
+        public Options withValFraction(double f) {
+            return new Options(images, seed, width, height, meanObjects, f, annotationsOnly, jpegQuality);
+        }
+
+        public Options withAnnotationsOnly(boolean a) {
+            return new Options(images, seed, width, height, meanObjects, valFraction, a, jpegQuality);
+        }
+
+        public Options withMeanObjects(double m) {
+            return new Options(images, seed, width, height, m, valFraction, annotationsOnly, jpegQuality);
+        }
     }
 
     /** What {@link #generate} wrote. */
-    public record Output(List<Path> annotationFiles, Path imagesDir, Path detectionsFile, int images, int annotations,
-                         int detections) {}
+    public record Output(
+            List<Path> annotationFiles,
+            Path imagesDir,
+            Path detectionsFile,
+            int images,
+            int annotations,
+            int detections) {}
 
     /** Folder, relative to the JSON files, holding the images. */
     public static final String IMAGES_DIR = "images";
+
     private static final int CHUNK = 512;
     private static final long DETECTION_SALT = 0x5DEECE66DL;
 
@@ -87,15 +117,24 @@ public final class SyntheticDatasetGenerator {
         this.detector = new DetectionSynthesizer(scenes, options.width(), options.height());
     }
 
-    public Options options() { return options; }
+    public Options options() {
+        return options;
+    }
 
     /** The categories, ids 1, 2, 3, 5, 7, 9; the figure category carries the COCO keypoint names and skeleton. */
     public static List<CocoCategory> categories() {
         List<CocoCategory> out = new ArrayList<>();
         for (ShapeKind k : ShapeKind.values()) {
-            out.add(k.hasKeypoints()
-                    ? new CocoCategory(k.categoryId(), k.categoryName(), k.supercategory(), ShapeKind.KEYPOINT_NAMES, ShapeKind.SKELETON, new java.util.LinkedHashMap<>())
-                    : new CocoCategory(k.categoryId(), k.categoryName(), k.supercategory()));
+            out.add(
+                    k.hasKeypoints()
+                            ? new CocoCategory(
+                                    k.categoryId(),
+                                    k.categoryName(),
+                                    k.supercategory(),
+                                    ShapeKind.KEYPOINT_NAMES,
+                                    ShapeKind.SKELETON,
+                                    new java.util.LinkedHashMap<>())
+                            : new CocoCategory(k.categoryId(), k.categoryName(), k.supercategory()));
         }
         return out;
     }
@@ -106,7 +145,9 @@ public final class SyntheticDatasetGenerator {
     }
 
     /** Image id of image {@code index}. */
-    public static long imageId(int index) { return index + 1L; }
+    public static long imageId(int index) {
+        return index + 1L;
+    }
 
     /** {@code file_name} of image {@code index}, relative to the JSON files' folder. */
     public static String fileName(int index) {
@@ -121,7 +162,8 @@ public final class SyntheticDatasetGenerator {
 
     /** Writes the dataset (and images unless annotations-only) under {@code outDir}. */
     public Output generate(Path outDir, String name, Path detectionsFile, int detectionsPerImage) throws IOException {
-        if (detectionsFile != null && detectionsPerImage < 1) throw new IllegalArgumentException("--detections-per-image must be at least 1, got " + detectionsPerImage);
+        if (detectionsFile != null && detectionsPerImage < 1)
+            throw new IllegalArgumentException("--detections-per-image must be at least 1, got " + detectionsPerImage);
         Files.createDirectories(outDir);
         Path imagesDir = outDir.resolve(IMAGES_DIR);
         if (!options.annotationsOnly()) Files.createDirectories(imagesDir);
@@ -132,13 +174,16 @@ public final class SyntheticDatasetGenerator {
         long nextAnnotationId = 1;
         for (int start = 0; start < options.images(); start += CHUNK) {
             int end = Math.min(options.images(), start + CHUNK);
-            List<Built> built = IntStream.range(start, end).parallel()
-                    .mapToObj(i -> build(i, imagesDir, detectionsFile != null && (!split || isVal(i)), detectionsPerImage))
+            List<Built> built = IntStream.range(start, end)
+                    .parallel()
+                    .mapToObj(i ->
+                            build(i, imagesDir, detectionsFile != null && (!split || isVal(i)), detectionsPerImage))
                     .toList();
             for (Built b : built) {
                 CocoDataset target = split && isVal(b.index) ? val : train;
                 target.addImage(new CocoImage(imageId(b.index), fileName(b.index), options.width(), options.height()));
-                for (AnnotatedObject a : b.annotations) target.addAnnotation(annotation(nextAnnotationId++, imageId(b.index), a));
+                for (AnnotatedObject a : b.annotations)
+                    target.addAnnotation(annotation(nextAnnotationId++, imageId(b.index), a));
                 if (results != null) results.addAll(b.detections);
             }
         }
@@ -157,8 +202,13 @@ public final class SyntheticDatasetGenerator {
             if (parent != null) Files.createDirectories(parent);
             CocoResults.write(results, detectionsFile);
         }
-        return new Output(files, options.annotationsOnly() ? null : imagesDir, detectionsFile, options.images(),
-                (int) (nextAnnotationId - 1), results == null ? 0 : results.size());
+        return new Output(
+                files,
+                options.annotationsOnly() ? null : imagesDir,
+                detectionsFile,
+                options.images(),
+                (int) (nextAnnotationId - 1),
+                results == null ? 0 : results.size());
     }
 
     private record Built(int index, List<AnnotatedObject> annotations, List<CocoResult> detections) {}
@@ -168,7 +218,10 @@ public final class SyntheticDatasetGenerator {
         List<AnnotatedObject> anns = SceneAnnotator.annotate(scene);
         if (!options.annotationsOnly()) {
             try {
-                JpegFiles.write(SceneRenderer.render(scene), imagesDir.resolve(fileName(index).substring(IMAGES_DIR.length() + 1)), options.jpegQuality());
+                JpegFiles.write(
+                        SceneRenderer.render(scene),
+                        imagesDir.resolve(fileName(index).substring(IMAGES_DIR.length() + 1)),
+                        options.jpegQuality());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write image " + fileName(index) + ": " + e.getMessage(), e);
             }
@@ -192,9 +245,11 @@ public final class SyntheticDatasetGenerator {
     private CocoAnnotation annotation(long id, long imageId, AnnotatedObject a) {
         SceneObject o = a.object();
         CocoAnnotation ann = new CocoAnnotation(id, imageId, o.kind().categoryId());
-        ann.setSegmentation(o.crowd()
-                ? new Segmentation.UncompressedRle(a.mask().counts(), a.mask().h(), a.mask().w())
-                : Segmentation.polygons(o.polygons()));
+        ann.setSegmentation(
+                o.crowd()
+                        ? new Segmentation.UncompressedRle(
+                                a.mask().counts(), a.mask().h(), a.mask().w())
+                        : Segmentation.polygons(o.polygons()));
         ann.setArea((double) a.mask().area());
         ann.setBbox(a.mask().toBbox());
         ann.setIscrowd(o.crowd() ? 1 : 0);
@@ -209,8 +264,10 @@ public final class SyntheticDatasetGenerator {
         CocoDataset ds = new CocoDataset();
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode info = f.objectNode();
-        info.put("description", "MaskLab synthetic shapes and figures (" + name + ", seed " + options.seed() + ", "
-                + options.width() + "x" + options.height() + ")");
+        info.put(
+                "description",
+                "MaskLab synthetic shapes and figures (" + name + ", seed " + options.seed() + ", " + options.width()
+                        + "x" + options.height() + ")");
         info.put("version", "1.0");
         info.put("contributor", "dev.masklab.synth.SyntheticDatasetGenerator");
         ds.extra().put("info", info);
@@ -230,5 +287,4 @@ public final class SyntheticDatasetGenerator {
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
     }
-
 }

@@ -1,7 +1,7 @@
 package dev.masklab.train;
 
-import ai.djl.nn.Activation;
 import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Activation;
 
 /**
  * Binary cross entropy on logits, averaged over all elements: PyTorch's
@@ -10,18 +10,21 @@ import ai.djl.ndarray.NDArray;
  * {@code m = max(-x, 0)}.
  */
 public final class BinaryCrossEntropy {
-  private BinaryCrossEntropy() {}
+    private BinaryCrossEntropy() {}
 
-  /** Mean loss of {@code logits} against {@code targets} (same shape, values in [0, 1]); differentiable. */
-  public static NDArray withLogitsMean(NDArray logits, NDArray targets) {
-    if (!logits.getShape().equals(targets.getShape())) {
-      throw new IllegalArgumentException("logits " + logits.getShape() + " and targets " + targets.getShape()
-          + " differ in shape");
+    /** Mean loss of {@code logits} against {@code targets} (same shape, values in [0, 1]); differentiable. */
+    public static NDArray withLogitsMean(NDArray logits, NDArray targets) {
+        if (!logits.getShape().equals(targets.getShape())) {
+            throw new IllegalArgumentException(
+                    "logits " + logits.getShape() + " and targets " + targets.getShape() + " differ in shape");
+        }
+        // relu, not maximum(0f): DJL frees the scalar operand that maximum's backward would read (see Autograd)
+        NDArray m = Activation.relu(logits.neg());
+        NDArray loss = targets.neg()
+                .add(1f)
+                .mul(logits)
+                .add(m)
+                .add(m.neg().exp().add(logits.neg().sub(m).exp()).log());
+        return loss.mean();
     }
-    // relu, not maximum(0f): DJL frees the scalar operand that maximum's backward would read (see Autograd)
-    NDArray m = Activation.relu(logits.neg());
-    NDArray loss = targets.neg().add(1f).mul(logits).add(m)
-        .add(m.neg().exp().add(logits.neg().sub(m).exp()).log());
-    return loss.mean();
-  }
 }

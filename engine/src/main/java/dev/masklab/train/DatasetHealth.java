@@ -37,9 +37,17 @@ import java.util.TreeMap;
  * @param boxless              ids of annotations without a bbox (the trainer stops on them)
  * @param emptyCategories      categories without a non-crowd annotation (nothing to learn them from)
  */
-public record DatasetHealth(int images, SortedMap<Integer, Integer> objectsPerImage, Map<String, Integer> imageSizes,
-        int[][] centreGrid, List<CategorySizes> sizeClasses, List<CocoProblem> problems, List<SkippedImage> skipped,
-        List<SkippedImage> skippedKeypoints, List<Long> droppedAnnotations, List<Long> boxless,
+public record DatasetHealth(
+        int images,
+        SortedMap<Integer, Integer> objectsPerImage,
+        Map<String, Integer> imageSizes,
+        int[][] centreGrid,
+        List<CategorySizes> sizeClasses,
+        List<CocoProblem> problems,
+        List<SkippedImage> skipped,
+        List<SkippedImage> skippedKeypoints,
+        List<Long> droppedAnnotations,
+        List<Long> boxless,
         List<CocoCategory> emptyCategories) {
 
     /** Cells per side of {@link #centreGrid()}. */
@@ -47,6 +55,7 @@ public record DatasetHealth(int images, SortedMap<Integer, Integer> objectsPerIm
 
     /** COCO's small / medium area limits (pycocotools' areaRng), in pixels. */
     private static final double SMALL = 32 * 32;
+
     private static final double MEDIUM = 96 * 96;
 
     /** Non-crowd instances of one category by COCO size class. */
@@ -57,8 +66,7 @@ public record DatasetHealth(int images, SortedMap<Integer, Integer> objectsPerIm
     }
 
     /** An image the training set leaves out, and why. */
-    public record SkippedImage(long imageId, String fileName, CocoTrainingSet.SkipReason reason) {
-    }
+    public record SkippedImage(long imageId, String fileName, CocoTrainingSet.SkipReason reason) {}
 
     public static DatasetHealth of(CocoDataset ds) {
         SortedMap<Integer, Integer> perImage = new TreeMap<>();
@@ -88,7 +96,9 @@ public record DatasetHealth(int images, SortedMap<Integer, Integer> objectsPerIm
         }
         Map<String, Integer> bySize = new java.util.LinkedHashMap<>();
         sizes.entrySet().stream()
-                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .sorted(Map.Entry.<String, Integer>comparingByValue()
+                        .reversed()
+                        .thenComparing(Map.Entry.comparingByKey()))
                 .forEach(e -> bySize.put(e.getKey(), e.getValue()));
 
         List<CocoCategory> cats = new ArrayList<>(ds.categories());
@@ -96,8 +106,9 @@ public record DatasetHealth(int images, SortedMap<Integer, Integer> objectsPerIm
         Map<Long, int[]> classes = new HashMap<>();
         for (CocoAnnotation a : ds.annotations()) {
             if (a.isCrowd()) continue;
-            double area = a.area() != null ? a.area() : a.bbox() != null && a.bbox().length == 4
-                    ? a.bbox()[2] * a.bbox()[3] : 0;
+            double area = a.area() != null
+                    ? a.area()
+                    : a.bbox() != null && a.bbox().length == 4 ? a.bbox()[2] * a.bbox()[3] : 0;
             int[] c = classes.computeIfAbsent(a.categoryId(), k -> new int[3]);
             c[area < SMALL ? 0 : area < MEDIUM ? 1 : 2]++;
         }
@@ -111,15 +122,24 @@ public record DatasetHealth(int images, SortedMap<Integer, Integer> objectsPerIm
 
         List<SkippedImage> skipped = skipped(ds, CategoryMap.contiguous(ds.categories()), 0);
         List<SkippedImage> skippedKp = null;
-        boolean hasKeypoints = ds.categories().stream().anyMatch(c -> c.keypoints() != null
-                && !c.keypoints().isEmpty());
+        boolean hasKeypoints = ds.categories().stream()
+                .anyMatch(c -> c.keypoints() != null && !c.keypoints().isEmpty());
         if (hasKeypoints) {
-            skippedKp = skipped(ds, CategoryMap.contiguous(TrainingRun.keypointCategories(ds)),
-                    TrainingRun.keypointCount(ds));
+            skippedKp = skipped(
+                    ds, CategoryMap.contiguous(TrainingRun.keypointCategories(ds)), TrainingRun.keypointCount(ds));
         }
-        return new DatasetHealth(ds.images().size(), Collections.unmodifiableSortedMap(perImage),
-                Collections.unmodifiableMap(bySize), grid, List.copyOf(sizeClasses), List.copyOf(ds.problems()),
-                skipped, skippedKp, List.copyOf(dropped), List.copyOf(boxless), List.copyOf(empty));
+        return new DatasetHealth(
+                ds.images().size(),
+                Collections.unmodifiableSortedMap(perImage),
+                Collections.unmodifiableMap(bySize),
+                grid,
+                List.copyOf(sizeClasses),
+                List.copyOf(ds.problems()),
+                skipped,
+                skippedKp,
+                List.copyOf(dropped),
+                List.copyOf(boxless),
+                List.copyOf(empty));
     }
 
     /** The images {@link CocoTrainingSet} skips (skipEmptyImages on) for a model with these categories. */

@@ -12,19 +12,19 @@ import java.util.Random;
  */
 public interface DetectorTraining {
 
-  /** Every state_dict tensor by torchvision key (trained ones included), as used by the forward pass. */
-  Map<String, NDArray> weights();
+    /** Every state_dict tensor by torchvision key (trained ones included), as used by the forward pass. */
+    Map<String, NDArray> weights();
 
-  /** The tensors the optimizer updates (gradients attached). */
-  Map<String, NDArray> trainable();
+    /** The tensors the optimizer updates (gradients attached). */
+    Map<String, NDArray> trainable();
 
-  /**
-   * Loss terms of one batch (loss_classifier, loss_box_reg, loss_mask / loss_keypoint, loss_objectness,
-   * loss_rpn_box_reg), differentiable; to be called inside a {@code GradientCollector}.
-   *
-   * @param batch resized samples
-   * @param random source of the anchor / RoI sampling of this batch
-   * @param manager owner of the batch's intermediate arrays (closed by the caller after the step)
-   */
-  Map<String, NDArray> losses(List<TrainingSample> batch, Random random, NDManager manager);
+    /**
+     * Loss terms of one batch (loss_classifier, loss_box_reg, loss_mask / loss_keypoint, loss_objectness,
+     * loss_rpn_box_reg), differentiable; to be called inside a {@code GradientCollector}.
+     *
+     * @param batch resized samples
+     * @param random source of the anchor / RoI sampling of this batch
+     * @param manager owner of the batch's intermediate arrays (closed by the caller after the step)
+     */
+    Map<String, NDArray> losses(List<TrainingSample> batch, Random random, NDManager manager);
 }

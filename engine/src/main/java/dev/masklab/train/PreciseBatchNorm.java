@@ -15,20 +15,20 @@ import dev.masklab.model.ops.Autograd;
  * exact).
  */
 public final class PreciseBatchNorm {
-  private PreciseBatchNorm() {}
+    private PreciseBatchNorm() {}
 
-  /** Recomputes every {@link BatchNorm2d}'s running mean and variance of {@code model} over {@code n} batches. */
-  public static void recompute(MaskRcnnTraining model, TrainingBatches batches, int n, NDManager manager) {
-    Autograd.noGradOnThisThread();
-    try {
-      for (int k = 0; k < n; k++) {
-        BatchNorm2d.momentumOverride(1f / (k + 1));
-        try (NDManager step = manager.newSubManager()) {
-          model.backboneForward(batches.batch(k), step);
+    /** Recomputes every {@link BatchNorm2d}'s running mean and variance of {@code model} over {@code n} batches. */
+    public static void recompute(MaskRcnnTraining model, TrainingBatches batches, int n, NDManager manager) {
+        Autograd.noGradOnThisThread();
+        try {
+            for (int k = 0; k < n; k++) {
+                BatchNorm2d.momentumOverride(1f / (k + 1));
+                try (NDManager step = manager.newSubManager()) {
+                    model.backboneForward(batches.batch(k), step);
+                }
+            }
+        } finally {
+            BatchNorm2d.momentumOverride(null);
         }
-      }
-    } finally {
-      BatchNorm2d.momentumOverride(null);
     }
-  }
 }

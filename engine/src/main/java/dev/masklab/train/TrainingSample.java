@@ -16,36 +16,47 @@ package dev.masklab.train;
  * @param keypoints (n, numKeypoints, 3) x, y, visibility, or null when the model has no keypoint head
  * @param numKeypoints keypoints per instance (0 without keypoints)
  */
-public record TrainingSample(long imageId, int height, int width, float[] image, float[] boxes, int[] labels,
-    byte[][] masks, float[] keypoints, int numKeypoints) {
+public record TrainingSample(
+        long imageId,
+        int height,
+        int width,
+        float[] image,
+        float[] boxes,
+        int[] labels,
+        byte[][] masks,
+        float[] keypoints,
+        int numKeypoints) {
 
-  public TrainingSample {
-    if (image.length != 3 * height * width) {
-      throw new IllegalArgumentException("image " + imageId + ": " + image.length + " values for 3x" + height + "x" + width);
-    }
-    int n = labels.length;
-    if (boxes.length != 4 * n) {
-      throw new IllegalArgumentException("image " + imageId + ": " + boxes.length / 4 + " boxes for " + n + " labels");
-    }
-    if (masks != null) {
-      if (masks.length != n) {
-        throw new IllegalArgumentException("image " + imageId + ": " + masks.length + " masks for " + n + " labels");
-      }
-      for (byte[] m : masks) {
-        if (m.length != height * width) {
-          throw new IllegalArgumentException("image " + imageId + ": mask of " + m.length + " pixels for "
-              + height + "x" + width);
+    public TrainingSample {
+        if (image.length != 3 * height * width) {
+            throw new IllegalArgumentException(
+                    "image " + imageId + ": " + image.length + " values for 3x" + height + "x" + width);
         }
-      }
+        int n = labels.length;
+        if (boxes.length != 4 * n) {
+            throw new IllegalArgumentException(
+                    "image " + imageId + ": " + boxes.length / 4 + " boxes for " + n + " labels");
+        }
+        if (masks != null) {
+            if (masks.length != n) {
+                throw new IllegalArgumentException(
+                        "image " + imageId + ": " + masks.length + " masks for " + n + " labels");
+            }
+            for (byte[] m : masks) {
+                if (m.length != height * width) {
+                    throw new IllegalArgumentException(
+                            "image " + imageId + ": mask of " + m.length + " pixels for " + height + "x" + width);
+                }
+            }
+        }
+        if (keypoints != null && keypoints.length != n * numKeypoints * 3) {
+            throw new IllegalArgumentException("image " + imageId + ": " + keypoints.length + " keypoint values for "
+                    + n + " instances x " + numKeypoints + " x 3");
+        }
     }
-    if (keypoints != null && keypoints.length != n * numKeypoints * 3) {
-      throw new IllegalArgumentException("image " + imageId + ": " + keypoints.length + " keypoint values for " + n
-          + " instances x " + numKeypoints + " x 3");
-    }
-  }
 
-  /** Number of ground-truth instances. */
-  public int size() {
-    return labels.length;
-  }
+    /** Number of ground-truth instances. */
+    public int size() {
+        return labels.length;
+    }
 }

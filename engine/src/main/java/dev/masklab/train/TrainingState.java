@@ -25,19 +25,32 @@ import java.util.List;
  * @param keypointNames keypoint names (may be empty)
  * @param lastLosses loss terms of the last iteration (for information)
  */
-public record TrainingState(int format, String architecture, int iteration, int iterations, TrainingConfig config,
-    double baseLr, int warmupIterations, double warmupFactor, int[] milestones, double gamma, long[] categoryIds,
-    String[] categoryNames, int numKeypoints, List<String> keypointNames, java.util.Map<String, Double> lastLosses) {
+public record TrainingState(
+        int format,
+        String architecture,
+        int iteration,
+        int iterations,
+        TrainingConfig config,
+        double baseLr,
+        int warmupIterations,
+        double warmupFactor,
+        int[] milestones,
+        double gamma,
+        long[] categoryIds,
+        String[] categoryNames,
+        int numKeypoints,
+        List<String> keypointNames,
+        java.util.Map<String, Double> lastLosses) {
 
-  public LrSchedule schedule() {
-    return new LrSchedule(baseLr, warmupIterations, warmupFactor, milestones, gamma);
-  }
+    public LrSchedule schedule() {
+        return new LrSchedule(baseLr, warmupIterations, warmupFactor, milestones, gamma);
+    }
 
-  public CategoryMap categoryMap() {
-    return new CategoryMap(categoryIds, categoryNames);
-  }
+    public CategoryMap categoryMap() {
+        return new CategoryMap(categoryIds, categoryNames);
+    }
 
-  public Architecture arch() {
-    return Architecture.parse(architecture);
-  }
+    public Architecture arch() {
+        return Architecture.parse(architecture);
+    }
 }

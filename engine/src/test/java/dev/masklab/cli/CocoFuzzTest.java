@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * allocated from a declared size: a 2^31-pixel image costs nothing to read.
  */
 class CocoFuzzTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     static final String IMAGES = "{\"id\": 1, \"file_name\": \"a.jpg\", \"width\": 40, \"height\": 30}, "
             + "{\"id\": 2, \"file_name\": \"b.jpg\", \"width\": 40, \"height\": 30}";
@@ -60,14 +61,27 @@ class CocoFuzzTest {
         g.add(r -> "");
         g.add(r -> "[" + VALID + "]");
         g.add(r -> VALID + "{}");
-        g.add(r -> { // garbage bytes
-            StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < 1 + r.nextInt(200); i++) sb.append((char) r.nextInt(0x80));
-            return "{" + sb;
-        });
+        g.add(
+                r -> { // garbage bytes
+                    StringBuilder sb = new StringBuilder();
+                    for (int i = 0; i < 1 + r.nextInt(200); i++) sb.append((char) r.nextInt(0x80));
+                    return "{" + sb;
+                });
         // ids are 64-bit: 2147483648 is a (missing) id, not an error; widths and heights are 31-bit
-        String[] badInts = {"\"640\"", "1.5", "NaN", "Infinity", "-Infinity", "1e400", "99999999999999999999999",
-            "9223372036854775808", "true", "{}", "[]", "[40]"};
+        String[] badInts = {
+            "\"640\"",
+            "1.5",
+            "NaN",
+            "Infinity",
+            "-Infinity",
+            "1e400",
+            "99999999999999999999999",
+            "9223372036854775808",
+            "true",
+            "{}",
+            "[]",
+            "[40]"
+        };
         g.add(r -> dataset(IMAGES.replace("\"width\": 40", "\"width\": " + pick(r, badInts)), "", CATS));
         g.add(r -> dataset(IMAGES.replace("\"width\": 40", "\"width\": 2147483648"), "", CATS));
         g.add(r -> dataset(IMAGES, ANN_POLY.replace("\"id\": 10", "\"id\": " + pick(r, badInts)), CATS));
@@ -80,18 +94,27 @@ class CocoFuzzTest {
         g.add(r -> dataset(IMAGES.replace(r.nextBoolean() ? ", \"width\": 40" : ", \"height\": 30", ""), "", CATS));
         g.add(r -> dataset(IMAGES.replace("{\"id\": 1, ", "{"), "", CATS));
         // RLE counts and sizes: strings, fractions, negative, beyond 2^31-1; sizes with the wrong arity
-        String[] badCounts = {"\"100\"", "100.0", "1e2", "-100", "2147483648", "9223372036854775808", "NaN", "null",
-            "[100]", "{}"};
+        String[] badCounts = {
+            "\"100\"", "100.0", "1e2", "-100", "2147483648", "9223372036854775808", "NaN", "null", "[100]", "{}"
+        };
         g.add(r -> dataset(IMAGES, ANN_RLE.replace("[100, 50, 1050]", "[" + pick(r, badCounts) + ", 50, 1050]"), CATS));
         String[] badSizes = {"[30]", "[30, 40, 1]", "[\"30\", 40]", "[-30, 40]", "[30, 4e1]", "30", "[30, 2147483648]"};
         g.add(r -> dataset(IMAGES, ANN_RLE.replace("[30, 40]", pick(r, badSizes)), CATS));
         g.add(r -> dataset(IMAGES, ANN_RLE.replace("[100, 50, 1050]", "12345"), CATS));
         // wrong shapes
-        g.add(r -> dataset(IMAGES, ANN_POLY.replace("[[1, 1, 20, 1, 20, 15, 1, 15]]", pick(r,
-                new String[] {"\"poly\"", "42", "[1, 2, 3, 4, 5, 6]", "[[1, 2, \"x\", 4, 5, 6]]", deep(50)})), CATS));
+        g.add(r -> dataset(
+                IMAGES,
+                ANN_POLY.replace("[[1, 1, 20, 1, 20, 15, 1, 15]]", pick(r, new String[] {
+                    "\"poly\"", "42", "[1, 2, 3, 4, 5, 6]", "[[1, 2, \"x\", 4, 5, 6]]", deep(50)
+                })),
+                CATS));
         g.add(r -> "{\"images\": " + pick(r, new String[] {"{}", "1", "\"x\"", "[1]", "[[]]", "null"}) + "}");
-        g.add(r -> dataset(IMAGES, ANN_POLY.replace("[1, 1, 19, 14]", pick(r,
-                new String[] {"\"box\"", "[1, 1, \"19\", 14]", "{}", "[[1], 1, 19, 14]"})), CATS));
+        g.add(r -> dataset(
+                IMAGES,
+                ANN_POLY.replace(
+                        "[1, 1, 19, 14]",
+                        pick(r, new String[] {"\"box\"", "[1, 1, \"19\", 14]", "{}", "[[1], 1, 19, 14]"})),
+                CATS));
         // deep nesting beyond the parser's limit, in an unknown field
         g.add(r -> "{\"info\": " + deep(1001 + r.nextInt(5000)) + ", \"images\": []}");
         return g;
@@ -101,18 +124,19 @@ class CocoFuzzTest {
     static List<Function<Random, String>> tolerantDatasets() {
         List<Function<Random, String>> g = new ArrayList<>();
         String[] nonFinite = {"NaN", "Infinity", "-Infinity"};
-        g.add(r -> dataset(IMAGES, ANN_POLY.replace("[1, 1, 19, 14]", "[1, " + pick(r, nonFinite) + ", 19, 14]"),
-                CATS));
+        g.add(r ->
+                dataset(IMAGES, ANN_POLY.replace("[1, 1, 19, 14]", "[1, " + pick(r, nonFinite) + ", 19, 14]"), CATS));
         g.add(r -> dataset(IMAGES, ANN_POLY.replace("\"area\": 266", "\"area\": " + pick(r, nonFinite)), CATS));
-        g.add(r -> dataset(IMAGES, ANN_POLY.replace("20, 15, 1, 15", "20, 15, " + pick(r, nonFinite) + ", 15"),
-                CATS));
+        g.add(r -> dataset(IMAGES, ANN_POLY.replace("20, 15, 1, 15", "20, 15, " + pick(r, nonFinite) + ", 15"), CATS));
         g.add(r -> dataset(IMAGES + ", " + IMAGES, ANN_POLY + ", " + ANN_POLY, CATS + ", " + CATS)); // duplicate ids
-        g.add(r -> dataset(IMAGES, ANN_POLY.replace("\"image_id\": 1", "\"image_id\": " + (3 + r.nextInt(1000))),
-                CATS));
+        g.add(r ->
+                dataset(IMAGES, ANN_POLY.replace("\"image_id\": 1", "\"image_id\": " + (3 + r.nextInt(1000))), CATS));
         // enormous declared sizes: nothing is allocated from them
-        g.add(r -> dataset(IMAGES.replace("\"width\": 40, \"height\": 30", "\"width\": 2147483647, \"height\": "
-                + "2147483647"), ANN_RLE.replace("[30, 40]", "[2147483647, 2147483647]")
-                .replace("[100, 50, 1050]", "[2147483647, 2147483647]"), CATS));
+        g.add(r -> dataset(
+                IMAGES.replace("\"width\": 40, \"height\": 30", "\"width\": 2147483647, \"height\": " + "2147483647"),
+                ANN_RLE.replace("[30, 40]", "[2147483647, 2147483647]")
+                        .replace("[100, 50, 1050]", "[2147483647, 2147483647]"),
+                CATS));
         g.add(r -> dataset(IMAGES, ANN_RLE.replace("[100, 50, 1050]", "[" + (r.nextInt(1200)) + "]"), CATS));
         g.add(r -> dataset(IMAGES, ANN_RLE.replace("[100, 50, 1050]", "\"" + randomRle(r) + "\""), CATS));
         return g;
@@ -137,18 +161,42 @@ class CocoFuzzTest {
         String[] badNumbers = {"NaN", "Infinity", "-Infinity", "\"0.9\"", "null", "[]", "{}", "true"};
         g.add(r -> "[" + DT_BOX.replace("0.9", pick(r, badNumbers)) + "]");
         g.add(r -> "[" + DT_BOX.replace("[1, 1, 10, 10]", "[1, " + pick(r, badNumbers) + ", 10, 10]") + "]");
-        g.add(r -> "[" + DT_BOX.replace("[1, 1, 10, 10]", pick(r, new String[] {"[1, 1, 10]", "[1,1,10,10,5]",
-            "\"box\"", "{}"})) + "]");
-        g.add(r -> "[" + DT_BOX.replace("\"image_id\": 1", "\"image_id\": " + pick(r,
-                new String[] {"\"1\"", "1.5", "NaN", "Infinity", "1e300", "99", "-1", "null", "[1]"})) + "]");
-        g.add(r -> "[" + DT_BOX.replace(pick(r, new String[] {"\"image_id\": 1, ", "\"category_id\": 1, ",
-            ", \"score\": 0.9"}), "") + "]");
-        String[] badCounts = {"\"100\"", "100.5", "-100", "2147483648", "4294967396", "9223372036854775808", "NaN",
-            "null", "[100]", "{}", "true"};
+        g.add(r -> "["
+                + DT_BOX.replace(
+                        "[1, 1, 10, 10]", pick(r, new String[] {"[1, 1, 10]", "[1,1,10,10,5]", "\"box\"", "{}"}))
+                + "]");
+        g.add(r -> "["
+                + DT_BOX.replace(
+                        "\"image_id\": 1",
+                        "\"image_id\": "
+                                + pick(r, new String[] {
+                                    "\"1\"", "1.5", "NaN", "Infinity", "1e300", "99", "-1", "null", "[1]"
+                                }))
+                + "]");
+        g.add(r -> "["
+                + DT_BOX.replace(
+                        pick(r, new String[] {"\"image_id\": 1, ", "\"category_id\": 1, ", ", \"score\": 0.9"}), "")
+                + "]");
+        String[] badCounts = {
+            "\"100\"",
+            "100.5",
+            "-100",
+            "2147483648",
+            "4294967396",
+            "9223372036854775808",
+            "NaN",
+            "null",
+            "[100]",
+            "{}",
+            "true"
+        };
         g.add(r -> "[" + DT_SEGM.replace("[100, 50, 1050]", "[" + pick(r, badCounts) + ", 50, 1050]") + "]");
         g.add(r -> "[" + DT_SEGM.replace("[100, 50, 1050]", "[" + pick(r, badCounts) + "]") + "]");
-        g.add(r -> "[" + DT_SEGM.replace("[30, 40]", pick(r, new String[] {"[\"30\", \"40\"]", "[30.5, 40]",
-            "[-30, 40]", "[4294967326, 40]", "[30]", "[31, 40]", "30"})) + "]");
+        g.add(r -> "["
+                + DT_SEGM.replace("[30, 40]", pick(r, new String[] {
+                    "[\"30\", \"40\"]", "[30.5, 40]", "[-30, 40]", "[4294967326, 40]", "[30]", "[31, 40]", "30"
+                }))
+                + "]");
         g.add(r -> "[" + DT_SEGM.replace("[100, 50, 1050]", "[100, 50, " + (1051 + r.nextInt(5)) + "]") + "]");
         g.add(r -> "[" + DT_SEGM.replace("[100, 50, 1050]", "\"" + randomRle(r) + "!\"") + "]");
         g.add(r -> "[{\"image_id\": 1, \"category_id\": 1, \"keypoints\": [1, 2, 2, 5], \"score\": 1}]");
@@ -189,13 +237,16 @@ class CocoFuzzTest {
         List<Function<Random, String>> gens = fatalDatasets();
         for (int round = 0; round < 3; round++) {
             for (int i = 0; i < gens.size(); i++) {
-                files.add(write("bounded-" + files.size() + ".json", gens.get(i).apply(r)).toString());
+                files.add(write("bounded-" + files.size() + ".json", gens.get(i).apply(r))
+                        .toString());
             }
         }
         // a large but well-formed prefix declaring enormous sizes, then a defect at the end
         StringBuilder big = new StringBuilder("{\"images\": [");
         for (int i = 1; i <= 20_000; i++) {
-            big.append(i > 1 ? ", " : "").append("{\"id\": ").append(i)
+            big.append(i > 1 ? ", " : "")
+                    .append("{\"id\": ")
+                    .append(i)
                     .append(", \"file_name\": \"x.jpg\", \"width\": 46000, \"height\": 46000}");
         }
         big.append("], \"annotations\": [{\"id\": 1, \"image_id\": 1, \"category_id\": 1, \"segmentation\": "
@@ -203,7 +254,9 @@ class CocoFuzzTest {
         files.add(write("bounded-big.json", big.toString()).toString());
         dev.masklab.BoundedHeap.Result res = dev.masklab.BoundedHeap.run(CocoFuzzTest.class, files);
         assertEquals(0, res.exitCode(), res.output());
-        assertEquals(files.size(), res.output().lines().filter(l -> l.startsWith(tmp.toString())).count(),
+        assertEquals(
+                files.size(),
+                res.output().lines().filter(l -> l.startsWith(tmp.toString())).count(),
                 res.output());
     }
 
@@ -227,8 +280,13 @@ class CocoFuzzTest {
                     fail(what + ": " + e, e);
                 }
                 Path out = tmp.resolve("out-" + cases + ".json");
-                ConvertCommandTest.Run convert = ConvertCommandTest.run("convert", in.toString(), "--segmentation",
-                        r.nextBoolean() ? "rle" : "polygon", "--out", out.toString());
+                ConvertCommandTest.Run convert = ConvertCommandTest.run(
+                        "convert",
+                        in.toString(),
+                        "--segmentation",
+                        r.nextBoolean() ? "rle" : "polygon",
+                        "--out",
+                        out.toString());
                 assertEquals(2, convert.code(), what);
                 assertOneLineNaming(convert.err(), in, what);
                 assertTrue(convert.err().startsWith("convert: "), what);
@@ -240,8 +298,10 @@ class CocoFuzzTest {
             }
         }
         try (var s = Files.list(tmp)) {
-            assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith("out-")
-                    || p.getFileName().toString().endsWith(".tmp")), "no output or temporary file anywhere");
+            assertTrue(
+                    s.noneMatch(p -> p.getFileName().toString().startsWith("out-")
+                            || p.getFileName().toString().endsWith(".tmp")),
+                    "no output or temporary file anywhere");
         }
         assertTrue(cases >= 250, "cases: " + cases);
     }
@@ -290,8 +350,10 @@ class CocoFuzzTest {
                 } catch (IOException | RuntimeException e) {
                     fail(what + ": " + e, e);
                 }
-                ConvertCommandTest.Run eval = ConvertCommandTest.run("eval", "--gt", gtFile.toString(), "--dt",
-                        dt.toString(), "--iou-type", pick(r, new String[] {"bbox", "segm", "keypoints"}));
+                ConvertCommandTest.Run eval = ConvertCommandTest.run(
+                        "eval", "--gt", gtFile.toString(), "--dt", dt.toString(), "--iou-type", pick(r, new String[] {
+                            "bbox", "segm", "keypoints"
+                        }));
                 assertNotEquals(0, eval.code(), what);
                 assertOneLineNaming(eval.err(), dt, what);
                 cases++;

@@ -32,9 +32,11 @@ class ConvertCommandTest {
     static final ObjectMapper JSON = new ObjectMapper();
     /** Reads NaN/Infinity literals (kept as they were by convert). */
     static final ObjectMapper LENIENT = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
-            .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build());
+            .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build());
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     record Run(int code, String out, String err) {}
 
@@ -55,8 +57,12 @@ class ConvertCommandTest {
     }
 
     static Path gtOf(Path fixture) throws IOException {
-        String gt = JSON.readTree(fixture.resolve("expected.json").toFile()).get("gt").asText();
-        for (Path p : List.of(fixture.resolve(gt), SHARED.resolve("data/coco-person-kp").resolve(gt),
+        String gt = JSON.readTree(fixture.resolve("expected.json").toFile())
+                .get("gt")
+                .asText();
+        for (Path p : List.of(
+                fixture.resolve(gt),
+                SHARED.resolve("data/coco-person-kp").resolve(gt),
                 SHARED.resolve("data/labelme-voc").resolve(gt))) {
             if (Files.exists(p)) return p;
         }
@@ -71,17 +77,21 @@ class ConvertCommandTest {
         Run r = run("convert", gt.toString(), "--segmentation", "rle", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         Map<Long, JsonNode> masks = new HashMap<>();
-        JSON.readTree(fixture.resolve("expected.json").toFile()).get("masks")
+        JSON.readTree(fixture.resolve("expected.json").toFile())
+                .get("masks")
                 .forEach(m -> masks.put(m.get("id").asLong(), m));
         JsonNode conv = JSON.readTree(out.toFile());
         JsonNode orig = JSON.readTree(gt.toFile());
         assertEquals(masks.size(), conv.get("annotations").size());
         for (JsonNode a : conv.get("annotations")) {
             JsonNode exp = masks.get(a.get("id").asLong());
-            assertEquals(exp.get("counts").asText(), a.get("segmentation").get("counts").asText());
+            assertEquals(
+                    exp.get("counts").asText(),
+                    a.get("segmentation").get("counts").asText());
             assertEquals(exp.get("area").asDouble(), a.get("area").asDouble());
             for (int i = 0; i < 4; i++) {
-                assertEquals(exp.get("bbox").get(i).asDouble(), a.get("bbox").get(i).asDouble(), 1e-9);
+                assertEquals(
+                        exp.get("bbox").get(i).asDouble(), a.get("bbox").get(i).asDouble(), 1e-9);
             }
         }
         // everything but segmentation, area and bbox unchanged
@@ -99,7 +109,10 @@ class ConvertCommandTest {
         Path gt = SHARED.resolve("fixtures/coco-eval/person-s3-crowd/gt.json");
         Path rle = tmp.resolve("rle.json");
         Path poly = tmp.resolve("poly.json");
-        assertEquals(0, run("convert", gt.toString(), "--segmentation", "rle", "--out", rle.toString()).code());
+        assertEquals(
+                0,
+                run("convert", gt.toString(), "--segmentation", "rle", "--out", rle.toString())
+                        .code());
         Run r = run("convert", rle.toString(), "--segmentation", "polygon", "--out", poly.toString());
         assertEquals(0, r.code(), r.err());
         CocoDataset a = CocoReader.read(rle);
@@ -117,7 +130,9 @@ class ConvertCommandTest {
                 // outer contours: equal up to filled holes
                 double iou = Rle.iou(List.of(actual), List.of(expected), null)[0][0];
                 assertTrue(iou > 0.99, "annotation " + ann.id() + " iou " + iou);
-                assertEquals(0, Rle.merge(List.of(expected, actual), false).area() - actual.area(),
+                assertEquals(
+                        0,
+                        Rle.merge(List.of(expected, actual), false).area() - actual.area(),
                         "the polygon mask covers the RLE mask");
             }
             assertEquals(a.annotation(ann.id()).area(), ann.area());
@@ -129,7 +144,13 @@ class ConvertCommandTest {
     void errorsAreOneLineWithExitCode2() throws IOException {
         Path bad = tmp.resolve("bad.json");
         Files.writeString(bad, "{\"images\": [{\"id\": 1, \"width\": \"x\", \"height\": 2}]}");
-        Run r = run("convert", bad.toString(), "--segmentation", "rle", "--out", tmp.resolve("o.json").toString());
+        Run r = run(
+                "convert",
+                bad.toString(),
+                "--segmentation",
+                "rle",
+                "--out",
+                tmp.resolve("o.json").toString());
         assertEquals(2, r.code());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().startsWith("convert: " + bad + ": images[0].width: "), r.err());
@@ -152,8 +173,10 @@ class ConvertCommandTest {
                 + "\"area\": 12.5, \"bbox\": [2, NaN, 5, 5], \"iscrowd\": 0}";
         String good = "{\"id\": 9, \"image_id\": 1, \"category_id\": 1, \"segmentation\": [[2, 2, 7, 2, 7, 7]], "
                 + "\"area\": 12.5, \"bbox\": [2, 2, 5, 5], \"iscrowd\": 0}";
-        Path in = Files.writeString(tmp.resolve("in.json"), "{\"images\": [{\"id\": 1, \"width\": 10, \"height\": 10}],"
-                + " \"annotations\": [" + bad + ", " + nan + ", " + good + "], \"categories\": [{\"id\": 1}]}");
+        Path in = Files.writeString(
+                tmp.resolve("in.json"),
+                "{\"images\": [{\"id\": 1, \"width\": 10, \"height\": 10}]," + " \"annotations\": [" + bad + ", " + nan
+                        + ", " + good + "], \"categories\": [{\"id\": 1}]}");
         Path out = tmp.resolve("out.json");
         Run r = run("convert", in.toString(), "--segmentation", "rle", "--out", out.toString());
         assertEquals(0, r.code(), r.err());

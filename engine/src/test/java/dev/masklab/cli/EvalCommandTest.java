@@ -41,20 +41,30 @@ class EvalCommandTest {
     }
 
     private static JsonNode expected(Path fixture, String type) throws IOException {
-        return OM.readTree(fixture.resolve("expected.json").toFile()).get("stats").get(type);
+        return OM.readTree(fixture.resolve("expected.json").toFile())
+                .get("stats")
+                .get(type);
     }
 
     @Test
     void jsonOutputIsOneObjectWithPycocotoolsStats() throws IOException {
-        Run r = run("eval", "--gt", PERSON_GT.toString(), "--dt", PERSON.resolve("detections.json").toString(),
-                "--iou-type", "segm", "--json");
+        Run r = run(
+                "eval",
+                "--gt",
+                PERSON_GT.toString(),
+                "--dt",
+                PERSON.resolve("detections.json").toString(),
+                "--iou-type",
+                "segm",
+                "--json");
         assertEquals(0, r.code(), r.err());
         assertEquals(1, r.outLines().size(), r.out());
         JsonNode o = OM.readTree(r.out());
         assertEquals("segm", o.get("iouType").asText());
         JsonNode exp = expected(PERSON, "segm");
         assertEquals(12, o.get("stats").size());
-        for (int i = 0; i < 12; i++) assertEquals(exp.get(i).asDouble(), o.get("stats").get(i).asDouble(), 1e-6);
+        for (int i = 0; i < 12; i++)
+            assertEquals(exp.get(i).asDouble(), o.get("stats").get(i).asDouble(), 1e-6);
         JsonNode person = o.get("perCategory").get("1");
         assertEquals("person", person.get("name").asText());
         // a single category: its AP is the overall AP, its AP50 the overall AP50
@@ -72,8 +82,15 @@ class EvalCommandTest {
 
     @Test
     void jsonPerCategoryCoversEveryGroundTruthCategory() throws IOException {
-        Run r = run("eval", "--gt", VOC_GT.toString(), "--dt", VOC.resolve("detections.json").toString(),
-                "--iou-type", "bbox", "--json");
+        Run r = run(
+                "eval",
+                "--gt",
+                VOC_GT.toString(),
+                "--dt",
+                VOC.resolve("detections.json").toString(),
+                "--iou-type",
+                "bbox",
+                "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode o = OM.readTree(r.out());
         JsonNode gt = OM.readTree(VOC_GT.toFile());
@@ -96,38 +113,59 @@ class EvalCommandTest {
 
     @Test
     void textOutputIsThePycocotoolsSummary() throws IOException {
-        Run r = run("eval", "--gt", VOC_GT.toString(), "--dt", VOC.resolve("detections.json").toString(),
-                "--iou-type", "bbox");
+        Run r = run(
+                "eval",
+                "--gt",
+                VOC_GT.toString(),
+                "--dt",
+                VOC.resolve("detections.json").toString(),
+                "--iou-type",
+                "bbox");
         assertEquals(0, r.code(), r.err());
         List<String> lines = r.outLines();
         assertEquals(12, lines.size(), r.out());
         JsonNode exp = expected(VOC, "bbox");
-        assertEquals(String.format(java.util.Locale.ROOT,
-                " Average Precision  (AP) @[ IoU=0.50:0.95 | area=   all | maxDets=100 ] = %.3f",
-                exp.get(0).asDouble()), lines.get(0));
-        assertEquals(String.format(java.util.Locale.ROOT,
-                " Average Recall     (AR) @[ IoU=0.50:0.95 | area= large | maxDets=100 ] = %.3f",
-                exp.get(11).asDouble()), lines.get(11));
+        assertEquals(
+                String.format(
+                        java.util.Locale.ROOT,
+                        " Average Precision  (AP) @[ IoU=0.50:0.95 | area=   all | maxDets=100 ] = %.3f",
+                        exp.get(0).asDouble()),
+                lines.get(0));
+        assertEquals(
+                String.format(
+                        java.util.Locale.ROOT,
+                        " Average Recall     (AR) @[ IoU=0.50:0.95 | area= large | maxDets=100 ] = %.3f",
+                        exp.get(11).asDouble()),
+                lines.get(11));
         assertTrue(lines.get(6).contains("| maxDets=  1 ]"), lines.get(6));
     }
 
     @Test
     void keypointsSummaryHasTenLines() throws IOException {
-        Run r = run("eval", "--gt", PERSON_GT.toString(), "--dt", PERSON.resolve("detections.json").toString(),
-                "--iou-type", "keypoints");
+        Run r = run(
+                "eval",
+                "--gt",
+                PERSON_GT.toString(),
+                "--dt",
+                PERSON.resolve("detections.json").toString(),
+                "--iou-type",
+                "keypoints");
         assertEquals(0, r.code(), r.err());
         List<String> lines = r.outLines();
         assertEquals(10, lines.size(), r.out());
-        assertEquals(String.format(java.util.Locale.ROOT,
-                " Average Precision  (AP) @[ IoU=0.50:0.95 | area=medium | maxDets= 20 ] = %.3f",
-                expected(PERSON, "keypoints").get(3).asDouble()), lines.get(3));
+        assertEquals(
+                String.format(
+                        java.util.Locale.ROOT,
+                        " Average Precision  (AP) @[ IoU=0.50:0.95 | area=medium | maxDets= 20 ] = %.3f",
+                        expected(PERSON, "keypoints").get(3).asDouble()),
+                lines.get(3));
     }
 
     @Test
     void errorsAreOneLineAndExitTwo(@TempDir Path tmp) throws IOException {
         Path dets = VOC.resolve("detections.json");
-        Run missing = run("eval", "--gt", tmp.resolve("nope.json").toString(), "--dt", dets.toString(),
-                "--iou-type", "bbox");
+        Run missing =
+                run("eval", "--gt", tmp.resolve("nope.json").toString(), "--dt", dets.toString(), "--iou-type", "bbox");
         assertEquals(2, missing.code());
         assertEquals(1, missing.err().lines().count(), missing.err());
         assertTrue(missing.err().contains("nope.json"), missing.err());
@@ -148,15 +186,19 @@ class EvalCommandTest {
         Run noKps = run("eval", "--gt", VOC_GT.toString(), "--dt", dets.toString(), "--iou-type", "keypoints");
         assertEquals(2, noKps.code());
         assertEquals(1, noKps.err().lines().count(), noKps.err());
-        assertTrue(noKps.err().contains("no category of the ground truth has keypoints")
-                && noKps.err().contains("annotations.json") && noKps.err().contains("detections.json"), noKps.err());
+        assertTrue(
+                noKps.err().contains("no category of the ground truth has keypoints")
+                        && noKps.err().contains("annotations.json")
+                        && noKps.err().contains("detections.json"),
+                noKps.err());
 
         // person results without keypoints for a keypoint category: the result is named
         Path noKpsDets = tmp.resolve("no-kps.json");
-        Files.writeString(noKpsDets, "[{\"image_id\": 785, \"category_id\": 1, \"score\": 0.5,"
-                + " \"bbox\": [10, 10, 50, 80]}]");
-        Run missingKps = run("eval", "--gt", PERSON_GT.toString(), "--dt", noKpsDets.toString(),
-                "--iou-type", "keypoints");
+        Files.writeString(
+                noKpsDets,
+                "[{\"image_id\": 785, \"category_id\": 1, \"score\": 0.5," + " \"bbox\": [10, 10, 50, 80]}]");
+        Run missingKps =
+                run("eval", "--gt", PERSON_GT.toString(), "--dt", noKpsDets.toString(), "--iou-type", "keypoints");
         assertEquals(2, missingKps.code());
         assertTrue(missingKps.err().contains("result 1 (image 785) has no keypoints"), missingKps.err());
     }
@@ -165,19 +207,28 @@ class EvalCommandTest {
 
     /** pycocotools' own errors document (bench/make-eval-errors-expected.py) for a fixture, type and threshold. */
     private static JsonNode pycocotoolsErrors(Path fixture, String type, String thr) throws Exception {
-        Path p = Path.of(EvalCommandTest.class.getResource("/dev/masklab/eval/pycocotools-errors/"
-                + fixture.getFileName() + ".json").toURI());
+        Path p = Path.of(EvalCommandTest.class
+                .getResource("/dev/masklab/eval/pycocotools-errors/" + fixture.getFileName() + ".json")
+                .toURI());
         return OM.readTree(p.toFile()).get("errors").get(type).get(thr);
     }
 
     @Test
     void errorsFileIsPycocotoolsEvalImgsAndStdoutIsUnchanged(@TempDir Path tmp) throws Exception {
-        String[] base = {"eval", "--gt", CROWD.resolve("gt.json").toString(), "--dt",
-            CROWD.resolve("detections.json").toString(), "--iou-type", "segm"};
+        String[] base = {
+            "eval",
+            "--gt",
+            CROWD.resolve("gt.json").toString(),
+            "--dt",
+            CROWD.resolve("detections.json").toString(),
+            "--iou-type",
+            "segm"
+        };
         Run plain = run(base);
         Path out = tmp.resolve("sub/errors.json");
-        String[] withErrors = java.util.stream.Stream.concat(java.util.Arrays.stream(base),
-                java.util.stream.Stream.of("--errors", out.toString(), "--iou-threshold", "0.75"))
+        String[] withErrors = java.util.stream.Stream.concat(
+                        java.util.Arrays.stream(base),
+                        java.util.stream.Stream.of("--errors", out.toString(), "--iou-threshold", "0.75"))
                 .toArray(String[]::new);
         Run r = run(withErrors);
         assertEquals(0, r.code(), r.err());
@@ -194,8 +245,17 @@ class EvalCommandTest {
     @Test
     void errorsDefaultToIouHalfForKeypoints(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("errors.json");
-        Run r = run("eval", "--gt", PERSON_GT.toString(), "--dt", PERSON.resolve("detections.json").toString(),
-                "--iou-type", "keypoints", "--errors", out.toString(), "--json");
+        Run r = run(
+                "eval",
+                "--gt",
+                PERSON_GT.toString(),
+                "--dt",
+                PERSON.resolve("detections.json").toString(),
+                "--iou-type",
+                "keypoints",
+                "--errors",
+                out.toString(),
+                "--json");
         assertEquals(0, r.code(), r.err());
         assertEquals(1, r.outLines().size(), r.out());
         JsonNode doc = OM.readTree(out.toFile());
@@ -207,21 +267,50 @@ class EvalCommandTest {
     void iouThresholdsOutsideCocosAreRefusedByName(@TempDir Path tmp) {
         Path out = tmp.resolve("errors.json");
         for (String bad : new String[] {"0.62", "0.3", "1", "half"}) {
-            Run r = run("eval", "--gt", VOC_GT.toString(), "--dt", VOC.resolve("detections.json").toString(),
-                    "--iou-type", "bbox", "--errors", out.toString(), "--iou-threshold", bad);
+            Run r = run(
+                    "eval",
+                    "--gt",
+                    VOC_GT.toString(),
+                    "--dt",
+                    VOC.resolve("detections.json").toString(),
+                    "--iou-type",
+                    "bbox",
+                    "--errors",
+                    out.toString(),
+                    "--iou-threshold",
+                    bad);
             assertEquals(2, r.code(), bad);
             assertEquals(1, r.err().lines().count(), r.err());
-            assertTrue(r.err().contains("--iou-threshold " + bad + " is not one of COCO's IoU thresholds (0.5, 0.55,"),
+            assertTrue(
+                    r.err().contains("--iou-threshold " + bad + " is not one of COCO's IoU thresholds (0.5, 0.55,"),
                     r.err());
             assertEquals("", r.out());
         }
         assertTrue(Files.notExists(out));
-        Run ok = run("eval", "--gt", VOC_GT.toString(), "--dt", VOC.resolve("detections.json").toString(),
-                "--iou-type", "bbox", "--errors", out.toString(), "--iou-threshold", "0.95");
+        Run ok = run(
+                "eval",
+                "--gt",
+                VOC_GT.toString(),
+                "--dt",
+                VOC.resolve("detections.json").toString(),
+                "--iou-type",
+                "bbox",
+                "--errors",
+                out.toString(),
+                "--iou-threshold",
+                "0.95");
         assertEquals(0, ok.code(), ok.err());
         assertTrue(Files.exists(out));
-        Run noErrors = run("eval", "--gt", VOC_GT.toString(), "--dt", VOC.resolve("detections.json").toString(),
-                "--iou-type", "bbox", "--iou-threshold", "0.5");
+        Run noErrors = run(
+                "eval",
+                "--gt",
+                VOC_GT.toString(),
+                "--dt",
+                VOC.resolve("detections.json").toString(),
+                "--iou-type",
+                "bbox",
+                "--iou-threshold",
+                "0.5");
         assertEquals(2, noErrors.code());
         assertTrue(noErrors.err().contains("--iou-threshold applies to --errors only"), noErrors.err());
     }
@@ -244,10 +333,12 @@ class EvalCommandTest {
                  {"image_id": 7, "category_id": 3, "bbox": [150, 300, 30, 30], "score": 0.7}]
                 """);
         Path out = tmp.resolve("errors.json");
-        Run r = run("eval", "--gt", gt.toString(), "--dt", dt.toString(), "--iou-type", "bbox", "--errors",
-                out.toString());
+        Run r = run(
+                "eval", "--gt", gt.toString(), "--dt", dt.toString(), "--iou-type", "bbox", "--errors", out.toString());
         assertEquals(0, r.code(), r.err());
-        assertEquals("{\"iouType\":\"bbox\",\"iouThreshold\":0.5,\"images\":[{\"image_id\":7,\"category_id\":3,"
-                + "\"tp\":[[2,11]],\"fp\":[3],\"fn\":[12]}]}", OM.readTree(out.toFile()).toString());
+        assertEquals(
+                "{\"iouType\":\"bbox\",\"iouThreshold\":0.5,\"images\":[{\"image_id\":7,\"category_id\":3,"
+                        + "\"tp\":[[2,11]],\"fp\":[3],\"fn\":[12]}]}",
+                OM.readTree(out.toFile()).toString());
     }
 }

@@ -17,7 +17,8 @@ import picocli.CommandLine;
 
 /** {@code masklab generate} run in-process. */
 class GenerateCommandTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     record Run(int code, String out, String err) {}
 
@@ -33,8 +34,8 @@ class GenerateCommandTest {
     @Test
     void writesDatasetWithImages() throws IOException {
         Path out = tmp.resolve("ds");
-        Run r = run("generate", "--out", out.toString(), "--images", "4", "--seed", "5",
-                "--width", "96", "--height", "64");
+        Run r = run(
+                "generate", "--out", out.toString(), "--images", "4", "--seed", "5", "--width", "96", "--height", "64");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("generate: 4 images, "), r.out());
         CocoDataset ds = CocoReader.read(out.resolve("annotations.json"));
@@ -47,9 +48,21 @@ class GenerateCommandTest {
     @Test
     void annotationsOnlyWithSplitAndDetections() throws IOException {
         Path out = tmp.resolve("ao");
-        Run r = run("generate", "--out", out.toString(), "--images", "10", "--seed", "5",
-                "--annotations-only", "--val-fraction", "0.2", "--detections", out.resolve("dets.json").toString(),
-                "--detections-per-image", "7");
+        Run r = run(
+                "generate",
+                "--out",
+                out.toString(),
+                "--images",
+                "10",
+                "--seed",
+                "5",
+                "--annotations-only",
+                "--val-fraction",
+                "0.2",
+                "--detections",
+                out.resolve("dets.json").toString(),
+                "--detections-per-image",
+                "7");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("14 detections"), r.out());
         assertEquals(8, CocoReader.read(out.resolve("train.json")).images().size());

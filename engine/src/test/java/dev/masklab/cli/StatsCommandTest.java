@@ -13,12 +13,15 @@ import org.junit.jupiter.api.io.TempDir;
 class StatsCommandTest {
     static final Path SHARED = Path.of(System.getProperty("masklab.shared", "/work/shared"));
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void countsOfTheCrowdFixture() {
-        ConvertCommandTest.Run r = ConvertCommandTest.run("stats",
-                SHARED.resolve("fixtures/coco-eval/person-s3-crowd/gt.json").toString(), "--time");
+        ConvertCommandTest.Run r = ConvertCommandTest.run(
+                "stats",
+                SHARED.resolve("fixtures/coco-eval/person-s3-crowd/gt.json").toString(),
+                "--time");
         assertEquals(0, r.code(), r.err());
         String out = r.out();
         assertTrue(out.contains("images: 4\n"), out);
@@ -87,17 +90,24 @@ class StatsCommandTest {
         assertEquals(4, h.get("images").asInt());
         assertEquals("{\"0\":1,\"1\":2,\"4\":1}", h.get("objectsPerImage").toString());
         assertEquals("{\"100x80\":3,\"200x100\":1}", h.get("imageSizes").toString());
-        assertEquals("[{\"image_id\":1,\"file_name\":\"empty.jpg\",\"reason\":\"no annotation of a training "
-                + "category\"},{\"image_id\":2,\"file_name\":\"tiny.jpg\",\"reason\":\"only boxes of a pixel or "
-                + "less\"}]", h.get("skipped").toString());
-        assertEquals("[{\"image_id\":1,\"file_name\":\"empty.jpg\",\"reason\":\"no annotation of a training "
-                + "category\"},{\"image_id\":2,\"file_name\":\"tiny.jpg\",\"reason\":\"no annotation of a training "
-                + "category\"},{\"image_id\":3,\"file_name\":\"few-kps.jpg\",\"reason\":\"fewer than 10 visible "
-                + "keypoints\"}]", h.get("skippedKeypoints").toString());
+        assertEquals(
+                "[{\"image_id\":1,\"file_name\":\"empty.jpg\",\"reason\":\"no annotation of a training "
+                        + "category\"},{\"image_id\":2,\"file_name\":\"tiny.jpg\",\"reason\":\"only boxes of a pixel or "
+                        + "less\"}]",
+                h.get("skipped").toString());
+        assertEquals(
+                "[{\"image_id\":1,\"file_name\":\"empty.jpg\",\"reason\":\"no annotation of a training "
+                        + "category\"},{\"image_id\":2,\"file_name\":\"tiny.jpg\",\"reason\":\"no annotation of a training "
+                        + "category\"},{\"image_id\":3,\"file_name\":\"few-kps.jpg\",\"reason\":\"fewer than 10 visible "
+                        + "keypoints\"}]",
+                h.get("skippedKeypoints").toString());
         assertEquals("[13]", h.get("droppedAnnotations").toString()); // its box lies right of the image
         assertEquals("[15]", h.get("annotationsWithoutBbox").toString());
-        assertEquals("[{\"id\":3,\"name\":\"crowd-only\"}]", h.get("categoriesWithoutInstances").toString());
-        assertEquals("{\"id\":2,\"name\":\"ball\",\"small\":3,\"medium\":0,\"large\":0}",
+        assertEquals(
+                "[{\"id\":3,\"name\":\"crowd-only\"}]",
+                h.get("categoriesWithoutInstances").toString());
+        assertEquals(
+                "{\"id\":2,\"name\":\"ball\",\"small\":3,\"medium\":0,\"large\":0}",
                 h.get("sizeClasses").get(1).toString());
         // box centres: (5.5, 5.5) of 100x80 -> cell (0, 0); (35, 30) -> (2, 3); (100, 50) of 200x100 -> (4, 4);
         // (260, 20) -> clamped to column 7, row 1; (20, 20) -> (0, 1)
@@ -107,7 +117,9 @@ class StatsCommandTest {
         grid[4][4]++;
         grid[1][7]++;
         grid[1][0]++;
-        assertEquals(java.util.Arrays.deepToString(grid).replace(" ", ""), h.get("centreGrid").toString());
+        assertEquals(
+                java.util.Arrays.deepToString(grid).replace(" ", ""),
+                h.get("centreGrid").toString());
 
         // the text form says the same; without --training the output is today's
         ConvertCommandTest.Run text = ConvertCommandTest.run("stats", f.toString(), "--training");
@@ -115,7 +127,8 @@ class StatsCommandTest {
         ConvertCommandTest.Run plain = ConvertCommandTest.run("stats", f.toString());
         assertTrue(text.out().startsWith(plain.out()), text.out());
         String extra = text.out().substring(plain.out().length());
-        assertTrue(extra.contains("images a Mask R-CNN training set skips: 2\n  image 1 (empty.jpg): no annotation"),
+        assertTrue(
+                extra.contains("images a Mask R-CNN training set skips: 2\n  image 1 (empty.jpg): no annotation"),
                 extra);
         assertTrue(extra.contains("images a Keypoint R-CNN training set skips: 3\n"), extra);
         assertTrue(extra.contains("annotations without bbox (training stops on them): 1 (ids 15)"), extra);
@@ -129,21 +142,27 @@ class StatsCommandTest {
         Files.writeString(f, UNHEALTHY);
         Path same = tmp.resolve("val.json");
         Files.writeString(same, UNHEALTHY.replace("\"good.jpg\"", "\"other.jpg\""));
-        ConvertCommandTest.Run ok = ConvertCommandTest.run("stats", f.toString(), "--training", "--val",
-                same.toString());
+        ConvertCommandTest.Run ok =
+                ConvertCommandTest.run("stats", f.toString(), "--training", "--val", same.toString());
         assertEquals(0, ok.code(), ok.err());
         assertTrue(ok.out().contains("validation set " + same + ": same categories"), ok.out());
 
         Path other = tmp.resolve("other.json");
-        Files.writeString(other, UNHEALTHY.replace("\"name\": \"ball\"", "\"name\": \"balloon\"")
-                .replace("{\"id\": 3, \"name\": \"crowd-only\"}", "{\"id\": 4, \"name\": \"kite\"}"));
-        ConvertCommandTest.Run bad = ConvertCommandTest.run("stats", f.toString(), "--training", "--val",
-                other.toString());
+        Files.writeString(
+                other,
+                UNHEALTHY
+                        .replace("\"name\": \"ball\"", "\"name\": \"balloon\"")
+                        .replace("{\"id\": 3, \"name\": \"crowd-only\"}", "{\"id\": 4, \"name\": \"kite\"}"));
+        ConvertCommandTest.Run bad =
+                ConvertCommandTest.run("stats", f.toString(), "--training", "--val", other.toString());
         assertEquals(2, bad.code());
         assertEquals("", bad.out());
         assertEquals(1, bad.err().lines().count(), bad.err());
-        assertTrue(bad.err().contains("--val " + other + ": its categories differ from " + f + "'s (2 is 'ball' here, "
-                + "'balloon' there; missing 3 'crowd-only'; extra 4 'kite')"), bad.err());
+        assertTrue(
+                bad.err()
+                        .contains("--val " + other + ": its categories differ from " + f + "'s (2 is 'ball' here, "
+                                + "'balloon' there; missing 3 'crowd-only'; extra 4 'kite')"),
+                bad.err());
 
         ConvertCommandTest.Run noTraining = ConvertCommandTest.run("stats", f.toString(), "--val", same.toString());
         assertEquals(2, noTraining.code());

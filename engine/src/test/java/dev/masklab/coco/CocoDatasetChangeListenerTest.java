@@ -48,17 +48,25 @@ class CocoDatasetChangeListenerTest {
             ds.insertAnnotation(1, second); // an undo puts it back where it was
             ds.removeAnnotation(ds.annotations().get(2).id());
             CocoAnnotation added = new CocoAnnotation(ds.nextAnnotationId(), first.imageId(), first.categoryId())
-                    .setBbox(new double[] {1, 2, 3, 4}).setArea(12.0).setIscrowd(0);
+                    .setBbox(new double[] {1, 2, 3, 4})
+                    .setArea(12.0)
+                    .setIscrowd(0);
             ds.addAnnotation(added);
             CocoCategory person = ds.categories().getFirst();
-            ds.replaceCategory(new CocoCategory(person.id(), "human", person.supercategory(), person.keypoints(),
-                    person.skeleton(), person.extra()));
+            ds.replaceCategory(new CocoCategory(
+                    person.id(),
+                    "human",
+                    person.supercategory(),
+                    person.keypoints(),
+                    person.skeleton(),
+                    person.extra()));
             ds.insertCategory(0, new CocoCategory(ds.nextCategoryId(), "dog", "animal"));
             assertEquals(7, ops.size(), ops.toString());
             assertTrue(ops.get(2) instanceof EditJournal.Insert ins && ins.index() == 1);
-            assertTrue(ops.get(4) instanceof EditJournal.Insert ins && ins.index() == ds.annotations().size() - 1);
-            assertThrows(IllegalStateException.class, () -> ds.removeImage(first.imageId()),
-                    "images are not journaled");
+            assertTrue(ops.get(4) instanceof EditJournal.Insert ins
+                    && ins.index() == ds.annotations().size() - 1);
+            assertThrows(
+                    IllegalStateException.class, () -> ds.removeImage(first.imageId()), "images are not journaled");
             ds.setChangeListener(null);
             assertFalse(ds.shallowCopy().annotations().isEmpty());
         }

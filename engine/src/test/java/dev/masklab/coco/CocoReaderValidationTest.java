@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Bad input gives a CocoFormatException (file, JSON path, reason) or a CocoProblem, as documented in CocoReader. */
 class CocoReaderValidationTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     static final String IMAGES = """
             "images": [{"id": 1, "file_name": "a.jpg", "width": 10, "height": 8},
@@ -62,8 +63,8 @@ class CocoReaderValidationTest {
 
     @Test
     void missingFile() {
-        CocoFormatException e = assertThrows(CocoFormatException.class,
-                () -> CocoReader.read(tmp.resolve("nope.json")));
+        CocoFormatException e =
+                assertThrows(CocoFormatException.class, () -> CocoReader.read(tmp.resolve("nope.json")));
         assertEquals("file not found", e.reason());
     }
 
@@ -108,16 +109,23 @@ class CocoReaderValidationTest {
         ds = withAnnotations("{\"id\": 11, \"image_id\": 2, \"category_id\": 5}, " + GOOD);
         p = only(ds);
         assertEquals("annotations[0].category_id", p.jsonPath());
-        assertEquals(List.of(10L), ds.annotations().stream().map(CocoAnnotation::id).toList());
+        assertEquals(
+                List.of(10L), ds.annotations().stream().map(CocoAnnotation::id).toList());
         // not used, but not lost: written back where it was
-        assertEquals(List.of(11L), ds.unreadAnnotations().stream().map(CocoAnnotation::id).toList());
+        assertEquals(
+                List.of(11L),
+                ds.unreadAnnotations().stream().map(CocoAnnotation::id).toList());
         assertEquals(12, ds.nextAnnotationId());
         Path out = tmp.resolve("out.json");
         CocoWriter.write(ds, out);
         CocoDataset again = CocoReader.read(out);
-        assertEquals(List.of(11L), again.unreadAnnotations().stream().map(CocoAnnotation::id).toList());
-        assertTrue(Files.readString(out).replaceAll("\\s", "").contains(
-                "\"annotations\":[{\"id\":11,\"image_id\":2,\"category_id\":5},{\"id\":10,"),
+        assertEquals(
+                List.of(11L),
+                again.unreadAnnotations().stream().map(CocoAnnotation::id).toList());
+        assertTrue(
+                Files.readString(out)
+                        .replaceAll("\\s", "")
+                        .contains("\"annotations\":[{\"id\":11,\"image_id\":2,\"category_id\":5},{\"id\":10,"),
                 "kept first, as in the file");
     }
 
@@ -151,7 +159,8 @@ class CocoReaderValidationTest {
         assertNull(ds.annotation(10).area());
         assertNull(ds.annotation(10).bbox());
         // refused, not lost: written back as they were until the program sets them
-        assertEquals(java.util.Set.of("area", "bbox"), ds.annotation(10).unread().keySet());
+        assertEquals(
+                java.util.Set.of("area", "bbox"), ds.annotation(10).unread().keySet());
         Path out = tmp.resolve("out.json");
         CocoWriter.write(ds, out);
         String written = Files.readString(out).replaceAll("\\s", "");
@@ -195,7 +204,9 @@ class CocoReaderValidationTest {
         assertEquals("annotations[2].segmentation", ps.get(2).jsonPath());
         assertTrue(ps.get(2).reason().contains("differs from image"), ps.get(2).reason());
         assertEquals("annotations[3].segmentation", ps.get(3).jsonPath());
-        assertEquals(List.of(10L, 15L), ds.annotations().stream().map(CocoAnnotation::id).toList());
+        assertEquals(
+                List.of(10L, 15L),
+                ds.annotations().stream().map(CocoAnnotation::id).toList());
         assertEquals(70, ds.annToRle(ds.annotation(15)).area());
     }
 

@@ -23,7 +23,8 @@ class CocoResultsTest {
     static final Path FIX = SHARED.resolve("fixtures/coco-eval/person-s1");
     static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     static CocoDataset gt() throws IOException {
         return CocoReader.read(SHARED.resolve("data/coco-person-kp/test_coco.json"));
@@ -53,7 +54,8 @@ class CocoResultsTest {
     @Test
     void maskResultsTakeAreaAndBoxFromTheMask() throws IOException {
         CocoDataset gt = gt();
-        ArrayNode tree = (ArrayNode) JSON.readTree(FIX.resolve("detections.json").toFile());
+        ArrayNode tree =
+                (ArrayNode) JSON.readTree(FIX.resolve("detections.json").toFile());
         for (JsonNode n : tree) {
             ((ObjectNode) n).remove("bbox");
             ((ObjectNode) n).remove("keypoints");
@@ -63,7 +65,9 @@ class CocoResultsTest {
         List<CocoResult> rs = CocoResults.read(f, gt);
         for (int i = 0; i < rs.size(); i++) {
             JsonNode seg = tree.get(i).get("segmentation");
-            Rle rle = Rle.fromString(seg.get("counts").asText(), seg.get("size").get(0).asInt(),
+            Rle rle = Rle.fromString(
+                    seg.get("counts").asText(),
+                    seg.get("size").get(0).asInt(),
                     seg.get("size").get(1).asInt());
             assertEquals(rle.area(), rs.get(i).area());
             assertArrayEquals(rle.toBbox(), rs.get(i).bbox());
@@ -94,8 +98,10 @@ class CocoResultsTest {
     @Test
     void unknownImageAndBadInputAreErrors() throws IOException {
         Path f = tmp.resolve("bad.json");
-        Files.writeString(f, "[{\"image_id\": 785, \"category_id\": 1, \"score\": 0.5, \"bbox\": [1, 2, 3, 4]},"
-                + " {\"image_id\": 12345, \"category_id\": 1, \"score\": 0.5, \"bbox\": [1, 2, 3, 4]}]");
+        Files.writeString(
+                f,
+                "[{\"image_id\": 785, \"category_id\": 1, \"score\": 0.5, \"bbox\": [1, 2, 3, 4]},"
+                        + " {\"image_id\": 12345, \"category_id\": 1, \"score\": 0.5, \"bbox\": [1, 2, 3, 4]}]");
         CocoFormatException e = assertThrows(CocoFormatException.class, () -> CocoResults.read(f, gt()));
         assertEquals("[1].image_id", e.jsonPath());
         assertTrue(e.getMessage().contains("12345"), e.getMessage());
@@ -103,11 +109,18 @@ class CocoResultsTest {
         Files.writeString(f, "{\"image_id\": 785}");
         assertThrows(CocoFormatException.class, () -> CocoResults.read(f, gt()));
         Files.writeString(f, "[{\"image_id\": 785, \"category_id\": 1, \"bbox\": [1, 2, 3, 4]}]");
-        assertEquals("[0].score", assertThrows(CocoFormatException.class, () -> CocoResults.read(f, gt())).jsonPath());
-        Files.writeString(f, "[{\"image_id\": 785, \"category_id\": 1, \"score\": 1, \"segmentation\":"
-                + " {\"size\": [10, 10], \"counts\": \"PP\"}}]");
-        assertEquals("[0].segmentation.size",
-                assertThrows(CocoFormatException.class, () -> CocoResults.read(f, gt())).jsonPath());
+        assertEquals(
+                "[0].score",
+                assertThrows(CocoFormatException.class, () -> CocoResults.read(f, gt()))
+                        .jsonPath());
+        Files.writeString(
+                f,
+                "[{\"image_id\": 785, \"category_id\": 1, \"score\": 1, \"segmentation\":"
+                        + " {\"size\": [10, 10], \"counts\": \"PP\"}}]");
+        assertEquals(
+                "[0].segmentation.size",
+                assertThrows(CocoFormatException.class, () -> CocoResults.read(f, gt()))
+                        .jsonPath());
     }
 
     @Test

@@ -21,11 +21,16 @@ class CocoRoundTripTest {
     static final Path SHARED = Path.of(System.getProperty("masklab.shared", "/work/shared"));
     static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @ParameterizedTest
-    @ValueSource(strings = {"data/coco-person-kp/test_coco.json", "data/labelme-voc/annotations.json",
-            "fixtures/coco-eval/person-s3-crowd/gt.json"})
+    @ValueSource(
+            strings = {
+                "data/coco-person-kp/test_coco.json",
+                "data/labelme-voc/annotations.json",
+                "fixtures/coco-eval/person-s3-crowd/gt.json"
+            })
     void readWriteGivesEqualTree(String rel) throws IOException {
         Path src = SHARED.resolve(rel);
         CocoDataset ds = CocoReader.read(src);
@@ -40,7 +45,9 @@ class CocoRoundTripTest {
         assertEquals(expected, JSON.readTree(out.toFile()));
         assertEquals(expected, JSON.readTree(tmp.resolve("out.json.bak").toFile()));
         try (var s = Files.list(tmp)) {
-            assertEquals(List.of("out.json", "out.json.bak"), s.map(p -> p.getFileName().toString()).sorted().toList(),
+            assertEquals(
+                    List.of("out.json", "out.json.bak"),
+                    s.map(p -> p.getFileName().toString()).sorted().toList(),
                     "no temporary files left");
         }
     }
@@ -48,7 +55,8 @@ class CocoRoundTripTest {
     @Test
     void modelReflectsPersonFile() throws IOException {
         CocoDataset ds = CocoReader.read(SHARED.resolve("data/coco-person-kp/test_coco.json"));
-        JsonNode tree = JSON.readTree(SHARED.resolve("data/coco-person-kp/test_coco.json").toFile());
+        JsonNode tree = JSON.readTree(
+                SHARED.resolve("data/coco-person-kp/test_coco.json").toFile());
         assertEquals(tree.get("images").size(), ds.images().size());
         assertEquals(tree.get("annotations").size(), ds.annotations().size());
         CocoCategory person = ds.category(1);
@@ -65,7 +73,8 @@ class CocoRoundTripTest {
         for (JsonNode an : tree.get("annotations")) if (an.get("image_id").asLong() == 785) onImage++;
         assertEquals(onImage, ds.annotationsOf(785).size());
         assertEquals(640, ds.image(785).width());
-        assertEquals("For testing COCO dataset only.", ds.info().get("description").asText());
+        assertEquals(
+                "For testing COCO dataset only.", ds.info().get("description").asText());
     }
 
     @Test
@@ -112,19 +121,32 @@ class CocoRoundTripTest {
             if (!t.contains(".") && !t.contains("e")) t = t + ".0";
             texts.add(t);
         }
-        texts.addAll(List.of("-0.0", "0.0", "0.1", "123456789012345.6", "1234567890123456.7", "0.000000000000000000000001",
-                "9007199254740993.0", "-1.5E3"));
+        texts.addAll(List.of(
+                "-0.0",
+                "0.0",
+                "0.1",
+                "123456789012345.6",
+                "1234567890123456.7",
+                "0.000000000000000000000001",
+                "9007199254740993.0",
+                "-1.5E3"));
         StringBuilder poly = new StringBuilder();
         for (int i = 0; i < texts.size(); i++) poly.append(i == 0 ? "" : ", ").append(texts.get(i));
         if (texts.size() % 2 == 1) poly.append(", 1.0");
         Path f = tmp.resolve("nums.json");
-        Files.writeString(f, "{\"images\": [{\"id\": 1, \"width\": 10, \"height\": 10}], \"categories\": [{\"id\": 1}],"
-                + " \"annotations\": [{\"id\": 1, \"image_id\": 1, \"category_id\": 1, \"segmentation\": [["
-                + poly + "]]}]}");
+        Files.writeString(
+                f,
+                "{\"images\": [{\"id\": 1, \"width\": 10, \"height\": 10}], \"categories\": [{\"id\": 1}],"
+                        + " \"annotations\": [{\"id\": 1, \"image_id\": 1, \"category_id\": 1, \"segmentation\": [["
+                        + poly + "]]}]}");
         CocoDataset ds = CocoReader.read(f);
-        double[] got = ((Segmentation.Polygons) ds.annotation(1).segmentation()).polygons().get(0);
+        double[] got = ((Segmentation.Polygons) ds.annotation(1).segmentation())
+                .polygons()
+                .get(0);
         for (int i = 0; i < texts.size(); i++) {
-            assertEquals(Double.doubleToRawLongBits(Double.parseDouble(texts.get(i))), Double.doubleToRawLongBits(got[i]),
+            assertEquals(
+                    Double.doubleToRawLongBits(Double.parseDouble(texts.get(i))),
+                    Double.doubleToRawLongBits(got[i]),
                     texts.get(i));
         }
     }
@@ -141,15 +163,21 @@ class CocoRoundTripTest {
         CocoDataset built = new CocoDataset();
         built.addImage(new CocoImage(1, "a.jpg", 4, 3));
         built.addCategory(new CocoCategory(1, "thing", "any"));
-        CocoAnnotation a = new CocoAnnotation(1, 1, 1).setSegmentation(Segmentation.polygons(
-                List.of(new double[] {0, 0, 2, 0, 2, 2}))).setIscrowd(0).setArea(2.0);
+        CocoAnnotation a = new CocoAnnotation(1, 1, 1)
+                .setSegmentation(Segmentation.polygons(List.of(new double[] {0, 0, 2, 0, 2, 2})))
+                .setIscrowd(0)
+                .setArea(2.0);
         built.addAnnotation(a);
         CocoWriter.write(built, out);
         JsonNode tree = JSON.readTree(out.toFile());
-        assertEquals(List.of("images", "annotations", "categories"),
-                java.util.stream.StreamSupport.stream(java.util.Spliterators.spliteratorUnknownSize(
-                        tree.fieldNames(), 0), false).toList());
-        assertEquals("[[0.0,0.0,2.0,0.0,2.0,2.0]]", tree.get("annotations").get(0).get("segmentation").toString());
+        assertEquals(
+                List.of("images", "annotations", "categories"),
+                java.util.stream.StreamSupport.stream(
+                                java.util.Spliterators.spliteratorUnknownSize(tree.fieldNames(), 0), false)
+                        .toList());
+        assertEquals(
+                "[[0.0,0.0,2.0,0.0,2.0,2.0]]",
+                tree.get("annotations").get(0).get("segmentation").toString());
         CocoDataset back = CocoReader.read(out);
         assertEquals(a.segmentation(), back.annotation(1).segmentation());
         assertTrue(Files.exists(tmp.resolve("partial-out.json.bak")));
@@ -161,9 +189,11 @@ class CocoRoundTripTest {
         // a new file is readable by others as usual, not owner-only like a temp file
         Path fresh = tmp.resolve("fresh.json");
         CocoWriter.write(built, fresh);
-        assertTrue(Files.getPosixFilePermissions(fresh).contains(
-                java.nio.file.attribute.PosixFilePermission.OWNER_READ));
-        assertTrue(Files.getPosixFilePermissions(fresh).size() > 2, Files.getPosixFilePermissions(fresh).toString());
+        assertTrue(
+                Files.getPosixFilePermissions(fresh).contains(java.nio.file.attribute.PosixFilePermission.OWNER_READ));
+        assertTrue(
+                Files.getPosixFilePermissions(fresh).size() > 2,
+                Files.getPosixFilePermissions(fresh).toString());
     }
 
     @Test
@@ -172,17 +202,25 @@ class CocoRoundTripTest {
         List<Long> order = ds.annotations().stream().map(CocoAnnotation::id).toList();
         for (int at : new int[] {0, order.size() / 2, order.size() - 1}) {
             CocoAnnotation a = ds.annotations().get(at);
-            List<Long> ofImage = ds.annotationsOf(a.imageId()).stream().map(CocoAnnotation::id).toList();
+            List<Long> ofImage = ds.annotationsOf(a.imageId()).stream()
+                    .map(CocoAnnotation::id)
+                    .toList();
             assertEquals(at, ds.indexOfAnnotation(a.id()));
             ds.removeAnnotation(a.id());
             assertEquals(-1, ds.indexOfAnnotation(a.id()));
             ds.insertAnnotation(at, a);
-            assertEquals(order, ds.annotations().stream().map(CocoAnnotation::id).toList());
-            assertEquals(ofImage, ds.annotationsOf(a.imageId()).stream().map(CocoAnnotation::id).toList());
+            assertEquals(
+                    order, ds.annotations().stream().map(CocoAnnotation::id).toList());
+            assertEquals(
+                    ofImage,
+                    ds.annotationsOf(a.imageId()).stream()
+                            .map(CocoAnnotation::id)
+                            .toList());
         }
         CocoAnnotation first = ds.annotations().getFirst();
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> ds.insertAnnotation(0, first));
-        org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class,
-                () -> ds.insertAnnotation(order.size() + 1, first.withId(1_000_000)));
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> ds.insertAnnotation(0, first));
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IndexOutOfBoundsException.class, () -> ds.insertAnnotation(order.size() + 1, first.withId(1_000_000)));
     }
 }

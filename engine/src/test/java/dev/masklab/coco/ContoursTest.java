@@ -61,7 +61,9 @@ class ContoursTest {
             if (noise) for (int i = 0; i < m.length; i++) if (r.nextInt(5) == 0) m[i] = 1;
             Rle rle = Rle.encode(m, h, w);
             List<double[]> polys = Contours.polygons(rle);
-            byte[] back = polys.isEmpty() ? new byte[h * w] : Rle.fromPolygons(polys, h, w).decode();
+            byte[] back = polys.isEmpty()
+                    ? new byte[h * w]
+                    : Rle.fromPolygons(polys, h, w).decode();
             boolean[] hole = holes(m, h, w);
             boolean same = true;
             for (int i = 0; i < m.length; i++) {
@@ -80,10 +82,10 @@ class ContoursTest {
     @Test
     void separateRegionsGiveSeparatePolygons() {
         byte[] m = new byte[6 * 6];
-        m[0] = 1;          // (0,0)
-        m[7] = 1;          // (1,1): diagonal neighbour, a separate 4-connected region
-        m[4 * 6 + 4] = 1;  // (4,4)
-        m[4 * 6 + 5] = 1;  // (5,4)
+        m[0] = 1; // (0,0)
+        m[7] = 1; // (1,1): diagonal neighbour, a separate 4-connected region
+        m[4 * 6 + 4] = 1; // (4,4)
+        m[4 * 6 + 5] = 1; // (5,4)
         List<double[]> polys = Contours.polygons(Rle.encode(m, 6, 6));
         assertEquals(3, polys.size());
         org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {1, 0, 1, 1, 0, 1, 0, 0}, polys.get(0));

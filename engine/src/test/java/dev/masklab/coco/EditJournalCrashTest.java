@@ -24,7 +24,8 @@ class EditJournalCrashTest {
     static final int ROUNDS = 30;
     static final int SAVE_EVERY = 5;
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void killsAtRandomMomentsLoseNoFinishedEdit() throws Exception {
@@ -61,17 +62,19 @@ class EditJournalCrashTest {
             assertTrue(known, "round " + round + ": the dataset file is no version the child saved");
             if (!saved.isEmpty()) roundsWithSaves++;
             // the file + the journal: every edit that returned, at most one more
-            String journalText = Files.exists(EditJournal.fileFor(file))
-                    ? Files.readString(EditJournal.fileFor(file)) : "(none)";
+            String journalText =
+                    Files.exists(EditJournal.fileFor(file)) ? Files.readString(EditJournal.fileFor(file)) : "(none)";
             try (EditJournal journal = EditJournal.open(file)) {
                 journal.replayInto(onDisk);
             }
             String recovered = JournalEdits.canonical(onDisk);
             int r = round;
             int finalDone = done;
-            assertTrue(recovered.equals(states.get(done + 1)) || recovered.equals(states.get(done + 2)),
+            assertTrue(
+                    recovered.equals(states.get(done + 1)) || recovered.equals(states.get(done + 2)),
                     () -> "round " + r + ": recovery lost an edit that had returned: done " + finalDone
-                            + ", recovered = state " + states.indexOf(recovered) + ", file = state " + states.indexOf(disk) + ", saved " + saved
+                            + ", recovered = state " + states.indexOf(recovered) + ", file = state "
+                            + states.indexOf(disk) + ", saved " + saved
                             + ", stale journal " + Files.exists(tmp.resolve("data.json.journal.stale"))
                             + "\njournal " + journalText
                             + "\nout " + out);
@@ -89,11 +92,21 @@ class EditJournalCrashTest {
     private List<String> runAndKill(Path file, int round, int millis) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path log = tmp.resolve("child-" + round + ".out");
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "-Xmx128m",
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                EditJournalCrashChild.class.getName(), file.toString(), Integer.toString(round),
-                Integer.toString(SAVE_EVERY))
-                .redirectOutput(log.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "-Xmx128m",
+                        "-XX:+UseSerialGC",
+                        "-XX:TieredStopAtLevel=1",
+                        "-Xshare:auto",
+                        EditJournalCrashChild.class.getName(),
+                        file.toString(),
+                        Integer.toString(round),
+                        Integer.toString(SAVE_EVERY))
+                .redirectOutput(log.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (p.isAlive() && !Files.readString(log).startsWith("ready\n")) {

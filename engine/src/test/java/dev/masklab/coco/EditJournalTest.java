@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The edit journal's replay, torn and corrupt lines, stale journals and saves while edits go on. */
 class EditJournalTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     Path file;
 
@@ -77,7 +78,8 @@ class EditJournalTest {
         List<String> lines = Files.readAllLines(jf);
         assertEquals(7, lines.size()); // header + 6 edits
         // a torn last line (no LF): the 6th edit is ignored
-        Files.writeString(jf, String.join("\n", lines.subList(0, 6)) + "\n" + lines.get(6).substring(0, 30));
+        Files.writeString(
+                jf, String.join("\n", lines.subList(0, 6)) + "\n" + lines.get(6).substring(0, 30));
         CocoDataset back = CocoReader.read(file);
         try (EditJournal j = EditJournal.open(file)) {
             assertEquals(5, j.replayInto(back));
@@ -138,7 +140,8 @@ class EditJournalTest {
         }
         assertEquals(JournalEdits.canonical(ds), JournalEdits.canonical(recover()));
         // the session backup is the file as it was before the session
-        assertEquals(JournalEdits.canonical(JournalEdits.dataset()),
+        assertEquals(
+                JournalEdits.canonical(JournalEdits.dataset()),
                 JournalEdits.canonical(CocoReader.read(tmp.resolve("data.json.bak"))));
     }
 
@@ -184,8 +187,15 @@ class EditJournalTest {
         CocoDataset ds = CocoReader.read(dataset());
         List<EditJournal.Op> ops = List.of(
                 new EditJournal.ReplaceCategory(new CocoCategory(1, "renamed", "all")),
-                new EditJournal.InsertCategory(1, new CocoCategory(7, "new", null, List.of("a", "b"),
-                        new int[][] {{1, 2}}, new java.util.LinkedHashMap<>())),
+                new EditJournal.InsertCategory(
+                        1,
+                        new CocoCategory(
+                                7,
+                                "new",
+                                null,
+                                List.of("a", "b"),
+                                new int[][] {{1, 2}},
+                                new java.util.LinkedHashMap<>())),
                 new EditJournal.RemoveCategory(2));
         try (EditJournal j = EditJournal.open(file)) {
             for (EditJournal.Op op : ops) {
@@ -194,7 +204,9 @@ class EditJournalTest {
             }
         }
         CocoDataset back = recover();
-        assertEquals(List.of("renamed", "new"), back.categories().stream().map(CocoCategory::name).toList());
+        assertEquals(
+                List.of("renamed", "new"),
+                back.categories().stream().map(CocoCategory::name).toList());
         assertEquals(List.of("a", "b"), back.category(7).keypoints());
         assertEquals(JournalEdits.canonical(ds), JournalEdits.canonical(back));
     }

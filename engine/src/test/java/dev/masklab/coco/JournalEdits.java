@@ -25,7 +25,9 @@ final class JournalEdits {
     static CocoAnnotation box(long id, long imageId, long categoryId, double x, double y) {
         return new CocoAnnotation(id, imageId, categoryId)
                 .setSegmentation(Segmentation.polygons(List.of(new double[] {x, y, x + 5, y, x + 5, y + 4, x, y + 4})))
-                .setArea(20.0).setBbox(new double[] {x, y, 5, 4}).setIscrowd(0);
+                .setArea(20.0)
+                .setBbox(new double[] {x, y, 5, 4})
+                .setIscrowd(0);
     }
 
     /** Edit number {@code k} of round {@code round} for the dataset's current state (not applied). */
@@ -37,13 +39,15 @@ final class JournalEdits {
         return switch (kind) {
             case 0 -> {
                 CocoAnnotation a = anns.get(r.nextInt(n));
-                yield new EditJournal.Replace(a.withId(a.id()).setCategoryId(1 + r.nextInt(2))
+                yield new EditJournal.Replace(a.withId(a.id())
+                        .setCategoryId(1 + r.nextInt(2))
                         .setBbox(new double[] {round, k, 1 + r.nextInt(9), 0.5 + r.nextInt(9)}));
             }
             case 1 -> {
                 long id = 1_000_000 + round * 10_000 + k;
-                yield new EditJournal.Insert(r.nextInt(n + 1), box(id, 1 + r.nextInt(6), 1 + r.nextInt(2),
-                        r.nextInt(50), r.nextDouble() * 40));
+                yield new EditJournal.Insert(
+                        r.nextInt(n + 1),
+                        box(id, 1 + r.nextInt(6), 1 + r.nextInt(2), r.nextInt(50), r.nextDouble() * 40));
             }
             default -> new EditJournal.Remove(anns.get(r.nextInt(n)).id());
         };

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 class JsonLayoutTest {
     static final Path SHARED = Path.of(System.getProperty("masklab.shared", "/work/shared"));
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     /** What Python's json.dumps(d, indent=2) gives for the document below (checked with CPython 3). */
     static final String PYTHON_INDENT_2 = "{\n  \"info\": {\n    \"a\": 1,\n    \"e\": [],\n    \"o\": {}\n  },\n"
@@ -74,7 +75,8 @@ class JsonLayoutTest {
         // the same lines with the same indentation (the writer puts an annotation's known fields in COCO order, so
         // lines may move within an object): a diff shows only those moves, not a reformatted file
         // (and so may gain or lose their trailing comma)
-        assertEquals(original.lines().map(l -> l.replaceAll(",$", "")).sorted().toList(),
+        assertEquals(
+                original.lines().map(l -> l.replaceAll(",$", "")).sorted().toList(),
                 written.lines().map(l -> l.replaceAll(",$", "")).sorted().toList());
     }
 

@@ -51,7 +51,9 @@ class MaskPolygonsTest {
                     n += p.length / 2;
                 }
                 assertEquals(n, f.vertexCount());
-                assertEquals(Rle.fromPolygons(f.polygons(), m.h(), m.w()), f.rasterised(),
+                assertEquals(
+                        Rle.fromPolygons(f.polygons(), m.h(), m.w()),
+                        f.rasterised(),
                         "rasterised as pycocotools merges the parts");
                 double iou = Rle.iou(List.of(f.rasterised()), List.of(m), null)[0][0];
                 assertEquals(iou, f.iou(), 1e-12);
@@ -74,7 +76,8 @@ class MaskPolygonsTest {
         assertEquals(12, mp.holePixels());
         assertEquals(1 + 6, mp.outlines().size(), "rectangle; the staircase's pixels are 8- not 4-connected");
         // the rectangle as crack midpoints: its 4 sides, each from half a pixel after to half before a corner
-        assertArrayEquals(new double[] {20, 2.5, 20, 14.5, 19.5, 15, 3.5, 15, 3, 14.5, 3, 2.5, 3.5, 2, 19.5, 2},
+        assertArrayEquals(
+                new double[] {20, 2.5, 20, 14.5, 19.5, 15, 3.5, 15, 3, 14.5, 3, 2.5, 3.5, 2, 19.5, 2},
                 mp.outlines().getFirst());
         MaskPolygons.Fit exact = mp.fit(0);
         byte[] filled = m.clone();
@@ -88,10 +91,11 @@ class MaskPolygonsTest {
     void douglasPeuckerKeepsVerticesFartherThanTheToleranceAndAtLeastThree() {
         // a square with a bump of 0.6 on its top side and a collinear vertex on its right side
         double[] sq = {0, 0, 5, 0, 5, -0.6, 6, 0, 10, 0, 10, 5, 10, 10, 0, 10};
-        assertArrayEquals(new double[] {0, 0, 5, 0, 5, -0.6, 6, 0, 10, 0, 10, 10, 0, 10},
-                DouglasPeucker.simplifyClosed(sq, 0));
+        assertArrayEquals(
+                new double[] {0, 0, 5, 0, 5, -0.6, 6, 0, 10, 0, 10, 10, 0, 10}, DouglasPeucker.simplifyClosed(sq, 0));
         // (5, 0) is 0.596 from the segment (0, 0) - (5, -0.6), (6, 0) 0.477 from (5, -0.6) - (10, 0)
-        assertArrayEquals(new double[] {0, 0, 5, 0, 5, -0.6, 10, 0, 10, 10, 0, 10}, DouglasPeucker.simplifyClosed(sq, 0.5));
+        assertArrayEquals(
+                new double[] {0, 0, 5, 0, 5, -0.6, 10, 0, 10, 10, 0, 10}, DouglasPeucker.simplifyClosed(sq, 0.5));
         assertArrayEquals(new double[] {0, 0, 10, 0, 10, 10, 0, 10}, DouglasPeucker.simplifyClosed(sq, 0.6));
         double[] tri = DouglasPeucker.simplifyClosed(sq, 100);
         assertEquals(6, tri.length, "never fewer than 3 vertices");

@@ -29,7 +29,9 @@ class RleTest {
     /** Fixture folders under shared/fixtures/coco-eval. */
     static Stream<Path> fixtures() throws IOException {
         try (Stream<Path> s = Files.list(SHARED.resolve("fixtures/coco-eval"))) {
-            List<Path> dirs = s.filter(p -> Files.isRegularFile(p.resolve("expected.json"))).sorted().toList();
+            List<Path> dirs = s.filter(p -> Files.isRegularFile(p.resolve("expected.json")))
+                    .sorted()
+                    .toList();
             assertFalse(dirs.isEmpty(), "no fixtures found");
             return dirs.stream();
         }
@@ -72,10 +74,16 @@ class RleTest {
                 rle = Rle.fromPolygons(polys, h, w);
             } else if (seg.get("counts").isArray()) {
                 int[] c = new int[seg.get("counts").size()];
-                for (int i = 0; i < c.length; i++) c[i] = seg.get("counts").get(i).asInt();
-                rle = Rle.fromCounts(c, seg.get("size").get(0).asInt(), seg.get("size").get(1).asInt());
+                for (int i = 0; i < c.length; i++)
+                    c[i] = seg.get("counts").get(i).asInt();
+                rle = Rle.fromCounts(
+                        c,
+                        seg.get("size").get(0).asInt(),
+                        seg.get("size").get(1).asInt());
             } else {
-                rle = Rle.fromString(seg.get("counts").asText(), seg.get("size").get(0).asInt(),
+                rle = Rle.fromString(
+                        seg.get("counts").asText(),
+                        seg.get("size").get(0).asInt(),
                         seg.get("size").get(1).asInt());
             }
             JsonNode exp = masks.get(ann.get("id").asLong());
@@ -256,7 +264,9 @@ class RleTest {
         }
         assertEquals(sq, Rle.fromBbox(new double[] {1, 1, 4, 4}, 8, 8));
         // fully outside and degenerate polygons give empty masks, never exceptions
-        assertEquals(0, Rle.fromPolygon(new double[] {-10, -10, -5, -10, -5, -5}, 8, 8).area());
+        assertEquals(
+                0,
+                Rle.fromPolygon(new double[] {-10, -10, -5, -10, -5, -5}, 8, 8).area());
         assertEquals(0, Rle.fromPolygon(new double[] {3, 3, 3, 3, 3, 3}, 8, 8).area());
     }
 
@@ -265,8 +275,10 @@ class RleTest {
         assertThrows(IllegalArgumentException.class, () -> Rle.fromCounts(new int[] {3, 4}, 2, 2));
         assertThrows(IllegalArgumentException.class, () -> Rle.fromCounts(new int[] {-1, 5}, 2, 2));
         assertThrows(IllegalArgumentException.class, () -> Rle.fromString("0 ", 2, 2));
-        assertThrows(IllegalArgumentException.class, () -> Rle.merge(List.of(Rle.fromCounts(new int[] {4}, 2, 2),
-                Rle.fromCounts(new int[] {6}, 2, 3)), false));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Rle.merge(
+                        List.of(Rle.fromCounts(new int[] {4}, 2, 2), Rle.fromCounts(new int[] {6}, 2, 3)), false));
         assertTrue(Rle.fromCounts(new int[] {4}, 2, 2).toCompressedString().length() > 0);
     }
 }

@@ -35,21 +35,28 @@ class CellErrorsTest {
     static Stream<Arguments> cases() throws IOException, URISyntaxException {
         List<Arguments> out = new ArrayList<>();
         Path fixtures = CocoEvaluatorFixtureTest.shared().resolve("fixtures/coco-eval");
-        Path expectedFixtures = Path.of(CellErrorsTest.class.getResource("pycocotools-errors").toURI());
+        Path expectedFixtures =
+                Path.of(CellErrorsTest.class.getResource("pycocotools-errors").toURI());
         try (Stream<Path> dirs = Files.list(fixtures)) {
             for (Path dir : dirs.sorted().toList()) {
                 JsonNode exp = OM.readTree(dir.resolve("expected.json").toFile());
-                Path gt = CocoEvaluatorFixtureTest.groundTruth(dir, exp.get("gt").asText());
+                Path gt =
+                        CocoEvaluatorFixtureTest.groundTruth(dir, exp.get("gt").asText());
                 Path errors = expectedFixtures.resolve(dir.getFileName() + ".json");
                 addTypes(out, dir.getFileName().toString(), gt, dir.resolve("detections.json"), errors);
             }
         }
         int fixtureCases = out.size();
         assertTrue(fixtureCases >= 16, "3 fixtures, 8 iou types, 2 thresholds: " + fixtureCases);
-        Path random = Path.of(CellErrorsTest.class.getResource("pycocotools-cases").toURI());
+        Path random =
+                Path.of(CellErrorsTest.class.getResource("pycocotools-cases").toURI());
         try (Stream<Path> dirs = Files.list(random)) {
             for (Path dir : dirs.sorted().toList()) {
-                addTypes(out, dir.getFileName().toString(), dir.resolve("gt.json"), dir.resolve("dt.json"),
+                addTypes(
+                        out,
+                        dir.getFileName().toString(),
+                        dir.resolve("gt.json"),
+                        dir.resolve("dt.json"),
                         dir.resolve("errors.json"));
             }
         }
@@ -70,8 +77,8 @@ class CellErrorsTest {
 
     @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("cases")
-    void errorsEqualPycocotoolsEvalImgs(String name, String type, String thr, Path gtFile, Path dtFile,
-            JsonNode expected) throws IOException {
+    void errorsEqualPycocotoolsEvalImgs(
+            String name, String type, String thr, Path gtFile, Path dtFile, JsonNode expected) throws IOException {
         CocoDataset gt = CocoReader.read(gtFile);
         EvalParams params = EvalParams.defaults(IouType.parse(type));
         ImageEvaluations ev = CocoEvaluator.evaluateImages(gt, CocoResults.read(dtFile, gt), params, true);
@@ -81,8 +88,10 @@ class CellErrorsTest {
         assertFalse(images.isEmpty(), "pycocotools evaluated no cell");
         assertEquals(images.toString(), toJson(ev.errors(t)).toString(), name + " " + type + " @" + thr);
         // the accumulated result with the matching kept is the plain one
-        assertEquals(java.util.Arrays.toString(CocoEvaluator.evaluate(gt, CocoResults.read(dtFile, gt), params)
-                .stats()), java.util.Arrays.toString(ev.result().stats()));
+        assertEquals(
+                java.util.Arrays.toString(CocoEvaluator.evaluate(gt, CocoResults.read(dtFile, gt), params)
+                        .stats()),
+                java.util.Arrays.toString(ev.result().stats()));
     }
 
     static ArrayNode toJson(List<CellErrors> cells) {

@@ -46,7 +46,8 @@ class CocoEvalCellsTest {
     void resultsNotLoadedLikeLoadResAreRefused() {
         CocoDataset ds = twoCategories();
         List<CocoResult> dt = List.of(CocoResult.of(1, 1, .9, new double[] {0, 0, 10, 10}, null, null));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> CocoEvaluator.evaluate(ds, dt, EvalParams.defaults(IouType.BBOX)));
         assertTrue(e.getMessage().contains("has no area"), e.getMessage());
     }
@@ -60,7 +61,8 @@ class CocoEvalCellsTest {
         assertEquals(0.0, perCat.stats()[0], 0); // both categories: one gt, one false positive
         assertEquals(2, perCat.perCategory().size());
         assertEquals("two", perCat.perCategory().get(1).name());
-        EvalResult anyCat = CocoEvaluator.evaluate(ds, dt, EvalParams.defaults(IouType.BBOX).withUseCats(false));
+        EvalResult anyCat =
+                CocoEvaluator.evaluate(ds, dt, EvalParams.defaults(IouType.BBOX).withUseCats(false));
         assertEquals(1.0, anyCat.stats()[0], 1e-12); // both hit (IoU 1 at every threshold)
         assertEquals(1, anyCat.perCategory().size());
     }
@@ -115,20 +117,27 @@ class CocoEvalCellsTest {
     @Test
     void keypointsEvaluateOnlyCategoriesWithKeypoints() {
         CocoDataset ds = twoCategories(); // "one" and "two" without keypoints
-        ds.addCategory(new CocoCategory(3, "person", "person", new ArrayList<>(Collections.nCopies(17, "k")),
-                new int[0][], new java.util.LinkedHashMap<>()));
+        ds.addCategory(new CocoCategory(
+                3,
+                "person",
+                "person",
+                new ArrayList<>(Collections.nCopies(17, "k")),
+                new int[0][],
+                new java.util.LinkedHashMap<>()));
         CocoAnnotation p = box(3, 3, 20, 20, 40, 40);
         p.setKeypoints(kps(25, 25, 2));
         p.setNumKeypoints(17);
         ds.addAnnotation(p);
         // a box result for category 1 (no keypoints) is not looked at; the person result is exact
-        List<CocoResult> dt = List.of(det(1, 1, .9, 0, 0, 10, 10),
+        List<CocoResult> dt = List.of(
+                det(1, 1, .9, 0, 0, 10, 10),
                 new CocoResult(1, 3, .8, new double[] {25, 25, 16, 16}, null, kps(25, 25, 1), 2, 256));
         EvalResult r = CocoEvaluator.evaluate(ds, dt, EvalParams.defaults(IouType.KEYPOINTS));
         assertEquals(1, r.perCategory().size());
         assertEquals(3, r.perCategory().get(0).id());
         assertEquals(1.0, r.stats()[0], 1e-12);
-        IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException none = assertThrows(
+                IllegalArgumentException.class,
                 () -> CocoEvaluator.evaluate(twoCategories(), dt, EvalParams.defaults(IouType.KEYPOINTS)));
         assertTrue(none.getMessage().contains("no category"), none.getMessage());
     }
@@ -137,15 +146,21 @@ class CocoEvalCellsTest {
     void wrongKeypointCountNamesTheResult() {
         CocoDataset ds = new CocoDataset();
         ds.addImage(new CocoImage(1, "a.jpg", 200, 200));
-        ds.addCategory(new CocoCategory(1, "person", "person", new ArrayList<>(Collections.nCopies(17, "k")),
-                new int[0][], new java.util.LinkedHashMap<>()));
+        ds.addCategory(new CocoCategory(
+                1,
+                "person",
+                "person",
+                new ArrayList<>(Collections.nCopies(17, "k")),
+                new int[0][],
+                new java.util.LinkedHashMap<>()));
         CocoAnnotation a = box(1, 1, 0, 0, 40, 40);
         a.setKeypoints(kps(5, 5, 2));
         a.setNumKeypoints(17);
         ds.addAnnotation(a);
-        List<CocoResult> dt = List.of(new CocoResult(1, 1, .9, new double[] {5, 5, 1, 1}, null,
-                new double[] {1, 1, 1, 2, 2, 1}, 7, 1));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        List<CocoResult> dt = List.of(
+                new CocoResult(1, 1, .9, new double[] {5, 5, 1, 1}, null, new double[] {1, 1, 1, 2, 2, 1}, 7, 1));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> CocoEvaluator.evaluate(ds, dt, EvalParams.defaults(IouType.KEYPOINTS)));
         assertTrue(e.getMessage().contains("result 7") && e.getMessage().contains("2.0 keypoints"), e.getMessage());
     }
@@ -158,6 +173,8 @@ class CocoEvalCellsTest {
         double[] five = p.sigmasFor(5);
         assertEquals(5, five.length);
         assertEquals(11.38 / 17 / 10, five[3], 1e-15); // mean of the COCO sigmas (sum 11.38 / 10)
-        assertThrows(IllegalArgumentException.class, () -> p.withKeypointSigmas(new double[] {.1, .1}).sigmasFor(5));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> p.withKeypointSigmas(new double[] {.1, .1}).sigmasFor(5));
     }
 }

@@ -61,8 +61,8 @@ class CocoEvaluatorFixtureTest {
         Path dir = shared().resolve("fixtures/coco-eval").resolve(fixture);
         JsonNode exp = OM.readTree(dir.resolve("expected.json").toFile());
         CocoDataset gt = CocoReader.read(groundTruth(dir, exp.get("gt").asText()));
-        EvalResult r = CocoEvaluator.evaluate(gt, dir.resolve("detections.json"),
-                EvalParams.defaults(IouType.parse(iouType)));
+        EvalResult r =
+                CocoEvaluator.evaluate(gt, dir.resolve("detections.json"), EvalParams.defaults(IouType.parse(iouType)));
         JsonNode expected = exp.get("stats").get(iouType);
         double[] stats = r.stats();
         assertEquals(expected.size(), stats.length);

@@ -27,7 +27,9 @@ class CocoEvaluatorRandomCasesTest {
     private static final ObjectMapper OM = new ObjectMapper();
 
     static Stream<Arguments> cases() throws IOException, URISyntaxException {
-        Path root = Path.of(CocoEvaluatorRandomCasesTest.class.getResource("pycocotools-cases").toURI());
+        Path root = Path.of(CocoEvaluatorRandomCasesTest.class
+                .getResource("pycocotools-cases")
+                .toURI());
         List<Arguments> out = new ArrayList<>();
         try (Stream<Path> dirs = Files.list(root)) {
             for (Path dir : dirs.sorted().toList()) {
@@ -44,12 +46,13 @@ class CocoEvaluatorRandomCasesTest {
         CocoDataset gt = CocoReader.read(dir.resolve("gt.json"));
         assertTrue(gt.problems().isEmpty(), gt.problems().toString());
         EvalResult r = CocoEvaluator.evaluate(gt, dir.resolve("dt.json"), EvalParams.defaults(IouType.parse(iouType)));
-        JsonNode expected = OM.readTree(dir.resolve("expected.json").toFile()).get("stats").get(iouType);
+        JsonNode expected =
+                OM.readTree(dir.resolve("expected.json").toFile()).get("stats").get(iouType);
         double[] stats = r.stats();
         assertEquals(expected.size(), stats.length);
         for (int i = 0; i < stats.length; i++) {
-            assertEquals(expected.get(i).asDouble(), stats[i], 1e-12,
-                    dir.getFileName() + " " + iouType + " [" + i + "]");
+            assertEquals(
+                    expected.get(i).asDouble(), stats[i], 1e-12, dir.getFileName() + " " + iouType + " [" + i + "]");
         }
     }
 }

@@ -24,8 +24,8 @@ class CocoEvaluatorTest {
     }
 
     private static EvalResult evaluate(EvalCell... perImage) {
-        return new CocoEvaluator(EvalParams.defaults(IouType.BBOX)).evaluate(perImage.length, new long[] {1},
-                new String[] {"thing"}, i -> new EvalCell[] {perImage[i]});
+        return new CocoEvaluator(EvalParams.defaults(IouType.BBOX))
+                .evaluate(perImage.length, new long[] {1}, new String[] {"thing"}, i -> new EvalCell[] {perImage[i]});
     }
 
     @Test
@@ -35,8 +35,9 @@ class CocoEvaluatorTest {
         //   51 recall thresholds (0..0.50) at 1, 50 at 2/3: AP_t = (51 + 100/3) / 101 = 253/303
         // t = .65 .. .95: TP FP FP: recall stays .5: AP_t = 51/101
         // AP = (3 * 253/303 + 7 * 51/101) / 10 = 61/101; recall 1 (3 thresholds), .5 (7): AR = .65; AR@1 = .5
-        EvalResult r = evaluate(cell(new long[] {1, 2}, new boolean[2], new double[] {.9, .8, .7},
-                new double[][] {{1, 0}, {0, 0}, {0, .62}}));
+        EvalResult r = evaluate(cell(
+                new long[] {1, 2}, new boolean[2], new double[] {.9, .8, .7}, new double[][] {{1, 0}, {0, 0}, {0, .62}
+                }));
         double[] expected = {61.0 / 101, 253.0 / 303, 51.0 / 101, -1, -1, 61.0 / 101, .5, .65, .65, -1, -1, .65};
         assertArrayEquals(expected, r.stats(), 1e-12);
         CategoryEval c = r.perCategory().get(0);
@@ -57,8 +58,9 @@ class CocoEvaluatorTest {
         // d1 (.9) only covers the crowd gt (IoU 1): ignored; d2 (.8) hits the regular gt (IoU 1): precision 1
         // everywhere, AP 1.
         // (Counted as a false positive d1 would give AP (1/2 at every threshold) = .5.)
-        EvalResult r = evaluate(cell(new long[] {1, 2}, new boolean[] {false, true}, new double[] {.9, .8},
-                new double[][] {{0, 1}, {1, 0}}));
+        EvalResult r = evaluate(cell(
+                new long[] {1, 2}, new boolean[] {false, true}, new double[] {.9, .8}, new double[][] {{0, 1}, {1, 0}
+                }));
         assertEquals(1.0, r.stats()[0], 1e-12);
         assertEquals(1.0, r.stats()[8], 1e-12);
         // the first sorted entry is the ignored detection: the precision at recall 0 is read there (envelope 1)
@@ -109,17 +111,16 @@ class CocoEvaluatorTest {
 
     @Test
     void summaryLinesUsePycocotoolsLayout() {
-        EvalResult r = evaluate(cell(new long[] {1, 2}, new boolean[2], new double[] {.9, .8, .7},
-                new double[][] {{1, 0}, {0, 0}, {0, .62}}));
+        EvalResult r = evaluate(cell(
+                new long[] {1, 2}, new boolean[2], new double[] {.9, .8, .7}, new double[][] {{1, 0}, {0, 0}, {0, .62}
+                }));
         List<String> lines = r.summaryLines();
         assertEquals(12, lines.size());
         assertEquals(" Average Precision  (AP) @[ IoU=0.50:0.95 | area=   all | maxDets=100 ] = 0.604", lines.get(0));
         assertEquals(" Average Precision  (AP) @[ IoU=0.50      | area=   all | maxDets=100 ] = 0.835", lines.get(1));
-        assertEquals(" Average Precision  (AP) @[ IoU=0.50:0.95 | area= small | maxDets=100 ] = -1.000",
-                lines.get(3));
+        assertEquals(" Average Precision  (AP) @[ IoU=0.50:0.95 | area= small | maxDets=100 ] = -1.000", lines.get(3));
         assertEquals(" Average Recall     (AR) @[ IoU=0.50:0.95 | area=   all | maxDets=  1 ] = 0.500", lines.get(6));
-        assertEquals(" Average Recall     (AR) @[ IoU=0.50:0.95 | area=medium | maxDets=100 ] = -1.000",
-                lines.get(10));
+        assertEquals(" Average Recall     (AR) @[ IoU=0.50:0.95 | area=medium | maxDets=100 ] = -1.000", lines.get(10));
     }
 
     @Test

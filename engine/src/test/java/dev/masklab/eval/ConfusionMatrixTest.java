@@ -73,7 +73,9 @@ class ConfusionMatrixTest {
         int bg = m.background();
         for (int k = 0; k < cats.length; k++) {
             long cat = cats[k];
-            long truths = gt.annotations().stream().filter(a -> a.categoryId() == cat && !a.isCrowd()).count();
+            long truths = gt.annotations().stream()
+                    .filter(a -> a.categoryId() == cat && !a.isCrowd())
+                    .count();
             long row = 0;
             for (int c = 0; c <= bg; c++) row += m.count(k, c);
             assertEquals(truths, row, "category " + cat);

@@ -12,8 +12,8 @@ class ImageEvaluationTest {
     private static final double[] THRS = EvalParams.defaults(IouType.BBOX).iouThrs();
     private static final double ALL = 1e10;
 
-    private static EvalCell cell(long[] gtIds, boolean[] crowd, double[] gtAreas, double[] scores, double[] dtAreas,
-            double[][] ious) {
+    private static EvalCell cell(
+            long[] gtIds, boolean[] crowd, double[] gtAreas, double[] scores, double[] dtAreas, double[][] ious) {
         long[] dtIds = new long[scores.length];
         for (int i = 0; i < dtIds.length; i++) dtIds[i] = i + 1;
         return new EvalCell(gtIds, gtAreas, crowd, crowd.clone(), dtIds, scores, dtAreas, sel -> {
@@ -31,8 +31,12 @@ class ImageEvaluationTest {
     @Test
     void crowdGroundTruthAbsorbsSeveralDetectionsAndIsIgnored() {
         // gt 10 regular, gt 11 crowd; d1 (.9) overlaps gt10 .8; d2 (.8) gt10 .7 / crowd .6; d3 (.7) crowd .9
-        EvalCell c = cell(new long[] {10, 11}, new boolean[] {false, true}, new double[] {5000, 5000},
-                new double[] {.9, .8, .7}, new double[] {5000, 5000, 5000},
+        EvalCell c = cell(
+                new long[] {10, 11},
+                new boolean[] {false, true},
+                new double[] {5000, 5000},
+                new double[] {.9, .8, .7},
+                new double[] {5000, 5000, 5000},
                 new double[][] {{.8, 0}, {.7, .6}, {0, .9}});
         ImageEvaluation e = run(c, 0, ALL);
         // t = .50: d1 -> gt10; d2 skips the matched regular gt10, takes the crowd; d3 also takes the crowd
@@ -50,8 +54,13 @@ class ImageEvaluationTest {
     @Test
     void matchOnRegularGroundTruthStopsBeforeIgnoredOnes() {
         // crowd listed first in the input: sorted last; the detection overlaps the regular gt .6, the crowd .9
-        EvalCell c = cell(new long[] {7, 8}, new boolean[] {true, false}, new double[] {5000, 5000},
-                new double[] {.5}, new double[] {5000}, new double[][] {{.9, .6}});
+        EvalCell c = cell(
+                new long[] {7, 8},
+                new boolean[] {true, false},
+                new double[] {5000, 5000},
+                new double[] {.5},
+                new double[] {5000},
+                new double[][] {{.9, .6}});
         ImageEvaluation e = run(c, 0, ALL);
         assertArrayEquals(new long[] {8, 7}, e.gtIds());
         assertEquals(8, e.dtMatches()[0][0]); // regular match found, loop breaks at the ignored crowd
@@ -63,8 +72,13 @@ class ImageEvaluationTest {
 
     @Test
     void bestRegularMatchWinsAndEqualIousPickTheLaterGroundTruth() {
-        EvalCell c = cell(new long[] {1, 2, 3}, new boolean[3], new double[] {5000, 5000, 5000},
-                new double[] {.9, .8}, new double[] {5000, 5000}, new double[][] {{.55, .7, .7}, {.6, .6, 0}});
+        EvalCell c = cell(
+                new long[] {1, 2, 3},
+                new boolean[3],
+                new double[] {5000, 5000, 5000},
+                new double[] {.9, .8},
+                new double[] {5000, 5000},
+                new double[][] {{.55, .7, .7}, {.6, .6, 0}});
         ImageEvaluation e = run(c, 0, ALL);
         // d1: .55 then .7 (better) then .7 (not lower: taken) -> gt 3; d2: .6 and .6 -> gt 2
         assertArrayEquals(new long[] {3, 2}, e.dtMatches()[0]);
@@ -73,8 +87,13 @@ class ImageEvaluationTest {
 
     @Test
     void equalScoresKeepInputOrder() {
-        EvalCell c = cell(new long[] {5}, new boolean[1], new double[] {5000},
-                new double[] {.3, .7, .7}, new double[] {5000, 5000, 5000}, new double[][] {{.9}, {.9}, {.9}});
+        EvalCell c = cell(
+                new long[] {5},
+                new boolean[1],
+                new double[] {5000},
+                new double[] {.3, .7, .7},
+                new double[] {5000, 5000, 5000},
+                new double[][] {{.9}, {.9}, {.9}});
         ImageEvaluation e = run(c, 0, ALL);
         assertArrayEquals(new long[] {2, 3, 1}, e.dtIds()); // .7 (input 2nd), .7 (3rd), .3
         assertArrayEquals(new long[] {5, 0, 0}, e.dtMatches()[0]);
@@ -83,8 +102,12 @@ class ImageEvaluationTest {
     @Test
     void areaRangeIgnoresOutOfRangeGroundTruthAndUnmatchedDetections() {
         // medium range [1024, 9216]; gt 1 is large (ignored), gt 2 medium
-        EvalCell c = cell(new long[] {1, 2}, new boolean[2], new double[] {20000, 2000},
-                new double[] {.9, .8, .7}, new double[] {20000, 2000, 100},
+        EvalCell c = cell(
+                new long[] {1, 2},
+                new boolean[2],
+                new double[] {20000, 2000},
+                new double[] {.9, .8, .7},
+                new double[] {20000, 2000, 100},
                 new double[][] {{.9, 0}, {0, .9}, {0, 0}});
         ImageEvaluation e = run(c, 32 * 32, 96 * 96);
         assertArrayEquals(new long[] {2, 1}, e.gtIds());
@@ -96,8 +119,13 @@ class ImageEvaluationTest {
 
     @Test
     void maxDetKeepsTheHighestScores() {
-        EvalCell c = cell(new long[] {1}, new boolean[1], new double[] {5000},
-                new double[] {.1, .9, .5}, new double[] {5000, 5000, 5000}, new double[][] {{.9}, {.2}, {.9}});
+        EvalCell c = cell(
+                new long[] {1},
+                new boolean[1],
+                new double[] {5000},
+                new double[] {.1, .9, .5},
+                new double[] {5000, 5000, 5000},
+                new double[][] {{.9}, {.2}, {.9}});
         int[] order = ScoreOrder.descending(c.dtScores());
         ImageEvaluation e = ImageEvaluation.evaluate(c, order, c.ious().compute(order), 0, ALL, 2, THRS);
         assertArrayEquals(new long[] {2, 3}, e.dtIds());

@@ -23,7 +23,9 @@ class ImageEvaluationsTest {
     private static final double EPS = 1e-12;
 
     private static Path random(String name) throws Exception {
-        return Path.of(ImageEvaluationsTest.class.getResource("pycocotools-cases/" + name).toURI());
+        return Path.of(ImageEvaluationsTest.class
+                .getResource("pycocotools-cases/" + name)
+                .toURI());
     }
 
     @ParameterizedTest
@@ -37,7 +39,8 @@ class ImageEvaluationsTest {
         long[] ids = ev.imgIds();
         int withAp = 0;
         for (int i = 0; i < ids.length; i++) {
-            double alone = CocoEvaluator.evaluate(gt, results, params.withImgIds(new long[] {ids[i]})).stats()[0];
+            double alone = CocoEvaluator.evaluate(gt, results, params.withImgIds(new long[] {ids[i]}))
+                    .stats()[0];
             assertEquals(alone, ev.imageAp(i), 0, "image " + ids[i]);
             if (alone > -1) withAp++;
             for (int t : new int[] {0, 5}) {
@@ -56,7 +59,8 @@ class ImageEvaluationsTest {
         assertTrue(withAp >= 3, "images with an AP: " + withAp);
         double[] all = ev.imageAps();
         for (int i = 0; i < ids.length; i++) assertEquals(ev.imageAp(i), all[i], 0);
-        assertThrows(IllegalStateException.class,
+        assertThrows(
+                IllegalStateException.class,
                 () -> CocoEvaluator.evaluateImages(gt, results, params, false).errors(0));
     }
 
@@ -95,9 +99,11 @@ class ImageEvaluationsTest {
         EvalResult r = CocoEvaluator.evaluate(gt, dir.resolve("dt.json"), EvalParams.defaults(IouType.parse(type)));
         CategoryEval c = r.perCategory().get(0);
         double[] s = r.stats();
-        assertEquals(List.of(s[0], s[1], s[2], s[3], s[4], s[5]),
+        assertEquals(
+                List.of(s[0], s[1], s[2], s[3], s[4], s[5]),
                 List.of(c.ap(), c.ap50(), c.ap75(), c.apSmall(), c.apMedium(), c.apLarge()));
-        assertTrue(Arrays.stream(new double[] {c.apSmall(), c.apMedium(), c.apLarge()}).anyMatch(v -> v > -1));
+        assertTrue(Arrays.stream(new double[] {c.apSmall(), c.apMedium(), c.apLarge()})
+                .anyMatch(v -> v > -1));
     }
 
     private static double mean(double[] v) {

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Saves through symbolic links, permissions, leftovers of killed writes, backups, failures. */
 class DurableFilesTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     static DurableFiles.Content text(String s) {
         return out -> out.write(s.getBytes(StandardCharsets.UTF_8));
@@ -72,10 +73,10 @@ class DurableFilesTest {
         Path created = tmp.resolve("model.masklab");
         DurableFiles.write(created, text("x"));
         assertEquals(Files.getPosixFilePermissions(ordinary), Files.getPosixFilePermissions(created));
-        assertTrue(Files.getPosixFilePermissions(created).contains(
-                java.nio.file.attribute.PosixFilePermission.GROUP_READ)
-                || !Files.getPosixFilePermissions(ordinary).contains(
-                        java.nio.file.attribute.PosixFilePermission.GROUP_READ));
+        assertTrue(
+                Files.getPosixFilePermissions(created).contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ)
+                        || !Files.getPosixFilePermissions(ordinary)
+                                .contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ));
     }
 
     @Test
@@ -87,8 +88,7 @@ class DurableFilesTest {
         Files.writeString(tmp.resolve(".data.json.autosave.0000000000abc.tmp"), "autosave in progress");
         Files.writeString(tmp.resolve(".data.json.notes.tmp"), "user file");
         DurableFiles.write(f, text("new"));
-        assertEquals(List.of(".data.json.autosave.0000000000abc.tmp", ".data.json.notes.tmp", "data.json"),
-                names(tmp));
+        assertEquals(List.of(".data.json.autosave.0000000000abc.tmp", ".data.json.notes.tmp", "data.json"), names(tmp));
         assertEquals("new", Files.readString(f));
     }
 
@@ -119,10 +119,15 @@ class DurableFilesTest {
     @Test
     void aFailedWriteLeavesTheTargetAndNoTemporaryFile() throws IOException {
         Path f = Files.writeString(tmp.resolve("data.json"), "old");
-        IOException e = assertThrows(IOException.class, () -> DurableFiles.write(f, out -> {
-            out.write("half".getBytes(StandardCharsets.UTF_8));
-            throw new IOException("disk full");
-        }, Backup.perSession()));
+        IOException e = assertThrows(
+                IOException.class,
+                () -> DurableFiles.write(
+                        f,
+                        out -> {
+                            out.write("half".getBytes(StandardCharsets.UTF_8));
+                            throw new IOException("disk full");
+                        },
+                        Backup.perSession()));
         assertEquals("disk full", e.getMessage());
         assertEquals("old", Files.readString(f));
         assertEquals(List.of("data.json"), names(tmp));

@@ -44,9 +44,18 @@ class ReviewStateTest {
         assertEquals(a.size(), keys.size(), "every detection of the fixture has its own key");
         // the position-dependent id and the derived area are not part of the identity
         CocoResult r = a.get(3);
-        CocoResult moved = new CocoResult(r.imageId(), r.categoryId(), r.score(), r.bbox(), r.segmentation(), r.keypoints(), 999, 1.0);
+        CocoResult moved = new CocoResult(
+                r.imageId(), r.categoryId(), r.score(), r.bbox(), r.segmentation(), r.keypoints(), 999, 1.0);
         assertEquals(PredictionKey.of(r), PredictionKey.of(moved));
-        CocoResult rescored = new CocoResult(r.imageId(), r.categoryId(), Math.nextUp(r.score()), r.bbox(), r.segmentation(), r.keypoints(), r.id(), r.area());
+        CocoResult rescored = new CocoResult(
+                r.imageId(),
+                r.categoryId(),
+                Math.nextUp(r.score()),
+                r.bbox(),
+                r.segmentation(),
+                r.keypoints(),
+                r.id(),
+                r.area());
         assertNotEquals(PredictionKey.of(r), PredictionKey.of(rescored));
     }
 
@@ -66,9 +75,13 @@ class ReviewStateTest {
         s.write(file);
         ReviewState read = ReviewState.read(file);
         assertEquals(s.decisions(), read.decisions());
-        assertEquals(ReviewState.Status.ACCEPTED, read.decision(dt.get(0)).orElseThrow().status());
+        assertEquals(
+                ReviewState.Status.ACCEPTED,
+                read.decision(dt.get(0)).orElseThrow().status());
         assertEquals(annId, read.decision(dt.get(0)).orElseThrow().annotationId());
-        assertEquals(ReviewState.Status.REJECTED, read.decision(dt.get(1)).orElseThrow().status());
+        assertEquals(
+                ReviewState.Status.REJECTED,
+                read.decision(dt.get(1)).orElseThrow().status());
         assertTrue(read.isPending(dt.get(2)));
         assertEquals(new ReviewState.Progress(3, dt.size()), read.progress(dt));
         assertEquals(3 + 2, Files.readAllLines(file).size(), "one line per decision between the header and the end");
@@ -86,12 +99,16 @@ class ReviewStateTest {
         List<CocoResult> dt = CocoResults.read(DT, gt);
         ReviewState s = ReviewState.empty();
         CocoResult onRemovedImage = dt.getFirst();
-        CocoResult other = dt.stream().filter(r -> r.imageId() != onRemovedImage.imageId()).findFirst().orElseThrow();
+        CocoResult other = dt.stream()
+                .filter(r -> r.imageId() != onRemovedImage.imageId())
+                .findFirst()
+                .orElseThrow();
         CocoAnnotation deleted = gt.annotationsOf(other.imageId()).getFirst();
         s.reject(onRemovedImage);
         s.accept(other, deleted.id());
         assertTrue(s.reconcile(gt).isEmpty(), "nothing to say while the dataset is as it was");
-        for (CocoAnnotation a : new ArrayList<>(gt.annotationsOf(onRemovedImage.imageId()))) gt.removeAnnotation(a.id());
+        for (CocoAnnotation a : new ArrayList<>(gt.annotationsOf(onRemovedImage.imageId())))
+            gt.removeAnnotation(a.id());
         gt.removeImage(onRemovedImage.imageId());
         gt.removeAnnotation(deleted.id());
         List<String> notes = s.reconcile(gt);
@@ -107,17 +124,24 @@ class ReviewStateTest {
     @Test
     void aFileThatIsNotAReviewIsOneLineNamingIt() throws IOException {
         String key = "0123456789abcdef0123456789abcdef";
-        String ok = "{\"image_id\":1,\"category_id\":1,\"score\":0.5,\"decision\":\"rejected\",\"key\":\"" + key + "\"}";
+        String ok =
+                "{\"image_id\":1,\"category_id\":1,\"score\":0.5,\"decision\":\"rejected\",\"key\":\"" + key + "\"}";
         String[] bad = {
-            "", "[]", "{\"format\":\"masklab-review\",\"version\":2,\"decisions\":[]}", "{\"version\":1,\"decisions\":[]}",
+            "",
+            "[]",
+            "{\"format\":\"masklab-review\",\"version\":2,\"decisions\":[]}",
+            "{\"version\":1,\"decisions\":[]}",
             "{\"format\":\"masklab-review\",\"version\":1,\"decisions\":{}}",
             "{\"format\":\"masklab-review\",\"version\":1,\"decisions\":[" + ok + "," + ok + "]}",
             "{\"format\":\"masklab-review\",\"version\":1,\"decisions\":[" + ok.replace("0.5", "NaN") + "]}",
             "{\"format\":\"masklab-review\",\"version\":1,\"decisions\":[" + ok.replace("rejected", "maybe") + "]}",
             "{\"format\":\"masklab-review\",\"version\":1,\"decisions\":[" + ok.replace(key, "xyz") + "]}",
-            "{\"format\":\"masklab-review\",\"version\":1,\"decisions\":[" + ok.replace("\"image_id\":1", "\"image_id\":\"1\"") + "]}",
-            "{\"format\":\"masklab-review\",\"version\":1,\"decisions\":[" + ok.replace("\"image_id\":1", "\"image_id\":-1") + "]}",
-            "{\"format\":\"masklab-review\",\"version\":1,\"decisions\":[" + ok.replace("\"image_id\":1", "\"image_id\":99999999999999999999999") + "]}",
+            "{\"format\":\"masklab-review\",\"version\":1,\"decisions\":["
+                    + ok.replace("\"image_id\":1", "\"image_id\":\"1\"") + "]}",
+            "{\"format\":\"masklab-review\",\"version\":1,\"decisions\":["
+                    + ok.replace("\"image_id\":1", "\"image_id\":-1") + "]}",
+            "{\"format\":\"masklab-review\",\"version\":1,\"decisions\":["
+                    + ok.replace("\"image_id\":1", "\"image_id\":99999999999999999999999") + "]}",
             "{\"format\":\"masklab-review\",\"version\":1,\"decisions\":[" + ok.replace("\"score\":0.5,", "") + "]}",
             "{\"format\":\"masklab-review\",\"version\":1,\"decisions\":[" + ok,
             "{\"format\":\"masklab-review\",\"version\":1,\"decisions\":[[[[[[[[[[[]]]]]]]]]]]}",
@@ -130,7 +154,8 @@ class ReviewStateTest {
             assertFalse(e.getMessage().contains("\n"), e.getMessage());
         }
         Path good = tmp.resolve("good.review.json");
-        Files.writeString(good, "{\"format\":\"masklab-review\",\"version\":1,\"extra\":{\"a\":[1]},\"decisions\":[" + ok + "]}");
+        Files.writeString(
+                good, "{\"format\":\"masklab-review\",\"version\":1,\"extra\":{\"a\":[1]},\"decisions\":[" + ok + "]}");
         assertEquals(1, ReviewState.read(good).size());
     }
 }

@@ -33,7 +33,7 @@ class PolygonsTest {
         double[] cap = Polygons.capsule(10, 10, 30, 20, 3, 4);
         assertEquals(20, cap.length);
         assertTrue(Polygons.area(cap) > 2 * 3 * Math.hypot(20, 10));
-        double[] sq = Polygons.regular(50, 50, 10, 10, 4, 0);       // diamond with diagonal 20
+        double[] sq = Polygons.regular(50, 50, 10, 10, 4, 0); // diamond with diagonal 20
         assertEquals(200, Polygons.area(sq), 1e-9);
         assertArrayEquals(new double[] {1.23, 4.57}, Polygons.round2(new double[] {1.2349, 4.5651}), 0);
     }
@@ -57,9 +57,10 @@ class PolygonsTest {
     private static double insideArea(double[] poly, double w, double h) {
         var path = SceneRenderer.path(poly);
         int hits = 0;
-        for (double y = 0.025; y < Math.min(10, h); y += 0.05) for (double x = 0.025; x < Math.min(10, w); x += 0.05) {
-            if (path.contains(x, y)) hits++;
-        }
+        for (double y = 0.025; y < Math.min(10, h); y += 0.05)
+            for (double x = 0.025; x < Math.min(10, w); x += 0.05) {
+                if (path.contains(x, y)) hits++;
+            }
         return hits * 0.05 * 0.05;
     }
 }

@@ -34,7 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
 class SyntheticDatasetGeneratorTest {
     static final int IMAGES = 12;
     static final long SEED = 3;
-    @TempDir static Path shared;
+
+    @TempDir
+    static Path shared;
+
     static Path dir;
     static SyntheticDatasetGenerator gen;
     static CocoDataset ds;
@@ -50,27 +53,40 @@ class SyntheticDatasetGeneratorTest {
     @Test
     void sameSeedGivesSameBytesOtherSeedDiffers() throws IOException {
         Path again = shared.resolve("again");
-        new SyntheticDatasetGenerator(SyntheticDatasetGenerator.Options.of(IMAGES, SEED)).generate(again, "annotations", null, 0);
+        new SyntheticDatasetGenerator(SyntheticDatasetGenerator.Options.of(IMAGES, SEED))
+                .generate(again, "annotations", null, 0);
         List<Path> files = listFiles(dir);
         assertEquals(IMAGES + 1, files.size());
-        assertEquals(files.stream().map(dir::relativize).toList(), listFiles(again).stream().map(again::relativize).toList());
+        assertEquals(
+                files.stream().map(dir::relativize).toList(),
+                listFiles(again).stream().map(again::relativize).toList());
         for (Path f : files) {
-            assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(again.resolve(dir.relativize(f))), f.toString());
+            assertArrayEquals(
+                    Files.readAllBytes(f), Files.readAllBytes(again.resolve(dir.relativize(f))), f.toString());
         }
         Path other = shared.resolve("other");
-        new SyntheticDatasetGenerator(SyntheticDatasetGenerator.Options.of(IMAGES, SEED + 1)).generate(other, "annotations", null, 0);
-        assertFalse(Arrays.equals(Files.readAllBytes(dir.resolve("annotations.json")), Files.readAllBytes(other.resolve("annotations.json"))));
+        new SyntheticDatasetGenerator(SyntheticDatasetGenerator.Options.of(IMAGES, SEED + 1))
+                .generate(other, "annotations", null, 0);
+        assertFalse(Arrays.equals(
+                Files.readAllBytes(dir.resolve("annotations.json")),
+                Files.readAllBytes(other.resolve("annotations.json"))));
         for (int i = 0; i < IMAGES; i++) {
             String name = SyntheticDatasetGenerator.fileName(i);
-            assertFalse(Arrays.equals(Files.readAllBytes(dir.resolve(name)), Files.readAllBytes(other.resolve(name))), name);
+            assertFalse(
+                    Arrays.equals(Files.readAllBytes(dir.resolve(name)), Files.readAllBytes(other.resolve(name))),
+                    name);
         }
     }
 
     @Test
     void annotationsOnlyWritesTheSameJsonAndNoImages() throws IOException {
         Path ao = shared.resolve("ao");
-        new SyntheticDatasetGenerator(SyntheticDatasetGenerator.Options.of(IMAGES, SEED).withAnnotationsOnly(true)).generate(ao, "annotations", null, 0);
-        assertArrayEquals(Files.readAllBytes(dir.resolve("annotations.json")), Files.readAllBytes(ao.resolve("annotations.json")));
+        new SyntheticDatasetGenerator(
+                        SyntheticDatasetGenerator.Options.of(IMAGES, SEED).withAnnotationsOnly(true))
+                .generate(ao, "annotations", null, 0);
+        assertArrayEquals(
+                Files.readAllBytes(dir.resolve("annotations.json")),
+                Files.readAllBytes(ao.resolve("annotations.json")));
         assertFalse(Files.exists(ao.resolve("images")));
     }
 
@@ -78,7 +94,9 @@ class SyntheticDatasetGeneratorTest {
     void readsBackWithoutProblemsAndIsConsistent() throws IOException {
         assertTrue(ds.problems().isEmpty(), () -> "problems: " + ds.problems());
         assertEquals(IMAGES, ds.images().size());
-        assertTrue(ds.annotations().size() > 4 * IMAGES, "annotations: " + ds.annotations().size());
+        assertTrue(
+                ds.annotations().size() > 4 * IMAGES,
+                "annotations: " + ds.annotations().size());
         Set<Long> ids = new HashSet<>();
         for (CocoImage im : ds.images()) {
             assertEquals(320, im.width());
@@ -100,7 +118,9 @@ class SyntheticDatasetGeneratorTest {
                 for (double[] poly : p.polygonsView()) {
                     assertTrue(poly.length >= 6 && poly.length % 2 == 0);
                     for (int i = 0; i < poly.length; i += 2) {
-                        assertTrue(poly[i] >= 0 && poly[i] <= 320 && poly[i + 1] >= 0 && poly[i + 1] <= 240, "vertex outside image " + a);
+                        assertTrue(
+                                poly[i] >= 0 && poly[i] <= 320 && poly[i + 1] >= 0 && poly[i + 1] <= 240,
+                                "vertex outside image " + a);
                     }
                 }
             }
@@ -109,7 +129,9 @@ class SyntheticDatasetGeneratorTest {
 
     @Test
     void categoryIdsAreNotContiguousAndFigureHasCocoKeypoints() {
-        assertEquals(List.of(1L, 2L, 3L, 5L, 7L, 9L), ds.categories().stream().map(CocoCategory::id).toList());
+        assertEquals(
+                List.of(1L, 2L, 3L, 5L, 7L, 9L),
+                ds.categories().stream().map(CocoCategory::id).toList());
         CocoCategory figure = ds.category(9);
         assertEquals("figure", figure.name());
         assertEquals(17, figure.keypoints().size());
@@ -148,7 +170,8 @@ class SyntheticDatasetGeneratorTest {
             int w = im.width(), h = im.height();
             Scene scene = gen.scene(index);
             List<byte[]> objectMasks = new ArrayList<>();
-            for (SceneObject o : scene.objects()) objectMasks.add(Rle.fromPolygons(o.polygons(), h, w).decode());
+            for (SceneObject o : scene.objects())
+                objectMasks.add(Rle.fromPolygons(o.polygons(), h, w).decode());
             byte[] anyObject = new byte[w * h];
             for (byte[] m : objectMasks) for (int p = 0; p < m.length; p++) anyObject[p] |= m[p];
             for (CocoAnnotation a : ds.annotationsOf(im.id())) {
@@ -157,7 +180,8 @@ class SyntheticDatasetGeneratorTest {
                 byte[] mask = ds.annToRle(a).decode();
                 byte[] covered = new byte[w * h];
                 for (int k = j + 1; k < objectMasks.size(); k++) {
-                    for (int p = 0; p < covered.length; p++) covered[p] |= objectMasks.get(k)[p];
+                    for (int p = 0; p < covered.length; p++)
+                        covered[p] |= objectMasks.get(k)[p];
                 }
                 // inside: the visible part of the mask (1 px away from any edge) has the object's colour
                 int inside = 0, insideMatch = 0, ring = 0, ringMatch = 0;
@@ -168,7 +192,9 @@ class SyntheticDatasetGeneratorTest {
                             if (close(img.getRGB(x, y), rgb)) insideMatch++;
                         }
                         // outside: background pixels 2 to 3 px from the mask must not have the object's colour
-                        if (noneSet(anyObject, x, y, w, 1) && noneSet(mask, x, y, w, 1) && anySet(mask, x, y, w, 3, h)) {
+                        if (noneSet(anyObject, x, y, w, 1)
+                                && noneSet(mask, x, y, w, 1)
+                                && anySet(mask, x, y, w, 3, h)) {
                             ring++;
                             if (close(img.getRGB(x, y), rgb)) ringMatch++;
                         }
@@ -176,9 +202,14 @@ class SyntheticDatasetGeneratorTest {
                 }
                 if (inside >= 20) {
                     checked++;
-                    assertTrue(insideMatch >= 0.95 * inside, a + ": " + insideMatch + "/" + inside + " mask pixels have the drawn colour");
+                    assertTrue(
+                            insideMatch >= 0.95 * inside,
+                            a + ": " + insideMatch + "/" + inside + " mask pixels have the drawn colour");
                 }
-                if (ring >= 20) assertTrue(ringMatch <= 0.05 * ring, a + ": " + ringMatch + "/" + ring + " pixels outside the mask have its colour");
+                if (ring >= 20)
+                    assertTrue(
+                            ringMatch <= 0.05 * ring,
+                            a + ": " + ringMatch + "/" + ring + " pixels outside the mask have its colour");
             }
         }
         assertTrue(checked > 3 * IMAGES, "checked " + checked);
@@ -200,7 +231,8 @@ class SyntheticDatasetGeneratorTest {
             int index = (int) (im.id() - 1);
             Scene scene = gen.scene(index);
             List<byte[]> objectMasks = new ArrayList<>();
-            for (SceneObject o : scene.objects()) objectMasks.add(Rle.fromPolygons(o.polygons(), h, w).decode());
+            for (SceneObject o : scene.objects())
+                objectMasks.add(Rle.fromPolygons(o.polygons(), h, w).decode());
             int j = sceneObjectOf(a, scene, objectMasks, h, w);
             int visible = 0;
             for (int k = 0; k < 17; k++) {
@@ -217,9 +249,13 @@ class SyntheticDatasetGeneratorTest {
                 assertTrue(px >= 0 && py >= 0 && px < w && py < h);
                 assertEquals(1, mask[py * w + px], a + " keypoint " + k + " outside its mask");
                 boolean coveredLater = false;
-                for (int o = j + 1; o < objectMasks.size(); o++) coveredLater |= anySet(objectMasks.get(o), px, py, w, 1, h);
+                for (int o = j + 1; o < objectMasks.size(); o++)
+                    coveredLater |= anySet(objectMasks.get(o), px, py, w, 1, h);
                 if (v == 1) assertTrue(coveredLater, a + " keypoint " + k + " marked occluded but nothing covers it");
-                else assertFalse(allCoveredByOne(objectMasks, j, px, py, w), a + " keypoint " + k + " marked visible but covered");
+                else
+                    assertFalse(
+                            allCoveredByOne(objectMasks, j, px, py, w),
+                            a + " keypoint " + k + " marked visible but covered");
             }
             assertEquals(visible, a.numKeypoints());
         }
@@ -229,7 +265,9 @@ class SyntheticDatasetGeneratorTest {
     @Test
     void splitWritesTrainAndValSharingOneImageFolder() throws IOException {
         Path split = shared.resolve("split");
-        new SyntheticDatasetGenerator(SyntheticDatasetGenerator.Options.of(8, SEED).withValFraction(0.25)).generate(split, "ignored", null, 0);
+        new SyntheticDatasetGenerator(
+                        SyntheticDatasetGenerator.Options.of(8, SEED).withValFraction(0.25))
+                .generate(split, "ignored", null, 0);
         CocoDataset train = CocoReader.read(split.resolve("train.json"));
         CocoDataset val = CocoReader.read(split.resolve("val.json"));
         assertEquals(6, train.images().size());
@@ -251,15 +289,18 @@ class SyntheticDatasetGeneratorTest {
     void detectionsFileHasNPerValImageAndMatchesTheGroundTruth() throws IOException {
         Path out = shared.resolve("dets");
         Path detsFile = out.resolve("dets.json");
-        var o = new SyntheticDatasetGenerator(SyntheticDatasetGenerator.Options.of(6, SEED).withValFraction(0.5)
-                .withAnnotationsOnly(true)).generate(out, "x", detsFile, 15);
+        var o = new SyntheticDatasetGenerator(SyntheticDatasetGenerator.Options.of(6, SEED)
+                        .withValFraction(0.5)
+                        .withAnnotationsOnly(true))
+                .generate(out, "x", detsFile, 15);
         CocoDataset val = CocoReader.read(out.resolve("val.json"));
         List<CocoResult> dets = CocoResults.read(detsFile, val);
         assertEquals(3 * 15, dets.size());
         assertEquals(dets.size(), o.detections());
         int good = 0;
         for (CocoImage im : val.images()) {
-            List<CocoResult> mine = dets.stream().filter(d -> d.imageId() == im.id()).toList();
+            List<CocoResult> mine =
+                    dets.stream().filter(d -> d.imageId() == im.id()).toList();
             assertEquals(15, mine.size());
             List<CocoAnnotation> gt = val.annotationsOf(im.id());
             List<Rle> gtMasks = gt.stream().map(val::annToRle).toList();
@@ -276,7 +317,10 @@ class SyntheticDatasetGeneratorTest {
                 if (d.keypoints() != null) assertEquals(51, d.keypoints().length);
                 double[][] iou = Rle.iou(List.of(m), gtMasks, crowd);
                 for (int g = 0; g < gt.size(); g++) {
-                    if (!crowd[g] && iou[0][g] > 0.6 && gt.get(g).categoryId() == d.categoryId()) { good++; break; }
+                    if (!crowd[g] && iou[0][g] > 0.6 && gt.get(g).categoryId() == d.categoryId()) {
+                        good++;
+                        break;
+                    }
                 }
             }
         }
@@ -291,7 +335,9 @@ class SyntheticDatasetGeneratorTest {
             if (a.segmentation() instanceof Segmentation.Polygons p) {
                 if (p.size() == o.polygons().size() && !o.crowd()) {
                     boolean same = true;
-                    for (int k = 0; k < p.size(); k++) same &= Arrays.equals(p.polygonsView().get(k), o.polygons().get(k));
+                    for (int k = 0; k < p.size(); k++)
+                        same &= Arrays.equals(
+                                p.polygonsView().get(k), o.polygons().get(k));
                     if (same) return j;
                 }
             } else if (o.crowd() && Arrays.equals(a.segmentation().toRle(h, w).decode(), objectMasks.get(j))) {
@@ -307,26 +353,29 @@ class SyntheticDatasetGeneratorTest {
     }
 
     private static boolean close(int argb, int rgb) {
-        int d = Math.max(Math.abs(((argb >> 16) & 255) - ((rgb >> 16) & 255)),
+        int d = Math.max(
+                Math.abs(((argb >> 16) & 255) - ((rgb >> 16) & 255)),
                 Math.max(Math.abs(((argb >> 8) & 255) - ((rgb >> 8) & 255)), Math.abs((argb & 255) - (rgb & 255))));
         return d <= 40;
     }
 
     private static boolean allSet(byte[] m, int x, int y, int w, int r) {
         int h = m.length / w;
-        for (int dy = -r; dy <= r; dy++) for (int dx = -r; dx <= r; dx++) {
-            int xx = x + dx, yy = y + dy;
-            if (xx < 0 || yy < 0 || xx >= w || yy >= h || m[yy * w + xx] == 0) return false;
-        }
+        for (int dy = -r; dy <= r; dy++)
+            for (int dx = -r; dx <= r; dx++) {
+                int xx = x + dx, yy = y + dy;
+                if (xx < 0 || yy < 0 || xx >= w || yy >= h || m[yy * w + xx] == 0) return false;
+            }
         return true;
     }
 
     private static boolean noneSet(byte[] m, int x, int y, int w, int r) {
         int h = m.length / w;
-        for (int dy = -r; dy <= r; dy++) for (int dx = -r; dx <= r; dx++) {
-            int xx = x + dx, yy = y + dy;
-            if (xx >= 0 && yy >= 0 && xx < w && yy < h && m[yy * w + xx] != 0) return false;
-        }
+        for (int dy = -r; dy <= r; dy++)
+            for (int dx = -r; dx <= r; dx++) {
+                int xx = x + dx, yy = y + dy;
+                if (xx >= 0 && yy >= 0 && xx < w && yy < h && m[yy * w + xx] != 0) return false;
+            }
         return true;
     }
 

@@ -88,13 +88,13 @@ public final class ActionFactory {
     static String menuText(StandardAction a) {
         if (a.keys().isEmpty()) return a.text();
         StringBuilder sb = new StringBuilder(a.text()).append(" (");
-        for (int i = 0; i < a.keys().size(); i++) sb.append(i == 0 ? "" : " / ").append(a.keys().get(i).getDisplayText());
+        for (int i = 0; i < a.keys().size(); i++)
+            sb.append(i == 0 ? "" : " / ").append(a.keys().get(i).getDisplayText());
         return sb.append(')').toString();
     }
 
     /** One line of the F1 list. */
-    public record Shortcut(String keys, String action) {
-    }
+    public record Shortcut(String keys, String action) {}
 
     /** The F1 list: every action with a key, in table order. */
     public static List<Shortcut> shortcuts() {

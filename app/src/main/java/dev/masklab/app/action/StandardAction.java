@@ -13,7 +13,10 @@ import javafx.scene.input.KeyCombination;
  */
 public enum StandardAction {
     OPEN_DATASET("Open dataset…", "mdi2f-folder-open-outline", "Shortcut+O"),
-    SAVE("Save annotations", "mdi2c-content-save-outline", "Shortcut+S",
+    SAVE(
+            "Save annotations",
+            "mdi2c-content-save-outline",
+            "Shortcut+S",
             "Save annotations (the previous file is kept as .bak)"),
     SAVE_AS("Save annotations as…", null, "Shortcut+Shift+S"),
     LOAD_PREDICTIONS("Load predictions…", "mdi2f-file-chart-outline", "Shortcut+P"),
@@ -22,59 +25,125 @@ public enum StandardAction {
 
     UNDO("Undo", "mdi2u-undo", "Shortcut+Z"),
     REDO("Redo", "mdi2r-redo", "Shortcut+Shift+Z", "Redo (also Ctrl+Y)"),
-    ACCEPT("Accept prediction", "mdi2c-check", null, "Accept the selected prediction as an annotation",
+    ACCEPT(
+            "Accept prediction",
+            "mdi2c-check",
+            null,
+            "Accept the selected prediction as an annotation",
             key(KeyCode.ENTER)),
-    ACCEPT_AS("Accept as…", null, null, "Accept the selected prediction as another category",
+    ACCEPT_AS(
+            "Accept as…",
+            null,
+            null,
+            "Accept the selected prediction as another category",
             new KeyCodeCombination(KeyCode.ENTER, KeyCombination.SHIFT_DOWN)),
     ACCEPT_ALL("Accept all shown predictions of this image", "mdi2c-check-all", "Shortcut+Shift+A"),
-    DELETE("Reject prediction / delete annotation", "mdi2d-delete-outline", null,
+    DELETE(
+            "Reject prediction / delete annotation",
+            "mdi2d-delete-outline",
+            null,
             "Reject the selected prediction / delete the selected annotation (or its selected keypoint)",
             key(KeyCode.DELETE),
             key(KeyCode.BACK_SPACE)),
-    TOGGLE_CROWD("Crowd region (iscrowd)", null, null, "Mark / unmark the selected annotation as a crowd region",
+    TOGGLE_CROWD(
+            "Crowd region (iscrowd)",
+            null,
+            null,
+            "Mark / unmark the selected annotation as a crowd region",
             key(KeyCode.C)),
-    ADD_PART("Add part", "mdi2v-vector-polygon", null,
+    ADD_PART(
+            "Add part",
+            "mdi2v-vector-polygon",
+            null,
             "Add a part to the selected annotation: draw it as a polygon (double-click an edge of a selected polygon "
                     + "inserts a vertex, double- or right-click a vertex deletes it)",
             new KeyCodeCombination(KeyCode.P, KeyCombination.SHIFT_DOWN)),
-    DELETE_PART("Delete part", null, null,
+    DELETE_PART(
+            "Delete part",
+            null,
+            null,
             "Delete the part of the selected polygon annotation whose vertex was clicked last (never its only part)",
             new KeyCodeCombination(KeyCode.DELETE, KeyCombination.SHIFT_DOWN)),
-    CONVERT_TO_POLYGONS("Convert to polygons…", null, null,
+    CONVERT_TO_POLYGONS(
+            "Convert to polygons…",
+            null,
+            null,
             "Convert the selected RLE mask to polygons (a tolerance slider shows vertices and IoU)"),
     CONVERT_TO_MASK("Convert to mask", null, null, "Convert the selected polygons to an RLE mask"),
-    PLACE_SKELETON("Place skeleton", "mdi2h-human-handsup", null,
+    PLACE_SKELETON(
+            "Place skeleton",
+            "mdi2h-human-handsup",
+            null,
             "Place the category's keypoint skeleton in the selected annotation's box (labelled keypoints stay)",
             new KeyCodeCombination(KeyCode.K, KeyCombination.SHIFT_DOWN)),
     KEYPOINT_VISIBLE("Keypoint visible", null, null, "Make the selected keypoint visible (v=2)", key(KeyCode.V)),
-    KEYPOINT_HIDDEN("Keypoint labelled but hidden", null, null, "Make the selected keypoint labelled but hidden (v=1)",
+    KEYPOINT_HIDDEN(
+            "Keypoint labelled but hidden",
+            null,
+            null,
+            "Make the selected keypoint labelled but hidden (v=1)",
             new KeyCodeCombination(KeyCode.V, KeyCombination.SHIFT_DOWN)),
     CATEGORY_ADD("Add category…", "mdi2t-tag-plus-outline", null),
     CATEGORY_RENAME("Rename category…", null, null, "Rename the category selected in the categories panel"),
-    CATEGORY_MERGE("Merge category into…", null, null,
+    CATEGORY_MERGE(
+            "Merge category into…",
+            null,
+            null,
             "Merge the category selected in the categories panel into another (its annotations move there)"),
-    CATEGORY_DELETE("Delete category…", null, null,
+    CATEGORY_DELETE(
+            "Delete category…",
+            null,
+            null,
             "Delete the category selected in the categories panel and its annotations (asks first)"),
     NEXT_INSTANCE("Select next instance", null, null, "Select the next prediction (or annotation)", key(KeyCode.TAB)),
-    PREVIOUS_INSTANCE("Select previous instance", null, null, "Select the previous prediction (or annotation)",
+    PREVIOUS_INSTANCE(
+            "Select previous instance",
+            null,
+            null,
+            "Select the previous prediction (or annotation)",
             new KeyCodeCombination(KeyCode.TAB, KeyCombination.SHIFT_DOWN)),
-    NEXT_PENDING("Next prediction to review", "mdi2p-playlist-check", null,
-            "Review queue: the next pending prediction of any image, image by image", key(KeyCode.N)),
-    NEXT_PENDING_LOWEST("Next prediction to review, lowest confidence first", null, null,
+    NEXT_PENDING(
+            "Next prediction to review",
+            "mdi2p-playlist-check",
+            null,
+            "Review queue: the next pending prediction of any image, image by image",
+            key(KeyCode.N)),
+    NEXT_PENDING_LOWEST(
+            "Next prediction to review, lowest confidence first",
+            null,
+            null,
             "Review queue: the next pending prediction of any image, lowest confidence first",
             new KeyCodeCombination(KeyCode.N, KeyCombination.SHIFT_DOWN)),
-    ESCAPE("Select tool, clear the selection", null, null,
-            "Select tool and clear the selection (drops a polygon being drawn)", key(KeyCode.ESCAPE)),
+    ESCAPE(
+            "Select tool, clear the selection",
+            null,
+            null,
+            "Select tool and clear the selection (drops a polygon being drawn)",
+            key(KeyCode.ESCAPE)),
 
-    TOOL_BOX("Box tool", "mdi2v-vector-rectangle", null, "Box tool: drag a box (stored as a 4-corner polygon)",
+    TOOL_BOX(
+            "Box tool",
+            "mdi2v-vector-rectangle",
+            null,
+            "Box tool: drag a box (stored as a 4-corner polygon)",
             key(KeyCode.R)),
-    TOOL_POLYGON("Polygon tool", "mdi2v-vector-polygon", null,
+    TOOL_POLYGON(
+            "Polygon tool",
+            "mdi2v-vector-polygon",
+            null,
             "Polygon tool: click points; Enter, a double-click or the first point closes it; Backspace removes the last",
             key(KeyCode.P)),
-    TOOL_BRUSH("Brush", "mdi2b-brush", null,
-            "Brush: paint into the selected mask (with nothing selected it starts a new one)", key(KeyCode.W)),
+    TOOL_BRUSH(
+            "Brush",
+            "mdi2b-brush",
+            null,
+            "Brush: paint into the selected mask (with nothing selected it starts a new one)",
+            key(KeyCode.W)),
     TOOL_ERASER("Eraser", "mdi2e-eraser", null, "Eraser: erase from the selected mask", key(KeyCode.E)),
-    TOOL_PROMPT_BOX("Box prompt", "mdi2r-robot-outline", null,
+    TOOL_PROMPT_BOX(
+            "Box prompt",
+            "mdi2r-robot-outline",
+            null,
             "Box prompt: drag a box; the loaded model answers with a pending prediction (Enter accepts, Delete drops)",
             key(KeyCode.I)),
     BRUSH_SMALLER("Smaller brush", null, null, "Smaller brush", key(KeyCode.OPEN_BRACKET)),
@@ -85,14 +154,29 @@ public enum StandardAction {
     TOGGLE_BOXES("Boxes", null, null, "Toggle boxes", key(KeyCode.B)),
     TOGGLE_LABELS("Labels", null, null, "Toggle labels", key(KeyCode.L)),
     TOGGLE_KEYPOINTS("Keypoints", null, null, "Toggle keypoints", key(KeyCode.K)),
-    ZOOM_IN("Zoom in", "mdi2m-magnify-plus-outline", null, "Zoom in (also the mouse wheel)",
-            new TypedKey("+"), key(KeyCode.ADD), key(KeyCode.EQUALS)),
-    ZOOM_OUT("Zoom out", "mdi2m-magnify-minus-outline", null, "Zoom out (also the mouse wheel)", key(KeyCode.MINUS),
+    ZOOM_IN(
+            "Zoom in",
+            "mdi2m-magnify-plus-outline",
+            null,
+            "Zoom in (also the mouse wheel)",
+            new TypedKey("+"),
+            key(KeyCode.ADD),
+            key(KeyCode.EQUALS)),
+    ZOOM_OUT(
+            "Zoom out",
+            "mdi2m-magnify-minus-outline",
+            null,
+            "Zoom out (also the mouse wheel)",
+            key(KeyCode.MINUS),
             key(KeyCode.SUBTRACT)),
-    FIT("Fit", "mdi2f-fit-to-screen-outline", null, "Fit the image to the window", key(KeyCode.DIGIT0),
+    FIT(
+            "Fit",
+            "mdi2f-fit-to-screen-outline",
+            null,
+            "Fit the image to the window",
+            key(KeyCode.DIGIT0),
             key(KeyCode.NUMPAD0)),
-    ACTUAL_SIZE("100%", "mdi2n-numeric-1-box-outline", null, "Zoom to 100%", key(KeyCode.DIGIT1),
-            key(KeyCode.NUMPAD1)),
+    ACTUAL_SIZE("100%", "mdi2n-numeric-1-box-outline", null, "Zoom to 100%", key(KeyCode.DIGIT1), key(KeyCode.NUMPAD1)),
     NEXT_IMAGE("Next image", "mdi2c-chevron-right", null, "Next image", key(KeyCode.RIGHT), key(KeyCode.D)),
     PREVIOUS_IMAGE("Previous image", "mdi2c-chevron-left", null, "Previous image", key(KeyCode.LEFT), key(KeyCode.A)),
 
@@ -100,7 +184,10 @@ public enum StandardAction {
     STOP_PREDICTION("Stop prediction", "mdi2s-stop-circle-outline", null),
     UNLOAD_MODEL("Unload model", null, null, "Unload the loaded model (frees its memory; the next run loads it again)"),
     TRAIN("Train…", "mdi2s-school-outline", "Shortcut+T", "Training tab (train or fine-tune a model)"),
-    EVALUATE("Evaluate…", "mdi2c-chart-bell-curve", "Shortcut+E",
+    EVALUATE(
+            "Evaluate…",
+            "mdi2c-chart-bell-curve",
+            "Shortcut+E",
             "Evaluation tab (COCO AP of the predictions against the annotations)"),
     SHORTCUTS("Keyboard shortcuts", "mdi2k-keyboard-outline", "F1", "This list"),
     ABOUT("About MaskLab", "mdi2i-information-outline", null);
@@ -156,7 +243,9 @@ public enum StandardAction {
     public String keyText() {
         StringBuilder sb = new StringBuilder();
         if (accelerator != null) sb.append(accelerator.getDisplayText());
-        if (this == REDO) sb.append("  /  ").append(KeyCombination.keyCombination("Shortcut+Y").getDisplayText());
+        if (this == REDO)
+            sb.append("  /  ")
+                    .append(KeyCombination.keyCombination("Shortcut+Y").getDisplayText());
         for (KeyCombination k : keys) {
             if (!sb.isEmpty()) sb.append("  /  ");
             sb.append(k.getDisplayText());

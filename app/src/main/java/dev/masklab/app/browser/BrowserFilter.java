@@ -24,8 +24,8 @@ public final class BrowserFilter {
     private final BooleanProperty crowdOnly = new SimpleBooleanProperty(this, "crowdOnly", false);
     private final BooleanProperty unannotatedOnly = new SimpleBooleanProperty(this, "unannotatedOnly", false);
     private final StringProperty text = new SimpleStringProperty(this, "text", "");
-    private final ObjectBinding<Predicate<ImageEntry>> predicate =
-            Bindings.createObjectBinding(this::snapshot, new Observable[]{categories, crowdOnly, unannotatedOnly, text});
+    private final ObjectBinding<Predicate<ImageEntry>> predicate = Bindings.createObjectBinding(
+            this::snapshot, new Observable[] {categories, crowdOnly, unannotatedOnly, text});
 
     public ObservableSet<Integer> categories() {
         return categories;

@@ -1,10 +1,10 @@
 package dev.masklab.app.browser;
 
+import dev.masklab.app.main.MainViewModel;
+import dev.masklab.app.model.CategoryRow;
+import dev.masklab.app.model.ImageEntry;
 import java.util.ArrayList;
 import java.util.List;
-import dev.masklab.app.model.ImageEntry;
-import dev.masklab.app.model.CategoryRow;
-import dev.masklab.app.main.MainViewModel;
 import java.util.concurrent.Future;
 import javafx.beans.binding.Bindings;
 import javafx.collections.ListChangeListener;
@@ -40,7 +40,7 @@ public final class BrowserView extends VBox {
     private final Label count = new Label();
     private final CheckComboBox<CategoryRow> categoryFilter = new CheckComboBox<>();
     private boolean syncing;
-    private Runnable onImageChosen = () -> { };
+    private Runnable onImageChosen = () -> {};
 
     public BrowserView(MainViewModel vm, ThumbnailCache thumbs) {
         this.vm = vm;
@@ -60,7 +60,8 @@ public final class BrowserView extends VBox {
         Bindings.bindContent(categoryFilter.getItems(), vm.categories());
         categoryFilter.getCheckModel().getCheckedItems().addListener((ListChangeListener<CategoryRow>) c -> {
             vm.filter().categories().clear();
-            for (CategoryRow r : categoryFilter.getCheckModel().getCheckedItems()) if (r != null) vm.filter().categories().add(r.id());
+            for (CategoryRow r : categoryFilter.getCheckModel().getCheckedItems())
+                if (r != null) vm.filter().categories().add(r.id());
             // an active filter says so: its title names the chosen categories and the box is marked
             List<String> names = new ArrayList<>();
             for (CategoryRow r : categoryFilter.getCheckModel().getCheckedItems()) if (r != null) names.add(r.name());
@@ -77,9 +78,11 @@ public final class BrowserView extends VBox {
 
         count.setId("imageCount");
         count.getStyleClass().add("count-label");
-        count.textProperty().bind(Bindings.createStringBinding(
-                () -> vm.filteredImages().size() + " of " + vm.images().size() + " images",
-                vm.filteredImages(), vm.images()));
+        count.textProperty()
+                .bind(Bindings.createStringBinding(
+                        () -> vm.filteredImages().size() + " of " + vm.images().size() + " images",
+                        vm.filteredImages(),
+                        vm.images()));
 
         ToggleGroup mode = new ToggleGroup();
         ToggleButton gridBtn = new ToggleButton(null, new FontIcon("mdi2v-view-grid-outline"));
@@ -125,7 +128,9 @@ public final class BrowserView extends VBox {
         VBox.setVgrow(views, Priority.ALWAYS);
         grid.visibleProperty().bind(gridBtn.selectedProperty());
         list.visibleProperty().bind(listBtn.selectedProperty());
-        mode.selectedToggleProperty().addListener((o, a, b) -> { if (b == null) a.setSelected(true); });
+        mode.selectedToggleProperty().addListener((o, a, b) -> {
+            if (b == null) a.setSelected(true);
+        });
 
         getChildren().addAll(new Label("Images"), search, categoryFilter, new HBox(12, crowd, empty), countRow, views);
         getChildren().getFirst().getStyleClass().add("panel-title");
@@ -182,7 +187,8 @@ public final class BrowserView extends VBox {
         }
 
         private void updateSelected() {
-            pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("current"),
+            pseudoClassStateChanged(
+                    javafx.css.PseudoClass.getPseudoClass("current"),
                     getItem() != null && getItem() == vm.getCurrentImage());
         }
 
@@ -228,8 +234,11 @@ public final class BrowserView extends VBox {
         @Override
         protected void updateItem(ImageEntry item, boolean empty) {
             super.updateItem(item, empty);
-            setText(empty || item == null ? null : item.fileName() + "  ·  " + instances(item.annotations().size())
-                    + (item.hasCrowd() ? ", crowd" : ""));
+            setText(
+                    empty || item == null
+                            ? null
+                            : item.fileName() + "  ·  "
+                                    + instances(item.annotations().size()) + (item.hasCrowd() ? ", crowd" : ""));
             updateCurrent();
         }
     }

@@ -38,7 +38,12 @@ public final class ThumbnailCache implements AutoCloseable {
                 return offerFirst(r);
             }
         };
-        this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, stack,
+        this.pool = new ThreadPoolExecutor(
+                threads,
+                threads,
+                30,
+                TimeUnit.SECONDS,
+                stack,
                 DaemonThreads.factory("thumbnails", Thread.MIN_PRIORITY));
     }
 
@@ -66,9 +71,10 @@ public final class ThumbnailCache implements AutoCloseable {
             if (file == null || !Files.isRegularFile(file)) img = null;
             else img = new Image(file.toUri().toString(), size, size, true, true, false);
             Image result = img;
-            if (img != null && !img.isError()) synchronized (this) {
-                lru.put(file, img);
-            }
+            if (img != null && !img.isError())
+                synchronized (this) {
+                    lru.put(file, img);
+                }
             Platform.runLater(() -> done.accept(result));
         });
     }

@@ -14,12 +14,13 @@ public final class ColorPalette {
      * arithmetic hue sequence put classes that co-occur in VOC (person, sofa) next to each other on the wheel.
      */
     private static final int[] CATEGORY = {
-            0xE6194B, 0x3CB44B, 0xFFE119, 0x4363D8, 0xF58231, 0x911EB4, 0x42D4F4, 0xF032E6, 0xBFEF45, 0xFABED4,
-            0x469990, 0xDCBEFF, 0x9A6324, 0xFFFAC8, 0x800000, 0xAAFFC3, 0x808000, 0xFFD8B1, 0x000075, 0xA9A9A9};
+        0xE6194B, 0x3CB44B, 0xFFE119, 0x4363D8, 0xF58231, 0x911EB4, 0x42D4F4, 0xF032E6, 0xBFEF45, 0xFABED4,
+        0x469990, 0xDCBEFF, 0x9A6324, 0xFFFAC8, 0x800000, 0xAAFFC3, 0x808000, 0xFFD8B1, 0x000075, 0xA9A9A9
+    };
+
     private static final double GOLDEN = 0.618033988749895;
 
-    private ColorPalette() {
-    }
+    private ColorPalette() {}
 
     /** 0xRRGGBB for an instance id. */
     public static int instanceRgb(long id) {
@@ -43,7 +44,8 @@ public final class ColorPalette {
 
     static int hsb(double hue, double sat, double bri) {
         Color c = Color.hsb(hue, sat, bri);
-        return ((int) Math.round(c.getRed() * 255) << 16) | ((int) Math.round(c.getGreen() * 255) << 8)
+        return ((int) Math.round(c.getRed() * 255) << 16)
+                | ((int) Math.round(c.getGreen() * 255) << 8)
                 | (int) Math.round(c.getBlue() * 255);
     }
 }

@@ -7,5 +7,9 @@ package dev.masklab.app.canvas;
  */
 public record Handle(Kind kind, int a, int b, double x, double y) {
     /** What a handle moves. */
-    public enum Kind { BOX_CORNER, VERTEX, KEYPOINT }
+    public enum Kind {
+        BOX_CORNER,
+        VERTEX,
+        KEYPOINT
+    }
 }

@@ -12,12 +12,11 @@ import javafx.scene.paint.Color;
  * keypoint's path.
  */
 final class HandleLayer {
-    private HandleLayer() {
-    }
+    private HandleLayer() {}
 
     /** {@code keypoint}: the selected keypoint of {@code s} (ringed), or -1. */
-    static void draw(GraphicsContext g, Viewport vp, Instance s, List<double[]> polygons, SelectTool.Grab grab,
-                     int keypoint) {
+    static void draw(
+            GraphicsContext g, Viewport vp, Instance s, List<double[]> polygons, SelectTool.Grab grab, int keypoint) {
         if (s == null) return;
         double z = vp.zoom();
         g.setLineDashes((double[]) null);
@@ -42,12 +41,16 @@ final class HandleLayer {
         }
         double[] b = s.bbox();
         if (grab != null && grab.instance() == s && grab.moved() && gh == null) { // the whole annotation moves
-            dashedRect(g, vp.toScreenX(b[0] + grab.x() - grab.fromX()), vp.toScreenY(b[1] + grab.y() - grab.fromY()),
-                    b[2] * z, b[3] * z);
+            dashedRect(
+                    g,
+                    vp.toScreenX(b[0] + grab.x() - grab.fromX()),
+                    vp.toScreenY(b[1] + grab.y() - grab.fromY()),
+                    b[2] * z,
+                    b[3] * z);
         }
         if (gh != null && gh.kind() == Handle.Kind.BOX_CORNER) {
             double[] d = HitTester.draggedBox(b, gh.a(), grab.x(), grab.y());
-            b = new double[]{Math.min(d[0], d[0] + d[2]), Math.min(d[1], d[1] + d[3]), Math.abs(d[2]), Math.abs(d[3])};
+            b = new double[] {Math.min(d[0], d[0] + d[2]), Math.min(d[1], d[1] + d[3]), Math.abs(d[2]), Math.abs(d[3])};
             dashedRect(g, vp.toScreenX(b[0]), vp.toScreenY(b[1]), b[2] * z, b[3] * z);
         }
         if (b[2] > 0 && b[3] > 0) {

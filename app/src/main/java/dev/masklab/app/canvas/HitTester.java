@@ -13,8 +13,7 @@ public final class HitTester {
     /** How near (screen pixels) a point must be to grab a handle. */
     public static final double HANDLE_RADIUS = 7;
 
-    private HitTester() {
-    }
+    private HitTester() {}
 
     /**
      * Handles of {@code s} in image pixels: keypoints first (they sit on top, only when {@code keypointsShown}), then
@@ -65,6 +64,6 @@ public final class HitTester {
     public static double[] draggedBox(double[] b, int corner, double x, double y) {
         double ox = corner == 0 || corner == 3 ? b[0] + b[2] : b[0];
         double oy = corner == 0 || corner == 1 ? b[1] + b[3] : b[1];
-        return new double[]{ox, oy, x - ox, y - oy};
+        return new double[] {ox, oy, x - ox, y - oy};
     }
 }

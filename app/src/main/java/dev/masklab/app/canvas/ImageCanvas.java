@@ -44,7 +44,11 @@ import javafx.util.Duration;
  */
 public final class ImageCanvas extends Region implements ToolContext {
     /** Which instances this canvas draws. */
-    public enum Source { GROUND_TRUTH, PREDICTIONS, BOTH }
+    public enum Source {
+        GROUND_TRUTH,
+        PREDICTIONS,
+        BOTH
+    }
 
     private static final Color BACKGROUND = Color.web("#1e2227");
     private static final Color FOCUS = Color.web("#4f9cff");
@@ -68,6 +72,7 @@ public final class ImageCanvas extends Region implements ToolContext {
     private List<Instance> drawn = List.of();
     /** The press went to the tool (else a drag pans); where it was and whether it became a drag. */
     private boolean toolPress;
+
     private double pressX, pressY, panX, panY;
     private boolean dragged;
     private long lastFrameNanos;
@@ -105,7 +110,8 @@ public final class ImageCanvas extends Region implements ToolContext {
         focusedProperty().addListener(o -> redraw());
 
         canvas.setOnScroll(e -> {
-            if (e.getDeltaY() != 0) vp.zoomAt(e.getDeltaY() > 0 ? Viewport.STEP : 1 / Viewport.STEP, e.getX(), e.getY());
+            if (e.getDeltaY() != 0)
+                vp.zoomAt(e.getDeltaY() > 0 ? Viewport.STEP : 1 / Viewport.STEP, e.getX(), e.getY());
             e.consume();
         });
         setFocusTraversable(true);
@@ -145,8 +151,8 @@ public final class ImageCanvas extends Region implements ToolContext {
     }
 
     private ToolEvent event(MouseEvent e) {
-        return new ToolEvent(e.getX(), e.getY(), e.getButton(), e.getClickCount(), e.getScreenX(), e.getScreenY(),
-                dragged);
+        return new ToolEvent(
+                e.getX(), e.getY(), e.getButton(), e.getClickCount(), e.getScreenX(), e.getScreenY(), dragged);
     }
 
     /** The active tool: the view-model's, or select where shapes are not drawn (the predictions-only view). */
@@ -219,7 +225,10 @@ public final class ImageCanvas extends Region implements ToolContext {
 
     /** Shows the current image: a new one is loaded, an edited entry of the shown one updated in place. */
     private void show(ImageEntry e) {
-        if (e != null && entry != null && e.id() == entry.id() && Objects.equals(e.file(), entry.file())
+        if (e != null
+                && entry != null
+                && e.id() == entry.id()
+                && Objects.equals(e.file(), entry.file())
                 && renderedEntry.get() != null) {
             update(e);
         } else {
@@ -229,7 +238,8 @@ public final class ImageCanvas extends Region implements ToolContext {
 
     private List<Instance> allInstances(ImageEntry e) {
         List<Instance> all = new ArrayList<>(e.annotations());
-        if (vm.predictionsProperty().get() != null) all.addAll(vm.predictionsProperty().get().forImage(e.id()));
+        if (vm.predictionsProperty().get() != null)
+            all.addAll(vm.predictionsProperty().get().forImage(e.id()));
         return all;
     }
 
@@ -245,24 +255,28 @@ public final class ImageCanvas extends Region implements ToolContext {
             redraw();
             return;
         }
-        loader.load(e, allInstances(e), d -> {
-            if (entry != e) return;
-            image = d.loaded().image();
-            error = d.loaded().error();
-            if (error != null) vm.messageProperty().set(error);
-            dispW = d.dispW();
-            dispH = d.dispH();
-            masks.putAll(d.masks());
-            vp.setImageSize(ImageLoader.imageW(e, image), ImageLoader.imageH(e, image));
-            if (vp.isFitting()) vp.fit();
-            recompose();
-            renderedEntry.set(e);
-        }, ex -> {
-            if (entry != e) return;
-            error = "Cannot show " + e.fileName() + ": " + ex.getMessage();
-            vm.messageProperty().set(error);
-            redraw();
-        });
+        loader.load(
+                e,
+                allInstances(e),
+                d -> {
+                    if (entry != e) return;
+                    image = d.loaded().image();
+                    error = d.loaded().error();
+                    if (error != null) vm.messageProperty().set(error);
+                    dispW = d.dispW();
+                    dispH = d.dispH();
+                    masks.putAll(d.masks());
+                    vp.setImageSize(ImageLoader.imageW(e, image), ImageLoader.imageH(e, image));
+                    if (vp.isFitting()) vp.fit();
+                    recompose();
+                    renderedEntry.set(e);
+                },
+                ex -> {
+                    if (entry != e) return;
+                    error = "Cannot show " + e.fileName() + ": " + ex.getMessage();
+                    vm.messageProperty().set(error);
+                    redraw();
+                });
         redraw();
     }
 
@@ -275,7 +289,8 @@ public final class ImageCanvas extends Region implements ToolContext {
         Map<Instance, InstanceMask> now = new IdentityHashMap<>();
         int iw = ImageLoader.imageW(e, image), ih = ImageLoader.imageH(e, image);
         for (Instance inst : allInstances(e)) {
-            InstanceMask m = masks.containsKey(inst) ? masks.get(inst) : ImageLoader.rasterize(inst, iw, ih, dispW, dispH);
+            InstanceMask m =
+                    masks.containsKey(inst) ? masks.get(inst) : ImageLoader.rasterize(inst, iw, ih, dispW, dispH);
             if (m != null) now.put(inst, m);
         }
         masks.clear();
@@ -288,8 +303,10 @@ public final class ImageCanvas extends Region implements ToolContext {
 
     private List<Instance> instancesToDraw() {
         List<Instance> out = new ArrayList<>();
-        if (source != Source.PREDICTIONS) out.addAll(vm.shownGroundTruthProperty().get());
-        if (source != Source.GROUND_TRUTH) out.addAll(vm.shownPredictionsProperty().get());
+        if (source != Source.PREDICTIONS)
+            out.addAll(vm.shownGroundTruthProperty().get());
+        if (source != Source.GROUND_TRUTH)
+            out.addAll(vm.shownPredictionsProperty().get());
         return out;
     }
 
@@ -311,7 +328,14 @@ public final class ImageCanvas extends Region implements ToolContext {
             colors[i] = vm.colorOf(inst);
             crowd[i] = inst.crowd();
         }
-        overlay.compose(dispW, dispH, ms, colors, crowd, ls.opacityProperty().get(), ls.masksProperty().get(),
+        overlay.compose(
+                dispW,
+                dispH,
+                ms,
+                colors,
+                crowd,
+                ls.opacityProperty().get(),
+                ls.masksProperty().get(),
                 ls.outlinesProperty().get());
         redraw();
     }
@@ -366,7 +390,8 @@ public final class ImageCanvas extends Region implements ToolContext {
     /** Handles of the selected annotation, in image pixels ({@link HitTester#handles}). */
     List<Handle> handles() {
         Instance s = editable();
-        return HitTester.handles(s, vm.polygonsOf(s), vm.layers().keypointsProperty().get());
+        return HitTester.handles(
+                s, vm.polygonsOf(s), vm.layers().keypointsProperty().get());
     }
 
     @Override
@@ -425,14 +450,19 @@ public final class ImageCanvas extends Region implements ToolContext {
         g.setFill(BACKGROUND);
         g.fillRect(0, 0, cw, ch);
         if (entry == null) {
-            VectorLayer.centeredText(g, vm.getDataset() == null
-                    ? "Open a dataset (File > Open, or drop a JSON file here)" : "No image", cw / 2, ch / 2,
+            VectorLayer.centeredText(
+                    g,
+                    vm.getDataset() == null ? "Open a dataset (File > Open, or drop a JSON file here)" : "No image",
+                    cw / 2,
+                    ch / 2,
                     Color.web("#9aa4b1"));
             focusRing(g, cw, ch);
             return;
         }
         int W = ImageLoader.imageW(entry, image), H = ImageLoader.imageH(entry, image);
-        double z = vp.zoom(), px = vp.panXProperty().get(), py = vp.panYProperty().get();
+        double z = vp.zoom(),
+                px = vp.panXProperty().get(),
+                py = vp.panYProperty().get();
         g.setImageSmoothing(z < 1);
         if (image != null) {
             g.drawImage(image, px, py, W * z, H * z);
@@ -443,21 +473,39 @@ public final class ImageCanvas extends Region implements ToolContext {
             g.setLineWidth(1);
             g.strokeLine(px, py, px + W * z, py + H * z);
             g.strokeLine(px + W * z, py, px, py + H * z);
-            VectorLayer.centeredText(g, error != null ? error : "Loading " + entry.fileName() + " ...",
-                    px + W * z / 2, py + H * z / 2, Color.web("#e8eaed"));
+            VectorLayer.centeredText(
+                    g,
+                    error != null ? error : "Loading " + entry.fileName() + " ...",
+                    px + W * z / 2,
+                    py + H * z / 2,
+                    Color.web("#e8eaed"));
         }
         overlay.draw(g, px, py, W * z, H * z);
         g.setImageSmoothing(true);
         VectorLayer.draw(g, vm, drawn, vp);
         Instance s = editable();
-        HandleLayer.draw(g, vp, s, vm.polygonsOf(s), selectTool.grab(), vm.selectedKeypointProperty().get());
+        HandleLayer.draw(
+                g,
+                vp,
+                s,
+                vm.polygonsOf(s),
+                selectTool.grab(),
+                vm.selectedKeypointProperty().get());
         if (drawsShapes()) tool().paint(g);
-        if (vm.predictionsProperty().get() != null) VectorLayer.caption(g, switch (source) {
-            case GROUND_TRUTH -> "Ground truth";
-            case PREDICTIONS -> String.format("Predictions, score ≥ %.2f", vm.scoreThresholdProperty().get());
-            case BOTH -> String.format("Ground truth + predictions (dashed), score ≥ %.2f",
-                    vm.scoreThresholdProperty().get());
-        });
+        if (vm.predictionsProperty().get() != null)
+            VectorLayer.caption(
+                    g,
+                    switch (source) {
+                        case GROUND_TRUTH -> "Ground truth";
+                        case PREDICTIONS ->
+                            String.format(
+                                    "Predictions, score ≥ %.2f",
+                                    vm.scoreThresholdProperty().get());
+                        case BOTH ->
+                            String.format(
+                                    "Ground truth + predictions (dashed), score ≥ %.2f",
+                                    vm.scoreThresholdProperty().get());
+                    });
         focusRing(g, cw, ch);
         lastFrameNanos = System.nanoTime() - t0;
     }

@@ -21,8 +21,7 @@ final class ImageLoader {
     private static final ExecutorService LANE = DaemonThreads.serial("image-loader");
 
     /** A decoded image: the loaded pixels (or an error), the display size and each instance's mask. */
-    record Decoded(ImageService.Loaded loaded, int dispW, int dispH, Map<Instance, InstanceMask> masks) {
-    }
+    record Decoded(ImageService.Loaded loaded, int dispW, int dispH, Map<Instance, InstanceMask> masks) {}
 
     private final ImageService images = new ImageService();
     private Task<Decoded> pending;

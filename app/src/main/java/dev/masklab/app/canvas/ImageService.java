@@ -1,7 +1,6 @@
 package dev.masklab.app.canvas;
 
 import dev.masklab.app.model.ImageEntry;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javafx.scene.image.Image;
@@ -35,7 +34,9 @@ public final class ImageService {
         // both target sides computed here (ratio kept to a pixel), so the long side is exactly MAX_DISPLAY_SIDE
         Image img = new Image(f.toUri().toString(), reqW, reqH, false, true, false);
         if (img.isError()) {
-            String why = img.getException() == null ? "unknown format" : img.getException().getMessage();
+            String why = img.getException() == null
+                    ? "unknown format"
+                    : img.getException().getMessage();
             return new Loaded(e, null, "Cannot decode " + f.getFileName() + ": " + why);
         }
         return new Loaded(e, img, null);

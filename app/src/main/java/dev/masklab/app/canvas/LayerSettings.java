@@ -11,7 +11,8 @@ import javafx.beans.property.SimpleObjectProperty;
 /** What the canvas draws: layer toggles, mask opacity and how instances are colored. */
 public final class LayerSettings {
     public enum ColorMode {
-        INSTANCE("Per instance"), CATEGORY("Per category");
+        INSTANCE("Per instance"),
+        CATEGORY("Per category");
 
         private final String label;
 
@@ -31,7 +32,8 @@ public final class LayerSettings {
     private final BooleanProperty labels = new SimpleBooleanProperty(this, "labels", true);
     private final BooleanProperty keypoints = new SimpleBooleanProperty(this, "keypoints", true);
     private final DoubleProperty opacity = new SimpleDoubleProperty(this, "opacity", 0.5);
-    private final ObjectProperty<ColorMode> colorMode = new SimpleObjectProperty<>(this, "colorMode", ColorMode.INSTANCE);
+    private final ObjectProperty<ColorMode> colorMode =
+            new SimpleObjectProperty<>(this, "colorMode", ColorMode.INSTANCE);
 
     public BooleanProperty masksProperty() {
         return masks;
@@ -63,11 +65,11 @@ public final class LayerSettings {
 
     /** Everything a change of which needs the mask overlay recomposed. */
     public Observable[] overlayDependencies() {
-        return new Observable[]{masks, outlines, opacity, colorMode};
+        return new Observable[] {masks, outlines, opacity, colorMode};
     }
 
     /** Everything a change of which needs a redraw. */
     public Observable[] all() {
-        return new Observable[]{masks, outlines, boxes, labels, keypoints, opacity, colorMode};
+        return new Observable[] {masks, outlines, boxes, labels, keypoints, opacity, colorMode};
     }
 }

@@ -2,7 +2,6 @@ package dev.masklab.app.canvas;
 
 import dev.masklab.app.model.Instance;
 import dev.masklab.app.model.InstanceMask;
-
 import java.util.List;
 
 /**
@@ -15,8 +14,7 @@ public final class MaskRasterizer {
     /** Crowd regions: stripes of this width (display pixels) alternate between full and faint fill. */
     static final int HATCH = 4;
 
-    private MaskRasterizer() {
-    }
+    private MaskRasterizer() {}
 
     /**
      * Decodes {@code instance}'s mask at the image's resolution and samples it onto a display grid of
@@ -80,8 +78,15 @@ public final class MaskRasterizer {
      * @param fill    paint the inside
      * @param outline paint boundary pixels opaque
      */
-    public static Overlay compose(int width, int height, List<InstanceMask> masks, int[] colors, boolean[] crowd,
-                                  double opacity, boolean fill, boolean outline) {
+    public static Overlay compose(
+            int width,
+            int height,
+            List<InstanceMask> masks,
+            int[] colors,
+            boolean[] crowd,
+            double opacity,
+            boolean fill,
+            boolean outline) {
         int[] argb = new int[width * height];
         int[] labels = new int[width * height];
         int fillA = (int) Math.round(Math.clamp(opacity, 0, 1) * 255);
@@ -116,7 +121,13 @@ public final class MaskRasterizer {
     private static boolean isEdge(InstanceMask m, int x, int y) {
         int w = m.w(), h = m.h();
         byte[] b = m.bits();
-        return x == 0 || y == 0 || x == w - 1 || y == h - 1
-                || b[y * w + x - 1] == 0 || b[y * w + x + 1] == 0 || b[(y - 1) * w + x] == 0 || b[(y + 1) * w + x] == 0;
+        return x == 0
+                || y == 0
+                || x == w - 1
+                || y == h - 1
+                || b[y * w + x - 1] == 0
+                || b[y * w + x + 1] == 0
+                || b[(y - 1) * w + x] == 0
+                || b[(y + 1) * w + x] == 0;
     }
 }

@@ -26,8 +26,15 @@ final class OverlayLayer {
      *
      * @param colors 0xRRGGBB per mask
      */
-    void compose(int w, int h, List<InstanceMask> masks, int[] colors, boolean[] crowd, double opacity, boolean fill,
-                 boolean outline) {
+    void compose(
+            int w,
+            int h,
+            List<InstanceMask> masks,
+            int[] colors,
+            boolean[] crowd,
+            double opacity,
+            boolean fill,
+            boolean outline) {
         width = w;
         height = h;
         overlay = MaskRasterizer.compose(w, h, masks, colors, crowd, opacity, fill, outline);

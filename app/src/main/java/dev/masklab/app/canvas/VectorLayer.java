@@ -22,13 +22,13 @@ import javafx.scene.text.TextAlignment;
 final class VectorLayer {
     static final Font LABEL_FONT = Font.font("System", FontWeight.BOLD, 12);
 
-    private VectorLayer() {
-    }
+    private VectorLayer() {}
 
     static void draw(GraphicsContext g, MainViewModel vm, List<Instance> drawn, Viewport vp) {
         LayerSettings ls = vm.layers();
         double z = vp.zoom();
-        Instance hovered = vm.hoveredProperty().get(), selected = vm.selectedProperty().get();
+        Instance hovered = vm.hoveredProperty().get(),
+                selected = vm.selectedProperty().get();
         for (Instance inst : drawn) {
             Color c = ColorPalette.toColor(vm.colorOf(inst));
             double[] b = inst.bbox();
@@ -39,7 +39,7 @@ final class VectorLayer {
             } else if (ls.boxesProperty().get() || hi) {
                 g.setStroke(c);
                 g.setLineWidth(hi ? 2.5 : 1.5);
-                g.setLineDashes(inst.prediction() ? new double[]{6, 4} : null);
+                g.setLineDashes(inst.prediction() ? new double[] {6, 4} : null);
                 g.strokeRect(x, y, w, h);
                 g.setLineDashes((double[]) null);
             }
@@ -79,7 +79,10 @@ final class VectorLayer {
             for (int[] e : cat.skeleton()) {
                 int a = e[0] - 1, b = e[1] - 1;
                 if (a < 0 || b < 0 || a >= n || b >= n || k[a * 3 + 2] <= 0 || k[b * 3 + 2] <= 0) continue;
-                g.strokeLine(vp.toScreenX(k[a * 3]), vp.toScreenY(k[a * 3 + 1]), vp.toScreenX(k[b * 3]),
+                g.strokeLine(
+                        vp.toScreenX(k[a * 3]),
+                        vp.toScreenY(k[a * 3 + 1]),
+                        vp.toScreenX(k[b * 3]),
                         vp.toScreenY(k[b * 3 + 1]));
             }
         }

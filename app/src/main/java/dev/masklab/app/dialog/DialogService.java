@@ -11,7 +11,11 @@ import java.util.Optional;
  */
 public interface DialogService {
     /** What to do with unsaved edits before they would be lost. */
-    enum UnsavedChoice { SAVE, DISCARD, CANCEL }
+    enum UnsavedChoice {
+        SAVE,
+        DISCARD,
+        CANCEL
+    }
 
     /** A file type offered by a file chooser, e.g. ("COCO dataset JSON", "*.json"). */
     record FileType(String description, List<String> patterns) {
@@ -45,8 +49,8 @@ public interface DialogService {
      * A value of a slider from {@code min} to {@code max} ({@code header} asks for it), starting at {@code initial};
      * {@code preview} describes a value live while the slider moves ("42 vertices, IoU 0.987"). Empty when cancelled.
      */
-    java.util.OptionalDouble askValue(String header, double min, double max, double initial,
-                                      java.util.function.DoubleFunction<String> preview);
+    java.util.OptionalDouble askValue(
+            String header, double min, double max, double initial, java.util.function.DoubleFunction<String> preview);
 
     /** One of {@code choices} ({@code header} asks for it), {@code initial} preselected; empty when cancelled. */
     <T> Optional<T> choose(String header, String text, List<T> choices, T initial);

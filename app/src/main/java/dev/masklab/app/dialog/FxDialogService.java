@@ -34,9 +34,14 @@ public final class FxDialogService implements DialogService {
         if (w != null) d.initOwner(w);
         d.setTitle("MaskLab");
         d.setResizable(true);
-        Rectangle2D screen = (w == null ? Screen.getPrimary()
-                : Screen.getScreensForRectangle(w.getX(), w.getY(), Math.max(1, w.getWidth()), Math.max(1, w.getHeight()))
-                        .stream().findFirst().orElse(Screen.getPrimary())).getVisualBounds();
+        Rectangle2D screen = (w == null
+                        ? Screen.getPrimary()
+                        : Screen.getScreensForRectangle(
+                                        w.getX(), w.getY(), Math.max(1, w.getWidth()), Math.max(1, w.getHeight()))
+                                .stream()
+                                .findFirst()
+                                .orElse(Screen.getPrimary()))
+                .getVisualBounds();
         d.getDialogPane().setMaxHeight(screen.getHeight() - 60);
         d.getDialogPane().setMaxWidth(screen.getWidth() - 40);
         return d;
@@ -76,20 +81,24 @@ public final class FxDialogService implements DialogService {
     public boolean askRecovery(Path journal) {
         String when;
         try {
-            when = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(
-                    Files.getLastModifiedTime(journal).toInstant().atZone(ZoneId.systemDefault()));
+            when = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+                    .format(Files.getLastModifiedTime(journal).toInstant().atZone(ZoneId.systemDefault()));
         } catch (IOException e) {
             when = "an earlier session";
         }
-        return confirm("Recover unsaved corrections?", "MaskLab ended with corrections to this dataset that were not "
-                + "saved. Its edit journal (last edit " + when + ") holds every one of them. Recover replays them onto "
-                + "the file (save to keep them); Don't recover opens the file as saved and keeps the journal as "
-                + journal.getFileName() + ".old.", "Recover");
+        return confirm(
+                "Recover unsaved corrections?",
+                "MaskLab ended with corrections to this dataset that were not "
+                        + "saved. Its edit journal (last edit " + when
+                        + ") holds every one of them. Recover replays them onto "
+                        + "the file (save to keep them); Don't recover opens the file as saved and keeps the journal as "
+                        + journal.getFileName() + ".old.",
+                "Recover");
     }
 
     @Override
-    public java.util.OptionalDouble askValue(String header, double min, double max, double initial,
-                                             java.util.function.DoubleFunction<String> preview) {
+    public java.util.OptionalDouble askValue(
+            String header, double min, double max, double initial, java.util.function.DoubleFunction<String> preview) {
         Dialog<ButtonType> d = owned(new Dialog<>());
         d.setTitle(header);
         d.setHeaderText(header);
@@ -99,12 +108,15 @@ public final class FxDialogService implements DialogService {
         slider.setMajorTickUnit((max - min) / 4);
         slider.setPrefWidth(360);
         javafx.scene.control.Label value = new javafx.scene.control.Label();
-        Runnable show = () -> value.setText(String.format("%.2f: %s", slider.getValue(), preview.apply(slider.getValue())));
+        Runnable show =
+                () -> value.setText(String.format("%.2f: %s", slider.getValue(), preview.apply(slider.getValue())));
         slider.valueProperty().addListener((o, a, b) -> show.run());
         show.run();
         d.getDialogPane().setContent(new javafx.scene.layout.VBox(8, slider, value));
         d.getDialogPane().getButtonTypes().setAll(ButtonType.OK, ButtonType.CANCEL);
-        return d.showAndWait().filter(b -> b == ButtonType.OK).map(b -> java.util.OptionalDouble.of(slider.getValue()))
+        return d.showAndWait()
+                .filter(b -> b == ButtonType.OK)
+                .map(b -> java.util.OptionalDouble.of(slider.getValue()))
                 .orElse(java.util.OptionalDouble.empty());
     }
 
@@ -126,9 +138,11 @@ public final class FxDialogService implements DialogService {
 
     @Override
     public boolean confirmQuit(String work) {
-        return confirm("Quit while " + work + (work.contains(" and ") ? " are" : " is") + " in progress?",
+        return confirm(
+                "Quit while " + work + (work.contains(" and ") ? " are" : " is") + " in progress?",
                 "MaskLab stops it first: training writes a checkpoint at the iteration it stops (Resume in the "
-                        + "Training tab continues it), a model run keeps the images it has done.", "Stop and quit");
+                        + "Training tab continues it), a model run keeps the images it has done.",
+                "Stop and quit");
     }
 
     @Override
@@ -158,7 +172,8 @@ public final class FxDialogService implements DialogService {
     public Optional<Path> chooseDirectory(String title, Path initialDirectory) {
         DirectoryChooser dc = new DirectoryChooser();
         dc.setTitle(title);
-        if (initialDirectory != null && Files.isDirectory(initialDirectory)) dc.setInitialDirectory(initialDirectory.toFile());
+        if (initialDirectory != null && Files.isDirectory(initialDirectory))
+            dc.setInitialDirectory(initialDirectory.toFile());
         return Optional.ofNullable(dc.showDialog(owner.get())).map(File::toPath);
     }
 
@@ -166,7 +181,8 @@ public final class FxDialogService implements DialogService {
         FileChooser fc = new FileChooser();
         fc.setTitle(title);
         fc.getExtensionFilters().add(new FileChooser.ExtensionFilter(type.description(), type.patterns()));
-        if (initialDirectory != null && Files.isDirectory(initialDirectory)) fc.setInitialDirectory(initialDirectory.toFile());
+        if (initialDirectory != null && Files.isDirectory(initialDirectory))
+            fc.setInitialDirectory(initialDirectory.toFile());
         return fc;
     }
 }

@@ -1,7 +1,6 @@
 package dev.masklab.app.document;
 
 import dev.masklab.app.dialog.DialogService;
-import dev.masklab.app.dialog.DialogService.UnsavedChoice;
 import dev.masklab.app.edit.AnnotationEditor;
 import dev.masklab.app.edit.EditHistory;
 import dev.masklab.app.model.LoadedDataset;
@@ -27,8 +26,8 @@ import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
-import javafx.beans.property.StringProperty;
 import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
 
 /**
  * The open dataset as a document: its file, its {@link AnnotationEditor} with the edit history, whether it is dirty or
@@ -59,6 +58,7 @@ public final class DatasetDocument {
     private final ReadOnlyBooleanWrapper saving = new ReadOnlyBooleanWrapper(this, "saving");
     /** Counts edits, undos and redos (an open that took long asks about edits made meanwhile by this number). */
     private final ReadOnlyLongWrapper revision = new ReadOnlyLongWrapper(this, "revision");
+
     private final StringProperty message = new SimpleStringProperty(this, "message", "");
     /** The journal of the open dataset's file (null when none is open or it could not be opened). */
     private EditJournal journal;
@@ -156,7 +156,9 @@ public final class DatasetDocument {
         if (ds != null) {
             try {
                 j = EditJournal.open(ds.jsonFile());
-                if (j.pending()) message.set("Unsaved edits of an earlier session kept as " + j.setAside().getFileName());
+                if (j.pending())
+                    message.set("Unsaved edits of an earlier session kept as "
+                            + j.setAside().getFileName());
             } catch (IOException ex) {
                 journalFailed(ds, ex);
             }
@@ -259,7 +261,8 @@ public final class DatasetDocument {
             recover = dialogs.askRecovery(j.file());
             if (!recover) {
                 try {
-                    message.set("Unsaved corrections not recovered: kept as " + j.setAside().getFileName());
+                    message.set("Unsaved corrections not recovered: kept as "
+                            + j.setAside().getFileName());
                 } catch (IOException e) {
                     message.set("Cannot set the journal aside: " + e.getMessage());
                 }
@@ -269,17 +272,18 @@ public final class DatasetDocument {
         boolean replay = recover;
         int[] replayed = {0};
         Review[] review = {null};
-        BackgroundTask<LoadedDataset> task = BackgroundTask.<LoadedDataset>of("Cannot open dataset " + json.getFileName(),
-                p -> {
-                    long size = Math.max(1, Files.size(json));
-                    p.message("Reading " + json.getFileName() + " (" + DatasetService.humanSize(size) + ")");
-                    p.progress(0, size);
-                    LoadedDataset ds = service.load(json, n -> p.progress(Math.min(n, size), size), coco -> {
-                        if (replay) replayed[0] = journalOfFile.replayInto(coco);
-                    });
-                    review[0] = Review.read(json, ds.coco());
-                    return ds;
-                }).onSuccess(loaded -> {
+        BackgroundTask<LoadedDataset> task = BackgroundTask.<LoadedDataset>of(
+                        "Cannot open dataset " + json.getFileName(), p -> {
+                            long size = Math.max(1, Files.size(json));
+                            p.message("Reading " + json.getFileName() + " (" + DatasetService.humanSize(size) + ")");
+                            p.progress(0, size);
+                            LoadedDataset ds = service.load(json, n -> p.progress(Math.min(n, size), size), coco -> {
+                                if (replay) replayed[0] = journalOfFile.replayInto(coco);
+                            });
+                            review[0] = Review.read(json, ds.coco());
+                            return ds;
+                        })
+                .onSuccess(loaded -> {
                     // edits made while the file was read are asked about (nothing silently replaced); edits the user
                     // already gave up before the load are not asked about twice
                     if (revision.get() != asked && !mayDiscardEdits("opening " + json.getFileName())) {
@@ -288,26 +292,35 @@ public final class DatasetDocument {
                     }
                     LoadedDataset ds = loaded;
                     if (!ds.rootFound() && !ds.images().isEmpty()) {
-                        ds = dialogs.chooseDirectory("Images of " + json.getFileName() + " not found: choose the image "
-                                + "folder", ds.imageRoot()).map(ds::withImageRoot).orElse(ds);
+                        ds = dialogs.chooseDirectory(
+                                        "Images of " + json.getFileName() + " not found: choose the image " + "folder",
+                                        ds.imageRoot())
+                                .map(ds::withImageRoot)
+                                .orElse(ds);
                     }
                     attach(ds, journalOfFile);
                     editor().setReview(review[0].state());
                     if (journalOfFile == null) journalFailed(ds, new IOException("cannot open its journal"));
-                    message.set(String.format("Opened %s: %d images, %d instances, %d categories%s",
-                            json.getFileName(), ds.images().size(), ds.instanceCount(), ds.categories().size(),
+                    message.set(String.format(
+                            "Opened %s: %d images, %d instances, %d categories%s",
+                            json.getFileName(),
+                            ds.images().size(),
+                            ds.instanceCount(),
+                            ds.categories().size(),
                             ds.warnings().isEmpty() ? "" : ", " + ds.warnings().size() + " warnings"));
                     if (!ds.rootFound() && !ds.images().isEmpty())
                         message.set("Images not found next to " + json.getFileName() + ": placeholders shown");
                     if (replayed[0] > 0) {
                         editor().history().markUnsaved(); // differs from the file until saved
                         message.set("Recovered " + replayed[0] + " unsaved edit" + (replayed[0] == 1 ? "" : "s")
-                                + " of " + json.getFileName() + " from " + journalOfFile.file().getFileName()
+                                + " of " + json.getFileName() + " from "
+                                + journalOfFile.file().getFileName()
                                 + ": save to keep them");
                     }
                     if (!review[0].notes().isEmpty())
                         message.set(message.get() + "; " + String.join("; ", review[0].notes()));
-                }).onFailure(ex -> {
+                })
+                .onFailure(ex -> {
                     closeQuietly(journalOfFile);
                     String line = "Cannot open dataset " + json.getFileName() + ": " + BackgroundTask.describe(ex);
                     message.set(line);
@@ -328,10 +341,13 @@ public final class DatasetDocument {
     public Future<Void> saveAs() {
         LoadedDataset ds = dataset.get();
         if (ds == null) return null;
-        return dialogs.chooseFileToSave("Save annotations as", ds.jsonFile().getParent(),
+        return dialogs.chooseFileToSave(
+                        "Save annotations as",
+                        ds.jsonFile().getParent(),
                         ds.jsonFile().getFileName().toString().replaceFirst("\\.json$", "") + "-corrected.json",
                         new DialogService.FileType("COCO JSON", "*.json"))
-                .map(this::saveTo).orElse(null);
+                .map(this::saveTo)
+                .orElse(null);
     }
 
     /**
@@ -344,18 +360,23 @@ public final class DatasetDocument {
         saving.set(true);
         Writer w = writer(file);
         BackgroundTask<Void> task = BackgroundTask.<Void>of("Cannot save " + file.getFileName(), p -> {
-            p.message("Saving " + file.getFileName() + "…");
-            p.progress(-1, 1);
-            w.run();
-            return null;
-        }).onFinished(() -> saving.set(false)).onSuccess(v -> {
-            markSaved(file);
-            message.set("Saved " + file + (Files.exists(Path.of(file + ".bak"))
-                    ? " (original kept as " + file.getFileName() + ".bak)" : ""));
-        }).onFailure(ex -> {
-            message.set("Cannot save " + file.getFileName() + ": " + BackgroundTask.describe(ex));
-            dialogs.showError("Cannot save " + file.getFileName(), BackgroundTask.describe(ex));
-        });
+                    p.message("Saving " + file.getFileName() + "…");
+                    p.progress(-1, 1);
+                    w.run();
+                    return null;
+                })
+                .onFinished(() -> saving.set(false))
+                .onSuccess(v -> {
+                    markSaved(file);
+                    message.set("Saved " + file
+                            + (Files.exists(Path.of(file + ".bak"))
+                                    ? " (original kept as " + file.getFileName() + ".bak)"
+                                    : ""));
+                })
+                .onFailure(ex -> {
+                    message.set("Cannot save " + file.getFileName() + ": " + BackgroundTask.describe(ex));
+                    dialogs.showError("Cannot save " + file.getFileName(), BackgroundTask.describe(ex));
+                });
         return tasks.execute(task);
     }
 

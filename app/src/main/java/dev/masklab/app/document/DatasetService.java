@@ -3,7 +3,6 @@ package dev.masklab.app.document;
 import dev.masklab.app.model.CocoAdapter;
 import dev.masklab.app.model.LoadedDataset;
 import dev.masklab.app.model.PredictionSet;
-
 import dev.masklab.coco.CocoDataset;
 import dev.masklab.coco.CocoReader;
 import dev.masklab.coco.CocoResult;
@@ -30,7 +29,7 @@ public final class DatasetService {
 
     /** Reads {@code json}, reporting bytes read, and resolves the image folder. */
     public LoadedDataset load(Path json, LongConsumer bytesRead) throws IOException {
-        return load(json, bytesRead, coco -> { });
+        return load(json, bytesRead, coco -> {});
     }
 
     /** Reads {@code json}, reporting bytes read, applies {@code afterRead} and resolves the image folder. */

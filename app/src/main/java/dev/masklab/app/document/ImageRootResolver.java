@@ -17,8 +17,7 @@ public final class ImageRootResolver {
     /** How many file names are checked per candidate (spread over the list), so 100k-image datasets resolve fast. */
     static final int SAMPLE = 25;
 
-    private ImageRootResolver() {
-    }
+    private ImageRootResolver() {}
 
     public static List<Path> candidates(Path jsonFile) {
         Path dir = jsonFile.toAbsolutePath().getParent();
@@ -36,7 +35,8 @@ public final class ImageRootResolver {
 
     /** The best candidate root for these file names, or empty when none of the sampled files exists. */
     public static Optional<Path> resolve(Path jsonFile, List<String> fileNames) {
-        if (fileNames.isEmpty()) return Optional.ofNullable(jsonFile.toAbsolutePath().getParent());
+        if (fileNames.isEmpty())
+            return Optional.ofNullable(jsonFile.toAbsolutePath().getParent());
         Path best = null;
         int bestHits = 0;
         for (Path c : candidates(jsonFile)) {

@@ -2,8 +2,8 @@ package dev.masklab.app.edit;
 
 import dev.masklab.app.model.Instance;
 import dev.masklab.coco.CocoAnnotation;
-import dev.masklab.coco.CocoDataset;
 import dev.masklab.coco.CocoCategory;
+import dev.masklab.coco.CocoDataset;
 import dev.masklab.coco.CocoImage;
 import dev.masklab.coco.CocoWriter;
 import dev.masklab.coco.Rle;
@@ -52,11 +52,13 @@ public final class AnnotationEditor {
     private final Set<Instance> reviewed = Collections.newSetFromMap(new IdentityHashMap<>());
     /** Segmentations that annotations had before {@link #setCrowd} made them crowd regions, by annotation id. */
     private final Map<Long, Segmentation> beforeCrowd = new HashMap<>();
+
     private final CategoryEditor categories;
     private final PolygonEditor polygons;
     private final KeypointEditor keypoints;
     /** Edits of the step {@link #inOneStep} is recording, applied already; null outside one. */
     private List<Edit> step;
+
     private long nextId;
 
     public AnnotationEditor(CocoDataset coco) {
@@ -139,8 +141,10 @@ public final class AnnotationEditor {
             if (rle.area() > 0) box = rle.toBbox();
         }
         a.setArea(area).setBbox(box).setIscrowd(0);
-        boolean keypointsFit = categoryId == prediction.categoryId() || category.keypoints() != null
-                && prediction.hasKeypoints() && 3 * category.keypoints().size() == prediction.keypoints().length;
+        boolean keypointsFit = categoryId == prediction.categoryId()
+                || category.keypoints() != null
+                        && prediction.hasKeypoints()
+                        && 3 * category.keypoints().size() == prediction.keypoints().length;
         if (prediction.hasKeypoints() && keypointsFit) {
             double[] k = prediction.keypoints().clone();
             for (int i = 0; i + 2 < k.length; i += 3) {
@@ -215,7 +219,8 @@ public final class AnnotationEditor {
             }
             clipped.add(shiftInto(p.clone(), 0, 0, im));
         }
-        CocoAnnotation a = withPolygons(new CocoAnnotation(nextId++, imageId, categoryId), clipped, im).setIscrowd(0);
+        CocoAnnotation a = withPolygons(new CocoAnnotation(nextId++, imageId, categoryId), clipped, im)
+                .setIscrowd(0);
         add(a, label, null);
         return a.id();
     }
@@ -232,18 +237,32 @@ public final class AnnotationEditor {
      * differs from {@code annotationId} (select it). Returns the id of the annotation painted, or -1 when the stroke
      * changed no pixel.
      */
-    public long paint(long annotationId, long imageId, int categoryId, double[] stroke, double radius, boolean add,
-                      String label) {
+    public long paint(
+            long annotationId,
+            long imageId,
+            int categoryId,
+            double[] stroke,
+            double radius,
+            boolean add,
+            String label) {
         CocoAnnotation a = annotationId < 0 ? null : annotation(annotationId);
         if (a != null && add && !strokeTouches(annotationId, stroke, radius)) {
-            return paint(-1, a.imageId(), coco.category(categoryId) != null ? categoryId : (int) a.categoryId(),
-                    stroke, radius, true, label);
+            return paint(
+                    -1,
+                    a.imageId(),
+                    coco.category(categoryId) != null ? categoryId : (int) a.categoryId(),
+                    stroke,
+                    radius,
+                    true,
+                    label);
         }
         long img = a == null ? imageId : a.imageId();
         CocoImage im = image(img);
         if (a == null) requireCategory(categoryId);
         int h = im.height(), w = im.width();
-        byte[] mask = a == null || a.segmentation() == null ? new byte[h * w] : coco.annToRle(a).decode();
+        byte[] mask = a == null || a.segmentation() == null
+                ? new byte[h * w]
+                : coco.annToRle(a).decode();
         boolean changed = stamp(mask, w, h, stroke, Math.max(0.5, radius), (byte) (add ? 1 : 0));
         if (!changed) return -1;
         Rle rle = Rle.encode(mask, h, w);
@@ -264,8 +283,7 @@ public final class AnnotationEditor {
         CocoAnnotation a = annotation(annotationId);
         CocoImage im = image(a.imageId());
         int h = im.height(), w = im.width();
-        Rle rle = a.segmentation() != null ? coco.annToRle(a)
-                : a.bbox() != null ? Rle.fromBbox(a.bbox(), h, w) : null;
+        Rle rle = a.segmentation() != null ? coco.annToRle(a) : a.bbox() != null ? Rle.fromBbox(a.bbox(), h, w) : null;
         if (rle == null || rle.h() != h || rle.w() != w) return false;
         byte[] paint = new byte[h * w];
         stamp(paint, w, h, stroke, Math.max(0.5, radius), (byte) 1);
@@ -377,7 +395,9 @@ public final class AnnotationEditor {
             Rle scaled = ShapeGeometry.resampleNearest(rle, src, dst);
             from = e;
             box = new double[] {dst[0], dst[1], dst[2], dst[3]};
-            b.setSegmentation(maskSegmentation(a, scaled)).setArea((double) scaled.area()).setBbox(scaled.toBbox());
+            b.setSegmentation(maskSegmentation(a, scaled))
+                    .setArea((double) scaled.area())
+                    .setBbox(scaled.toBbox());
         }
         double[] kp = a.keypoints();
         if (kp != null && from != null) {
@@ -429,12 +449,12 @@ public final class AnnotationEditor {
         }
         if (dx == 0 && dy == 0) return false;
         CocoAnnotation c = a.withId(a.id());
-        if (a.bbox() != null) c.setBbox(new double[]{b[0] + dx, b[1] + dy, b[2], b[3]});
+        if (a.bbox() != null) c.setBbox(new double[] {b[0] + dx, b[1] + dy, b[2], b[3]});
         if (seg instanceof Segmentation.Polygons p) {
             List<double[]> polys = p.polygons();
             for (double[] xy : polys) shiftInto(xy, dx, dy, im);
-            c.setSegmentation(Segmentation.polygons(polys))
-                    .setArea((double) Rle.fromPolygons(polys, im.height(), im.width()).area());
+            c.setSegmentation(Segmentation.polygons(polys)).setArea((double)
+                    Rle.fromPolygons(polys, im.height(), im.width()).area());
         } else if (raster) {
             Rle rle = coco.annToRle(a);
             int h = rle.h(), w = rle.w(), sx = (int) dx, sy = (int) dy;
@@ -581,8 +601,8 @@ public final class AnnotationEditor {
 
     static void requireVertex(CocoAnnotation a, List<double[]> polys, int polygon, int vertex) {
         if (polygon < 0 || polygon >= polys.size() || vertex < 0 || 2 * vertex + 1 >= polys.get(polygon).length) {
-            throw new IndexOutOfBoundsException("annotation " + a.id() + " has no vertex " + vertex
-                    + " in polygon " + polygon);
+            throw new IndexOutOfBoundsException(
+                    "annotation " + a.id() + " has no vertex " + vertex + " in polygon " + polygon);
         }
     }
 
@@ -590,7 +610,9 @@ public final class AnnotationEditor {
     double[] keypointsOf(CocoAnnotation a) {
         if (a.keypoints() != null) return a.keypoints();
         CocoCategory c = coco.category(a.categoryId());
-        return c == null || c.keypoints() == null ? null : new double[3 * c.keypoints().size()];
+        return c == null || c.keypoints() == null
+                ? null
+                : new double[3 * c.keypoints().size()];
     }
 
     /** A box (x, y, w, h; corners in any order) clipped to the image, w and h at least 1 px. */
@@ -631,7 +653,9 @@ public final class AnnotationEditor {
     /** A copy with these polygons, area of their rasterisation and bbox of their vertices, as in COCO. */
     static CocoAnnotation withPolygons(CocoAnnotation a, List<double[]> polys, CocoImage im) {
         Rle rle = Rle.fromPolygons(polys, im.height(), im.width());
-        return a.withId(a.id()).setSegmentation(Segmentation.polygons(polys)).setArea((double) rle.area())
+        return a.withId(a.id())
+                .setSegmentation(Segmentation.polygons(polys))
+                .setArea((double) rle.area())
                 .setBbox(ShapeGeometry.extent(polys));
     }
 
@@ -671,7 +695,13 @@ public final class AnnotationEditor {
         /** The decision this change's review replaced when last applied (empty: the prediction was pending). */
         private Optional<ReviewState.Decision> replaced = Optional.empty();
 
-        Change(String label, long imageId, int index, CocoAnnotation before, CocoAnnotation after, Instance prediction) {
+        Change(
+                String label,
+                long imageId,
+                int index,
+                CocoAnnotation before,
+                CocoAnnotation after,
+                Instance prediction) {
             this.label = label;
             this.imageId = imageId;
             this.index = index;
@@ -704,9 +734,13 @@ public final class AnnotationEditor {
                 return;
             }
             boolean accepted = after != null;
-            replaced = review.put(new ReviewState.Decision(prediction.key(), prediction.imageId(),
-                    prediction.categoryId(), prediction.score(),
-                    accepted ? ReviewState.Status.ACCEPTED : ReviewState.Status.REJECTED, accepted ? after.id() : 0));
+            replaced = review.put(new ReviewState.Decision(
+                    prediction.key(),
+                    prediction.imageId(),
+                    prediction.categoryId(),
+                    prediction.score(),
+                    accepted ? ReviewState.Status.ACCEPTED : ReviewState.Status.REJECTED,
+                    accepted ? after.id() : 0));
         }
 
         @Override

@@ -46,7 +46,12 @@ public final class CategoryEditor {
         CocoCategory c = editor.requireCategory(categoryId);
         if (name != null && name.equals(c.name())) return false;
         requireNewName(name);
-        CocoCategory renamed = new CocoCategory(c.id(), name, c.supercategory(), c.keypoints(), c.skeleton(),
+        CocoCategory renamed = new CocoCategory(
+                c.id(),
+                name,
+                c.supercategory(),
+                c.keypoints(),
+                c.skeleton(),
                 c.extra() == null ? null : new LinkedHashMap<>(c.extra()));
         editor.record(new Change(label, -1, c, renamed));
         return true;
@@ -103,7 +108,10 @@ public final class CategoryEditor {
     }
 
     private List<Long> annotationIds(long categoryId) {
-        return coco.annotations().stream().filter(a -> a.categoryId() == categoryId).map(CocoAnnotation::id).toList();
+        return coco.annotations().stream()
+                .filter(a -> a.categoryId() == categoryId)
+                .map(CocoAnnotation::id)
+                .toList();
     }
 
     private void requireNewName(String name) {

@@ -18,6 +18,7 @@ public final class EditHistory {
     private int position;
     /** Position at the last save; -1 when that state can no longer be reached (dropped from the redo branch). */
     private int savedPosition;
+
     private final ReadOnlyBooleanWrapper canUndo = new ReadOnlyBooleanWrapper(this, "canUndo");
     private final ReadOnlyBooleanWrapper canRedo = new ReadOnlyBooleanWrapper(this, "canRedo");
     private final ReadOnlyBooleanWrapper dirty = new ReadOnlyBooleanWrapper(this, "dirty");

@@ -83,8 +83,12 @@ public final class KeypointEditor {
         KeypointTemplate t = KeypointTemplate.of(editor.coco(), categoryId);
         double[] b = AnnotationEditor.imageBox(box, im);
         double[] kp = skeleton(t, b, im, null);
-        CocoAnnotation a = new CocoAnnotation(editor.newId(), imageId, categoryId).setArea(b[2] * b[3]).setBbox(b)
-                .setIscrowd(0).setKeypoints(kp).setNumKeypoints(t.size());
+        CocoAnnotation a = new CocoAnnotation(editor.newId(), imageId, categoryId)
+                .setArea(b[2] * b[3])
+                .setBbox(b)
+                .setIscrowd(0)
+                .setKeypoints(kp)
+                .setNumKeypoints(t.size());
         editor.add(a, label, null);
         return a.id();
     }
@@ -107,5 +111,4 @@ public final class KeypointEditor {
         }
         return kp;
     }
-
 }

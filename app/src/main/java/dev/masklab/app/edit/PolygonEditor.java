@@ -84,8 +84,13 @@ public final class PolygonEditor {
         }
         Rle rle = editor.coco().annToRle(a);
         Rle merged = Rle.merge(List.of(rle, Rle.fromPolygon(part, rle.h(), rle.w())), false);
-        editor.replace(a, a.withId(a.id()).setSegmentation(AnnotationEditor.maskSegmentation(a, merged))
-                .setArea((double) merged.area()).setBbox(merged.toBbox()), label);
+        editor.replace(
+                a,
+                a.withId(a.id())
+                        .setSegmentation(AnnotationEditor.maskSegmentation(a, merged))
+                        .setArea((double) merged.area())
+                        .setBbox(merged.toBbox()),
+                label);
         return -1;
     }
 
@@ -155,8 +160,12 @@ public final class PolygonEditor {
         CocoAnnotation a = editor.annotation(annotationId);
         AnnotationEditor.polygonsOf(a);
         Rle rle = editor.coco().annToRle(a);
-        editor.replace(a, a.withId(a.id()).setSegmentation(AnnotationEditor.maskSegmentation(a, rle))
-                .setArea((double) rle.area()).setBbox(rle.toBbox()), label);
+        editor.replace(
+                a,
+                a.withId(a.id())
+                        .setSegmentation(AnnotationEditor.maskSegmentation(a, rle))
+                        .setArea((double) rle.area())
+                        .setBbox(rle.toBbox()),
+                label);
     }
-
 }

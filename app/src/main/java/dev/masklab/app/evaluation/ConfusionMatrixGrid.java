@@ -53,7 +53,9 @@ public final class ConfusionMatrixGrid extends ScrollPane {
                 List<ConfusionMatrix.Entry> items = m.entries(r, c);
                 cell.setDisable(items.isEmpty());
                 cell.setTooltip(new Tooltip(items.isEmpty() ? "" : "Open the first image of this cell"));
-                cell.setOnAction(e -> { if (!items.isEmpty()) openImage.accept(items.getFirst().imageId()); });
+                cell.setOnAction(e -> {
+                    if (!items.isEmpty()) openImage.accept(items.getFirst().imageId());
+                });
                 grid.add(cell, c + 1, r + 1);
             }
         }

@@ -113,8 +113,7 @@ public final class EvaluationView extends BorderPane {
         ComboBox<Double> confusionIou = new ComboBox<>(FXCollections.observableArrayList(.5, .75));
         confusionIou.valueProperty().bindBidirectional(model.confusionIouProperty());
         VBox.setVgrow(confusion, Priority.ALWAYS);
-        VBox confusionPane = new VBox(6, new HBox(6, new Label("IoU (at the next Evaluate)"), confusionIou),
-                confusion);
+        VBox confusionPane = new VBox(6, new HBox(6, new Label("IoU (at the next Evaluate)"), confusionIou), confusion);
         confusionPane.setPadding(new Insets(6));
         Tab perCategory = new Tab("Per category", categories);
         Tab matrix = new Tab("Confusion matrix", confusionPane);
@@ -141,8 +140,8 @@ public final class EvaluationView extends BorderPane {
         model.resultProperty().addListener((o, a, b) -> resultChanged(b));
         HBox curveBar = new HBox(6, new Label("Category"), curveCategory, new Label("IoU"), curveIou);
 
-        ComboBox<EvaluationViewModel.ImageOrder> order = new ComboBox<>(
-                FXCollections.observableArrayList(EvaluationViewModel.ImageOrder.values()));
+        ComboBox<EvaluationViewModel.ImageOrder> order =
+                new ComboBox<>(FXCollections.observableArrayList(EvaluationViewModel.ImageOrder.values()));
         order.setId("imageOrder");
         order.valueProperty().bindBidirectional(model.imageOrderProperty());
         images.setId("evaluationImages");
@@ -156,13 +155,13 @@ public final class EvaluationView extends BorderPane {
         images.setRowFactory(t -> {
             TableRow<EvaluationViewModel.ImageRow> row = new TableRow<>();
             row.setOnMouseClicked(e -> {
-                if (e.getClickCount() == 2 && !row.isEmpty()) openImage.accept(row.getItem().imageId());
+                if (e.getClickCount() == 2 && !row.isEmpty())
+                    openImage.accept(row.getItem().imageId());
             });
             return row;
         });
         VBox.setVgrow(images, Priority.ALWAYS);
-        VBox right = new VBox(6, curveBar, curve, new HBox(6, new Label("Images (errors at IoU 0.50)"), order),
-                images);
+        VBox right = new VBox(6, curveBar, curve, new HBox(6, new Label("Images (errors at IoU 0.50)"), order), images);
         right.setPadding(new Insets(8));
 
         SplitPane split = new SplitPane(left, right);
@@ -188,7 +187,9 @@ public final class EvaluationView extends BorderPane {
         }
         CurveCategory was = curveCategory.getValue();
         curveCategory.setItems(choices);
-        curveCategory.setValue(choices.stream().filter(c -> was != null && c.index() == was.index()).findFirst()
+        curveCategory.setValue(choices.stream()
+                .filter(c -> was != null && c.index() == was.index())
+                .findFirst()
                 .orElse(choices.isEmpty() ? null : choices.getFirst()));
         showCurve();
     }

@@ -55,8 +55,10 @@ public final class EvaluationViewModel {
 
     /** How the image list is sorted: most false positives, most false negatives, or lowest AP first. */
     public enum ImageOrder {
-        FALSE_POSITIVES("Most false positives", Comparator.comparingInt(ImageRow::fp).reversed()),
-        FALSE_NEGATIVES("Most false negatives", Comparator.comparingInt(ImageRow::fn).reversed()),
+        FALSE_POSITIVES(
+                "Most false positives", Comparator.comparingInt(ImageRow::fp).reversed()),
+        FALSE_NEGATIVES(
+                "Most false negatives", Comparator.comparingInt(ImageRow::fn).reversed()),
         LOWEST_AP("Lowest AP", Comparator.comparingDouble(r -> r.ap() < 0 ? Double.MAX_VALUE : r.ap()));
 
         private final String label;
@@ -75,7 +77,9 @@ public final class EvaluationViewModel {
 
     /** The IoU of a precision/recall curve: COCO's .50, .75, or the mean over .50:.95. */
     public enum CurveIou {
-        IOU_50("IoU 0.50", .5), IOU_75("IoU 0.75", .75), MEAN("IoU 0.50:0.95 (mean)", Double.NaN);
+        IOU_50("IoU 0.50", .5),
+        IOU_75("IoU 0.75", .75),
+        MEAN("IoU 0.50:0.95 (mean)", Double.NaN);
 
         private final String label;
         private final double threshold;
@@ -115,6 +119,7 @@ public final class EvaluationViewModel {
     private Map<Long, List<CocoResult>> resultsByImage = Map.of();
     /** Images edited while an evaluation ran (it read the dataset before): updated once it ends. */
     private final Set<Long> editedWhileRunning = new LinkedHashSet<>();
+
     private IncrementalEvaluation evaluation;
     private Future<?> job;
     /** Counts started evaluations: the handlers of one that was replaced or cancelled do nothing. */
@@ -181,8 +186,8 @@ public final class EvaluationViewModel {
         List<IouType> out = new ArrayList<>();
         if (results.stream().allMatch(r -> r.bbox() != null && r.bbox().length == 4)) out.add(IouType.BBOX);
         if (!results.isEmpty() && results.stream().allMatch(r -> r.segmentation() != null)) out.add(IouType.SEGM);
-        boolean kpCategories = gt.categories().stream()
-                .map(CocoCategory::keypoints).anyMatch(k -> k != null && !k.isEmpty());
+        boolean kpCategories =
+                gt.categories().stream().map(CocoCategory::keypoints).anyMatch(k -> k != null && !k.isEmpty());
         if (kpCategories && !results.isEmpty() && results.stream().allMatch(r -> r.keypoints() != null))
             out.add(IouType.KEYPOINTS);
         return out;
@@ -207,16 +212,18 @@ public final class EvaluationViewModel {
         this.gt = gt;
         this.results = results;
         this.reviewed = reviewed;
-        resultsByImage = results == null ? Map.of()
-                : results.stream().collect(Collectors.groupingBy(CocoResult::imageId));
+        resultsByImage =
+                results == null ? Map.of() : results.stream().collect(Collectors.groupingBy(CocoResult::imageId));
         lastEdit.set("");
         hasData.set(gt != null && results != null);
         clear();
         List<IouType> types = gt == null || results == null ? List.of(IouType.BBOX) : allowedTypes(gt, results);
         iouTypes.setAll(types.isEmpty() ? List.of(IouType.BBOX) : types);
         if (!iouTypes.contains(iouType.get())) iouType.set(iouTypes.getFirst());
-        status.set(gt == null || results == null ? "Open a dataset and its predictions to evaluate"
-                : "Not evaluated (" + results.size() + " predictions)");
+        status.set(
+                gt == null || results == null
+                        ? "Open a dataset and its predictions to evaluate"
+                        : "Not evaluated (" + results.size() + " predictions)");
     }
 
     /** Whether {@link #setData} gave a dataset and predictions to evaluate. */
@@ -230,7 +237,8 @@ public final class EvaluationViewModel {
      * @return the running job, null without data
      */
     public Future<?> evaluate() {
-        return gt == null || results == null ? null
+        return gt == null || results == null
+                ? null
                 : evaluate(gt, results.stream().filter(reviewed.negate()).toList());
     }
 
@@ -252,24 +260,31 @@ public final class EvaluationViewModel {
         running.set(true);
         status.set("Evaluating " + type + "...");
         BackgroundTask<Outcome> task = BackgroundTask.of("Cannot evaluate " + type, p -> {
-            p.message("Evaluating " + type);
-            IncrementalEvaluation inc = IncrementalEvaluation.start(snapshot, dts, EvalParams.defaults(type),
-                    (done, total) -> {
+                    p.message("Evaluating " + type);
+                    IncrementalEvaluation inc =
+                            IncrementalEvaluation.start(snapshot, dts, EvalParams.defaults(type), (done, total) -> {
+                                if (p.isCancelled()) throw new CancellationException("evaluation cancelled");
+                                p.progress(done, total);
+                            });
+                    ConfusionMatrix cm = ConfusionMatrix.compute(snapshot, dts, type, iouThr, 0, (done, total) -> {
                         if (p.isCancelled()) throw new CancellationException("evaluation cancelled");
-                        p.progress(done, total);
                     });
-            ConfusionMatrix cm = ConfusionMatrix.compute(snapshot, dts, type, iouThr, 0, (done, total) -> {
-                if (p.isCancelled()) throw new CancellationException("evaluation cancelled");
-            });
-            return new Outcome(inc, imageRows(snapshot, inc.images()), cm);
-        }).onFinished(() -> { if (gen == generation) running.set(false); }).onSuccess(o -> {
-            if (gen == generation) show(o, type, dts.size());
-        }).onFailure(e -> {
-            if (gen != generation) return;
-            clear();
-            status.set(e instanceof CancellationException ? "Evaluation cancelled"
-                    : "Cannot evaluate " + type + ": " + BackgroundTask.describe(e));
-        });
+                    return new Outcome(inc, imageRows(snapshot, inc.images()), cm);
+                })
+                .onFinished(() -> {
+                    if (gen == generation) running.set(false);
+                })
+                .onSuccess(o -> {
+                    if (gen == generation) show(o, type, dts.size());
+                })
+                .onFailure(e -> {
+                    if (gen != generation) return;
+                    clear();
+                    status.set(
+                            e instanceof CancellationException
+                                    ? "Evaluation cancelled"
+                                    : "Cannot evaluate " + type + ": " + BackgroundTask.describe(e));
+                });
         job = tasks.execute(task);
         return job;
     }
@@ -308,8 +323,12 @@ public final class EvaluationViewModel {
         double before = evaluation.result().stats()[0];
         EvalResult r;
         try {
-            r = evaluation.update(imageId, gt.annotationsOf(imageId), resultsByImage.getOrDefault(imageId, List.of())
-                    .stream().filter(reviewed.negate()).toList());
+            r = evaluation.update(
+                    imageId,
+                    gt.annotationsOf(imageId),
+                    resultsByImage.getOrDefault(imageId, List.of()).stream()
+                            .filter(reviewed.negate())
+                            .toList());
         } catch (IllegalArgumentException e) {
             status.set("Cannot update the evaluation: " + e.getMessage());
             return;
@@ -317,13 +336,14 @@ public final class EvaluationViewModel {
         double after = r.stats()[0];
         showResult(r);
         int i = evaluation.images().imageIndex(imageId);
-        ImageRow row = imageRow(gt, evaluation.images(), i, t50(evaluation.images().params()));
+        ImageRow row =
+                imageRow(gt, evaluation.images(), i, t50(evaluation.images().params()));
         for (int j = 0; j < images.size(); j++) {
             if (images.get(j).imageId() == imageId) images.set(j, row);
         }
         images.sort(imageOrder.get().order);
-        lastEdit.set(String.format(Locale.ROOT, "Last edit (%s): AP %.3f -> %.3f (%+.3f)", row.fileName(), before,
-                after, after - before));
+        lastEdit.set(String.format(
+                Locale.ROOT, "Last edit (%s): AP %.3f -> %.3f (%+.3f)", row.fileName(), before, after, after - before));
     }
 
     /** Asks a running evaluation to stop; what was shown before stays cleared. */
@@ -373,8 +393,13 @@ public final class EvaluationViewModel {
         List<ImageRow> sorted = new ArrayList<>(o.images());
         sorted.sort(imageOrder.get().order);
         images.setAll(sorted);
-        status.set(String.format(Locale.ROOT, "%s: AP %.3f over %d images, %d predictions", type,
-                r.stats()[0], o.images().size(), detections));
+        status.set(String.format(
+                Locale.ROOT,
+                "%s: AP %.3f over %d images, %d predictions",
+                type,
+                r.stats()[0],
+                o.images().size(),
+                detections));
         List<Long> edited = List.copyOf(editedWhileRunning);
         editedWhileRunning.clear();
         for (long id : edited) imageEdited(id);

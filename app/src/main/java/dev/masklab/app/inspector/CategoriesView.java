@@ -1,8 +1,8 @@
 package dev.masklab.app.inspector;
 
-import dev.masklab.app.model.CategoryRow;
 import dev.masklab.app.canvas.ColorPalette;
 import dev.masklab.app.main.MainViewModel;
+import dev.masklab.app.model.CategoryRow;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
@@ -73,9 +73,14 @@ public final class CategoriesView extends VBox {
             visible.selectedProperty().bindBidirectional(item.visibleProperty());
             swatch.setFill(ColorPalette.toColor(item.rgb()));
             name.setText(item.name());
-            count.textProperty().bind(Bindings.createStringBinding(() -> item.predictionCountProperty().get() > 0
-                    ? item.count() + " / " + item.predictionCountProperty().get() + " pred" : Integer.toString(item.count()),
-                    item.predictionCountProperty(), item.countProperty()));
+            count.textProperty()
+                    .bind(Bindings.createStringBinding(
+                            () -> item.predictionCountProperty().get() > 0
+                                    ? item.count() + " / "
+                                            + item.predictionCountProperty().get() + " pred"
+                                    : Integer.toString(item.count()),
+                            item.predictionCountProperty(),
+                            item.countProperty()));
             setGraphic(box);
         }
     }

@@ -1,8 +1,8 @@
 package dev.masklab.app.inspector;
 
-import dev.masklab.app.model.Instance;
-import dev.masklab.app.model.CategoryRow;
 import dev.masklab.app.main.MainViewModel;
+import dev.masklab.app.model.CategoryRow;
+import dev.masklab.app.model.Instance;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
@@ -53,7 +53,7 @@ public final class InspectorView extends VBox {
             if (!updating && b != null) vm.setSelectedCategory(b.id());
         });
         // review buttons never take the keyboard (Enter and Delete are the image's keys) and keep their text
-        for (Button b : new Button[]{accept, remove}) {
+        for (Button b : new Button[] {accept, remove}) {
             b.setFocusTraversable(false);
             b.getStyleClass().add("inspector-action");
             b.setMinWidth(Region.USE_PREF_SIZE);
@@ -95,7 +95,8 @@ public final class InspectorView extends VBox {
         accept.setManaged(prediction);
         remove.setDisable(inst == null);
         remove.setText(prediction ? "Reject" : "Delete");
-        remove.setTooltip(new Tooltip(prediction ? "Reject the prediction (Delete)" : "Delete the annotation (Delete)"));
+        remove.setTooltip(
+                new Tooltip(prediction ? "Reject the prediction (Delete)" : "Delete the annotation (Delete)"));
     }
 
     public TableView<InstanceDetails.Row> table() {

@@ -1,47 +1,43 @@
 package dev.masklab.app.main;
 
-import dev.masklab.app.canvas.tool.ToolKind;
-
-import dev.masklab.app.browser.BrowserView;
-import dev.masklab.app.canvas.ImageCanvas;
-import dev.masklab.app.inspector.CategoriesView;
-import dev.masklab.app.inspector.InspectorView;
-import dev.masklab.app.prediction.RunModelDialog;
-import dev.masklab.app.statistics.StatisticsView;
 import dev.masklab.app.action.ActionFactory;
 import dev.masklab.app.action.Command;
 import dev.masklab.app.action.StandardAction;
+import dev.masklab.app.browser.BrowserView;
+import dev.masklab.app.browser.ThumbnailCache;
+import dev.masklab.app.canvas.ImageCanvas;
+import dev.masklab.app.canvas.LayerSettings;
+import dev.masklab.app.canvas.Viewport;
+import dev.masklab.app.canvas.tool.ToolKind;
 import dev.masklab.app.dialog.DialogService;
-import java.util.EnumMap;
-import java.util.Map;
 import dev.masklab.app.document.DatasetDocument;
-import dev.masklab.app.task.BackgroundTask;
-import dev.masklab.app.task.FxTaskExecutor;
-import java.util.concurrent.Future;
+import dev.masklab.app.document.DatasetService;
+import dev.masklab.app.document.RecentDatasets;
 import dev.masklab.app.evaluation.EvaluationView;
 import dev.masklab.app.evaluation.EvaluationViewModel;
-import dev.masklab.coco.CocoDataset;
-import dev.masklab.coco.CocoResult;
-import dev.masklab.app.training.TrainingView;
-
-import dev.masklab.app.document.DatasetService;
+import dev.masklab.app.inspector.CategoriesView;
+import dev.masklab.app.inspector.InspectorView;
 import dev.masklab.app.model.ImageEntry;
 import dev.masklab.app.model.LoadedDataset;
+import dev.masklab.app.model.PredictionSet;
 import dev.masklab.app.prediction.ModelPrompter;
 import dev.masklab.app.prediction.PredictionService;
-import dev.masklab.app.model.PredictionSet;
-import dev.masklab.app.document.RecentDatasets;
-import dev.masklab.app.browser.ThumbnailCache;
-import dev.masklab.app.canvas.LayerSettings;
+import dev.masklab.app.prediction.RunModelDialog;
+import dev.masklab.app.statistics.StatisticsView;
+import dev.masklab.app.task.BackgroundTask;
+import dev.masklab.app.task.FxTaskExecutor;
+import dev.masklab.app.training.TrainingView;
 import dev.masklab.app.training.TrainingViewModel;
-import dev.masklab.app.canvas.Viewport;
+import dev.masklab.coco.CocoDataset;
+import dev.masklab.coco.CocoResult;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
-import java.util.function.Predicate;
 import javafx.application.Platform;
 import javafx.beans.InvalidationListener;
 import javafx.beans.binding.Bindings;
@@ -54,17 +50,13 @@ import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.Scene;
-import javafx.scene.control.Alert;
-import javafx.scene.control.ButtonBar;
-import javafx.scene.control.ButtonType;
+import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
-import javafx.scene.control.CheckMenuItem;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.Menu;
 import javafx.scene.control.MenuBar;
 import javafx.scene.control.MenuItem;
-import javafx.scene.control.ProgressBar;
 import javafx.scene.control.Separator;
 import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.Slider;
@@ -73,9 +65,7 @@ import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TextInputControl;
 import javafx.scene.control.ToolBar;
-import javafx.scene.control.Button;
 import javafx.scene.control.Tooltip;
-import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.input.TransferMode;
@@ -86,8 +76,6 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
-import javafx.stage.DirectoryChooser;
-import javafx.stage.FileChooser;
 import javafx.stage.Window;
 import org.controlsfx.control.StatusBar;
 import org.kordamp.ikonli.javafx.FontIcon;
@@ -108,6 +96,7 @@ public final class MainView extends BorderPane {
     private final BooleanProperty predicting = new SimpleBooleanProperty(this, "predicting", false);
     /** The loaded model as the status bar shows it ("" when none), set on the FX thread after runs and unloading. */
     private final StringProperty loadedModel = new SimpleStringProperty(this, "loadedModel", "");
+
     private final ModelPrompter prompter;
     private final AtomicBoolean stopPrediction = new AtomicBoolean();
     private PredictionService.Request lastRun;
@@ -125,6 +114,7 @@ public final class MainView extends BorderPane {
     private final EvaluationView evaluation;
     /** What the Evaluation tab was last given (compared by identity). */
     private CocoDataset evaluatedDataset;
+
     private List<CocoResult> evaluatedResults;
     private final StatusBar statusBar = new StatusBar();
     private final Menu recentMenu = new Menu("Open recent");
@@ -135,8 +125,12 @@ public final class MainView extends BorderPane {
     /** Drop-downs of the tool bar and the display panel: the image gets the keyboard back once one is closed. */
     private final List<Node> pickers = new java.util.ArrayList<>();
 
-    public MainView(MainViewModel vm, RecentDatasets recent, SessionPreferences session, DialogService dialogs,
-                    FxTaskExecutor tasks) {
+    public MainView(
+            MainViewModel vm,
+            RecentDatasets recent,
+            SessionPreferences session,
+            DialogService dialogs,
+            FxTaskExecutor tasks) {
         this.vm = vm;
         this.session = session;
         this.recent = recent;
@@ -157,16 +151,21 @@ public final class MainView extends BorderPane {
         inspector = new InspectorView(vm);
         statistics = new StatisticsView(vm);
         training = new TrainingView(new TrainingViewModel(), this::runTrainedModel, dialogs::showError);
-        vm.datasetProperty().addListener((o, a, b) -> { if (b != null) training.suggestDataset(b.jsonFile()); });
+        vm.datasetProperty().addListener((o, a, b) -> {
+            if (b != null) training.suggestDataset(b.jsonFile());
+        });
         evaluation = new EvaluationView(new EvaluationViewModel(tasks), this::openImage);
         vm.datasetProperty().addListener((o, a, b) -> evaluationData());
         vm.predictionsProperty().addListener((o, a, b) -> evaluationData());
         vm.addEditListener(evaluation.model()::imageEdited);
 
         bindActions();
-        categoriesView.list().setContextMenu(new javafx.scene.control.ContextMenu(
-                actions.menuItem(StandardAction.CATEGORY_ADD), actions.menuItem(StandardAction.CATEGORY_RENAME),
-                actions.menuItem(StandardAction.CATEGORY_MERGE), actions.menuItem(StandardAction.CATEGORY_DELETE)));
+        categoriesView
+                .list()
+                .setContextMenu(new javafx.scene.control.ContextMenu(
+                        actions.menuItem(StandardAction.CATEGORY_ADD), actions.menuItem(StandardAction.CATEGORY_RENAME),
+                        actions.menuItem(StandardAction.CATEGORY_MERGE),
+                                actions.menuItem(StandardAction.CATEGORY_DELETE)));
         setTop(new VBox(menuBar(), toolBar()));
         setLeft(browser);
 
@@ -201,7 +200,9 @@ public final class MainView extends BorderPane {
         setBottom(statusBar());
 
         vm.messageProperty().addListener((o, a, b) -> statusBar.setText(b));
-        tasks.messageProperty().addListener((o, a, b) -> { if (!b.isEmpty()) statusBar.setText(b); });
+        tasks.messageProperty().addListener((o, a, b) -> {
+            if (!b.isEmpty()) statusBar.setText(b);
+        });
         statusBar.progressProperty().bind(tasks.progressProperty());
         vm.datasetProperty().addListener((o, a, b) -> {
             if (b != null && (a == null || !a.jsonFile().equals(b.jsonFile()))) {
@@ -282,7 +283,8 @@ public final class MainView extends BorderPane {
         Runnable focus = () -> {
             if (centerTabs.getSelectionModel().getSelectedIndex() == 0) mainCanvas.requestFocus();
         };
-        for (Slider sl : List.of(threshold, opacity)) sl.addEventHandler(javafx.scene.input.MouseEvent.MOUSE_RELEASED, e -> focus.run());
+        for (Slider sl : List.of(threshold, opacity))
+            sl.addEventHandler(javafx.scene.input.MouseEvent.MOUSE_RELEASED, e -> focus.run());
         inspector.categoryBox().setOnHidden(e -> focus.run());
         browser.setOnImageChosen(focus);
         for (Node n : pickers) {
@@ -306,12 +308,14 @@ public final class MainView extends BorderPane {
         });
         vm.scoreThresholdProperty().addListener((o, a, b) -> session.saveScoreThreshold(b.doubleValue()));
         vm.currentImageProperty().addListener((o, a, b) -> {
-            if (b != null && vm.getDataset() != null) session.saveLastImage(vm.getDataset().jsonFile(), b.id());
+            if (b != null && vm.getDataset() != null)
+                session.saveLastImage(vm.getDataset().jsonFile(), b.id());
         });
         document.editorProperty().addListener((o, a, b) -> {
             if (b == null || vm.getDataset() == null) return;
             session.lastImage(vm.getDataset().jsonFile()).ifPresent(id -> {
-                for (ImageEntry e : vm.filteredImages()) if (e.id() == id) vm.currentImageProperty().set(e);
+                for (ImageEntry e : vm.filteredImages())
+                    if (e.id() == id) vm.currentImageProperty().set(e);
             });
         });
     }
@@ -325,7 +329,8 @@ public final class MainView extends BorderPane {
             case SIDE_BY_SIDE -> mainCanvas.setSource(ImageCanvas.Source.GROUND_TRUTH);
         }
         if (m == MainViewModel.ViewMode.SIDE_BY_SIDE) {
-            if (!canvasArea.getItems().contains(predCanvas)) canvasArea.getItems().add(predCanvas);
+            if (!canvasArea.getItems().contains(predCanvas))
+                canvasArea.getItems().add(predCanvas);
         } else {
             canvasArea.getItems().remove(predCanvas);
         }
@@ -341,22 +346,41 @@ public final class MainView extends BorderPane {
 
     private void bindActions() {
         var noDataset = vm.datasetProperty().isNull();
-        var predictionSelected = Bindings.createBooleanBinding(() -> vm.selectedProperty().get() != null
-                && vm.selectedProperty().get().prediction(), vm.selectedProperty());
+        var predictionSelected = Bindings.createBooleanBinding(
+                () -> vm.selectedProperty().get() != null
+                        && vm.selectedProperty().get().prediction(),
+                vm.selectedProperty());
         var editable = vm.datasetProperty().isNotNull();
-        var annotationSelected = Bindings.createBooleanBinding(() -> vm.selectedProperty().get() != null
-                && !vm.selectedProperty().get().prediction(), vm.selectedProperty());
-        var keypointSelected = vm.selectedKeypointProperty().greaterThanOrEqualTo(0).and(annotationSelected);
-        var categorySelected = categoriesView.list().getSelectionModel().selectedItemProperty().isNotNull()
+        var annotationSelected = Bindings.createBooleanBinding(
+                () -> vm.selectedProperty().get() != null
+                        && !vm.selectedProperty().get().prediction(),
+                vm.selectedProperty());
+        var keypointSelected =
+                vm.selectedKeypointProperty().greaterThanOrEqualTo(0).and(annotationSelected);
+        var categorySelected = categoriesView
+                .list()
+                .getSelectionModel()
+                .selectedItemProperty()
+                .isNotNull()
                 .and(editable);
         LayerSettings ls = vm.layers();
         actions.bind(StandardAction.OPEN_DATASET, Command.of(this::chooseDataset))
-                .bind(StandardAction.SAVE, Command.of(this::save, vm.dirtyProperty().and(document.savingProperty().not())))
-                .bind(StandardAction.SAVE_AS, Command.of(document::saveAs,
-                        noDataset.not().and(document.savingProperty().not())))
+                .bind(
+                        StandardAction.SAVE,
+                        Command.of(
+                                this::save,
+                                vm.dirtyProperty().and(document.savingProperty().not())))
+                .bind(
+                        StandardAction.SAVE_AS,
+                        Command.of(
+                                document::saveAs,
+                                noDataset.not().and(document.savingProperty().not())))
                 .bind(StandardAction.LOAD_PREDICTIONS, Command.of(this::choosePredictions, noDataset.not()))
-                .bind(StandardAction.CLOSE_PREDICTIONS, Command.of(() -> vm.setPredictions(null),
-                        vm.predictionsProperty().isNotNull()))
+                .bind(
+                        StandardAction.CLOSE_PREDICTIONS,
+                        Command.of(
+                                () -> vm.setPredictions(null),
+                                vm.predictionsProperty().isNotNull()))
                 .bind(StandardAction.EXIT, Command.of(() -> {
                     if (mayClose(Platform::exit)) Platform.exit();
                 }))
@@ -366,41 +390,90 @@ public final class MainView extends BorderPane {
                 .bind(StandardAction.ACCEPT_AS, Command.of(vm::acceptSelectedAsChosen, predictionSelected))
                 .bind(StandardAction.TOGGLE_CROWD, Command.of(vm::toggleSelectedCrowd, annotationSelected))
                 .bind(StandardAction.ADD_PART, Command.of(vm::startAddPart, annotationSelected))
-                .bind(StandardAction.DELETE_PART, Command.of(vm::deleteSelectedPart,
-                        vm.selectedPartProperty().greaterThanOrEqualTo(0).and(annotationSelected)))
-                .bind(StandardAction.CONVERT_TO_POLYGONS, Command.of(vm::convertSelectedToPolygons,
-                        Bindings.createBooleanBinding(() -> MainViewModel.convertibleToPolygons(vm.selectedProperty().get()),
-                                vm.selectedProperty())))
-                .bind(StandardAction.CONVERT_TO_MASK, Command.of(vm::convertSelectedToMask,
-                        Bindings.createBooleanBinding(() -> MainViewModel.convertibleToMask(vm.selectedProperty().get()),
-                                vm.selectedProperty())))
-                .bind(StandardAction.PLACE_SKELETON, Command.of(vm::placeSkeletonOnSelected, Bindings.createBooleanBinding(
-                        () -> vm.skeletonPlaceable(vm.selectedProperty().get()), vm.selectedProperty())))
-                .bind(StandardAction.KEYPOINT_VISIBLE, Command.of(() -> vm.setSelectedKeypointVisibility(2), keypointSelected))
-                .bind(StandardAction.KEYPOINT_HIDDEN, Command.of(() -> vm.setSelectedKeypointVisibility(1), keypointSelected))
+                .bind(
+                        StandardAction.DELETE_PART,
+                        Command.of(
+                                vm::deleteSelectedPart,
+                                vm.selectedPartProperty()
+                                        .greaterThanOrEqualTo(0)
+                                        .and(annotationSelected)))
+                .bind(
+                        StandardAction.CONVERT_TO_POLYGONS,
+                        Command.of(
+                                vm::convertSelectedToPolygons,
+                                Bindings.createBooleanBinding(
+                                        () -> MainViewModel.convertibleToPolygons(
+                                                vm.selectedProperty().get()),
+                                        vm.selectedProperty())))
+                .bind(
+                        StandardAction.CONVERT_TO_MASK,
+                        Command.of(
+                                vm::convertSelectedToMask,
+                                Bindings.createBooleanBinding(
+                                        () -> MainViewModel.convertibleToMask(
+                                                vm.selectedProperty().get()),
+                                        vm.selectedProperty())))
+                .bind(
+                        StandardAction.PLACE_SKELETON,
+                        Command.of(
+                                vm::placeSkeletonOnSelected,
+                                Bindings.createBooleanBinding(
+                                        () -> vm.skeletonPlaceable(
+                                                vm.selectedProperty().get()),
+                                        vm.selectedProperty())))
+                .bind(
+                        StandardAction.KEYPOINT_VISIBLE,
+                        Command.of(() -> vm.setSelectedKeypointVisibility(2), keypointSelected))
+                .bind(
+                        StandardAction.KEYPOINT_HIDDEN,
+                        Command.of(() -> vm.setSelectedKeypointVisibility(1), keypointSelected))
                 .bind(StandardAction.CATEGORY_ADD, Command.of(vm::addCategory, editable))
                 .bind(StandardAction.CATEGORY_RENAME, Command.of(() -> vm.renameCategory(category()), categorySelected))
                 .bind(StandardAction.CATEGORY_MERGE, Command.of(() -> vm.mergeCategory(category()), categorySelected))
                 .bind(StandardAction.CATEGORY_DELETE, Command.of(() -> vm.deleteCategory(category()), categorySelected))
-                .bind(StandardAction.ACCEPT_ALL, Command.of(vm::acceptAllShown, Bindings.createBooleanBinding(
-                        () -> !vm.shownPredictionsProperty().get().isEmpty(), vm.shownPredictionsProperty())))
-                .bind(StandardAction.DELETE, Command.of(vm::deleteSelected, vm.selectedProperty().isNotNull()))
+                .bind(
+                        StandardAction.ACCEPT_ALL,
+                        Command.of(
+                                vm::acceptAllShown,
+                                Bindings.createBooleanBinding(
+                                        () -> !vm.shownPredictionsProperty()
+                                                .get()
+                                                .isEmpty(),
+                                        vm.shownPredictionsProperty())))
+                .bind(
+                        StandardAction.DELETE,
+                        Command.of(vm::deleteSelected, vm.selectedProperty().isNotNull()))
                 .bind(StandardAction.NEXT_INSTANCE, Command.of(vm::selectNext, editable))
                 .bind(StandardAction.PREVIOUS_INSTANCE, Command.of(vm::selectPrevious, editable))
-                .bind(StandardAction.NEXT_PENDING, Command.of(() -> vm.nextPending(false),
-                        editable.and(vm.predictionsProperty().isNotNull())))
-                .bind(StandardAction.NEXT_PENDING_LOWEST, Command.of(() -> vm.nextPending(true),
-                        editable.and(vm.predictionsProperty().isNotNull())))
+                .bind(
+                        StandardAction.NEXT_PENDING,
+                        Command.of(
+                                () -> vm.nextPending(false),
+                                editable.and(vm.predictionsProperty().isNotNull())))
+                .bind(
+                        StandardAction.NEXT_PENDING_LOWEST,
+                        Command.of(
+                                () -> vm.nextPending(true),
+                                editable.and(vm.predictionsProperty().isNotNull())))
                 .bind(StandardAction.ESCAPE, Command.of(() -> {
                     vm.toolProperty().set(ToolKind.SELECT);
                     vm.selectedProperty().set(null);
                 }))
-                .bind(StandardAction.TOOL_BOX, Command.of(() -> vm.toolProperty().set(ToolKind.BOX), editable))
-                .bind(StandardAction.TOOL_POLYGON, Command.of(() -> vm.toolProperty().set(ToolKind.POLYGON), editable))
-                .bind(StandardAction.TOOL_BRUSH, Command.of(() -> vm.toolProperty().set(ToolKind.BRUSH), editable))
-                .bind(StandardAction.TOOL_ERASER, Command.of(() -> vm.toolProperty().set(ToolKind.ERASER), editable))
-                .bind(StandardAction.TOOL_PROMPT_BOX, Command.of(() -> vm.toolProperty().set(ToolKind.PROMPT_BOX),
-                        editable))
+                .bind(
+                        StandardAction.TOOL_BOX,
+                        Command.of(() -> vm.toolProperty().set(ToolKind.BOX), editable))
+                .bind(
+                        StandardAction.TOOL_POLYGON,
+                        Command.of(() -> vm.toolProperty().set(ToolKind.POLYGON), editable))
+                .bind(
+                        StandardAction.TOOL_BRUSH,
+                        Command.of(() -> vm.toolProperty().set(ToolKind.BRUSH), editable))
+                .bind(
+                        StandardAction.TOOL_ERASER,
+                        Command.of(() -> vm.toolProperty().set(ToolKind.ERASER), editable))
+                .bind(
+                        StandardAction.TOOL_PROMPT_BOX,
+                        Command.of(() -> vm.toolProperty().set(ToolKind.PROMPT_BOX), editable))
                 .bind(StandardAction.BRUSH_SMALLER, Command.of(() -> vm.scaleBrush(0.8)))
                 .bind(StandardAction.BRUSH_LARGER, Command.of(() -> vm.scaleBrush(1.25)))
                 .bind(StandardAction.TOGGLE_MASKS, Command.of(() -> toggle(ls.masksProperty())))
@@ -414,12 +487,19 @@ public final class MainView extends BorderPane {
                 .bind(StandardAction.ACTUAL_SIZE, Command.of(viewport::actualSize))
                 .bind(StandardAction.NEXT_IMAGE, Command.of(vm::next))
                 .bind(StandardAction.PREVIOUS_IMAGE, Command.of(vm::previous))
-                .bind(StandardAction.RUN_MODEL, Command.of(this::chooseAndRunModel, noDataset.not().and(predicting.not())))
+                .bind(
+                        StandardAction.RUN_MODEL,
+                        Command.of(this::chooseAndRunModel, noDataset.not().and(predicting.not())))
                 .bind(StandardAction.STOP_PREDICTION, Command.of(this::stopPrediction, predicting))
-                .bind(StandardAction.UNLOAD_MODEL, Command.of(this::unloadModel,
-                        loadedModel.isNotEmpty().and(predicting.not())))
-                .bind(StandardAction.TRAIN, Command.of(() -> centerTabs.getSelectionModel().select(2)))
-                .bind(StandardAction.EVALUATE, Command.of(() -> centerTabs.getSelectionModel().select(3)))
+                .bind(
+                        StandardAction.UNLOAD_MODEL,
+                        Command.of(this::unloadModel, loadedModel.isNotEmpty().and(predicting.not())))
+                .bind(
+                        StandardAction.TRAIN,
+                        Command.of(() -> centerTabs.getSelectionModel().select(2)))
+                .bind(
+                        StandardAction.EVALUATE,
+                        Command.of(() -> centerTabs.getSelectionModel().select(3)))
                 .bind(StandardAction.SHORTCUTS, Command.of(() -> Shortcuts.showDialog(dialogs)))
                 .bind(StandardAction.ABOUT, Command.of(this::about));
     }
@@ -436,51 +516,98 @@ public final class MainView extends BorderPane {
     private MenuBar menuBar() {
         MenuItem save = actions.menuItem(StandardAction.SAVE);
         save.setId("saveItem");
-        Menu file = new Menu("File", null, actions.menuItem(StandardAction.OPEN_DATASET), recentMenu,
-                new SeparatorMenuItem(), save, actions.menuItem(StandardAction.SAVE_AS), new SeparatorMenuItem(),
-                actions.menuItem(StandardAction.LOAD_PREDICTIONS), actions.menuItem(StandardAction.CLOSE_PREDICTIONS),
-                new SeparatorMenuItem(), actions.menuItem(StandardAction.EXIT));
+        Menu file = new Menu(
+                "File",
+                null,
+                actions.menuItem(StandardAction.OPEN_DATASET),
+                recentMenu,
+                new SeparatorMenuItem(),
+                save,
+                actions.menuItem(StandardAction.SAVE_AS),
+                new SeparatorMenuItem(),
+                actions.menuItem(StandardAction.LOAD_PREDICTIONS),
+                actions.menuItem(StandardAction.CLOSE_PREDICTIONS),
+                new SeparatorMenuItem(),
+                actions.menuItem(StandardAction.EXIT));
 
         MenuItem undo = actions.menuItem(StandardAction.UNDO);
         undo.setId("undoItem");
-        undo.textProperty().bind(Bindings.createStringBinding(() -> vm.undoLabelProperty().get().isEmpty() ? "Undo"
-                : "Undo " + vm.undoLabelProperty().get(), vm.undoLabelProperty()));
+        undo.textProperty()
+                .bind(Bindings.createStringBinding(
+                        () -> vm.undoLabelProperty().get().isEmpty()
+                                ? "Undo"
+                                : "Undo " + vm.undoLabelProperty().get(),
+                        vm.undoLabelProperty()));
         MenuItem redo = actions.menuItem(StandardAction.REDO);
         redo.setId("redoItem");
-        redo.textProperty().bind(Bindings.createStringBinding(() -> vm.redoLabelProperty().get().isEmpty() ? "Redo"
-                : "Redo " + vm.redoLabelProperty().get(), vm.redoLabelProperty()));
-        Menu edit = new Menu("Edit", null, undo, redo, new SeparatorMenuItem(),
-                actions.menuItem(StandardAction.ACCEPT), actions.menuItem(StandardAction.ACCEPT_AS),
-                actions.menuItem(StandardAction.ACCEPT_ALL), actions.menuItem(StandardAction.DELETE),
-                actions.menuItem(StandardAction.TOGGLE_CROWD), actions.menuItem(StandardAction.ADD_PART),
-                actions.menuItem(StandardAction.DELETE_PART), actions.menuItem(StandardAction.CONVERT_TO_POLYGONS),
+        redo.textProperty()
+                .bind(Bindings.createStringBinding(
+                        () -> vm.redoLabelProperty().get().isEmpty()
+                                ? "Redo"
+                                : "Redo " + vm.redoLabelProperty().get(),
+                        vm.redoLabelProperty()));
+        Menu edit = new Menu(
+                "Edit",
+                null,
+                undo,
+                redo,
+                new SeparatorMenuItem(),
+                actions.menuItem(StandardAction.ACCEPT),
+                actions.menuItem(StandardAction.ACCEPT_AS),
+                actions.menuItem(StandardAction.ACCEPT_ALL),
+                actions.menuItem(StandardAction.DELETE),
+                actions.menuItem(StandardAction.TOGGLE_CROWD),
+                actions.menuItem(StandardAction.ADD_PART),
+                actions.menuItem(StandardAction.DELETE_PART),
+                actions.menuItem(StandardAction.CONVERT_TO_POLYGONS),
                 actions.menuItem(StandardAction.CONVERT_TO_MASK),
-                new SeparatorMenuItem(), actions.menuItem(StandardAction.PLACE_SKELETON),
-                actions.menuItem(StandardAction.KEYPOINT_VISIBLE), actions.menuItem(StandardAction.KEYPOINT_HIDDEN),
-                new SeparatorMenuItem(), new Menu("Categories", null, actions.menuItem(StandardAction.CATEGORY_ADD),
-                        actions.menuItem(StandardAction.CATEGORY_RENAME), actions.menuItem(StandardAction.CATEGORY_MERGE),
+                new SeparatorMenuItem(),
+                actions.menuItem(StandardAction.PLACE_SKELETON),
+                actions.menuItem(StandardAction.KEYPOINT_VISIBLE),
+                actions.menuItem(StandardAction.KEYPOINT_HIDDEN),
+                new SeparatorMenuItem(),
+                new Menu(
+                        "Categories",
+                        null,
+                        actions.menuItem(StandardAction.CATEGORY_ADD),
+                        actions.menuItem(StandardAction.CATEGORY_RENAME),
+                        actions.menuItem(StandardAction.CATEGORY_MERGE),
                         actions.menuItem(StandardAction.CATEGORY_DELETE)),
                 new SeparatorMenuItem(),
-                actions.menuItem(StandardAction.NEXT_INSTANCE), actions.menuItem(StandardAction.PREVIOUS_INSTANCE),
-                new SeparatorMenuItem(), actions.menuItem(StandardAction.NEXT_PENDING),
+                actions.menuItem(StandardAction.NEXT_INSTANCE),
+                actions.menuItem(StandardAction.PREVIOUS_INSTANCE),
+                new SeparatorMenuItem(),
+                actions.menuItem(StandardAction.NEXT_PENDING),
                 actions.menuItem(StandardAction.NEXT_PENDING_LOWEST));
 
         LayerSettings ls = vm.layers();
-        Menu view = new Menu("View", null,
+        Menu view = new Menu(
+                "View",
+                null,
                 actions.checkItem(StandardAction.TOGGLE_MASKS, ls.masksProperty()),
                 actions.checkItem(StandardAction.TOGGLE_OUTLINES, ls.outlinesProperty()),
                 actions.checkItem(StandardAction.TOGGLE_BOXES, ls.boxesProperty()),
                 actions.checkItem(StandardAction.TOGGLE_LABELS, ls.labelsProperty()),
-                actions.checkItem(StandardAction.TOGGLE_KEYPOINTS, ls.keypointsProperty()), new SeparatorMenuItem(),
-                actions.menuItem(StandardAction.ZOOM_IN), actions.menuItem(StandardAction.ZOOM_OUT),
-                actions.menuItem(StandardAction.FIT), actions.menuItem(StandardAction.ACTUAL_SIZE),
-                new SeparatorMenuItem(), actions.menuItem(StandardAction.NEXT_IMAGE),
+                actions.checkItem(StandardAction.TOGGLE_KEYPOINTS, ls.keypointsProperty()),
+                new SeparatorMenuItem(),
+                actions.menuItem(StandardAction.ZOOM_IN),
+                actions.menuItem(StandardAction.ZOOM_OUT),
+                actions.menuItem(StandardAction.FIT),
+                actions.menuItem(StandardAction.ACTUAL_SIZE),
+                new SeparatorMenuItem(),
+                actions.menuItem(StandardAction.NEXT_IMAGE),
                 actions.menuItem(StandardAction.PREVIOUS_IMAGE));
-        Menu help = new Menu("Help", null, actions.menuItem(StandardAction.SHORTCUTS),
-                actions.menuItem(StandardAction.ABOUT));
-        Menu model = new Menu("Model", null, actions.menuItem(StandardAction.RUN_MODEL),
-                actions.menuItem(StandardAction.STOP_PREDICTION), actions.menuItem(StandardAction.UNLOAD_MODEL),
-                new SeparatorMenuItem(), actions.menuItem(StandardAction.TRAIN), actions.menuItem(StandardAction.EVALUATE));
+        Menu help = new Menu(
+                "Help", null, actions.menuItem(StandardAction.SHORTCUTS), actions.menuItem(StandardAction.ABOUT));
+        Menu model = new Menu(
+                "Model",
+                null,
+                actions.menuItem(StandardAction.RUN_MODEL),
+                actions.menuItem(StandardAction.STOP_PREDICTION),
+                actions.menuItem(StandardAction.UNLOAD_MODEL),
+                new SeparatorMenuItem(),
+                actions.menuItem(StandardAction.TRAIN),
+                actions.menuItem(StandardAction.EVALUATE));
         MenuBar bar = new MenuBar(file, edit, view, model, help);
         bar.setId("menuBar");
         return bar;
@@ -509,31 +636,43 @@ public final class MainView extends BorderPane {
         mode.disableProperty().bind(vm.predictionsProperty().isNull());
         javafx.scene.control.ToggleGroup tools = new javafx.scene.control.ToggleGroup();
         List<Node> toolButtons = new java.util.ArrayList<>();
-        Map<ToolKind, StandardAction> toolActions = new EnumMap<>(Map.of(ToolKind.SELECT, StandardAction.ESCAPE,
-                ToolKind.BOX, StandardAction.TOOL_BOX, ToolKind.POLYGON, StandardAction.TOOL_POLYGON,
-                ToolKind.BRUSH, StandardAction.TOOL_BRUSH, ToolKind.ERASER, StandardAction.TOOL_ERASER,
-                ToolKind.PROMPT_BOX, StandardAction.TOOL_PROMPT_BOX));
+        Map<ToolKind, StandardAction> toolActions = new EnumMap<>(Map.of(
+                ToolKind.SELECT,
+                StandardAction.ESCAPE,
+                ToolKind.BOX,
+                StandardAction.TOOL_BOX,
+                ToolKind.POLYGON,
+                StandardAction.TOOL_POLYGON,
+                ToolKind.BRUSH,
+                StandardAction.TOOL_BRUSH,
+                ToolKind.ERASER,
+                StandardAction.TOOL_ERASER,
+                ToolKind.PROMPT_BOX,
+                StandardAction.TOOL_PROMPT_BOX));
         for (ToolKind t : ToolKind.values()) {
             StandardAction a = toolActions.get(t);
-            javafx.scene.control.ToggleButton tb = new javafx.scene.control.ToggleButton(null,
-                    new FontIcon(t == ToolKind.SELECT ? "mdi2c-cursor-default-outline" : a.icon()));
+            javafx.scene.control.ToggleButton tb = new javafx.scene.control.ToggleButton(
+                    null, new FontIcon(t == ToolKind.SELECT ? "mdi2c-cursor-default-outline" : a.icon()));
             tb.setId("tool" + t.name());
-            tb.setTooltip(new Tooltip(t == ToolKind.SELECT ? "Select and edit (" + a.keyText() + ")"
-                    : a.textWithKey()));
+            tb.setTooltip(
+                    new Tooltip(t == ToolKind.SELECT ? "Select and edit (" + a.keyText() + ")" : a.textWithKey()));
             tb.setToggleGroup(tools);
             tb.setUserData(t);
             tb.setFocusTraversable(false);
             tb.disableProperty().bind(vm.datasetProperty().isNull());
             toolButtons.add(tb);
         }
-        Runnable syncTools = () -> tools.getToggles().forEach(tg -> tg.setSelected(tg.getUserData() == vm.toolProperty().get()));
+        Runnable syncTools = () -> tools.getToggles()
+                .forEach(tg ->
+                        tg.setSelected(tg.getUserData() == vm.toolProperty().get()));
         vm.toolProperty().addListener((o, a, b) -> syncTools.run());
         tools.selectedToggleProperty().addListener((o, a, b) -> {
             if (b == null) syncTools.run(); // a toggle cannot be switched off: one tool is always active
             else vm.toolProperty().set((ToolKind) b.getUserData());
         });
         syncTools.run();
-        javafx.scene.control.ComboBox<dev.masklab.app.model.CategoryRow> drawCat = new javafx.scene.control.ComboBox<>(vm.categories());
+        javafx.scene.control.ComboBox<dev.masklab.app.model.CategoryRow> drawCat =
+                new javafx.scene.control.ComboBox<>(vm.categories());
         drawCat.setId("drawCategory");
         drawCat.setTooltip(new Tooltip("Category of new boxes, polygons and brush strokes"));
         drawCat.valueProperty().bindBidirectional(vm.drawCategoryProperty());
@@ -543,26 +682,52 @@ public final class MainView extends BorderPane {
         pickers.add(drawCat);
         Label brush = new Label();
         brush.setTooltip(new Tooltip("Brush radius in image pixels ([ and ] change it)"));
-        brush.textProperty().bind(Bindings.createStringBinding(() -> String.format("⌀ %.0f px",
-                2 * vm.brushRadiusProperty().get()), vm.brushRadiusProperty()));
-        brush.visibleProperty().bind(vm.toolProperty().isEqualTo(ToolKind.BRUSH)
-                .or(vm.toolProperty().isEqualTo(ToolKind.ERASER)));
+        brush.textProperty()
+                .bind(Bindings.createStringBinding(
+                        () -> String.format(
+                                "⌀ %.0f px", 2 * vm.brushRadiusProperty().get()),
+                        vm.brushRadiusProperty()));
+        brush.visibleProperty()
+                .bind(vm.toolProperty()
+                        .isEqualTo(ToolKind.BRUSH)
+                        .or(vm.toolProperty().isEqualTo(ToolKind.ERASER)));
         brush.getStyleClass().add("brush-size"); // fixed width: the buttons after it stay in place
         Label title = new Label();
         title.getStyleClass().add("image-title");
-        title.textProperty().bind(Bindings.createStringBinding(() -> {
-            ImageEntry e = vm.getCurrentImage();
-            if (e == null) return "";
-            int i = vm.currentIndex();
-            return e.fileName() + (i >= 0 ? "   " + (i + 1) + " / " + vm.filteredImages().size() : "");
-        }, vm.currentImageProperty(), vm.filteredImages()));
+        title.textProperty()
+                .bind(Bindings.createStringBinding(
+                        () -> {
+                            ImageEntry e = vm.getCurrentImage();
+                            if (e == null) return "";
+                            int i = vm.currentIndex();
+                            return e.fileName()
+                                    + (i >= 0
+                                            ? "   " + (i + 1) + " / "
+                                                    + vm.filteredImages().size()
+                                            : "");
+                        },
+                        vm.currentImageProperty(),
+                        vm.filteredImages()));
         Region gap = new Region();
         HBox.setHgrow(gap, Priority.ALWAYS);
-        ToolBar bar = new ToolBar(open, saveButton, preds, run, new Separator(), undoButton, redoButton, new Separator());
+        ToolBar bar =
+                new ToolBar(open, saveButton, preds, run, new Separator(), undoButton, redoButton, new Separator());
         bar.getItems().addAll(toolButtons);
         bar.getItems().addAll(drawCat, brush, new Separator());
-        bar.getItems().addAll(prev, next, new Separator(), zin, zout, fit, one,
-                new Separator(), title, gap, new Label("Show"), mode);
+        bar.getItems()
+                .addAll(
+                        prev,
+                        next,
+                        new Separator(),
+                        zin,
+                        zout,
+                        fit,
+                        one,
+                        new Separator(),
+                        title,
+                        gap,
+                        new Label("Show"),
+                        mode);
         return bar;
     }
 
@@ -575,11 +740,25 @@ public final class MainView extends BorderPane {
         display.setPadding(new Insets(8));
         int r = 0;
         display.add(title("Display"), 0, r++, 2, 1);
-        display.add(new HBox(10, checkBox("Masks", ls.masksProperty(), "layerMasks"),
-                checkBox("Outlines", ls.outlinesProperty(), "layerOutlines"),
-                checkBox("Boxes", ls.boxesProperty(), "layerBoxes")), 0, r++, 2, 1);
-        display.add(new HBox(10, checkBox("Labels", ls.labelsProperty(), "layerLabels"),
-                checkBox("Keypoints", ls.keypointsProperty(), "layerKeypoints")), 0, r++, 2, 1);
+        display.add(
+                new HBox(
+                        10,
+                        checkBox("Masks", ls.masksProperty(), "layerMasks"),
+                        checkBox("Outlines", ls.outlinesProperty(), "layerOutlines"),
+                        checkBox("Boxes", ls.boxesProperty(), "layerBoxes")),
+                0,
+                r++,
+                2,
+                1);
+        display.add(
+                new HBox(
+                        10,
+                        checkBox("Labels", ls.labelsProperty(), "layerLabels"),
+                        checkBox("Keypoints", ls.keypointsProperty(), "layerKeypoints")),
+                0,
+                r++,
+                2,
+                1);
         opacity.setId("opacity");
         opacity.valueProperty().bindBidirectional(ls.opacityProperty());
         display.add(new Label("Opacity"), 0, r);
@@ -599,12 +778,19 @@ public final class MainView extends BorderPane {
         Label predCount = new Label();
         predCount.setId("predictionCount");
         predCount.getStyleClass().add("count-label");
-        predCount.textProperty().bind(Bindings.createStringBinding(() -> {
-            PredictionSet ps = vm.predictionsProperty().get();
-            if (ps == null) return "No predictions loaded";
-            return vm.shownPredictionsProperty().get().size() + " on this image, "
-                    + vm.predictionsAboveThresholdProperty().get() + " of " + ps.total() + " in the dataset";
-        }, vm.predictionsProperty(), vm.shownPredictionsProperty(), vm.predictionsAboveThresholdProperty()));
+        predCount
+                .textProperty()
+                .bind(Bindings.createStringBinding(
+                        () -> {
+                            PredictionSet ps = vm.predictionsProperty().get();
+                            if (ps == null) return "No predictions loaded";
+                            return vm.shownPredictionsProperty().get().size() + " on this image, "
+                                    + vm.predictionsAboveThresholdProperty().get() + " of " + ps.total()
+                                    + " in the dataset";
+                        },
+                        vm.predictionsProperty(),
+                        vm.shownPredictionsProperty(),
+                        vm.predictionsAboveThresholdProperty()));
         display.add(predCount, 0, r++, 2, 1);
         GridPane.setHgrow(opacity, Priority.ALWAYS);
 
@@ -613,7 +799,9 @@ public final class MainView extends BorderPane {
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         categoriesView.setPadding(new Insets(6));
         inspector.setPadding(new Insets(6));
-        vm.selectedProperty().addListener((o, a, b) -> { if (b != null) tabs.getSelectionModel().select(1); });
+        vm.selectedProperty().addListener((o, a, b) -> {
+            if (b != null) tabs.getSelectionModel().select(1);
+        });
         VBox.setVgrow(tabs, Priority.ALWAYS);
         VBox right = new VBox(display, tabs);
         right.getStyleClass().add("side-panel");
@@ -626,23 +814,31 @@ public final class MainView extends BorderPane {
         statusBar.setId("statusBar");
         statusBar.setText("Ready");
         Label size = new Label();
-        size.textProperty().bind(Bindings.createStringBinding(() -> {
-            ImageEntry e = vm.getCurrentImage();
-            return e == null ? "" : e.width() + " × " + e.height() + " px";
-        }, vm.currentImageProperty()));
+        size.textProperty()
+                .bind(Bindings.createStringBinding(
+                        () -> {
+                            ImageEntry e = vm.getCurrentImage();
+                            return e == null ? "" : e.width() + " × " + e.height() + " px";
+                        },
+                        vm.currentImageProperty()));
         Label zoom = new Label();
         zoom.setId("zoomLabel");
-        zoom.textProperty().bind(Bindings.createStringBinding(() -> String.format("%.0f%%", viewport.zoom() * 100),
-                viewport.zoomProperty()));
+        zoom.textProperty()
+                .bind(Bindings.createStringBinding(
+                        () -> String.format("%.0f%%", viewport.zoom() * 100), viewport.zoomProperty()));
         Label cursor = new Label();
-        cursor.textProperty().bind(Bindings.createStringBinding(() -> {
-            var p = vm.cursorProperty().get();
-            return p == null ? "" : String.format("x %d, y %d", (int) p.getX(), (int) p.getY());
-        }, vm.cursorProperty()));
+        cursor.textProperty()
+                .bind(Bindings.createStringBinding(
+                        () -> {
+                            var p = vm.cursorProperty().get();
+                            return p == null ? "" : String.format("x %d, y %d", (int) p.getX(), (int) p.getY());
+                        },
+                        vm.cursorProperty()));
         Label under = new Label();
         under.setId("hoverLabel");
-        under.textProperty().bind(Bindings.createStringBinding(() -> vm.describe(vm.hoveredProperty().get()),
-                vm.hoveredProperty()));
+        under.textProperty()
+                .bind(Bindings.createStringBinding(
+                        () -> vm.describe(vm.hoveredProperty().get()), vm.hoveredProperty()));
         Label review = new Label();
         review.setId("reviewProgress");
         review.textProperty().bind(vm.reviewProgressProperty());
@@ -654,21 +850,29 @@ public final class MainView extends BorderPane {
         stop.setOnAction(e -> stopPrediction());
         stop.visibleProperty().bind(predicting);
         stop.managedProperty().bind(predicting);
-        statusBar.getRightItems().addAll(stop, model, sep(), review, sep(), under, sep(), cursor, sep(), size, sep(), zoom);
+        statusBar
+                .getRightItems()
+                .addAll(stop, model, sep(), review, sep(), under, sep(), cursor, sep(), size, sep(), zoom);
         return statusBar;
     }
 
     // ---- actions ----
 
     public void chooseDataset() {
-        dialogs.chooseFileToOpen("Open COCO dataset", session.lastFolder(),
-                new DialogService.FileType("COCO dataset JSON", "*.json")).ifPresent(this::openDataset);
+        dialogs.chooseFileToOpen(
+                        "Open COCO dataset",
+                        session.lastFolder(),
+                        new DialogService.FileType("COCO dataset JSON", "*.json"))
+                .ifPresent(this::openDataset);
     }
 
     public void choosePredictions() {
         if (vm.getDataset() == null) return;
-        dialogs.chooseFileToOpen("Load COCO results (predictions)", vm.getDataset().jsonFile().getParent(),
-                new DialogService.FileType("COCO results JSON", "*.json")).ifPresent(this::openPredictions);
+        dialogs.chooseFileToOpen(
+                        "Load COCO results (predictions)",
+                        vm.getDataset().jsonFile().getParent(),
+                        new DialogService.FileType("COCO results JSON", "*.json"))
+                .ifPresent(this::openPredictions);
     }
 
     /** A dropped JSON: a results list when a dataset is open and the file starts with '[', else a dataset. */
@@ -685,20 +889,23 @@ public final class MainView extends BorderPane {
     public Future<PredictionSet> openPredictions(Path results) {
         LoadedDataset ds = vm.getDataset();
         return tasks.execute(BackgroundTask.<PredictionSet>of("Cannot load predictions " + results.getFileName(), p -> {
-            p.message("Reading " + results.getFileName());
-            p.progress(-1, 1);
-            return service.loadPredictions(results, ds);
-        }).onSuccess(ps -> {
-            vm.setPredictions(ps);
-            vm.messageProperty().set("Loaded " + ps.total() + " predictions from " + results.getFileName());
-        }));
+                    p.message("Reading " + results.getFileName());
+                    p.progress(-1, 1);
+                    return service.loadPredictions(results, ds);
+                })
+                .onSuccess(ps -> {
+                    vm.setPredictions(ps);
+                    vm.messageProperty().set("Loaded " + ps.total() + " predictions from " + results.getFileName());
+                }));
     }
 
     /** Asks for weights and options ({@link RunModelDialog}) and runs the model on the open dataset. */
     public void chooseAndRunModel() {
         LoadedDataset ds = vm.getDataset();
         if (ds == null || predicting.get()) return;
-        new RunModelDialog(window(), ds, vm.getCurrentImage(), lastRun).showAndWait().ifPresent(this::runModel);
+        new RunModelDialog(window(), ds, vm.getCurrentImage(), lastRun)
+                .showAndWait()
+                .ifPresent(this::runModel);
     }
 
     /**
@@ -710,44 +917,63 @@ public final class MainView extends BorderPane {
         if (ds == null) throw new IllegalStateException("no dataset open");
         lastRun = request;
         // a run on some images merges into an existing file; a run on all of them replaces it, when the user agrees
-        if (request.imageIds() == null && Files.isRegularFile(request.output()) && !dialogs.confirm(
-                "Replace " + request.output().getFileName() + "?", "The run writes the predictions of every image to "
-                        + request.output() + ", replacing the results it holds (the previous file is kept as .bak). "
-                        + "A run stopped early merges into it instead.", "Replace")) {
+        if (request.imageIds() == null
+                && Files.isRegularFile(request.output())
+                && !dialogs.confirm(
+                        "Replace " + request.output().getFileName() + "?",
+                        "The run writes the predictions of every image to "
+                                + request.output()
+                                + ", replacing the results it holds (the previous file is kept as .bak). "
+                                + "A run stopped early merges into it instead.",
+                        "Replace")) {
             vm.messageProperty().set("Model run cancelled: " + request.output().getFileName() + " kept");
             return null;
         }
         stopPrediction.set(false);
         predicting.set(true);
-        return tasks.execute(BackgroundTask.<PredictionService.Outcome>of("Cannot run model "
-                + request.weights().getFileName(), p -> {
-            p.progress(-1, 1);
-            return predictionService.run(ds, request, () -> stopPrediction.get() || p.isCancelled(), (done, total, msg) -> {
-                p.message(msg);
-                if (done > 0 || total == 0) p.progress(done, Math.max(1, total));
-            });
-        }).onFinished(() -> {
-            predicting.set(false);
-            showLoadedModel();
-        }).onSuccess(out -> {
-            if (out.predictions() == null) {
-                vm.messageProperty().set("Stopped before the first image: nothing written");
-                return;
-            }
-            vm.setPredictions(out.predictions());
-            StringBuilder msg = new StringBuilder(out.stopped() ? "Stopped: " : "");
-            msg.append(String.format("%d predictions in %d of %d images -> %s", out.instanceCount(),
-                    out.imagesPredicted(), out.imagesRequested(), request.output().getFileName()));
-            if (out.merged()) msg.append(String.format(" (merged: %d results in the file)", out.predictions().total()));
-            if (!out.skipped().isEmpty()) {
-                msg.append("; ").append(out.skipped().size()).append(" skipped (").append(out.skipped().get(0))
-                        .append(out.skipped().size() > 1 ? ", …" : "").append(")");
-            }
-            if (!out.unknownCategories().isEmpty()) {
-                msg.append("; category ids not in the dataset: ").append(out.unknownCategories());
-            }
-            vm.messageProperty().set(msg.toString());
-        }));
+        return tasks.execute(BackgroundTask.<PredictionService.Outcome>of(
+                        "Cannot run model " + request.weights().getFileName(), p -> {
+                            p.progress(-1, 1);
+                            return predictionService.run(
+                                    ds, request, () -> stopPrediction.get() || p.isCancelled(), (done, total, msg) -> {
+                                        p.message(msg);
+                                        if (done > 0 || total == 0) p.progress(done, Math.max(1, total));
+                                    });
+                        })
+                .onFinished(() -> {
+                    predicting.set(false);
+                    showLoadedModel();
+                })
+                .onSuccess(out -> {
+                    if (out.predictions() == null) {
+                        vm.messageProperty().set("Stopped before the first image: nothing written");
+                        return;
+                    }
+                    vm.setPredictions(out.predictions());
+                    StringBuilder msg = new StringBuilder(out.stopped() ? "Stopped: " : "");
+                    msg.append(String.format(
+                            "%d predictions in %d of %d images -> %s",
+                            out.instanceCount(),
+                            out.imagesPredicted(),
+                            out.imagesRequested(),
+                            request.output().getFileName()));
+                    if (out.merged())
+                        msg.append(String.format(
+                                " (merged: %d results in the file)",
+                                out.predictions().total()));
+                    if (!out.skipped().isEmpty()) {
+                        msg.append("; ")
+                                .append(out.skipped().size())
+                                .append(" skipped (")
+                                .append(out.skipped().get(0))
+                                .append(out.skipped().size() > 1 ? ", …" : "")
+                                .append(")");
+                    }
+                    if (!out.unknownCategories().isEmpty()) {
+                        msg.append("; category ids not in the dataset: ").append(out.unknownCategories());
+                    }
+                    vm.messageProperty().set(msg.toString());
+                }));
     }
 
     /** The Evaluation tab evaluates the open dataset (as edited) against the loaded predictions, when both are there. */
@@ -765,7 +991,8 @@ public final class MainView extends BorderPane {
     /** Whether a result of the loaded predictions was accepted or rejected (so the evaluation leaves it out). */
     private boolean reviewed(PredictionSet ps, CocoResult r) {
         if (vm.editor() == null) return false;
-        for (var p : ps.forImage(r.imageId())) if (p.id() == r.id()) return vm.editor().isReviewed(p);
+        for (var p : ps.forImage(r.imageId()))
+            if (p.id() == r.id()) return vm.editor().isReviewed(p);
         return false;
     }
 
@@ -802,7 +1029,13 @@ public final class MainView extends BorderPane {
             vm.messageProperty().set("Open a dataset to run the trained model " + model + " on");
             return;
         }
-        lastRun = new PredictionService.Request(model, null, 0.05f, PredictionService.DeviceChoice.AUTO, false, null,
+        lastRun = new PredictionService.Request(
+                model,
+                null,
+                0.05f,
+                PredictionService.DeviceChoice.AUTO,
+                false,
+                null,
                 PredictionService.defaultOutput(ds));
         centerTabs.getSelectionModel().select(0);
         chooseAndRunModel();
@@ -858,7 +1091,8 @@ public final class MainView extends BorderPane {
     }
 
     private void about() {
-        dialogs.showContent("MaskLab " + dev.masklab.app.AppInfo.version(),
+        dialogs.showContent(
+                "MaskLab " + dev.masklab.app.AppInfo.version(),
                 new Label("COCO datasets, Mask R-CNN inference and training in Java."));
     }
 
@@ -898,8 +1132,8 @@ public final class MainView extends BorderPane {
                 mainCanvas.requestFocus();
             }
         });
-        scene.getAccelerators().put(KeyCombination.keyCombination("Shortcut+Y"),
-                () -> actions.execute(StandardAction.REDO));
+        scene.getAccelerators()
+                .put(KeyCombination.keyCombination("Shortcut+Y"), () -> actions.execute(StandardAction.REDO));
     }
 
     /** Whether the image view's keys apply with {@code focus} focused: Image tab shown, no text typed, no list open. */
@@ -933,7 +1167,8 @@ public final class MainView extends BorderPane {
     private static Node withValue(Slider s, String fmt, double mul) {
         Label v = new Label();
         v.setMinWidth(42);
-        v.textProperty().bind(Bindings.createStringBinding(() -> String.format(fmt, s.getValue() * mul), s.valueProperty()));
+        v.textProperty()
+                .bind(Bindings.createStringBinding(() -> String.format(fmt, s.getValue() * mul), s.valueProperty()));
         HBox.setHgrow(s, Priority.ALWAYS);
         HBox box = new HBox(6, s, v);
         box.setAlignment(Pos.CENTER_LEFT);

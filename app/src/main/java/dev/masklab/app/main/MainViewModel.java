@@ -1,28 +1,25 @@
 package dev.masklab.app.main;
 
 import dev.masklab.app.browser.BrowserFilter;
-import dev.masklab.app.canvas.tool.ToolKind;
-import dev.masklab.app.document.DatasetDocument;
-import dev.masklab.app.review.ReviewOrder;
 import dev.masklab.app.canvas.ColorPalette;
 import dev.masklab.app.canvas.LayerSettings;
-import dev.masklab.app.model.CategoryRow;
-
+import dev.masklab.app.canvas.tool.ToolKind;
+import dev.masklab.app.document.DatasetDocument;
 import dev.masklab.app.edit.AnnotationEditor;
 import dev.masklab.app.edit.Edit;
 import dev.masklab.app.model.CategoryInfo;
+import dev.masklab.app.model.CategoryRow;
 import dev.masklab.app.model.CocoAdapter;
 import dev.masklab.app.model.ImageEntry;
 import dev.masklab.app.model.Instance;
 import dev.masklab.app.model.LoadedDataset;
 import dev.masklab.app.model.PredictionSet;
 import dev.masklab.app.prediction.BoxPrompter;
+import dev.masklab.app.review.ReviewOrder;
 import dev.masklab.coco.CocoResult;
 import dev.masklab.review.PredictionKey;
 import dev.masklab.review.ReviewQueue;
 import dev.masklab.review.ReviewState;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -31,18 +28,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import javafx.beans.Observable;
-import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
-import javafx.beans.property.ReadOnlyStringProperty;
-import javafx.beans.property.ReadOnlyStringWrapper;
-import javafx.beans.property.SimpleBooleanProperty;
-import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.property.ReadOnlyIntegerWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
@@ -60,7 +55,10 @@ import javafx.collections.transformation.FilteredList;
 public final class MainViewModel {
     /** Which instances the canvas area shows. */
     public enum ViewMode {
-        GROUND_TRUTH("Ground truth"), PREDICTIONS("Predictions"), OVERLAY("Both overlaid"), SIDE_BY_SIDE("Side by side");
+        GROUND_TRUTH("Ground truth"),
+        PREDICTIONS("Predictions"),
+        OVERLAY("Both overlaid"),
+        SIDE_BY_SIDE("Side by side");
 
         private final String label;
 
@@ -84,25 +82,32 @@ public final class MainViewModel {
     /** Asks the loaded model about a box; null while no model is loaded. */
     private final ObjectProperty<BoxPrompter> boxPrompter = new SimpleObjectProperty<>(this, "boxPrompter");
     /** Results of box prompts: shown whatever their score (the user asked for them). */
-    private final java.util.Set<Instance> prompted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private final java.util.Set<Instance> prompted =
+            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
     private final DoubleProperty brushRadius = new SimpleDoubleProperty(this, "brushRadius", 8);
     private final ObservableList<ImageEntry> images = FXCollections.observableArrayList();
     private final FilteredList<ImageEntry> filteredImages = new FilteredList<>(images);
     private final BrowserFilter filter = new BrowserFilter();
     private final ObjectProperty<ImageEntry> currentImage = new SimpleObjectProperty<>(this, "currentImage");
     private final LayerSettings layers = new LayerSettings();
-    private final ObservableList<CategoryRow> categories = FXCollections.observableArrayList(
-            row -> new Observable[]{row.visibleProperty()});
+    private final ObservableList<CategoryRow> categories =
+            FXCollections.observableArrayList(row -> new Observable[] {row.visibleProperty()});
     private final Map<Integer, CategoryRow> categoryById = new HashMap<>();
     private final ReadOnlyObjectWrapper<PredictionSet> predictions = new ReadOnlyObjectWrapper<>(this, "predictions");
     private final DoubleProperty scoreThreshold = new SimpleDoubleProperty(this, "scoreThreshold", 0.5);
-    private final ObjectProperty<ViewMode> viewMode = new SimpleObjectProperty<>(this, "viewMode", ViewMode.GROUND_TRUTH);
-    private final ReadOnlyObjectWrapper<List<Instance>> shownGroundTruth = new ReadOnlyObjectWrapper<>(this, "shownGroundTruth", List.of());
-    private final ReadOnlyObjectWrapper<List<Instance>> shownPredictions = new ReadOnlyObjectWrapper<>(this, "shownPredictions", List.of());
-    private final ReadOnlyIntegerWrapper predictionsAboveThreshold = new ReadOnlyIntegerWrapper(this, "predictionsAboveThreshold");
+    private final ObjectProperty<ViewMode> viewMode =
+            new SimpleObjectProperty<>(this, "viewMode", ViewMode.GROUND_TRUTH);
+    private final ReadOnlyObjectWrapper<List<Instance>> shownGroundTruth =
+            new ReadOnlyObjectWrapper<>(this, "shownGroundTruth", List.of());
+    private final ReadOnlyObjectWrapper<List<Instance>> shownPredictions =
+            new ReadOnlyObjectWrapper<>(this, "shownPredictions", List.of());
+    private final ReadOnlyIntegerWrapper predictionsAboveThreshold =
+            new ReadOnlyIntegerWrapper(this, "predictionsAboveThreshold");
     private final ReadOnlyStringWrapper reviewProgress = new ReadOnlyStringWrapper(this, "reviewProgress", "");
     /** The review queue last walked, for the predictions, order and threshold it was made for (null: none yet). */
     private ReviewQueue queue;
+
     private PredictionSet queueSet;
     private ReviewQueue.Order queueOrder;
     private double queueThreshold;
@@ -192,7 +197,9 @@ public final class MainViewModel {
             }
         }
         imageIndex.clear();
-        if (ds != null) for (int i = 0; i < ds.images().size(); i++) imageIndex.put(ds.images().get(i).id(), i);
+        if (ds != null)
+            for (int i = 0; i < ds.images().size(); i++)
+                imageIndex.put(ds.images().get(i).id(), i);
         categories.setAll(rows);
         drawCategory.set(rows.isEmpty() ? null : rows.getFirst());
         tool.set(ToolKind.SELECT);
@@ -359,7 +366,8 @@ public final class MainViewModel {
             }
         }
         ReviewState state = editor().review();
-        Optional<Instance> next = queue.next(state, current).flatMap(ps::instanceOf).filter(i -> !reviewed(i));
+        Optional<Instance> next =
+                queue.next(state, current).flatMap(ps::instanceOf).filter(i -> !reviewed(i));
         if (next.isEmpty()) {
             message.set("Nothing left to review: " + queue.progress(state));
             return false;
@@ -395,7 +403,8 @@ public final class MainViewModel {
             if (ps != null) {
                 double t = scoreThreshold.get();
                 for (Instance p : ps.forImage(cur.id()))
-                    if ((p.score() >= t || prompted.contains(p)) && categoryVisible(p.categoryId()) && !reviewed(p)) pr.add(p);
+                    if ((p.score() >= t || prompted.contains(p)) && categoryVisible(p.categoryId()) && !reviewed(p))
+                        pr.add(p);
             }
         }
         shownGroundTruth.set(List.copyOf(gt));
@@ -545,7 +554,8 @@ public final class MainViewModel {
         if (!editable()) return 0;
         List<Instance> shown = shownPredictions.get();
         if (shown.isEmpty()) return 0;
-        int n = editor().acceptAll(shown, "Accept " + shown.size() + " predictions").size();
+        int n = editor().acceptAll(shown, "Accept " + shown.size() + " predictions")
+                .size();
         ImageEntry cur = currentImage.get();
         if (cur != null) afterEdit(cur.id(), -1, false, "Accepted " + n + " predictions (one undo takes them back)");
         return n;
@@ -564,7 +574,11 @@ public final class MainViewModel {
         int at = same.indexOf(s);
         if (s.prediction()) editor().reject(s, "Reject " + describe(s));
         else editor().delete(s.id(), "Delete " + describe(s));
-        afterEdit(s.imageId(), s.prediction() ? -1 : s.id(), false, (s.prediction() ? "Rejected " : "Deleted ") + describe(s));
+        afterEdit(
+                s.imageId(),
+                s.prediction() ? -1 : s.id(),
+                false,
+                (s.prediction() ? "Rejected " : "Deleted ") + describe(s));
         selectSameIndex(s.prediction() ? shownPredictions.get() : shownGroundTruth.get(), at);
         return true;
     }
@@ -615,7 +629,8 @@ public final class MainViewModel {
         if (!editable() || annotation.prediction()) return;
         double[] kp = annotation.keypoints();
         int v = kp[3 * k + 2] > 0 ? (int) kp[3 * k + 2] : 2;
-        editor().setKeypoint(annotation.id(), k, x, y, v, "Move " + keypointName(annotation, k) + " of #" + annotation.id());
+        editor().setKeypoint(
+                        annotation.id(), k, x, y, v, "Move " + keypointName(annotation, k) + " of #" + annotation.id());
         afterEdit(annotation.imageId(), annotation.id(), true, null);
     }
 
@@ -625,10 +640,19 @@ public final class MainViewModel {
         double[] kp = annotation.keypoints();
         int v = (int) kp[3 * k + 2];
         int next = v == 2 ? 1 : v == 1 ? 0 : 2;
-        editor().setKeypoint(annotation.id(), k, kp[3 * k], kp[3 * k + 1], next,
-                "Set " + keypointName(annotation, k) + " of #" + annotation.id() + " to v=" + next);
-        afterEdit(annotation.imageId(), annotation.id(), true, keypointName(annotation, k) + ": "
-                + (next == 2 ? "visible" : next == 1 ? "labelled, hidden" : "not labelled"));
+        editor().setKeypoint(
+                        annotation.id(),
+                        k,
+                        kp[3 * k],
+                        kp[3 * k + 1],
+                        next,
+                        "Set " + keypointName(annotation, k) + " of #" + annotation.id() + " to v=" + next);
+        afterEdit(
+                annotation.imageId(),
+                annotation.id(),
+                true,
+                keypointName(annotation, k) + ": "
+                        + (next == 2 ? "visible" : next == 1 ? "labelled, hidden" : "not labelled"));
     }
 
     /**
@@ -648,7 +672,8 @@ public final class MainViewModel {
      */
     public boolean deleteVertex(Instance annotation, int polygon, int vertex) {
         if (!editable() || annotation.prediction()) return false;
-        if (editor().polygons().deleteVertex(annotation.id(), polygon, vertex, "Delete vertex of #" + annotation.id())) {
+        if (editor().polygons()
+                .deleteVertex(annotation.id(), polygon, vertex, "Delete vertex of #" + annotation.id())) {
             afterEdit(annotation.imageId(), annotation.id(), true, null);
             return true;
         }
@@ -656,9 +681,11 @@ public final class MainViewModel {
             message.set("A polygon keeps at least 3 vertices: delete the annotation instead");
             return false;
         }
-        if (!document.dialogs().confirm("Delete this part of #" + annotation.id() + "?",
-                "A part keeps at least 3 vertices. Deleting the vertex deletes the whole part (undo brings it back).",
-                "Delete part")) return false;
+        if (!document.dialogs()
+                .confirm(
+                        "Delete this part of #" + annotation.id() + "?",
+                        "A part keeps at least 3 vertices. Deleting the vertex deletes the whole part (undo brings it back).",
+                        "Delete part")) return false;
         return deletePart(annotation, polygon);
     }
 
@@ -686,7 +713,11 @@ public final class MainViewModel {
             message.set("The last part is not deleted: delete the annotation instead");
             return false;
         }
-        afterEdit(annotation.imageId(), annotation.id(), true, "Deleted part " + (polygon + 1) + " of #" + annotation.id());
+        afterEdit(
+                annotation.imageId(),
+                annotation.id(),
+                true,
+                "Deleted part " + (polygon + 1) + " of #" + annotation.id());
         return true;
     }
 
@@ -771,8 +802,12 @@ public final class MainViewModel {
             message.set("Cannot place the skeleton: " + ex.getMessage());
             return false;
         }
-        afterEdit(s.imageId(), s.id(), true, "Placed the " + categoryName(s.categoryId()) + " skeleton on #" + s.id()
-                + " (drag the keypoints into place)");
+        afterEdit(
+                s.imageId(),
+                s.id(),
+                true,
+                "Placed the " + categoryName(s.categoryId()) + " skeleton on #" + s.id()
+                        + " (drag the keypoints into place)");
         return true;
     }
 
@@ -796,15 +831,18 @@ public final class MainViewModel {
         Instance s = selected.get();
         int k = selectedKeypoint.get();
         if (!editable() || s == null || s.prediction() || k < 0 || !s.hasKeypoints()) return false;
-        editor().keypoints().setKeypointVisibility(s.id(), k, v,
-                "Set " + keypointName(s, k) + " of #" + s.id() + " to v=" + v);
+        editor().keypoints()
+                .setKeypointVisibility(s.id(), k, v, "Set " + keypointName(s, k) + " of #" + s.id() + " to v=" + v);
         afterEdit(s.imageId(), s.id(), true, keypointName(s, k) + ": " + (v == 2 ? "visible" : "labelled, hidden"));
         return true;
     }
 
     /** True when {@code inst} is a ground-truth annotation whose mask is RLE and no crowd region (it may become polygons). */
     public static boolean convertibleToPolygons(Instance inst) {
-        return inst != null && !inst.prediction() && !inst.crowd() && inst.maskKind().endsWith("RLE");
+        return inst != null
+                && !inst.prediction()
+                && !inst.crowd()
+                && inst.maskKind().endsWith("RLE");
     }
 
     /** True when {@code inst} is a ground-truth polygon annotation (it may become an RLE mask). */
@@ -828,9 +866,15 @@ public final class MainViewModel {
         });
         if (tol.isEmpty()) return false;
         try {
-            var fit = editor().polygons().convertToPolygons(s.id(), tol.getAsDouble(), "Convert #" + s.id() + " to polygons");
-            afterEdit(s.imageId(), s.id(), true, String.format("#%d is now %d polygons, %d vertices, IoU %.4f", s.id(),
-                    fit.polygons().size(), fit.vertexCount(), fit.iou()));
+            var fit = editor().polygons()
+                    .convertToPolygons(s.id(), tol.getAsDouble(), "Convert #" + s.id() + " to polygons");
+            afterEdit(
+                    s.imageId(),
+                    s.id(),
+                    true,
+                    String.format(
+                            "#%d is now %d polygons, %d vertices, IoU %.4f",
+                            s.id(), fit.polygons().size(), fit.vertexCount(), fit.iou()));
             return true;
         } catch (IllegalArgumentException ex) {
             document.dialogs().showError("Cannot convert #" + s.id() + " to polygons", ex.getMessage());
@@ -879,8 +923,12 @@ public final class MainViewModel {
         Instance p = selected.get();
         if (!editable() || p == null || !p.prediction() || categories.isEmpty()) return false;
         CategoryRow initial = category(p.categoryId());
-        var chosen = document.dialogs().choose("Accept " + describe(p) + " as", "Category:", List.copyOf(categories),
-                initial != null ? initial : categories.getFirst());
+        var chosen = document.dialogs()
+                .choose(
+                        "Accept " + describe(p) + " as",
+                        "Category:",
+                        List.copyOf(categories),
+                        initial != null ? initial : categories.getFirst());
         return chosen.isPresent() && acceptSelectedAs(chosen.get().id());
     }
 
@@ -910,7 +958,7 @@ public final class MainViewModel {
     public long addBox(double x0, double y0, double x1, double y1) {
         double xa = Math.min(x0, x1), xb = Math.max(x0, x1), ya = Math.min(y0, y1), yb = Math.max(y0, y1);
         if (xb - xa < 1 || yb - ya < 1) return -1;
-        return addPolygon(new double[]{xa, ya, xb, ya, xb, yb, xa, yb}, "box");
+        return addPolygon(new double[] {xa, ya, xb, ya, xb, yb, xa, yb}, "box");
     }
 
     /** Asks the loaded model about boxes (the box prompt tool); null while none is loaded. */
@@ -938,7 +986,10 @@ public final class MainViewModel {
         if (xb - xa < 1 || yb - ya < 1) return false;
         CategoryRow c = drawCategory.get();
         message.set("Asking the model about the box…");
-        p.prompt(cur, new double[]{xa, ya, xb - xa, yb - ya}, c == null ? OptionalLong.empty() : OptionalLong.of(c.id()),
+        p.prompt(
+                cur,
+                new double[] {xa, ya, xb - xa, yb - ya},
+                c == null ? OptionalLong.empty() : OptionalLong.of(c.id()),
                 this::addPromptResult);
         return true;
     }
@@ -989,14 +1040,25 @@ public final class MainViewModel {
         CategoryRow c = target != null ? categoryById.get(target.categoryId()) : drawCategory.get();
         if (target == null && c == null) return -1;
         String what = (add ? "Paint " : "Erase ") + (target != null ? "#" + target.id() : "new " + c.name());
-        long id = editor().paint(target == null ? -1 : target.id(), cur.id(), c == null ? target.categoryId() : c.id(),
-                stroke, brushRadius.get(), add, what);
+        long id = editor().paint(
+                        target == null ? -1 : target.id(),
+                        cur.id(),
+                        c == null ? target.categoryId() : c.id(),
+                        stroke,
+                        brushRadius.get(),
+                        add,
+                        what);
         if (id < 0) {
             message.set("The stroke changed no pixel");
             return -1;
         }
-        afterEdit(cur.id(), id, true, target != null && target.maskKind().startsWith("polygon")
-                ? what + ": the mask is now stored as RLE" : what);
+        afterEdit(
+                cur.id(),
+                id,
+                true,
+                target != null && target.maskKind().startsWith("polygon")
+                        ? what + ": the mask is now stored as RLE"
+                        : what);
         return id;
     }
 
@@ -1005,7 +1067,8 @@ public final class MainViewModel {
         if (editor() == null || annotation == null || annotation.prediction()) return List.of();
         var a = editor().coco().annotation(annotation.id());
         return a != null && a.segmentation() instanceof dev.masklab.coco.Segmentation.Polygons p
-                ? p.polygonsView() : List.of();
+                ? p.polygonsView()
+                : List.of();
     }
 
     /** The k-th keypoint's name from the category, else "keypoint k+1". */
@@ -1048,7 +1111,8 @@ public final class MainViewModel {
         var name = document.dialogs().askText("New category", "Name:", "");
         if (name.isEmpty()) return -1;
         try {
-            long id = editor().categories().add(name.get().strip(), null, "Add category " + name.get().strip());
+            long id = editor().categories()
+                    .add(name.get().strip(), null, "Add category " + name.get().strip());
             afterDatasetEdit("Added category " + name.get().strip());
             return id;
         } catch (IllegalArgumentException ex) {
@@ -1079,19 +1143,30 @@ public final class MainViewModel {
      */
     public int mergeCategory(CategoryRow row) {
         if (!editable() || row == null) return -1;
-        List<CategoryRow> others = categories.stream().filter(r -> r.id() != row.id()).toList();
+        List<CategoryRow> others =
+                categories.stream().filter(r -> r.id() != row.id()).toList();
         if (others.isEmpty()) return -1;
-        var into = document.dialogs().choose("Merge " + row.name() + " into", "Its " + row.count()
-                + " annotations get the category chosen here, and " + row.name() + " is removed.", others,
-                others.getFirst());
+        var into = document.dialogs()
+                .choose(
+                        "Merge " + row.name() + " into",
+                        "Its " + row.count() + " annotations get the category chosen here, and " + row.name()
+                                + " is removed.",
+                        others,
+                        others.getFirst());
         if (into.isEmpty()) return -1;
         try {
-            int n = editor().categories().merge(row.id(), into.get().id(),
-                    "Merge category " + row.name() + " into " + into.get().name());
+            int n = editor().categories()
+                    .merge(
+                            row.id(),
+                            into.get().id(),
+                            "Merge category " + row.name() + " into "
+                                    + into.get().name());
             afterDatasetEdit("Merged " + row.name() + " into " + into.get().name() + " (" + n + " annotations)");
             return n;
         } catch (IllegalArgumentException ex) {
-            document.dialogs().showError("Cannot merge " + row.name() + " into " + into.get().name(), ex.getMessage());
+            document.dialogs()
+                    .showError(
+                            "Cannot merge " + row.name() + " into " + into.get().name(), ex.getMessage());
             return -1;
         }
     }
@@ -1103,8 +1178,11 @@ public final class MainViewModel {
     public int deleteCategory(CategoryRow row) {
         if (!editable() || row == null) return -1;
         int n = editor().categories().annotationCount(row.id());
-        if (!document.dialogs().confirm("Delete category " + row.name() + " and its " + n
-                + (n == 1 ? " annotation?" : " annotations?"), "Undo brings them back.", "Delete")) return -1;
+        if (!document.dialogs()
+                .confirm(
+                        "Delete category " + row.name() + " and its " + n + (n == 1 ? " annotation?" : " annotations?"),
+                        "Undo brings them back.",
+                        "Delete")) return -1;
         editor().categories().delete(row.id(), "Delete category " + row.name());
         afterDatasetEdit("Deleted category " + row.name() + " (" + n + " annotations)");
         return n;
@@ -1138,8 +1216,10 @@ public final class MainViewModel {
         replacingCurrent = true;
         try {
             categories.setAll(rows);
-            drawCategory.set(draw != null && categoryById.containsKey(draw.id()) ? categoryById.get(draw.id())
-                    : rows.isEmpty() ? null : rows.getFirst());
+            drawCategory.set(
+                    draw != null && categoryById.containsKey(draw.id())
+                            ? categoryById.get(draw.id())
+                            : rows.isEmpty() ? null : rows.getFirst());
             for (int i = 0; i < images.size(); i++) {
                 ImageEntry e = images.get(i);
                 Map<Long, Instance> kept = new HashMap<>();
@@ -1148,7 +1228,8 @@ public final class MainViewModel {
                 boolean same = true;
                 for (var a : ds.coco().annotationsOf(e.id())) {
                     Instance prev = kept.get(a.id());
-                    Instance inst = prev != null && prev.categoryId() == a.categoryId() ? prev : CocoAdapter.groundTruth(a);
+                    Instance inst =
+                            prev != null && prev.categoryId() == a.categoryId() ? prev : CocoAdapter.groundTruth(a);
                     same &= inst == prev;
                     now.add(inst);
                 }
@@ -1180,7 +1261,9 @@ public final class MainViewModel {
     private void afterEdit(long imageId, long editedId, boolean selectEdited, String msg) {
         document.edited();
         int keypoint = selectedKeypoint.get(), part = selectedPart.get();
-        long selectedId = selected.get() == null || selected.get().prediction() ? -1 : selected.get().id();
+        long selectedId = selected.get() == null || selected.get().prediction()
+                ? -1
+                : selected.get().id();
         for (java.util.function.LongConsumer l : editListeners) l.accept(imageId);
         LoadedDataset ds = document.dataset();
         Integer idx = imageIndex.get(imageId);
@@ -1203,9 +1286,11 @@ public final class MainViewModel {
             if (r != null && d != 0) r.countProperty().set(r.count() + d);
         });
         boolean same = now.size() == old.annotations().size();
-        for (int i = 0; same && i < now.size(); i++) same = now.get(i) == old.annotations().get(i);
+        for (int i = 0; same && i < now.size(); i++)
+            same = now.get(i) == old.annotations().get(i);
         // a rejected prediction changes no annotation: the entry stays (the views keep drawing that object)
-        ImageEntry entry = same ? old : new ImageEntry(old.id(), old.fileName(), old.width(), old.height(), old.file(), now);
+        ImageEntry entry =
+                same ? old : new ImageEntry(old.id(), old.fileName(), old.width(), old.height(), old.file(), now);
         boolean wasCurrent = currentImage.get() == old;
         replacingCurrent = wasCurrent;
         try {
@@ -1229,5 +1314,4 @@ public final class MainViewModel {
         }
         if (msg != null) message.set(msg);
     }
-
 }

@@ -38,8 +38,12 @@ public final class SessionPreferences {
         }
         w = Math.min(w, screen.getWidth());
         h = Math.min(h, screen.getHeight());
-        if (Double.isNaN(x) || Double.isNaN(y) || x < screen.getMinX() || y < screen.getMinY()
-                || x + w > screen.getMaxX() || y + h > screen.getMaxY()) {
+        if (Double.isNaN(x)
+                || Double.isNaN(y)
+                || x < screen.getMinX()
+                || y < screen.getMinY()
+                || x + w > screen.getMaxX()
+                || y + h > screen.getMaxY()) {
             x = screen.getMinX() + (screen.getWidth() - w) / 2;
             y = screen.getMinY() + (screen.getHeight() - h) / 2;
         }
@@ -95,7 +99,9 @@ public final class SessionPreferences {
 
     /** A key per dataset file within the preferences' 80-character limit. */
     private static String imageKey(Path json) {
-        return "image." + Integer.toHexString(json.toAbsolutePath().normalize().toString().hashCode());
+        return "image."
+                + Integer.toHexString(
+                        json.toAbsolutePath().normalize().toString().hashCode());
     }
 
     /** The folder a dataset was last opened from, when it still exists. */

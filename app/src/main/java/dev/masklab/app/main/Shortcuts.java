@@ -16,11 +16,12 @@ public final class Shortcuts {
             new Shortcut("Drag", "Pan"),
             new Shortcut("Click", "Select the instance (shown in the inspector)"),
             new Shortcut("Drag a handle", "Move a box corner, polygon vertex or keypoint of the selected annotation"),
-            new Shortcut("Right-click", "On the selected annotation's keypoint: cycle visibility; elsewhere: place an "
-                    + "unlabelled keypoint"));
+            new Shortcut(
+                    "Right-click",
+                    "On the selected annotation's keypoint: cycle visibility; elsewhere: place an "
+                            + "unlabelled keypoint"));
 
-    private Shortcuts() {
-    }
+    private Shortcuts() {}
 
     /** Every key, then the mouse gestures. */
     public static List<Shortcut> all() {

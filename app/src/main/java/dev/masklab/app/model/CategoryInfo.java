@@ -8,7 +8,8 @@ import java.util.List;
  * @param keypointNames names of the keypoints (empty when the category has none)
  * @param skeleton      pairs of 1-based keypoint indices, as in COCO's {@code skeleton}
  */
-public record CategoryInfo(int id, String name, String supercategory, List<String> keypointNames, List<int[]> skeleton) {
+public record CategoryInfo(
+        int id, String name, String supercategory, List<String> keypointNames, List<int[]> skeleton) {
     public CategoryInfo {
         keypointNames = List.copyOf(keypointNames);
         skeleton = List.copyOf(skeleton);

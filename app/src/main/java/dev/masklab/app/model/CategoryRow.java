@@ -1,7 +1,6 @@
 package dev.masklab.app.model;
 
 import dev.masklab.app.canvas.ColorPalette;
-
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.SimpleBooleanProperty;

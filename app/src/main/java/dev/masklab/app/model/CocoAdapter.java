@@ -1,7 +1,6 @@
 package dev.masklab.app.model;
 
 import dev.masklab.app.document.ImageRootResolver;
-
 import dev.masklab.coco.CocoAnnotation;
 import dev.masklab.coco.CocoCategory;
 import dev.masklab.coco.CocoDataset;
@@ -19,8 +18,7 @@ import java.util.Map;
 
 /** The only place that turns the engine's COCO model into the app's records. */
 public final class CocoAdapter {
-    private CocoAdapter() {
-    }
+    private CocoAdapter() {}
 
     /** The app's view of {@code coco}, image files resolved against {@code root}. */
     public static LoadedDataset toDataset(Path jsonFile, CocoDataset coco, Path root, boolean rootFound) {
@@ -32,8 +30,13 @@ public final class CocoAdapter {
         }
         List<ImageEntry> images = new ArrayList<>(coco.images().size());
         for (CocoImage im : coco.images()) {
-            images.add(new ImageEntry(im.id(), im.fileName(), im.width(), im.height(),
-                    ImageRootResolver.resolveFile(root, im.fileName()), byImage.getOrDefault(im.id(), List.of())));
+            images.add(new ImageEntry(
+                    im.id(),
+                    im.fileName(),
+                    im.width(),
+                    im.height(),
+                    ImageRootResolver.resolveFile(root, im.fileName()),
+                    byImage.getOrDefault(im.id(), List.of())));
         }
         List<String> warnings = new ArrayList<>();
         for (CocoProblem p : coco.problems()) warnings.add(p.toString());
@@ -46,8 +49,11 @@ public final class CocoAdapter {
         List<int[]> skel = new ArrayList<>();
         int[][] s = c.skeleton();
         if (s != null) for (int[] pair : s) if (pair != null && pair.length == 2) skel.add(pair.clone());
-        return new CategoryInfo((int) c.id(), c.name() == null ? "category " + c.id() : c.name(),
-                c.supercategory() == null ? "" : c.supercategory(), c.keypoints() == null ? List.of() : c.keypoints(),
+        return new CategoryInfo(
+                (int) c.id(),
+                c.name() == null ? "category " + c.id() : c.name(),
+                c.supercategory() == null ? "" : c.supercategory(),
+                c.keypoints() == null ? List.of() : c.keypoints(),
                 skel);
     }
 
@@ -55,9 +61,19 @@ public final class CocoAdapter {
         Segmentation seg = a.segmentation();
         double[] bbox = a.bbox();
         double area = a.area() != null ? a.area() : bbox != null ? bbox[2] * bbox[3] : 0;
-        return new Instance(a.id(), a.imageId(), (int) a.categoryId(), bbox == null ? new double[4] : bbox,
-                seg == null ? null : (h, w) -> seg.toRle(h, w).decode(), kind(seg), a.keypoints(), a.isCrowd(), area,
-                Double.NaN, false, null);
+        return new Instance(
+                a.id(),
+                a.imageId(),
+                (int) a.categoryId(),
+                bbox == null ? new double[4] : bbox,
+                seg == null ? null : (h, w) -> seg.toRle(h, w).decode(),
+                kind(seg),
+                a.keypoints(),
+                a.isCrowd(),
+                area,
+                Double.NaN,
+                false,
+                null);
     }
 
     /** Predictions grouped by image, each list by descending score; ids are the results' ids (1-based file order). */
@@ -68,7 +84,8 @@ public final class CocoAdapter {
             n++;
             byImage.computeIfAbsent(r.imageId(), k -> new ArrayList<>()).add(prediction(r, n));
         }
-        for (List<Instance> l : byImage.values()) l.sort(Comparator.comparingDouble(Instance::score).reversed());
+        for (List<Instance> l : byImage.values())
+            l.sort(Comparator.comparingDouble(Instance::score).reversed());
         Map<Long, List<Instance>> frozen = new HashMap<>();
         byImage.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
         return new PredictionSet(file, frozen, results.size(), results);
@@ -79,9 +96,19 @@ public final class CocoAdapter {
         Segmentation seg = r.segmentation();
         double[] bbox = r.bbox() == null ? new double[4] : r.bbox().clone();
         double area = Double.isNaN(r.area()) ? bbox[2] * bbox[3] : r.area();
-        return new Instance(r.id() != 0 ? r.id() : position, r.imageId(), (int) r.categoryId(), bbox,
-                seg == null ? null : (h, w) -> seg.toRle(h, w).decode(), kind(seg),
-                r.keypoints() == null ? null : r.keypoints().clone(), false, area, r.score(), true, PredictionKey.of(r));
+        return new Instance(
+                r.id() != 0 ? r.id() : position,
+                r.imageId(),
+                (int) r.categoryId(),
+                bbox,
+                seg == null ? null : (h, w) -> seg.toRle(h, w).decode(),
+                kind(seg),
+                r.keypoints() == null ? null : r.keypoints().clone(),
+                false,
+                area,
+                r.score(),
+                true,
+                PredictionKey.of(r));
     }
 
     static String kind(Segmentation seg) {

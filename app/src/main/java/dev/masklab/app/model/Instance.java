@@ -16,9 +16,19 @@ import dev.masklab.review.PredictionKey;
  * @param key        the prediction's identity across reads of its results file (what review decisions are kept
  *                   under), null for ground truth
  */
-public record Instance(long id, long imageId, int categoryId, double[] bbox, MaskSource mask, String maskKind,
-                       double[] keypoints, boolean crowd, double area, double score, boolean prediction,
-                       PredictionKey key) {
+public record Instance(
+        long id,
+        long imageId,
+        int categoryId,
+        double[] bbox,
+        MaskSource mask,
+        String maskKind,
+        double[] keypoints,
+        boolean crowd,
+        double area,
+        double score,
+        boolean prediction,
+        PredictionKey key) {
 
     public boolean hasMask() {
         return mask != null;

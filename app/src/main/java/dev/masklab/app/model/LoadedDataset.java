@@ -1,7 +1,6 @@
 package dev.masklab.app.model;
 
 import dev.masklab.app.document.ImageRootResolver;
-
 import dev.masklab.coco.CocoDataset;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -16,8 +15,14 @@ import java.util.Map;
  * @param rootFound   false when no sampled image existed under any candidate folder (the user is asked for one)
  * @param warnings    problems the reader reported (shown, not fatal)
  */
-public record LoadedDataset(Path jsonFile, Path imageRoot, boolean rootFound, CocoDataset coco,
-                            List<ImageEntry> images, List<CategoryInfo> categories, List<String> warnings) {
+public record LoadedDataset(
+        Path jsonFile,
+        Path imageRoot,
+        boolean rootFound,
+        CocoDataset coco,
+        List<ImageEntry> images,
+        List<CategoryInfo> categories,
+        List<String> warnings) {
     public LoadedDataset {
         images = List.copyOf(images);
         categories = List.copyOf(categories);
@@ -44,8 +49,17 @@ public record LoadedDataset(Path jsonFile, Path imageRoot, boolean rootFound, Co
     /** The same dataset with image files resolved against another root (chosen by the user). */
     public LoadedDataset withImageRoot(Path root) {
         List<ImageEntry> moved = images.stream()
-                .map(e -> e.withFile(ImageRootResolver.resolveFile(root, e.fileName()))).toList();
-        return new LoadedDataset(jsonFile, root, ImageRootResolver.hits(root,
-                images.stream().map(ImageEntry::fileName).toList()) > 0, coco, moved, categories, warnings);
+                .map(e -> e.withFile(ImageRootResolver.resolveFile(root, e.fileName())))
+                .toList();
+        return new LoadedDataset(
+                jsonFile,
+                root,
+                ImageRootResolver.hits(
+                                root, images.stream().map(ImageEntry::fileName).toList())
+                        > 0,
+                coco,
+                moved,
+                categories,
+                warnings);
     }
 }

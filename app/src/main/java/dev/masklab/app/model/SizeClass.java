@@ -2,7 +2,9 @@ package dev.masklab.app.model;
 
 /** COCO's object size classes, by area in pixels: small &lt; 32², medium &lt; 96², large otherwise. */
 public enum SizeClass {
-    SMALL("small"), MEDIUM("medium"), LARGE("large");
+    SMALL("small"),
+    MEDIUM("medium"),
+    LARGE("large");
 
     private final String label;
 

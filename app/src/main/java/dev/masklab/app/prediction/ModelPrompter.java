@@ -24,8 +24,7 @@ import java.util.function.Consumer;
  */
 public final class ModelPrompter implements BoxPrompter {
     /** The last image decoded for a prompt (the predictor keeps its features while it is the same object). */
-    private record Decoded(long id, BufferedImage image) {
-    }
+    private record Decoded(long id, BufferedImage image) {}
 
     private final WarmModel model;
     private final TaskExecutor tasks;
@@ -40,9 +39,10 @@ public final class ModelPrompter implements BoxPrompter {
     public void prompt(ImageEntry image, double[] box, OptionalLong categoryId, Consumer<CocoResult> done) {
         double[] b = box.clone();
         tasks.execute(BackgroundTask.<CocoResult>of("Cannot ask the model about the box", p -> {
-            p.message("Asking the model about the box…");
-            return answer(image, b, categoryId);
-        }).onSuccess(done::accept));
+                    p.message("Asking the model about the box…");
+                    return answer(image, b, categoryId);
+                })
+                .onSuccess(done::accept));
     }
 
     /** The prompt's answer as a results-file entry (the prompt's box, as {@code masklab segment} writes it); blocking. */
@@ -56,15 +56,21 @@ public final class ModelPrompter implements BoxPrompter {
             d = new Decoded(image.id(), Predictor.readImage(image.file()));
             last.set(d);
         }
-        OptionalLong cat = categoryId.isPresent() && m.labelOf(categoryId.getAsLong()) >= 0
-                ? categoryId : OptionalLong.empty();
-        Instance in = m.prompt(d.image(), List.of(new BoxPrompt(box[0], box[1], box[2], box[3], cat))).getFirst();
+        OptionalLong cat =
+                categoryId.isPresent() && m.labelOf(categoryId.getAsLong()) >= 0 ? categoryId : OptionalLong.empty();
+        Instance in = m.prompt(d.image(), List.of(new BoxPrompt(box[0], box[1], box[2], box[3], cat)))
+                .getFirst();
         double[] k = null;
         if (in.keypoints() != null) {
             k = new double[in.keypoints().length];
             for (int i = 0; i < k.length; i++) k[i] = in.keypoints()[i];
         }
-        return CocoResult.of(image.id(), in.categoryId(), in.score(), box.clone(),
-                in.mask() == null ? null : Segmentation.of(in.mask()), k);
+        return CocoResult.of(
+                image.id(),
+                in.categoryId(),
+                in.score(),
+                box.clone(),
+                in.mask() == null ? null : Segmentation.of(in.mask()),
+                k);
     }
 }

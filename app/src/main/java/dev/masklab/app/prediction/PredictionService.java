@@ -1,11 +1,10 @@
 package dev.masklab.app.prediction;
 
+import ai.djl.Device;
 import dev.masklab.app.model.CocoAdapter;
 import dev.masklab.app.model.ImageEntry;
 import dev.masklab.app.model.LoadedDataset;
 import dev.masklab.app.model.PredictionSet;
-
-import ai.djl.Device;
 import dev.masklab.coco.CocoCategory;
 import dev.masklab.coco.CocoResult;
 import dev.masklab.coco.CocoResults;
@@ -32,8 +31,8 @@ import java.util.function.BooleanSupplier;
  * and device does not load it again.
  */
 public final class PredictionService {
-    private final WarmModel model = new WarmModel(s -> Predictor.open(s.weights(), s.arch(),
-            new Predictor.Options(s.scoreThreshold(), device(s.device()), s.legacyEps())));
+    private final WarmModel model = new WarmModel(s -> Predictor.open(
+            s.weights(), s.arch(), new Predictor.Options(s.scoreThreshold(), device(s.device()), s.legacyEps())));
 
     /** The loaded model, kept across runs (the same weights, architecture, device and options reuse it). */
     public WarmModel model() {
@@ -41,7 +40,11 @@ public final class PredictionService {
     }
 
     /** Where the model runs: the GPU when the PyTorch engine sees CUDA (else the CPU), or forced. */
-    public enum DeviceChoice { AUTO, CPU, GPU }
+    public enum DeviceChoice {
+        AUTO,
+        CPU,
+        GPU
+    }
 
     /**
      * @param weights        torchvision state dict (.pth) or MaskLab checkpoint
@@ -52,8 +55,14 @@ public final class PredictionService {
      * @param imageIds       images to run on, in this order; null for every image of the dataset
      * @param output         results file to write (atomic; an existing file is kept as NAME.bak)
      */
-    public record Request(Path weights, String arch, float scoreThreshold, DeviceChoice device, boolean legacyEps,
-                          List<Long> imageIds, Path output) {
+    public record Request(
+            Path weights,
+            String arch,
+            float scoreThreshold,
+            DeviceChoice device,
+            boolean legacyEps,
+            List<Long> imageIds,
+            Path output) {
         public Request {
             imageIds = imageIds == null ? null : List.copyOf(imageIds);
         }
@@ -70,8 +79,15 @@ public final class PredictionService {
      * @param unknownCategories predicted category ids that the dataset does not define (e.g. COCO weights on a
      *                          dataset with other categories): shown without a category name
      */
-    public record Outcome(PredictionSet predictions, int imagesPredicted, int imagesRequested, List<String> skipped,
-                          boolean stopped, Set<Long> unknownCategories, int newInstances, boolean merged) {
+    public record Outcome(
+            PredictionSet predictions,
+            int imagesPredicted,
+            int imagesRequested,
+            List<String> skipped,
+            boolean stopped,
+            Set<Long> unknownCategories,
+            int newInstances,
+            boolean merged) {
         public Outcome {
             skipped = List.copyOf(skipped);
             unknownCategories = Set.copyOf(unknownCategories);
@@ -108,15 +124,16 @@ public final class PredictionService {
         int done = 0;
         boolean stopped = false;
         WarmModel.Spec spec = WarmModel.Spec.of(r);
-        if (!model.isLoaded(spec)) progress.update(0, images.size(), "Loading model " + r.weights().getFileName());
+        if (!model.isLoaded(spec))
+            progress.update(0, images.size(), "Loading model " + r.weights().getFileName());
         Predictor p = model.obtain(spec);
         for (ImageEntry e : images) {
             if (stop.getAsBoolean()) {
                 stopped = true;
                 break;
             }
-            progress.update(done, images.size(), "Predicting " + (done + 1) + " / " + images.size() + ": "
-                    + e.fileName());
+            progress.update(
+                    done, images.size(), "Predicting " + (done + 1) + " / " + images.size() + ": " + e.fileName());
             Path file = e.file();
             if (file == null || !Files.isRegularFile(file)) {
                 skipped.add(e.fileName() + ": image file not found" + (file == null ? "" : " (" + file + ")"));
@@ -147,8 +164,15 @@ public final class PredictionService {
         for (CocoCategory c : ds.coco().categories()) known.add(c.id());
         Set<Long> unknown = new TreeSet<>();
         for (CocoResult c : read) if (!known.contains(c.categoryId())) unknown.add(c.categoryId());
-        return new Outcome(CocoAdapter.toPredictions(r.output().toAbsolutePath(), read), predicted, images.size(),
-                skipped, stopped, unknown, entries.size(), merge);
+        return new Outcome(
+                CocoAdapter.toPredictions(r.output().toAbsolutePath(), read),
+                predicted,
+                images.size(),
+                skipped,
+                stopped,
+                unknown,
+                entries.size(),
+                merge);
     }
 
     private static List<ImageEntry> select(LoadedDataset ds, List<Long> ids) throws IOException {
@@ -158,7 +182,9 @@ public final class PredictionService {
         List<ImageEntry> out = new ArrayList<>();
         for (long id : ids) {
             ImageEntry e = byId.get(id);
-            if (e == null) throw new IOException("image id " + id + " is not in " + ds.jsonFile().getFileName());
+            if (e == null)
+                throw new IOException(
+                        "image id " + id + " is not in " + ds.jsonFile().getFileName());
             out.add(e);
         }
         return out;

@@ -19,8 +19,7 @@ import java.util.Set;
 final class ResultsMerge {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ResultsMerge() {
-    }
+    private ResultsMerge() {}
 
     /**
      * @param file    the existing results file (a JSON array of results)

@@ -63,8 +63,8 @@ public final class RunModelDialog extends Dialog<Request> {
         legacy.setSelected(last != null && last.legacyEps());
         ToggleGroup scope = new ToggleGroup();
         RadioButton all = new RadioButton("All " + ds.images().size() + " images");
-        RadioButton one = new RadioButton(current == null ? "Current image" : "Current image (" + current.fileName()
-                + ")");
+        RadioButton one =
+                new RadioButton(current == null ? "Current image" : "Current image (" + current.fileName() + ")");
         all.setToggleGroup(scope);
         one.setToggleGroup(scope);
         one.setDisable(current == null);
@@ -77,9 +77,14 @@ public final class RunModelDialog extends Dialog<Request> {
         browseWeights.setOnAction(e -> {
             FileChooser fc = new FileChooser();
             fc.setTitle("Model weights");
-            fc.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("Weights (*.pth, *.pt, *.masklab)",
-                    "*.pth", "*.pt", "*.masklab"), new FileChooser.ExtensionFilter("All files", "*"));
-            Path cur = Path.of(weights.getText().isBlank() ? "." : weights.getText()).toAbsolutePath().getParent();
+            fc.getExtensionFilters()
+                    .addAll(
+                            new FileChooser.ExtensionFilter(
+                                    "Weights (*.pth, *.pt, *.masklab)", "*.pth", "*.pt", "*.masklab"),
+                            new FileChooser.ExtensionFilter("All files", "*"));
+            Path cur = Path.of(weights.getText().isBlank() ? "." : weights.getText())
+                    .toAbsolutePath()
+                    .getParent();
             if (cur != null && Files.isDirectory(cur)) fc.setInitialDirectory(cur.toFile());
             File f = fc.showOpenDialog(getDialogPane().getScene().getWindow());
             if (f != null) weights.setText(f.getPath());
@@ -89,7 +94,8 @@ public final class RunModelDialog extends Dialog<Request> {
             fc.setTitle("Write predictions to");
             fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("COCO results JSON", "*.json"));
             Path p = Path.of(output.getText()).toAbsolutePath();
-            if (p.getParent() != null && Files.isDirectory(p.getParent())) fc.setInitialDirectory(p.getParent().toFile());
+            if (p.getParent() != null && Files.isDirectory(p.getParent()))
+                fc.setInitialDirectory(p.getParent().toFile());
             fc.setInitialFileName(p.getFileName().toString());
             File f = fc.showSaveDialog(getDialogPane().getScene().getWindow());
             if (f != null) output.setText(f.getPath());
@@ -124,17 +130,25 @@ public final class RunModelDialog extends Dialog<Request> {
 
         ButtonType run = new ButtonType("Run", ButtonBar.ButtonData.OK_DONE);
         getDialogPane().getButtonTypes().addAll(run, ButtonType.CANCEL);
-        BooleanBinding invalid = Bindings.createBooleanBinding(() -> !Files.isRegularFile(path(weights.getText()))
+        BooleanBinding invalid = Bindings.createBooleanBinding(
+                () -> !Files.isRegularFile(path(weights.getText()))
                         || output.getText().isBlank(),
-                weights.textProperty(), output.textProperty());
+                weights.textProperty(),
+                output.textProperty());
         getDialogPane().lookupButton(run).disableProperty().bind(invalid);
 
         setResultConverter(bt -> {
             if (bt != run) return null;
             String a = FROM_CHECKPOINT.equals(arch.getValue()) ? null : arch.getValue();
             List<Long> ids = scope.getSelectedToggle() == one && current != null ? List.of(current.id()) : null;
-            return new Request(path(weights.getText()), a, (float) typed(threshold), device.getValue(),
-                    legacy.isSelected(), ids, path(output.getText()));
+            return new Request(
+                    path(weights.getText()),
+                    a,
+                    (float) typed(threshold),
+                    device.getValue(),
+                    legacy.isSelected(),
+                    ids,
+                    path(output.getText()));
         });
     }
 

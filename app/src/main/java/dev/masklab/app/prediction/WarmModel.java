@@ -28,15 +28,21 @@ public final class WarmModel implements AutoCloseable {
      * @param fileVersion    the weights file's size and modification time when asked for (a file written again, e.g.
      *                       by a new training run, is another model)
      */
-    public record Spec(Path weights, String arch, float scoreThreshold, DeviceChoice device, boolean legacyEps,
-                       String fileVersion) {
+    public record Spec(
+            Path weights,
+            String arch,
+            float scoreThreshold,
+            DeviceChoice device,
+            boolean legacyEps,
+            String fileVersion) {
         public Spec {
             weights = weights.toAbsolutePath().normalize();
         }
 
         /** The model a run request asks for, with its weights file as it is now. */
         public static Spec of(PredictionService.Request r) throws IOException {
-            String version = Files.size(r.weights()) + "@" + Files.getLastModifiedTime(r.weights()).toMillis();
+            String version = Files.size(r.weights()) + "@"
+                    + Files.getLastModifiedTime(r.weights()).toMillis();
             return new Spec(r.weights(), r.arch(), r.scoreThreshold(), r.device(), r.legacyEps(), version);
         }
     }
@@ -95,8 +101,10 @@ public final class WarmModel implements AutoCloseable {
     public synchronized Optional<Info> info() {
         if (predictor == null) return Optional.empty();
         Device d = predictor.device();
-        return Optional.of(new Info(spec.weights().getFileName().toString(),
-                d.isGpu() ? "gpu " + d.getDeviceId() : "cpu", predictor.config().numClasses() - 1));
+        return Optional.of(new Info(
+                spec.weights().getFileName().toString(),
+                d.isGpu() ? "gpu " + d.getDeviceId() : "cpu",
+                predictor.config().numClasses() - 1));
     }
 
     /** How many times a model was opened (a run with the loaded model does not count). */

@@ -8,8 +8,7 @@ import java.util.List;
  * pure functions of the selection and the shown instances, so the review keys behave the same in every view.
  */
 public final class ReviewOrder {
-    private ReviewOrder() {
-    }
+    private ReviewOrder() {}
 
     /**
      * The list Tab walks: the shown predictions while a prediction or nothing is selected and some are shown, else the

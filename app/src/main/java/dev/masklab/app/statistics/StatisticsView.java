@@ -1,7 +1,7 @@
 package dev.masklab.app.statistics;
 
-import dev.masklab.app.model.SizeClass;
 import dev.masklab.app.main.MainViewModel;
+import dev.masklab.app.model.SizeClass;
 import javafx.geometry.Insets;
 import javafx.scene.chart.BarChart;
 import javafx.scene.chart.CategoryAxis;
@@ -30,7 +30,8 @@ public final class StatisticsView extends VBox {
         VBox.setVgrow(charts, Priority.ALWAYS);
         getChildren().addAll(summary, charts);
         // the image list changes when a dataset opens and when an edit replaces an image's annotations
-        vm.images().addListener((javafx.collections.ListChangeListener<dev.masklab.app.model.ImageEntry>) c -> refresh(vm));
+        vm.images().addListener((javafx.collections.ListChangeListener<dev.masklab.app.model.ImageEntry>)
+                c -> refresh(vm));
         refresh(vm);
     }
 
@@ -45,17 +46,18 @@ public final class StatisticsView extends VBox {
         NumberAxis ya = new NumberAxis();
         ya.setLabel("instances");
         ya.setMinorTickVisible(false);
-        ya.setTickLabelFormatter(new javafx.util.StringConverter<>() { // counts: integer ticks only
-            @Override
-            public String toString(Number n) {
-                return n.doubleValue() == Math.rint(n.doubleValue()) ? Long.toString(n.longValue()) : "";
-            }
+        ya.setTickLabelFormatter(
+                new javafx.util.StringConverter<>() { // counts: integer ticks only
+                    @Override
+                    public String toString(Number n) {
+                        return n.doubleValue() == Math.rint(n.doubleValue()) ? Long.toString(n.longValue()) : "";
+                    }
 
-            @Override
-            public Number fromString(String s) {
-                return Double.parseDouble(s);
-            }
-        });
+                    @Override
+                    public Number fromString(String s) {
+                        return Double.parseDouble(s);
+                    }
+                });
         BarChart<String, Number> c = new BarChart<>(xa, ya);
         c.setTitle(title);
         c.setLegendVisible(false);
@@ -78,17 +80,23 @@ public final class StatisticsView extends VBox {
             summary.setText("No dataset open");
             return;
         }
-        summary.setText(String.format("%d images, %d instances (%d crowd), %d images without annotations",
+        summary.setText(String.format(
+                "%d images, %d instances (%d crowd), %d images without annotations",
                 s.images(), s.instances(), s.crowd(), s.imagesWithoutAnnotations()));
         XYChart.Series<String, Number> a = new XYChart.Series<>();
-        for (StatisticsViewModel.CategoryCount c : s.perCategory()) a.getData().add(new XYChart.Data<>(c.name(), c.count()));
+        for (StatisticsViewModel.CategoryCount c : s.perCategory())
+            a.getData().add(new XYChart.Data<>(c.name(), c.count()));
         perCategory.getData().add(a);
         XYChart.Series<String, Number> b = new XYChart.Series<>();
-        for (SizeClass sc : SizeClass.values()) b.getData().add(new XYChart.Data<>(switch (sc) {
-            case SMALL -> "small (< 32²)";
-            case MEDIUM -> "medium (< 96²)";
-            case LARGE -> "large";
-        }, s.sizes().get(sc)));
+        for (SizeClass sc : SizeClass.values())
+            b.getData()
+                    .add(new XYChart.Data<>(
+                            switch (sc) {
+                                case SMALL -> "small (< 32²)";
+                                case MEDIUM -> "medium (< 96²)";
+                                case LARGE -> "large";
+                            },
+                            s.sizes().get(sc)));
         sizes.getData().add(b);
     }
 }

@@ -15,11 +15,15 @@ import java.util.Map;
  * Dataset statistics for the statistics view: instances per category, instance sizes by COCO's area classes, images
  * without annotations, crowd regions.
  */
-public record StatisticsViewModel(List<CategoryCount> perCategory, Map<SizeClass, Integer> sizes, int images,
-                                  int imagesWithoutAnnotations, int instances, int crowd) {
+public record StatisticsViewModel(
+        List<CategoryCount> perCategory,
+        Map<SizeClass, Integer> sizes,
+        int images,
+        int imagesWithoutAnnotations,
+        int instances,
+        int crowd) {
 
-    public record CategoryCount(int categoryId, String name, int count) {
-    }
+    public record CategoryCount(int categoryId, String name, int count) {}
 
     public static StatisticsViewModel of(LoadedDataset ds) {
         return of(ds.images(), ds.categories());

@@ -1,7 +1,6 @@
 package dev.masklab.app.task;
 
 import dev.masklab.cli.CliErrors;
-
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -31,9 +30,9 @@ public final class BackgroundTask<T> {
 
     private final String failureTitle;
     private final Work<T> work;
-    private Consumer<T> onSuccess = v -> { };
+    private Consumer<T> onSuccess = v -> {};
     private Consumer<Throwable> onFailure;
-    private Runnable onFinished = () -> { };
+    private Runnable onFinished = () -> {};
 
     private BackgroundTask(String failureTitle, Work<T> work) {
         this.failureTitle = Objects.requireNonNull(failureTitle);

@@ -11,8 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * thumbnails first).
  */
 public final class DaemonThreads {
-    private DaemonThreads() {
-    }
+    private DaemonThreads() {}
 
     /** A factory of daemon threads named {@code name-N}. */
     public static ThreadFactory factory(String name) {

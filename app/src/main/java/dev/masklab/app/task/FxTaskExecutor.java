@@ -19,7 +19,7 @@ import javafx.concurrent.Task;
 public final class FxTaskExecutor implements TaskExecutor {
     private final ExecutorService threads = DaemonThreads.cached("masklab-task");
     private final DialogService dialogs;
-    private Consumer<String> status = s -> { };
+    private Consumer<String> status = s -> {};
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper(this, "message", "");
     private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(this, "progress", 0);
     private Task<?> shown;
@@ -110,7 +110,7 @@ public final class FxTaskExecutor implements TaskExecutor {
             @Override
             public T get(long timeout, java.util.concurrent.TimeUnit unit)
                     throws InterruptedException, java.util.concurrent.ExecutionException,
-                    java.util.concurrent.TimeoutException {
+                            java.util.concurrent.TimeoutException {
                 return done.get(timeout, unit);
             }
         };

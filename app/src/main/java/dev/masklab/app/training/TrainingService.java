@@ -36,8 +36,17 @@ public final class TrainingService {
      * @param checkpointEvery checkpoint period (0: at the end only)
      * @param resume          continue from the run folder's latest checkpoint (whose settings are kept)
      */
-    public record Settings(Path dataset, Path validation, Architecture arch, Path weights, Path runDir, int iterations,
-                           TrainingConfig config, int evalEvery, int checkpointEvery, boolean resume) {
+    public record Settings(
+            Path dataset,
+            Path validation,
+            Architecture arch,
+            Path weights,
+            Path runDir,
+            int iterations,
+            TrainingConfig config,
+            int evalEvery,
+            int checkpointEvery,
+            boolean resume) {
 
         /** The trained model, written when the run completes. */
         public Path modelFile() {
@@ -66,8 +75,20 @@ public final class TrainingService {
     public Outcome run(Settings s, TrainingListener listener) throws IOException, InterruptedException {
         check(s);
         stop.set(false);
-        TrainingRun run = new TrainingRun(s.arch(), s.dataset(), null, s.validation(), null, s.weights(), s.runDir(),
-                s.iterations(), s.config(), s.resume(), s.checkpointEvery(), logEvery(s.iterations()), s.evalEvery(),
+        TrainingRun run = new TrainingRun(
+                s.arch(),
+                s.dataset(),
+                null,
+                s.validation(),
+                null,
+                s.weights(),
+                s.runDir(),
+                s.iterations(),
+                s.config(),
+                s.resume(),
+                s.checkpointEvery(),
+                logEvery(s.iterations()),
+                s.evalEvery(),
                 false);
         TrainingJob.Result r;
         try {

@@ -1,7 +1,6 @@
 package dev.masklab.app.training;
 
 import dev.masklab.app.task.DaemonThreads;
-
 import dev.masklab.app.training.TrainingService.Settings;
 import dev.masklab.app.training.TrainingViewModel.Evaluation;
 import dev.masklab.train.Architecture;
@@ -9,7 +8,6 @@ import dev.masklab.train.TrainingConfig;
 import dev.masklab.train.TrainingJob;
 import dev.masklab.train.TrainingListener;
 import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -68,6 +66,7 @@ import org.kordamp.ikonli.javafx.FontIcon;
 public final class TrainingView extends SplitPane {
     /** The form's narrowest width: every label and field readable (the plot side takes what is left). */
     static final double FORM_MIN_WIDTH = 420;
+
     private final TrainingViewModel vm;
     private final TrainingService service = new TrainingService();
     private final TextField dataset = field("trainDataset", "COCO training JSON");
@@ -84,8 +83,8 @@ public final class TrainingView extends SplitPane {
     private final TextField clip = field("trainClip", null);
     private final TextField evalEvery = field("trainEvalEvery", null);
     private final TextField checkpointEvery = field("trainCheckpointEvery", null);
-    private final CheckBox resume = new CheckBox("Resume the run folder's last checkpoint (a larger iteration count "
-            + "extends the run)");
+    private final CheckBox resume =
+            new CheckBox("Resume the run folder's last checkpoint (a larger iteration count " + "extends the run)");
     private final Label formError = new Label();
     /**
      * Where the dataset health check (#17: the engine's {@code stats --training} summary of the training set: images
@@ -93,6 +92,7 @@ public final class TrainingView extends SplitPane {
      * engine API exists.
      */
     private final VBox health = new VBox(4);
+
     private final IterationAxis iterationAxis = new IterationAxis();
     private final LineChart<Number, Number> chart;
     private final Map<String, XYChart.Series<Number, Number>> series = new HashMap<>();
@@ -121,7 +121,10 @@ public final class TrainingView extends SplitPane {
 
             @Override
             public Architecture fromString(String text) {
-                return arch.getItems().stream().filter(a -> displayName(a).equals(text)).findFirst().orElse(null);
+                return arch.getItems().stream()
+                        .filter(a -> displayName(a).equals(text))
+                        .findFirst()
+                        .orElse(null);
             }
         });
         arch.setValue(Architecture.MASKRCNN_RESNET50_FPN);
@@ -193,7 +196,8 @@ public final class TrainingView extends SplitPane {
         if (dataset.getText().isBlank()) dataset.setText(json.toString());
         if (runDir.getText().isBlank()) {
             String name = json.getFileName().toString().replaceFirst("(?i)\\.json$", "");
-            runDir.setText(json.toAbsolutePath().resolveSibling("runs").resolve(name).toString());
+            runDir.setText(
+                    json.toAbsolutePath().resolveSibling("runs").resolve(name).toString());
         }
     }
 
@@ -210,9 +214,17 @@ public final class TrainingView extends SplitPane {
                 .trainBatchNorm(w == null); // from scratch: batch statistics, as masklab train's --batch-norm auto
         if (!lr.getText().isBlank()) config.baseLr(number(lr, "learning rate", 0, 10));
         if (!minSize.getText().isBlank()) config.shorterSide(integer(minSize, "shorter side", 32, 4096));
-        return new Settings(ds, val, arch.getValue(), w, out, integer(iterations, "iterations", 1, 10_000_000),
-                config.build(), integer(evalEvery, "evaluation period", 0, 10_000_000),
-                integer(checkpointEvery, "checkpoint period", 0, 10_000_000), resume.isSelected());
+        return new Settings(
+                ds,
+                val,
+                arch.getValue(),
+                w,
+                out,
+                integer(iterations, "iterations", 1, 10_000_000),
+                config.build(),
+                integer(evalEvery, "evaluation period", 0, 10_000_000),
+                integer(checkpointEvery, "checkpoint period", 0, 10_000_000),
+                resume.isSelected());
     }
 
     /** Reads the form and starts the run; shows what is wrong instead when a field is bad. */
@@ -232,7 +244,9 @@ public final class TrainingView extends SplitPane {
     public Task<TrainingService.Outcome> start(Settings s) {
         if (vm.runningProperty().get()) throw new IllegalStateException("a training run is already running");
         vm.started(s.arch().cliName() + " on " + s.dataset().getFileName() + " -> " + s.runDir()
-                + (s.weights() == null ? " (from scratch)" : " from " + s.weights().getFileName()));
+                + (s.weights() == null
+                        ? " (from scratch)"
+                        : " from " + s.weights().getFileName()));
         Task<TrainingService.Outcome> t = new Task<>() {
             @Override
             protected TrainingService.Outcome call() throws Exception {
@@ -245,8 +259,11 @@ public final class TrainingView extends SplitPane {
             if (r.completed()) {
                 vm.finished("Done: " + r.iteration() + " iterations; model " + o.model(), o.model(), true);
             } else {
-                vm.finished("Stopped at iteration " + r.iteration() + ": " + r.stopReason()
-                        + (o.note() != null ? "; " + o.note() : ""), o.model(), false);
+                vm.finished(
+                        "Stopped at iteration " + r.iteration() + ": " + r.stopReason()
+                                + (o.note() != null ? "; " + o.note() : ""),
+                        o.model(),
+                        false);
             }
         });
         t.setOnFailed(e -> {
@@ -318,8 +335,8 @@ public final class TrainingView extends SplitPane {
         g.add(resume, 0, r++, 2, 1);
         resume.setWrapText(true);
         g.add(health, 0, r++, 2, 1);
-        arch.setTooltip(new Tooltip("maskrcnn_resnet50_fpn: masks; keypointrcnn_resnet50_fpn: keypoints "
-                + "(masklab train --arch)"));
+        arch.setTooltip(new Tooltip(
+                "maskrcnn_resnet50_fpn: masks; keypointrcnn_resnet50_fpn: keypoints " + "(masklab train --arch)"));
 
         Button startButton = new Button("Start", new FontIcon("mdi2p-play"));
         startButton.setId("trainStart");
@@ -328,7 +345,8 @@ public final class TrainingView extends SplitPane {
         startButton.disableProperty().bind(vm.runningProperty());
         Button stopButton = new Button("Stop", new FontIcon("mdi2s-stop-circle-outline"));
         stopButton.setId("trainStop");
-        stopButton.setTooltip(new Tooltip("Stop after the current iteration; a checkpoint is written (Resume continues)"));
+        stopButton.setTooltip(
+                new Tooltip("Stop after the current iteration; a checkpoint is written (Resume continues)"));
         stopButton.setOnAction(e -> stop());
         stopButton.disableProperty().bind(vm.runningProperty().not());
         Button use = new Button("Run this model…", new FontIcon("mdi2r-robot"));
@@ -381,10 +399,13 @@ public final class TrainingView extends SplitPane {
         table.getColumns().add(keypoints);
         table.getColumns().add(column("AP50", ev -> ap(ev.ap50())));
         // a column per IoU type the architecture is scored on
-        segm.visibleProperty().bind(Bindings.createBooleanBinding(() -> arch.getValue() == null
-                || arch.getValue().hasMasks(), arch.valueProperty()));
-        keypoints.visibleProperty().bind(Bindings.createBooleanBinding(() -> arch.getValue() != null
-                && arch.getValue().hasKeypoints(), arch.valueProperty()));
+        segm.visibleProperty()
+                .bind(Bindings.createBooleanBinding(
+                        () -> arch.getValue() == null || arch.getValue().hasMasks(), arch.valueProperty()));
+        keypoints
+                .visibleProperty()
+                .bind(Bindings.createBooleanBinding(
+                        () -> arch.getValue() != null && arch.getValue().hasKeypoints(), arch.valueProperty()));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.setPlaceholder(new Label("Evaluations on the validation set appear here"));
         table.setPrefHeight(130);
@@ -393,7 +414,8 @@ public final class TrainingView extends SplitPane {
         log.setId("trainLog");
         log.setPrefHeight(130);
         log.setMinHeight(70);
-        vm.log().addListener((ListChangeListener<String>) c -> log.scrollTo(vm.log().size() - 1));
+        vm.log().addListener((ListChangeListener<String>)
+                c -> log.scrollTo(vm.log().size() - 1));
         chart.setMinHeight(220);
         VBox.setVgrow(chart, Priority.ALWAYS);
         VBox box = new VBox(8, bar, status, chart, table, log);
@@ -409,7 +431,10 @@ public final class TrainingView extends SplitPane {
     private static TableColumn<Evaluation, String> column(String name, Function<Evaluation, String> f) {
         TableColumn<Evaluation, String> c = new TableColumn<>(name);
         Text header = new Text(name);
-        header.setFont(Font.font(Font.getDefault().getFamily(), FontWeight.BOLD, Font.getDefault().getSize()));
+        header.setFont(Font.font(
+                Font.getDefault().getFamily(),
+                FontWeight.BOLD,
+                Font.getDefault().getSize()));
         c.setMinWidth(Math.ceil(header.getLayoutBounds().getWidth()) + 24); // the header is never cut ("keypoi...")
         c.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(f.apply(cd.getValue())));
         c.setSortable(false);
@@ -424,7 +449,9 @@ public final class TrainingView extends SplitPane {
         Button b = new Button("…");
         b.setTooltip(new Tooltip(title));
         b.setOnAction(e -> {
-            File current = target.getText().isBlank() ? null : Path.of(target.getText().strip()).toFile();
+            File current = target.getText().isBlank()
+                    ? null
+                    : Path.of(target.getText().strip()).toFile();
             File f;
             if (directory) {
                 DirectoryChooser dc = new DirectoryChooser();
@@ -434,7 +461,9 @@ public final class TrainingView extends SplitPane {
             } else {
                 FileChooser fc = new FileChooser();
                 fc.setTitle(title);
-                if (current != null && current.getParentFile() != null && current.getParentFile().isDirectory()) {
+                if (current != null
+                        && current.getParentFile() != null
+                        && current.getParentFile().isDirectory()) {
                     fc.setInitialDirectory(current.getParentFile());
                 }
                 f = fc.showOpenDialog(getScene().getWindow());
@@ -480,15 +509,16 @@ public final class TrainingView extends SplitPane {
             throw new IllegalArgumentException(what + ": not a number: '" + t + "'");
         }
         if (!(v >= min && v <= max)) {
-            throw new IllegalArgumentException(what + ": must be between " + fmt(min) + " and " + fmt(max)
-                    + ", got " + t);
+            throw new IllegalArgumentException(
+                    what + ": must be between " + fmt(min) + " and " + fmt(max) + ", got " + t);
         }
         return v;
     }
 
     private static int integer(TextField f, String what, int min, int max) {
         double v = number(f, what, min, max);
-        if (v != Math.rint(v)) throw new IllegalArgumentException(what + ": must be a whole number, got " + f.getText());
+        if (v != Math.rint(v))
+            throw new IllegalArgumentException(what + ": must be a whole number, got " + f.getText());
         return (int) v;
     }
 

@@ -106,8 +106,8 @@ public final class TrainingViewModel {
             public void onEvaluation(int iteration, Map<String, double[]> stats) {
                 Map<String, double[]> copy = new LinkedHashMap<>(stats);
                 fxThread.execute(() -> {
-                    Evaluation e = new Evaluation(iteration, ap(copy, "bbox", 0), ap(copy, "segm", 0),
-                            ap(copy, "keypoints", 0), ap50(copy));
+                    Evaluation e = new Evaluation(
+                            iteration, ap(copy, "bbox", 0), ap(copy, "segm", 0), ap(copy, "keypoints", 0), ap50(copy));
                     evaluations.add(e);
                     log.add(String.format("evaluation at iteration %d: %s", iteration, describe(e)));
                 });
@@ -127,14 +127,16 @@ public final class TrainingViewModel {
 
     /** "iteration 120 / 1000  loss 1.234  lr 1.00e-02  1.2 img/s  ETA 12:03". */
     public static String progressLine(TrainingListener.Progress p) {
-        return String.format("iteration %d / %d   loss %.4f   lr %.2e   %.2f img/s   ETA %s", p.iteration(),
-                p.iterations(), p.totalLoss(), p.lr(), p.imagesPerSecond(), duration(p.etaSeconds()));
+        return String.format(
+                "iteration %d / %d   loss %.4f   lr %.2e   %.2f img/s   ETA %s",
+                p.iteration(), p.iterations(), p.totalLoss(), p.lr(), p.imagesPerSecond(), duration(p.etaSeconds()));
     }
 
     static String duration(double seconds) {
         if (!Double.isFinite(seconds) || seconds < 0) return "-";
         long s = Math.round(seconds);
-        return s >= 3600 ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+        return s >= 3600
+                ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
                 : String.format("%d:%02d", s / 60, s % 60);
     }
 

@@ -24,6 +24,7 @@ public final class ScriptedDialogs implements DialogService {
     public volatile double value = Double.NaN;
     /** What {@link #askValue}'s preview said for the initial value and for {@link #value}. */
     public final List<String> previews = new ArrayList<>();
+
     public volatile Path fileToOpen;
     public volatile Path fileToSave;
     public final List<String> asked = new ArrayList<>();
@@ -70,8 +71,8 @@ public final class ScriptedDialogs implements DialogService {
     }
 
     @Override
-    public java.util.OptionalDouble askValue(String header, double min, double max, double initial,
-                                             java.util.function.DoubleFunction<String> preview) {
+    public java.util.OptionalDouble askValue(
+            String header, double min, double max, double initial, java.util.function.DoubleFunction<String> preview) {
         asked.add("value " + header);
         previews.add(preview.apply(initial));
         if (Double.isNaN(value)) return java.util.OptionalDouble.empty();

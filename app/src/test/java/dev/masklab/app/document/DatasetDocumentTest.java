@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The document without a display: open, edit, save, the edit journal, recovery and the unsaved-changes questions. */
 class DatasetDocumentTest {
-    static final Path PERSON = Path.of(System.getProperty("masklab.shared", "../shared"),
-            "data/coco-person-kp/test_coco.json");
+    static final Path PERSON =
+            Path.of(System.getProperty("masklab.shared", "../shared"), "data/coco-person-kp/test_coco.json");
 
     final ScriptedDialogs dialogs = new ScriptedDialogs();
     final DatasetDocument doc = new DatasetDocument(dialogs, new DirectTaskExecutor());
@@ -57,7 +57,9 @@ class DatasetDocumentTest {
         assertFalse(doc.isDirty());
         assertEquals(n - 1, annotations(f));
         assertEquals(n, annotations(tmp.resolve("person.json.bak")));
-        assertTrue(doc.messageProperty().get().startsWith("Saved "), doc.messageProperty().get());
+        assertTrue(
+                doc.messageProperty().get().startsWith("Saved "),
+                doc.messageProperty().get());
     }
 
     @Test
@@ -67,7 +69,8 @@ class DatasetDocumentTest {
         deleteOne();
         dialogs.fileToSave = tmp.resolve("corrected.json");
         doc.saveAs().get();
-        assertEquals(tmp.resolve("corrected.json").toAbsolutePath(), doc.dataset().jsonFile());
+        assertEquals(
+                tmp.resolve("corrected.json").toAbsolutePath(), doc.dataset().jsonFile());
         assertEquals(annotations(f) - 1, annotations(tmp.resolve("corrected.json")));
         assertFalse(doc.isDirty());
     }
@@ -121,7 +124,9 @@ class DatasetDocumentTest {
         dialogs.unsaved = action -> UnsavedChoice.DISCARD;
         assertTrue(doc.mayDiscardEdits("quitting"));
         try (var files = Files.list(tmp)) {
-            assertEquals(List.of("a.json"), files.map(p -> p.getFileName().toString()).sorted().toList());
+            assertEquals(
+                    List.of("a.json"),
+                    files.map(p -> p.getFileName().toString()).sorted().toList());
         }
     }
 
@@ -141,7 +146,8 @@ class DatasetDocumentTest {
         assertNull(doc.editor().coco().annotation(gone));
         assertNotNull(doc.editor().coco().annotation(second), "the undo is recovered too");
         assertTrue(doc.isDirty(), "recovered corrections are unsaved until saved");
-        assertTrue(doc.messageProperty().get().startsWith("Recovered 3 unsaved edits of a.json"),
+        assertTrue(
+                doc.messageProperty().get().startsWith("Recovered 3 unsaved edits of a.json"),
                 doc.messageProperty().get());
         dialogs.unsaved = action -> UnsavedChoice.SAVE;
         assertTrue(doc.mayDiscardEdits("quitting"));
@@ -168,7 +174,8 @@ class DatasetDocumentTest {
         Files.writeString(bad, "{\"images\": [");
         doc.open(bad);
         assertEquals(a.toAbsolutePath(), doc.dataset().jsonFile());
-        assertTrue(doc.messageProperty().get().startsWith("Cannot open dataset broken.json: "),
+        assertTrue(
+                doc.messageProperty().get().startsWith("Cannot open dataset broken.json: "),
                 doc.messageProperty().get());
         assertEquals(1, dialogs.errors.size());
         assertFalse(doc.messageProperty().get().contains("\n"));

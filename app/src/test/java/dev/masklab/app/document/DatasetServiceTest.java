@@ -1,12 +1,11 @@
 package dev.masklab.app.document;
 
-import dev.masklab.app.model.LoadedDataset;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.masklab.app.model.LoadedDataset;
 import dev.masklab.coco.CocoFormatException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +30,10 @@ class DatasetServiceTest {
         StringBuilder sb = new StringBuilder("{\"images\": [");
         for (int i = 1; i <= 6000; i++) {
             if (i > 1) sb.append(',');
-            sb.append("{\"id\": ").append(i).append(", \"file_name\": \"img_").append(i)
+            sb.append("{\"id\": ")
+                    .append(i)
+                    .append(", \"file_name\": \"img_")
+                    .append(i)
                     .append(".jpg\", \"width\": 64, \"height\": 48}");
         }
         sb.append("], \"annotations\": [], \"categories\": [{\"id\": 1, \"name\": \"a\"}]}");
@@ -44,7 +46,7 @@ class DatasetServiceTest {
 
         Path bad = tmp.resolve("bad.json");
         Files.writeString(bad, "{\"images\": [{\"id\": \"x\"");
-        CocoFormatException e = assertThrows(CocoFormatException.class, () -> new DatasetService().load(bad, n -> { }));
+        CocoFormatException e = assertThrows(CocoFormatException.class, () -> new DatasetService().load(bad, n -> {}));
         assertTrue(e.getMessage().contains("bad.json"), e.getMessage());
     }
 }

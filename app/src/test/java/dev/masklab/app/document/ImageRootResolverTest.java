@@ -18,10 +18,14 @@ class ImageRootResolverTest {
         Files.writeString(images.resolve("a.jpg"), "x");
         Files.writeString(images.resolve("b.jpg"), "x");
         Path json = ann.resolve("instances.json");
-        assertEquals(images, ImageRootResolver.resolve(json, List.of("a.jpg", "b.jpg", "c.jpg")).orElseThrow());
+        assertEquals(
+                images,
+                ImageRootResolver.resolve(json, List.of("a.jpg", "b.jpg", "c.jpg"))
+                        .orElseThrow());
         Path beside = tmp.resolve("data.json");
         assertEquals(images, ImageRootResolver.resolve(beside, List.of("a.jpg")).orElseThrow());
-        assertEquals(tmp, ImageRootResolver.resolve(beside, List.of("images/a.jpg")).orElseThrow());
+        assertEquals(
+                tmp, ImageRootResolver.resolve(beside, List.of("images/a.jpg")).orElseThrow());
         assertTrue(ImageRootResolver.resolve(json, List.of("missing.jpg")).isEmpty());
     }
 

@@ -36,27 +36,32 @@ class AnnotationEditorTest {
     Path tmp;
 
     /** The dataset copied to tmp (edits are saved there), and its predictions. */
-    private record Opened(Path file, LoadedDataset ds, PredictionSet predictions) {
-    }
+    private record Opened(Path file, LoadedDataset ds, PredictionSet predictions) {}
 
     private Opened open() throws Exception {
         Path file = tmp.resolve("person.json");
         Files.copy(PERSON, file);
         DatasetService svc = new DatasetService();
-        LoadedDataset ds = svc.load(file, n -> { });
+        LoadedDataset ds = svc.load(file, n -> {});
         return new Opened(file, ds, svc.loadPredictions(DETECTIONS, ds));
     }
 
     /** The first polygon annotation with labelled keypoints. */
     private static CocoAnnotation polygonWithKeypoints(CocoDataset coco) {
         return coco.annotations().stream()
-                .filter(x -> x.segmentation() instanceof Segmentation.Polygons && x.numKeypoints() != null
-                        && x.numKeypoints() > 0).findFirst().orElseThrow();
+                .filter(x -> x.segmentation() instanceof Segmentation.Polygons
+                        && x.numKeypoints() != null
+                        && x.numKeypoints() > 0)
+                .findFirst()
+                .orElseThrow();
     }
 
     private static Instance firstWithMaskAndKeypoints(PredictionSet ps) {
-        return ps.byImage().values().stream().flatMap(List::stream)
-                .filter(p -> p.hasMask() && p.hasKeypoints()).findFirst().orElseThrow();
+        return ps.byImage().values().stream()
+                .flatMap(List::stream)
+                .filter(p -> p.hasMask() && p.hasKeypoints())
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -64,7 +69,8 @@ class AnnotationEditorTest {
         Opened o = open();
         CocoDataset coco = o.ds().coco();
         int before = coco.annotations().size();
-        long maxId = coco.annotations().stream().mapToLong(CocoAnnotation::id).max().orElse(0);
+        long maxId =
+                coco.annotations().stream().mapToLong(CocoAnnotation::id).max().orElse(0);
         AnnotationEditor ed = new AnnotationEditor(coco);
         Instance p = firstWithMaskAndKeypoints(o.predictions());
         var im = coco.image(p.imageId());
@@ -93,7 +99,9 @@ class AnnotationEditorTest {
         ed.save(o.file());
         assertFalse(ed.history().isDirty());
         assertTrue(Files.isRegularFile(Path.of(o.file() + ".bak")), "the original is kept as .bak");
-        assertEquals(JSON.readTree(PERSON.toFile()), JSON.readTree(Path.of(o.file() + ".bak").toFile()));
+        assertEquals(
+                JSON.readTree(PERSON.toFile()),
+                JSON.readTree(Path.of(o.file() + ".bak").toFile()));
         CocoDataset reread = CocoReader.read(o.file());
         assertEquals(before + 1, reread.annotations().size());
         assertArrayEquals(predicted, reread.annToRle(reread.annotation(id)).decode());
@@ -109,8 +117,11 @@ class AnnotationEditorTest {
 
         // ids are never reused: undo the accept, accept another prediction
         ed.undo();
-        Instance q = o.predictions().byImage().values().stream().flatMap(List::stream).filter(x -> x != p)
-                .findFirst().orElseThrow();
+        Instance q = o.predictions().byImage().values().stream()
+                .flatMap(List::stream)
+                .filter(x -> x != p)
+                .findFirst()
+                .orElseThrow();
         assertEquals(maxId + 2, ed.accept(q, "Accept"));
         assertFalse(ed.history().canRedoProperty().get(), "a new edit drops the redo branch");
     }
@@ -122,7 +133,9 @@ class AnnotationEditorTest {
         AnnotationEditor ed = new AnnotationEditor(coco);
         List<Long> order = coco.annotations().stream().map(CocoAnnotation::id).toList();
         CocoAnnotation middle = coco.annotations().get(order.size() / 2);
-        List<Long> ofImage = coco.annotationsOf(middle.imageId()).stream().map(CocoAnnotation::id).toList();
+        List<Long> ofImage = coco.annotationsOf(middle.imageId()).stream()
+                .map(CocoAnnotation::id)
+                .toList();
 
         ed.delete(middle.id(), "Delete");
         assertNull(coco.annotation(middle.id()));
@@ -132,9 +145,15 @@ class AnnotationEditorTest {
 
         ed.undo();
         assertEquals(order, coco.annotations().stream().map(CocoAnnotation::id).toList(), "back in its place");
-        assertEquals(ofImage, coco.annotationsOf(middle.imageId()).stream().map(CocoAnnotation::id).toList());
+        assertEquals(
+                ofImage,
+                coco.annotationsOf(middle.imageId()).stream()
+                        .map(CocoAnnotation::id)
+                        .toList());
         ed.save(o.file());
-        assertEquals(JSON.readTree(PERSON.toFile()), JSON.readTree(o.file().toFile()),
+        assertEquals(
+                JSON.readTree(PERSON.toFile()),
+                JSON.readTree(o.file().toFile()),
                 "delete + undo + save gives the original JSON");
         JsonNode bak = JSON.readTree(Path.of(o.file() + ".bak").toFile());
         assertEquals(order.size() - 1, bak.get("annotations").size(), ".bak holds the previous save");
@@ -156,8 +175,9 @@ class AnnotationEditorTest {
 
         // box: corners given in any order, clipped to the image; the polygon keeps its area
         double area = coco.annotation(id).area();
-        ed.setBbox(id, new double[]{im.width() - 10, 20, 50, -10}, "box");
-        assertArrayEquals(new double[]{im.width() - 10, 10, 10, 10}, coco.annotation(id).bbox());
+        ed.setBbox(id, new double[] {im.width() - 10, 20, 50, -10}, "box");
+        assertArrayEquals(
+                new double[] {im.width() - 10, 10, 10, 10}, coco.annotation(id).bbox());
         assertEquals(area, coco.annotation(id).area());
 
         // vertex: area is the rasterised polygons' area, box their extent
@@ -167,7 +187,9 @@ class AnnotationEditorTest {
         List<double[]> moved = ((Segmentation.Polygons) coco.annotation(id).segmentation()).polygons();
         assertEquals(Math.max(0, p0[0] - 15), moved.getFirst()[0]);
         assertEquals(Math.max(0, p0[1] - 12), moved.getFirst()[1]);
-        assertEquals((double) Rle.fromPolygons(moved, im.height(), im.width()).area(), coco.annotation(id).area());
+        assertEquals(
+                (double) Rle.fromPolygons(moved, im.height(), im.width()).area(),
+                coco.annotation(id).area());
         double minX = Double.MAX_VALUE;
         for (double[] p : moved) for (int i = 0; i < p.length; i += 2) minX = Math.min(minX, p[i]);
         assertEquals(minX, coco.annotation(id).bbox()[0]);
@@ -182,17 +204,23 @@ class AnnotationEditorTest {
         assertEquals(33.5, coco.annotation(id).keypoints()[3 * k]);
         assertEquals(n, coco.annotation(id).numKeypoints());
         ed.setKeypoint(id, k, 33.5, 44.25, 0, "kp off");
-        assertArrayEquals(new double[]{0, 0, 0}, java.util.Arrays.copyOfRange(coco.annotation(id).keypoints(), 3 * k, 3 * k + 3));
+        assertArrayEquals(
+                new double[] {0, 0, 0},
+                java.util.Arrays.copyOfRange(coco.annotation(id).keypoints(), 3 * k, 3 * k + 3));
         assertEquals(n - 1, coco.annotation(id).numKeypoints());
 
         // every edit undone: the annotation is the original object again
-        while (ed.undo() != null) { }
+        while (ed.undo() != null) {}
         assertTrue(coco.annotation(id) == a);
         assertFalse(ed.history().isDirty());
         ed.save(o.file());
         JsonNode orig = JSON.readTree(PERSON.toFile());
-        ((com.fasterxml.jackson.databind.node.ObjectNode) orig).withArray("categories")
-                .addObject().put("id", 99).put("name", "other").put("supercategory", "test");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) orig)
+                .withArray("categories")
+                .addObject()
+                .put("id", 99)
+                .put("name", "other")
+                .put("supercategory", "test");
         assertEquals(orig, JSON.readTree(o.file().toFile()));
     }
 
@@ -207,7 +235,8 @@ class AnnotationEditorTest {
         assertEquals(n, o.ds().coco().annotations().size());
         assertEquals(-1, ed.history().undo().annotationId());
         assertFalse(ed.isReviewed(p));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> ed.reject(o.ds().images().getFirst().annotations().getFirst(), "not a prediction"));
     }
 
@@ -220,30 +249,32 @@ class AnnotationEditorTest {
         var im = coco.image(img);
 
         // a box is drawn as its 4-corner polygon
-        long box = ed.addPolygons(img, 1, List.of(new double[]{10, 20, 60, 20, 60, 50, 10, 50}), "box");
+        long box = ed.addPolygons(img, 1, List.of(new double[] {10, 20, 60, 20, 60, 50, 10, 50}), "box");
         CocoAnnotation b = coco.annotation(box);
-        assertArrayEquals(new double[]{10, 20, 50, 30}, b.bbox());
+        assertArrayEquals(new double[] {10, 20, 50, 30}, b.bbox());
         assertEquals(50.0 * 30, b.area(), "pycocotools rasterises the axis-aligned box to its own area");
         assertEquals(0, b.iscrowd());
         // vertices outside the image are clipped
-        long clipped = ed.addPolygons(img, 1, List.of(new double[]{-5, -5, 20, -5, 20, 30}), "tri");
-        assertArrayEquals(new double[]{0, 0, 20, 30}, coco.annotation(clipped).bbox());
-        assertThrows(IllegalArgumentException.class, () -> ed.addPolygons(img, 1, List.of(new double[]{1, 1, 5, 5}), "2 points"));
+        long clipped = ed.addPolygons(img, 1, List.of(new double[] {-5, -5, 20, -5, 20, 30}), "tri");
+        assertArrayEquals(new double[] {0, 0, 20, 30}, coco.annotation(clipped).bbox());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ed.addPolygons(img, 1, List.of(new double[] {1, 1, 5, 5}), "2 points"));
 
         // brush: one disk of radius 3 on a pixel centre holds the 29 lattice points of that disk
-        long dot = ed.paint(-1, img, 1, new double[]{50.5, 40.5}, 3, true, "paint");
+        long dot = ed.paint(-1, img, 1, new double[] {50.5, 40.5}, 3, true, "paint");
         CocoAnnotation d = coco.annotation(dot);
         assertTrue(d.segmentation() instanceof Segmentation.CompressedRle);
         assertEquals(29.0, d.area());
-        assertArrayEquals(new double[]{47, 37, 7, 7}, d.bbox());
+        assertArrayEquals(new double[] {47, 37, 7, 7}, d.bbox());
         // erasing radius 1 there removes 5 pixels; erasing where nothing is changes nothing (no edit)
         int edits = ed.history().size();
-        assertEquals(dot, ed.paint(dot, img, 1, new double[]{50.5, 40.5}, 1, false, "erase"));
+        assertEquals(dot, ed.paint(dot, img, 1, new double[] {50.5, 40.5}, 1, false, "erase"));
         assertEquals(24.0, coco.annotation(dot).area());
-        assertEquals(-1, ed.paint(dot, img, 1, new double[]{200.5, 200.5}, 4, false, "erase nothing"));
+        assertEquals(-1, ed.paint(dot, img, 1, new double[] {200.5, 200.5}, 4, false, "erase nothing"));
         assertEquals(edits + 1, ed.history().size());
         // a stroke: disks every r/2 along the segment form a capsule of 25 + 2 * 23 + 2 * 21 pixels
-        long line = ed.paint(-1, img, 1, new double[]{10.5, 100.5, 30.5, 100.5}, 2, true, "line");
+        long line = ed.paint(-1, img, 1, new double[] {10.5, 100.5, 30.5, 100.5}, 2, true, "line");
         assertEquals(113.0, coco.annotation(line).area());
         byte[] m = coco.annToRle(coco.annotation(line)).decode();
         for (int y = 0; y < im.height(); y++)
@@ -254,11 +285,13 @@ class AnnotationEditorTest {
 
         // erasing from a polygon annotation turns it into RLE with the pixels removed
         CocoAnnotation poly = coco.annotations().stream()
-                .filter(x -> x.segmentation() instanceof Segmentation.Polygons && !x.isCrowd()).findFirst().orElseThrow();
+                .filter(x -> x.segmentation() instanceof Segmentation.Polygons && !x.isCrowd())
+                .findFirst()
+                .orElseThrow();
         byte[] before = coco.annToRle(poly).decode();
         double[] pb = poly.bbox();
         double cx = Math.floor(pb[0] + pb[2] / 2) + 0.5, cy = Math.floor(pb[1] + pb[3] / 2) + 0.5;
-        long pid = ed.paint(poly.id(), poly.imageId(), 0, new double[]{cx, cy}, 4, false, "erase");
+        long pid = ed.paint(poly.id(), poly.imageId(), 0, new double[] {cx, cy}, 4, false, "erase");
         assertEquals(poly.id(), pid);
         byte[] after = coco.annToRle(coco.annotation(pid)).decode();
         int iw = coco.image(poly.imageId()).width();
@@ -297,7 +330,10 @@ class AnnotationEditorTest {
             assertEquals(p0[i] + 3.25, p1[i], 1e-9);
             assertEquals(p0[i + 1] - 2.5, p1[i + 1], 1e-9);
         }
-        assertEquals((double) Rle.fromPolygons(List.of(p1), im.height(), im.width()).area(), m.area(), 1e-9,
+        assertEquals(
+                (double) Rle.fromPolygons(List.of(p1), im.height(), im.width()).area(),
+                m.area(),
+                1e-9,
                 "one polygon in this annotation");
         for (int i = 0; i < a.keypoints().length; i += 3) {
             double dx = a.keypoints()[i + 2] > 0 ? 3.25 : 0;
@@ -310,11 +346,11 @@ class AnnotationEditorTest {
         assertFalse(ed.translate(a.id(), -5, 0, "at the edge already"));
 
         // an RLE mask moves by whole pixels, its pixels exactly
-        long dot = ed.paint(-1, im.id(), 1, new double[]{50.5, 40.5}, 3, true, "dot");
+        long dot = ed.paint(-1, im.id(), 1, new double[] {50.5, 40.5}, 3, true, "dot");
         byte[] before = coco.annToRle(coco.annotation(dot)).decode();
         assertTrue(ed.translate(dot, 10.4, -5.6, "move dot"));
         CocoAnnotation d = coco.annotation(dot);
-        assertArrayEquals(new double[]{57, 31, 7, 7}, d.bbox());
+        assertArrayEquals(new double[] {57, 31, 7, 7}, d.bbox());
         byte[] after = coco.annToRle(d).decode();
         int w = im.width();
         for (int i = 0; i < after.length; i++) {
@@ -322,7 +358,7 @@ class AnnotationEditorTest {
             assertEquals(x >= 0 && y < im.height() ? before[y * w + x] : 0, after[i]);
         }
         assertEquals(29.0, d.area());
-        while (ed.undo() != null) { }
+        while (ed.undo() != null) {}
         assertTrue(coco.annotation(a.id()) == a);
     }
 }

@@ -29,14 +29,17 @@ class CategoryEditorTest {
 
     /** Annotation counts by category id, in the dataset's category order. */
     private static Map<Long, Long> counts(CocoDataset coco) {
-        return coco.annotations().stream().collect(Collectors.groupingBy(CocoAnnotation::categoryId,
-                Collectors.counting()));
+        return coco.annotations().stream()
+                .collect(Collectors.groupingBy(CocoAnnotation::categoryId, Collectors.counting()));
     }
 
     /** The two categories with the most annotations (both have some). */
     private static long[] twoUsed(CocoDataset coco) {
-        List<Long> ids = counts(coco).entrySet().stream().sorted(Map.Entry.<Long, Long>comparingByValue().reversed())
-                .map(Map.Entry::getKey).limit(2).toList();
+        List<Long> ids = counts(coco).entrySet().stream()
+                .sorted(Map.Entry.<Long, Long>comparingByValue().reversed())
+                .map(Map.Entry::getKey)
+                .limit(2)
+                .toList();
         return new long[] {ids.get(0), ids.get(1)};
     }
 
@@ -49,8 +52,10 @@ class CategoryEditorTest {
         long from = c[1], into = c[0];
         Map<Long, Long> before = counts(coco);
         int categories = coco.categories().size();
-        List<Long> relabelled = coco.annotations().stream().filter(a -> a.categoryId() == from)
-                .map(CocoAnnotation::id).toList();
+        List<Long> relabelled = coco.annotations().stream()
+                .filter(a -> a.categoryId() == from)
+                .map(CocoAnnotation::id)
+                .toList();
 
         assertEquals(relabelled.size(), ed.categories().merge(from, into, "Merge"));
         assertNull(coco.category(from));
@@ -82,12 +87,18 @@ class CategoryEditorTest {
         AnnotationEditor ed = new AnnotationEditor(coco);
         long id = twoUsed(coco)[0];
         int index = coco.indexOfCategory(id);
-        assertThrows(IllegalArgumentException.class,
-                () -> ed.categories().rename(id, coco.categories().get(index == 0 ? 1 : 0).name(), "taken"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ed.categories()
+                        .rename(id, coco.categories().get(index == 0 ? 1 : 0).name(), "taken"));
         assertFalse(ed.categories().rename(id, coco.category(id).name(), "same"));
         assertEquals(true, ed.categories().rename(id, "plane", "Rename"));
         long added = ed.categories().add("kite", "outdoor", "Add");
-        long max = coco.categories().stream().mapToLong(CocoCategory::id).filter(x -> x != added).max().orElseThrow();
+        long max = coco.categories().stream()
+                .mapToLong(CocoCategory::id)
+                .filter(x -> x != added)
+                .max()
+                .orElseThrow();
         assertEquals(max + 1, added);
         assertEquals(index, coco.indexOfCategory(id), "renamed in place");
         ed.save(file);
@@ -96,8 +107,11 @@ class CategoryEditorTest {
         for (JsonNode cat : expected.get("categories")) {
             if (cat.get("id").asLong() == id) ((ObjectNode) cat).put("name", "plane");
         }
-        ((com.fasterxml.jackson.databind.node.ArrayNode) expected.get("categories")).addObject()
-                .put("id", Math.toIntExact(added)).put("name", "kite").put("supercategory", "outdoor");
+        ((com.fasterxml.jackson.databind.node.ArrayNode) expected.get("categories"))
+                .addObject()
+                .put("id", Math.toIntExact(added))
+                .put("name", "kite")
+                .put("supercategory", "outdoor");
         assertEquals(expected, JSON.readTree(file.toFile()), "only the name changed; null supercategories kept");
         ed.undo();
         ed.undo();
@@ -120,8 +134,11 @@ class CategoryEditorTest {
         assertEquals(-1, ed.history().undo().imageId(), "several images change");
         assertArrayEquals(original, EditTestData.bytes(coco));
         // an unused category goes alone
-        long unused = coco.categories().stream().mapToLong(CocoCategory::id)
-                .filter(c -> ed.categories().annotationCount(c) == 0).findFirst().orElseThrow();
+        long unused = coco.categories().stream()
+                .mapToLong(CocoCategory::id)
+                .filter(c -> ed.categories().annotationCount(c) == 0)
+                .findFirst()
+                .orElseThrow();
         assertEquals(0, ed.categories().delete(unused, "Delete unused"));
         assertEquals(n, coco.annotations().size());
     }

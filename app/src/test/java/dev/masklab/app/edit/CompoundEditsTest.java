@@ -56,10 +56,12 @@ class CompoundEditsTest {
         byte[] original = EditTestData.bytes(coco);
         AnnotationEditor ed = new AnnotationEditor(coco);
         CocoAnnotation a = coco.annotations().getFirst();
-        assertThrows(IllegalArgumentException.class, () -> ed.inOneStep("two", () -> {
-            ed.delete(a.id(), "delete");
-            ed.setCategory(a.id(), 1, "the deleted one");
-        }));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ed.inOneStep("two", () -> {
+                    ed.delete(a.id(), "delete");
+                    ed.setCategory(a.id(), 1, "the deleted one");
+                }));
         assertEquals(0, ed.history().size());
         assertArrayEquals(original, EditTestData.bytes(coco));
     }
@@ -71,7 +73,9 @@ class CompoundEditsTest {
         AnnotationEditor ed = new AnnotationEditor(coco);
         long other = ed.categories().add("statue", null, "Add category");
         Instance p = EditTestData.predictionsWithMasks(EditTestData.personPredictions(ds)).stream()
-                .filter(Instance::hasKeypoints).findFirst().orElseThrow();
+                .filter(Instance::hasKeypoints)
+                .findFirst()
+                .orElseThrow();
         long id = ed.accept(p, other, "Accept as statue");
         CocoAnnotation a = coco.annotation(id);
         assertEquals(other, a.categoryId());
@@ -85,7 +89,8 @@ class CompoundEditsTest {
         // as its own category the keypoints stay
         long same = ed.accept(p, 1, "Accept as person");
         assertEquals(17 * 3, coco.annotation(same).keypoints().length);
-        Instance q = EditTestData.predictionsWithMasks(EditTestData.personPredictions(ds)).getLast();
+        Instance q = EditTestData.predictionsWithMasks(EditTestData.personPredictions(ds))
+                .getLast();
         assertThrows(IllegalArgumentException.class, () -> ed.accept(q, 99, "no category"));
         assertFalse(ed.isReviewed(q));
     }

@@ -27,24 +27,35 @@ class ConsistentEditsTest {
 
         ed.moveBoxCorner(box, 0, 5, 10, "top-left");
         CocoAnnotation a = coco.annotation(box);
-        assertArrayEquals(new double[] {5, 10, 60, 10, 60, 50, 5, 50}, EditTestData.polygons(a).getFirst(),
+        assertArrayEquals(
+                new double[] {5, 10, 60, 10, 60, 50, 5, 50},
+                EditTestData.polygons(a).getFirst(),
                 "two edges moved, vertex order kept");
         assertArrayEquals(new double[] {5, 10, 55, 40}, a.bbox());
         assertEquals(2200.0, a.area());
         assertTrue(ShapeGeometry.isBoxPolygon(a));
 
         ed.moveBoxCorner(box, 2, 80.5, 70.25, "bottom-right");
-        assertArrayEquals(new double[] {5, 10, 80.5, 10, 80.5, 70.25, 5, 70.25},
+        assertArrayEquals(
+                new double[] {5, 10, 80.5, 10, 80.5, 70.25, 5, 70.25},
                 EditTestData.polygons(coco.annotation(box)).getFirst());
-        assertArrayEquals(new double[] {5, 10, 75.5, 60.25}, coco.annotation(box).bbox());
-        assertEquals((double) Rle.fromPolygons(EditTestData.polygons(coco.annotation(box)), coco.image(img).height(),
-                coco.image(img).width()).area(), coco.annotation(box).area());
+        assertArrayEquals(
+                new double[] {5, 10, 75.5, 60.25}, coco.annotation(box).bbox());
+        assertEquals(
+                (double) Rle.fromPolygons(
+                                EditTestData.polygons(coco.annotation(box)),
+                                coco.image(img).height(),
+                                coco.image(img).width())
+                        .area(),
+                coco.annotation(box).area());
         // dragged past the opposite corner (5, 10): the box spans both, still a box
         ed.moveBoxCorner(box, 1, 0, 30, "top-right past");
-        assertArrayEquals(new double[] {0, 30, 5, 30, 5, 70.25, 0, 70.25},
+        assertArrayEquals(
+                new double[] {0, 30, 5, 30, 5, 70.25, 0, 70.25},
                 EditTestData.polygons(coco.annotation(box)).getFirst());
         assertTrue(ShapeGeometry.isBoxPolygon(coco.annotation(box)));
-        assertFalse(ShapeGeometry.isBoxPolygon(EditTestData.polygonAnnotations(coco).getFirst()));
+        assertFalse(
+                ShapeGeometry.isBoxPolygon(EditTestData.polygonAnnotations(coco).getFirst()));
 
         // a person's polygons: the bottom-right corner dragged, the top-left fixed, the shape scaled with the box
         CocoAnnotation person = EditTestData.polygonAnnotations(coco).getFirst();
@@ -74,8 +85,10 @@ class ConsistentEditsTest {
     void scalingTheBoxScalesPolygonsMasksAndKeypoints() throws Exception {
         CocoDataset coco = EditTestData.read(EditTestData.PERSON);
         AnnotationEditor ed = new AnnotationEditor(coco);
-        CocoAnnotation a = EditTestData.polygonAnnotations(coco).stream().filter(x -> x.numKeypoints() > 0)
-                .findFirst().orElseThrow();
+        CocoAnnotation a = EditTestData.polygonAnnotations(coco).stream()
+                .filter(x -> x.numKeypoints() > 0)
+                .findFirst()
+                .orElseThrow();
         CocoImage im = coco.image(a.imageId());
         List<double[]> polys = EditTestData.polygons(a);
         double[] e = ShapeGeometry.extent(polys);

@@ -43,7 +43,7 @@ class CrowdToggleTest {
                 assertEquals(a.segmentation(), coco.annotation(a.id()).segmentation(), "the polygons come back");
             }
             assertArrayEquals(original, EditTestData.bytes(coco), "toggled twice: the original file");
-            while (ed.undo() != null) { }
+            while (ed.undo() != null) {}
             assertArrayEquals(original, EditTestData.bytes(coco));
         }
     }
@@ -53,7 +53,10 @@ class CrowdToggleTest {
         LoadedDataset ds = EditTestData.loadPerson();
         CocoDataset coco = ds.coco();
         AnnotationEditor ed = new AnnotationEditor(coco);
-        long id = ed.accept(EditTestData.predictionsWithMasks(EditTestData.personPredictions(ds)).getFirst(), "accept");
+        long id = ed.accept(
+                EditTestData.predictionsWithMasks(EditTestData.personPredictions(ds))
+                        .getFirst(),
+                "accept");
         CocoAnnotation accepted = coco.annotation(id);
         byte[] before = EditTestData.bytes(coco);
         Rle mask = coco.annToRle(accepted);

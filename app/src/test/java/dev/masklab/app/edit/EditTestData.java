@@ -43,17 +43,21 @@ final class EditTestData {
     }
 
     static LoadedDataset loadPerson() throws IOException {
-        return new DatasetService().load(PERSON, n -> { });
+        return new DatasetService().load(PERSON, n -> {});
     }
 
     static List<Instance> predictionsWithMasks(PredictionSet ps) {
-        return ps.byImage().values().stream().flatMap(List::stream).filter(Instance::hasMask).toList();
+        return ps.byImage().values().stream()
+                .flatMap(List::stream)
+                .filter(Instance::hasMask)
+                .toList();
     }
 
     /** Non-crowd polygon annotations. */
     static List<CocoAnnotation> polygonAnnotations(CocoDataset coco) {
         return coco.annotations().stream()
-                .filter(a -> a.segmentation() instanceof Segmentation.Polygons && !a.isCrowd()).toList();
+                .filter(a -> a.segmentation() instanceof Segmentation.Polygons && !a.isCrowd())
+                .toList();
     }
 
     static List<double[]> polygons(CocoAnnotation a) {

@@ -22,12 +22,16 @@ class KeypointEditsTest {
     private static CocoDataset threeKeypoints() {
         CocoDataset coco = new CocoDataset();
         coco.addImage(new CocoImage(7, "x.jpg", 200, 100));
-        coco.addCategory(new CocoCategory(1, "thing", null, List.of("a", "b", "c"), new int[][] {{1, 2}},
-                new LinkedHashMap<>()));
-        coco.addAnnotation(new CocoAnnotation(1, 7, 1).setBbox(new double[] {10, 10, 20, 40})
-                .setKeypoints(new double[] {10, 10, 2, 30, 50, 2, 0, 0, 0}).setNumKeypoints(2));
-        coco.addAnnotation(new CocoAnnotation(2, 7, 1).setBbox(new double[] {0, 0, 10, 10})
-                .setKeypoints(new double[] {5, 5, 2, 10, 10, 1, 0, 0, 0}).setNumKeypoints(2));
+        coco.addCategory(new CocoCategory(
+                1, "thing", null, List.of("a", "b", "c"), new int[][] {{1, 2}}, new LinkedHashMap<>()));
+        coco.addAnnotation(new CocoAnnotation(1, 7, 1)
+                .setBbox(new double[] {10, 10, 20, 40})
+                .setKeypoints(new double[] {10, 10, 2, 30, 50, 2, 0, 0, 0})
+                .setNumKeypoints(2));
+        coco.addAnnotation(new CocoAnnotation(2, 7, 1)
+                .setBbox(new double[] {0, 0, 10, 10})
+                .setKeypoints(new double[] {5, 5, 2, 10, 10, 1, 0, 0, 0})
+                .setNumKeypoints(2));
         return coco;
     }
 
@@ -36,8 +40,13 @@ class KeypointEditsTest {
         CocoDataset coco = threeKeypoints();
         AnnotationEditor ed = new AnnotationEditor(coco);
         KeypointTemplate t = ed.keypoints().keypointTemplate(1);
-        assertArrayEquals(new KeypointTemplate.Source[] {KeypointTemplate.Source.DATASET_MEAN,
-                KeypointTemplate.Source.DATASET_MEAN, KeypointTemplate.Source.EVENLY_SPACED}, t.source());
+        assertArrayEquals(
+                new KeypointTemplate.Source[] {
+                    KeypointTemplate.Source.DATASET_MEAN,
+                    KeypointTemplate.Source.DATASET_MEAN,
+                    KeypointTemplate.Source.EVENLY_SPACED
+                },
+                t.source());
         // a: (0, 0) and (0.5, 0.5) -> 0.25; b: (1, 1) twice; c: third of three on the ellipse
         double cu = 0.5 + 0.4 * Math.sin(4 * Math.PI / 3), cv = 0.5 - 0.4 * Math.cos(4 * Math.PI / 3);
         assertArrayEquals(new double[] {0.25, 0.25, 1, 1, cu, cv}, t.layout(), 1e-12);
@@ -53,34 +62,42 @@ class KeypointEditsTest {
 
         // a box reaching out of the image is clipped first: (150, 50, 100, 100) -> (150, 50, 50, 50)
         ed.keypoints().placeKeypoints(id, new double[] {150, 50, 100, 100}, false, "place");
-        assertArrayEquals(new double[] {162.5, 62.5, 2, 200, 100, 2, 150 + cu * 50, 50 + cv * 50, 2},
-                coco.annotation(id).keypoints(), 1e-12);
+        assertArrayEquals(
+                new double[] {162.5, 62.5, 2, 200, 100, 2, 150 + cu * 50, 50 + cv * 50, 2},
+                coco.annotation(id).keypoints(),
+                1e-12);
 
         // deleting, then making visible again: back at the template's place in the annotation's box
         ed.keypoints().deleteKeypoint(id, 1, "delete b");
-        assertArrayEquals(new double[] {0, 0, 0}, Arrays.copyOfRange(coco.annotation(id).keypoints(), 3, 6));
+        assertArrayEquals(
+                new double[] {0, 0, 0}, Arrays.copyOfRange(coco.annotation(id).keypoints(), 3, 6));
         assertEquals(2, coco.annotation(id).numKeypoints());
         ed.keypoints().setKeypointVisibility(id, 1, 1, "b hidden");
-        assertArrayEquals(new double[] {90, 80, 1}, Arrays.copyOfRange(coco.annotation(id).keypoints(), 3, 6),
+        assertArrayEquals(
+                new double[] {90, 80, 1},
+                Arrays.copyOfRange(coco.annotation(id).keypoints(), 3, 6),
                 "placed by the template in the annotation's box (50, 20, 40, 60)");
         assertEquals(3, coco.annotation(id).numKeypoints());
         ed.keypoints().setKeypointVisibility(id, 1, 2, "b visible");
-        assertArrayEquals(new double[] {90, 80, 2}, Arrays.copyOfRange(coco.annotation(id).keypoints(), 3, 6));
+        assertArrayEquals(
+                new double[] {90, 80, 2}, Arrays.copyOfRange(coco.annotation(id).keypoints(), 3, 6));
         assertThrows(IndexOutOfBoundsException.class, () -> ed.keypoints().deleteKeypoint(id, 3, "no such"));
 
         // keepLabelled places only the unlabelled keypoints
         ed.keypoints().deleteKeypoint(id, 2, "delete c");
         ed.keypoints().placeKeypoints(id, new double[] {0, 0, 100, 100}, true, "fill");
-        assertArrayEquals(new double[] {162.5, 62.5, 2, 90, 80, 2, cu * 100, cv * 100, 2},
-                coco.annotation(id).keypoints(), 1e-12);
+        assertArrayEquals(
+                new double[] {162.5, 62.5, 2, 90, 80, 2, cu * 100, cv * 100, 2},
+                coco.annotation(id).keypoints(),
+                1e-12);
     }
 
     @Test
     void cocoPersonWithoutAnnotationsGetsTheUprightDefaultAndTheSharedDataItsMean() throws Exception {
         CocoDataset empty = new CocoDataset();
         empty.addImage(new CocoImage(1, "p.jpg", 640, 480));
-        empty.addCategory(new CocoCategory(1, "person", "person", KeypointTemplate.COCO_PERSON_KEYPOINTS, null,
-                new LinkedHashMap<>()));
+        empty.addCategory(new CocoCategory(
+                1, "person", "person", KeypointTemplate.COCO_PERSON_KEYPOINTS, null, new LinkedHashMap<>()));
         AnnotationEditor ed = new AnnotationEditor(empty);
         long id = ed.keypoints().addKeypointInstance(1, 1, new double[] {100, 100, 100, 200}, "person");
         double[] kp = empty.annotation(id).keypoints();
@@ -107,7 +124,10 @@ class KeypointEditsTest {
         assertArrayEquals(new double[] {sum[0] / n, sum[1] / n}, Arrays.copyOf(t.layout(), 2), 1e-12);
 
         // an existing instance without keypoints gets the whole skeleton in its own box
-        CocoAnnotation noKp = coco.annotations().stream().filter(a -> a.numKeypoints() == 0).findFirst().orElseThrow();
+        CocoAnnotation noKp = coco.annotations().stream()
+                .filter(a -> a.numKeypoints() == 0)
+                .findFirst()
+                .orElseThrow();
         pe.keypoints().placeKeypoints(noKp.id(), null, true, "place");
         CocoAnnotation placed = coco.annotation(noKp.id());
         assertEquals(17, placed.numKeypoints());

@@ -51,7 +51,12 @@ class MaskConversionTest {
         // accepted predictions (RLE as the model gave them) and brush-like RLE masks of every annotation
         List<Long> ids = new java.util.ArrayList<>();
         for (Instance p : EditTestData.predictionsWithMasks(EditTestData.personPredictions(ds))) {
-            if (p.mask().decode(coco.image(p.imageId()).height(), coco.image(p.imageId()).width()).length > 0) {
+            if (p.mask()
+                            .decode(
+                                    coco.image(p.imageId()).height(),
+                                    coco.image(p.imageId()).width())
+                            .length
+                    > 0) {
                 long id = ed.accept(p, "accept");
                 if (coco.annotation(id).area() > 0) ids.add(id);
             }
@@ -77,7 +82,8 @@ class MaskConversionTest {
             CocoAnnotation p = coco.annotation(id);
             List<double[]> polys = EditTestData.polygons(p);
             assertEquals(fit.polygons().size(), polys.size());
-            for (int i = 0; i < polys.size(); i++) assertArrayEquals(fit.polygons().get(i), polys.get(i));
+            for (int i = 0; i < polys.size(); i++)
+                assertArrayEquals(fit.polygons().get(i), polys.get(i));
             Rle raster = coco.annToRle(p);
             assertEquals(fit.rasterised(), raster);
             assertEquals((double) raster.area(), p.area());
@@ -94,7 +100,8 @@ class MaskConversionTest {
         CocoDataset coco = EditTestData.read(EditTestData.PERSON);
         AnnotationEditor ed = new AnnotationEditor(coco);
         CocoAnnotation a = EditTestData.polygonAnnotations(coco).getFirst();
-        assertThrows(IllegalArgumentException.class, () -> ed.polygons().convertToPolygons(a.id(), 1, "polygons already"));
+        assertThrows(
+                IllegalArgumentException.class, () -> ed.polygons().convertToPolygons(a.id(), 1, "polygons already"));
         ed.setCrowd(a.id(), true, "crowd");
         assertThrows(IllegalArgumentException.class, () -> ed.polygons().convertToPolygons(a.id(), 1, "crowd"));
         assertEquals(1, ed.history().size());

@@ -22,7 +22,8 @@ class PolygonEditsTest {
         List<double[]> polys = EditTestData.polygons(a);
         assertEquals(expected.size(), polys.size());
         for (int i = 0; i < polys.size(); i++) assertArrayEquals(expected.get(i), polys.get(i), "part " + i);
-        assertEquals((double) Rle.fromPolygons(expected, im.height(), im.width()).area(), a.area());
+        assertEquals(
+                (double) Rle.fromPolygons(expected, im.height(), im.width()).area(), a.area());
         double x0 = Double.MAX_VALUE, y0 = Double.MAX_VALUE, x1 = -Double.MAX_VALUE, y1 = -Double.MAX_VALUE;
         for (double[] p : expected) {
             for (int i = 0; i < p.length; i += 2) {
@@ -77,7 +78,8 @@ class PolygonEditsTest {
         AnnotationEditor ed = new AnnotationEditor(coco);
         CocoAnnotation two = coco.annotations().stream()
                 .filter(a -> a.segmentation() instanceof dev.masklab.coco.Segmentation.Polygons p && p.size() == 2)
-                .findFirst().orElseThrow();
+                .findFirst()
+                .orElseThrow();
         CocoImage im = coco.image(two.imageId());
         List<double[]> polys = EditTestData.polygons(two);
 
@@ -95,30 +97,36 @@ class PolygonEditsTest {
         assertFalse(ed.polygons().deleteVertex(two.id(), 1, 2, "third vertex"));
         assertEquals(edits, ed.history().size(), "a refused deletion is no edit");
         assertThrows(IndexOutOfBoundsException.class, () -> ed.polygons().deleteVertex(two.id(), 2, 0, "no part 2"));
-        assertThrows(IllegalArgumentException.class, () -> ed.polygons().addPart(two.id(), new double[] {1, 1, 2, 2}, "2 pts"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ed.polygons().addPart(two.id(), new double[] {1, 1, 2, 2}, "2 pts"));
 
         // a square: a vertex inserted on its top edge at the click's projection, area and bbox unchanged
-        long sq = ed.addPolygons(im.id(), (int) two.categoryId(),
-                List.of(new double[] {10, 10, 20, 10, 20, 20, 10, 20}), "square");
+        long sq = ed.addPolygons(
+                im.id(), (int) two.categoryId(), List.of(new double[] {10, 10, 20, 10, 20, 20, 10, 20}), "square");
         assertEquals(1, ed.polygons().insertVertex(sq, 0, 0, 15, 7, "insert"));
         assertCocoFields(coco.annotation(sq), List.of(new double[] {10, 10, 15, 10, 20, 10, 20, 20, 10, 20}), im);
         assertEquals(100.0, coco.annotation(sq).area());
         // beyond the edge's end the projection is the end vertex
         assertEquals(2, ed.polygons().insertVertex(sq, 0, 1, 99, 5, "insert at end"));
-        assertArrayEquals(new double[] {10, 10, 15, 10, 20, 10, 20, 10, 20, 20, 10, 20},
+        assertArrayEquals(
+                new double[] {10, 10, 15, 10, 20, 10, 20, 10, 20, 20, 10, 20},
                 EditTestData.polygons(coco.annotation(sq)).getFirst());
 
         // an RLE annotation gets a part as pixels
         ed.polygons().convertToMask(sq, "to mask");
         assertEquals(-1, ed.polygons().addPart(sq, new double[] {30, 10, 40, 10, 40, 20, 30, 20}, "add to mask"));
-        Rle expected = Rle.merge(List.of(Rle.fromPolygons(List.of(new double[] {10, 10, 20, 10, 20, 20, 10, 20}),
-                im.height(), im.width()), Rle.fromPolygon(new double[] {30, 10, 40, 10, 40, 20, 30, 20}, im.height(),
-                im.width())), false);
+        Rle expected = Rle.merge(
+                List.of(
+                        Rle.fromPolygons(
+                                List.of(new double[] {10, 10, 20, 10, 20, 20, 10, 20}), im.height(), im.width()),
+                        Rle.fromPolygon(new double[] {30, 10, 40, 10, 40, 20, 30, 20}, im.height(), im.width())),
+                false);
         assertEquals(expected, coco.annToRle(coco.annotation(sq)));
         assertEquals(200.0, coco.annotation(sq).area());
         assertArrayEquals(new double[] {10, 10, 30, 10}, coco.annotation(sq).bbox());
 
-        while (ed.undo() != null) { }
+        while (ed.undo() != null) {}
         assertSame(two, coco.annotation(two.id()));
     }
 

@@ -10,13 +10,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.masklab.app.task.DirectTaskExecutor;
 import dev.masklab.coco.CocoDataset;
+import dev.masklab.coco.CocoImage;
 import dev.masklab.coco.CocoReader;
 import dev.masklab.coco.CocoResult;
 import dev.masklab.coco.CocoResults;
-import dev.masklab.coco.CocoImage;
 import dev.masklab.eval.CategoryEval;
-import dev.masklab.eval.ConfusionMatrix;
 import dev.masklab.eval.CocoEvaluator;
+import dev.masklab.eval.ConfusionMatrix;
 import dev.masklab.eval.EvalParams;
 import dev.masklab.eval.EvalResult;
 import dev.masklab.eval.IouType;
@@ -48,7 +48,9 @@ class EvaluationViewModelTest {
     static void read() throws Exception {
         gt = CocoReader.read(SHARED.resolve("data/coco-person-kp/test_coco.json"));
         dts = CocoResults.read(FIXTURE.resolve("detections.json"), gt);
-        expected = new ObjectMapper().readTree(FIXTURE.resolve("expected.json").toFile()).get("stats");
+        expected = new ObjectMapper()
+                .readTree(FIXTURE.resolve("expected.json").toFile())
+                .get("stats");
     }
 
     @ParameterizedTest
@@ -65,9 +67,14 @@ class EvaluationViewModelTest {
         assertEquals(type.equals("keypoints") ? 10 : 12, vm.summary().size());
         for (int i = 0; i < want.size(); i++) {
             // expected.json rounds pycocotools' values to 6 decimals
-            assertEquals(want.get(i).asDouble(), vm.summary().get(i).value(), 5e-7, vm.summary().get(i).name());
+            assertEquals(
+                    want.get(i).asDouble(),
+                    vm.summary().get(i).value(),
+                    5e-7,
+                    vm.summary().get(i).name());
         }
-        assertTrue(vm.summary().getFirst().name().startsWith("Average Precision  (AP) @[ IoU=0.50:0.95"),
+        assertTrue(
+                vm.summary().getFirst().name().startsWith("Average Precision  (AP) @[ IoU=0.50:0.95"),
                 vm.summary().getFirst().name());
 
         // one category (person): its AP is the summary's AP, and the mean of its curves are AP, AP50, AP75
@@ -76,12 +83,18 @@ class EvaluationViewModelTest {
         assertEquals("person", person.name());
         assertEquals(want.get(0).asDouble(), person.ap(), 5e-7);
         assertEquals(want.get(1).asDouble(), person.ap50(), 5e-7);
-        assertEquals(gt.annotations().stream().filter(a -> !a.isCrowd()
-                && (!type.equals("keypoints") || a.numKeypoints() != null && a.numKeypoints() > 0)).count(), person.gtCount());
+        assertEquals(
+                gt.annotations().stream()
+                        .filter(a -> !a.isCrowd()
+                                && (!type.equals("keypoints") || a.numKeypoints() != null && a.numKeypoints() > 0))
+                        .count(),
+                person.gtCount());
         assertEquals(101, vm.recallThresholds().length);
         assertEquals(want.get(0).asDouble(), mean(vm.curve(0, EvaluationViewModel.CurveIou.MEAN)), 5e-7);
-        assertEquals(want.get(1).asDouble(),
-                mean(vm.curve(EvalResult.ALL_CATEGORIES, EvaluationViewModel.CurveIou.IOU_50)), 5e-7);
+        assertEquals(
+                want.get(1).asDouble(),
+                mean(vm.curve(EvalResult.ALL_CATEGORIES, EvaluationViewModel.CurveIou.IOU_50)),
+                5e-7);
         assertEquals(want.get(2).asDouble(), mean(vm.curve(0, EvaluationViewModel.CurveIou.IOU_75)), 5e-7);
     }
 
@@ -92,7 +105,8 @@ class EvaluationViewModelTest {
         vm.evaluate(gt, dts);
         List<EvaluationViewModel.ImageRow> rows = List.copyOf(vm.images());
         assertEquals(gt.images().size(), rows.size());
-        for (int i = 1; i < rows.size(); i++) assertTrue(rows.get(i - 1).fp() >= rows.get(i).fp());
+        for (int i = 1; i < rows.size(); i++)
+            assertTrue(rows.get(i - 1).fp() >= rows.get(i).fp());
         // at IoU .50 every evaluated detection is a tp or fp, every counted ground truth a tp or fn
         int tp = rows.stream().mapToInt(EvaluationViewModel.ImageRow::tp).sum();
         int fn = rows.stream().mapToInt(EvaluationViewModel.ImageRow::fn).sum();
@@ -120,8 +134,13 @@ class EvaluationViewModelTest {
             assertTrue(ap >= last, "ascending AP, images without ground truth last");
             last = ap;
         }
-        assertEquals(vm.evaluation().images().imageAp(vm.evaluation().images().imageIndex(
-                vm.images().getFirst().imageId())), vm.images().getFirst().ap());
+        assertEquals(
+                vm.evaluation()
+                        .images()
+                        .imageAp(vm.evaluation()
+                                .images()
+                                .imageIndex(vm.images().getFirst().imageId())),
+                vm.images().getFirst().ap());
     }
 
     @Test
@@ -137,8 +156,10 @@ class EvaluationViewModelTest {
 
     @Test
     void typesFollowTheData() {
-        List<CocoResult> boxesOnly = dts.stream().map(r -> new CocoResult(r.imageId(), r.categoryId(), r.score(),
-                r.bbox(), null, null, r.id(), r.area())).toList();
+        List<CocoResult> boxesOnly = dts.stream()
+                .map(r ->
+                        new CocoResult(r.imageId(), r.categoryId(), r.score(), r.bbox(), null, null, r.id(), r.area()))
+                .toList();
         assertEquals(List.of(IouType.BBOX), EvaluationViewModel.allowedTypes(gt, boxesOnly));
         EvaluationViewModel vm = new EvaluationViewModel(new DirectTaskExecutor());
         vm.setData(gt, dts);
@@ -159,29 +180,47 @@ class EvaluationViewModelTest {
         double before = vm.summary().getFirst().value();
 
         // delete an annotation of the image with the most annotations, reject its best prediction
-        long image = edited.images().stream().mapToLong(CocoImage::id).boxed()
-                .max(Comparator.comparingInt(id -> edited.annotationsOf(id).size())).orElseThrow();
+        long image = edited.images().stream()
+                .mapToLong(CocoImage::id)
+                .boxed()
+                .max(Comparator.comparingInt(id -> edited.annotationsOf(id).size()))
+                .orElseThrow();
         edited.removeAnnotation(edited.annotationsOf(image).getFirst().id());
-        CocoResult best = dts.stream().filter(r -> r.imageId() == image)
-                .max(Comparator.comparingDouble(CocoResult::score)).orElseThrow();
+        CocoResult best = dts.stream()
+                .filter(r -> r.imageId() == image)
+                .max(Comparator.comparingDouble(CocoResult::score))
+                .orElseThrow();
         rejected.add(best.id());
         vm.imageEdited(image);
 
-        List<CocoResult> kept = dts.stream().filter(r -> !rejected.contains(r.id())).toList();
-        double[] full = CocoEvaluator.evaluate(edited, kept, EvalParams.defaults(IouType.SEGM)).stats();
-        for (int i = 0; i < full.length; i++) assertEquals(full[i], vm.summary().get(i).value(), 1e-12);
+        List<CocoResult> kept =
+                dts.stream().filter(r -> !rejected.contains(r.id())).toList();
+        double[] full = CocoEvaluator.evaluate(edited, kept, EvalParams.defaults(IouType.SEGM))
+                .stats();
+        for (int i = 0; i < full.length; i++)
+            assertEquals(full[i], vm.summary().get(i).value(), 1e-12);
         assertNotEquals(before, full[0], "the edit changes AP");
         String name = edited.image(image).fileName();
-        assertEquals(String.format(Locale.ROOT, "Last edit (%s): AP %.3f -> %.3f (%+.3f)", name, before, full[0],
-                full[0] - before), vm.lastEditProperty().get());
-        EvaluationViewModel.ImageRow row = vm.images().stream().filter(r -> r.imageId() == image).findFirst()
+        assertEquals(
+                String.format(
+                        Locale.ROOT,
+                        "Last edit (%s): AP %.3f -> %.3f (%+.3f)",
+                        name,
+                        before,
+                        full[0],
+                        full[0] - before),
+                vm.lastEditProperty().get());
+        EvaluationViewModel.ImageRow row = vm.images().stream()
+                .filter(r -> r.imageId() == image)
+                .findFirst()
                 .orElseThrow();
         var ev = vm.evaluation().images();
         assertEquals(ev.imageAp(ev.imageIndex(image)), row.ap());
 
         // a new full evaluation leaves the rejected prediction out too
         vm.evaluate();
-        for (int i = 0; i < full.length; i++) assertEquals(full[i], vm.summary().get(i).value(), 1e-12);
+        for (int i = 0; i < full.length; i++)
+            assertEquals(full[i], vm.summary().get(i).value(), 1e-12);
     }
 
     private static double mean(double[] v) {

@@ -27,7 +27,7 @@ class EditCommandsTest {
     final DatasetService service = new DatasetService();
 
     EditCommandsTest() throws Exception {
-        vm.setDataset(service.load(MainViewModelTest.PERSON, n -> { }));
+        vm.setDataset(service.load(MainViewModelTest.PERSON, n -> {}));
     }
 
     CocoAnnotation stored(long id) {
@@ -53,7 +53,8 @@ class EditCommandsTest {
         Instance p = vm.shownPredictionsProperty().get().getFirst();
         assertTrue(p.hasKeypoints() || p.hasMask());
         vm.selectedProperty().set(p);
-        dialogs.choice = (header, choices) -> header.startsWith("Accept ") ? choices.indexOf(vm.category((int) rider)) : -1;
+        dialogs.choice =
+                (header, choices) -> header.startsWith("Accept ") ? choices.indexOf(vm.category((int) rider)) : -1;
         assertTrue(vm.acceptSelectedAsChosen());
         assertTrue(dialogs.asked.contains("choose Accept " + vm.describe(p) + " as"), dialogs.asked.toString());
         Instance a = vm.shownGroundTruthProperty().get().getLast();
@@ -107,11 +108,15 @@ class EditCommandsTest {
         dialogs.value = 2.0;
         assertTrue(vm.convertSelectedToPolygons());
         assertEquals("value Convert #" + a.id() + " to polygons: tolerance (px)", dialogs.asked.getLast());
-        assertTrue(dialogs.previews.getLast().startsWith(String.format("%d vertices, IoU %.4f", fit.vertexCount(),
-                fit.iou())), dialogs.previews.toString());
+        assertTrue(
+                dialogs.previews
+                        .getLast()
+                        .startsWith(String.format("%d vertices, IoU %.4f", fit.vertexCount(), fit.iou())),
+                dialogs.previews.toString());
         List<double[]> got = ((Segmentation.Polygons) stored(a.id()).segmentation()).polygonsView();
         assertEquals(fit.polygons().size(), got.size());
-        for (int i = 0; i < got.size(); i++) org.junit.jupiter.api.Assertions.assertArrayEquals(fit.polygons().get(i), got.get(i));
+        for (int i = 0; i < got.size(); i++)
+            org.junit.jupiter.api.Assertions.assertArrayEquals(fit.polygons().get(i), got.get(i));
         Instance converted = vm.selectedProperty().get();
         assertEquals(a.id(), converted.id());
         assertTrue(MainViewModel.convertibleToMask(converted));
@@ -134,7 +139,7 @@ class EditCommandsTest {
 
         // a rider annotation, then rename and merge rider into person
         vm.drawCategoryProperty().set(vm.category((int) rider));
-        long drawn = vm.addPolygon(new double[]{10, 10, 60, 10, 30, 40});
+        long drawn = vm.addPolygon(new double[] {10, 10, 60, 10, 30, 40});
         assertEquals(rider, stored(drawn).categoryId());
         dialogs.text = header -> header.equals("Rename category person") ? "human" : null;
         assertTrue(vm.renameCategory(vm.category(1)));
@@ -153,7 +158,8 @@ class EditCommandsTest {
         assertEquals(rider, stored(drawn).categoryId());
         assertEquals(1, vm.category((int) rider).count());
         assertEquals(persons, vm.category(1).count());
-        assertTrue(vm.shownGroundTruthProperty().get().stream().anyMatch(i -> i.id() == drawn && i.categoryId() == rider));
+        assertTrue(
+                vm.shownGroundTruthProperty().get().stream().anyMatch(i -> i.id() == drawn && i.categoryId() == rider));
 
         // delete asks with the number of annotations; declined changes nothing
         int total = vm.editor().coco().annotations().size();

@@ -1,9 +1,5 @@
 package dev.masklab.app.main;
 
-import dev.masklab.app.canvas.ColorPalette;
-import dev.masklab.app.canvas.LayerSettings;
-import dev.masklab.app.statistics.StatisticsViewModel;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,15 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.masklab.app.canvas.ColorPalette;
+import dev.masklab.app.canvas.LayerSettings;
 import dev.masklab.app.dialog.ScriptedDialogs;
 import dev.masklab.app.document.DatasetDocument;
 import dev.masklab.app.document.DatasetService;
-import dev.masklab.app.task.DirectTaskExecutor;
 import dev.masklab.app.model.ImageEntry;
 import dev.masklab.app.model.Instance;
 import dev.masklab.app.model.LoadedDataset;
 import dev.masklab.app.model.PredictionSet;
 import dev.masklab.app.model.SizeClass;
+import dev.masklab.app.statistics.StatisticsViewModel;
+import dev.masklab.app.task.DirectTaskExecutor;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -41,14 +40,15 @@ class MainViewModelTest {
 
     @Test
     void datasetResolvesImagesAndNavigates() throws Exception {
-        LoadedDataset ds = service.load(PERSON, n -> { });
+        LoadedDataset ds = service.load(PERSON, n -> {});
         assertTrue(ds.rootFound());
         assertEquals(PERSON.toAbsolutePath().getParent(), ds.imageRoot());
         MainViewModel vm = newViewModel();
         vm.setDataset(ds);
         assertEquals(4, vm.filteredImages().size());
         assertEquals(0, vm.currentIndex());
-        for (ImageEntry e : vm.images()) assertTrue(e.file().toFile().isFile(), e.file().toString());
+        for (ImageEntry e : vm.images())
+            assertTrue(e.file().toFile().isFile(), e.file().toString());
         assertTrue(vm.next());
         assertTrue(vm.next());
         assertTrue(vm.next());
@@ -60,7 +60,7 @@ class MainViewModelTest {
 
     @Test
     void vocRelativeFileNamesAndCategoryFilterMatchTheJson() throws Exception {
-        LoadedDataset ds = service.load(VOC, n -> { });
+        LoadedDataset ds = service.load(VOC, n -> {});
         assertTrue(ds.rootFound());
         MainViewModel vm = newViewModel();
         vm.setDataset(ds);
@@ -68,7 +68,9 @@ class MainViewModelTest {
         // per category: number of images with at least one instance, counted from the JSON
         Map<Integer, java.util.Set<Long>> imagesPerCat = new HashMap<>();
         for (JsonNode a : root.get("annotations"))
-            imagesPerCat.computeIfAbsent(a.get("category_id").asInt(), k -> new java.util.HashSet<>()).add(a.get("image_id").asLong());
+            imagesPerCat
+                    .computeIfAbsent(a.get("category_id").asInt(), k -> new java.util.HashSet<>())
+                    .add(a.get("image_id").asLong());
         for (var e : imagesPerCat.entrySet()) {
             vm.filter().categories().clear();
             vm.filter().categories().add(e.getKey());
@@ -87,7 +89,7 @@ class MainViewModelTest {
     @Test
     void categoryVisibilityHidesInstances() throws Exception {
         MainViewModel vm = newViewModel();
-        vm.setDataset(service.load(PERSON, n -> { }));
+        vm.setDataset(service.load(PERSON, n -> {}));
         vm.currentImageProperty().set(vm.images().get(3));
         int all = vm.getCurrentImage().annotations().size();
         assertEquals(all, vm.shownGroundTruthProperty().get().size());
@@ -101,7 +103,7 @@ class MainViewModelTest {
 
     @Test
     void predictionsFollowTheThresholdAndCountsMatchTheFile() throws Exception {
-        LoadedDataset ds = service.load(PERSON, n -> { });
+        LoadedDataset ds = service.load(PERSON, n -> {});
         PredictionSet ps = service.loadPredictions(DETECTIONS, ds);
         JsonNode dets = new ObjectMapper().readTree(DETECTIONS.toFile());
         assertEquals(dets.size(), ps.total());
@@ -109,7 +111,7 @@ class MainViewModelTest {
         vm.setDataset(ds);
         vm.setPredictions(ps);
         assertEquals(MainViewModel.ViewMode.SIDE_BY_SIDE, vm.viewModeProperty().get());
-        for (double t : new double[]{0, 0.25, 0.5, 0.75, 1.0}) {
+        for (double t : new double[] {0, 0.25, 0.5, 0.75, 1.0}) {
             vm.scoreThresholdProperty().set(t);
             int total = 0;
             for (JsonNode d : dets) if (d.get("score").asDouble() >= t) total++;
@@ -118,7 +120,8 @@ class MainViewModelTest {
             for (ImageEntry e : vm.images()) {
                 vm.currentImageProperty().set(e);
                 long n = 0;
-                for (JsonNode d : dets) if (d.get("image_id").asLong() == e.id() && d.get("score").asDouble() >= t) n++;
+                for (JsonNode d : dets)
+                    if (d.get("image_id").asLong() == e.id() && d.get("score").asDouble() >= t) n++;
                 assertEquals(n, vm.shownPredictionsProperty().get().size(), "image " + e.id() + " at " + t);
             }
         }
@@ -126,7 +129,8 @@ class MainViewModelTest {
         vm.scoreThresholdProperty().set(0);
         vm.currentImageProperty().set(vm.images().getFirst());
         var shown = vm.shownPredictionsProperty().get();
-        for (int i = 1; i < shown.size(); i++) assertTrue(shown.get(i - 1).score() >= shown.get(i).score());
+        for (int i = 1; i < shown.size(); i++)
+            assertTrue(shown.get(i - 1).score() >= shown.get(i).score());
         Instance p = shown.getFirst();
         assertEquals(425 * 640, p.mask().decode(425, 640).length);
         vm.setPredictions(null);
@@ -137,7 +141,7 @@ class MainViewModelTest {
     @Test
     void crowdFilterAndUncompressedRleCrowdRegions() throws Exception {
         Path gt = SHARED.resolve("fixtures/coco-eval/person-s3-crowd/gt.json");
-        LoadedDataset ds = service.load(gt, n -> { });
+        LoadedDataset ds = service.load(gt, n -> {});
         assertFalse(ds.rootFound(), "the fixture has no images beside it");
         MainViewModel vm = newViewModel();
         vm.setDataset(ds);
@@ -151,13 +155,19 @@ class MainViewModelTest {
             }
         assertTrue(crowd > 0);
         vm.filter().crowdOnlyProperty().set(true);
-        assertEquals(crowdImages, new java.util.HashSet<>(vm.filteredImages().stream().map(ImageEntry::id).toList()));
+        assertEquals(
+                crowdImages,
+                new java.util.HashSet<>(
+                        vm.filteredImages().stream().map(ImageEntry::id).toList()));
         assertEquals(crowd, StatisticsViewModel.of(ds).crowd());
         // a crowd region (uncompressed RLE) decodes to pycocotools' annToRLE mask area (expected.json)
-        JsonNode expected = new ObjectMapper().readTree(SHARED.resolve("fixtures/coco-eval/person-s3-crowd/expected.json").toFile())
+        JsonNode expected = new ObjectMapper()
+                .readTree(SHARED.resolve("fixtures/coco-eval/person-s3-crowd/expected.json")
+                        .toFile())
                 .get("masks");
         Map<Long, Long> expectedArea = new HashMap<>();
-        for (JsonNode m : expected) expectedArea.put(m.get("id").asLong(), m.get("area").asLong());
+        for (JsonNode m : expected)
+            expectedArea.put(m.get("id").asLong(), m.get("area").asLong());
         for (ImageEntry e : vm.filteredImages())
             for (Instance a : e.annotations())
                 if (a.crowd()) {
@@ -171,7 +181,7 @@ class MainViewModelTest {
 
     @Test
     void statisticsMatchTheJson() throws Exception {
-        LoadedDataset ds = service.load(VOC, n -> { });
+        LoadedDataset ds = service.load(VOC, n -> {});
         StatisticsViewModel s = StatisticsViewModel.of(ds);
         JsonNode root = new ObjectMapper().readTree(VOC.toFile());
         int[] sizes = new int[3];
@@ -193,7 +203,7 @@ class MainViewModelTest {
     @Test
     void colorsAreStablePerInstanceAndPerCategory() throws Exception {
         MainViewModel vm = newViewModel();
-        vm.setDataset(service.load(VOC, n -> { }));
+        vm.setDataset(service.load(VOC, n -> {}));
         Instance a = vm.images().getFirst().annotations().getFirst();
         assertEquals(ColorPalette.instanceRgb(a.id()), vm.colorOf(a));
         vm.layers().colorModeProperty().set(LayerSettings.ColorMode.CATEGORY);
@@ -202,14 +212,17 @@ class MainViewModelTest {
         java.util.Set<Integer> colors = new java.util.HashSet<>();
         for (int i = 0; i < 20; i++) colors.add(ColorPalette.categoryRgb(i));
         assertEquals(20, colors.size());
-        assertSame(vm.category(a.categoryId()), vm.categories().get(vm.category(a.categoryId()).index()));
+        assertSame(
+                vm.category(a.categoryId()),
+                vm.categories().get(vm.category(a.categoryId()).index()));
     }
 
     @Test
-    void reviewingPredictionsEditsTheImageAndUndoRestoresIt(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    void reviewingPredictionsEditsTheImageAndUndoRestoresIt(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws Exception {
         Path file = tmp.resolve("person.json");
         java.nio.file.Files.copy(PERSON, file);
-        LoadedDataset ds = service.load(file, n -> { });
+        LoadedDataset ds = service.load(file, n -> {});
         MainViewModel vm = newViewModel();
         vm.setDataset(ds);
         vm.setPredictions(service.loadPredictions(DETECTIONS, ds));
@@ -281,8 +294,10 @@ class MainViewModelTest {
         assertFalse(vm.dirtyProperty().get());
         JsonNode saved = new ObjectMapper().readTree(file.toFile());
         JsonNode orig = new ObjectMapper().readTree(PERSON.toFile());
-        assertEquals(orig.get("annotations").size() + 1, saved.get("annotations").size());
-        assertEquals(orig, new ObjectMapper().readTree(tmp.resolve("person.json.bak").toFile()));
+        assertEquals(
+                orig.get("annotations").size() + 1, saved.get("annotations").size());
+        assertEquals(
+                orig, new ObjectMapper().readTree(tmp.resolve("person.json.bak").toFile()));
 
         // accept all shown on the image: one undo takes them all back
         int left = vm.shownPredictionsProperty().get().size();

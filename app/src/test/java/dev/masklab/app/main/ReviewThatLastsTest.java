@@ -45,7 +45,8 @@ class ReviewThatLastsTest {
     }
 
     static boolean shownWithKey(MainViewModel vm, Instance p) {
-        return vm.shownPredictionsProperty().get().stream().anyMatch(i -> i.key().equals(p.key()));
+        return vm.shownPredictionsProperty().get().stream()
+                .anyMatch(i -> i.key().equals(p.key()));
     }
 
     @Test
@@ -68,9 +69,13 @@ class ReviewThatLastsTest {
         assertTrue(vm.deleteSelected());
         assertEquals("2 of " + all + " reviewed", vm.reviewProgressProperty().get());
         ReviewState state = vm.editor().review();
-        assertEquals(ReviewState.Status.ACCEPTED, state.decision(accepted.key()).orElseThrow().status());
+        assertEquals(
+                ReviewState.Status.ACCEPTED,
+                state.decision(accepted.key()).orElseThrow().status());
         assertEquals(annotationId, state.decision(accepted.key()).orElseThrow().annotationId());
-        assertEquals(ReviewState.Status.REJECTED, state.decision(rejected.key()).orElseThrow().status());
+        assertEquals(
+                ReviewState.Status.REJECTED,
+                state.decision(rejected.key()).orElseThrow().status());
 
         // one undo takes back the rejection and its decision; redo makes both again
         assertTrue(vm.undo());
@@ -78,7 +83,9 @@ class ReviewThatLastsTest {
         assertTrue(shownWithKey(vm, rejected));
         assertEquals("1 of " + all + " reviewed", vm.reviewProgressProperty().get());
         assertTrue(vm.redo());
-        assertEquals(ReviewState.Status.REJECTED, state.decision(rejected.key()).orElseThrow().status());
+        assertEquals(
+                ReviewState.Status.REJECTED,
+                state.decision(rejected.key()).orElseThrow().status());
 
         Path reviewFile = ReviewState.fileFor(file);
         assertFalse(Files.exists(reviewFile), "decisions are written with the dataset, not before");
@@ -92,8 +99,14 @@ class ReviewThatLastsTest {
         assertFalse(shownWithKey(again, accepted), "an accepted prediction is not shown beside its annotation");
         assertFalse(shownWithKey(again, rejected), "a rejected prediction stays hidden");
         assertEquals(gt0 + 1, again.shownGroundTruthProperty().get().size());
-        assertEquals(1, again.shownGroundTruthProperty().get().stream().filter(a -> a.id() == annotationId).count());
-        assertEquals(annotationId, again.editor().review().decision(accepted.key()).orElseThrow().annotationId());
+        assertEquals(
+                1,
+                again.shownGroundTruthProperty().get().stream()
+                        .filter(a -> a.id() == annotationId)
+                        .count());
+        assertEquals(
+                annotationId,
+                again.editor().review().decision(accepted.key()).orElseThrow().annotationId());
 
         // undoing an accept made in an earlier session is not possible (the history is new), but deleting its
         // annotation and reopening keeps the prediction reviewed, and says so
@@ -101,9 +114,13 @@ class ReviewThatLastsTest {
         assertTrue(again.deleteSelected());
         again.document().save().get();
         MainViewModel third = open(file);
-        assertTrue(third.messageProperty().get().contains("deleted since"), third.messageProperty().get());
+        assertTrue(
+                third.messageProperty().get().contains("deleted since"),
+                third.messageProperty().get());
         assertFalse(shownWithKey(third, accepted));
-        assertEquals(0, third.editor().review().decision(accepted.key()).orElseThrow().annotationId());
+        assertEquals(
+                0,
+                third.editor().review().decision(accepted.key()).orElseThrow().annotationId());
     }
 
     @Test
@@ -139,8 +156,11 @@ class ReviewThatLastsTest {
             assertTrue(accepted < all, "the queue ends");
         }
         assertEquals(all - 1, accepted);
-        assertEquals(all + " of " + all + " reviewed", vm.reviewProgressProperty().get());
-        assertTrue(vm.messageProperty().get().startsWith("Nothing left to review"), vm.messageProperty().get());
+        assertEquals(
+                all + " of " + all + " reviewed", vm.reviewProgressProperty().get());
+        assertTrue(
+                vm.messageProperty().get().startsWith("Nothing left to review"),
+                vm.messageProperty().get());
     }
 
     @Test
@@ -149,8 +169,12 @@ class ReviewThatLastsTest {
         Files.copy(PERSON, file);
         Files.writeString(ReviewState.fileFor(file), "{\"format\": 7, \"decisions\": [oops");
         MainViewModel vm = open(file);
-        assertTrue(vm.messageProperty().get().contains("Review decisions not read"), vm.messageProperty().get());
+        assertTrue(
+                vm.messageProperty().get().contains("Review decisions not read"),
+                vm.messageProperty().get());
         assertTrue(Files.exists(Path.of(ReviewState.fileFor(file) + ".bad")));
-        assertEquals("0 of " + totalPredictions(vm) + " reviewed", vm.reviewProgressProperty().get());
+        assertEquals(
+                "0 of " + totalPredictions(vm) + " reviewed",
+                vm.reviewProgressProperty().get());
     }
 }

@@ -25,7 +25,9 @@ class SessionPreferencesTest {
     }
 
     static boolean inside(Rectangle2D r, Rectangle2D screen) {
-        return r.getMinX() >= screen.getMinX() && r.getMinY() >= screen.getMinY() && r.getMaxX() <= screen.getMaxX()
+        return r.getMinX() >= screen.getMinX()
+                && r.getMinY() >= screen.getMinY()
+                && r.getMaxX() <= screen.getMaxX()
                 && r.getMaxY() <= screen.getMaxY();
     }
 

@@ -10,8 +10,19 @@ import org.junit.jupiter.api.Test;
 /** The keyboard's review order, without a display. */
 class ReviewOrderTest {
     static Instance inst(long id, boolean prediction) {
-        return new Instance(id, 1, 1, new double[]{0, 0, 1, 1}, null, "", null, false, 1, prediction ? 0.9 : Double.NaN,
-                prediction, null);
+        return new Instance(
+                id,
+                1,
+                1,
+                new double[] {0, 0, 1, 1},
+                null,
+                "",
+                null,
+                false,
+                1,
+                prediction ? 0.9 : Double.NaN,
+                prediction,
+                null);
     }
 
     final Instance g1 = inst(1, false), g2 = inst(2, false);

@@ -24,15 +24,20 @@ public final class TestModels {
      */
     public static Path randomCheckpoint(CocoDataset coco, Architecture arch, Path file) throws IOException {
         List<CocoCategory> cats = arch.hasKeypoints()
-                ? coco.categories().stream().filter(c -> c.keypoints() != null && !c.keypoints().isEmpty()).toList()
+                ? coco.categories().stream()
+                        .filter(c -> c.keypoints() != null && !c.keypoints().isEmpty())
+                        .toList()
                 : coco.categories();
         int keypoints = arch.hasKeypoints() ? cats.get(0).keypoints().size() : 0;
         CategoryMap map = CategoryMap.contiguous(cats);
-        MaskRcnnConfig cfg = ValidationEvaluator.modelConfig(arch, map,
-                TrainingConfig.smallCpu().toBuilder().minSizes(240).maxSize(320).build(), keypoints);
+        MaskRcnnConfig cfg = ValidationEvaluator.modelConfig(
+                arch,
+                map,
+                TrainingConfig.smallCpu().toBuilder().minSizes(240).maxSize(320).build(),
+                keypoints);
         try (NDManager m = NDManager.newBaseManager()) {
-            ModelCheckpoint.save(file, ValidationEvaluator.meta(cfg, map),
-                    ModelInit.all(arch, map.numClasses(), keypoints, 11, m));
+            ModelCheckpoint.save(
+                    file, ValidationEvaluator.meta(cfg, map), ModelInit.all(arch, map.numClasses(), keypoints, 11, m));
         }
         return file;
     }

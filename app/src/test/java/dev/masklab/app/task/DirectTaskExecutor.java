@@ -23,12 +23,10 @@ public final class DirectTaskExecutor implements TaskExecutor {
         try {
             value = task.call(new BackgroundTask.Progress() {
                 @Override
-                public void message(String m) {
-                }
+                public void message(String m) {}
 
                 @Override
-                public void progress(double d, double total) {
-                }
+                public void progress(double d, double total) {}
 
                 @Override
                 public boolean isCancelled() {

@@ -14,51 +14,51 @@ import dev.masklab.model.io.StateDict;
  * like any other.
  */
 public final class BatchNorm2d implements Norm2d {
-  /** PyTorch's default momentum of the running statistics. */
-  public static final float MOMENTUM = 0.1f;
+    /** PyTorch's default momentum of the running statistics. */
+    public static final float MOMENTUM = 0.1f;
 
-  /** A momentum that replaces {@link #MOMENTUM} on this thread (precise batch norm), or null. */
-  private static final ThreadLocal<Float> MOMENTUM_OVERRIDE = new ThreadLocal<>();
+    /** A momentum that replaces {@link #MOMENTUM} on this thread (precise batch norm), or null. */
+    private static final ThreadLocal<Float> MOMENTUM_OVERRIDE = new ThreadLocal<>();
 
-  private final NDArray weight;
-  private final NDArray bias;
-  private final NDArray runningMean;
-  private final NDArray runningVar;
-  private final float eps;
+    private final NDArray weight;
+    private final NDArray bias;
+    private final NDArray runningMean;
+    private final NDArray runningVar;
+    private final float eps;
 
-  public BatchNorm2d(StateDict sd, String prefix, float eps) {
-    this.weight = sd.get(prefix + ".weight");
-    this.bias = sd.get(prefix + ".bias");
-    this.runningMean = sd.get(prefix + ".running_mean");
-    this.runningVar = sd.get(prefix + ".running_var");
-    this.eps = eps;
-  }
-
-  /** Batch norms with batch statistics and epsilon {@code eps} (PyTorch's default is 1e-5). */
-  public static Norm2d.Factory factory(float eps) {
-    return (sd, prefix) -> new BatchNorm2d(sd, prefix, eps);
-  }
-
-  /**
-   * Sets the momentum of the running statistics for forward passes on this thread (null: back to {@link #MOMENTUM}).
-   * With {@code 1 / (k + 1)} for the k-th of n batches the running statistics become the plain average of the n
-   * batches' statistics ({@link dev.masklab.train.PreciseBatchNorm}).
-   */
-  public static void momentumOverride(Float momentum) {
-    if (momentum == null) {
-      MOMENTUM_OVERRIDE.remove();
-    } else {
-      MOMENTUM_OVERRIDE.set(momentum);
+    public BatchNorm2d(StateDict sd, String prefix, float eps) {
+        this.weight = sd.get(prefix + ".weight");
+        this.bias = sd.get(prefix + ".bias");
+        this.runningMean = sd.get(prefix + ".running_mean");
+        this.runningVar = sd.get(prefix + ".running_var");
+        this.eps = eps;
     }
-  }
 
-  @Override
-  public NDArray forward(NDArray x) {
-    Float override = MOMENTUM_OVERRIDE.get();
-    float momentum = override != null ? override : MOMENTUM;
-    // DJL's axis -1 passes NCHW to torch::batch_norm unchanged (channel axis 1); DJL's momentum is 1 - torch's
-    return x.getNDArrayInternal()
-        .batchNorm(x, runningMean, runningVar, weight, bias, -1, 1 - momentum, eps, true)
-        .singletonOrThrow();
-  }
+    /** Batch norms with batch statistics and epsilon {@code eps} (PyTorch's default is 1e-5). */
+    public static Norm2d.Factory factory(float eps) {
+        return (sd, prefix) -> new BatchNorm2d(sd, prefix, eps);
+    }
+
+    /**
+     * Sets the momentum of the running statistics for forward passes on this thread (null: back to {@link #MOMENTUM}).
+     * With {@code 1 / (k + 1)} for the k-th of n batches the running statistics become the plain average of the n
+     * batches' statistics ({@link dev.masklab.train.PreciseBatchNorm}).
+     */
+    public static void momentumOverride(Float momentum) {
+        if (momentum == null) {
+            MOMENTUM_OVERRIDE.remove();
+        } else {
+            MOMENTUM_OVERRIDE.set(momentum);
+        }
+    }
+
+    @Override
+    public NDArray forward(NDArray x) {
+        Float override = MOMENTUM_OVERRIDE.get();
+        float momentum = override != null ? override : MOMENTUM;
+        // DJL's axis -1 passes NCHW to torch::batch_norm unchanged (channel axis 1); DJL's momentum is 1 - torch's
+        return x.getNDArrayInternal()
+                .batchNorm(x, runningMean, runningVar, weight, bias, -1, 1 - momentum, eps, true)
+                .singletonOrThrow();
+    }
 }

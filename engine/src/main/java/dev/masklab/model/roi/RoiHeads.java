@@ -27,282 +27,305 @@ import java.util.function.Function;
  * forward passes on any RoIs (e.g. sampled proposals with their targets); the caller computes the losses.
  */
 public final class RoiHeads {
-  public static final List<String> FEATURE_NAMES = List.of("0", "1", "2", "3");
+    public static final List<String> FEATURE_NAMES = List.of("0", "1", "2", "3");
 
-  private final MultiScaleRoiAlign boxRoiPool = new MultiScaleRoiAlign(FEATURE_NAMES, 7, 2);
-  private final MultiScaleRoiAlign maskRoiPool = new MultiScaleRoiAlign(FEATURE_NAMES, 14, 2);
-  private final MultiScaleRoiAlign keypointRoiPool = new MultiScaleRoiAlign(FEATURE_NAMES, 14, 2);
-  private final TwoMlpHead boxHead;
-  private final FastRcnnPredictor boxPredictor;
-  private final MaskRcnnHeads maskHead;
-  private final MaskRcnnPredictor maskPredictor;
-  private final KeypointRcnnHeads keypointHead;
-  private final KeypointRcnnPredictor keypointPredictor;
-  private volatile BoxPostprocessor postprocessor;
+    private final MultiScaleRoiAlign boxRoiPool = new MultiScaleRoiAlign(FEATURE_NAMES, 7, 2);
+    private final MultiScaleRoiAlign maskRoiPool = new MultiScaleRoiAlign(FEATURE_NAMES, 14, 2);
+    private final MultiScaleRoiAlign keypointRoiPool = new MultiScaleRoiAlign(FEATURE_NAMES, 14, 2);
+    private final TwoMlpHead boxHead;
+    private final FastRcnnPredictor boxPredictor;
+    private final MaskRcnnHeads maskHead;
+    private final MaskRcnnPredictor maskPredictor;
+    private final KeypointRcnnHeads keypointHead;
+    private final KeypointRcnnPredictor keypointPredictor;
+    private volatile BoxPostprocessor postprocessor;
 
-  /**
-   * @param weights parameters by full torchvision key
-   * @param withMasks build the mask branch
-   * @param withKeypoints build the keypoint branch
-   * @param postprocessor score / NMS / top-k settings of the box branch
-   */
-  public RoiHeads(Function<String, NDArray> weights, boolean withMasks, boolean withKeypoints,
-      BoxPostprocessor postprocessor) {
-    this.boxHead = new TwoMlpHead(weights);
-    this.boxPredictor = new FastRcnnPredictor(weights);
-    this.maskHead = withMasks ? new MaskRcnnHeads(weights) : null;
-    this.maskPredictor = withMasks ? new MaskRcnnPredictor(weights) : null;
-    this.keypointHead = withKeypoints ? new KeypointRcnnHeads(weights) : null;
-    this.keypointPredictor = withKeypoints ? new KeypointRcnnPredictor(weights) : null;
-    this.postprocessor = postprocessor;
-  }
-
-  public boolean hasMasks() {
-    return maskHead != null;
-  }
-
-  public boolean hasKeypoints() {
-    return keypointHead != null;
-  }
-
-  public BoxPostprocessor postprocessor() {
-    return postprocessor;
-  }
-
-  public void setPostprocessor(BoxPostprocessor postprocessor) {
-    this.postprocessor = postprocessor;
-  }
-
-  public TwoMlpHead boxHead() {
-    return boxHead;
-  }
-
-  public FastRcnnPredictor boxPredictor() {
-    return boxPredictor;
-  }
-
-  /** All parameters of the heads by full torchvision key. */
-  public Map<String, NDArray> parameters() {
-    Map<String, NDArray> p = new LinkedHashMap<>();
-    p.putAll(boxHead.parameters());
-    p.putAll(boxPredictor.parameters());
-    if (maskHead != null) {
-      p.putAll(maskHead.parameters());
-      p.putAll(maskPredictor.parameters());
+    /**
+     * @param weights parameters by full torchvision key
+     * @param withMasks build the mask branch
+     * @param withKeypoints build the keypoint branch
+     * @param postprocessor score / NMS / top-k settings of the box branch
+     */
+    public RoiHeads(
+            Function<String, NDArray> weights,
+            boolean withMasks,
+            boolean withKeypoints,
+            BoxPostprocessor postprocessor) {
+        this.boxHead = new TwoMlpHead(weights);
+        this.boxPredictor = new FastRcnnPredictor(weights);
+        this.maskHead = withMasks ? new MaskRcnnHeads(weights) : null;
+        this.maskPredictor = withMasks ? new MaskRcnnPredictor(weights) : null;
+        this.keypointHead = withKeypoints ? new KeypointRcnnHeads(weights) : null;
+        this.keypointPredictor = withKeypoints ? new KeypointRcnnPredictor(weights) : null;
+        this.postprocessor = postprocessor;
     }
-    if (keypointHead != null) {
-      p.putAll(keypointHead.parameters());
-      p.putAll(keypointPredictor.parameters());
+
+    public boolean hasMasks() {
+        return maskHead != null;
     }
-    return p;
-  }
 
-  // ------------------------------------------------------------------ differentiable forward passes (training hook)
-
-  /** Box branch on RoIs of each image -> [class_logits (sumK, C), box_regression (sumK, 4C)]. */
-  public NDList boxLogits(Map<String, NDArray> features, List<NDArray> roisPerImage, List<int[]> imageSizesHW) {
-    return boxBranch(boxRoiPool.apply(features, roisPerImage, imageSizesHW));
-  }
-
-  /** Box head and predictor on pooled (K, 256, 7, 7) features (closed here) -> [class_logits, box_regression]. */
-  private NDList boxBranch(NDArray pooled) {
-    NDArray rep = boxHead.forward(pooled);
-    pooled.close();
-    NDList out = boxPredictor.forward(rep);
-    rep.close();
-    return out;
-  }
-
-  /** Mask branch on RoIs of each image -> mask logits (sumK, numClasses, 28, 28). */
-  public NDArray maskLogits(Map<String, NDArray> features, List<NDArray> roisPerImage, List<int[]> imageSizesHW) {
-    requireBranch(maskHead, "mask");
-    return maskBranch(maskRoiPool.apply(features, roisPerImage, imageSizesHW));
-  }
-
-  /** Mask head and predictor on pooled (K, 256, 14, 14) features (closed here) -> (K, numClasses, 28, 28). */
-  private NDArray maskBranch(NDArray pooled) {
-    NDArray h = maskHead.forward(pooled);
-    pooled.close();
-    NDArray logits = maskPredictor.forward(h);
-    h.close();
-    return logits;
-  }
-
-  /** Keypoint branch on RoIs of each image -> heatmap logits (sumK, numKeypoints, 56, 56). */
-  public NDArray keypointLogits(Map<String, NDArray> features, List<NDArray> roisPerImage,
-      List<int[]> imageSizesHW) {
-    requireBranch(keypointHead, "keypoint");
-    return keypointBranch(keypointRoiPool.apply(features, roisPerImage, imageSizesHW));
-  }
-
-  /** Keypoint head and predictor on pooled (K, 256, 14, 14) features (closed here) -> (K, numKeypoints, 56, 56). */
-  private NDArray keypointBranch(NDArray pooled) {
-    NDArray h = keypointHead.forward(pooled);
-    pooled.close();
-    NDArray logits = keypointPredictor.forward(h);
-    h.close();
-    return logits;
-  }
-
-  private static void requireBranch(Object head, String what) {
-    if (head == null) {
-      throw new IllegalStateException("this model has no " + what + " branch");
+    public boolean hasKeypoints() {
+        return keypointHead != null;
     }
-  }
 
-  // ------------------------------------------------------------------ inference
-
-  /**
-   * Inference for a batch: the box branch on the proposals, then the mask / keypoint branches on the detections.
-   * Temporary arrays live on a sub-manager of the features' manager and are freed before returning.
-   *
-   * @param features FPN maps by name, (B, 256, H, W) each
-   * @param proposals per image (K_i, 4) xyxy in the resized image
-   * @param imageSizesHW per image {h, w} of the resized (unpadded) image
-   */
-  public List<RoiHeadsOutput> infer(Map<String, NDArray> features, List<NDArray> proposals,
-      List<int[]> imageSizesHW) {
-    NDManager parent = features.values().iterator().next().getManager();
-    try (NDManager tmp = parent.newSubManager()) {
-      for (NDArray p : proposals) {
-        p.tempAttach(tmp);
-      }
-      for (NDArray f : features.values()) {
-        f.tempAttach(tmp);
-      }
-      List<Detections> dets = new ArrayList<>();
-      NDList logits = boxLogits(features, proposals, imageSizesHW);
-      logits.attach(tmp);
-      long start = 0;
-      BoxPostprocessor post = postprocessor;
-      for (int i = 0; i < proposals.size(); i++) {
-        long k = proposals.get(i).getShape().get(0);
-        NDArray cl = logits.get(0).get(new NDIndex("{}:{}", start, start + k));
-        NDArray br = logits.get(1).get(new NDIndex("{}:{}", start, start + k));
-        dets.add(post.apply(cl, br, proposals.get(i), imageSizesHW.get(i)[0], imageSizesHW.get(i)[1]));
-        start += k;
-      }
-      List<NDArray> detBoxes = new ArrayList<>();
-      for (Detections d : dets) {
-        detBoxes.add(tmp.create(d.boxes(), new Shape(d.size(), 4)));
-      }
-      return onDetections(dets, detBoxes, boxes -> maskLogits(features, boxes, imageSizesHW),
-          boxes -> keypointLogits(features, boxes, imageSizesHW), tmp);
+    public BoxPostprocessor postprocessor() {
+        return postprocessor;
     }
-  }
 
-  /**
-   * The mask / keypoint stage of inference on the detections of each image (boxes in the resized images):
-   * {@code maskLogits} / {@code keypointLogits} run the branch on the boxes given per image.
-   */
-  private List<RoiHeadsOutput> onDetections(List<Detections> dets, List<NDArray> detBoxes,
-      Function<List<NDArray>, NDArray> maskLogits, Function<List<NDArray>, NDArray> keypointLogits, NDManager tmp) {
-    int total = dets.stream().mapToInt(Detections::size).sum();
-    List<float[]> masks = new ArrayList<>();
-    int maskSize = 0;
-    if (maskHead != null) {
-      if (total > 0) {
-        NDArray ml = maskLogits.apply(detBoxes);
-        ml.attach(tmp);
-        maskSize = Math.toIntExact(ml.getShape().get(2));
-        int c = Math.toIntExact(ml.getShape().get(1));
-        int plane = maskSize * maskSize;
-        float[] probs = Activation.sigmoid(ml).toType(DataType.FLOAT32, false).toFloatArray();
-        int row = 0;
-        for (Detections d : dets) {
-          float[] sel = new float[d.size() * plane];
-          for (int a = 0; a < d.size(); a++, row++) {
-            System.arraycopy(probs, (row * c + d.labels()[a]) * plane, sel, a * plane, plane);
-          }
-          masks.add(sel);
+    public void setPostprocessor(BoxPostprocessor postprocessor) {
+        this.postprocessor = postprocessor;
+    }
+
+    public TwoMlpHead boxHead() {
+        return boxHead;
+    }
+
+    public FastRcnnPredictor boxPredictor() {
+        return boxPredictor;
+    }
+
+    /** All parameters of the heads by full torchvision key. */
+    public Map<String, NDArray> parameters() {
+        Map<String, NDArray> p = new LinkedHashMap<>();
+        p.putAll(boxHead.parameters());
+        p.putAll(boxPredictor.parameters());
+        if (maskHead != null) {
+            p.putAll(maskHead.parameters());
+            p.putAll(maskPredictor.parameters());
         }
-      } else {
-        maskSize = 28;
-        dets.forEach(d -> masks.add(new float[0]));
-      }
-    }
-    List<HeatmapsToKeypoints.Result> kps = new ArrayList<>();
-    if (keypointHead != null) {
-      if (total > 0) {
-        NDArray kl = keypointLogits.apply(detBoxes);
-        kl.attach(tmp);
-        long s = 0;
-        for (Detections d : dets) {
-          NDArray part = kl.get(new NDIndex("{}:{}", s, s + d.size()));
-          kps.add(HeatmapsToKeypoints.apply(part, d.boxes()));
-          s += d.size();
+        if (keypointHead != null) {
+            p.putAll(keypointHead.parameters());
+            p.putAll(keypointPredictor.parameters());
         }
-      } else {
-        int nk = keypointPredictor.numKeypoints();
-        dets.forEach(d -> kps.add(new HeatmapsToKeypoints.Result(new float[0], new float[0], nk)));
-      }
+        return p;
     }
-    List<RoiHeadsOutput> out = new ArrayList<>();
-    for (int i = 0; i < dets.size(); i++) {
-      out.add(new RoiHeadsOutput(dets.get(i), maskHead != null ? masks.get(i) : null, maskSize,
-          keypointHead != null ? kps.get(i) : null));
-    }
-    return out;
-  }
 
-  // ------------------------------------------------------------------ box prompts
+    // ------------------------------------------------------------------ differentiable forward passes (training hook)
 
-  /**
-   * The heads on given boxes of one image, each box treated as a detection of its class (what torchvision computes
-   * when the box replaces the post-processed detections; no box regression, no score threshold, no NMS): the box
-   * branch gives each box's class probabilities (softmax of the class logits); its label is {@code labels[i]} when
-   * that is >= 1, else the best non-background class (the first maximum); its score is the probability of that
-   * label. The mask / keypoint branches then run on the boxes exactly as in {@link #infer}. Never differentiable.
-   *
-   * @param features FPN maps of ONE image ((1, 256, H, W) each), copied to the heap once and reused across calls
-   * @param boxes flat xyxy boxes (K x 4) in the resized image, the detections' boxes in the output
-   * @param labels per box the class (1..numClasses-1), or 0 for the box head's best class
-   * @param imageSizeHW the resized (unpadded) image size {h, w}
-   * @return the detections (boxes as given, in input order, not sorted by score) with masks / keypoints
-   */
-  public RoiHeadsOutput inferOnBoxes(MultiScaleRoiAlign.HeapFeatures features, float[] boxes, int[] labels,
-      int[] imageSizeHW) {
-    int k = labels.length;
-    if (boxes.length != 4 * k) {
-      throw new IllegalArgumentException(boxes.length / 4 + " boxes but " + k + " labels");
+    /** Box branch on RoIs of each image -> [class_logits (sumK, C), box_regression (sumK, 4C)]. */
+    public NDList boxLogits(Map<String, NDArray> features, List<NDArray> roisPerImage, List<int[]> imageSizesHW) {
+        return boxBranch(boxRoiPool.apply(features, roisPerImage, imageSizesHW));
     }
-    int c = boxPredictor.numClasses();
-    for (int label : labels) {
-      if (label < 0 || label >= c) {
-        throw new IllegalArgumentException("label " + label + " outside 1.." + (c - 1));
-      }
+
+    /** Box head and predictor on pooled (K, 256, 7, 7) features (closed here) -> [class_logits, box_regression]. */
+    private NDList boxBranch(NDArray pooled) {
+        NDArray rep = boxHead.forward(pooled);
+        pooled.close();
+        NDList out = boxPredictor.forward(rep);
+        rep.close();
+        return out;
     }
-    NDManager parent = features.arrays().values().iterator().next().getManager();
-    try (NDManager tmp = parent.newSubManager()) {
-      for (NDArray f : features.arrays().values()) {
-        f.tempAttach(tmp);
-      }
-      List<int[]> sizes = List.<int[]>of(imageSizeHW);
-      List<NDArray> boxList = List.of(tmp.create(boxes, new Shape(k, 4)));
-      float[] probs;
-      try (NDList logits = boxBranch(boxRoiPool.apply(features, boxList, sizes));
-          NDArray p = logits.get(0).softmax(-1)) {
-        probs = p.toType(DataType.FLOAT32, false).toFloatArray();
-      }
-      int[] chosen = new int[k];
-      float[] scores = new float[k];
-      for (int i = 0; i < k; i++) {
-        int best = labels[i];
-        if (best < 1) {
-          best = 1;
-          for (int j = 2; j < c; j++) {
-            if (probs[i * c + j] > probs[i * c + best]) {
-              best = j;
+
+    /** Mask branch on RoIs of each image -> mask logits (sumK, numClasses, 28, 28). */
+    public NDArray maskLogits(Map<String, NDArray> features, List<NDArray> roisPerImage, List<int[]> imageSizesHW) {
+        requireBranch(maskHead, "mask");
+        return maskBranch(maskRoiPool.apply(features, roisPerImage, imageSizesHW));
+    }
+
+    /** Mask head and predictor on pooled (K, 256, 14, 14) features (closed here) -> (K, numClasses, 28, 28). */
+    private NDArray maskBranch(NDArray pooled) {
+        NDArray h = maskHead.forward(pooled);
+        pooled.close();
+        NDArray logits = maskPredictor.forward(h);
+        h.close();
+        return logits;
+    }
+
+    /** Keypoint branch on RoIs of each image -> heatmap logits (sumK, numKeypoints, 56, 56). */
+    public NDArray keypointLogits(Map<String, NDArray> features, List<NDArray> roisPerImage, List<int[]> imageSizesHW) {
+        requireBranch(keypointHead, "keypoint");
+        return keypointBranch(keypointRoiPool.apply(features, roisPerImage, imageSizesHW));
+    }
+
+    /** Keypoint head and predictor on pooled (K, 256, 14, 14) features (closed here) -> (K, numKeypoints, 56, 56). */
+    private NDArray keypointBranch(NDArray pooled) {
+        NDArray h = keypointHead.forward(pooled);
+        pooled.close();
+        NDArray logits = keypointPredictor.forward(h);
+        h.close();
+        return logits;
+    }
+
+    private static void requireBranch(Object head, String what) {
+        if (head == null) {
+            throw new IllegalStateException("this model has no " + what + " branch");
+        }
+    }
+
+    // ------------------------------------------------------------------ inference
+
+    /**
+     * Inference for a batch: the box branch on the proposals, then the mask / keypoint branches on the detections.
+     * Temporary arrays live on a sub-manager of the features' manager and are freed before returning.
+     *
+     * @param features FPN maps by name, (B, 256, H, W) each
+     * @param proposals per image (K_i, 4) xyxy in the resized image
+     * @param imageSizesHW per image {h, w} of the resized (unpadded) image
+     */
+    public List<RoiHeadsOutput> infer(
+            Map<String, NDArray> features, List<NDArray> proposals, List<int[]> imageSizesHW) {
+        NDManager parent = features.values().iterator().next().getManager();
+        try (NDManager tmp = parent.newSubManager()) {
+            for (NDArray p : proposals) {
+                p.tempAttach(tmp);
             }
-          }
+            for (NDArray f : features.values()) {
+                f.tempAttach(tmp);
+            }
+            List<Detections> dets = new ArrayList<>();
+            NDList logits = boxLogits(features, proposals, imageSizesHW);
+            logits.attach(tmp);
+            long start = 0;
+            BoxPostprocessor post = postprocessor;
+            for (int i = 0; i < proposals.size(); i++) {
+                long k = proposals.get(i).getShape().get(0);
+                NDArray cl = logits.get(0).get(new NDIndex("{}:{}", start, start + k));
+                NDArray br = logits.get(1).get(new NDIndex("{}:{}", start, start + k));
+                dets.add(post.apply(
+                        cl,
+                        br,
+                        proposals.get(i),
+                        imageSizesHW.get(i)[0],
+                        imageSizesHW.get(i)[1]));
+                start += k;
+            }
+            List<NDArray> detBoxes = new ArrayList<>();
+            for (Detections d : dets) {
+                detBoxes.add(tmp.create(d.boxes(), new Shape(d.size(), 4)));
+            }
+            return onDetections(
+                    dets,
+                    detBoxes,
+                    boxes -> maskLogits(features, boxes, imageSizesHW),
+                    boxes -> keypointLogits(features, boxes, imageSizesHW),
+                    tmp);
         }
-        chosen[i] = best;
-        scores[i] = probs[i * c + best];
-      }
-      Detections dets = new Detections(boxes.clone(), scores, chosen);
-      return onDetections(List.of(dets), boxList,
-          b -> maskBranch(maskRoiPool.apply(features, b, sizes)),
-          b -> keypointBranch(keypointRoiPool.apply(features, b, sizes)), tmp).get(0);
     }
-  }
+
+    /**
+     * The mask / keypoint stage of inference on the detections of each image (boxes in the resized images):
+     * {@code maskLogits} / {@code keypointLogits} run the branch on the boxes given per image.
+     */
+    private List<RoiHeadsOutput> onDetections(
+            List<Detections> dets,
+            List<NDArray> detBoxes,
+            Function<List<NDArray>, NDArray> maskLogits,
+            Function<List<NDArray>, NDArray> keypointLogits,
+            NDManager tmp) {
+        int total = dets.stream().mapToInt(Detections::size).sum();
+        List<float[]> masks = new ArrayList<>();
+        int maskSize = 0;
+        if (maskHead != null) {
+            if (total > 0) {
+                NDArray ml = maskLogits.apply(detBoxes);
+                ml.attach(tmp);
+                maskSize = Math.toIntExact(ml.getShape().get(2));
+                int c = Math.toIntExact(ml.getShape().get(1));
+                int plane = maskSize * maskSize;
+                float[] probs =
+                        Activation.sigmoid(ml).toType(DataType.FLOAT32, false).toFloatArray();
+                int row = 0;
+                for (Detections d : dets) {
+                    float[] sel = new float[d.size() * plane];
+                    for (int a = 0; a < d.size(); a++, row++) {
+                        System.arraycopy(probs, (row * c + d.labels()[a]) * plane, sel, a * plane, plane);
+                    }
+                    masks.add(sel);
+                }
+            } else {
+                maskSize = 28;
+                dets.forEach(d -> masks.add(new float[0]));
+            }
+        }
+        List<HeatmapsToKeypoints.Result> kps = new ArrayList<>();
+        if (keypointHead != null) {
+            if (total > 0) {
+                NDArray kl = keypointLogits.apply(detBoxes);
+                kl.attach(tmp);
+                long s = 0;
+                for (Detections d : dets) {
+                    NDArray part = kl.get(new NDIndex("{}:{}", s, s + d.size()));
+                    kps.add(HeatmapsToKeypoints.apply(part, d.boxes()));
+                    s += d.size();
+                }
+            } else {
+                int nk = keypointPredictor.numKeypoints();
+                dets.forEach(d -> kps.add(new HeatmapsToKeypoints.Result(new float[0], new float[0], nk)));
+            }
+        }
+        List<RoiHeadsOutput> out = new ArrayList<>();
+        for (int i = 0; i < dets.size(); i++) {
+            out.add(new RoiHeadsOutput(
+                    dets.get(i),
+                    maskHead != null ? masks.get(i) : null,
+                    maskSize,
+                    keypointHead != null ? kps.get(i) : null));
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ box prompts
+
+    /**
+     * The heads on given boxes of one image, each box treated as a detection of its class (what torchvision computes
+     * when the box replaces the post-processed detections; no box regression, no score threshold, no NMS): the box
+     * branch gives each box's class probabilities (softmax of the class logits); its label is {@code labels[i]} when
+     * that is >= 1, else the best non-background class (the first maximum); its score is the probability of that
+     * label. The mask / keypoint branches then run on the boxes exactly as in {@link #infer}. Never differentiable.
+     *
+     * @param features FPN maps of ONE image ((1, 256, H, W) each), copied to the heap once and reused across calls
+     * @param boxes flat xyxy boxes (K x 4) in the resized image, the detections' boxes in the output
+     * @param labels per box the class (1..numClasses-1), or 0 for the box head's best class
+     * @param imageSizeHW the resized (unpadded) image size {h, w}
+     * @return the detections (boxes as given, in input order, not sorted by score) with masks / keypoints
+     */
+    public RoiHeadsOutput inferOnBoxes(
+            MultiScaleRoiAlign.HeapFeatures features, float[] boxes, int[] labels, int[] imageSizeHW) {
+        int k = labels.length;
+        if (boxes.length != 4 * k) {
+            throw new IllegalArgumentException(boxes.length / 4 + " boxes but " + k + " labels");
+        }
+        int c = boxPredictor.numClasses();
+        for (int label : labels) {
+            if (label < 0 || label >= c) {
+                throw new IllegalArgumentException("label " + label + " outside 1.." + (c - 1));
+            }
+        }
+        NDManager parent = features.arrays().values().iterator().next().getManager();
+        try (NDManager tmp = parent.newSubManager()) {
+            for (NDArray f : features.arrays().values()) {
+                f.tempAttach(tmp);
+            }
+            List<int[]> sizes = List.<int[]>of(imageSizeHW);
+            List<NDArray> boxList = List.of(tmp.create(boxes, new Shape(k, 4)));
+            float[] probs;
+            try (NDList logits = boxBranch(boxRoiPool.apply(features, boxList, sizes));
+                    NDArray p = logits.get(0).softmax(-1)) {
+                probs = p.toType(DataType.FLOAT32, false).toFloatArray();
+            }
+            int[] chosen = new int[k];
+            float[] scores = new float[k];
+            for (int i = 0; i < k; i++) {
+                int best = labels[i];
+                if (best < 1) {
+                    best = 1;
+                    for (int j = 2; j < c; j++) {
+                        if (probs[i * c + j] > probs[i * c + best]) {
+                            best = j;
+                        }
+                    }
+                }
+                chosen[i] = best;
+                scores[i] = probs[i * c + best];
+            }
+            Detections dets = new Detections(boxes.clone(), scores, chosen);
+            return onDetections(
+                            List.of(dets),
+                            boxList,
+                            b -> maskBranch(maskRoiPool.apply(features, b, sizes)),
+                            b -> keypointBranch(keypointRoiPool.apply(features, b, sizes)),
+                            tmp)
+                    .get(0);
+        }
+    }
 }

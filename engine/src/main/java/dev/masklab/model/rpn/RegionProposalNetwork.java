@@ -35,176 +35,184 @@ import java.util.Map;
  * plain Java on float32 values (no gradient flows through proposals in torchvision either).
  */
 public final class RegionProposalNetwork {
-  private final RpnHead head;
-  private final RpnConfig cfg;
-  private final AnchorGenerator anchorGenerator;
-  private final BoxCoder boxCoder = new BoxCoder(new double[] {1, 1, 1, 1});
+    private final RpnHead head;
+    private final RpnConfig cfg;
+    private final AnchorGenerator anchorGenerator;
+    private final BoxCoder boxCoder = new BoxCoder(new double[] {1, 1, 1, 1});
 
-  public RegionProposalNetwork(StateDict sd, RpnConfig cfg) {
-    this(new RpnHead(sd, "rpn.head"), cfg, AnchorGenerator.fpnDefault());
-  }
-
-  public RegionProposalNetwork(RpnHead head, RpnConfig cfg, AnchorGenerator anchorGenerator) {
-    this.head = head;
-    this.cfg = cfg;
-    this.anchorGenerator = anchorGenerator;
-  }
-
-  public RpnHead head() {
-    return head;
-  }
-
-  public RpnConfig config() {
-    return cfg;
-  }
-
-  public BoxCoder boxCoder() {
-    return boxCoder;
-  }
-
-  /** Proposals (K, 4) per image of the batch (the head's intermediate outputs are closed). */
-  public List<NDArray> proposals(ImageList images, Map<String, NDArray> features) {
-    RpnOutput out = forward(images, features);
-    out.objectness().close();
-    out.deltas().close();
-    out.anchors().close();
-    out.scores().forEach(NDArray::close);
-    return out.proposals();
-  }
-
-  /** Head, anchors and proposals for a batch; see {@link RpnOutput}. */
-  public RpnOutput forward(ImageList images, Map<String, NDArray> features) {
-    List<NDArray> feats = new ArrayList<>(features.values());
-    RpnHead.Output h = head.forward(feats);
-    return forward(images, h.objectness(), h.deltas(), true);
-  }
-
-  /**
-   * From the head's per-level outputs (objectness (N, A, H, W), deltas (N, 4A, H, W)); closes them when
-   * {@code closeInputs}.
-   */
-  public RpnOutput forward(ImageList images, List<NDArray> objectness, List<NDArray> deltas, boolean closeInputs) {
-    NDManager m = objectness.get(0).getManager();
-    int n = (int) objectness.get(0).getShape().get(0);
-    List<long[]> sizes = new ArrayList<>();
-    NDList objFlat = new NDList();
-    NDList delFlat = new NDList();
-    for (int l = 0; l < objectness.size(); l++) {
-      NDArray o = objectness.get(l);
-      NDArray d = deltas.get(l);
-      Shape s = o.getShape();
-      long a = s.get(1);
-      long hh = s.get(2);
-      long ww = s.get(3);
-      sizes.add(new long[] {hh, ww});
-      try (NDArray ot = o.transpose(0, 2, 3, 1)) {
-        objFlat.add(ot.reshape(n, -1));
-      }
-      try (NDArray d5 = d.reshape(n, a, 4, hh, ww); NDArray dt = d5.transpose(0, 3, 4, 1, 2)) {
-        delFlat.add(dt.reshape(n, -1, 4));
-      }
-      if (closeInputs) {
-        o.close();
-        d.close();
-      }
+    public RegionProposalNetwork(StateDict sd, RpnConfig cfg) {
+        this(new RpnHead(sd, "rpn.head"), cfg, AnchorGenerator.fpnDefault());
     }
-    NDArray obj = NDArrays.concat(objFlat, 1);
-    NDArray del = NDArrays.concat(delFlat, 1);
-    objFlat.close();
-    delFlat.close();
-    long[] padded = images.paddedSize();
-    float[] anchorsArr = anchorGenerator.anchorsArray(sizes, padded);
-    NDArray anchors = m.create(anchorsArr, new Shape(anchorsArr.length / 4, 4));
-    long[] perLevel = anchorGenerator.anchorsPerLevel(sizes);
 
-    float[] objAll = obj.toType(DataType.FLOAT32, false).toFloatArray();
-    float[] delAll = del.toType(DataType.FLOAT32, false).toFloatArray();
-    int total = anchorsArr.length / 4;
-    List<NDArray> proposals = new ArrayList<>();
-    List<NDArray> scores = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      int[] hw = images.imageSizes().get(i);
-      float[][] ps = filterProposals(objAll, delAll, i * total, anchorsArr, perLevel, hw, cfg, boxCoder);
-      proposals.add(m.create(ps[0], new Shape(ps[1].length, 4)));
-      scores.add(m.create(ps[1], new Shape(ps[1].length)));
+    public RegionProposalNetwork(RpnHead head, RpnConfig cfg, AnchorGenerator anchorGenerator) {
+        this.head = head;
+        this.cfg = cfg;
+        this.anchorGenerator = anchorGenerator;
     }
-    return new RpnOutput(proposals, scores, obj, del, anchors, perLevel);
-  }
 
-  /**
-   * torch's float32 CPU sigmoid, 1 / (1 + exp(-x)) with each step rounded to float (a correctly rounded sigmoid
-   * differs in the last bit for some logits, which reorders nearly tied proposals).
-   */
-  static float sigmoid(float x) {
-    return 1f / (1f + (float) Math.exp(-x));
-  }
+    public RpnHead head() {
+        return head;
+    }
 
-  /**
-   * torchvision's {@code filter_proposals} for one image, on plain arrays (inference and training share it): the
-   * per-level top {@code cfg.preNmsTopN()} logits, decoded against their anchors, clipped to the image, boxes
-   * smaller than {@code cfg.minSize()} and scores below {@code cfg.scoreThresh()} removed, NMS per level, the best
-   * {@code cfg.postNmsTopN()}.
-   *
-   * @param obj logits of a batch, image-major; the image's start at anchor {@code base}
-   * @param del deltas (4 per anchor) laid out as {@code obj}
-   * @param imageHW the image's (resized, unpadded) height and width
-   * @return the proposals (K * 4, x1 y1 x2 y2) and their sigmoid scores (K)
-   */
-  public static float[][] filterProposals(float[] obj, float[] del, int base, float[] anchors, long[] perLevel,
-      int[] imageHW, RpnConfig cfg, BoxCoder boxCoder) {
-    // per-level top-n of the logits
-    List<Integer> sel = new ArrayList<>();
-    List<Integer> lvl = new ArrayList<>();
-    int offset = 0;
-    for (int l = 0; l < perLevel.length; l++) {
-      int count = (int) perLevel[l];
-      float[] v = new float[count];
-      System.arraycopy(obj, base + offset, v, 0, count);
-      int k = Math.min(cfg.preNmsTopN(), count);
-      int[] order = TorchSort.argsortDescendingStable(v);
-      for (int j = 0; j < k; j++) {
-        sel.add(offset + order[j]);
-        lvl.add(l);
-      }
-      offset += count;
+    public RpnConfig config() {
+        return cfg;
     }
-    int k = sel.size();
-    float[] codes = new float[4 * k];
-    float[] refs = new float[4 * k];
-    float[] scores = new float[k];
-    for (int j = 0; j < k; j++) {
-      int a = sel.get(j);
-      System.arraycopy(del, 4 * (base + a), codes, 4 * j, 4);
-      System.arraycopy(anchors, 4 * a, refs, 4 * j, 4);
-      scores[j] = sigmoid(obj[base + a]);
+
+    public BoxCoder boxCoder() {
+        return boxCoder;
     }
-    float[] boxes = boxCoder.decode(codes, refs);
-    BoxOps.clipInPlace(boxes, imageHW[0], imageHW[1]);
-    int[] keep = BoxOps.removeSmall(boxes, cfg.minSize());
-    List<Integer> kept = new ArrayList<>();
-    for (int j : keep) {
-      if (scores[j] >= cfg.scoreThresh()) {
-        kept.add(j);
-      }
+
+    /** Proposals (K, 4) per image of the batch (the head's intermediate outputs are closed). */
+    public List<NDArray> proposals(ImageList images, Map<String, NDArray> features) {
+        RpnOutput out = forward(images, features);
+        out.objectness().close();
+        out.deltas().close();
+        out.anchors().close();
+        out.scores().forEach(NDArray::close);
+        return out.proposals();
     }
-    int nk = kept.size();
-    float[] kb = new float[4 * nk];
-    float[] ks = new float[nk];
-    int[] kl = new int[nk];
-    for (int j = 0; j < nk; j++) {
-      int src = kept.get(j);
-      System.arraycopy(boxes, 4 * src, kb, 4 * j, 4);
-      ks[j] = scores[src];
-      kl[j] = lvl.get(src);
+
+    /** Head, anchors and proposals for a batch; see {@link RpnOutput}. */
+    public RpnOutput forward(ImageList images, Map<String, NDArray> features) {
+        List<NDArray> feats = new ArrayList<>(features.values());
+        RpnHead.Output h = head.forward(feats);
+        return forward(images, h.objectness(), h.deltas(), true);
     }
-    int[] nmsKeep = Nms.batchedNms(kb, ks, kl, cfg.nmsThresh());
-    int post = Math.min(cfg.postNmsTopN(), nmsKeep.length);
-    float[] out = new float[4 * post];
-    float[] outScores = new float[post];
-    for (int j = 0; j < post; j++) {
-      System.arraycopy(kb, 4 * nmsKeep[j], out, 4 * j, 4);
-      outScores[j] = ks[nmsKeep[j]];
+
+    /**
+     * From the head's per-level outputs (objectness (N, A, H, W), deltas (N, 4A, H, W)); closes them when
+     * {@code closeInputs}.
+     */
+    public RpnOutput forward(ImageList images, List<NDArray> objectness, List<NDArray> deltas, boolean closeInputs) {
+        NDManager m = objectness.get(0).getManager();
+        int n = (int) objectness.get(0).getShape().get(0);
+        List<long[]> sizes = new ArrayList<>();
+        NDList objFlat = new NDList();
+        NDList delFlat = new NDList();
+        for (int l = 0; l < objectness.size(); l++) {
+            NDArray o = objectness.get(l);
+            NDArray d = deltas.get(l);
+            Shape s = o.getShape();
+            long a = s.get(1);
+            long hh = s.get(2);
+            long ww = s.get(3);
+            sizes.add(new long[] {hh, ww});
+            try (NDArray ot = o.transpose(0, 2, 3, 1)) {
+                objFlat.add(ot.reshape(n, -1));
+            }
+            try (NDArray d5 = d.reshape(n, a, 4, hh, ww);
+                    NDArray dt = d5.transpose(0, 3, 4, 1, 2)) {
+                delFlat.add(dt.reshape(n, -1, 4));
+            }
+            if (closeInputs) {
+                o.close();
+                d.close();
+            }
+        }
+        NDArray obj = NDArrays.concat(objFlat, 1);
+        NDArray del = NDArrays.concat(delFlat, 1);
+        objFlat.close();
+        delFlat.close();
+        long[] padded = images.paddedSize();
+        float[] anchorsArr = anchorGenerator.anchorsArray(sizes, padded);
+        NDArray anchors = m.create(anchorsArr, new Shape(anchorsArr.length / 4, 4));
+        long[] perLevel = anchorGenerator.anchorsPerLevel(sizes);
+
+        float[] objAll = obj.toType(DataType.FLOAT32, false).toFloatArray();
+        float[] delAll = del.toType(DataType.FLOAT32, false).toFloatArray();
+        int total = anchorsArr.length / 4;
+        List<NDArray> proposals = new ArrayList<>();
+        List<NDArray> scores = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int[] hw = images.imageSizes().get(i);
+            float[][] ps = filterProposals(objAll, delAll, i * total, anchorsArr, perLevel, hw, cfg, boxCoder);
+            proposals.add(m.create(ps[0], new Shape(ps[1].length, 4)));
+            scores.add(m.create(ps[1], new Shape(ps[1].length)));
+        }
+        return new RpnOutput(proposals, scores, obj, del, anchors, perLevel);
     }
-    return new float[][] {out, outScores};
-  }
+
+    /**
+     * torch's float32 CPU sigmoid, 1 / (1 + exp(-x)) with each step rounded to float (a correctly rounded sigmoid
+     * differs in the last bit for some logits, which reorders nearly tied proposals).
+     */
+    static float sigmoid(float x) {
+        return 1f / (1f + (float) Math.exp(-x));
+    }
+
+    /**
+     * torchvision's {@code filter_proposals} for one image, on plain arrays (inference and training share it): the
+     * per-level top {@code cfg.preNmsTopN()} logits, decoded against their anchors, clipped to the image, boxes
+     * smaller than {@code cfg.minSize()} and scores below {@code cfg.scoreThresh()} removed, NMS per level, the best
+     * {@code cfg.postNmsTopN()}.
+     *
+     * @param obj logits of a batch, image-major; the image's start at anchor {@code base}
+     * @param del deltas (4 per anchor) laid out as {@code obj}
+     * @param imageHW the image's (resized, unpadded) height and width
+     * @return the proposals (K * 4, x1 y1 x2 y2) and their sigmoid scores (K)
+     */
+    public static float[][] filterProposals(
+            float[] obj,
+            float[] del,
+            int base,
+            float[] anchors,
+            long[] perLevel,
+            int[] imageHW,
+            RpnConfig cfg,
+            BoxCoder boxCoder) {
+        // per-level top-n of the logits
+        List<Integer> sel = new ArrayList<>();
+        List<Integer> lvl = new ArrayList<>();
+        int offset = 0;
+        for (int l = 0; l < perLevel.length; l++) {
+            int count = (int) perLevel[l];
+            float[] v = new float[count];
+            System.arraycopy(obj, base + offset, v, 0, count);
+            int k = Math.min(cfg.preNmsTopN(), count);
+            int[] order = TorchSort.argsortDescendingStable(v);
+            for (int j = 0; j < k; j++) {
+                sel.add(offset + order[j]);
+                lvl.add(l);
+            }
+            offset += count;
+        }
+        int k = sel.size();
+        float[] codes = new float[4 * k];
+        float[] refs = new float[4 * k];
+        float[] scores = new float[k];
+        for (int j = 0; j < k; j++) {
+            int a = sel.get(j);
+            System.arraycopy(del, 4 * (base + a), codes, 4 * j, 4);
+            System.arraycopy(anchors, 4 * a, refs, 4 * j, 4);
+            scores[j] = sigmoid(obj[base + a]);
+        }
+        float[] boxes = boxCoder.decode(codes, refs);
+        BoxOps.clipInPlace(boxes, imageHW[0], imageHW[1]);
+        int[] keep = BoxOps.removeSmall(boxes, cfg.minSize());
+        List<Integer> kept = new ArrayList<>();
+        for (int j : keep) {
+            if (scores[j] >= cfg.scoreThresh()) {
+                kept.add(j);
+            }
+        }
+        int nk = kept.size();
+        float[] kb = new float[4 * nk];
+        float[] ks = new float[nk];
+        int[] kl = new int[nk];
+        for (int j = 0; j < nk; j++) {
+            int src = kept.get(j);
+            System.arraycopy(boxes, 4 * src, kb, 4 * j, 4);
+            ks[j] = scores[src];
+            kl[j] = lvl.get(src);
+        }
+        int[] nmsKeep = Nms.batchedNms(kb, ks, kl, cfg.nmsThresh());
+        int post = Math.min(cfg.postNmsTopN(), nmsKeep.length);
+        float[] out = new float[4 * post];
+        float[] outScores = new float[post];
+        for (int j = 0; j < post; j++) {
+            System.arraycopy(kb, 4 * nmsKeep[j], out, 4 * j, 4);
+            outScores[j] = ks[nmsKeep[j]];
+        }
+        return new float[][] {out, outScores};
+    }
 }

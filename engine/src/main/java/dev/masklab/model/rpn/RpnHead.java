@@ -13,39 +13,40 @@ import java.util.List;
  * ({@code PREFIX.bbox_pred}).
  */
 public final class RpnHead {
-  private final Conv2d conv;
-  private final Conv2d clsLogits;
-  private final Conv2d bboxPred;
+    private final Conv2d conv;
+    private final Conv2d clsLogits;
+    private final Conv2d bboxPred;
 
-  /** @param prefix state dict prefix, "rpn.head" for torchvision's models */
-  public RpnHead(StateDict sd, String prefix) {
-    conv = new Conv2d(sd, prefix + ".conv.0.0", 1, 1);
-    clsLogits = new Conv2d(sd, prefix + ".cls_logits", 1, 0);
-    bboxPred = new Conv2d(sd, prefix + ".bbox_pred", 1, 0);
-  }
-
-  /** Per level: objectness (N, A, H, W) and deltas (N, 4A, H, W). */
-  public record Output(List<NDArray> objectness, List<NDArray> deltas) {}
-
-  public Output forward(List<NDArray> features) {
-    List<NDArray> obj = new ArrayList<>();
-    List<NDArray> del = new ArrayList<>();
-    for (NDArray f : features) {
-      try (NDArray c = conv.forward(f); NDArray t = Activation.relu(c)) {
-        obj.add(clsLogits.forward(t));
-        del.add(bboxPred.forward(t));
-      }
+    /** @param prefix state dict prefix, "rpn.head" for torchvision's models */
+    public RpnHead(StateDict sd, String prefix) {
+        conv = new Conv2d(sd, prefix + ".conv.0.0", 1, 1);
+        clsLogits = new Conv2d(sd, prefix + ".cls_logits", 1, 0);
+        bboxPred = new Conv2d(sd, prefix + ".bbox_pred", 1, 0);
     }
-    return new Output(obj, del);
-  }
 
-  /** The head's parameters by state dict key (all trainable). */
-  public java.util.Map<String, NDArray> parameters() {
-    java.util.Map<String, NDArray> out = new java.util.LinkedHashMap<>();
-    for (Conv2d c : List.of(conv, clsLogits, bboxPred)) {
-      out.put(c.key() + ".weight", c.weight());
-      out.put(c.key() + ".bias", c.bias());
+    /** Per level: objectness (N, A, H, W) and deltas (N, 4A, H, W). */
+    public record Output(List<NDArray> objectness, List<NDArray> deltas) {}
+
+    public Output forward(List<NDArray> features) {
+        List<NDArray> obj = new ArrayList<>();
+        List<NDArray> del = new ArrayList<>();
+        for (NDArray f : features) {
+            try (NDArray c = conv.forward(f);
+                    NDArray t = Activation.relu(c)) {
+                obj.add(clsLogits.forward(t));
+                del.add(bboxPred.forward(t));
+            }
+        }
+        return new Output(obj, del);
     }
-    return out;
-  }
+
+    /** The head's parameters by state dict key (all trainable). */
+    public java.util.Map<String, NDArray> parameters() {
+        java.util.Map<String, NDArray> out = new java.util.LinkedHashMap<>();
+        for (Conv2d c : List.of(conv, clsLogits, bboxPred)) {
+            out.put(c.key() + ".weight", c.weight());
+            out.put(c.key() + ".bias", c.bias());
+        }
+        return out;
+    }
 }

@@ -11,14 +11,19 @@ import java.util.List;
  * and the number of anchors per level. The caller closes the arrays ({@link #close()}).
  */
 public record RpnOutput(
-    List<NDArray> proposals, List<NDArray> scores, NDArray objectness, NDArray deltas, NDArray anchors, long[] anchorsPerLevel)
-    implements AutoCloseable {
-  @Override
-  public void close() {
-    proposals.forEach(NDArray::close);
-    scores.forEach(NDArray::close);
-    objectness.close();
-    deltas.close();
-    anchors.close();
-  }
+        List<NDArray> proposals,
+        List<NDArray> scores,
+        NDArray objectness,
+        NDArray deltas,
+        NDArray anchors,
+        long[] anchorsPerLevel)
+        implements AutoCloseable {
+    @Override
+    public void close() {
+        proposals.forEach(NDArray::close);
+        scores.forEach(NDArray::close);
+        objectness.close();
+        deltas.close();
+        anchors.close();
+    }
 }

@@ -3,7 +3,6 @@ package dev.masklab.app.canvas.tool;
 import dev.masklab.app.canvas.Viewport;
 import dev.masklab.app.main.MainViewModel;
 import javafx.scene.canvas.GraphicsContext;
-import javafx.scene.paint.Color;
 
 /**
  * Drag a box: press at one corner, drag, release at the other. The box tool (R) makes it a new annotation of the draw
@@ -20,6 +19,7 @@ public final class BoxTool implements Tool {
     private final BoxTarget target;
     /** First corner and the pointer, image pixels; null when no box is being drawn. */
     private double[] start;
+
     private double pointerX = Double.NaN, pointerY = Double.NaN;
 
     /** The box tool: a new box annotation. */
@@ -37,7 +37,7 @@ public final class BoxTool implements Tool {
     public boolean press(ToolEvent e) {
         if (!e.primary() || !ctx.drawsShapes()) return false;
         Viewport vp = ctx.viewport();
-        start = new double[]{vp.toImageX(e.x()), vp.toImageY(e.y())};
+        start = new double[] {vp.toImageX(e.x()), vp.toImageY(e.y())};
         pointerX = start[0];
         pointerY = start[1];
         ctx.repaint();
@@ -73,7 +73,10 @@ public final class BoxTool implements Tool {
         g.setLineWidth(2);
         g.setLineDashes(6, 4);
         double x0 = Math.min(start[0], pointerX), y0 = Math.min(start[1], pointerY);
-        g.strokeRect(vp.toScreenX(x0), vp.toScreenY(y0), Math.abs(pointerX - start[0]) * vp.zoom(),
+        g.strokeRect(
+                vp.toScreenX(x0),
+                vp.toScreenY(y0),
+                Math.abs(pointerX - start[0]) * vp.zoom(),
                 Math.abs(pointerY - start[1]) * vp.zoom());
         g.setLineDashes((double[]) null);
     }

@@ -16,6 +16,7 @@ public final class BrushTool implements Tool {
     private final boolean add;
     /** The stroke so far, image pixels (x0, y0, x1, y1, ...). */
     private final List<Double> stroke = new ArrayList<>();
+
     private boolean stroking;
     private double pointerX = Double.NaN, pointerY = Double.NaN;
 
@@ -77,7 +78,8 @@ public final class BrushTool implements Tool {
             g.setLineCap(StrokeLineCap.ROUND);
             g.beginPath();
             g.moveTo(vp.toScreenX(stroke.get(0)), vp.toScreenY(stroke.get(1)));
-            for (int i = 2; i < stroke.size(); i += 2) g.lineTo(vp.toScreenX(stroke.get(i)), vp.toScreenY(stroke.get(i + 1)));
+            for (int i = 2; i < stroke.size(); i += 2)
+                g.lineTo(vp.toScreenX(stroke.get(i)), vp.toScreenY(stroke.get(i + 1)));
             if (stroke.size() == 2) g.lineTo(vp.toScreenX(stroke.get(0)) + 0.01, vp.toScreenY(stroke.get(1)));
             g.stroke();
         }

@@ -17,6 +17,7 @@ public final class PolygonTool implements Tool {
     private final ToolContext ctx;
     /** Points so far, image pixels (x0, y0, x1, y1, ...). */
     private final List<Double> points = new ArrayList<>();
+
     private double pointerX = Double.NaN, pointerY = Double.NaN;
 
     public PolygonTool(ToolContext ctx) {
@@ -33,8 +34,9 @@ public final class PolygonTool implements Tool {
         if (!e.primary() || !ctx.drawsShapes() || e.afterDrag()) return;
         Viewport vp = ctx.viewport();
         int n = points.size() / 2;
-        boolean nearFirst = n >= 3 && Math.hypot(vp.toScreenX(points.get(0)) - e.x(), vp.toScreenY(points.get(1)) - e.y())
-                <= HitTester.HANDLE_RADIUS + 1;
+        boolean nearFirst = n >= 3
+                && Math.hypot(vp.toScreenX(points.get(0)) - e.x(), vp.toScreenY(points.get(1)) - e.y())
+                        <= HitTester.HANDLE_RADIUS + 1;
         if (e.clicks() >= 2 || nearFirst) {
             finish();
             return;

@@ -2,8 +2,8 @@ package dev.masklab.app.canvas.tool;
 
 import dev.masklab.app.canvas.Handle;
 import dev.masklab.app.canvas.HitTester;
-import dev.masklab.app.edit.ShapeGeometry;
 import dev.masklab.app.canvas.Viewport;
+import dev.masklab.app.edit.ShapeGeometry;
 import dev.masklab.app.main.MainViewModel;
 import dev.masklab.app.model.Instance;
 import javafx.scene.Cursor;
@@ -17,9 +17,8 @@ import javafx.scene.Cursor;
  */
 public final class SelectTool implements Tool {
     /** A drag in progress: the handle (null: the whole annotation moves) and where the pointer is, in image pixels. */
-    public record Grab(Instance instance, Handle handle, double fromX, double fromY, double x, double y,
-                       boolean moved) {
-    }
+    public record Grab(
+            Instance instance, Handle handle, double fromX, double fromY, double x, double y, boolean moved) {}
 
     private final ToolContext ctx;
     private Grab grab;
@@ -58,8 +57,14 @@ public final class SelectTool implements Tool {
     public void drag(ToolEvent e) {
         if (grab == null || !e.afterDrag()) return;
         Viewport vp = ctx.viewport();
-        grab = new Grab(grab.instance(), grab.handle(), grab.fromX(), grab.fromY(), vp.toImageX(e.x()),
-                vp.toImageY(e.y()), true);
+        grab = new Grab(
+                grab.instance(),
+                grab.handle(),
+                grab.fromX(),
+                grab.fromY(),
+                vp.toImageX(e.x()),
+                vp.toImageY(e.y()),
+                true);
         ctx.repaint();
     }
 
@@ -99,8 +104,13 @@ public final class SelectTool implements Tool {
         int[] edge = h == null ? edgeAt(s, e.x(), e.y()) : null;
         if (e.clicks() == 2 && s != null) {
             if (h != null && h.kind() == Handle.Kind.VERTEX) m.deleteVertex(s, h.a(), h.b());
-            else if (edge != null) m.insertVertex(s, edge[0], edge[1], ctx.viewport().toImageX(e.x()),
-                    ctx.viewport().toImageY(e.y()));
+            else if (edge != null)
+                m.insertVertex(
+                        s,
+                        edge[0],
+                        edge[1],
+                        ctx.viewport().toImageX(e.x()),
+                        ctx.viewport().toImageY(e.y()));
             return;
         }
         // a click on a handle or on the outline of the selected polygon keeps the selection (a double-click edits it)
@@ -126,7 +136,7 @@ public final class SelectTool implements Tool {
             double d = Math.hypot(vp.toScreenX(q[0]) - sx, vp.toScreenY(q[1]) - sy);
             if (d <= bestD) {
                 bestD = d;
-                best = new int[]{p, i};
+                best = new int[] {p, i};
             }
         }
         return best;

@@ -17,20 +17,16 @@ public interface Tool {
     }
 
     /** The pointer moved with the button down after a press this tool took. */
-    default void drag(ToolEvent e) {
-    }
+    default void drag(ToolEvent e) {}
 
     /** The button came up after a press this tool took. */
-    default void release(ToolEvent e) {
-    }
+    default void release(ToolEvent e) {}
 
     /** A click (press and release in place, or after a drag: {@link ToolEvent#afterDrag()}). */
-    default void click(ToolEvent e) {
-    }
+    default void click(ToolEvent e) {}
 
     /** The pointer moved without a button (null event: it left the canvas). */
-    default void move(ToolEvent e) {
-    }
+    default void move(ToolEvent e) {}
 
     /** A key while the image has focus; true when the tool used it (Enter closing a polygon). */
     default boolean key(KeyCode code) {
@@ -38,8 +34,7 @@ public interface Tool {
     }
 
     /** Draws the work in progress over the image, in screen coordinates. */
-    default void paint(GraphicsContext g) {
-    }
+    default void paint(GraphicsContext g) {}
 
     /** The mouse cursor over screen point (sx, sy); null for the default. */
     default Cursor cursor(double sx, double sy) {
@@ -47,6 +42,5 @@ public interface Tool {
     }
 
     /** Drops any work in progress (another tool or image was chosen). */
-    default void cancel() {
-    }
+    default void cancel() {}
 }

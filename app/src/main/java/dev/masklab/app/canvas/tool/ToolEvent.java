@@ -13,8 +13,8 @@ import javafx.scene.input.MouseButton;
  * @param screenY   y on the screen
  * @param afterDrag true once the pointer moved more than 2 px since the press (a click after it is no click)
  */
-public record ToolEvent(double x, double y, MouseButton button, int clicks, double screenX, double screenY,
-                        boolean afterDrag) {
+public record ToolEvent(
+        double x, double y, MouseButton button, int clicks, double screenX, double screenY, boolean afterDrag) {
     /** A primary-button event at (x, y). */
     public static ToolEvent primary(double x, double y, boolean afterDrag) {
         return new ToolEvent(x, y, MouseButton.PRIMARY, 1, x, y, afterDrag);

@@ -2,8 +2,12 @@ package dev.masklab.app.canvas.tool;
 
 /** Which {@link Tool} a drag or click on the image uses (the tool bar's toggle buttons and their keys). */
 public enum ToolKind {
-    SELECT("Select and edit"), BOX("Draw a box"), POLYGON("Draw a polygon"), BRUSH("Paint a mask"),
-    ERASER("Erase from a mask"), PROMPT_BOX("Ask the model about a box");
+    SELECT("Select and edit"),
+    BOX("Draw a box"),
+    POLYGON("Draw a polygon"),
+    BRUSH("Paint a mask"),
+    ERASER("Erase from a mask"),
+    PROMPT_BOX("Ask the model about a box");
 
     private final String label;
 

@@ -6,8 +6,7 @@ import javafx.scene.paint.Color;
 
 /** Colours of work in progress. */
 final class ToolPaint {
-    private ToolPaint() {
-    }
+    private ToolPaint() {}
 
     /** The draw category's colour (white when none). */
     static Color drawColor(ToolContext ctx) {

@@ -16,8 +16,6 @@ import dev.masklab.coco.Segmentation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.OptionalLong;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,7 +30,7 @@ class BoxPromptToolTest {
     /** A fake model answering with a mask that fills the box, category as asked (else 1), score 0.01. */
     void fakeModel(ToolFixture f) {
         f.vm.boxPrompterProperty().set((image, box, cat, done) -> {
-            asked.add(new double[]{image.id(), box[0], box[1], box[2], box[3], cat.orElse(-1)});
+            asked.add(new double[] {image.id(), box[0], box[1], box[2], box[3], cat.orElse(-1)});
             Rle mask = Rle.fromBbox(box, image.height(), image.width());
             done.accept(CocoResult.of(image.id(), cat.orElse(1), 0.01, box.clone(), Segmentation.of(mask), null));
         });
@@ -48,7 +46,7 @@ class BoxPromptToolTest {
         assertEquals(1, asked.size());
         double[] q = asked.getFirst();
         assertEquals(f.vm.getCurrentImage().id(), (long) q[0]);
-        assertArrayEquals(new double[]{20, 30, 40, 60}, new double[]{q[1], q[2], q[3], q[4]}, 1e-9);
+        assertArrayEquals(new double[] {20, 30, 40, 60}, new double[] {q[1], q[2], q[3], q[4]}, 1e-9);
         assertEquals(f.vm.drawCategoryProperty().get().id(), (long) q[5], "the tool bar's category is asked for");
         assertEquals(before, f.annotationCount(), "an answer is not an annotation until accepted");
 
@@ -59,7 +57,7 @@ class BoxPromptToolTest {
         assertTrue(f.vm.acceptSelected());
         assertEquals(before + 1, f.annotationCount());
         CocoAnnotation a = f.vm.editor().coco().annotations().getLast();
-        assertArrayEquals(new double[]{20, 30, 40, 60}, a.bbox(), 1e-9);
+        assertArrayEquals(new double[] {20, 30, 40, 60}, a.bbox(), 1e-9);
         assertEquals(2400, a.area(), 1e-9);
         assertFalse(f.vm.shownPredictionsProperty().get().contains(p));
         assertTrue(f.vm.undo());
@@ -79,7 +77,9 @@ class BoxPromptToolTest {
         ToolFixture f = new ToolFixture();
         BoxTool t = new BoxTool(f, f.vm::promptBox);
         ToolFixture.drag(t, 10, 10, 50, 50);
-        assertTrue(f.vm.messageProperty().get().startsWith("No model loaded"), f.vm.messageProperty().get());
+        assertTrue(
+                f.vm.messageProperty().get().startsWith("No model loaded"),
+                f.vm.messageProperty().get());
         assertNull(f.vm.predictionsProperty().get());
         fakeModel(f);
         ToolFixture.drag(t, 10, 10, 10.5, 50);
@@ -87,7 +87,7 @@ class BoxPromptToolTest {
         // a box past the image's edge is clipped to the image
         ImageEntry e = f.vm.getCurrentImage();
         ToolFixture.drag(t, -20, -10, 30, 40);
-        assertArrayEquals(new double[]{0, 0, 30, 40}, Arrays.copyOfRange(asked.getFirst(), 1, 5), 1e-9);
+        assertArrayEquals(new double[] {0, 0, 30, 40}, Arrays.copyOfRange(asked.getFirst(), 1, 5), 1e-9);
         assertSame(e, f.vm.getCurrentImage());
     }
 }

@@ -21,8 +21,9 @@ class BoxToolTest {
         CocoAnnotation a = f.stored(id);
         Segmentation.Polygons p = (Segmentation.Polygons) a.segmentation();
         assertEquals(1, p.polygonsView().size());
-        assertArrayEquals(new double[]{20, 30, 60, 30, 60, 90, 20, 90}, p.polygonsView().getFirst(), 1e-9);
-        assertArrayEquals(new double[]{20, 30, 40, 60}, a.bbox(), 1e-9);
+        assertArrayEquals(
+                new double[] {20, 30, 60, 30, 60, 90, 20, 90}, p.polygonsView().getFirst(), 1e-9);
+        assertArrayEquals(new double[] {20, 30, 40, 60}, a.bbox(), 1e-9);
         assertEquals(2400, a.area(), 1e-9);
         assertEquals(f.vm.drawCategoryProperty().get().id(), a.categoryId());
         assertEquals("Draw person box", f.vm.undoLabelProperty().get());

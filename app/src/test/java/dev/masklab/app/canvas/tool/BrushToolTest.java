@@ -32,8 +32,11 @@ class BrushToolTest {
         Instance painted = f.vm.selectedProperty().get();
         assertFalse(f.stored(painted.id()).segmentation() instanceof Segmentation.Polygons, "a brush mask is RLE");
         ImageEntry e = f.vm.getCurrentImage();
-        assertEquals(List.of("100,98", "99,99", "100,99", "101,99", "98,100", "99,100", "100,100", "101,100", "102,100",
-                "99,101", "100,101", "101,101", "100,102"), pixels(painted, e));
+        assertEquals(
+                List.of(
+                        "100,98", "99,99", "100,99", "101,99", "98,100", "99,100", "100,100", "101,100", "102,100",
+                        "99,101", "100,101", "101,101", "100,102"),
+                pixels(painted, e));
         assertEquals(13, f.stored(painted.id()).area(), 1e-9);
 
         // a stroke to the right extends the selected mask: dabs every r/2 = 1 px from x 100.5 to 104.5
@@ -48,8 +51,9 @@ class BrushToolTest {
         BrushTool eraser = new BrushTool(f, false);
         ToolFixture.drag(eraser, 100.5, 100.5);
         List<String> left = pixels(f.shown(painted.id()), e);
-        expected.removeAll(List.of("100,98", "99,99", "100,99", "101,99", "98,100", "99,100", "100,100", "101,100",
-                "102,100", "99,101", "100,101", "101,101", "100,102"));
+        expected.removeAll(List.of(
+                "100,98", "99,99", "100,99", "101,99", "98,100", "99,100", "100,100", "101,100", "102,100", "99,101",
+                "100,101", "101,101", "100,102"));
         assertEquals(expected, left);
     }
 
@@ -59,7 +63,8 @@ class BrushToolTest {
         int before = f.annotationCount();
         ToolFixture.drag(new BrushTool(f, false), 100.5, 100.5);
         assertEquals(before, f.annotationCount());
-        assertEquals("Select an annotation to erase from", f.vm.messageProperty().get());
+        assertEquals(
+                "Select an annotation to erase from", f.vm.messageProperty().get());
         assertNull(f.vm.selectedProperty().get());
     }
 }

@@ -86,8 +86,11 @@ class KeypointEditingTest {
         double[] after = f.stored(a.id()).keypoints();
         for (int k = 0; 3 * k + 2 < before.length; k++) {
             if (before[3 * k + 2] > 0) {
-                assertArrayEquals(new double[]{before[3 * k], before[3 * k + 1], before[3 * k + 2]},
-                        new double[]{after[3 * k], after[3 * k + 1], after[3 * k + 2]}, 1e-9, "labelled " + k + " stays");
+                assertArrayEquals(
+                        new double[] {before[3 * k], before[3 * k + 1], before[3 * k + 2]},
+                        new double[] {after[3 * k], after[3 * k + 1], after[3 * k + 2]},
+                        1e-9,
+                        "labelled " + k + " stays");
             } else {
                 double[] at = template.position(k, box);
                 assertEquals(Math.clamp(at[0], 0, im.width()), after[3 * k], 1e-9);

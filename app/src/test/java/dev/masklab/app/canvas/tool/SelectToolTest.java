@@ -77,7 +77,8 @@ class SelectToolTest {
             double[] b = c.bbox();
             cx = b[0] + b[2] / 2;
             cy = b[1] + b[3] / 2;
-            if (!f.vm.polygonsOf(c).isEmpty() && f.instanceAt(ToolFixture.sx(cx), ToolFixture.sy(cy)) == c
+            if (!f.vm.polygonsOf(c).isEmpty()
+                    && f.instanceAt(ToolFixture.sx(cx), ToolFixture.sy(cy)) == c
                     && f.handleAt(ToolFixture.sx(cx), ToolFixture.sy(cy)) == null) {
                 a = c;
                 break;

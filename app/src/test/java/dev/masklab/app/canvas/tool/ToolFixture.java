@@ -22,8 +22,8 @@ import java.util.List;
  * {@link #press}, {@link #drag}, {@link #release}, {@link #click}.
  */
 final class ToolFixture implements ToolContext {
-    static final Path PERSON = Path.of(System.getProperty("masklab.shared", "../shared"),
-            "data/coco-person-kp/test_coco.json");
+    static final Path PERSON =
+            Path.of(System.getProperty("masklab.shared", "../shared"), "data/coco-person-kp/test_coco.json");
     static final double ZOOM = 2, PAN_X = 10, PAN_Y = 20;
 
     final ScriptedDialogs dialogs = new ScriptedDialogs();
@@ -33,7 +33,7 @@ final class ToolFixture implements ToolContext {
     final List<double[]> keypointMenus = new ArrayList<>();
 
     ToolFixture() throws IOException {
-        vm.setDataset(new DatasetService().load(PERSON, n -> { }));
+        vm.setDataset(new DatasetService().load(PERSON, n -> {}));
         ImageEntry e = vm.getCurrentImage();
         vp.setViewSize(800, 600);
         vp.setImageSize(e.width(), e.height());
@@ -116,7 +116,10 @@ final class ToolFixture implements ToolContext {
         Instance best = null;
         for (Instance a : vm.shownGroundTruthProperty().get()) {
             double[] b = a.bbox();
-            if (ix >= b[0] && iy >= b[1] && ix <= b[0] + b[2] && iy <= b[1] + b[3]
+            if (ix >= b[0]
+                    && iy >= b[1]
+                    && ix <= b[0] + b[2]
+                    && iy <= b[1] + b[3]
                     && (best == null || b[2] * b[3] < best.bbox()[2] * best.bbox()[3])) best = a;
         }
         return best;
@@ -135,6 +138,6 @@ final class ToolFixture implements ToolContext {
 
     @Override
     public void showKeypointMenu(Instance annotation, double sx, double sy, double screenX, double screenY) {
-        keypointMenus.add(new double[]{vp.toImageX(sx), vp.toImageY(sy)});
+        keypointMenus.add(new double[] {vp.toImageX(sx), vp.toImageY(sy)});
     }
 }

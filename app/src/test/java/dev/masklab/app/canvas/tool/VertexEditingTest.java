@@ -83,7 +83,8 @@ class VertexEditingTest {
         assertArrayEquals(without(square, 4), polygons(f, a.id()).getFirst(), 1e-9);
         assertEquals("Delete vertex of #" + a.id(), f.vm.undoLabelProperty().get());
         t.click(ToolFixture.secondaryAt(160, 100));
-        assertArrayEquals(new double[]{100, 100, 170, 160, 100, 160}, polygons(f, a.id()).getFirst(), 1e-9);
+        assertArrayEquals(
+                new double[] {100, 100, 170, 160, 100, 160}, polygons(f, a.id()).getFirst(), 1e-9);
         assertTrue(f.vm.undo());
         assertTrue(f.vm.undo());
         assertArrayEquals(square, polygons(f, a.id()).getFirst(), 1e-9);
@@ -149,15 +150,15 @@ class VertexEditingTest {
         assertEquals(ToolKind.POLYGON, f.vm.toolProperty().get());
         assertTrue(f.vm.addingPartProperty().get());
         PolygonTool t = new PolygonTool(f);
-        for (double[] p : new double[][]{{200, 200}, {250, 200}, {250, 240}, {200, 240}})
+        for (double[] p : new double[][] {{200, 200}, {250, 200}, {250, 240}, {200, 240}})
             t.click(ToolFixture.at(p[0], p[1], false));
         assertTrue(t.key(KeyCode.ENTER));
         assertEquals(count, f.annotationCount(), "no new annotation");
         List<double[]> parts = polygons(f, a.id());
         assertEquals(2, parts.size());
         assertArrayEquals(first, parts.get(0), 1e-9);
-        assertArrayEquals(new double[]{200, 200, 250, 200, 250, 240, 200, 240}, parts.get(1), 1e-9);
-        assertArrayEquals(new double[]{100, 100, 150, 140}, f.stored(a.id()).bbox(), 1e-9);
+        assertArrayEquals(new double[] {200, 200, 250, 200, 250, 240, 200, 240}, parts.get(1), 1e-9);
+        assertArrayEquals(new double[] {100, 100, 150, 140}, f.stored(a.id()).bbox(), 1e-9);
         assertEquals("Add part to #" + a.id(), f.vm.undoLabelProperty().get());
         assertFalse(f.vm.addingPartProperty().get());
         assertEquals(ToolKind.SELECT, f.vm.toolProperty().get());
@@ -165,7 +166,8 @@ class VertexEditingTest {
 
         // without add-part mode the polygon tool makes new annotations again
         f.vm.toolProperty().set(ToolKind.POLYGON);
-        for (double[] p : new double[][]{{300, 300}, {340, 300}, {320, 330}}) t.click(ToolFixture.at(p[0], p[1], false));
+        for (double[] p : new double[][] {{300, 300}, {340, 300}, {320, 330}})
+            t.click(ToolFixture.at(p[0], p[1], false));
         assertTrue(t.key(KeyCode.ENTER));
         assertEquals(count + 1, f.annotationCount());
 
