@@ -223,11 +223,43 @@ class CocoFuzzTest {
     }
 
     /**
-     * Child-JVM probe (see {@link dev.masklab.BoundedHeap}): reads each file as a dataset; exit 0 when every one was
-     * refused with a CocoFormatException.
+     * Child-JVM probe (see {@link dev.masklab.BoundedHeap}): reads each file as a dataset (or, after
+     * {@code --results GT}, as a results file against GT); exit 0 when every one was refused with a
+     * CocoFormatException.
      */
-    public static void main(String[] files) {
-        dev.masklab.BoundedHeap.probe(files, CocoReader::read, CocoFormatException.class);
+    public static void main(String[] args) throws IOException {
+        if (args.length >= 2 && args[0].equals("--results")) {
+            CocoDataset gt = CocoReader.read(Path.of(args[1]));
+            dev.masklab.BoundedHeap.probe(
+                    java.util.Arrays.copyOfRange(args, 2, args.length),
+                    f -> CocoResults.read(f, gt),
+                    CocoFormatException.class);
+        }
+        dev.masklab.BoundedHeap.probe(args, CocoReader::read, CocoFormatException.class);
+    }
+
+    @Test
+    void malformedResultsAreRefusedUnderAOneGigabyteHeap() throws Exception {
+        Random r = new Random(1019);
+        List<String> files = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            for (Function<Random, String> g : fatalResults()) {
+                files.add(write("bounded-dt-" + files.size() + ".json", g.apply(r))
+                        .toString());
+            }
+        }
+        List<String> args =
+                new ArrayList<>(List.of("--results", write("gt.json", VALID).toString()));
+        args.addAll(files);
+        dev.masklab.BoundedHeap.Result res = dev.masklab.BoundedHeap.run(CocoFuzzTest.class, args);
+        assertEquals(0, res.exitCode(), res.output());
+        assertEquals(
+                files.size(),
+                res.output()
+                        .lines()
+                        .filter(l -> l.startsWith(tmp.resolve("bounded-dt-").toString()))
+                        .count(),
+                res.output());
     }
 
     @Test
