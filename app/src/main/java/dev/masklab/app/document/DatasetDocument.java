@@ -207,19 +207,8 @@ public final class DatasetDocument {
         for (var w : java.util.List.of(dirty, canUndo, canRedo)) w.unbind();
         undoLabel.unbind();
         redoLabel.unbind();
-        journal = j;
         journalFailed = false;
-        backup = Backup.perSession();
-        if (ds != null && j != null) {
-            ds.coco().setChangeListener(op -> {
-                if (journal != j) return;
-                try {
-                    j.append(op);
-                } catch (IOException | RuntimeException ex) {
-                    journalFailed(ds, ex);
-                }
-            });
-        }
+        journalTo(ds, j);
         AnnotationEditor e = ds == null ? null : new AnnotationEditor(ds.coco());
         dataset.set(ds);
         if (e == null) {
@@ -429,26 +418,17 @@ public final class DatasetDocument {
         editor.get().history().markSaved();
         if (!file.toAbsolutePath().equals(ds.jsonFile())) {
             discardJournal();
-            AnnotationEditor e = editor.get();
+            closeJournal();
             LoadedDataset moved = ds.withJsonFile(file.toAbsolutePath());
             dataset.set(moved);
+            EditJournal j = null;
             try {
-                EditJournal j = EditJournal.open(moved.jsonFile());
+                j = EditJournal.open(moved.jsonFile());
                 if (j.pending()) j.setAside();
-                journal = j;
-                backup = Backup.perSession();
-                moved.coco().setChangeListener(op -> {
-                    if (journal != j) return;
-                    try {
-                        j.append(op);
-                    } catch (IOException | RuntimeException ex) {
-                        journalFailed(moved, ex);
-                    }
-                });
             } catch (IOException ex) {
                 journalFailed(moved, ex);
             }
-            assert e == editor.get();
+            journalTo(moved, j);
         }
     }
 
@@ -488,6 +468,28 @@ public final class DatasetDocument {
     }
 
     // ---- the journal ----
+
+    /**
+     * Makes {@code j} the journal of {@code ds} (both may be null): every later change of its annotations and
+     * categories is appended to it; a new {@code .bak} policy starts with it (the file's first save keeps the original).
+     */
+    private void journalTo(LoadedDataset ds, EditJournal j) {
+        journal = j;
+        backup = Backup.perSession();
+        if (ds == null) return;
+        ds.coco()
+                .setChangeListener(
+                        j == null
+                                ? null
+                                : op -> {
+                                    if (journal != j) return;
+                                    try {
+                                        j.append(op);
+                                    } catch (IOException | RuntimeException ex) {
+                                        journalFailed(ds, ex);
+                                    }
+                                });
+    }
 
     /** Deletes the journal of the open dataset (its edits are saved or given up); it starts again at the next edit. */
     private void discardJournal() {

@@ -73,6 +73,10 @@ class DatasetDocumentTest {
                 tmp.resolve("corrected.json").toAbsolutePath(), doc.dataset().jsonFile());
         assertEquals(annotations(f) - 1, annotations(tmp.resolve("corrected.json")));
         assertFalse(doc.isDirty());
+        assertFalse(Files.exists(journalOf(f)), "the old file's journal went with Save as");
+        deleteOne();
+        assertTrue(Files.exists(journalOf(tmp.resolve("corrected.json"))), "edits now journal beside the new file");
+        assertFalse(Files.exists(journalOf(f)));
     }
 
     static Path journalOf(Path json) {
