@@ -475,9 +475,11 @@ class MainWindowTest {
         fx(() -> vm.scoreThresholdProperty().set(0));
         assertEquals(written.size(), vm.shownPredictionsProperty().get().size());
 
-        // a run stopped before its first image writes nothing and leaves the shown predictions as they were
+        // a run stopped before its first image writes nothing and leaves the shown predictions as they were (the
+        // model is unloaded first: a warm model would reach the first image before the Stop below is pressed)
         Path out2 = tmp.resolve("stopped.json");
         fx(() -> {
+            view.unloadModel();
             view.runModel(new PredictionService.Request(
                     model, null, 0f, PredictionService.DeviceChoice.CPU, false, null, out2));
             view.stopPrediction();
