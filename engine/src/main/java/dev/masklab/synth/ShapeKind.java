@@ -16,24 +16,7 @@ public enum ShapeKind {
     FIGURE(9, "figure", "person");
 
     /** The 17 COCO person keypoint names, in COCO order. */
-    public static final List<String> KEYPOINT_NAMES = List.of(
-            "nose",
-            "left_eye",
-            "right_eye",
-            "left_ear",
-            "right_ear",
-            "left_shoulder",
-            "right_shoulder",
-            "left_elbow",
-            "right_elbow",
-            "left_wrist",
-            "right_wrist",
-            "left_hip",
-            "right_hip",
-            "left_knee",
-            "right_knee",
-            "left_ankle",
-            "right_ankle");
+    public static final List<String> KEYPOINT_NAMES = dev.masklab.coco.KeypointTemplate.COCO_PERSON_KEYPOINTS;
 
     /** The COCO person skeleton: 1-based keypoint index pairs. */
     public static final int[][] SKELETON = {
