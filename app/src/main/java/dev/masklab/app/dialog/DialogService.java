@@ -1,8 +1,10 @@
 package dev.masklab.app.dialog;
 
+import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Every question and message the app puts to the user, behind one interface (as JabRef's {@code DialogService}): the
@@ -17,10 +19,37 @@ public interface DialogService {
         CANCEL
     }
 
-    /** A file type offered by a file chooser, e.g. ("COCO dataset JSON", "*.json"). */
-    record FileType(String description, List<String> patterns) {
+    /**
+     * A file type offered by a file chooser, e.g. ("COCO dataset JSON", "*.json"): files whose name matches one of the
+     * glob {@code patterns} and, when {@code shown} is set, that it accepts (a dataset chooser leaves out the results
+     * files and review files that also end in .json).
+     */
+    record FileType(String description, List<String> patterns, Predicate<Path> shown) {
+        public FileType {
+            patterns = List.copyOf(patterns);
+        }
+
         public FileType(String description, String... patterns) {
-            this(description, List.of(patterns));
+            this(description, List.of(patterns), null);
+        }
+
+        /** This type, offering only the files {@code filter} accepts among those its patterns match. */
+        public FileType showing(Predicate<Path> filter) {
+            return new FileType(description, patterns, filter);
+        }
+
+        /** Whether {@code file} is offered: its name matches a pattern and {@code shown} (if any) accepts it. */
+        public boolean offers(Path file) {
+            Path name = file.getFileName();
+            if (name == null) return false;
+            boolean matches = false;
+            for (String pattern : patterns) {
+                if (FileSystems.getDefault().getPathMatcher("glob:" + pattern).matches(name)) {
+                    matches = true;
+                    break;
+                }
+            }
+            return matches && (shown == null || shown.test(file));
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.masklab.app.dialog;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +13,6 @@ import javafx.scene.control.Alert;
 import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.Dialog;
-import javafx.stage.DirectoryChooser;
-import javafx.stage.FileChooser;
 import javafx.stage.Screen;
 import javafx.stage.Window;
 
@@ -157,32 +154,45 @@ public final class FxDialogService implements DialogService {
 
     @Override
     public Optional<Path> chooseFileToOpen(String title, Path initialDirectory, FileType type) {
-        FileChooser fc = chooser(title, initialDirectory, type);
-        return Optional.ofNullable(fc.showOpenDialog(owner.get())).map(File::toPath);
+        return browse(title, FileBrowser.Mode.OPEN, type, initialDirectory, null, "Open");
     }
 
     @Override
     public Optional<Path> chooseFileToSave(String title, Path initialDirectory, String initialName, FileType type) {
-        FileChooser fc = chooser(title, initialDirectory, type);
-        if (initialName != null) fc.setInitialFileName(initialName);
-        return Optional.ofNullable(fc.showSaveDialog(owner.get())).map(File::toPath);
+        return browse(title, FileBrowser.Mode.SAVE, type, initialDirectory, initialName, "Save")
+                .filter(p -> !Files.exists(p)
+                        || confirm(
+                                p.getFileName() + " exists. Replace it?",
+                                "The file in " + p.getParent() + " is replaced.",
+                                "Replace"));
     }
 
     @Override
     public Optional<Path> chooseDirectory(String title, Path initialDirectory) {
-        DirectoryChooser dc = new DirectoryChooser();
-        dc.setTitle(title);
-        if (initialDirectory != null && Files.isDirectory(initialDirectory))
-            dc.setInitialDirectory(initialDirectory.toFile());
-        return Optional.ofNullable(dc.showDialog(owner.get())).map(File::toPath);
+        return browse(title, FileBrowser.Mode.FOLDER, new FileType("Folders"), initialDirectory, null, "Choose");
     }
 
-    private static FileChooser chooser(String title, Path initialDirectory, FileType type) {
-        FileChooser fc = new FileChooser();
-        fc.setTitle(title);
-        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter(type.description(), type.patterns()));
-        if (initialDirectory != null && Files.isDirectory(initialDirectory))
-            fc.setInitialDirectory(initialDirectory.toFile());
-        return fc;
+    /** MaskLab's {@link FileBrowser} in a dialog sized to fit the screen (the platform chooser can't be sized). */
+    private Optional<Path> browse(
+            String title, FileBrowser.Mode mode, FileType type, Path initialDirectory, String initialName, String ok) {
+        Dialog<ButtonType> d = owned(new Dialog<>());
+        d.setTitle(title);
+        d.setHeaderText(title);
+        FileBrowser browser = new FileBrowser(mode, type, initialDirectory, initialName);
+        browser.setPrefSize(720, 460);
+        d.getDialogPane().setContent(browser);
+        ButtonType choose = new ButtonType(ok, ButtonBar.ButtonData.OK_DONE);
+        d.getDialogPane().getButtonTypes().setAll(choose, ButtonType.CANCEL);
+        d.getDialogPane()
+                .lookupButton(choose)
+                .disableProperty()
+                .bind(browser.choiceProperty().isNull());
+        browser.setOnChosen(() -> {
+            d.setResult(choose);
+            d.close();
+        });
+        javafx.application.Platform.runLater(
+                () -> (mode == FileBrowser.Mode.SAVE ? browser.nameField() : browser.listView()).requestFocus());
+        return d.showAndWait().filter(choose::equals).flatMap(b -> browser.choice());
     }
 }

@@ -264,7 +264,8 @@ public final class DatasetDocument {
         BackgroundTask<LoadedDataset> task = BackgroundTask.<LoadedDataset>of(
                         "Cannot open dataset " + json.getFileName(), p -> {
                             long size = Math.max(1, Files.size(json));
-                            p.message("Reading " + json.getFileName() + " (" + DatasetService.humanSize(size) + ")");
+                            p.message("Reading " + json.getFileName() + " ("
+                                    + dev.masklab.app.dialog.FileBrowser.humanSize(size) + ")");
                             p.progress(0, size);
                             LoadedDataset ds = service.load(json, n -> p.progress(Math.min(n, size), size), coco -> {
                                 if (replay) replayed[0] = journalOfFile.replayInto(coco);

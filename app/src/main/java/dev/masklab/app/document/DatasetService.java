@@ -51,6 +51,14 @@ public final class DatasetService {
         return CocoAdapter.toPredictions(results.toAbsolutePath(), list);
     }
 
+    /**
+     * Whether a {@code .json} file is offered as a dataset: not a results list (one that starts with '[') and not
+     * MaskLab's own review file ({@code NAME.review.json}), which sit beside datasets with the same ending.
+     */
+    public static boolean mayBeDataset(Path json) {
+        return !json.getFileName().toString().endsWith(".review.json") && !looksLikeResults(json);
+    }
+
     /** True when the file's first JSON token is '[' (a COCO results list rather than a dataset object). */
     public static boolean looksLikeResults(Path json) {
         try (InputStream in = Files.newInputStream(json)) {
@@ -62,13 +70,6 @@ public final class DatasetService {
             return false;
         }
         return false;
-    }
-
-    static String humanSize(long bytes) {
-        if (bytes < 1024) return bytes + " B";
-        if (bytes < 1024 * 1024) return String.format("%.1f KB", bytes / 1024.0);
-        if (bytes < 1024L * 1024 * 1024) return String.format("%.1f MB", bytes / 1048576.0);
-        return String.format("%.2f GB", bytes / 1073741824.0);
     }
 
     /** Counts bytes for the progress bar (CocoReader reads a stream; its size is known from the file). */

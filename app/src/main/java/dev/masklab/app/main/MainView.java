@@ -862,7 +862,7 @@ public final class MainView extends BorderPane {
         dialogs.chooseFileToOpen(
                         "Open COCO dataset",
                         session.lastFolder(),
-                        new DialogService.FileType("COCO dataset JSON", "*.json"))
+                        new DialogService.FileType("COCO dataset JSON", "*.json").showing(DatasetService::mayBeDataset))
                 .ifPresent(this::openDataset);
     }
 
@@ -871,7 +871,8 @@ public final class MainView extends BorderPane {
         dialogs.chooseFileToOpen(
                         "Load COCO results (predictions)",
                         vm.getDataset().jsonFile().getParent(),
-                        new DialogService.FileType("COCO results JSON", "*.json"))
+                        new DialogService.FileType("COCO results JSON", "*.json")
+                                .showing(DatasetService::looksLikeResults))
                 .ifPresent(this::openPredictions);
     }
 
