@@ -64,7 +64,8 @@ class EvaluationTabTest {
         JsonNode expected = new ObjectMapper()
                 .readTree(FIXTURE.resolve("expected.json").toFile())
                 .get("stats");
-        WaitForAsyncUtils.asyncFx(() -> view.openDataset(MainWindowTest.PERSON));
+        WaitForAsyncUtils.asyncFx(
+                () -> view.openDataset(dev.masklab.testing.SharedData.workingCopy(MainWindowTest.PERSON)));
         MainWindowTest.waitUntil(() -> vm.getDataset() != null);
         WaitForAsyncUtils.asyncFx(() -> view.openPredictions(FIXTURE.resolve("detections.json")));
         MainWindowTest.waitUntil(() -> vm.predictionsProperty().get() != null);

@@ -15,6 +15,7 @@ import dev.masklab.app.main.MainView;
 import dev.masklab.app.main.MainViewModel;
 import dev.masklab.app.model.CategoryRow;
 import dev.masklab.app.model.Instance;
+import dev.masklab.testing.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -44,7 +45,7 @@ import org.testfx.util.WaitForAsyncUtils;
  */
 @ExtendWith(ApplicationExtension.class)
 class KeyboardReviewTest {
-    static final Path SHARED = Path.of(System.getProperty("masklab.shared", "../shared"));
+    static final Path SHARED = SharedData.root();
     static final Path PERSON = SHARED.resolve("data/coco-person-kp/test_coco.json");
     static final Path DETECTIONS = SHARED.resolve("fixtures/coco-eval/person-s1/detections.json");
 

@@ -21,6 +21,7 @@ import dev.masklab.app.prediction.RunModelDialog;
 import dev.masklab.app.service.TestModels;
 import dev.masklab.app.training.TrainingService;
 import dev.masklab.app.training.TrainingViewModel;
+import dev.masklab.testing.SharedData;
 import dev.masklab.train.Architecture;
 import dev.masklab.train.TrainingCheckpoint;
 import java.nio.file.Files;
@@ -56,7 +57,7 @@ import org.testfx.util.WaitForAsyncUtils;
  */
 @ExtendWith(ApplicationExtension.class)
 class MainWindowTest {
-    static final Path SHARED = Path.of(System.getProperty("masklab.shared", "../shared"));
+    static final Path SHARED = SharedData.root();
     static final Path PERSON = SHARED.resolve("data/coco-person-kp/test_coco.json");
     static final Path VOC = SHARED.resolve("data/labelme-voc/annotations.json");
     static final Path DETECTIONS = SHARED.resolve("fixtures/coco-eval/person-s1/detections.json");
@@ -88,10 +89,13 @@ class MainWindowTest {
         WaitForAsyncUtils.waitForFxEvents();
     }
 
-    void open(Path json) {
-        WaitForAsyncUtils.asyncFx(() -> view.openDataset(json));
-        waitUntil(() -> vm.getDataset() != null && vm.getDataset().jsonFile().equals(json.toAbsolutePath()));
+    /** Opens {@code json}, a shared dataset as a working copy (edits journal beside the file); returns the file. */
+    Path open(Path json) {
+        Path file = SharedData.isShared(json) ? SharedData.workingCopy(json) : json;
+        WaitForAsyncUtils.asyncFx(() -> view.openDataset(file));
+        waitUntil(() -> vm.getDataset() != null && vm.getDataset().jsonFile().equals(file.toAbsolutePath()));
         waitRendered(view.mainCanvas());
+        return file;
     }
 
     void waitRendered(ImageCanvas c) {
@@ -802,7 +806,7 @@ class MainWindowTest {
 
     @Test
     void malformedJsonReportsTheProblemAndKeepsTheOpenDataset(@TempDir Path tmp) throws Exception {
-        open(PERSON);
+        Path opened = open(PERSON);
         Path bad = tmp.resolve("broken.json");
         Files.writeString(
                 bad,
@@ -812,7 +816,7 @@ class MainWindowTest {
         assertTrue(
                 vm.messageProperty().get().contains("broken.json"),
                 vm.messageProperty().get());
-        assertEquals(PERSON.toAbsolutePath(), vm.getDataset().jsonFile());
+        assertEquals(opened.toAbsolutePath(), vm.getDataset().jsonFile());
     }
 
     @Test

@@ -42,7 +42,8 @@ class ScreenshotsTest {
         stage.show();
     }
 
-    private void open(Path json) throws Exception {
+    private void open(Path shared) throws Exception {
+        Path json = dev.masklab.testing.SharedData.workingCopy(shared);
         WaitForAsyncUtils.asyncFx(() -> view.openDataset(json));
         WaitForAsyncUtils.waitFor(
                 20,

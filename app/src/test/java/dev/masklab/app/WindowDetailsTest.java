@@ -11,6 +11,7 @@ import dev.masklab.app.dialog.ScriptedDialogs;
 import dev.masklab.app.main.MainView;
 import dev.masklab.app.main.MainViewModel;
 import dev.masklab.app.model.CategoryRow;
+import dev.masklab.testing.SharedData;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -32,8 +33,7 @@ import org.testfx.util.WaitForAsyncUtils;
 /** The smaller items of issue #20 and #15's looks, on the real window (headless Monocle). */
 @ExtendWith(ApplicationExtension.class)
 class WindowDetailsTest {
-    static final Path PERSON =
-            Path.of(System.getProperty("masklab.shared", "../shared"), "data/coco-person-kp/test_coco.json");
+    static final Path PERSON = SharedData.path("data/coco-person-kp/test_coco.json");
     private MainViewModel vm;
     private MainView view;
     private ScriptedDialogs dialogs;
@@ -96,8 +96,29 @@ class WindowDetailsTest {
     }
 
     @Test
+    void theStatisticsTabFollowsCategoryEdits(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path copy = dev.masklab.testing.SharedData.workingCopy(PERSON, tmp);
+        WaitForAsyncUtils.asyncFx(() -> view.openDataset(copy));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> vm.getDataset() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+        java.util.function.Supplier<List<String>> bars = () -> view.statistics().perCategoryChart().getData().stream()
+                .flatMap(series -> series.getData().stream())
+                .map(d -> d.getXValue() + "=" + d.getYValue())
+                .toList();
+        int persons = vm.category(1).count();
+        assertEquals(List.of("person=" + persons), bars.get());
+        dialogs.text = header -> header.equals("Rename category person") ? "human" : null;
+        fx(() -> vm.renameCategory(vm.category(1)));
+        assertEquals(List.of("human=" + persons), bars.get());
+        dialogs.text = header -> header.equals("New category") ? "rider" : null;
+        fx(vm::addCategory);
+        assertEquals(List.of("human=" + persons, "rider=0"), bars.get());
+    }
+
+    @Test
     void anActiveCategoryFilterSaysSoAndPanelsStepAsideOnTheTrainingTab() throws Exception {
-        WaitForAsyncUtils.asyncFx(() -> view.openDataset(PERSON));
+        Path copy = SharedData.workingCopy(PERSON);
+        WaitForAsyncUtils.asyncFx(() -> view.openDataset(copy));
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> vm.getDataset() != null);
         WaitForAsyncUtils.waitForFxEvents();
         var filter = view.browser().categoryFilter();
@@ -118,7 +139,8 @@ class WindowDetailsTest {
 
     @Test
     void theInspectorsReviewButtonsShowTheirWholeText() throws Exception {
-        WaitForAsyncUtils.asyncFx(() -> view.openDataset(PERSON));
+        Path copy = SharedData.workingCopy(PERSON);
+        WaitForAsyncUtils.asyncFx(() -> view.openDataset(copy));
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> vm.getDataset() != null);
         fx(() -> vm.selectedProperty().set(vm.shownGroundTruthProperty().get().getFirst()));
         fx(() -> view.lookup("#rightTabs").applyCss());
@@ -134,7 +156,8 @@ class WindowDetailsTest {
 
     @Test
     void aRunOnAllImagesAsksBeforeReplacingAResultsFile(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
-        WaitForAsyncUtils.asyncFx(() -> view.openDataset(PERSON));
+        Path copy = SharedData.workingCopy(PERSON);
+        WaitForAsyncUtils.asyncFx(() -> view.openDataset(copy));
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> vm.getDataset() != null);
         Path out = tmp.resolve("person.predictions.json");
         java.nio.file.Files.writeString(out, "[]");

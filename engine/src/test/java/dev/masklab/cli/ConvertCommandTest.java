@@ -11,6 +11,7 @@ import dev.masklab.coco.CocoAnnotation;
 import dev.masklab.coco.CocoDataset;
 import dev.masklab.coco.CocoReader;
 import dev.masklab.coco.Rle;
+import dev.masklab.testing.SharedData;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -28,7 +29,7 @@ import picocli.CommandLine;
 
 /** {@code masklab convert} run in-process on the shared fixtures. */
 class ConvertCommandTest {
-    static final Path SHARED = Path.of(System.getProperty("masklab.shared", "/work/shared"));
+    static final Path SHARED = SharedData.root();
     static final ObjectMapper JSON = new ObjectMapper();
     /** Reads NaN/Infinity literals (kept as they were by convert). */
     static final ObjectMapper LENIENT = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.masklab.testing.SharedData;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -18,7 +19,7 @@ import picocli.CommandLine;
 /** {@code masklab eval} in-process on the shared fixtures. */
 class EvalCommandTest {
     private static final ObjectMapper OM = new ObjectMapper();
-    private static final Path SHARED = Path.of(System.getProperty("masklab.shared", "../shared"));
+    private static final Path SHARED = SharedData.root();
     private static final Path PERSON = SHARED.resolve("fixtures/coco-eval/person-s1");
     private static final Path PERSON_GT = SHARED.resolve("data/coco-person-kp/test_coco.json");
     private static final Path VOC = SHARED.resolve("fixtures/coco-eval/voc-s1");

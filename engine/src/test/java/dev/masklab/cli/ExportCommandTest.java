@@ -15,6 +15,7 @@ import dev.masklab.model.MaskRcnn;
 import dev.masklab.model.ParityReferences;
 import dev.masklab.model.ops.TorchvisionOracle;
 import dev.masklab.synth.SyntheticDatasetGenerator;
+import dev.masklab.testing.SharedData;
 import dev.masklab.train.Architecture;
 import dev.masklab.train.TrainingConfig;
 import dev.masklab.train.TrainingJob;
@@ -109,7 +110,7 @@ class ExportCommandTest {
 
     @Test
     void parityReferencesPredictTheSameInTorchvision() throws Exception {
-        Path shared = Path.of(System.getProperty("masklab.shared", "../shared")).resolve("data/coco-person-kp");
+        Path shared = SharedData.root().resolve("data/coco-person-kp");
         for (ParityReferences.Reference r : ParityReferences.require()) {
             String arch = r.model().equals("maskrcnn") ? "maskrcnn_resnet50_fpn" : "keypointrcnn_resnet50_fpn";
             Path gt = tmp.resolve(r.dir().getFileName() + "-gt.json");

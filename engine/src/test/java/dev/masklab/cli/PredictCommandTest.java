@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.masklab.coco.Rle;
 import dev.masklab.model.ParityReferences;
 import dev.masklab.model.io.Npz;
+import dev.masklab.testing.SharedData;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ class PredictCommandTest {
 
     @Test
     void predictReproducesTorchvisionDetections() throws Exception {
-        Path shared = Path.of(System.getProperty("masklab.shared", "../shared")).resolve("data/coco-person-kp");
+        Path shared = SharedData.root().resolve("data/coco-person-kp");
         int checked = 0;
         for (ParityReferences.Reference r : ParityReferences.require()) {
             String image = r.manifest().path("image").asText();
@@ -196,7 +197,7 @@ class PredictCommandTest {
     @Test
     void unreadableImagesAreNamedAndTheOthersPredicted() throws Exception {
         ParityReferences.Reference r = ParityReferences.require().get(0);
-        Path shared = Path.of(System.getProperty("masklab.shared", "../shared")).resolve("data/coco-person-kp");
+        Path shared = SharedData.root().resolve("data/coco-person-kp");
         Path good = shared.resolve(r.manifest().path("image").asText()).toAbsolutePath();
         byte[] bytes = Files.readAllBytes(good);
         Path truncated = tmp.resolve("truncated.jpg");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.masklab.testing.SharedData;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -23,7 +24,7 @@ class SegmentCommandTest {
     Path tmp;
 
     private static Path dataset() {
-        return Path.of(System.getProperty("masklab.shared", "../shared")).resolve("data/coco-person-kp/test_coco.json");
+        return SharedData.root().resolve("data/coco-person-kp/test_coco.json");
     }
 
     private record Run(int rc, String err, Path out) {}

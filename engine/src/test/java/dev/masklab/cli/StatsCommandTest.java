@@ -3,6 +3,7 @@ package dev.masklab.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.masklab.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code masklab stats} run in-process. */
 class StatsCommandTest {
-    static final Path SHARED = Path.of(System.getProperty("masklab.shared", "/work/shared"));
+    static final Path SHARED = SharedData.root();
 
     @TempDir
     Path tmp;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.masklab.testing.SharedData;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * reported once, after it is made, and the journal alone rebuilds the edited dataset from the unchanged file.
  */
 class CocoDatasetChangeListenerTest {
-    static final Path SHARED = Path.of(System.getProperty("masklab.shared", "../../shared"));
+    static final Path SHARED = SharedData.root();
 
     @TempDir
     Path tmp;

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.masklab.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** CocoResults follows pycocotools loadRes on the fixtures' detections. */
 class CocoResultsTest {
-    static final Path SHARED = Path.of(System.getProperty("masklab.shared", "/work/shared"));
+    static final Path SHARED = SharedData.root();
     static final Path FIX = SHARED.resolve("fixtures/coco-eval/person-s1");
     static final ObjectMapper JSON = new ObjectMapper();
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.masklab.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** CocoReader + CocoWriter give back the same JSON tree; the model sees the files' content. */
 class CocoRoundTripTest {
-    static final Path SHARED = Path.of(System.getProperty("masklab.shared", "/work/shared"));
+    static final Path SHARED = SharedData.root();
     static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.masklab.io.Backup;
+import dev.masklab.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Saving keeps the file's formatting style (compact or pretty with its indent); the session backup keeps the original. */
 class JsonLayoutTest {
-    static final Path SHARED = Path.of(System.getProperty("masklab.shared", "/work/shared"));
+    static final Path SHARED = SharedData.root();
 
     @TempDir
     Path tmp;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.masklab.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** Masks of the shared data (annotations rasterised, predicted RLE masks) as simplified polygons. */
 class MaskPolygonsTest {
-    static final Path SHARED = Path.of(System.getProperty("masklab.shared", "/work/shared"));
+    static final Path SHARED = SharedData.root();
 
     /** Every non-empty annotation mask of both shared datasets, and every predicted mask of the person fixture. */
     static List<Rle> sharedMasks() throws IOException {

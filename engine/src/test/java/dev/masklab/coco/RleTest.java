@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.masklab.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Rle against pycocotools' own output (fixtures) and against direct pixel computation. */
 class RleTest {
-    static final Path SHARED = Path.of(System.getProperty("masklab.shared", "/work/shared"));
+    static final Path SHARED = SharedData.root();
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** Fixture folders under shared/fixtures/coco-eval. */

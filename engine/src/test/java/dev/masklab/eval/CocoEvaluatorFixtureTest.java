@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.masklab.coco.CocoDataset;
 import dev.masklab.coco.CocoReader;
+import dev.masklab.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ class CocoEvaluatorFixtureTest {
     private static final ObjectMapper OM = new ObjectMapper();
 
     static Path shared() {
-        return Path.of(System.getProperty("masklab.shared", "../shared"));
+        return SharedData.root();
     }
 
     /** The ground truth named by expected.json's "gt": the gt.json beside it, or the shared data set's file. */

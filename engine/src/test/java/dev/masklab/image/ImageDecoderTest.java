@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.masklab.testing.SharedData;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ImageDecoderTest {
-    private static final Path SHARED = Path.of(System.getProperty("masklab.shared", "../../shared"));
+    private static final Path SHARED = SharedData.root();
 
     /** Every shared JPEG (one of them carries an ICC profile) decodes to exactly PIL's RGB bytes. */
     @Test

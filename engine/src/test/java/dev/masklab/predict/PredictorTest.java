@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import dev.masklab.model.ParityReferences;
+import dev.masklab.testing.SharedData;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,8 +28,7 @@ class PredictorTest {
                 .filter(x -> x.model().equals("maskrcnn") && !x.legacy())
                 .findFirst()
                 .orElseThrow();
-        BufferedImage img = Predictor.readImage(
-                Path.of(System.getProperty("masklab.shared", "../shared"), "data/coco-person-kp", "000000196141.jpg"));
+        BufferedImage img = Predictor.readImage(SharedData.path("data/coco-person-kp/000000196141.jpg"));
         try (Predictor p =
                 Predictor.open(r.pth(), "maskrcnn_resnet50_fpn", new Predictor.Options(0.5f, Device.cpu(), false))) {
             AtomicBoolean cancel = new AtomicBoolean(false);

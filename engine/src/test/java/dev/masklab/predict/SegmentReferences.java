@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.masklab.model.ParityReferences;
+import dev.masklab.testing.SharedData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -112,6 +113,6 @@ public final class SegmentReferences {
 
     /** The shared test images (coco-person-kp). */
     public static Path images() {
-        return Path.of(System.getProperty("masklab.shared", "../shared")).resolve("data/coco-person-kp");
+        return SharedData.root().resolve("data/coco-person-kp");
     }
 }

@@ -11,6 +11,7 @@ import dev.masklab.coco.CocoDataset;
 import dev.masklab.coco.CocoReader;
 import dev.masklab.coco.CocoResult;
 import dev.masklab.coco.CocoResults;
+import dev.masklab.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Review decisions on the shared person set's detections: keys, the file, reconciling with an edited dataset. */
 class ReviewStateTest {
-    static final Path SHARED = Path.of(System.getProperty("masklab.shared", "../../shared"));
+    static final Path SHARED = SharedData.root();
     static final Path GT = SHARED.resolve("data/coco-person-kp/test_coco.json");
     static final Path DT = SHARED.resolve("fixtures/coco-eval/person-s1/detections.json");
 

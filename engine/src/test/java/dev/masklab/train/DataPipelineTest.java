@@ -11,6 +11,7 @@ import dev.masklab.coco.CocoAnnotation;
 import dev.masklab.coco.CocoDataset;
 import dev.masklab.coco.CocoReader;
 import dev.masklab.model.ops.TorchvisionOracle;
+import dev.masklab.testing.SharedData;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -21,7 +22,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class DataPipelineTest {
-    static final Path PERSON = Path.of(System.getProperty("masklab.shared", "../shared"), "data", "coco-person-kp");
+    static final Path PERSON = SharedData.path("data/coco-person-kp");
 
     static CocoTrainingSet personSet(boolean masks, int keypoints, boolean skipEmpty) throws Exception {
         CocoDataset ds = CocoReader.read(PERSON.resolve("test_coco.json"));

@@ -15,6 +15,7 @@ import dev.masklab.coco.CocoReader;
 import dev.masklab.model.ParityReferences;
 import dev.masklab.model.io.Npz;
 import dev.masklab.model.ops.TorchvisionOracle;
+import dev.masklab.testing.SharedData;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -356,11 +357,7 @@ class TrainingLossParityTest {
             Map<String, Object> input = new LinkedHashMap<>();
             input.put("ref", ref.dir().toAbsolutePath().toString());
             input.put("size", size);
-            input.put(
-                    "shared",
-                    Path.of(System.getProperty("masklab.shared", "../shared"))
-                            .toAbsolutePath()
-                            .toString());
+            input.put("shared", SharedData.root().toAbsolutePath().toString());
             input.put("threads", Runtime.getRuntime().availableProcessors());
             input.put("out", out.toString());
             input.put("grads", List.of(GRADS));
@@ -424,8 +421,7 @@ class TrainingLossParityTest {
 
     /** The image's non-crowd annotations' keypoints from the shared COCO person set (as the reference script). */
     static float[] keypointsOf(String imageName, int n, int k) throws Exception {
-        Path gt =
-                Path.of(System.getProperty("masklab.shared", "../shared"), "data", "coco-person-kp", "test_coco.json");
+        Path gt = SharedData.path("data/coco-person-kp/test_coco.json");
         CocoDataset ds = CocoReader.read(gt);
         CocoImage img = ds.images().stream()
                 .filter(i -> Path.of(i.fileName()).getFileName().toString().equals(imageName))

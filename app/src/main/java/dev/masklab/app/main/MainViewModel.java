@@ -189,9 +189,9 @@ public final class MainViewModel {
             Map<Integer, Integer> counts = new HashMap<>();
             for (ImageEntry e : ds.images())
                 for (Instance a : e.annotations()) counts.merge(a.categoryId(), 1, Integer::sum);
-            int i = 0;
+            colourSlots.clear();
             for (CategoryInfo c : ds.categories()) {
-                CategoryRow row = new CategoryRow(c, i++, counts.getOrDefault(c.id(), 0));
+                CategoryRow row = new CategoryRow(c, colourSlot(c.id()), counts.getOrDefault(c.id(), 0));
                 rows.add(row);
                 categoryById.put(c.id(), row);
             }
@@ -282,6 +282,13 @@ public final class MainViewModel {
     public String categoryName(int id) {
         CategoryRow r = categoryById.get(id);
         return r == null ? "category " + id : r.name();
+    }
+
+    /** Category id -> colour slot, for the open dataset's life (so merges and deletes shift no other colour). */
+    private final Map<Integer, Integer> colourSlots = new HashMap<>();
+
+    private int colourSlot(int categoryId) {
+        return colourSlots.computeIfAbsent(categoryId, id -> colourSlots.size());
     }
 
     /** Drawing color of an instance as 0xRRGGBB, by the current color mode. */
@@ -1204,7 +1211,7 @@ public final class MainViewModel {
         categoryById.clear();
         for (var c : ds.coco().categories()) {
             CategoryInfo info = CocoAdapter.category(c);
-            CategoryRow row = new CategoryRow(info, rows.size(), counts.getOrDefault(info.id(), 0));
+            CategoryRow row = new CategoryRow(info, colourSlot(info.id()), counts.getOrDefault(info.id(), 0));
             CategoryRow was = old.get(info.id());
             if (was != null) row.visibleProperty().set(was.isVisible());
             rows.add(row);

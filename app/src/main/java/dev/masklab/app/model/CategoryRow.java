@@ -34,7 +34,11 @@ public final class CategoryRow {
         return info.name();
     }
 
-    /** Position in the dataset's category list. */
+    /**
+     * The category's colour slot ({@link ColorPalette#categoryRgb}): its position in the dataset's category list when
+     * the dataset was opened, the next free slot for a category added since. A category keeps its slot (and colour)
+     * while others are merged or deleted, and gets it back when its deletion is undone.
+     */
     public int index() {
         return index;
     }

@@ -32,12 +32,22 @@ public final class StatisticsView extends VBox {
         // the image list changes when a dataset opens and when an edit replaces an image's annotations
         vm.images().addListener((javafx.collections.ListChangeListener<dev.masklab.app.model.ImageEntry>)
                 c -> refresh(vm));
+        // and the categories when one is added, renamed, merged or deleted
+        vm.categories().addListener((javafx.collections.ListChangeListener<dev.masklab.app.model.CategoryRow>)
+                c -> refresh(vm));
         refresh(vm);
     }
 
     private void refresh(MainViewModel vm) {
         var ds = vm.getDataset();
-        update(ds == null ? null : StatisticsViewModel.of(vm.images(), ds.categories()));
+        update(
+                ds == null
+                        ? null
+                        : StatisticsViewModel.of(
+                                vm.images(),
+                                vm.categories().stream()
+                                        .map(dev.masklab.app.model.CategoryRow::info)
+                                        .toList()));
     }
 
     private static BarChart<String, Number> chart(String title, String x) {

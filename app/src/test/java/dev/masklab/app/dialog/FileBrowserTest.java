@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.masklab.app.document.DatasetService;
+import dev.masklab.testing.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,8 +31,7 @@ import org.testfx.util.WaitForAsyncUtils;
  */
 @ExtendWith(ApplicationExtension.class)
 class FileBrowserTest {
-    static final Path PERSON =
-            Path.of(System.getProperty("masklab.shared", "../shared"), "data/coco-person-kp/test_coco.json");
+    static final Path PERSON = SharedData.path("data/coco-person-kp/test_coco.json");
     static final DialogService.FileType DATASETS =
             new DialogService.FileType("COCO dataset JSON", "*.json").showing(DatasetService::mayBeDataset);
     static final DialogService.FileType RESULTS =

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.masklab.app.dialog.DialogService.UnsavedChoice;
 import dev.masklab.app.dialog.ScriptedDialogs;
 import dev.masklab.app.task.DirectTaskExecutor;
+import dev.masklab.testing.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -21,8 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The document without a display: open, edit, save, the edit journal, recovery and the unsaved-changes questions. */
 class DatasetDocumentTest {
-    static final Path PERSON =
-            Path.of(System.getProperty("masklab.shared", "../shared"), "data/coco-person-kp/test_coco.json");
+    static final Path PERSON = SharedData.path("data/coco-person-kp/test_coco.json");
 
     final ScriptedDialogs dialogs = new ScriptedDialogs();
     final DatasetDocument doc = new DatasetDocument(dialogs, new DirectTaskExecutor());

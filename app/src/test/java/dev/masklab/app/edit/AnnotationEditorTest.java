@@ -19,6 +19,7 @@ import dev.masklab.coco.CocoDataset;
 import dev.masklab.coco.CocoReader;
 import dev.masklab.coco.Rle;
 import dev.masklab.coco.Segmentation;
+import dev.masklab.testing.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Corrections on the shared person dataset and its detections, checked in the model and in the saved file. */
 class AnnotationEditorTest {
-    static final Path SHARED = Path.of(System.getProperty("masklab.shared", "../shared"));
+    static final Path SHARED = SharedData.root();
     static final Path PERSON = SHARED.resolve("data/coco-person-kp/test_coco.json");
     static final Path DETECTIONS = SHARED.resolve("fixtures/coco-eval/person-s1/detections.json");
     static final ObjectMapper JSON = new ObjectMapper();

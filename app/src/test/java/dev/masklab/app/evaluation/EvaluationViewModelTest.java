@@ -20,6 +20,7 @@ import dev.masklab.eval.ConfusionMatrix;
 import dev.masklab.eval.EvalParams;
 import dev.masklab.eval.EvalResult;
 import dev.masklab.eval.IouType;
+import dev.masklab.testing.SharedData;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -37,7 +38,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * per-category rows, curves and image rows agree with the summary, and a cancelled evaluation shows nothing.
  */
 class EvaluationViewModelTest {
-    static final Path SHARED = Path.of(System.getProperty("masklab.shared", "../shared"));
+    static final Path SHARED = SharedData.root();
     static final Path FIXTURE = SHARED.resolve("fixtures/coco-eval/person-s1");
 
     static CocoDataset gt;

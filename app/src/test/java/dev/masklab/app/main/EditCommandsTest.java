@@ -14,6 +14,7 @@ import dev.masklab.app.model.Instance;
 import dev.masklab.app.task.DirectTaskExecutor;
 import dev.masklab.coco.CocoAnnotation;
 import dev.masklab.coco.Segmentation;
+import dev.masklab.testing.SharedData;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -26,8 +27,12 @@ class EditCommandsTest {
     final MainViewModel vm = new MainViewModel(new DatasetDocument(dialogs, new DirectTaskExecutor()));
     final DatasetService service = new DatasetService();
 
-    EditCommandsTest() throws Exception {
-        vm.setDataset(service.load(MainViewModelTest.PERSON, n -> {}));
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path tmp;
+
+    @org.junit.jupiter.api.BeforeEach
+    void openACopy() throws Exception { // edits journal beside the file: never beside the shared one
+        vm.setDataset(service.load(SharedData.workingCopy(SharedData.personDataset(), tmp), n -> {}));
     }
 
     CocoAnnotation stored(long id) {
@@ -180,5 +185,22 @@ class EditCommandsTest {
         assertEquals(List.of("person", "rider"), categoryNames());
         assertTrue(vm.redo());
         assertEquals(List.of("human", "rider"), categoryNames());
+    }
+
+    @Test
+    void categoryColoursStayPutWhenAnotherIsMergedOrDeletedAndComeBackOnUndo() throws Exception {
+        vm.setDataset(service.load(SharedData.workingCopy(SharedData.vocDataset(), tmp.resolve("voc")), n -> {}));
+        java.util.Map<Integer, Integer> before = new java.util.HashMap<>();
+        for (CategoryRow r : vm.categories()) before.put(r.id(), r.rgb());
+        assertTrue(before.values().stream().distinct().count() == before.size(), "20 distinct colours");
+        CategoryRow first = vm.categories().getFirst();
+        dialogs.confirm = header -> header.startsWith("Delete category " + first.name());
+        assertTrue(vm.deleteCategory(first) >= 0);
+        for (CategoryRow r : vm.categories()) assertEquals(before.get(r.id()), r.rgb(), r.name() + " kept its colour");
+        long added = addCategory("new one");
+        assertFalse(before.containsValue(vm.category((int) added).rgb()), "a new category gets a colour of its own");
+        assertTrue(vm.undo()); // the addition
+        assertTrue(vm.undo()); // the deletion
+        for (CategoryRow r : vm.categories()) assertEquals(before.get(r.id()), r.rgb(), r.name() + " as before");
     }
 }

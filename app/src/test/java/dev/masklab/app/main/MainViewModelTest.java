@@ -20,6 +20,7 @@ import dev.masklab.app.model.PredictionSet;
 import dev.masklab.app.model.SizeClass;
 import dev.masklab.app.statistics.StatisticsViewModel;
 import dev.masklab.app.task.DirectTaskExecutor;
+import dev.masklab.testing.SharedData;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 /** The main view-model without any display: real shared data read through the engine's COCO reader. */
 class MainViewModelTest {
-    static final Path SHARED = Path.of(System.getProperty("masklab.shared", "../shared"));
+    static final Path SHARED = SharedData.root();
     static final Path PERSON = SHARED.resolve("data/coco-person-kp/test_coco.json");
     static final Path VOC = SHARED.resolve("data/labelme-voc/annotations.json");
     static final Path DETECTIONS = SHARED.resolve("fixtures/coco-eval/person-s1/detections.json");
@@ -89,7 +90,7 @@ class MainViewModelTest {
     @Test
     void categoryVisibilityHidesInstances() throws Exception {
         MainViewModel vm = newViewModel();
-        vm.setDataset(service.load(PERSON, n -> {}));
+        vm.setDataset(service.load(SharedData.workingCopy(PERSON), n -> {}));
         vm.currentImageProperty().set(vm.images().get(3));
         int all = vm.getCurrentImage().annotations().size();
         assertEquals(all, vm.shownGroundTruthProperty().get().size());
@@ -203,7 +204,7 @@ class MainViewModelTest {
     @Test
     void colorsAreStablePerInstanceAndPerCategory() throws Exception {
         MainViewModel vm = newViewModel();
-        vm.setDataset(service.load(VOC, n -> {}));
+        vm.setDataset(service.load(SharedData.workingCopy(VOC), n -> {}));
         Instance a = vm.images().getFirst().annotations().getFirst();
         assertEquals(ColorPalette.instanceRgb(a.id()), vm.colorOf(a));
         vm.layers().colorModeProperty().set(LayerSettings.ColorMode.CATEGORY);

@@ -11,6 +11,7 @@ import dev.masklab.app.document.DatasetService;
 import dev.masklab.app.model.Instance;
 import dev.masklab.app.task.DirectTaskExecutor;
 import dev.masklab.review.ReviewState;
+import dev.masklab.testing.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * view-model over a document with scripted dialogs and tasks run at once, on the shared person data and detections.
  */
 class ReviewThatLastsTest {
-    static final Path SHARED = Path.of(System.getProperty("masklab.shared", "../shared"));
+    static final Path SHARED = SharedData.root();
     static final Path PERSON = SHARED.resolve("data/coco-person-kp/test_coco.json");
     static final Path DETECTIONS = SHARED.resolve("fixtures/coco-eval/person-s1/detections.json");
     final DatasetService service = new DatasetService();

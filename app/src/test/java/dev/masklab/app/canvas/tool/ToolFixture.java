@@ -11,6 +11,7 @@ import dev.masklab.app.model.ImageEntry;
 import dev.masklab.app.model.Instance;
 import dev.masklab.app.task.DirectTaskExecutor;
 import dev.masklab.coco.CocoAnnotation;
+import dev.masklab.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,8 +23,7 @@ import java.util.List;
  * {@link #press}, {@link #drag}, {@link #release}, {@link #click}.
  */
 final class ToolFixture implements ToolContext {
-    static final Path PERSON =
-            Path.of(System.getProperty("masklab.shared", "../shared"), "data/coco-person-kp/test_coco.json");
+    static final Path PERSON = SharedData.path("data/coco-person-kp/test_coco.json");
     static final double ZOOM = 2, PAN_X = 10, PAN_Y = 20;
 
     final ScriptedDialogs dialogs = new ScriptedDialogs();
@@ -33,7 +33,7 @@ final class ToolFixture implements ToolContext {
     final List<double[]> keypointMenus = new ArrayList<>();
 
     ToolFixture() throws IOException {
-        vm.setDataset(new DatasetService().load(PERSON, n -> {}));
+        vm.setDataset(new DatasetService().load(SharedData.workingCopy(PERSON), n -> {})); // edits journal beside it
         ImageEntry e = vm.getCurrentImage();
         vp.setViewSize(800, 600);
         vp.setImageSize(e.width(), e.height());
