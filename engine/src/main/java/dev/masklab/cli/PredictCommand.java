@@ -4,6 +4,7 @@ import ai.djl.Device;
 import dev.masklab.coco.CocoDataset;
 import dev.masklab.coco.CocoImage;
 import dev.masklab.coco.CocoReader;
+import dev.masklab.predict.DecodeAhead;
 import dev.masklab.predict.Instance;
 import dev.masklab.predict.PredictionResults;
 import dev.masklab.predict.Predictor;
@@ -50,6 +51,9 @@ public final class PredictCommand implements Callable<Integer> {
             description = "Box score threshold (default ${DEFAULT-VALUE}).")
     float scoreThreshold;
 
+    /** Images decoded ahead of the model at most (bounds the memory they take; 4 COCO images are ~15 MB). */
+    static final int DECODE_WINDOW = 4;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -60,18 +64,39 @@ public final class PredictCommand implements Callable<Integer> {
             List<CocoImage> images = gt.images();
             List<PredictionResults.Entry> results = new ArrayList<>();
             List<String> skipped = new ArrayList<>();
-            try (Predictor p = Predictor.open(
-                    model.weights, model.arch, new Predictor.Options(scoreThreshold, dev, model.legacyEps))) {
-                int done = 0;
-                for (CocoImage img : images) {
+            // each image's file, or why it has none; the readable ones are decoded ahead of the model
+            List<Path> files = new ArrayList<>();
+            List<String> noFile = new ArrayList<>();
+            for (CocoImage img : images) {
+                String why = null;
+                Path file = null;
+                if (img.fileName() == null || img.fileName().isBlank())
+                    why = model.dataset + ": image " + img.id() + " has no file_name";
+                else {
                     try {
-                        if (img.fileName() == null || img.fileName().isBlank()) {
-                            throw new IOException(model.dataset + ": image " + img.id() + " has no file_name");
-                        }
-                        for (Instance in : p.predict(root.resolve(img.fileName()))) {
+                        file = root.resolve(img.fileName());
+                    } catch (java.nio.file.InvalidPathException e) {
+                        why = CliErrors.describe(e);
+                    }
+                }
+                noFile.add(why);
+                if (file != null) files.add(file);
+            }
+            try (Predictor p = Predictor.open(
+                            model.weights, model.arch, new Predictor.Options(scoreThreshold, dev, model.legacyEps));
+                    DecodeAhead decoded = new DecodeAhead(
+                            files,
+                            DecodeAhead.defaultThreads(Runtime.getRuntime().availableProcessors()),
+                            DECODE_WINDOW)) {
+                int done = 0;
+                for (int i = 0; i < images.size(); i++) {
+                    CocoImage img = images.get(i);
+                    try {
+                        if (noFile.get(i) != null) throw new IOException(noFile.get(i));
+                        for (Instance in : p.predict(decoded.next().imageOrThrow())) {
                             results.add(new PredictionResults.Entry(img.id(), in));
                         }
-                    } catch (IOException | java.nio.file.InvalidPathException e) {
+                    } catch (IOException e) {
                         // an unreadable image is named and skipped; the others still get results
                         err.println();
                         err.println("masklab predict: skipped image " + img.id() + ": " + CliErrors.describe(e));

@@ -269,21 +269,24 @@ public final class Predictor implements AutoCloseable {
     }
 
     /**
-     * Instances of each image file, in order. Checks {@code cancelled} before each image and reports progress after
-     * each.
+     * Instances of each image file, in order, the files decoded ahead of the model ({@link DecodeAhead}). Checks
+     * {@code cancelled} before each image and reports progress after each.
      *
      * @throws PredictionCancelledException when cancelled (holding the results done so far)
      */
     public List<List<Instance>> predictFiles(List<Path> files, BooleanSupplier cancelled, ProgressListener progress)
             throws IOException {
         List<List<Instance>> out = new ArrayList<>();
-        for (Path f : files) {
-            if (cancelled != null && cancelled.getAsBoolean()) {
-                throw new PredictionCancelledException(out);
-            }
-            out.add(predict(f));
-            if (progress != null) {
-                progress.progress(out.size(), files.size());
+        try (DecodeAhead decoded = new DecodeAhead(
+                files, DecodeAhead.defaultThreads(Runtime.getRuntime().availableProcessors()), 4)) {
+            while (decoded.hasNext()) {
+                if (cancelled != null && cancelled.getAsBoolean()) {
+                    throw new PredictionCancelledException(out);
+                }
+                out.add(predict(decoded.next().imageOrThrow()));
+                if (progress != null) {
+                    progress.progress(out.size(), files.size());
+                }
             }
         }
         return out;
