@@ -102,7 +102,7 @@ class WindowDetailsTest {
         WaitForAsyncUtils.waitForFxEvents();
         var filter = view.browser().categoryFilter();
         assertEquals("Filter by category", filter.getTitle());
-        CategoryRow person = vm.categories().getFirst();
+        CategoryRow person = vm.categories().rows().getFirst();
         fx(() -> filter.getCheckModel().check(person));
         assertEquals("Category: " + person.name(), filter.getTitle());
         assertTrue(filter.getPseudoClassStates().stream()
@@ -120,7 +120,9 @@ class WindowDetailsTest {
     void theInspectorsReviewButtonsShowTheirWholeText() throws Exception {
         WaitForAsyncUtils.asyncFx(() -> view.openDataset(PERSON));
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> vm.getDataset() != null);
-        fx(() -> vm.selectedProperty().set(vm.shownGroundTruthProperty().get().getFirst()));
+        fx(() -> vm.selection()
+                .selectedProperty()
+                .set(vm.shown().shownGroundTruthProperty().get().getFirst()));
         fx(() -> view.lookup("#rightTabs").applyCss());
         javafx.scene.control.Button delete = (javafx.scene.control.Button) view.lookup("#deleteSelected");
         fx(() -> ((javafx.scene.control.TabPane) view.lookup("#rightTabs"))

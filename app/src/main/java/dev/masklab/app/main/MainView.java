@@ -13,6 +13,7 @@ import dev.masklab.app.dialog.DialogService;
 import dev.masklab.app.document.DatasetDocument;
 import dev.masklab.app.document.DatasetService;
 import dev.masklab.app.document.RecentDatasets;
+import dev.masklab.app.edit.EditCommands;
 import dev.masklab.app.evaluation.EvaluationView;
 import dev.masklab.app.evaluation.EvaluationViewModel;
 import dev.masklab.app.inspector.CategoriesView;
@@ -23,6 +24,7 @@ import dev.masklab.app.model.PredictionSet;
 import dev.masklab.app.prediction.ModelPrompter;
 import dev.masklab.app.prediction.PredictionService;
 import dev.masklab.app.prediction.RunModelDialog;
+import dev.masklab.app.prediction.ViewMode;
 import dev.masklab.app.statistics.StatisticsView;
 import dev.masklab.app.task.BackgroundTask;
 import dev.masklab.app.task.FxTaskExecutor;
@@ -156,7 +158,7 @@ public final class MainView extends BorderPane {
         });
         evaluation = new EvaluationView(new EvaluationViewModel(tasks), this::openImage);
         vm.datasetProperty().addListener((o, a, b) -> evaluationData());
-        vm.predictionsProperty().addListener((o, a, b) -> evaluationData());
+        vm.predictions().predictionsProperty().addListener((o, a, b) -> evaluationData());
         vm.addEditListener(evaluation.model()::imageEdited);
 
         bindActions();
@@ -170,7 +172,7 @@ public final class MainView extends BorderPane {
         setLeft(browser);
 
         canvasArea.getItems().add(mainCanvas);
-        vm.viewModeProperty().addListener((o, a, b) -> applyViewMode());
+        vm.predictions().viewModeProperty().addListener((o, a, b) -> applyViewMode());
         applyViewMode();
         Tab imageTab = new Tab("Image", canvasArea);
         imageTab.setGraphic(new FontIcon("mdi2i-image-outline"));
@@ -298,37 +300,37 @@ public final class MainView extends BorderPane {
      * model shows a dataset's first image before this listener, registered later, moves to the remembered one).
      */
     private void rememberSession() {
-        vm.setPredictionViewMode(session.viewMode());
-        vm.scoreThresholdProperty().set(session.scoreThreshold());
-        vm.viewModeProperty().addListener((o, a, b) -> {
-            if (b != MainViewModel.ViewMode.GROUND_TRUTH) {
+        vm.predictions().setPredictionViewMode(session.viewMode());
+        vm.predictions().scoreThresholdProperty().set(session.scoreThreshold());
+        vm.predictions().viewModeProperty().addListener((o, a, b) -> {
+            if (b != ViewMode.GROUND_TRUTH) {
                 session.saveViewMode(b);
-                vm.setPredictionViewMode(b);
+                vm.predictions().setPredictionViewMode(b);
             }
         });
-        vm.scoreThresholdProperty().addListener((o, a, b) -> session.saveScoreThreshold(b.doubleValue()));
-        vm.currentImageProperty().addListener((o, a, b) -> {
+        vm.predictions().scoreThresholdProperty().addListener((o, a, b) -> session.saveScoreThreshold(b.doubleValue()));
+        vm.navigation().currentImageProperty().addListener((o, a, b) -> {
             if (b != null && vm.getDataset() != null)
                 session.saveLastImage(vm.getDataset().jsonFile(), b.id());
         });
         document.editorProperty().addListener((o, a, b) -> {
             if (b == null || vm.getDataset() == null) return;
             session.lastImage(vm.getDataset().jsonFile()).ifPresent(id -> {
-                for (ImageEntry e : vm.filteredImages())
-                    if (e.id() == id) vm.currentImageProperty().set(e);
+                for (ImageEntry e : vm.navigation().filteredImages())
+                    if (e.id() == id) vm.navigation().currentImageProperty().set(e);
             });
         });
     }
 
     private void applyViewMode() {
-        MainViewModel.ViewMode m = vm.viewModeProperty().get();
+        ViewMode m = vm.predictions().viewModeProperty().get();
         switch (m) {
             case GROUND_TRUTH -> mainCanvas.setSource(ImageCanvas.Source.GROUND_TRUTH);
             case PREDICTIONS -> mainCanvas.setSource(ImageCanvas.Source.PREDICTIONS);
             case OVERLAY -> mainCanvas.setSource(ImageCanvas.Source.BOTH);
             case SIDE_BY_SIDE -> mainCanvas.setSource(ImageCanvas.Source.GROUND_TRUTH);
         }
-        if (m == MainViewModel.ViewMode.SIDE_BY_SIDE) {
+        if (m == ViewMode.SIDE_BY_SIDE) {
             if (!canvasArea.getItems().contains(predCanvas))
                 canvasArea.getItems().add(predCanvas);
         } else {
@@ -347,16 +349,18 @@ public final class MainView extends BorderPane {
     private void bindActions() {
         var noDataset = vm.datasetProperty().isNull();
         var predictionSelected = Bindings.createBooleanBinding(
-                () -> vm.selectedProperty().get() != null
-                        && vm.selectedProperty().get().prediction(),
-                vm.selectedProperty());
+                () -> vm.selection().selectedProperty().get() != null
+                        && vm.selection().selectedProperty().get().prediction(),
+                vm.selection().selectedProperty());
         var editable = vm.datasetProperty().isNotNull();
         var annotationSelected = Bindings.createBooleanBinding(
-                () -> vm.selectedProperty().get() != null
-                        && !vm.selectedProperty().get().prediction(),
-                vm.selectedProperty());
-        var keypointSelected =
-                vm.selectedKeypointProperty().greaterThanOrEqualTo(0).and(annotationSelected);
+                () -> vm.selection().selectedProperty().get() != null
+                        && !vm.selection().selectedProperty().get().prediction(),
+                vm.selection().selectedProperty());
+        var keypointSelected = vm.selection()
+                .selectedKeypointProperty()
+                .greaterThanOrEqualTo(0)
+                .and(annotationSelected);
         var categorySelected = categoriesView
                 .list()
                 .getSelectionModel()
@@ -369,7 +373,9 @@ public final class MainView extends BorderPane {
                         StandardAction.SAVE,
                         Command.of(
                                 this::save,
-                                vm.dirtyProperty().and(document.savingProperty().not())))
+                                vm.document()
+                                        .dirtyProperty()
+                                        .and(document.savingProperty().not())))
                 .bind(
                         StandardAction.SAVE_AS,
                         Command.of(
@@ -379,103 +385,123 @@ public final class MainView extends BorderPane {
                 .bind(
                         StandardAction.CLOSE_PREDICTIONS,
                         Command.of(
-                                () -> vm.setPredictions(null),
-                                vm.predictionsProperty().isNotNull()))
+                                () -> vm.predictions().setPredictions(null),
+                                vm.predictions().predictionsProperty().isNotNull()))
                 .bind(StandardAction.EXIT, Command.of(() -> {
                     if (mayClose(Platform::exit)) Platform.exit();
                 }))
-                .bind(StandardAction.UNDO, Command.of(vm::undo, vm.canUndoProperty()))
-                .bind(StandardAction.REDO, Command.of(vm::redo, vm.canRedoProperty()))
-                .bind(StandardAction.ACCEPT, Command.of(vm::acceptSelected, predictionSelected))
-                .bind(StandardAction.ACCEPT_AS, Command.of(vm::acceptSelectedAsChosen, predictionSelected))
-                .bind(StandardAction.TOGGLE_CROWD, Command.of(vm::toggleSelectedCrowd, annotationSelected))
-                .bind(StandardAction.ADD_PART, Command.of(vm::startAddPart, annotationSelected))
+                .bind(
+                        StandardAction.UNDO,
+                        Command.of(vm.edits()::undo, vm.document().canUndoProperty()))
+                .bind(
+                        StandardAction.REDO,
+                        Command.of(vm.edits()::redo, vm.document().canRedoProperty()))
+                .bind(StandardAction.ACCEPT, Command.of(vm.review()::acceptSelected, predictionSelected))
+                .bind(StandardAction.ACCEPT_AS, Command.of(vm.review()::acceptSelectedAsChosen, predictionSelected))
+                .bind(StandardAction.TOGGLE_CROWD, Command.of(vm.edits()::toggleSelectedCrowd, annotationSelected))
+                .bind(StandardAction.ADD_PART, Command.of(vm.draw()::startAddPart, annotationSelected))
                 .bind(
                         StandardAction.DELETE_PART,
                         Command.of(
-                                vm::deleteSelectedPart,
-                                vm.selectedPartProperty()
+                                vm.edits()::deleteSelectedPart,
+                                vm.selection()
+                                        .selectedPartProperty()
                                         .greaterThanOrEqualTo(0)
                                         .and(annotationSelected)))
                 .bind(
                         StandardAction.CONVERT_TO_POLYGONS,
                         Command.of(
-                                vm::convertSelectedToPolygons,
+                                vm.edits()::convertSelectedToPolygons,
                                 Bindings.createBooleanBinding(
-                                        () -> MainViewModel.convertibleToPolygons(
-                                                vm.selectedProperty().get()),
-                                        vm.selectedProperty())))
+                                        () -> EditCommands.convertibleToPolygons(vm.selection()
+                                                .selectedProperty()
+                                                .get()),
+                                        vm.selection().selectedProperty())))
                 .bind(
                         StandardAction.CONVERT_TO_MASK,
                         Command.of(
-                                vm::convertSelectedToMask,
+                                vm.edits()::convertSelectedToMask,
                                 Bindings.createBooleanBinding(
-                                        () -> MainViewModel.convertibleToMask(
-                                                vm.selectedProperty().get()),
-                                        vm.selectedProperty())))
+                                        () -> EditCommands.convertibleToMask(vm.selection()
+                                                .selectedProperty()
+                                                .get()),
+                                        vm.selection().selectedProperty())))
                 .bind(
                         StandardAction.PLACE_SKELETON,
                         Command.of(
-                                vm::placeSkeletonOnSelected,
+                                vm.keypoints()::placeSkeletonOnSelected,
                                 Bindings.createBooleanBinding(
-                                        () -> vm.skeletonPlaceable(
-                                                vm.selectedProperty().get()),
-                                        vm.selectedProperty())))
+                                        () -> vm.categories()
+                                                .skeletonPlaceable(vm.selection()
+                                                        .selectedProperty()
+                                                        .get()),
+                                        vm.selection().selectedProperty())))
                 .bind(
                         StandardAction.KEYPOINT_VISIBLE,
-                        Command.of(() -> vm.setSelectedKeypointVisibility(2), keypointSelected))
+                        Command.of(() -> vm.keypoints().setSelectedKeypointVisibility(2), keypointSelected))
                 .bind(
                         StandardAction.KEYPOINT_HIDDEN,
-                        Command.of(() -> vm.setSelectedKeypointVisibility(1), keypointSelected))
-                .bind(StandardAction.CATEGORY_ADD, Command.of(vm::addCategory, editable))
-                .bind(StandardAction.CATEGORY_RENAME, Command.of(() -> vm.renameCategory(category()), categorySelected))
-                .bind(StandardAction.CATEGORY_MERGE, Command.of(() -> vm.mergeCategory(category()), categorySelected))
-                .bind(StandardAction.CATEGORY_DELETE, Command.of(() -> vm.deleteCategory(category()), categorySelected))
+                        Command.of(() -> vm.keypoints().setSelectedKeypointVisibility(1), keypointSelected))
+                .bind(StandardAction.CATEGORY_ADD, Command.of(vm.categoryEdits()::addCategory, editable))
+                .bind(
+                        StandardAction.CATEGORY_RENAME,
+                        Command.of(() -> vm.categoryEdits().renameCategory(category()), categorySelected))
+                .bind(
+                        StandardAction.CATEGORY_MERGE,
+                        Command.of(() -> vm.categoryEdits().mergeCategory(category()), categorySelected))
+                .bind(
+                        StandardAction.CATEGORY_DELETE,
+                        Command.of(() -> vm.categoryEdits().deleteCategory(category()), categorySelected))
                 .bind(
                         StandardAction.ACCEPT_ALL,
                         Command.of(
-                                vm::acceptAllShown,
+                                vm.review()::acceptAllShown,
                                 Bindings.createBooleanBinding(
-                                        () -> !vm.shownPredictionsProperty()
+                                        () -> !vm.shown()
+                                                .shownPredictionsProperty()
                                                 .get()
                                                 .isEmpty(),
-                                        vm.shownPredictionsProperty())))
+                                        vm.shown().shownPredictionsProperty())))
                 .bind(
                         StandardAction.DELETE,
-                        Command.of(vm::deleteSelected, vm.selectedProperty().isNotNull()))
-                .bind(StandardAction.NEXT_INSTANCE, Command.of(vm::selectNext, editable))
-                .bind(StandardAction.PREVIOUS_INSTANCE, Command.of(vm::selectPrevious, editable))
+                        Command.of(
+                                vm.edits()::deleteSelected,
+                                vm.selection().selectedProperty().isNotNull()))
+                .bind(StandardAction.NEXT_INSTANCE, Command.of(vm.review()::selectNext, editable))
+                .bind(StandardAction.PREVIOUS_INSTANCE, Command.of(vm.review()::selectPrevious, editable))
                 .bind(
                         StandardAction.NEXT_PENDING,
                         Command.of(
-                                () -> vm.nextPending(false),
-                                editable.and(vm.predictionsProperty().isNotNull())))
+                                () -> vm.review().nextPending(false),
+                                editable.and(
+                                        vm.predictions().predictionsProperty().isNotNull())))
                 .bind(
                         StandardAction.NEXT_PENDING_LOWEST,
                         Command.of(
-                                () -> vm.nextPending(true),
-                                editable.and(vm.predictionsProperty().isNotNull())))
+                                () -> vm.review().nextPending(true),
+                                editable.and(
+                                        vm.predictions().predictionsProperty().isNotNull())))
                 .bind(StandardAction.ESCAPE, Command.of(() -> {
-                    vm.toolProperty().set(ToolKind.SELECT);
-                    vm.selectedProperty().set(null);
+                    vm.tools().toolProperty().set(ToolKind.SELECT);
+                    vm.selection().selectedProperty().set(null);
                 }))
                 .bind(
                         StandardAction.TOOL_BOX,
-                        Command.of(() -> vm.toolProperty().set(ToolKind.BOX), editable))
+                        Command.of(() -> vm.tools().toolProperty().set(ToolKind.BOX), editable))
                 .bind(
                         StandardAction.TOOL_POLYGON,
-                        Command.of(() -> vm.toolProperty().set(ToolKind.POLYGON), editable))
+                        Command.of(() -> vm.tools().toolProperty().set(ToolKind.POLYGON), editable))
                 .bind(
                         StandardAction.TOOL_BRUSH,
-                        Command.of(() -> vm.toolProperty().set(ToolKind.BRUSH), editable))
+                        Command.of(() -> vm.tools().toolProperty().set(ToolKind.BRUSH), editable))
                 .bind(
                         StandardAction.TOOL_ERASER,
-                        Command.of(() -> vm.toolProperty().set(ToolKind.ERASER), editable))
+                        Command.of(() -> vm.tools().toolProperty().set(ToolKind.ERASER), editable))
                 .bind(
                         StandardAction.TOOL_PROMPT_BOX,
-                        Command.of(() -> vm.toolProperty().set(ToolKind.PROMPT_BOX), editable))
-                .bind(StandardAction.BRUSH_SMALLER, Command.of(() -> vm.scaleBrush(0.8)))
-                .bind(StandardAction.BRUSH_LARGER, Command.of(() -> vm.scaleBrush(1.25)))
+                        Command.of(() -> vm.tools().toolProperty().set(ToolKind.PROMPT_BOX), editable))
+                .bind(StandardAction.BRUSH_SMALLER, Command.of(() -> vm.tools().scaleBrush(0.8)))
+                .bind(StandardAction.BRUSH_LARGER, Command.of(() -> vm.tools().scaleBrush(1.25)))
                 .bind(StandardAction.TOGGLE_MASKS, Command.of(() -> toggle(ls.masksProperty())))
                 .bind(StandardAction.TOGGLE_OUTLINES, Command.of(() -> toggle(ls.outlinesProperty())))
                 .bind(StandardAction.TOGGLE_BOXES, Command.of(() -> toggle(ls.boxesProperty())))
@@ -485,8 +511,8 @@ public final class MainView extends BorderPane {
                 .bind(StandardAction.ZOOM_OUT, Command.of(viewport::zoomOut))
                 .bind(StandardAction.FIT, Command.of(viewport::fit))
                 .bind(StandardAction.ACTUAL_SIZE, Command.of(viewport::actualSize))
-                .bind(StandardAction.NEXT_IMAGE, Command.of(vm::next))
-                .bind(StandardAction.PREVIOUS_IMAGE, Command.of(vm::previous))
+                .bind(StandardAction.NEXT_IMAGE, Command.of(vm.navigation()::next))
+                .bind(StandardAction.PREVIOUS_IMAGE, Command.of(vm.navigation()::previous))
                 .bind(
                         StandardAction.RUN_MODEL,
                         Command.of(this::chooseAndRunModel, noDataset.not().and(predicting.not())))
@@ -534,18 +560,18 @@ public final class MainView extends BorderPane {
         undo.setId("undoItem");
         undo.textProperty()
                 .bind(Bindings.createStringBinding(
-                        () -> vm.undoLabelProperty().get().isEmpty()
+                        () -> vm.document().undoLabelProperty().get().isEmpty()
                                 ? "Undo"
-                                : "Undo " + vm.undoLabelProperty().get(),
-                        vm.undoLabelProperty()));
+                                : "Undo " + vm.document().undoLabelProperty().get(),
+                        vm.document().undoLabelProperty()));
         MenuItem redo = actions.menuItem(StandardAction.REDO);
         redo.setId("redoItem");
         redo.textProperty()
                 .bind(Bindings.createStringBinding(
-                        () -> vm.redoLabelProperty().get().isEmpty()
+                        () -> vm.document().redoLabelProperty().get().isEmpty()
                                 ? "Redo"
-                                : "Redo " + vm.redoLabelProperty().get(),
-                        vm.redoLabelProperty()));
+                                : "Redo " + vm.document().redoLabelProperty().get(),
+                        vm.document().redoLabelProperty()));
         Menu edit = new Menu(
                 "Edit",
                 null,
@@ -628,12 +654,12 @@ public final class MainView extends BorderPane {
         Button zout = actions.button(StandardAction.ZOOM_OUT);
         Button fit = actions.button(StandardAction.FIT);
         Button one = actions.button(StandardAction.ACTUAL_SIZE);
-        ChoiceBox<MainViewModel.ViewMode> mode = new ChoiceBox<>();
+        ChoiceBox<ViewMode> mode = new ChoiceBox<>();
         mode.setId("viewMode");
         pickers.add(mode);
-        mode.getItems().setAll(MainViewModel.ViewMode.values());
-        mode.valueProperty().bindBidirectional(vm.viewModeProperty());
-        mode.disableProperty().bind(vm.predictionsProperty().isNull());
+        mode.getItems().setAll(ViewMode.values());
+        mode.valueProperty().bindBidirectional(vm.predictions().viewModeProperty());
+        mode.disableProperty().bind(vm.predictions().predictionsProperty().isNull());
         javafx.scene.control.ToggleGroup tools = new javafx.scene.control.ToggleGroup();
         List<Node> toolButtons = new java.util.ArrayList<>();
         Map<ToolKind, StandardAction> toolActions = new EnumMap<>(Map.of(
@@ -663,19 +689,19 @@ public final class MainView extends BorderPane {
             toolButtons.add(tb);
         }
         Runnable syncTools = () -> tools.getToggles()
-                .forEach(tg ->
-                        tg.setSelected(tg.getUserData() == vm.toolProperty().get()));
-        vm.toolProperty().addListener((o, a, b) -> syncTools.run());
+                .forEach(tg -> tg.setSelected(
+                        tg.getUserData() == vm.tools().toolProperty().get()));
+        vm.tools().toolProperty().addListener((o, a, b) -> syncTools.run());
         tools.selectedToggleProperty().addListener((o, a, b) -> {
             if (b == null) syncTools.run(); // a toggle cannot be switched off: one tool is always active
-            else vm.toolProperty().set((ToolKind) b.getUserData());
+            else vm.tools().toolProperty().set((ToolKind) b.getUserData());
         });
         syncTools.run();
         javafx.scene.control.ComboBox<dev.masklab.app.model.CategoryRow> drawCat =
-                new javafx.scene.control.ComboBox<>(vm.categories());
+                new javafx.scene.control.ComboBox<>(vm.categories().rows());
         drawCat.setId("drawCategory");
         drawCat.setTooltip(new Tooltip("Category of new boxes, polygons and brush strokes"));
-        drawCat.valueProperty().bindBidirectional(vm.drawCategoryProperty());
+        drawCat.valueProperty().bindBidirectional(vm.tools().drawCategoryProperty());
         drawCat.disableProperty().bind(vm.datasetProperty().isNull());
         drawCat.setFocusTraversable(false);
         drawCat.setPrefWidth(130);
@@ -685,29 +711,33 @@ public final class MainView extends BorderPane {
         brush.textProperty()
                 .bind(Bindings.createStringBinding(
                         () -> String.format(
-                                "⌀ %.0f px", 2 * vm.brushRadiusProperty().get()),
-                        vm.brushRadiusProperty()));
+                                "⌀ %.0f px",
+                                2 * vm.tools().brushRadiusProperty().get()),
+                        vm.tools().brushRadiusProperty()));
         brush.visibleProperty()
-                .bind(vm.toolProperty()
+                .bind(vm.tools()
+                        .toolProperty()
                         .isEqualTo(ToolKind.BRUSH)
-                        .or(vm.toolProperty().isEqualTo(ToolKind.ERASER)));
+                        .or(vm.tools().toolProperty().isEqualTo(ToolKind.ERASER)));
         brush.getStyleClass().add("brush-size"); // fixed width: the buttons after it stay in place
         Label title = new Label();
         title.getStyleClass().add("image-title");
         title.textProperty()
                 .bind(Bindings.createStringBinding(
                         () -> {
-                            ImageEntry e = vm.getCurrentImage();
+                            ImageEntry e = vm.navigation().getCurrentImage();
                             if (e == null) return "";
-                            int i = vm.currentIndex();
+                            int i = vm.navigation().currentIndex();
                             return e.fileName()
                                     + (i >= 0
                                             ? "   " + (i + 1) + " / "
-                                                    + vm.filteredImages().size()
+                                                    + vm.navigation()
+                                                            .filteredImages()
+                                                            .size()
                                             : "");
                         },
-                        vm.currentImageProperty(),
-                        vm.filteredImages()));
+                        vm.navigation().currentImageProperty(),
+                        vm.navigation().filteredImages()));
         Region gap = new Region();
         HBox.setHgrow(gap, Priority.ALWAYS);
         ToolBar bar =
@@ -771,8 +801,8 @@ public final class MainView extends BorderPane {
         display.add(new Label("Colors"), 0, r);
         display.add(colors, 1, r++);
         threshold.setId("threshold");
-        threshold.valueProperty().bindBidirectional(vm.scoreThresholdProperty());
-        threshold.disableProperty().bind(vm.predictionsProperty().isNull());
+        threshold.valueProperty().bindBidirectional(vm.predictions().scoreThresholdProperty());
+        threshold.disableProperty().bind(vm.predictions().predictionsProperty().isNull());
         display.add(new Label("Min score"), 0, r);
         display.add(withValue(threshold, "%.2f", 1), 1, r++);
         Label predCount = new Label();
@@ -782,15 +812,18 @@ public final class MainView extends BorderPane {
                 .textProperty()
                 .bind(Bindings.createStringBinding(
                         () -> {
-                            PredictionSet ps = vm.predictionsProperty().get();
+                            PredictionSet ps =
+                                    vm.predictions().predictionsProperty().get();
                             if (ps == null) return "No predictions loaded";
-                            return vm.shownPredictionsProperty().get().size() + " on this image, "
-                                    + vm.predictionsAboveThresholdProperty().get() + " of " + ps.total()
+                            return vm.shown().shownPredictionsProperty().get().size() + " on this image, "
+                                    + vm.predictions()
+                                            .predictionsAboveThresholdProperty()
+                                            .get() + " of " + ps.total()
                                     + " in the dataset";
                         },
-                        vm.predictionsProperty(),
-                        vm.shownPredictionsProperty(),
-                        vm.predictionsAboveThresholdProperty()));
+                        vm.predictions().predictionsProperty(),
+                        vm.shown().shownPredictionsProperty(),
+                        vm.predictions().predictionsAboveThresholdProperty()));
         display.add(predCount, 0, r++, 2, 1);
         GridPane.setHgrow(opacity, Priority.ALWAYS);
 
@@ -799,7 +832,7 @@ public final class MainView extends BorderPane {
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         categoriesView.setPadding(new Insets(6));
         inspector.setPadding(new Insets(6));
-        vm.selectedProperty().addListener((o, a, b) -> {
+        vm.selection().selectedProperty().addListener((o, a, b) -> {
             if (b != null) tabs.getSelectionModel().select(1);
         });
         VBox.setVgrow(tabs, Priority.ALWAYS);
@@ -817,10 +850,10 @@ public final class MainView extends BorderPane {
         size.textProperty()
                 .bind(Bindings.createStringBinding(
                         () -> {
-                            ImageEntry e = vm.getCurrentImage();
+                            ImageEntry e = vm.navigation().getCurrentImage();
                             return e == null ? "" : e.width() + " × " + e.height() + " px";
                         },
-                        vm.currentImageProperty()));
+                        vm.navigation().currentImageProperty()));
         Label zoom = new Label();
         zoom.setId("zoomLabel");
         zoom.textProperty()
@@ -830,18 +863,20 @@ public final class MainView extends BorderPane {
         cursor.textProperty()
                 .bind(Bindings.createStringBinding(
                         () -> {
-                            var p = vm.cursorProperty().get();
+                            var p = vm.selection().cursorProperty().get();
                             return p == null ? "" : String.format("x %d, y %d", (int) p.getX(), (int) p.getY());
                         },
-                        vm.cursorProperty()));
+                        vm.selection().cursorProperty()));
         Label under = new Label();
         under.setId("hoverLabel");
         under.textProperty()
                 .bind(Bindings.createStringBinding(
-                        () -> vm.describe(vm.hoveredProperty().get()), vm.hoveredProperty()));
+                        () -> vm.categories()
+                                .describe(vm.selection().hoveredProperty().get()),
+                        vm.selection().hoveredProperty()));
         Label review = new Label();
         review.setId("reviewProgress");
-        review.textProperty().bind(vm.reviewProgressProperty());
+        review.textProperty().bind(vm.review().reviewProgressProperty());
         Label model = new Label();
         model.setId("loadedModel");
         model.textProperty().bind(loadedModel);
@@ -894,7 +929,7 @@ public final class MainView extends BorderPane {
                     return service.loadPredictions(results, ds);
                 })
                 .onSuccess(ps -> {
-                    vm.setPredictions(ps);
+                    vm.predictions().setPredictions(ps);
                     vm.messageProperty().set("Loaded " + ps.total() + " predictions from " + results.getFileName());
                 }));
     }
@@ -903,7 +938,7 @@ public final class MainView extends BorderPane {
     public void chooseAndRunModel() {
         LoadedDataset ds = vm.getDataset();
         if (ds == null || predicting.get()) return;
-        new RunModelDialog(window(), ds, vm.getCurrentImage(), lastRun)
+        new RunModelDialog(window(), ds, vm.navigation().getCurrentImage(), lastRun)
                 .showAndWait()
                 .ifPresent(this::runModel);
     }
@@ -949,7 +984,7 @@ public final class MainView extends BorderPane {
                         vm.messageProperty().set("Stopped before the first image: nothing written");
                         return;
                     }
-                    vm.setPredictions(out.predictions());
+                    vm.predictions().setPredictions(out.predictions());
                     StringBuilder msg = new StringBuilder(out.stopped() ? "Stopped: " : "");
                     msg.append(String.format(
                             "%d predictions in %d of %d images -> %s",
@@ -979,7 +1014,7 @@ public final class MainView extends BorderPane {
     /** The Evaluation tab evaluates the open dataset (as edited) against the loaded predictions, when both are there. */
     private void evaluationData() {
         LoadedDataset ds = vm.getDataset();
-        PredictionSet ps = vm.predictionsProperty().get();
+        PredictionSet ps = vm.predictions().predictionsProperty().get();
         CocoDataset gt = ds == null ? null : ds.coco();
         List<CocoResult> results = ps == null ? null : ps.results();
         if (gt == evaluatedDataset && results == evaluatedResults) return; // e.g. Save as: the same data
@@ -998,10 +1033,13 @@ public final class MainView extends BorderPane {
 
     /** The Evaluation tab's double-click: that image becomes the current one in the Image tab. */
     private void openImage(long imageId) {
-        vm.images().stream().filter(e -> e.id() == imageId).findFirst().ifPresent(e -> {
-            vm.currentImageProperty().set(e);
-            centerTabs.getSelectionModel().select(0);
-        });
+        vm.navigation().images().stream()
+                .filter(e -> e.id() == imageId)
+                .findFirst()
+                .ifPresent(e -> {
+                    vm.navigation().currentImageProperty().set(e);
+                    centerTabs.getSelectionModel().select(0);
+                });
     }
 
     /** Frees the loaded model (Model > Unload model); the next run loads its model again. */
@@ -1019,7 +1057,7 @@ public final class MainView extends BorderPane {
 
     private void showLoadedModel() {
         loadedModel.set(predictionService.model().info().map(i -> "Model: " + i).orElse(""));
-        vm.boxPrompterProperty().set(predictionService.model().current().isPresent() ? prompter : null);
+        vm.tools().boxPrompterProperty().set(predictionService.model().current().isPresent() ? prompter : null);
     }
 
     /** "Run this model" of the training tab: the run-model dialog with the trained model filled in. */

@@ -30,14 +30,14 @@ public final class StatisticsView extends VBox {
         VBox.setVgrow(charts, Priority.ALWAYS);
         getChildren().addAll(summary, charts);
         // the image list changes when a dataset opens and when an edit replaces an image's annotations
-        vm.images().addListener((javafx.collections.ListChangeListener<dev.masklab.app.model.ImageEntry>)
+        vm.navigation().images().addListener((javafx.collections.ListChangeListener<dev.masklab.app.model.ImageEntry>)
                 c -> refresh(vm));
         refresh(vm);
     }
 
     private void refresh(MainViewModel vm) {
         var ds = vm.getDataset();
-        update(ds == null ? null : StatisticsViewModel.of(vm.images(), ds.categories()));
+        update(ds == null ? null : StatisticsViewModel.of(vm.navigation().images(), ds.categories()));
     }
 
     private static BarChart<String, Number> chart(String title, String x) {
