@@ -72,7 +72,7 @@ public final class MaskLabApp extends Application {
         List<String> args = getParameters().getUnnamed();
         if (!args.isEmpty()) {
             Path p = Path.of(args.getFirst());
-            if (Files.isRegularFile(p)) view.openDataset(p);
+            if (Files.isRegularFile(p)) view.files().openDataset(p);
             else vm.messageProperty().set("No such file: " + p);
         }
     }

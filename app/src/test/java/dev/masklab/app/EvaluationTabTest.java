@@ -64,9 +64,9 @@ class EvaluationTabTest {
         JsonNode expected = new ObjectMapper()
                 .readTree(FIXTURE.resolve("expected.json").toFile())
                 .get("stats");
-        WaitForAsyncUtils.asyncFx(() -> view.openDataset(MainWindowTest.PERSON));
+        WaitForAsyncUtils.asyncFx(() -> view.files().openDataset(MainWindowTest.PERSON));
         MainWindowTest.waitUntil(() -> vm.getDataset() != null);
-        WaitForAsyncUtils.asyncFx(() -> view.openPredictions(FIXTURE.resolve("detections.json")));
+        WaitForAsyncUtils.asyncFx(() -> view.files().openPredictions(FIXTURE.resolve("detections.json")));
         MainWindowTest.waitUntil(() -> vm.predictions().predictionsProperty().get() != null);
 
         robot.press(KeyCode.CONTROL).type(KeyCode.E).release(KeyCode.CONTROL);

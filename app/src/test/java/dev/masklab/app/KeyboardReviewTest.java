@@ -81,9 +81,9 @@ class KeyboardReviewTest {
     Path openWithPredictions(Path tmp) throws Exception {
         Path file = tmp.resolve("person.json");
         Files.copy(PERSON, file);
-        WaitForAsyncUtils.asyncFx(() -> view.openDataset(file));
+        WaitForAsyncUtils.asyncFx(() -> view.files().openDataset(file));
         waitUntil(() -> vm.getDataset() != null);
-        WaitForAsyncUtils.asyncFx(() -> view.openPredictions(DETECTIONS));
+        WaitForAsyncUtils.asyncFx(() -> view.files().openPredictions(DETECTIONS));
         waitUntil(() -> vm.predictions().predictionsProperty().get() != null);
         // the third image has 7 detections at score 0.3 or more (the first has 2 below it)
         fx(() -> {

@@ -90,7 +90,7 @@ class MainWindowTest {
     }
 
     void open(Path json) {
-        WaitForAsyncUtils.asyncFx(() -> view.openDataset(json));
+        WaitForAsyncUtils.asyncFx(() -> view.files().openDataset(json));
         waitUntil(() -> vm.getDataset() != null && vm.getDataset().jsonFile().equals(json.toAbsolutePath()));
         waitRendered(view.mainCanvas());
     }
@@ -378,7 +378,7 @@ class MainWindowTest {
     @Test
     void predictionsSideBySideFollowTheScoreThreshold() throws Exception {
         open(PERSON);
-        WaitForAsyncUtils.asyncFx(() -> view.openPredictions(DETECTIONS));
+        WaitForAsyncUtils.asyncFx(() -> view.files().openPredictions(DETECTIONS));
         waitUntil(() -> vm.predictions().predictionsProperty().get() != null);
         assertEquals(ViewMode.SIDE_BY_SIDE, vm.predictions().viewModeProperty().get());
         waitRendered(view.predictionCanvas());
@@ -455,15 +455,18 @@ class MainWindowTest {
 
         Path out = tmp.resolve("predictions.json");
         long imageId = vm.navigation().getCurrentImage().id();
-        fx(() -> view.runModel(new PredictionService.Request(
-                model, null, 0f, PredictionService.DeviceChoice.CPU, false, List.of(imageId), out)));
-        assertTrue(view.predictingProperty().get(), "running");
+        fx(() -> view.modelRuns()
+                .runModel(new PredictionService.Request(
+                        model, null, 0f, PredictionService.DeviceChoice.CPU, false, List.of(imageId), out)));
+        assertTrue(view.modelRuns().predictingProperty().get(), "running");
         Node stop = view.lookup("#stopPrediction");
         assertTrue(stop.isVisible(), "Stop shown while the model runs");
         assertTrue(view.lookup("#runModelButton").isDisabled(), "one run at a time");
         try {
             WaitForAsyncUtils.waitFor(
-                    120, TimeUnit.SECONDS, () -> !view.predictingProperty().get());
+                    120,
+                    TimeUnit.SECONDS,
+                    () -> !view.modelRuns().predictingProperty().get());
         } catch (Exception e) {
             throw new AssertionError("model run did not end in 120 s", e);
         }
@@ -487,14 +490,17 @@ class MainWindowTest {
         // model is unloaded first: a warm model would reach the first image before the Stop below is pressed)
         Path out2 = tmp.resolve("stopped.json");
         fx(() -> {
-            view.unloadModel();
-            view.runModel(new PredictionService.Request(
-                    model, null, 0f, PredictionService.DeviceChoice.CPU, false, null, out2));
-            view.stopPrediction();
+            view.modelRuns().unloadModel();
+            view.modelRuns()
+                    .runModel(new PredictionService.Request(
+                            model, null, 0f, PredictionService.DeviceChoice.CPU, false, null, out2));
+            view.modelRuns().stopPrediction();
         });
         try {
             WaitForAsyncUtils.waitFor(
-                    120, TimeUnit.SECONDS, () -> !view.predictingProperty().get());
+                    120,
+                    TimeUnit.SECONDS,
+                    () -> !view.modelRuns().predictingProperty().get());
         } catch (Exception e) {
             throw new AssertionError("stopped run did not end in 120 s", e);
         }
@@ -565,7 +571,7 @@ class MainWindowTest {
         Path file = tmp.resolve("person.json");
         Files.copy(PERSON, file);
         open(file);
-        WaitForAsyncUtils.asyncFx(() -> view.openPredictions(DETECTIONS));
+        WaitForAsyncUtils.asyncFx(() -> view.files().openPredictions(DETECTIONS));
         waitUntil(() -> vm.predictions().predictionsProperty().get() != null);
         fx(() -> {
             vm.predictions().viewModeProperty().set(ViewMode.OVERLAY);
@@ -790,7 +796,7 @@ class MainWindowTest {
 
         // saving keeps them and removes the journal
         java.util.concurrent.Future<?>[] save = new java.util.concurrent.Future<?>[1];
-        fx(() -> save[0] = view.save());
+        fx(() -> save[0] = view.files().save());
         waitUntil(() -> save[0].isDone() && !vm.document().dirtyProperty().get());
         assertEquals(
                 n - 1,
@@ -821,7 +827,7 @@ class MainWindowTest {
         Files.writeString(
                 bad,
                 "{\"images\": [{\"id\": 1, \"file_name\": \"a.jpg\", \"width\": 10, \"height\": 10}], \"annotations\": [");
-        WaitForAsyncUtils.asyncFx(() -> view.openDataset(bad));
+        WaitForAsyncUtils.asyncFx(() -> view.files().openDataset(bad));
         waitUntil(() -> vm.messageProperty().get().startsWith("Cannot open dataset broken.json"));
         assertTrue(
                 vm.messageProperty().get().contains("broken.json"),

@@ -106,7 +106,7 @@ class RenderBenchmarkTest {
     void frameTimeWith100Instances(@TempDir Path tmp) throws Exception {
         Path json = synthetic(tmp, 2, 100, 1);
         long t0 = System.nanoTime();
-        WaitForAsyncUtils.asyncFx(() -> view.openDataset(json));
+        WaitForAsyncUtils.asyncFx(() -> view.files().openDataset(json));
         WaitForAsyncUtils.waitFor(
                 30,
                 TimeUnit.SECONDS,
@@ -184,7 +184,7 @@ class RenderBenchmarkTest {
                 vm.datasetProperty().addListener((o, a, b) -> {
                     if (readDone[0] == 0) readDone[0] = System.nanoTime();
                 });
-                view.openDataset(file);
+                view.files().openDataset(file);
             });
             WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> shown[0] != 0);
             fx(() -> view.mainCanvas().renderedEntryProperty().removeListener(onRendered));

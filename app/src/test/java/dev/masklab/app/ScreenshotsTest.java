@@ -44,7 +44,7 @@ class ScreenshotsTest {
     }
 
     private void open(Path json) throws Exception {
-        WaitForAsyncUtils.asyncFx(() -> view.openDataset(json));
+        WaitForAsyncUtils.asyncFx(() -> view.files().openDataset(json));
         WaitForAsyncUtils.waitFor(
                 20,
                 TimeUnit.SECONDS,
@@ -87,7 +87,7 @@ class ScreenshotsTest {
         rendered();
         shoot("person-masks-keypoints.png");
 
-        WaitForAsyncUtils.asyncFx(() -> view.openPredictions(MainWindowTest.DETECTIONS));
+        WaitForAsyncUtils.asyncFx(() -> view.files().openPredictions(MainWindowTest.DETECTIONS));
         WaitForAsyncUtils.waitFor(
                 20,
                 TimeUnit.SECONDS,

@@ -97,7 +97,7 @@ class WindowDetailsTest {
 
     @Test
     void anActiveCategoryFilterSaysSoAndPanelsStepAsideOnTheTrainingTab() throws Exception {
-        WaitForAsyncUtils.asyncFx(() -> view.openDataset(PERSON));
+        WaitForAsyncUtils.asyncFx(() -> view.files().openDataset(PERSON));
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> vm.getDataset() != null);
         WaitForAsyncUtils.waitForFxEvents();
         var filter = view.browser().categoryFilter();
@@ -118,7 +118,7 @@ class WindowDetailsTest {
 
     @Test
     void theInspectorsReviewButtonsShowTheirWholeText() throws Exception {
-        WaitForAsyncUtils.asyncFx(() -> view.openDataset(PERSON));
+        WaitForAsyncUtils.asyncFx(() -> view.files().openDataset(PERSON));
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> vm.getDataset() != null);
         fx(() -> vm.selection()
                 .selectedProperty()
@@ -136,21 +136,22 @@ class WindowDetailsTest {
 
     @Test
     void aRunOnAllImagesAsksBeforeReplacingAResultsFile(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
-        WaitForAsyncUtils.asyncFx(() -> view.openDataset(PERSON));
+        WaitForAsyncUtils.asyncFx(() -> view.files().openDataset(PERSON));
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> vm.getDataset() != null);
         Path out = tmp.resolve("person.predictions.json");
         java.nio.file.Files.writeString(out, "[]");
         dialogs.confirm = header -> false; // the user keeps the file
-        fx(() -> view.runModel(new dev.masklab.app.prediction.PredictionService.Request(
-                tmp.resolve("model.masklab"),
-                null,
-                0.05f,
-                dev.masklab.app.prediction.PredictionService.DeviceChoice.CPU,
-                false,
-                null,
-                out)));
+        fx(() -> view.modelRuns()
+                .runModel(new dev.masklab.app.prediction.PredictionService.Request(
+                        tmp.resolve("model.masklab"),
+                        null,
+                        0.05f,
+                        dev.masklab.app.prediction.PredictionService.DeviceChoice.CPU,
+                        false,
+                        null,
+                        out)));
         assertEquals(List.of("confirm Replace person.predictions.json?"), dialogs.asked);
-        assertFalse(view.predictingProperty().get(), "nothing runs");
+        assertFalse(view.modelRuns().predictingProperty().get(), "nothing runs");
         assertEquals("[]", java.nio.file.Files.readString(out));
         assertEquals(
                 "Model run cancelled: person.predictions.json kept",

@@ -2,6 +2,7 @@ package dev.masklab.app.canvas;
 
 import dev.masklab.app.canvas.tool.BoxTool;
 import dev.masklab.app.canvas.tool.BrushTool;
+import dev.masklab.app.canvas.tool.KeypointTool;
 import dev.masklab.app.canvas.tool.PolygonTool;
 import dev.masklab.app.canvas.tool.SelectTool;
 import dev.masklab.app.canvas.tool.Tool;
@@ -63,6 +64,7 @@ public final class ImageCanvas extends Region implements ToolContext {
     private final OverlayLayer overlay = new OverlayLayer();
     private final Map<ToolKind, Tool> tools = new EnumMap<>(ToolKind.class);
     private final SelectTool selectTool = new SelectTool(this);
+    private final KeypointTool keypointTool = new KeypointTool(this);
 
     private ImageEntry entry;
     private Image image;
@@ -87,6 +89,7 @@ public final class ImageCanvas extends Region implements ToolContext {
         tools.put(ToolKind.POLYGON, new PolygonTool(this));
         tools.put(ToolKind.BRUSH, new BrushTool(this, true));
         tools.put(ToolKind.ERASER, new BrushTool(this, false));
+        tools.put(ToolKind.KEYPOINT, keypointTool);
         getStyleClass().add("image-canvas");
         getChildren().add(canvas);
         setMinSize(50, 50);
@@ -491,7 +494,7 @@ public final class ImageCanvas extends Region implements ToolContext {
                 vp,
                 s,
                 vm.edits().polygonsOf(s),
-                selectTool.grab(),
+                selectTool.grab() != null ? selectTool.grab() : keypointTool.grab(),
                 vm.selection().selectedKeypointProperty().get());
         if (drawsShapes()) tool().paint(g);
         if (vm.predictions().predictionsProperty().get() != null)

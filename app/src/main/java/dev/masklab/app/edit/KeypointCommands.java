@@ -1,6 +1,7 @@
 package dev.masklab.app.edit;
 
 import dev.masklab.app.main.MainViewModel;
+import dev.masklab.app.model.CategoryRow;
 import dev.masklab.app.model.Instance;
 
 /**
@@ -118,5 +119,55 @@ public final class KeypointCommands {
                         true,
                         vm.categories().keypointName(s, k) + ": " + (v == 2 ? "visible" : "labelled, hidden"));
         return true;
+    }
+
+    /** The number of keypoints of {@code a}: its own, or its category's for an annotation that has none yet. */
+    private int keypointCount(Instance a) {
+        double[] kp = a.keypoints();
+        if (kp != null && kp.length > 0) return kp.length / 3;
+        CategoryRow r = vm.categories().category(a.categoryId());
+        return r != null && r.info().hasKeypoints() ? r.info().keypointNames().size() : 0;
+    }
+
+    /** The first keypoint of ground-truth annotation {@code a} not placed (v = 0), or -1 (none, or no keypoints). */
+    public int nextUnplaced(Instance a) {
+        if (a == null || a.prediction()) return -1;
+        double[] kp = a.keypoints();
+        int n = keypointCount(a);
+        for (int k = 0; k < n; k++) if (kp == null || kp.length < 3 * n || kp[3 * k + 2] == 0) return k;
+        return -1;
+    }
+
+    /**
+     * The keypoint tool's click: places {@link #nextUnplaced} of {@code a} at (x, y) image pixels, visible (one undo),
+     * selects it and names the next one on the status line. False when all are placed.
+     */
+    public boolean placeNextKeypoint(Instance a, double x, double y) {
+        int k = nextUnplaced(a);
+        if (!vm.sync().editable() || k < 0) return false;
+        String name = vm.categories().keypointName(a, k);
+        vm.editor().setKeypoint(a.id(), k, x, y, 2, "Place " + name + " of #" + a.id());
+        vm.sync().afterEdit(a.imageId(), a.id(), true, null);
+        vm.selection().selectedKeypointProperty().set(k);
+        Instance now = vm.selection().getSelected();
+        int next = nextUnplaced(now);
+        vm.messageProperty()
+                .set("Placed " + name + " of #" + a.id()
+                        + (next >= 0
+                                ? "; next: " + vm.categories().keypointName(now, next)
+                                : "; all keypoints are placed"));
+        return true;
+    }
+
+    /** The status line names the keypoint the keypoint tool places next on {@code a} (nothing for no keypoints). */
+    public void tellNext(Instance a) {
+        if (a == null || a.prediction() || keypointCount(a) == 0) return;
+        int k = nextUnplaced(a);
+        vm.messageProperty()
+                .set(
+                        k >= 0
+                                ? "Click to place " + vm.categories().keypointName(a, k) + " of #" + a.id()
+                                : "All keypoints of #" + a.id()
+                                        + " are placed: drag one to move it, right-click cycles its visibility");
     }
 }
