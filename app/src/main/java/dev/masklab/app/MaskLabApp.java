@@ -56,11 +56,12 @@ public final class MaskLabApp extends Application {
                             var ds = vm.getDataset();
                             return ds == null
                                     ? "MaskLab"
-                                    : "MaskLab — " + (vm.dirtyProperty().get() ? "*" : "")
+                                    : "MaskLab — "
+                                            + (vm.document().dirtyProperty().get() ? "*" : "")
                                             + ds.jsonFile().getFileName();
                         },
                         vm.datasetProperty(),
-                        vm.dirtyProperty()));
+                        vm.document().dirtyProperty()));
         stage.setScene(scene);
         // closing during a training or model run asks first, then stops the run (with a checkpoint) and closes
         stage.setOnCloseRequest(e -> {
@@ -71,7 +72,7 @@ public final class MaskLabApp extends Application {
         List<String> args = getParameters().getUnnamed();
         if (!args.isEmpty()) {
             Path p = Path.of(args.getFirst());
-            if (Files.isRegularFile(p)) view.openDataset(p);
+            if (Files.isRegularFile(p)) view.files().openDataset(p);
             else vm.messageProperty().set("No such file: " + p);
         }
     }

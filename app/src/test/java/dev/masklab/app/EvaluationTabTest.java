@@ -12,6 +12,7 @@ import dev.masklab.app.evaluation.EvaluationViewModel;
 import dev.masklab.app.main.MainView;
 import dev.masklab.app.main.MainViewModel;
 import dev.masklab.eval.IouType;
+import dev.masklab.testing.SharedData;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
@@ -64,11 +65,10 @@ class EvaluationTabTest {
         JsonNode expected = new ObjectMapper()
                 .readTree(FIXTURE.resolve("expected.json").toFile())
                 .get("stats");
-        WaitForAsyncUtils.asyncFx(
-                () -> view.openDataset(dev.masklab.testing.SharedData.workingCopy(MainWindowTest.PERSON)));
+        WaitForAsyncUtils.asyncFx(() -> view.files().openDataset(SharedData.workingCopy(MainWindowTest.PERSON)));
         MainWindowTest.waitUntil(() -> vm.getDataset() != null);
-        WaitForAsyncUtils.asyncFx(() -> view.openPredictions(FIXTURE.resolve("detections.json")));
-        MainWindowTest.waitUntil(() -> vm.predictionsProperty().get() != null);
+        WaitForAsyncUtils.asyncFx(() -> view.files().openPredictions(FIXTURE.resolve("detections.json")));
+        MainWindowTest.waitUntil(() -> vm.predictions().predictionsProperty().get() != null);
 
         robot.press(KeyCode.CONTROL).type(KeyCode.E).release(KeyCode.CONTROL);
         WaitForAsyncUtils.waitForFxEvents();
@@ -109,32 +109,35 @@ class EvaluationTabTest {
         assertEquals(Long.toString(cm.count(0, 0)), matched.getText());
         assertEquals(Long.toString(cm.count(1, 0)), ((Button) tab.lookup("#confusion-1-0")).getText());
         long firstMatched = cm.entries(0, 0).getFirst().imageId();
-        fx(() -> vm.currentImageProperty()
-                .set(vm.images().stream()
+        fx(() -> vm.navigation()
+                .currentImageProperty()
+                .set(vm.navigation().images().stream()
                         .filter(e -> e.id() != firstMatched)
                         .findFirst()
                         .orElseThrow()));
         fx(matched::fire);
-        assertEquals(firstMatched, vm.getCurrentImage().id());
+        assertEquals(firstMatched, vm.navigation().getCurrentImage().id());
         assertEquals(0, view.centerTabs().getSelectionModel().getSelectedIndex());
         fx(() -> view.centerTabs().getSelectionModel().select(3));
 
         // live: rejecting a prediction re-evaluates its image; the summary is that of the data without it
-        dev.masklab.app.model.PredictionSet ps = vm.predictionsProperty().get();
+        dev.masklab.app.model.PredictionSet ps =
+                vm.predictions().predictionsProperty().get();
         long busiest = ps.byImage().entrySet().stream()
                 .max(java.util.Comparator.comparingInt(e -> e.getValue().size()))
                 .orElseThrow()
                 .getKey();
-        fx(() -> vm.currentImageProperty()
-                .set(vm.images().stream()
+        fx(() -> vm.navigation()
+                .currentImageProperty()
+                .set(vm.navigation().images().stream()
                         .filter(e -> e.id() == busiest)
                         .findFirst()
                         .orElseThrow()));
         dev.masklab.app.model.Instance rejected =
-                vm.shownPredictionsProperty().get().getFirst();
+                vm.shown().shownPredictionsProperty().get().getFirst();
         fx(() -> {
-            vm.selectedProperty().set(rejected);
-            assertTrue(vm.deleteSelected());
+            vm.selection().selectedProperty().set(rejected);
+            assertTrue(vm.edits().deleteSelected());
         });
         double[] full = dev.masklab.eval.CocoEvaluator.evaluate(
                         vm.getDataset().coco(),
@@ -152,19 +155,20 @@ class EvaluationTabTest {
 
         // the image list: a double-click opens that image in the Image tab
         long first = model.images().getFirst().imageId();
-        fx(() -> vm.currentImageProperty()
-                .set(vm.images().stream()
+        fx(() -> vm.navigation()
+                .currentImageProperty()
+                .set(vm.navigation().images().stream()
                         .filter(e -> e.id() != first)
                         .findFirst()
                         .orElseThrow()));
-        assertNotEquals(first, vm.getCurrentImage().id());
+        assertNotEquals(first, vm.navigation().getCurrentImage().id());
         Node row = tab.lookup("#evaluationImages").lookupAll(".table-row-cell").stream()
                 .filter(n -> n instanceof TableRow<?> r && r.getIndex() == 0 && !((IndexedCell<?>) r).isEmpty())
                 .findFirst()
                 .orElseThrow();
         robot.doubleClickOn(row);
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals(first, vm.getCurrentImage().id());
+        assertEquals(first, vm.navigation().getCurrentImage().id());
         assertEquals(0, view.centerTabs().getSelectionModel().getSelectedIndex());
     }
 }

@@ -82,17 +82,17 @@ class KeyboardReviewTest {
     Path openWithPredictions(Path tmp) throws Exception {
         Path file = tmp.resolve("person.json");
         Files.copy(PERSON, file);
-        WaitForAsyncUtils.asyncFx(() -> view.openDataset(file));
+        WaitForAsyncUtils.asyncFx(() -> view.files().openDataset(file));
         waitUntil(() -> vm.getDataset() != null);
-        WaitForAsyncUtils.asyncFx(() -> view.openPredictions(DETECTIONS));
-        waitUntil(() -> vm.predictionsProperty().get() != null);
+        WaitForAsyncUtils.asyncFx(() -> view.files().openPredictions(DETECTIONS));
+        waitUntil(() -> vm.predictions().predictionsProperty().get() != null);
         // the third image has 7 detections at score 0.3 or more (the first has 2 below it)
         fx(() -> {
-            vm.scoreThresholdProperty().set(0.3);
-            vm.currentImageProperty().set(vm.images().get(2));
+            vm.predictions().scoreThresholdProperty().set(0.3);
+            vm.navigation().currentImageProperty().set(vm.navigation().images().get(2));
         });
         ImageCanvas c = view.mainCanvas();
-        waitUntil(() -> c.renderedEntryProperty().get() == vm.getCurrentImage());
+        waitUntil(() -> c.renderedEntryProperty().get() == vm.navigation().getCurrentImage());
         return file;
     }
 
@@ -107,7 +107,7 @@ class KeyboardReviewTest {
         Node thumb = s.lookup(".thumb");
         robot.drag(thumb).moveBy(-4, 0).drop();
         WaitForAsyncUtils.waitForFxEvents();
-        fx(() -> vm.scoreThresholdProperty().set(0.3)); // wherever the drag left it
+        fx(() -> vm.predictions().scoreThresholdProperty().set(0.3)); // wherever the drag left it
     }
 
     @Test
@@ -115,35 +115,36 @@ class KeyboardReviewTest {
         openWithPredictions(tmp);
         touchSlider();
         assertSame(view.mainCanvas(), view.getScene().getFocusOwner(), "the released slider gives the image the keys");
-        List<Instance> preds = vm.shownPredictionsProperty().get();
+        List<Instance> preds = vm.shown().shownPredictionsProperty().get();
         assertTrue(preds.size() >= 2, "the first image has predictions at 0.3");
-        int gt = vm.shownGroundTruthProperty().get().size();
+        int gt = vm.shown().shownGroundTruthProperty().get().size();
         robot.type(KeyCode.TAB);
-        assertSame(preds.get(0), vm.selectedProperty().get());
+        assertSame(preds.get(0), vm.selection().selectedProperty().get());
         robot.type(KeyCode.TAB);
-        assertSame(preds.get(1), vm.selectedProperty().get());
+        assertSame(preds.get(1), vm.selection().selectedProperty().get());
         shiftTab();
-        assertSame(preds.get(0), vm.selectedProperty().get(), "Shift+Tab goes back");
+        assertSame(preds.get(0), vm.selection().selectedProperty().get(), "Shift+Tab goes back");
         robot.type(KeyCode.ENTER);
-        assertEquals(gt + 1, vm.shownGroundTruthProperty().get().size(), "Enter accepted, nothing deleted");
+        assertEquals(gt + 1, vm.shown().shownGroundTruthProperty().get().size(), "Enter accepted, nothing deleted");
     }
 
     @Test
     void theFocusedSliderStillPassesEnterAndDeleteToTheImageNotToTheInspector(@TempDir Path tmp) throws Exception {
         openWithPredictions(tmp);
-        Instance gt = vm.shownGroundTruthProperty().get().getFirst();
+        Instance gt = vm.shown().shownGroundTruthProperty().get().getFirst();
         fx(() -> {
-            vm.selectedProperty().set(gt);
+            vm.selection().selectedProperty().set(gt);
             view.lookup("#threshold").requestFocus(); // focus left on a control, as keyboard users do
         });
         Button delete = (Button) view.lookup("#deleteSelected");
         assertFalse(delete.isFocusTraversable(), "the inspector's buttons never take the keyboard");
         assertFalse(((Button) view.lookup("#acceptPrediction")).isFocusTraversable());
-        int n = vm.shownGroundTruthProperty().get().size();
+        int n = vm.shown().shownGroundTruthProperty().get().size();
         robot.type(KeyCode.ENTER); // Enter on an annotation accepts nothing and deletes nothing
-        assertEquals(n, vm.shownGroundTruthProperty().get().size());
+        assertEquals(n, vm.shown().shownGroundTruthProperty().get().size());
         robot.type(KeyCode.TAB);
-        assertNotNull(vm.selectedProperty().get(), "Tab selects the next annotation, it does not move the focus");
+        assertNotNull(
+                vm.selection().selectedProperty().get(), "Tab selects the next annotation, it does not move the focus");
         assertSame(view.mainCanvas(), view.getScene().getFocusOwner());
     }
 
@@ -155,17 +156,17 @@ class KeyboardReviewTest {
                 .findFirst()
                 .orElseThrow();
         robot.clickOn(second);
-        waitUntil(() -> vm.currentIndex() == 1);
+        waitUntil(() -> vm.navigation().currentIndex() == 1);
         assertSame(view.mainCanvas(), view.getScene().getFocusOwner());
         robot.type(KeyCode.TAB);
-        assertNotNull(vm.selectedProperty().get());
+        assertNotNull(vm.selection().selectedProperty().get());
     }
 
     @Test
     void aCategoryChosenInTheInspectorLeavesTheArrowsToTheImage(@TempDir Path tmp) throws Exception {
         openWithPredictions(tmp);
-        Instance gt = vm.shownGroundTruthProperty().get().getFirst();
-        fx(() -> vm.selectedProperty().set(gt));
+        Instance gt = vm.shown().shownGroundTruthProperty().get().getFirst();
+        fx(() -> vm.selection().selectedProperty().set(gt));
         @SuppressWarnings("unchecked")
         ComboBox<CategoryRow> box = (ComboBox<CategoryRow>) view.lookup("#inspectorCategory");
         fx(() -> view.lookup("#rightTabs").getStyleClass()); // the inspector tab is shown on selection
@@ -174,9 +175,9 @@ class KeyboardReviewTest {
         robot.type(KeyCode.ESCAPE); // closes the list without a change
         WaitForAsyncUtils.waitForFxEvents();
         assertSame(view.mainCanvas(), view.getScene().getFocusOwner(), "the closed drop-down gives the keys back");
-        int cat = vm.selectedProperty().get().categoryId();
+        int cat = vm.selection().selectedProperty().get().categoryId();
         robot.type(KeyCode.DOWN);
-        assertEquals(cat, vm.selectedProperty().get().categoryId(), "Down does not change the category");
+        assertEquals(cat, vm.selection().selectedProperty().get().categoryId(), "Down does not change the category");
     }
 
     @Test
@@ -184,12 +185,14 @@ class KeyboardReviewTest {
         openWithPredictions(tmp);
         robot.clickOn(view.mainCanvas());
         fx(() -> {
-            vm.toolProperty().set(ToolKind.BOX);
-            vm.selectedProperty().set(vm.shownGroundTruthProperty().get().getFirst());
+            vm.tools().toolProperty().set(ToolKind.BOX);
+            vm.selection()
+                    .selectedProperty()
+                    .set(vm.shown().shownGroundTruthProperty().get().getFirst());
         });
         robot.type(KeyCode.ESCAPE);
-        assertEquals(ToolKind.SELECT, vm.toolProperty().get());
-        assertNull(vm.selectedProperty().get(), "Esc clears the selection, as the shortcut list says");
+        assertEquals(ToolKind.SELECT, vm.tools().toolProperty().get());
+        assertNull(vm.selection().selectedProperty().get(), "Esc clears the selection, as the shortcut list says");
     }
 
     @Test
@@ -223,8 +226,8 @@ class KeyboardReviewTest {
         WaitForAsyncUtils.waitForFxEvents();
         robot.type(KeyCode.ESCAPE);
         WaitForAsyncUtils.waitForFxEvents();
-        long image = vm.getCurrentImage().id();
-        int toReview = vm.shownPredictionsProperty().get().size();
+        long image = vm.navigation().getCurrentImage().id();
+        int toReview = vm.shown().shownPredictionsProperty().get().size();
         assertTrue(toReview >= 3, "predictions to review: " + toReview);
 
         robot.type(KeyCode.TAB); // first prediction
@@ -233,14 +236,14 @@ class KeyboardReviewTest {
         robot.type(KeyCode.ENTER); // accepted
         robot.push(KeyCode.SHORTCUT, KeyCode.Z); // ... no: undone
         WaitForAsyncUtils.waitForFxEvents();
-        while (!vm.shownPredictionsProperty().get().isEmpty()) {
-            Instance p = vm.selectedProperty().get();
+        while (!vm.shown().shownPredictionsProperty().get().isEmpty()) {
+            Instance p = vm.selection().selectedProperty().get();
             if (p == null || !p.prediction()) robot.type(KeyCode.TAB);
             robot.type(KeyCode.DELETE); // the rest rejected
         }
         int accepted = 1;
         robot.push(KeyCode.SHORTCUT, KeyCode.S);
-        waitUntil(() -> !vm.dirtyProperty().get());
+        waitUntil(() -> !vm.document().dirtyProperty().get());
 
         JsonNode orig = new ObjectMapper().readTree(PERSON.toFile()).get("annotations");
         JsonNode saved = new ObjectMapper().readTree(file.toFile()).get("annotations");
@@ -250,6 +253,6 @@ class KeyboardReviewTest {
         assertEquals(orig.size() + accepted, saved.size());
         JsonNode added = saved.get(saved.size() - 1);
         assertEquals(image, added.get("image_id").asLong());
-        assertEquals(vm.getCurrentImage().id(), image, "the keys never left the image");
+        assertEquals(vm.navigation().getCurrentImage().id(), image, "the keys never left the image");
     }
 }

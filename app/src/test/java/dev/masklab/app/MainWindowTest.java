@@ -18,6 +18,7 @@ import dev.masklab.app.model.ImageEntry;
 import dev.masklab.app.model.Instance;
 import dev.masklab.app.prediction.PredictionService;
 import dev.masklab.app.prediction.RunModelDialog;
+import dev.masklab.app.prediction.ViewMode;
 import dev.masklab.app.service.TestModels;
 import dev.masklab.app.training.TrainingService;
 import dev.masklab.app.training.TrainingViewModel;
@@ -92,7 +93,7 @@ class MainWindowTest {
     /** Opens {@code json}, a shared dataset as a working copy (edits journal beside the file); returns the file. */
     Path open(Path json) {
         Path file = SharedData.isShared(json) ? SharedData.workingCopy(json) : json;
-        WaitForAsyncUtils.asyncFx(() -> view.openDataset(file));
+        WaitForAsyncUtils.asyncFx(() -> view.files().openDataset(file));
         waitUntil(() -> vm.getDataset() != null && vm.getDataset().jsonFile().equals(file.toAbsolutePath()));
         waitRendered(view.mainCanvas());
         return file;
@@ -100,7 +101,7 @@ class MainWindowTest {
 
     void waitRendered(ImageCanvas c) {
         waitUntil(() -> c.renderedEntryProperty().get() != null
-                && c.renderedEntryProperty().get() == vm.getCurrentImage());
+                && c.renderedEntryProperty().get() == vm.navigation().getCurrentImage());
     }
 
     void fx(Runnable r) {
@@ -172,7 +173,7 @@ class MainWindowTest {
 
     /** The image pixel under the mask overlay blended at {@code opacity} with the instance's color. */
     int expectedBlend(Instance inst, Image image, int x, int y, double opacity) {
-        int c = vm.colorOf(inst);
+        int c = vm.categories().colorOf(inst);
         int under = image.getPixelReader().getArgb(x, y);
         return (blend((c >> 16) & 255, (under >> 16) & 255, opacity) << 16)
                 | (blend((c >> 8) & 255, (under >> 8) & 255, opacity) << 8)
@@ -192,16 +193,16 @@ class MainWindowTest {
     @Test
     void opensDatasetAndDrawsMaskBlendedAtChosenOpacity() {
         open(PERSON);
-        assertEquals(4, vm.images().size());
-        assertEquals(1, vm.categories().size());
-        assertEquals(14, vm.categories().getFirst().count());
-        ImageEntry e = vm.getCurrentImage();
+        assertEquals(4, vm.navigation().images().size());
+        assertEquals(1, vm.categories().rows().size());
+        assertEquals(14, vm.categories().rows().getFirst().count());
+        ImageEntry e = vm.navigation().getCurrentImage();
         assertEquals(785L, e.id());
         assertTrue(view.mainCanvas().error() == null, view.mainCanvas().error());
 
         for (double opacity : new double[] {0.5, 0.8}) {
             masksOnlyAtActualSize(opacity);
-            List<Instance> shown = vm.shownGroundTruthProperty().get();
+            List<Instance> shown = vm.shown().shownGroundTruthProperty().get();
             Instance target = shown.getFirst();
             int[] p = interiorPixel(e, target, shown);
             PixelReader snap = snapshot(view.mainCanvas().canvas()).getPixelReader();
@@ -220,19 +221,19 @@ class MainWindowTest {
         FxRobot robot = new FxRobot();
         robot.clickOn(view.mainCanvas());
         robot.type(KeyCode.RIGHT);
-        assertEquals(1, vm.currentIndex());
+        assertEquals(1, vm.navigation().currentIndex());
         robot.type(KeyCode.D);
-        assertEquals(2, vm.currentIndex());
+        assertEquals(2, vm.navigation().currentIndex());
         robot.type(KeyCode.A);
-        assertEquals(1, vm.currentIndex());
+        assertEquals(1, vm.navigation().currentIndex());
         robot.type(KeyCode.LEFT);
         robot.type(KeyCode.LEFT); // at the first image: stays
-        assertEquals(0, vm.currentIndex());
+        assertEquals(0, vm.navigation().currentIndex());
         waitRendered(view.mainCanvas());
 
         masksOnlyAtActualSize(0.6);
-        ImageEntry e = vm.getCurrentImage();
-        List<Instance> shown = vm.shownGroundTruthProperty().get();
+        ImageEntry e = vm.navigation().getCurrentImage();
+        List<Instance> shown = vm.shown().shownGroundTruthProperty().get();
         int[] p = interiorPixel(e, shown.getFirst(), shown);
         int sx = screenX(p[0]), sy = screenY(p[1]);
         int raw = view.mainCanvas().image().getPixelReader().getArgb(p[0], p[1]);
@@ -279,12 +280,12 @@ class MainWindowTest {
             view.viewport().actualSize();
         });
         // image 785 has one person: its nose (visibility 2) at (367, 81)
-        Instance person = vm.shownGroundTruthProperty().get().getFirst();
+        Instance person = vm.shown().shownGroundTruthProperty().get().getFirst();
         double[] k = person.keypoints();
         assertEquals(2.0, k[2]);
         int sx = screenX(k[0]), sy = screenY(k[1]);
         assertColor(
-                vm.colorOf(person),
+                vm.categories().colorOf(person),
                 snapshot(view.mainCanvas().canvas()).getPixelReader().getArgb(sx, sy),
                 2,
                 "visible keypoint");
@@ -296,21 +297,23 @@ class MainWindowTest {
     @Test
     void clickSelectsInstanceAndInspectorShowsIt() {
         open(PERSON);
-        fx(() -> vm.currentImageProperty().set(vm.images().get(3))); // 197388: several people
+        fx(() -> vm.navigation()
+                .currentImageProperty()
+                .set(vm.navigation().images().get(3))); // 197388: several people
         waitRendered(view.mainCanvas());
         masksOnlyAtActualSize(0.5);
-        List<Instance> shown = vm.shownGroundTruthProperty().get();
+        List<Instance> shown = vm.shown().shownGroundTruthProperty().get();
         assertTrue(shown.size() > 1);
         Instance target = shown.get(1);
-        int[] p = interiorPixel(vm.getCurrentImage(), target, shown);
+        int[] p = interiorPixel(vm.navigation().getCurrentImage(), target, shown);
         Point2D screen = view.mainCanvas()
                 .canvas()
                 .localToScreen(
                         view.viewport().toScreenX(p[0] + 0.5), view.viewport().toScreenY(p[1] + 0.5));
         new FxRobot().moveTo(screen).clickOn(screen);
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals(target, vm.selectedProperty().get());
-        assertEquals(target, vm.hoveredProperty().get());
+        assertEquals(target, vm.selection().selectedProperty().get());
+        assertEquals(target, vm.selection().hoveredProperty().get());
         List<InstanceDetails.Row> rows = view.inspector().table().getItems();
         assertTrue(rows.contains(new InstanceDetails.Row("id", Long.toString(target.id()))), rows.toString());
         assertTrue(rows.contains(new InstanceDetails.Row("category", "person (1)")), rows.toString());
@@ -320,8 +323,8 @@ class MainWindowTest {
     void filtersVocImagesByCategoriesWithPerCategoryColors() throws Exception {
         open(VOC);
         JsonNode root = new ObjectMapper().readTree(VOC.toFile());
-        assertEquals(root.get("categories").size(), vm.categories().size());
-        assertEquals(3, vm.filteredImages().size());
+        assertEquals(root.get("categories").size(), vm.categories().rows().size());
+        assertEquals(3, vm.navigation().filteredImages().size());
         // choose the categories of the first two annotations; expected: images having any of them
         Set<Integer> chosen = new HashSet<>();
         chosen.add(root.get("annotations").get(0).get("category_id").asInt());
@@ -334,27 +337,31 @@ class MainWindowTest {
             if (chosen.contains(a.get("category_id").asInt()))
                 expected.add(a.get("image_id").asLong());
         fx(() -> {
-            for (CategoryRow r : vm.categories())
+            for (CategoryRow r : vm.categories().rows())
                 if (chosen.contains(r.id()))
                     view.browser().categoryFilter().getCheckModel().check(r);
         });
-        assertEquals(chosen, vm.filter().categories());
+        assertEquals(chosen, vm.navigation().filter().categories());
         assertEquals(
                 expected,
-                new HashSet<>(vm.filteredImages().stream().map(ImageEntry::id).toList()));
+                new HashSet<>(vm.navigation().filteredImages().stream()
+                        .map(ImageEntry::id)
+                        .toList()));
         fx(() -> view.browser().categoryFilter().getCheckModel().clearChecks());
-        assertEquals(3, vm.filteredImages().size());
-        fx(() -> vm.filter().unannotatedOnlyProperty().set(true));
-        assertEquals(0, vm.filteredImages().size());
-        fx(() -> vm.filter().clear());
+        assertEquals(3, vm.navigation().filteredImages().size());
+        fx(() -> vm.navigation().filter().unannotatedOnlyProperty().set(true));
+        assertEquals(0, vm.navigation().filteredImages().size());
+        fx(() -> vm.navigation().filter().clear());
 
         // per-category colors: a mask pixel of the first shown instance carries its category's palette color
         fx(() -> vm.layers().colorModeProperty().set(dev.masklab.app.canvas.LayerSettings.ColorMode.CATEGORY));
         masksOnlyAtActualSize(0.5);
-        List<Instance> shown = vm.shownGroundTruthProperty().get();
+        List<Instance> shown = vm.shown().shownGroundTruthProperty().get();
         Instance target = shown.getFirst();
-        assertEquals(vm.category(target.categoryId()).rgb(), vm.colorOf(target));
-        int[] p = interiorPixel(vm.getCurrentImage(), target, shown);
+        assertEquals(
+                vm.categories().category(target.categoryId()).rgb(),
+                vm.categories().colorOf(target));
+        int[] p = interiorPixel(vm.navigation().getCurrentImage(), target, shown);
         assertColor(
                 expectedBlend(target, view.mainCanvas().image(), p[0], p[1], 0.5),
                 snapshot(view.mainCanvas().canvas()).getPixelReader().getArgb(screenX(p[0]), screenY(p[1])),
@@ -362,8 +369,8 @@ class MainWindowTest {
                 "category-colored mask");
 
         // hiding the category removes its instances from the canvas
-        fx(() -> vm.category(target.categoryId()).visibleProperty().set(false));
-        assertFalse(vm.shownGroundTruthProperty().get().contains(target));
+        fx(() -> vm.categories().category(target.categoryId()).visibleProperty().set(false));
+        assertFalse(vm.shown().shownGroundTruthProperty().get().contains(target));
         int raw = view.mainCanvas().image().getPixelReader().getArgb(p[0], p[1]);
         assertColor(
                 raw,
@@ -375,31 +382,31 @@ class MainWindowTest {
     @Test
     void predictionsSideBySideFollowTheScoreThreshold() throws Exception {
         open(PERSON);
-        WaitForAsyncUtils.asyncFx(() -> view.openPredictions(DETECTIONS));
-        waitUntil(() -> vm.predictionsProperty().get() != null);
-        assertEquals(MainViewModel.ViewMode.SIDE_BY_SIDE, vm.viewModeProperty().get());
+        WaitForAsyncUtils.asyncFx(() -> view.files().openPredictions(DETECTIONS));
+        waitUntil(() -> vm.predictions().predictionsProperty().get() != null);
+        assertEquals(ViewMode.SIDE_BY_SIDE, vm.predictions().viewModeProperty().get());
         waitRendered(view.predictionCanvas());
         waitUntil(() -> view.predictionCanvas().getWidth() > 100);
 
         JsonNode dets = new ObjectMapper().readTree(DETECTIONS.toFile());
-        assertEquals(dets.size(), vm.predictionsProperty().get().total());
-        long imageId = vm.getCurrentImage().id();
+        assertEquals(dets.size(), vm.predictions().predictionsProperty().get().total());
+        long imageId = vm.navigation().getCurrentImage().id();
         for (double t : new double[] {0.0, 0.3, 0.6, 0.9}) {
-            fx(() -> vm.scoreThresholdProperty().set(t));
+            fx(() -> vm.predictions().scoreThresholdProperty().set(t));
             long expected = 0;
             for (JsonNode d : dets)
                 if (d.get("image_id").asLong() == imageId && d.get("score").asDouble() >= t) expected++;
-            assertEquals(expected, vm.shownPredictionsProperty().get().size(), "predictions at threshold " + t);
-            for (Instance p : vm.shownPredictionsProperty().get()) assertTrue(p.score() >= t && p.prediction());
+            assertEquals(expected, vm.shown().shownPredictionsProperty().get().size(), "predictions at threshold " + t);
+            for (Instance p : vm.shown().shownPredictionsProperty().get()) assertTrue(p.score() >= t && p.prediction());
         }
 
         // pixels: at threshold 0 the best prediction's mask is drawn on the prediction canvas, above its score it is
         // not
-        fx(() -> vm.scoreThresholdProperty().set(0));
+        fx(() -> vm.predictions().scoreThresholdProperty().set(0));
         masksOnlyAtActualSize(0.5);
-        List<Instance> shown = vm.shownPredictionsProperty().get();
+        List<Instance> shown = vm.shown().shownPredictionsProperty().get();
         Instance best = shown.getFirst();
-        int[] p = interiorPixel(vm.getCurrentImage(), best, shown);
+        int[] p = interiorPixel(vm.navigation().getCurrentImage(), best, shown);
         ImageCanvas pc = view.predictionCanvas();
         int sx = screenX(p[0]), sy = screenY(p[1]);
         assertTrue(sx >= 0 && sx < pc.getWidth(), "pixel on screen");
@@ -408,8 +415,8 @@ class MainWindowTest {
                 snapshot(pc.canvas()).getPixelReader().getArgb(sx, sy),
                 3,
                 "prediction mask");
-        fx(() -> vm.scoreThresholdProperty().set(Math.nextUp(best.score())));
-        assertFalse(vm.shownPredictionsProperty().get().contains(best));
+        fx(() -> vm.predictions().scoreThresholdProperty().set(Math.nextUp(best.score())));
+        assertFalse(vm.shown().shownPredictionsProperty().get().contains(best));
         assertColor(
                 pc.image().getPixelReader().getArgb(p[0], p[1]),
                 snapshot(pc.canvas()).getPixelReader().getArgb(sx, sy),
@@ -425,7 +432,8 @@ class MainWindowTest {
                 vm.getDataset().coco(), Architecture.MASKRCNN_RESNET50_FPN, tmp.resolve("model.masklab"));
         // the dialog: Run needs an existing weights file; a MaskLab checkpoint names its own architecture
         RunModelDialog[] dialog = new RunModelDialog[1];
-        fx(() -> dialog[0] = new RunModelDialog(null, vm.getDataset(), vm.getCurrentImage(), null));
+        fx(() -> dialog[0] =
+                new RunModelDialog(null, vm.getDataset(), vm.navigation().getCurrentImage(), null));
         DialogPane pane = dialog[0].getDialogPane();
         ButtonType runType = pane.getButtonTypes().getFirst();
         TextField weights = (TextField) pane.lookup("#runWeights");
@@ -450,21 +458,24 @@ class MainWindowTest {
         assertEquals(0.3f, asked[0].scoreThreshold(), 1e-6);
 
         Path out = tmp.resolve("predictions.json");
-        long imageId = vm.getCurrentImage().id();
-        fx(() -> view.runModel(new PredictionService.Request(
-                model, null, 0f, PredictionService.DeviceChoice.CPU, false, List.of(imageId), out)));
-        assertTrue(view.predictingProperty().get(), "running");
+        long imageId = vm.navigation().getCurrentImage().id();
+        fx(() -> view.modelRuns()
+                .runModel(new PredictionService.Request(
+                        model, null, 0f, PredictionService.DeviceChoice.CPU, false, List.of(imageId), out)));
+        assertTrue(view.modelRuns().predictingProperty().get(), "running");
         Node stop = view.lookup("#stopPrediction");
         assertTrue(stop.isVisible(), "Stop shown while the model runs");
         assertTrue(view.lookup("#runModelButton").isDisabled(), "one run at a time");
         try {
             WaitForAsyncUtils.waitFor(
-                    120, TimeUnit.SECONDS, () -> !view.predictingProperty().get());
+                    120,
+                    TimeUnit.SECONDS,
+                    () -> !view.modelRuns().predictingProperty().get());
         } catch (Exception e) {
             throw new AssertionError("model run did not end in 120 s", e);
         }
         WaitForAsyncUtils.waitForFxEvents();
-        var ps = vm.predictionsProperty().get();
+        var ps = vm.predictions().predictionsProperty().get();
         assertNotNull(ps, vm.messageProperty().get());
         assertEquals(out.toAbsolutePath(), ps.file());
         JsonNode written = new ObjectMapper().readTree(out.toFile());
@@ -475,22 +486,25 @@ class MainWindowTest {
                 vm.messageProperty().get().startsWith(written.size() + " predictions in 1 of 1 images"),
                 vm.messageProperty().get());
         assertFalse(stop.isVisible());
-        assertEquals(MainViewModel.ViewMode.SIDE_BY_SIDE, vm.viewModeProperty().get());
-        fx(() -> vm.scoreThresholdProperty().set(0));
-        assertEquals(written.size(), vm.shownPredictionsProperty().get().size());
+        assertEquals(ViewMode.SIDE_BY_SIDE, vm.predictions().viewModeProperty().get());
+        fx(() -> vm.predictions().scoreThresholdProperty().set(0));
+        assertEquals(written.size(), vm.shown().shownPredictionsProperty().get().size());
 
         // a run stopped before its first image writes nothing and leaves the shown predictions as they were (the
         // model is unloaded first: a warm model would reach the first image before the Stop below is pressed)
         Path out2 = tmp.resolve("stopped.json");
         fx(() -> {
-            view.unloadModel();
-            view.runModel(new PredictionService.Request(
-                    model, null, 0f, PredictionService.DeviceChoice.CPU, false, null, out2));
-            view.stopPrediction();
+            view.modelRuns().unloadModel();
+            view.modelRuns()
+                    .runModel(new PredictionService.Request(
+                            model, null, 0f, PredictionService.DeviceChoice.CPU, false, null, out2));
+            view.modelRuns().stopPrediction();
         });
         try {
             WaitForAsyncUtils.waitFor(
-                    120, TimeUnit.SECONDS, () -> !view.predictingProperty().get());
+                    120,
+                    TimeUnit.SECONDS,
+                    () -> !view.modelRuns().predictingProperty().get());
         } catch (Exception e) {
             throw new AssertionError("stopped run did not end in 120 s", e);
         }
@@ -499,7 +513,7 @@ class MainWindowTest {
                 "Stopped before the first image: nothing written",
                 vm.messageProperty().get());
         assertFalse(Files.exists(out2));
-        assertEquals(ps, vm.predictionsProperty().get());
+        assertEquals(ps, vm.predictions().predictionsProperty().get());
     }
 
     @Test
@@ -561,36 +575,37 @@ class MainWindowTest {
         Path file = tmp.resolve("person.json");
         Files.copy(PERSON, file);
         open(file);
-        WaitForAsyncUtils.asyncFx(() -> view.openPredictions(DETECTIONS));
-        waitUntil(() -> vm.predictionsProperty().get() != null);
+        WaitForAsyncUtils.asyncFx(() -> view.files().openPredictions(DETECTIONS));
+        waitUntil(() -> vm.predictions().predictionsProperty().get() != null);
         fx(() -> {
-            vm.viewModeProperty().set(MainViewModel.ViewMode.OVERLAY);
-            vm.scoreThresholdProperty().set(0);
-            vm.currentImageProperty().set(vm.images().get(2)); // 196141: 9 predictions
+            vm.predictions().viewModeProperty().set(ViewMode.OVERLAY);
+            vm.predictions().scoreThresholdProperty().set(0);
+            vm.navigation().currentImageProperty().set(vm.navigation().images().get(2)); // 196141: 9 predictions
         });
         waitRendered(view.mainCanvas());
-        int gt = vm.shownGroundTruthProperty().get().size();
-        List<Instance> preds = vm.shownPredictionsProperty().get();
+        int gt = vm.shown().shownGroundTruthProperty().get().size();
+        List<Instance> preds = vm.shown().shownPredictionsProperty().get();
         FxRobot robot = new FxRobot();
 
         // Enter accepts the selected prediction, Delete rejects the next one
         fx(() -> {
-            vm.selectedProperty().set(preds.get(0));
+            vm.selection().selectedProperty().set(preds.get(0));
             view.mainCanvas().requestFocus();
         });
         robot.type(KeyCode.ENTER);
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals(gt + 1, vm.shownGroundTruthProperty().get().size());
-        assertEquals(preds.get(1), vm.selectedProperty().get());
+        assertEquals(gt + 1, vm.shown().shownGroundTruthProperty().get().size());
+        assertEquals(preds.get(1), vm.selection().selectedProperty().get());
         robot.type(KeyCode.DELETE);
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals(preds.size() - 2, vm.shownPredictionsProperty().get().size());
+        assertEquals(
+                preds.size() - 2, vm.shown().shownPredictionsProperty().get().size());
         assertFalse(view.lookup("#saveButton").isDisabled(), "unsaved edits can be saved");
         waitRendered(view.mainCanvas());
 
         // drag the accepted annotation's bottom-right box corner
-        Instance accepted = vm.shownGroundTruthProperty().get().getLast();
-        fx(() -> vm.selectedProperty().set(accepted));
+        Instance accepted = vm.shown().shownGroundTruthProperty().get().getLast();
+        fx(() -> vm.selection().selectedProperty().set(accepted));
         double[] b = accepted.bbox();
         double z = view.viewport().zoom();
         Point2D from = view.mainCanvas()
@@ -602,7 +617,7 @@ class MainWindowTest {
                 .moveBy(10, 10)
                 .release(javafx.scene.input.MouseButton.PRIMARY);
         WaitForAsyncUtils.waitForFxEvents();
-        Instance moved = vm.selectedProperty().get();
+        Instance moved = vm.selection().selectedProperty().get();
         assertEquals(accepted.id(), moved.id(), "the edited annotation stays selected");
         // the mask is scaled with its box (#20: box and mask never disagree), so both sit on whole pixels
         assertEquals(b[0], moved.bbox()[0], 1.0, "the opposite corner stays");
@@ -611,16 +626,19 @@ class MainWindowTest {
         assertEquals(b[3] + 15 / z, moved.bbox()[3], 1.0 + 1.5 / z);
         assertTrue(moved.area() > accepted.area(), "the mask grows with its box");
         assertTrue(
-                vm.undoLabelProperty().get().startsWith("Move box"),
-                vm.undoLabelProperty().get());
+                vm.document().undoLabelProperty().get().startsWith("Move box"),
+                vm.document().undoLabelProperty().get());
 
         // Ctrl+Z takes the drag back, Ctrl+S saves (the original kept as .bak)
         robot.press(KeyCode.CONTROL, KeyCode.Z).release(KeyCode.Z, KeyCode.CONTROL);
         WaitForAsyncUtils.waitForFxEvents();
-        assertTrue(java.util.Arrays.equals(b, vm.selectedProperty().get().bbox()), "undone");
+        assertTrue(
+                java.util.Arrays.equals(
+                        b, vm.selection().selectedProperty().get().bbox()),
+                "undone");
         robot.press(KeyCode.CONTROL, KeyCode.S).release(KeyCode.S, KeyCode.CONTROL);
-        waitUntil(() ->
-                !vm.dirtyProperty().get() && !vm.document().savingProperty().get());
+        waitUntil(() -> !vm.document().dirtyProperty().get()
+                && !vm.document().savingProperty().get());
         JsonNode saved = new ObjectMapper().readTree(file.toFile());
         JsonNode orig = new ObjectMapper().readTree(PERSON.toFile());
         assertEquals(
@@ -632,8 +650,8 @@ class MainWindowTest {
                 orig, new ObjectMapper().readTree(tmp.resolve("person.json.bak").toFile()));
 
         // unsaved edits: quitting asks; Cancel keeps them, Don't save lets go
-        fx(() -> vm.deleteSelected());
-        assertTrue(vm.dirtyProperty().get());
+        fx(() -> vm.edits().deleteSelected());
+        assertTrue(vm.document().dirtyProperty().get());
         List<String> asked = new java.util.ArrayList<>();
         fx(() -> dialogs.unsaved = (what -> {
             asked.add(what);
@@ -643,7 +661,7 @@ class MainWindowTest {
         fx(() -> may[0] = view.mayClose(() -> {}));
         assertFalse(may[0]);
         assertEquals(List.of("quitting"), asked);
-        assertTrue(vm.dirtyProperty().get());
+        assertTrue(vm.document().dirtyProperty().get());
         fx(() -> dialogs.unsaved = (what -> dev.masklab.app.dialog.DialogService.UnsavedChoice.DISCARD));
         fx(() -> may[0] = view.mayClose(() -> {}));
         assertTrue(may[0]);
@@ -656,8 +674,8 @@ class MainWindowTest {
         Files.copy(PERSON, file);
         open(file);
         ImageCanvas c = view.mainCanvas();
-        int gt = vm.shownGroundTruthProperty().get().size();
-        int count0 = vm.category(1).count();
+        int gt = vm.shown().shownGroundTruthProperty().get().size();
+        int count0 = vm.categories().category(1).count();
         FxRobot robot = new FxRobot();
         java.util.function.BiFunction<Double, Double, Point2D> at = (ix, iy) -> c.canvas()
                 .localToScreen(view.viewport().toScreenX(ix), view.viewport().toScreenY(iy));
@@ -666,14 +684,14 @@ class MainWindowTest {
 
         // R, drag: a box, stored as its 4-corner polygon
         robot.type(KeyCode.R);
-        assertEquals(ToolKind.BOX, vm.toolProperty().get());
+        assertEquals(ToolKind.BOX, vm.tools().toolProperty().get());
         robot.drag(at.apply(100.0, 100.0), javafx.scene.input.MouseButton.PRIMARY)
                 .moveTo(at.apply(150.0, 130.0))
                 .moveTo(at.apply(200.0, 160.0))
                 .release(javafx.scene.input.MouseButton.PRIMARY);
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals(gt + 1, vm.shownGroundTruthProperty().get().size());
-        Instance box = vm.selectedProperty().get();
+        assertEquals(gt + 1, vm.shown().shownGroundTruthProperty().get().size());
+        Instance box = vm.selection().selectedProperty().get();
         assertEquals("polygon", box.maskKind());
         assertEquals(100, box.bbox()[0], 1 / z + 1e-9);
         assertEquals(100, box.bbox()[2], 2 / z + 1e-9);
@@ -682,22 +700,22 @@ class MainWindowTest {
 
         // Esc (select tool, nothing selected), a click selects the box, a drag inside it moves it whole
         robot.type(KeyCode.ESCAPE);
-        assertNull(vm.selectedProperty().get(), "Esc clears the selection");
+        assertNull(vm.selection().selectedProperty().get(), "Esc clears the selection");
         robot.clickOn(at.apply(150.0, 130.0));
-        assertEquals(box.id(), vm.selectedProperty().get().id());
+        assertEquals(box.id(), vm.selection().selectedProperty().get().id());
         double[] b0 = box.bbox();
         robot.drag(at.apply(150.0, 130.0), javafx.scene.input.MouseButton.PRIMARY)
                 .moveBy(10, 5)
                 .moveBy(10, 5)
                 .release(javafx.scene.input.MouseButton.PRIMARY);
         WaitForAsyncUtils.waitForFxEvents();
-        box = vm.selectedProperty().get();
+        box = vm.selection().selectedProperty().get();
         assertEquals(b0[0] + 20 / z, box.bbox()[0], 1.5 / z);
         assertEquals(b0[1] + 10 / z, box.bbox()[1], 1.5 / z);
         assertEquals(b0[2], box.bbox()[2], 1e-9);
         assertTrue(
-                vm.undoLabelProperty().get().startsWith("Move #"),
-                vm.undoLabelProperty().get());
+                vm.document().undoLabelProperty().get().startsWith("Move #"),
+                vm.document().undoLabelProperty().get());
         robot.type(KeyCode.P);
 
         // P, three clicks, Backspace drops the last point, two more clicks, Enter closes: a 4-point polygon
@@ -708,29 +726,29 @@ class MainWindowTest {
         robot.type(KeyCode.ENTER);
         WaitForAsyncUtils.waitForFxEvents();
         assertFalse(c.isDrawingPolygon());
-        assertEquals(gt + 2, vm.shownGroundTruthProperty().get().size());
-        Instance poly = vm.selectedProperty().get();
-        List<double[]> polys = vm.polygonsOf(poly);
+        assertEquals(gt + 2, vm.shown().shownGroundTruthProperty().get().size());
+        Instance poly = vm.selection().selectedProperty().get();
+        List<double[]> polys = vm.edits().polygonsOf(poly);
         assertEquals(1, polys.size());
         assertEquals(8, polys.getFirst().length, "Backspace removed the third click");
         assertEquals(340, polys.getFirst()[4], 1 / z + 1e-9);
         assertEquals(1, poly.categoryId(), "new shapes get the draw category (the first one)");
-        assertEquals(count0 + 2, vm.category(1).count());
+        assertEquals(count0 + 2, vm.categories().category(1).count());
 
         // Esc, select the polygon with a click inside it, drag the first vertex: the polygon follows, its area too
         robot.type(KeyCode.ESCAPE);
-        assertNull(vm.selectedProperty().get(), "Esc clears the selection");
+        assertNull(vm.selection().selectedProperty().get(), "Esc clears the selection");
         robot.clickOn(at.apply(300.0, 100.0));
-        assertEquals(poly, vm.selectedProperty().get());
+        assertEquals(poly, vm.selection().selectedProperty().get());
         robot.drag(at.apply(250.0, 50.0), javafx.scene.input.MouseButton.PRIMARY)
                 .moveTo(at.apply(245.0, 45.0))
                 .moveTo(at.apply(240.0, 40.0))
                 .release(javafx.scene.input.MouseButton.PRIMARY);
         WaitForAsyncUtils.waitForFxEvents();
-        poly = vm.selectedProperty().get();
-        assertEquals(240, vm.polygonsOf(poly).getFirst()[0], 1 / z + 1e-9);
-        assertEquals(40, vm.polygonsOf(poly).getFirst()[1], 1 / z + 1e-9);
-        assertTrue(vm.undoLabelProperty().get().startsWith("Move vertex"));
+        poly = vm.selection().selectedProperty().get();
+        assertEquals(240, vm.edits().polygonsOf(poly).getFirst()[0], 1 / z + 1e-9);
+        assertEquals(40, vm.edits().polygonsOf(poly).getFirst()[1], 1 / z + 1e-9);
+        assertTrue(vm.document().undoLabelProperty().get().startsWith("Move vertex"));
 
         // W with the polygon selected: a stroke grows its mask (stored as RLE from now on)
         robot.type(KeyCode.W);
@@ -740,7 +758,7 @@ class MainWindowTest {
                 .moveTo(at.apply(400.0, 200.0))
                 .release(javafx.scene.input.MouseButton.PRIMARY);
         WaitForAsyncUtils.waitForFxEvents();
-        Instance painted = vm.selectedProperty().get();
+        Instance painted = vm.selection().selectedProperty().get();
         assertEquals(poly.id(), painted.id());
         assertEquals("compressed RLE", painted.maskKind());
         assertTrue(painted.area() > area + 500, painted.area() + " vs " + area);
@@ -748,10 +766,10 @@ class MainWindowTest {
 
         // Esc back to select; five undos remove the stroke, the vertex move, the polygon, the box move and the box
         robot.type(KeyCode.ESCAPE);
-        assertEquals(ToolKind.SELECT, vm.toolProperty().get());
-        for (int i = 0; i < 5; i++) fx(vm::undo);
-        assertEquals(gt, vm.shownGroundTruthProperty().get().size());
-        assertFalse(vm.dirtyProperty().get());
+        assertEquals(ToolKind.SELECT, vm.tools().toolProperty().get());
+        for (int i = 0; i < 5; i++) fx(vm.edits()::undo);
+        assertEquals(gt, vm.shown().shownGroundTruthProperty().get().size());
+        assertFalse(vm.document().dirtyProperty().get());
     }
 
     @Test
@@ -760,10 +778,10 @@ class MainWindowTest {
         Files.copy(PERSON, file);
         open(file);
         int n = vm.getDataset().coco().annotations().size();
-        Instance victim = vm.shownGroundTruthProperty().get().getFirst();
+        Instance victim = vm.shown().shownGroundTruthProperty().get().getFirst();
         fx(() -> {
-            vm.selectedProperty().set(victim);
-            vm.deleteSelected();
+            vm.selection().selectedProperty().set(victim);
+            vm.edits().deleteSelected();
         });
         Path journal = tmp.resolve("person.json.journal");
         assertTrue(Files.exists(journal), "the deletion is on disk as soon as it is made");
@@ -776,14 +794,14 @@ class MainWindowTest {
         assertEquals(List.of(journal), offered);
         assertEquals(n - 1, vm.getDataset().coco().annotations().size(), "the corrections are back");
         assertNull(vm.getDataset().coco().annotation(victim.id()));
-        assertTrue(vm.dirtyProperty().get(), "recovered corrections are unsaved until saved");
+        assertTrue(vm.document().dirtyProperty().get(), "recovered corrections are unsaved until saved");
         assertEquals(
                 n, new ObjectMapper().readTree(file.toFile()).get("annotations").size());
 
         // saving keeps them and removes the journal
         java.util.concurrent.Future<?>[] save = new java.util.concurrent.Future<?>[1];
-        fx(() -> save[0] = view.save());
-        waitUntil(() -> save[0].isDone() && !vm.dirtyProperty().get());
+        fx(() -> save[0] = view.files().save());
+        waitUntil(() -> save[0].isDone() && !vm.document().dirtyProperty().get());
         assertEquals(
                 n - 1,
                 new ObjectMapper().readTree(file.toFile()).get("annotations").size());
@@ -791,15 +809,17 @@ class MainWindowTest {
 
         // declining a recovery keeps the journal aside
         fx(() -> {
-            vm.currentImageProperty().set(vm.images().get(3));
-            vm.selectedProperty().set(vm.shownGroundTruthProperty().get().getFirst());
-            vm.deleteSelected();
+            vm.navigation().currentImageProperty().set(vm.navigation().images().get(3));
+            vm.selection()
+                    .selectedProperty()
+                    .set(vm.shown().shownGroundTruthProperty().get().getFirst());
+            vm.edits().deleteSelected();
         });
         fx(() -> vm.setDataset(null));
         fx(() -> dialogs.recovery = (a -> false));
         open(file);
         assertEquals(n - 1, vm.getDataset().coco().annotations().size(), "opened as saved");
-        assertFalse(vm.dirtyProperty().get());
+        assertFalse(vm.document().dirtyProperty().get());
         assertFalse(Files.exists(journal));
         assertTrue(Files.exists(tmp.resolve("person.json.journal.old")));
     }
@@ -811,7 +831,7 @@ class MainWindowTest {
         Files.writeString(
                 bad,
                 "{\"images\": [{\"id\": 1, \"file_name\": \"a.jpg\", \"width\": 10, \"height\": 10}], \"annotations\": [");
-        WaitForAsyncUtils.asyncFx(() -> view.openDataset(bad));
+        WaitForAsyncUtils.asyncFx(() -> view.files().openDataset(bad));
         waitUntil(() -> vm.messageProperty().get().startsWith("Cannot open dataset broken.json"));
         assertTrue(
                 vm.messageProperty().get().contains("broken.json"),
@@ -844,10 +864,10 @@ class MainWindowTest {
             view.viewport().actualSize();
             view.viewport().panBy(-view.viewport().toScreenX(1500) + 100, 0);
         });
-        Instance thing = vm.shownGroundTruthProperty().get().getFirst();
+        Instance thing = vm.shown().shownGroundTruthProperty().get().getFirst();
         int sx = screenX(1500), sy = screenY(200);
         int got = snapshot(view.mainCanvas().canvas()).getPixelReader().getArgb(sx, sy);
-        int c = vm.colorOf(thing);
+        int c = vm.categories().colorOf(thing);
         int expected = (blend((c >> 16) & 255, 0xC0, 0.5) << 16)
                 | (blend((c >> 8) & 255, 0, 0.5) << 8)
                 | blend(c & 255, 0, 0.5);
@@ -873,9 +893,9 @@ class MainWindowTest {
                 vm.messageProperty().get().contains("not found"),
                 vm.messageProperty().get());
         // the rest works: navigation and instances
-        fx(vm::next);
+        fx(vm.navigation()::next);
         waitRendered(view.mainCanvas());
-        assertEquals(1, vm.currentIndex());
-        assertFalse(vm.shownGroundTruthProperty().get().isEmpty());
+        assertEquals(1, vm.navigation().currentIndex());
+        assertFalse(vm.shown().shownGroundTruthProperty().get().isEmpty());
     }
 }

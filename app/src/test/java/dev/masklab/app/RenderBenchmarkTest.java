@@ -106,7 +106,7 @@ class RenderBenchmarkTest {
     void frameTimeWith100Instances(@TempDir Path tmp) throws Exception {
         Path json = synthetic(tmp, 2, 100, 1);
         long t0 = System.nanoTime();
-        WaitForAsyncUtils.asyncFx(() -> view.openDataset(json));
+        WaitForAsyncUtils.asyncFx(() -> view.files().openDataset(json));
         WaitForAsyncUtils.waitFor(
                 30,
                 TimeUnit.SECONDS,
@@ -184,7 +184,7 @@ class RenderBenchmarkTest {
                 vm.datasetProperty().addListener((o, a, b) -> {
                     if (readDone[0] == 0) readDone[0] = System.nanoTime();
                 });
-                view.openDataset(file);
+                view.files().openDataset(file);
             });
             WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> shown[0] != 0);
             fx(() -> view.mainCanvas().renderedEntryProperty().removeListener(onRendered));
@@ -194,7 +194,7 @@ class RenderBenchmarkTest {
             images = ds.images().size();
             instances = ds.instanceCount();
             var first = view.mainCanvas().renderedEntryProperty().get();
-            if (first != vm.filteredImages().getFirst())
+            if (first != vm.navigation().filteredImages().getFirst())
                 throw new AssertionError(
                         "canvas shows image " + (first == null ? null : first.id()) + ", not the first image");
             firstInstances = first.annotations().size();
@@ -232,19 +232,21 @@ class RenderBenchmarkTest {
         WaitForAsyncUtils.waitForFxEvents();
         fx(() -> {
             long s = System.nanoTime();
-            vm.filter().categories().add(3);
+            vm.navigation().filter().categories().add(3);
             times[1] = System.nanoTime() - s;
         });
-        int filtered = vm.filteredImages().size();
-        fx(() -> vm.filter().categories().clear());
+        int filtered = vm.navigation().filteredImages().size();
+        fx(() -> vm.navigation().filter().categories().clear());
         long[] jumps = new long[100];
         Random r = new Random(3);
         fx(() -> {
             for (int i = 0; i < jumps.length; i++) {
                 long s = System.nanoTime();
-                vm.currentImageProperty()
-                        .set(vm.filteredImages()
-                                .get(r.nextInt(vm.filteredImages().size())));
+                vm.navigation()
+                        .currentImageProperty()
+                        .set(vm.navigation()
+                                .filteredImages()
+                                .get(r.nextInt(vm.navigation().filteredImages().size())));
                 view.browser().layout();
                 view.browser().applyCss();
                 view.browser().layout();

@@ -3,6 +3,8 @@ package dev.masklab.app;
 import dev.masklab.app.canvas.LayerSettings;
 import dev.masklab.app.main.MainView;
 import dev.masklab.app.main.MainViewModel;
+import dev.masklab.app.prediction.ViewMode;
+import dev.masklab.testing.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -43,8 +45,8 @@ class ScreenshotsTest {
     }
 
     private void open(Path shared) throws Exception {
-        Path json = dev.masklab.testing.SharedData.workingCopy(shared);
-        WaitForAsyncUtils.asyncFx(() -> view.openDataset(json));
+        Path json = SharedData.workingCopy(shared);
+        WaitForAsyncUtils.asyncFx(() -> view.files().openDataset(json));
         WaitForAsyncUtils.waitFor(
                 20,
                 TimeUnit.SECONDS,
@@ -56,7 +58,8 @@ class ScreenshotsTest {
         WaitForAsyncUtils.waitFor(
                 20,
                 TimeUnit.SECONDS,
-                () -> view.mainCanvas().renderedEntryProperty().get() == vm.getCurrentImage());
+                () -> view.mainCanvas().renderedEntryProperty().get()
+                        == vm.navigation().getCurrentImage());
         WaitForAsyncUtils.waitForFxEvents();
         Thread.sleep(700); // thumbnails decode in the background
         WaitForAsyncUtils.waitForFxEvents();
@@ -80,47 +83,61 @@ class ScreenshotsTest {
     @Test
     void writeScreenshots() throws Exception {
         open(MainWindowTest.PERSON);
-        fx(() -> vm.currentImageProperty().set(vm.images().get(3)));
+        fx(() -> vm.navigation()
+                .currentImageProperty()
+                .set(vm.navigation().images().get(3)));
         rendered();
         shoot("person-masks-keypoints.png");
 
-        WaitForAsyncUtils.asyncFx(() -> view.openPredictions(MainWindowTest.DETECTIONS));
-        WaitForAsyncUtils.waitFor(
-                20, TimeUnit.SECONDS, () -> vm.predictionsProperty().get() != null);
-        fx(() -> vm.scoreThresholdProperty().set(0.3));
+        WaitForAsyncUtils.asyncFx(() -> view.files().openPredictions(MainWindowTest.DETECTIONS));
         WaitForAsyncUtils.waitFor(
                 20,
                 TimeUnit.SECONDS,
-                () -> view.predictionCanvas().renderedEntryProperty().get() == vm.getCurrentImage());
+                () -> vm.predictions().predictionsProperty().get() != null);
+        fx(() -> vm.predictions().scoreThresholdProperty().set(0.3));
+        WaitForAsyncUtils.waitFor(
+                20,
+                TimeUnit.SECONDS,
+                () -> view.predictionCanvas().renderedEntryProperty().get()
+                        == vm.navigation().getCurrentImage());
         rendered();
-        fx(() -> vm.selectedProperty().set(vm.shownPredictionsProperty().get().getFirst()));
+        fx(() -> vm.selection()
+                .selectedProperty()
+                .set(vm.shown().shownPredictionsProperty().get().getFirst()));
         WaitForAsyncUtils.waitFor(
                 20,
                 TimeUnit.SECONDS,
-                () -> view.predictionCanvas().renderedEntryProperty().get() == vm.getCurrentImage());
+                () -> view.predictionCanvas().renderedEntryProperty().get()
+                        == vm.navigation().getCurrentImage());
         rendered();
         shoot("person-predictions-side-by-side.png");
 
         // correcting: one prediction accepted, an annotation selected with its handles (undone afterwards: the
         // shared file stays untouched and nothing is left to save)
         fx(() -> {
-            vm.viewModeProperty().set(MainViewModel.ViewMode.OVERLAY);
-            vm.selectedProperty().set(vm.shownPredictionsProperty().get().getFirst());
-            vm.acceptSelected();
-            vm.selectedProperty().set(vm.shownGroundTruthProperty().get().getFirst());
+            vm.predictions().viewModeProperty().set(ViewMode.OVERLAY);
+            vm.selection()
+                    .selectedProperty()
+                    .set(vm.shown().shownPredictionsProperty().get().getFirst());
+            vm.review().acceptSelected();
+            vm.selection()
+                    .selectedProperty()
+                    .set(vm.shown().shownGroundTruthProperty().get().getFirst());
         });
         rendered();
         shoot("person-correcting.png");
         fx(() -> {
-            vm.undo();
-            vm.viewModeProperty().set(MainViewModel.ViewMode.SIDE_BY_SIDE);
+            vm.edits().undo();
+            vm.predictions().viewModeProperty().set(ViewMode.SIDE_BY_SIDE);
         });
 
         open(MainWindowTest.VOC);
         fx(() -> vm.layers().colorModeProperty().set(LayerSettings.ColorMode.CATEGORY));
-        for (int i = 0; i < vm.images().size(); i++) {
+        for (int i = 0; i < vm.navigation().images().size(); i++) {
             int k = i;
-            fx(() -> vm.currentImageProperty().set(vm.images().get(k)));
+            fx(() -> vm.navigation()
+                    .currentImageProperty()
+                    .set(vm.navigation().images().get(k)));
             rendered();
             shoot("voc-categories-" + (i + 1) + ".png");
         }
@@ -133,7 +150,7 @@ class ScreenshotsTest {
         Path sample = Path.of(System.getProperty("masklab.root", "..")).resolve("datasets/sample/annotations.json");
         if (Files.isRegularFile(sample)) {
             open(sample);
-            fx(vm::next);
+            fx(vm.navigation()::next);
             rendered();
             shoot("sample-dataset.png");
         }

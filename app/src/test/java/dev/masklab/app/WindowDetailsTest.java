@@ -96,34 +96,34 @@ class WindowDetailsTest {
     }
 
     @Test
-    void theStatisticsTabFollowsCategoryEdits(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
-        Path copy = dev.masklab.testing.SharedData.workingCopy(PERSON, tmp);
-        WaitForAsyncUtils.asyncFx(() -> view.openDataset(copy));
+    void theStatisticsTabFollowsCategoryEdits() throws Exception {
+        Path copy = SharedData.workingCopy(PERSON);
+        WaitForAsyncUtils.asyncFx(() -> view.files().openDataset(copy));
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> vm.getDataset() != null);
         WaitForAsyncUtils.waitForFxEvents();
         java.util.function.Supplier<List<String>> bars = () -> view.statistics().perCategoryChart().getData().stream()
                 .flatMap(series -> series.getData().stream())
                 .map(d -> d.getXValue() + "=" + d.getYValue())
                 .toList();
-        int persons = vm.category(1).count();
+        int persons = vm.categories().category(1).count();
         assertEquals(List.of("person=" + persons), bars.get());
         dialogs.text = header -> header.equals("Rename category person") ? "human" : null;
-        fx(() -> vm.renameCategory(vm.category(1)));
+        fx(() -> vm.categoryEdits().renameCategory(vm.categories().category(1)));
         assertEquals(List.of("human=" + persons), bars.get());
         dialogs.text = header -> header.equals("New category") ? "rider" : null;
-        fx(vm::addCategory);
+        fx(vm.categoryEdits()::addCategory);
         assertEquals(List.of("human=" + persons, "rider=0"), bars.get());
     }
 
     @Test
     void anActiveCategoryFilterSaysSoAndPanelsStepAsideOnTheTrainingTab() throws Exception {
         Path copy = SharedData.workingCopy(PERSON);
-        WaitForAsyncUtils.asyncFx(() -> view.openDataset(copy));
+        WaitForAsyncUtils.asyncFx(() -> view.files().openDataset(copy));
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> vm.getDataset() != null);
         WaitForAsyncUtils.waitForFxEvents();
         var filter = view.browser().categoryFilter();
         assertEquals("Filter by category", filter.getTitle());
-        CategoryRow person = vm.categories().getFirst();
+        CategoryRow person = vm.categories().rows().getFirst();
         fx(() -> filter.getCheckModel().check(person));
         assertEquals("Category: " + person.name(), filter.getTitle());
         assertTrue(filter.getPseudoClassStates().stream()
@@ -140,9 +140,11 @@ class WindowDetailsTest {
     @Test
     void theInspectorsReviewButtonsShowTheirWholeText() throws Exception {
         Path copy = SharedData.workingCopy(PERSON);
-        WaitForAsyncUtils.asyncFx(() -> view.openDataset(copy));
+        WaitForAsyncUtils.asyncFx(() -> view.files().openDataset(copy));
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> vm.getDataset() != null);
-        fx(() -> vm.selectedProperty().set(vm.shownGroundTruthProperty().get().getFirst()));
+        fx(() -> vm.selection()
+                .selectedProperty()
+                .set(vm.shown().shownGroundTruthProperty().get().getFirst()));
         fx(() -> view.lookup("#rightTabs").applyCss());
         javafx.scene.control.Button delete = (javafx.scene.control.Button) view.lookup("#deleteSelected");
         fx(() -> ((javafx.scene.control.TabPane) view.lookup("#rightTabs"))
@@ -157,21 +159,22 @@ class WindowDetailsTest {
     @Test
     void aRunOnAllImagesAsksBeforeReplacingAResultsFile(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
         Path copy = SharedData.workingCopy(PERSON);
-        WaitForAsyncUtils.asyncFx(() -> view.openDataset(copy));
+        WaitForAsyncUtils.asyncFx(() -> view.files().openDataset(copy));
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> vm.getDataset() != null);
         Path out = tmp.resolve("person.predictions.json");
         java.nio.file.Files.writeString(out, "[]");
         dialogs.confirm = header -> false; // the user keeps the file
-        fx(() -> view.runModel(new dev.masklab.app.prediction.PredictionService.Request(
-                tmp.resolve("model.masklab"),
-                null,
-                0.05f,
-                dev.masklab.app.prediction.PredictionService.DeviceChoice.CPU,
-                false,
-                null,
-                out)));
+        fx(() -> view.modelRuns()
+                .runModel(new dev.masklab.app.prediction.PredictionService.Request(
+                        tmp.resolve("model.masklab"),
+                        null,
+                        0.05f,
+                        dev.masklab.app.prediction.PredictionService.DeviceChoice.CPU,
+                        false,
+                        null,
+                        out)));
         assertEquals(List.of("confirm Replace person.predictions.json?"), dialogs.asked);
-        assertFalse(view.predictingProperty().get(), "nothing runs");
+        assertFalse(view.modelRuns().predictingProperty().get(), "nothing runs");
         assertEquals("[]", java.nio.file.Files.readString(out));
         assertEquals(
                 "Model run cancelled: person.predictions.json kept",

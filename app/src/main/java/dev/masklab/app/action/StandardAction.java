@@ -146,6 +146,13 @@ public enum StandardAction {
             null,
             "Box prompt: drag a box; the loaded model answers with a pending prediction (Enter accepts, Delete drops)",
             key(KeyCode.I)),
+    TOOL_KEYPOINT(
+            "Keypoint tool",
+            "mdi2h-human-handsup",
+            null,
+            "Keypoint tool: drag a keypoint of the selected annotation; a click places the next one not placed;"
+                    + " right-click cycles visibility",
+            key(KeyCode.J)),
     BRUSH_SMALLER("Smaller brush", null, null, "Smaller brush", key(KeyCode.OPEN_BRACKET)),
     BRUSH_LARGER("Larger brush", null, null, "Larger brush", key(KeyCode.CLOSE_BRACKET)),
 

@@ -51,17 +51,17 @@ public final class BrowserView extends VBox {
         TextField search = new TextField();
         search.setId("fileFilter");
         search.setPromptText("Filter by file name");
-        search.textProperty().bindBidirectional(vm.filter().textProperty());
+        search.textProperty().bindBidirectional(vm.navigation().filter().textProperty());
         HBox.setHgrow(search, Priority.ALWAYS);
 
         categoryFilter.setId("categoryFilter");
         categoryFilter.setTitle("Filter by category");
         categoryFilter.setMaxWidth(Double.MAX_VALUE);
-        Bindings.bindContent(categoryFilter.getItems(), vm.categories());
+        Bindings.bindContent(categoryFilter.getItems(), vm.categories().rows());
         categoryFilter.getCheckModel().getCheckedItems().addListener((ListChangeListener<CategoryRow>) c -> {
-            vm.filter().categories().clear();
+            vm.navigation().filter().categories().clear();
             for (CategoryRow r : categoryFilter.getCheckModel().getCheckedItems())
-                if (r != null) vm.filter().categories().add(r.id());
+                if (r != null) vm.navigation().filter().categories().add(r.id());
             // an active filter says so: its title names the chosen categories and the box is marked
             List<String> names = new ArrayList<>();
             for (CategoryRow r : categoryFilter.getCheckModel().getCheckedItems()) if (r != null) names.add(r.name());
@@ -71,18 +71,19 @@ public final class BrowserView extends VBox {
 
         CheckBox crowd = new CheckBox("Has crowd");
         crowd.setId("crowdFilter");
-        crowd.selectedProperty().bindBidirectional(vm.filter().crowdOnlyProperty());
+        crowd.selectedProperty().bindBidirectional(vm.navigation().filter().crowdOnlyProperty());
         CheckBox empty = new CheckBox("No annotations");
         empty.setId("emptyFilter");
-        empty.selectedProperty().bindBidirectional(vm.filter().unannotatedOnlyProperty());
+        empty.selectedProperty().bindBidirectional(vm.navigation().filter().unannotatedOnlyProperty());
 
         count.setId("imageCount");
         count.getStyleClass().add("count-label");
         count.textProperty()
                 .bind(Bindings.createStringBinding(
-                        () -> vm.filteredImages().size() + " of " + vm.images().size() + " images",
-                        vm.filteredImages(),
-                        vm.images()));
+                        () -> vm.navigation().filteredImages().size() + " of "
+                                + vm.navigation().images().size() + " images",
+                        vm.navigation().filteredImages(),
+                        vm.navigation().images()));
 
         ToggleGroup mode = new ToggleGroup();
         ToggleButton gridBtn = new ToggleButton(null, new FontIcon("mdi2v-view-grid-outline"));
@@ -95,7 +96,7 @@ public final class BrowserView extends VBox {
         HBox countRow = new HBox(6, count, spacer(), gridBtn, listBtn);
         countRow.setAlignment(Pos.CENTER_LEFT);
 
-        grid = new GridView<>(vm.filteredImages());
+        grid = new GridView<>(vm.navigation().filteredImages());
         grid.setId("imageGrid");
         grid.setCellWidth(thumbs.thumbnailSize() + 8);
         grid.setCellHeight(thumbs.thumbnailSize() + 26);
@@ -103,14 +104,14 @@ public final class BrowserView extends VBox {
         grid.setVerticalCellSpacing(4);
         grid.setCellFactory(g -> new ThumbCell());
 
-        list = new ListView<>(vm.filteredImages());
+        list = new ListView<>(vm.navigation().filteredImages());
         list.setId("imageList");
         list.setCellFactory(l -> new NameCell());
         list.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
-            if (!syncing && b != null) vm.currentImageProperty().set(b);
+            if (!syncing && b != null) vm.navigation().currentImageProperty().set(b);
         });
         list.setOnMouseClicked(e -> onImageChosen.run());
-        vm.currentImageProperty().addListener((o, a, b) -> {
+        vm.navigation().currentImageProperty().addListener((o, a, b) -> {
             syncing = true;
             try {
                 if (b == null) list.getSelectionModel().clearSelection();
@@ -180,16 +181,18 @@ public final class BrowserView extends VBox {
             name.setMaxWidth(thumbs.thumbnailSize());
             setOnMouseClicked(e -> {
                 if (getItem() == null) return;
-                vm.currentImageProperty().set(getItem());
+                vm.navigation().currentImageProperty().set(getItem());
                 onImageChosen.run();
             });
-            vm.currentImageProperty().addListener(new javafx.beans.WeakInvalidationListener(currentListener));
+            vm.navigation()
+                    .currentImageProperty()
+                    .addListener(new javafx.beans.WeakInvalidationListener(currentListener));
         }
 
         private void updateSelected() {
             pseudoClassStateChanged(
                     javafx.css.PseudoClass.getPseudoClass("current"),
-                    getItem() != null && getItem() == vm.getCurrentImage());
+                    getItem() != null && getItem() == vm.navigation().getCurrentImage());
         }
 
         @Override
@@ -223,12 +226,15 @@ public final class BrowserView extends VBox {
         private final javafx.beans.InvalidationListener currentListener = o -> updateCurrent();
 
         NameCell() {
-            vm.currentImageProperty().addListener(new javafx.beans.WeakInvalidationListener(currentListener));
+            vm.navigation()
+                    .currentImageProperty()
+                    .addListener(new javafx.beans.WeakInvalidationListener(currentListener));
         }
 
         /** The shown image is highlighted (also when the list's selection is elsewhere). */
         private void updateCurrent() {
-            pseudoClassStateChanged(CURRENT, getItem() != null && getItem() == vm.getCurrentImage());
+            pseudoClassStateChanged(
+                    CURRENT, getItem() != null && getItem() == vm.navigation().getCurrentImage());
         }
 
         @Override

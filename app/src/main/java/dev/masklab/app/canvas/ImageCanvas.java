@@ -2,6 +2,7 @@ package dev.masklab.app.canvas;
 
 import dev.masklab.app.canvas.tool.BoxTool;
 import dev.masklab.app.canvas.tool.BrushTool;
+import dev.masklab.app.canvas.tool.KeypointTool;
 import dev.masklab.app.canvas.tool.PolygonTool;
 import dev.masklab.app.canvas.tool.SelectTool;
 import dev.masklab.app.canvas.tool.Tool;
@@ -63,6 +64,7 @@ public final class ImageCanvas extends Region implements ToolContext {
     private final OverlayLayer overlay = new OverlayLayer();
     private final Map<ToolKind, Tool> tools = new EnumMap<>(ToolKind.class);
     private final SelectTool selectTool = new SelectTool(this);
+    private final KeypointTool keypointTool = new KeypointTool(this);
 
     private ImageEntry entry;
     private Image image;
@@ -83,27 +85,30 @@ public final class ImageCanvas extends Region implements ToolContext {
         this.source = source;
         tools.put(ToolKind.SELECT, selectTool);
         tools.put(ToolKind.BOX, new BoxTool(this));
-        tools.put(ToolKind.PROMPT_BOX, new BoxTool(this, vm::promptBox));
+        tools.put(ToolKind.PROMPT_BOX, new BoxTool(this, vm.prompts()::promptBox));
         tools.put(ToolKind.POLYGON, new PolygonTool(this));
         tools.put(ToolKind.BRUSH, new BrushTool(this, true));
         tools.put(ToolKind.ERASER, new BrushTool(this, false));
+        tools.put(ToolKind.KEYPOINT, keypointTool);
         getStyleClass().add("image-canvas");
         getChildren().add(canvas);
         setMinSize(50, 50);
         tooltip.setShowDelay(Duration.millis(250));
         Tooltip.install(canvas, tooltip);
 
-        vm.currentImageProperty().addListener((o, a, b) -> show(b));
+        vm.navigation().currentImageProperty().addListener((o, a, b) -> show(b));
         // predictions bring new masks to decode for the shown image
-        vm.predictionsProperty().addListener((o, a, b) -> load(vm.getCurrentImage()));
+        vm.predictions()
+                .predictionsProperty()
+                .addListener((o, a, b) -> load(vm.navigation().getCurrentImage()));
         for (Observable obs : vm.layers().overlayDependencies()) obs.addListener(o -> recompose());
         for (Observable obs : vm.layers().all()) obs.addListener(o -> redraw());
-        vm.shownGroundTruthProperty().addListener(o -> recompose());
-        vm.shownPredictionsProperty().addListener(o -> recompose());
-        vm.hoveredProperty().addListener(o -> redraw());
-        vm.selectedProperty().addListener(o -> redraw());
-        vm.selectedKeypointProperty().addListener(o -> redraw());
-        vm.scoreThresholdProperty().addListener(o -> redraw());
+        vm.shown().shownGroundTruthProperty().addListener(o -> recompose());
+        vm.shown().shownPredictionsProperty().addListener(o -> recompose());
+        vm.selection().hoveredProperty().addListener(o -> redraw());
+        vm.selection().selectedProperty().addListener(o -> redraw());
+        vm.selection().selectedKeypointProperty().addListener(o -> redraw());
+        vm.predictions().scoreThresholdProperty().addListener(o -> redraw());
         vp.zoomProperty().addListener(o -> redraw());
         vp.panXProperty().addListener(o -> redraw());
         vp.panYProperty().addListener(o -> redraw());
@@ -115,8 +120,8 @@ public final class ImageCanvas extends Region implements ToolContext {
             e.consume();
         });
         setFocusTraversable(true);
-        vm.toolProperty().addListener((o, a, b) -> cancelTools());
-        vm.currentImageProperty().addListener((o, a, b) -> {
+        vm.tools().toolProperty().addListener((o, a, b) -> cancelTools());
+        vm.navigation().currentImageProperty().addListener((o, a, b) -> {
             if (a == null || b == null || a.id() != b.id()) cancelTools();
         });
         canvas.setOnMousePressed(e -> {
@@ -144,10 +149,10 @@ public final class ImageCanvas extends Region implements ToolContext {
         canvas.setOnMouseMoved(e -> hover(e));
         canvas.setOnMouseExited(e -> {
             tool().move(null);
-            vm.hoveredProperty().set(null);
-            vm.cursorProperty().set(null);
+            vm.selection().hoveredProperty().set(null);
+            vm.selection().cursorProperty().set(null);
         });
-        load(vm.getCurrentImage());
+        load(vm.navigation().getCurrentImage());
     }
 
     private ToolEvent event(MouseEvent e) {
@@ -157,7 +162,7 @@ public final class ImageCanvas extends Region implements ToolContext {
 
     /** The active tool: the view-model's, or select where shapes are not drawn (the predictions-only view). */
     private Tool tool() {
-        Tool t = tools.get(vm.toolProperty().get());
+        Tool t = tools.get(vm.tools().toolProperty().get());
         return t == null || source == Source.PREDICTIONS ? selectTool : t;
     }
 
@@ -238,8 +243,8 @@ public final class ImageCanvas extends Region implements ToolContext {
 
     private List<Instance> allInstances(ImageEntry e) {
         List<Instance> all = new ArrayList<>(e.annotations());
-        if (vm.predictionsProperty().get() != null)
-            all.addAll(vm.predictionsProperty().get().forImage(e.id()));
+        if (vm.predictions().predictionsProperty().get() != null)
+            all.addAll(vm.predictions().predictionsProperty().get().forImage(e.id()));
         return all;
     }
 
@@ -304,9 +309,9 @@ public final class ImageCanvas extends Region implements ToolContext {
     private List<Instance> instancesToDraw() {
         List<Instance> out = new ArrayList<>();
         if (source != Source.PREDICTIONS)
-            out.addAll(vm.shownGroundTruthProperty().get());
+            out.addAll(vm.shown().shownGroundTruthProperty().get());
         if (source != Source.GROUND_TRUTH)
-            out.addAll(vm.shownPredictionsProperty().get());
+            out.addAll(vm.shown().shownPredictionsProperty().get());
         return out;
     }
 
@@ -325,7 +330,7 @@ public final class ImageCanvas extends Region implements ToolContext {
         for (int i = 0; i < drawn.size(); i++) {
             Instance inst = drawn.get(i);
             ms.add(masks.get(inst));
-            colors[i] = vm.colorOf(inst);
+            colors[i] = vm.categories().colorOf(inst);
             crowd[i] = inst.crowd();
         }
         overlay.compose(
@@ -360,7 +365,7 @@ public final class ImageCanvas extends Region implements ToolContext {
 
     @Override
     public Instance editable() {
-        Instance s = vm.selectedProperty().get();
+        Instance s = vm.selection().selectedProperty().get();
         return s != null && !s.prediction() && drawn.contains(s) && vm.editor() != null ? s : null;
     }
 
@@ -391,7 +396,7 @@ public final class ImageCanvas extends Region implements ToolContext {
     List<Handle> handles() {
         Instance s = editable();
         return HitTester.handles(
-                s, vm.polygonsOf(s), vm.layers().keypointsProperty().get());
+                s, vm.edits().polygonsOf(s), vm.layers().keypointsProperty().get());
     }
 
     @Override
@@ -412,8 +417,8 @@ public final class ImageCanvas extends Region implements ToolContext {
         for (int i = 0; 3 * i + 2 < k.length; i++) {
             if (k[3 * i + 2] > 0) continue;
             int idx = i;
-            MenuItem mi = new MenuItem("Place " + vm.keypointName(s, i) + " here");
-            mi.setOnAction(ev -> vm.moveKeypoint(s, idx, ix, iy));
+            MenuItem mi = new MenuItem("Place " + vm.categories().keypointName(s, i) + " here");
+            mi.setOnAction(ev -> vm.keypoints().moveKeypoint(s, idx, ix, iy));
             menu.getItems().add(mi);
         }
         if (!menu.getItems().isEmpty()) menu.show(canvas, screenX, screenY);
@@ -424,7 +429,7 @@ public final class ImageCanvas extends Region implements ToolContext {
         double sx = e.getX(), sy = e.getY();
         double ix = vp.toImageX(sx), iy = vp.toImageY(sy);
         int W = ImageLoader.imageW(entry, image), H = ImageLoader.imageH(entry, image);
-        vm.cursorProperty().set(ix >= 0 && iy >= 0 && ix < W && iy < H ? new Point2D(ix, iy) : null);
+        vm.selection().cursorProperty().set(ix >= 0 && iy >= 0 && ix < W && iy < H ? new Point2D(ix, iy) : null);
         Tool t = tool();
         if (t != selectTool && drawsShapes()) {
             t.move(event(e));
@@ -433,9 +438,9 @@ public final class ImageCanvas extends Region implements ToolContext {
             canvas.setCursor(selectTool.cursor(sx, sy));
         }
         Instance h = instanceAt(sx, sy);
-        if (h != vm.hoveredProperty().get()) {
-            vm.hoveredProperty().set(h);
-            tooltip.setText(h == null ? "" : vm.describe(h));
+        if (h != vm.selection().hoveredProperty().get()) {
+            vm.selection().hoveredProperty().set(h);
+            tooltip.setText(h == null ? "" : vm.categories().describe(h));
             if (h == null) tooltip.hide();
         }
     }
@@ -488,11 +493,11 @@ public final class ImageCanvas extends Region implements ToolContext {
                 g,
                 vp,
                 s,
-                vm.polygonsOf(s),
-                selectTool.grab(),
-                vm.selectedKeypointProperty().get());
+                vm.edits().polygonsOf(s),
+                selectTool.grab() != null ? selectTool.grab() : keypointTool.grab(),
+                vm.selection().selectedKeypointProperty().get());
         if (drawsShapes()) tool().paint(g);
-        if (vm.predictionsProperty().get() != null)
+        if (vm.predictions().predictionsProperty().get() != null)
             VectorLayer.caption(
                     g,
                     switch (source) {
@@ -500,11 +505,11 @@ public final class ImageCanvas extends Region implements ToolContext {
                         case PREDICTIONS ->
                             String.format(
                                     "Predictions, score ≥ %.2f",
-                                    vm.scoreThresholdProperty().get());
+                                    vm.predictions().scoreThresholdProperty().get());
                         case BOTH ->
                             String.format(
                                     "Ground truth + predictions (dashed), score ≥ %.2f",
-                                    vm.scoreThresholdProperty().get());
+                                    vm.predictions().scoreThresholdProperty().get());
                     });
         focusRing(g, cw, ch);
         lastFrameNanos = System.nanoTime() - t0;

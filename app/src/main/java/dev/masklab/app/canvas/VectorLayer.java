@@ -27,10 +27,10 @@ final class VectorLayer {
     static void draw(GraphicsContext g, MainViewModel vm, List<Instance> drawn, Viewport vp) {
         LayerSettings ls = vm.layers();
         double z = vp.zoom();
-        Instance hovered = vm.hoveredProperty().get(),
-                selected = vm.selectedProperty().get();
+        Instance hovered = vm.selection().hoveredProperty().get(),
+                selected = vm.selection().selectedProperty().get();
         for (Instance inst : drawn) {
-            Color c = ColorPalette.toColor(vm.colorOf(inst));
+            Color c = ColorPalette.toColor(vm.categories().colorOf(inst));
             double[] b = inst.bbox();
             double x = vp.toScreenX(b[0]), y = vp.toScreenY(b[1]), w = b[2] * z, h = b[3] * z;
             boolean hi = inst == hovered || inst == selected;
@@ -70,7 +70,7 @@ final class VectorLayer {
     private static void drawKeypoints(GraphicsContext g, MainViewModel vm, Instance inst, Color c, Viewport vp) {
         double[] k = inst.keypoints();
         int n = k.length / 3;
-        CategoryRow row = vm.category(inst.categoryId());
+        CategoryRow row = vm.categories().category(inst.categoryId());
         CategoryInfo cat = row == null ? null : row.info();
         g.setStroke(c);
         g.setLineWidth(2);
@@ -107,10 +107,10 @@ final class VectorLayer {
     }
 
     private static void drawLabel(GraphicsContext g, MainViewModel vm, Instance inst, Viewport vp) {
-        String text = vm.categoryName(inst.categoryId());
+        String text = vm.categories().categoryName(inst.categoryId());
         if (inst.prediction()) text += String.format(" %.2f", inst.score());
         if (inst.crowd()) text += " (crowd)";
-        int rgb = vm.colorOf(inst);
+        int rgb = vm.categories().colorOf(inst);
         double[] b = inst.bbox();
         double x = vp.toScreenX(b[0]), y = vp.toScreenY(b[1]);
         Text t = new Text(text);

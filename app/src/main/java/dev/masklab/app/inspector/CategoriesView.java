@@ -23,14 +23,16 @@ public final class CategoriesView extends VBox {
     public CategoriesView(MainViewModel vm) {
         setSpacing(6);
         getStyleClass().add("categories");
-        list = new ListView<>(vm.categories());
+        list = new ListView<>(vm.categories().rows());
         list.setId("categoryList");
         list.setCellFactory(l -> new Cell());
         VBox.setVgrow(list, Priority.ALWAYS);
         Button all = new Button("Show all");
-        all.setOnAction(e -> vm.categories().forEach(r -> r.visibleProperty().set(true)));
+        all.setOnAction(
+                e -> vm.categories().rows().forEach(r -> r.visibleProperty().set(true)));
         Button none = new Button("Hide all");
-        none.setOnAction(e -> vm.categories().forEach(r -> r.visibleProperty().set(false)));
+        none.setOnAction(
+                e -> vm.categories().rows().forEach(r -> r.visibleProperty().set(false)));
         getChildren().addAll(list, new HBox(6, all, none));
     }
 

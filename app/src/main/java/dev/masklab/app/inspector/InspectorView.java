@@ -45,12 +45,12 @@ public final class InspectorView extends VBox {
         VBox.setVgrow(table, Priority.ALWAYS);
 
         category.setId("inspectorCategory");
-        category.setItems(vm.categories());
+        category.setItems(vm.categories().rows());
         category.setMaxWidth(Double.MAX_VALUE);
         category.setTooltip(new Tooltip("Category of the selected annotation"));
         HBox.setHgrow(category, Priority.ALWAYS);
         category.valueProperty().addListener((o, a, b) -> {
-            if (!updating && b != null) vm.setSelectedCategory(b.id());
+            if (!updating && b != null) vm.edits().setSelectedCategory(b.id());
         });
         // review buttons never take the keyboard (Enter and Delete are the image's keys) and keep their text
         for (Button b : new Button[] {accept, remove}) {
@@ -60,22 +60,22 @@ public final class InspectorView extends VBox {
         }
         accept.setId("acceptPrediction");
         accept.setTooltip(new Tooltip("Accept the prediction as an annotation (Enter)"));
-        accept.setOnAction(e -> vm.acceptSelected());
+        accept.setOnAction(e -> vm.review().acceptSelected());
         remove.setId("deleteSelected");
-        remove.setOnAction(e -> vm.deleteSelected());
+        remove.setOnAction(e -> vm.edits().deleteSelected());
         crowd.setId("inspectorCrowd");
         crowd.setFocusTraversable(false);
         crowd.setMinWidth(Region.USE_PREF_SIZE);
         crowd.setTooltip(new Tooltip("iscrowd: the annotation is a crowd region, stored as RLE (C)"));
         crowd.selectedProperty().addListener((o, a, b) -> {
-            Instance s = vm.selectedProperty().get();
-            if (!updating && s != null && s.crowd() != b) vm.toggleSelectedCrowd();
+            Instance s = vm.selection().selectedProperty().get();
+            if (!updating && s != null && s.crowd() != b) vm.edits().toggleSelectedCrowd();
         });
         HBox actions = new HBox(6, category, crowd, accept, remove);
         actions.setAlignment(Pos.CENTER_LEFT);
 
-        vm.selectedProperty().addListener((o, a, b) -> show(vm, b));
-        show(vm, vm.selectedProperty().get());
+        vm.selection().selectedProperty().addListener((o, a, b) -> show(vm, b));
+        show(vm, vm.selection().selectedProperty().get());
         getChildren().addAll(actions, table);
     }
 
@@ -83,7 +83,7 @@ public final class InspectorView extends VBox {
         table.getItems().setAll(InstanceDetails.rows(inst, vm));
         updating = true;
         try {
-            category.setValue(inst == null ? null : vm.category(inst.categoryId()));
+            category.setValue(inst == null ? null : vm.categories().category(inst.categoryId()));
             crowd.setSelected(inst != null && inst.crowd());
         } finally {
             updating = false;

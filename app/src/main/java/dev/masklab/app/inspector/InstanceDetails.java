@@ -17,7 +17,7 @@ public final class InstanceDetails {
         rows.add(new Row("kind", inst.prediction() ? "prediction" : "ground truth"));
         rows.add(new Row(inst.prediction() ? "result #" : "id", Long.toString(inst.id())));
         rows.add(new Row("image_id", Long.toString(inst.imageId())));
-        rows.add(new Row("category", vm.categoryName(inst.categoryId()) + " (" + inst.categoryId() + ")"));
+        rows.add(new Row("category", vm.categories().categoryName(inst.categoryId()) + " (" + inst.categoryId() + ")"));
         if (inst.prediction()) rows.add(new Row("score", String.format("%.4f", inst.score())));
         double[] b = inst.bbox();
         rows.add(new Row("bbox", String.format("%.1f, %.1f, %.1f, %.1f", b[0], b[1], b[2], b[3])));

@@ -1,5 +1,6 @@
 package dev.masklab.app.main;
 
+import dev.masklab.app.prediction.ViewMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalLong;
@@ -58,15 +59,15 @@ public final class SessionPreferences {
         flush();
     }
 
-    public MainViewModel.ViewMode viewMode() {
+    public ViewMode viewMode() {
         try {
-            return MainViewModel.ViewMode.valueOf(node.get("viewMode", MainViewModel.ViewMode.SIDE_BY_SIDE.name()));
+            return ViewMode.valueOf(node.get("viewMode", ViewMode.SIDE_BY_SIDE.name()));
         } catch (IllegalArgumentException e) {
-            return MainViewModel.ViewMode.SIDE_BY_SIDE;
+            return ViewMode.SIDE_BY_SIDE;
         }
     }
 
-    public void saveViewMode(MainViewModel.ViewMode m) {
+    public void saveViewMode(ViewMode m) {
         node.put("viewMode", m.name());
         flush();
     }

@@ -30,10 +30,10 @@ public final class StatisticsView extends VBox {
         VBox.setVgrow(charts, Priority.ALWAYS);
         getChildren().addAll(summary, charts);
         // the image list changes when a dataset opens and when an edit replaces an image's annotations
-        vm.images().addListener((javafx.collections.ListChangeListener<dev.masklab.app.model.ImageEntry>)
+        vm.navigation().images().addListener((javafx.collections.ListChangeListener<dev.masklab.app.model.ImageEntry>)
                 c -> refresh(vm));
         // and the categories when one is added, renamed, merged or deleted
-        vm.categories().addListener((javafx.collections.ListChangeListener<dev.masklab.app.model.CategoryRow>)
+        vm.categories().rows().addListener((javafx.collections.ListChangeListener<dev.masklab.app.model.CategoryRow>)
                 c -> refresh(vm));
         refresh(vm);
     }
@@ -44,8 +44,8 @@ public final class StatisticsView extends VBox {
                 ds == null
                         ? null
                         : StatisticsViewModel.of(
-                                vm.images(),
-                                vm.categories().stream()
+                                vm.navigation().images(),
+                                vm.categories().rows().stream()
                                         .map(dev.masklab.app.model.CategoryRow::info)
                                         .toList()));
     }

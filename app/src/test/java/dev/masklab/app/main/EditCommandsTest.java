@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.masklab.app.dialog.ScriptedDialogs;
 import dev.masklab.app.document.DatasetDocument;
 import dev.masklab.app.document.DatasetService;
+import dev.masklab.app.edit.EditCommands;
 import dev.masklab.app.model.CategoryRow;
 import dev.masklab.app.model.Instance;
 import dev.masklab.app.task.DirectTaskExecutor;
@@ -40,78 +41,84 @@ class EditCommandsTest {
     }
 
     List<String> categoryNames() {
-        return vm.categories().stream().map(CategoryRow::name).toList();
+        return vm.categories().rows().stream().map(CategoryRow::name).toList();
     }
 
     long addCategory(String name) {
         dialogs.text = header -> header.equals("New category") ? name : null;
-        return vm.addCategory();
+        return vm.categoryEdits().addCategory();
     }
 
     @Test
     void acceptAsAnotherCategoryThenToggleCrowdAndUndo() throws Exception {
-        vm.setPredictions(service.loadPredictions(MainViewModelTest.DETECTIONS, vm.getDataset()));
-        vm.scoreThresholdProperty().set(0.0);
-        vm.currentImageProperty().set(vm.images().get(2));
+        vm.predictions().setPredictions(service.loadPredictions(MainViewModelTest.DETECTIONS, vm.getDataset()));
+        vm.predictions().scoreThresholdProperty().set(0.0);
+        vm.navigation().currentImageProperty().set(vm.navigation().images().get(2));
         long rider = addCategory("rider");
         assertEquals(List.of("person", "rider"), categoryNames());
-        Instance p = vm.shownPredictionsProperty().get().getFirst();
+        Instance p = vm.shown().shownPredictionsProperty().get().getFirst();
         assertTrue(p.hasKeypoints() || p.hasMask());
-        vm.selectedProperty().set(p);
-        dialogs.choice =
-                (header, choices) -> header.startsWith("Accept ") ? choices.indexOf(vm.category((int) rider)) : -1;
-        assertTrue(vm.acceptSelectedAsChosen());
-        assertTrue(dialogs.asked.contains("choose Accept " + vm.describe(p) + " as"), dialogs.asked.toString());
-        Instance a = vm.shownGroundTruthProperty().get().getLast();
+        vm.selection().selectedProperty().set(p);
+        dialogs.choice = (header, choices) ->
+                header.startsWith("Accept ") ? choices.indexOf(vm.categories().category((int) rider)) : -1;
+        assertTrue(vm.review().acceptSelectedAsChosen());
+        assertTrue(
+                dialogs.asked.contains("choose Accept " + vm.categories().describe(p) + " as"),
+                dialogs.asked.toString());
+        Instance a = vm.shown().shownGroundTruthProperty().get().getLast();
         assertEquals(rider, a.categoryId());
         assertNull(stored(a.id()).keypoints(), "rider has no keypoints: the prediction's are dropped");
-        assertEquals(1, vm.category((int) rider).count());
-        assertFalse(vm.shownPredictionsProperty().get().contains(p));
+        assertEquals(1, vm.categories().category((int) rider).count());
+        assertFalse(vm.shown().shownPredictionsProperty().get().contains(p));
 
         // cancelled: nothing accepted
-        Instance next = vm.selectedProperty().get();
+        Instance next = vm.selection().selectedProperty().get();
         dialogs.choice = (header, choices) -> -1;
-        assertFalse(vm.acceptSelectedAsChosen());
-        assertTrue(vm.shownPredictionsProperty().get().contains(next));
+        assertFalse(vm.review().acceptSelectedAsChosen());
+        assertTrue(vm.shown().shownPredictionsProperty().get().contains(next));
 
         // iscrowd: stored as uncompressed RLE with the same pixels, and back on undo
-        vm.selectedProperty().set(a);
+        vm.selection().selectedProperty().set(a);
         Segmentation before = stored(a.id()).segmentation();
         assertInstanceOf(Segmentation.CompressedRle.class, before);
-        assertTrue(vm.toggleSelectedCrowd());
+        assertTrue(vm.edits().toggleSelectedCrowd());
         assertEquals(1, stored(a.id()).iscrowd());
         assertInstanceOf(Segmentation.UncompressedRle.class, stored(a.id()).segmentation());
-        assertTrue(vm.selectedProperty().get().crowd(), "the shown instance follows");
-        assertEquals("Mark #" + a.id() + " as crowd", vm.undoLabelProperty().get());
-        assertTrue(vm.undo());
+        assertTrue(vm.selection().selectedProperty().get().crowd(), "the shown instance follows");
+        assertEquals(
+                "Mark #" + a.id() + " as crowd",
+                vm.document().undoLabelProperty().get());
+        assertTrue(vm.edits().undo());
         assertEquals(0, stored(a.id()).iscrowd());
         assertEquals(before, stored(a.id()).segmentation());
-        assertFalse(vm.selectedProperty().get().crowd());
-        assertTrue(vm.undo()); // the accept
-        assertTrue(vm.shownPredictionsProperty().get().contains(p));
-        assertEquals(0, vm.category((int) rider).count());
+        assertFalse(vm.selection().selectedProperty().get().crowd());
+        assertTrue(vm.edits().undo()); // the accept
+        assertTrue(vm.shown().shownPredictionsProperty().get().contains(p));
+        assertEquals(0, vm.categories().category((int) rider).count());
     }
 
     @Test
     void convertToPolygonsUsesTheScriptedToleranceAndConvertToMaskGoesBack() throws Exception {
-        vm.setPredictions(service.loadPredictions(MainViewModelTest.DETECTIONS, vm.getDataset()));
-        vm.scoreThresholdProperty().set(0.0);
-        vm.currentImageProperty().set(vm.images().get(2));
-        vm.selectedProperty().set(vm.shownPredictionsProperty().get().getFirst());
-        assertTrue(vm.acceptSelected());
-        Instance a = vm.shownGroundTruthProperty().get().getLast();
-        vm.selectedProperty().set(a);
-        assertTrue(MainViewModel.convertibleToPolygons(a));
-        assertFalse(MainViewModel.convertibleToMask(a));
+        vm.predictions().setPredictions(service.loadPredictions(MainViewModelTest.DETECTIONS, vm.getDataset()));
+        vm.predictions().scoreThresholdProperty().set(0.0);
+        vm.navigation().currentImageProperty().set(vm.navigation().images().get(2));
+        vm.selection()
+                .selectedProperty()
+                .set(vm.shown().shownPredictionsProperty().get().getFirst());
+        assertTrue(vm.review().acceptSelected());
+        Instance a = vm.shown().shownGroundTruthProperty().get().getLast();
+        vm.selection().selectedProperty().set(a);
+        assertTrue(EditCommands.convertibleToPolygons(a));
+        assertFalse(EditCommands.convertibleToMask(a));
         Segmentation rle = stored(a.id()).segmentation();
         var trace = vm.editor().polygons().tracePolygons(a.id());
         var fit = trace.fit(2.0);
 
-        assertFalse(vm.convertSelectedToPolygons(), "cancelled");
+        assertFalse(vm.edits().convertSelectedToPolygons(), "cancelled");
         assertEquals(rle, stored(a.id()).segmentation());
         dialogs.previews.clear();
         dialogs.value = 2.0;
-        assertTrue(vm.convertSelectedToPolygons());
+        assertTrue(vm.edits().convertSelectedToPolygons());
         assertEquals("value Convert #" + a.id() + " to polygons: tolerance (px)", dialogs.asked.getLast());
         assertTrue(
                 dialogs.previews
@@ -122,68 +129,73 @@ class EditCommandsTest {
         assertEquals(fit.polygons().size(), got.size());
         for (int i = 0; i < got.size(); i++)
             org.junit.jupiter.api.Assertions.assertArrayEquals(fit.polygons().get(i), got.get(i));
-        Instance converted = vm.selectedProperty().get();
+        Instance converted = vm.selection().selectedProperty().get();
         assertEquals(a.id(), converted.id());
-        assertTrue(MainViewModel.convertibleToMask(converted));
+        assertTrue(EditCommands.convertibleToMask(converted));
 
-        assertTrue(vm.convertSelectedToMask());
+        assertTrue(vm.edits().convertSelectedToMask());
         assertInstanceOf(Segmentation.CompressedRle.class, stored(a.id()).segmentation());
         assertEquals(fit.rasterised().area(), stored(a.id()).area(), 1e-9);
-        assertTrue(vm.undo());
-        assertTrue(vm.undo());
+        assertTrue(vm.edits().undo());
+        assertTrue(vm.edits().undo());
         assertEquals(rle, stored(a.id()).segmentation());
     }
 
     @Test
     void categoriesAreAddedRenamedMergedAndDeletedUndoably() throws Exception {
-        int persons = vm.category(1).count();
+        int persons = vm.categories().category(1).count();
         assertTrue(persons > 0);
         long rider = addCategory("rider");
         assertEquals(-1, addCategory("rider"), "a taken name is refused");
         assertEquals(1, dialogs.errors.size(), dialogs.errors.toString());
 
         // a rider annotation, then rename and merge rider into person
-        vm.drawCategoryProperty().set(vm.category((int) rider));
-        long drawn = vm.addPolygon(new double[] {10, 10, 60, 10, 30, 40});
+        vm.tools().drawCategoryProperty().set(vm.categories().category((int) rider));
+        long drawn = vm.draw().addPolygon(new double[] {10, 10, 60, 10, 30, 40});
         assertEquals(rider, stored(drawn).categoryId());
         dialogs.text = header -> header.equals("Rename category person") ? "human" : null;
-        assertTrue(vm.renameCategory(vm.category(1)));
+        assertTrue(vm.categoryEdits().renameCategory(vm.categories().category(1)));
         assertEquals(List.of("human", "rider"), categoryNames());
-        assertEquals("human", vm.categoryName(1));
+        assertEquals("human", vm.categories().categoryName(1));
         dialogs.choice = (header, choices) -> header.equals("Merge rider into") ? 0 : -1;
-        assertEquals(1, vm.mergeCategory(vm.category((int) rider)));
+        assertEquals(1, vm.categoryEdits().mergeCategory(vm.categories().category((int) rider)));
         assertEquals(List.of("human"), categoryNames());
         assertEquals(1, stored(drawn).categoryId());
-        assertEquals(persons + 1, vm.category(1).count());
-        assertTrue(vm.shownGroundTruthProperty().get().stream().anyMatch(i -> i.id() == drawn && i.categoryId() == 1));
-        assertEquals(vm.category(1), vm.drawCategoryProperty().get(), "the merged draw category falls back");
+        assertEquals(persons + 1, vm.categories().category(1).count());
+        assertTrue(vm.shown().shownGroundTruthProperty().get().stream()
+                .anyMatch(i -> i.id() == drawn && i.categoryId() == 1));
+        assertEquals(
+                vm.categories().category(1),
+                vm.tools().drawCategoryProperty().get(),
+                "the merged draw category falls back");
 
-        assertTrue(vm.undo());
+        assertTrue(vm.edits().undo());
         assertEquals(List.of("human", "rider"), categoryNames());
         assertEquals(rider, stored(drawn).categoryId());
-        assertEquals(1, vm.category((int) rider).count());
-        assertEquals(persons, vm.category(1).count());
-        assertTrue(
-                vm.shownGroundTruthProperty().get().stream().anyMatch(i -> i.id() == drawn && i.categoryId() == rider));
+        assertEquals(1, vm.categories().category((int) rider).count());
+        assertEquals(persons, vm.categories().category(1).count());
+        assertTrue(vm.shown().shownGroundTruthProperty().get().stream()
+                .anyMatch(i -> i.id() == drawn && i.categoryId() == rider));
 
         // delete asks with the number of annotations; declined changes nothing
         int total = vm.editor().coco().annotations().size();
-        assertEquals(-1, vm.deleteCategory(vm.category(1)));
+        assertEquals(-1, vm.categoryEdits().deleteCategory(vm.categories().category(1)));
         assertEquals("confirm Delete category human and its " + persons + " annotations?", dialogs.asked.getLast());
         assertEquals(total, vm.editor().coco().annotations().size());
         dialogs.confirm = header -> header.startsWith("Delete category human");
-        assertEquals(persons, vm.deleteCategory(vm.category(1)));
+        assertEquals(persons, vm.categoryEdits().deleteCategory(vm.categories().category(1)));
         assertEquals(List.of("rider"), categoryNames());
         assertEquals(total - persons, vm.editor().coco().annotations().size());
-        for (var images : vm.images()) for (Instance i : images.annotations()) assertEquals(rider, i.categoryId());
+        for (var images : vm.navigation().images())
+            for (Instance i : images.annotations()) assertEquals(rider, i.categoryId());
 
-        assertTrue(vm.undo());
+        assertTrue(vm.edits().undo());
         assertEquals(List.of("human", "rider"), categoryNames());
         assertEquals(total, vm.editor().coco().annotations().size());
-        assertEquals(persons, vm.category(1).count());
-        assertTrue(vm.undo()); // the rename
+        assertEquals(persons, vm.categories().category(1).count());
+        assertTrue(vm.edits().undo()); // the rename
         assertEquals(List.of("person", "rider"), categoryNames());
-        assertTrue(vm.redo());
+        assertTrue(vm.edits().redo());
         assertEquals(List.of("human", "rider"), categoryNames());
     }
 
@@ -191,16 +203,19 @@ class EditCommandsTest {
     void categoryColoursStayPutWhenAnotherIsMergedOrDeletedAndComeBackOnUndo() throws Exception {
         vm.setDataset(service.load(SharedData.workingCopy(SharedData.vocDataset(), tmp.resolve("voc")), n -> {}));
         java.util.Map<Integer, Integer> before = new java.util.HashMap<>();
-        for (CategoryRow r : vm.categories()) before.put(r.id(), r.rgb());
+        for (CategoryRow r : vm.categories().rows()) before.put(r.id(), r.rgb());
         assertTrue(before.values().stream().distinct().count() == before.size(), "20 distinct colours");
-        CategoryRow first = vm.categories().getFirst();
+        CategoryRow first = vm.categories().rows().getFirst();
         dialogs.confirm = header -> header.startsWith("Delete category " + first.name());
-        assertTrue(vm.deleteCategory(first) >= 0);
-        for (CategoryRow r : vm.categories()) assertEquals(before.get(r.id()), r.rgb(), r.name() + " kept its colour");
+        assertTrue(vm.categoryEdits().deleteCategory(first) >= 0);
+        for (CategoryRow r : vm.categories().rows())
+            assertEquals(before.get(r.id()), r.rgb(), r.name() + " kept its colour");
         long added = addCategory("new one");
-        assertFalse(before.containsValue(vm.category((int) added).rgb()), "a new category gets a colour of its own");
-        assertTrue(vm.undo()); // the addition
-        assertTrue(vm.undo()); // the deletion
-        for (CategoryRow r : vm.categories()) assertEquals(before.get(r.id()), r.rgb(), r.name() + " as before");
+        assertFalse(
+                before.containsValue(vm.categories().category((int) added).rgb()),
+                "a new category gets a colour of its own");
+        assertTrue(vm.edits().undo()); // the addition
+        assertTrue(vm.edits().undo()); // the deletion
+        for (CategoryRow r : vm.categories().rows()) assertEquals(before.get(r.id()), r.rgb(), r.name() + " as before");
     }
 }

@@ -18,6 +18,7 @@ import dev.masklab.app.model.Instance;
 import dev.masklab.app.model.LoadedDataset;
 import dev.masklab.app.model.PredictionSet;
 import dev.masklab.app.model.SizeClass;
+import dev.masklab.app.prediction.ViewMode;
 import dev.masklab.app.statistics.StatisticsViewModel;
 import dev.masklab.app.task.DirectTaskExecutor;
 import dev.masklab.testing.SharedData;
@@ -46,17 +47,17 @@ class MainViewModelTest {
         assertEquals(PERSON.toAbsolutePath().getParent(), ds.imageRoot());
         MainViewModel vm = newViewModel();
         vm.setDataset(ds);
-        assertEquals(4, vm.filteredImages().size());
-        assertEquals(0, vm.currentIndex());
-        for (ImageEntry e : vm.images())
+        assertEquals(4, vm.navigation().filteredImages().size());
+        assertEquals(0, vm.navigation().currentIndex());
+        for (ImageEntry e : vm.navigation().images())
             assertTrue(e.file().toFile().isFile(), e.file().toString());
-        assertTrue(vm.next());
-        assertTrue(vm.next());
-        assertTrue(vm.next());
-        assertFalse(vm.next());
-        assertEquals(3, vm.currentIndex());
-        assertTrue(vm.previous());
-        assertEquals(2, vm.currentIndex());
+        assertTrue(vm.navigation().next());
+        assertTrue(vm.navigation().next());
+        assertTrue(vm.navigation().next());
+        assertFalse(vm.navigation().next());
+        assertEquals(3, vm.navigation().currentIndex());
+        assertTrue(vm.navigation().previous());
+        assertEquals(2, vm.navigation().currentIndex());
     }
 
     @Test
@@ -73,33 +74,35 @@ class MainViewModelTest {
                     .computeIfAbsent(a.get("category_id").asInt(), k -> new java.util.HashSet<>())
                     .add(a.get("image_id").asLong());
         for (var e : imagesPerCat.entrySet()) {
-            vm.filter().categories().clear();
-            vm.filter().categories().add(e.getKey());
-            assertEquals(e.getValue().size(), vm.filteredImages().size(), "category " + e.getKey());
+            vm.navigation().filter().categories().clear();
+            vm.navigation().filter().categories().add(e.getKey());
+            assertEquals(e.getValue().size(), vm.navigation().filteredImages().size(), "category " + e.getKey());
         }
-        vm.filter().categories().clear();
-        vm.filter().textProperty().set("000025");
-        assertEquals(1, vm.filteredImages().size());
-        assertTrue(vm.filteredImages().getFirst().fileName().contains("2011_000025"));
-        vm.filter().textProperty().set("JPEGIMAGES");
-        assertEquals(3, vm.filteredImages().size());
-        vm.filter().crowdOnlyProperty().set(true);
-        assertEquals(0, vm.filteredImages().size());
+        vm.navigation().filter().categories().clear();
+        vm.navigation().filter().textProperty().set("000025");
+        assertEquals(1, vm.navigation().filteredImages().size());
+        assertTrue(vm.navigation().filteredImages().getFirst().fileName().contains("2011_000025"));
+        vm.navigation().filter().textProperty().set("JPEGIMAGES");
+        assertEquals(3, vm.navigation().filteredImages().size());
+        vm.navigation().filter().crowdOnlyProperty().set(true);
+        assertEquals(0, vm.navigation().filteredImages().size());
     }
 
     @Test
     void categoryVisibilityHidesInstances() throws Exception {
         MainViewModel vm = newViewModel();
         vm.setDataset(service.load(SharedData.workingCopy(PERSON), n -> {}));
-        vm.currentImageProperty().set(vm.images().get(3));
-        int all = vm.getCurrentImage().annotations().size();
-        assertEquals(all, vm.shownGroundTruthProperty().get().size());
-        vm.selectedProperty().set(vm.shownGroundTruthProperty().get().getFirst());
-        vm.category(1).visibleProperty().set(false);
-        assertEquals(0, vm.shownGroundTruthProperty().get().size());
-        assertNull(vm.selectedProperty().get(), "a hidden instance is no longer selected");
-        vm.category(1).visibleProperty().set(true);
-        assertEquals(all, vm.shownGroundTruthProperty().get().size());
+        vm.navigation().currentImageProperty().set(vm.navigation().images().get(3));
+        int all = vm.navigation().getCurrentImage().annotations().size();
+        assertEquals(all, vm.shown().shownGroundTruthProperty().get().size());
+        vm.selection()
+                .selectedProperty()
+                .set(vm.shown().shownGroundTruthProperty().get().getFirst());
+        vm.categories().category(1).visibleProperty().set(false);
+        assertEquals(0, vm.shown().shownGroundTruthProperty().get().size());
+        assertNull(vm.selection().selectedProperty().get(), "a hidden instance is no longer selected");
+        vm.categories().category(1).visibleProperty().set(true);
+        assertEquals(all, vm.shown().shownGroundTruthProperty().get().size());
     }
 
     @Test
@@ -110,33 +113,35 @@ class MainViewModelTest {
         assertEquals(dets.size(), ps.total());
         MainViewModel vm = newViewModel();
         vm.setDataset(ds);
-        vm.setPredictions(ps);
-        assertEquals(MainViewModel.ViewMode.SIDE_BY_SIDE, vm.viewModeProperty().get());
+        vm.predictions().setPredictions(ps);
+        assertEquals(ViewMode.SIDE_BY_SIDE, vm.predictions().viewModeProperty().get());
         for (double t : new double[] {0, 0.25, 0.5, 0.75, 1.0}) {
-            vm.scoreThresholdProperty().set(t);
+            vm.predictions().scoreThresholdProperty().set(t);
             int total = 0;
             for (JsonNode d : dets) if (d.get("score").asDouble() >= t) total++;
-            assertEquals(total, vm.predictionsAboveThresholdProperty().get(), "total at " + t);
-            assertEquals(total, vm.category(1).predictionCountProperty().get());
-            for (ImageEntry e : vm.images()) {
-                vm.currentImageProperty().set(e);
+            assertEquals(
+                    total, vm.predictions().predictionsAboveThresholdProperty().get(), "total at " + t);
+            assertEquals(
+                    total, vm.categories().category(1).predictionCountProperty().get());
+            for (ImageEntry e : vm.navigation().images()) {
+                vm.navigation().currentImageProperty().set(e);
                 long n = 0;
                 for (JsonNode d : dets)
                     if (d.get("image_id").asLong() == e.id() && d.get("score").asDouble() >= t) n++;
-                assertEquals(n, vm.shownPredictionsProperty().get().size(), "image " + e.id() + " at " + t);
+                assertEquals(n, vm.shown().shownPredictionsProperty().get().size(), "image " + e.id() + " at " + t);
             }
         }
         // sorted by score, each with a decodable mask of the image's size
-        vm.scoreThresholdProperty().set(0);
-        vm.currentImageProperty().set(vm.images().getFirst());
-        var shown = vm.shownPredictionsProperty().get();
+        vm.predictions().scoreThresholdProperty().set(0);
+        vm.navigation().currentImageProperty().set(vm.navigation().images().getFirst());
+        var shown = vm.shown().shownPredictionsProperty().get();
         for (int i = 1; i < shown.size(); i++)
             assertTrue(shown.get(i - 1).score() >= shown.get(i).score());
         Instance p = shown.getFirst();
         assertEquals(425 * 640, p.mask().decode(425, 640).length);
-        vm.setPredictions(null);
-        assertEquals(MainViewModel.ViewMode.GROUND_TRUTH, vm.viewModeProperty().get());
-        assertTrue(vm.shownPredictionsProperty().get().isEmpty());
+        vm.predictions().setPredictions(null);
+        assertEquals(ViewMode.GROUND_TRUTH, vm.predictions().viewModeProperty().get());
+        assertTrue(vm.shown().shownPredictionsProperty().get().isEmpty());
     }
 
     @Test
@@ -155,11 +160,12 @@ class MainViewModelTest {
                 crowdImages.add(a.get("image_id").asLong());
             }
         assertTrue(crowd > 0);
-        vm.filter().crowdOnlyProperty().set(true);
+        vm.navigation().filter().crowdOnlyProperty().set(true);
         assertEquals(
                 crowdImages,
-                new java.util.HashSet<>(
-                        vm.filteredImages().stream().map(ImageEntry::id).toList()));
+                new java.util.HashSet<>(vm.navigation().filteredImages().stream()
+                        .map(ImageEntry::id)
+                        .toList()));
         assertEquals(crowd, StatisticsViewModel.of(ds).crowd());
         // a crowd region (uncompressed RLE) decodes to pycocotools' annToRLE mask area (expected.json)
         JsonNode expected = new ObjectMapper()
@@ -169,7 +175,7 @@ class MainViewModelTest {
         Map<Long, Long> expectedArea = new HashMap<>();
         for (JsonNode m : expected)
             expectedArea.put(m.get("id").asLong(), m.get("area").asLong());
-        for (ImageEntry e : vm.filteredImages())
+        for (ImageEntry e : vm.navigation().filteredImages())
             for (Instance a : e.annotations())
                 if (a.crowd()) {
                     assertEquals("RLE", a.maskKind());
@@ -205,17 +211,20 @@ class MainViewModelTest {
     void colorsAreStablePerInstanceAndPerCategory() throws Exception {
         MainViewModel vm = newViewModel();
         vm.setDataset(service.load(SharedData.workingCopy(VOC), n -> {}));
-        Instance a = vm.images().getFirst().annotations().getFirst();
-        assertEquals(ColorPalette.instanceRgb(a.id()), vm.colorOf(a));
+        Instance a = vm.navigation().images().getFirst().annotations().getFirst();
+        assertEquals(ColorPalette.instanceRgb(a.id()), vm.categories().colorOf(a));
         vm.layers().colorModeProperty().set(LayerSettings.ColorMode.CATEGORY);
-        assertEquals(vm.category(a.categoryId()).rgb(), vm.colorOf(a));
+        assertEquals(
+                vm.categories().category(a.categoryId()).rgb(), vm.categories().colorOf(a));
         // 21 VOC categories (with background): the first 20 all differ
         java.util.Set<Integer> colors = new java.util.HashSet<>();
         for (int i = 0; i < 20; i++) colors.add(ColorPalette.categoryRgb(i));
         assertEquals(20, colors.size());
         assertSame(
-                vm.category(a.categoryId()),
-                vm.categories().get(vm.category(a.categoryId()).index()));
+                vm.categories().category(a.categoryId()),
+                vm.categories()
+                        .rows()
+                        .get(vm.categories().category(a.categoryId()).index()));
     }
 
     @Test
@@ -226,73 +235,76 @@ class MainViewModelTest {
         LoadedDataset ds = service.load(file, n -> {});
         MainViewModel vm = newViewModel();
         vm.setDataset(ds);
-        vm.setPredictions(service.loadPredictions(DETECTIONS, ds));
-        vm.scoreThresholdProperty().set(0.0);
-        vm.currentImageProperty().set(vm.images().get(2)); // 196141: 9 predictions
-        ImageEntry e = vm.getCurrentImage();
-        var gt0 = vm.shownGroundTruthProperty().get();
-        var pr0 = vm.shownPredictionsProperty().get();
+        vm.predictions().setPredictions(service.loadPredictions(DETECTIONS, ds));
+        vm.predictions().scoreThresholdProperty().set(0.0);
+        vm.navigation().currentImageProperty().set(vm.navigation().images().get(2)); // 196141: 9 predictions
+        ImageEntry e = vm.navigation().getCurrentImage();
+        var gt0 = vm.shown().shownGroundTruthProperty().get();
+        var pr0 = vm.shown().shownPredictionsProperty().get();
         assertTrue(pr0.size() >= 3, "the first image has predictions to review");
-        int count0 = vm.category(1).count();
-        int above0 = vm.predictionsAboveThresholdProperty().get();
-        assertFalse(vm.dirtyProperty().get());
+        int count0 = vm.categories().category(1).count();
+        int above0 = vm.predictions().predictionsAboveThresholdProperty().get();
+        assertFalse(vm.document().dirtyProperty().get());
 
         Instance p = pr0.getFirst();
-        vm.selectedProperty().set(p);
-        assertTrue(vm.acceptSelected());
-        assertSame(pr0.get(1), vm.selectedProperty().get(), "the next prediction is selected for review");
-        Instance accepted = vm.shownGroundTruthProperty().get().getLast();
+        vm.selection().selectedProperty().set(p);
+        assertTrue(vm.review().acceptSelected());
+        assertSame(pr0.get(1), vm.selection().selectedProperty().get(), "the next prediction is selected for review");
+        Instance accepted = vm.shown().shownGroundTruthProperty().get().getLast();
         assertFalse(accepted.prediction());
         assertEquals(p.categoryId(), accepted.categoryId());
-        assertEquals(gt0.size() + 1, vm.shownGroundTruthProperty().get().size());
+        assertEquals(gt0.size() + 1, vm.shown().shownGroundTruthProperty().get().size());
         for (int i = 0; i < gt0.size(); i++)
-            assertSame(gt0.get(i), vm.shownGroundTruthProperty().get().get(i), "unchanged instances are kept");
-        assertEquals(pr0.size() - 1, vm.shownPredictionsProperty().get().size());
-        assertFalse(vm.shownPredictionsProperty().get().contains(p));
-        assertEquals(count0 + 1, vm.category(1).count());
-        assertEquals(above0 - 1, vm.predictionsAboveThresholdProperty().get());
-        assertEquals(e.id(), vm.getCurrentImage().id());
-        assertSame(vm.getCurrentImage(), vm.images().get(2));
-        assertEquals(2, vm.currentIndex());
-        assertTrue(vm.dirtyProperty().get());
-        assertTrue(vm.undoLabelProperty().get().startsWith("Accept person"));
+            assertSame(gt0.get(i), vm.shown().shownGroundTruthProperty().get().get(i), "unchanged instances are kept");
+        assertEquals(pr0.size() - 1, vm.shown().shownPredictionsProperty().get().size());
+        assertFalse(vm.shown().shownPredictionsProperty().get().contains(p));
+        assertEquals(count0 + 1, vm.categories().category(1).count());
+        assertEquals(
+                above0 - 1, vm.predictions().predictionsAboveThresholdProperty().get());
+        assertEquals(e.id(), vm.navigation().getCurrentImage().id());
+        assertSame(vm.navigation().getCurrentImage(), vm.navigation().images().get(2));
+        assertEquals(2, vm.navigation().currentIndex());
+        assertTrue(vm.document().dirtyProperty().get());
+        assertTrue(vm.document().undoLabelProperty().get().startsWith("Accept person"));
 
         // rejecting moves the selection to the next prediction
-        Instance second = vm.shownPredictionsProperty().get().get(0);
-        Instance third = vm.shownPredictionsProperty().get().get(1);
-        vm.selectedProperty().set(second);
-        assertTrue(vm.deleteSelected());
-        assertSame(third, vm.selectedProperty().get());
-        assertEquals(pr0.size() - 2, vm.shownPredictionsProperty().get().size());
-        assertEquals(count0 + 1, vm.category(1).count(), "rejecting adds no annotation");
+        Instance second = vm.shown().shownPredictionsProperty().get().get(0);
+        Instance third = vm.shown().shownPredictionsProperty().get().get(1);
+        vm.selection().selectedProperty().set(second);
+        assertTrue(vm.edits().deleteSelected());
+        assertSame(third, vm.selection().selectedProperty().get());
+        assertEquals(pr0.size() - 2, vm.shown().shownPredictionsProperty().get().size());
+        assertEquals(count0 + 1, vm.categories().category(1).count(), "rejecting adds no annotation");
 
         // deleting the accepted annotation
-        vm.selectedProperty().set(accepted);
-        assertFalse(vm.setSelectedCategory(accepted.categoryId()), "same category: no edit");
-        assertTrue(vm.deleteSelected());
-        assertEquals(gt0.size(), vm.shownGroundTruthProperty().get().size());
-        assertEquals(count0, vm.category(1).count());
+        vm.selection().selectedProperty().set(accepted);
+        assertFalse(vm.edits().setSelectedCategory(accepted.categoryId()), "same category: no edit");
+        assertTrue(vm.edits().deleteSelected());
+        assertEquals(gt0.size(), vm.shown().shownGroundTruthProperty().get().size());
+        assertEquals(count0, vm.categories().category(1).count());
 
         // undo from another image brings the edited image back
-        assertTrue(vm.previous());
-        assertTrue(vm.undo());
-        assertEquals(e.id(), vm.getCurrentImage().id());
-        assertEquals(accepted.id(), vm.selectedProperty().get().id(), "the undeleted annotation is selected");
-        assertEquals(count0 + 1, vm.category(1).count());
-        assertTrue(vm.undo());
-        assertTrue(vm.shownPredictionsProperty().get().contains(second));
-        assertTrue(vm.undo());
-        assertEquals(pr0, vm.shownPredictionsProperty().get());
-        assertEquals(gt0.size(), vm.shownGroundTruthProperty().get().size());
-        assertEquals(count0, vm.category(1).count());
-        assertEquals(above0, vm.predictionsAboveThresholdProperty().get());
-        assertFalse(vm.dirtyProperty().get(), "everything undone: nothing to save");
-        assertFalse(vm.undo());
+        assertTrue(vm.navigation().previous());
+        assertTrue(vm.edits().undo());
+        assertEquals(e.id(), vm.navigation().getCurrentImage().id());
+        assertEquals(
+                accepted.id(), vm.selection().selectedProperty().get().id(), "the undeleted annotation is selected");
+        assertEquals(count0 + 1, vm.categories().category(1).count());
+        assertTrue(vm.edits().undo());
+        assertTrue(vm.shown().shownPredictionsProperty().get().contains(second));
+        assertTrue(vm.edits().undo());
+        assertEquals(pr0, vm.shown().shownPredictionsProperty().get());
+        assertEquals(gt0.size(), vm.shown().shownGroundTruthProperty().get().size());
+        assertEquals(count0, vm.categories().category(1).count());
+        assertEquals(
+                above0, vm.predictions().predictionsAboveThresholdProperty().get());
+        assertFalse(vm.document().dirtyProperty().get(), "everything undone: nothing to save");
+        assertFalse(vm.edits().undo());
 
         // redo the accept and save: the file has the annotation, the original is kept
-        assertTrue(vm.redo());
+        assertTrue(vm.edits().redo());
         vm.document().saveBlocking();
-        assertFalse(vm.dirtyProperty().get());
+        assertFalse(vm.document().dirtyProperty().get());
         JsonNode saved = new ObjectMapper().readTree(file.toFile());
         JsonNode orig = new ObjectMapper().readTree(PERSON.toFile());
         assertEquals(
@@ -301,12 +313,14 @@ class MainViewModelTest {
                 orig, new ObjectMapper().readTree(tmp.resolve("person.json.bak").toFile()));
 
         // accept all shown on the image: one undo takes them all back
-        int left = vm.shownPredictionsProperty().get().size();
-        assertEquals(left, vm.acceptAllShown());
-        assertTrue(vm.shownPredictionsProperty().get().isEmpty());
-        assertEquals(gt0.size() + 1 + left, vm.shownGroundTruthProperty().get().size());
-        assertTrue(vm.undo()); // one action, one undo
-        assertEquals(left, vm.shownPredictionsProperty().get().size());
-        assertFalse(vm.dirtyProperty().get());
+        int left = vm.shown().shownPredictionsProperty().get().size();
+        assertEquals(left, vm.review().acceptAllShown());
+        assertTrue(vm.shown().shownPredictionsProperty().get().isEmpty());
+        assertEquals(
+                gt0.size() + 1 + left,
+                vm.shown().shownGroundTruthProperty().get().size());
+        assertTrue(vm.edits().undo()); // one action, one undo
+        assertEquals(left, vm.shown().shownPredictionsProperty().get().size());
+        assertFalse(vm.document().dirtyProperty().get());
     }
 }

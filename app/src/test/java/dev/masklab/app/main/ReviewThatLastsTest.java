@@ -33,20 +33,21 @@ class ReviewThatLastsTest {
     MainViewModel open(Path file) throws Exception {
         MainViewModel vm = new MainViewModel(new DatasetDocument(new ScriptedDialogs(), new DirectTaskExecutor()));
         assertNotNull(vm.document().open(file).get());
-        vm.setPredictions(service.loadPredictions(DETECTIONS, vm.getDataset()));
-        vm.scoreThresholdProperty().set(0.0);
-        vm.currentImageProperty().set(vm.images().get(2)); // 196141: 9 predictions
+        vm.predictions().setPredictions(service.loadPredictions(DETECTIONS, vm.getDataset()));
+        vm.predictions().scoreThresholdProperty().set(0.0);
+        vm.navigation().currentImageProperty().set(vm.navigation().images().get(2)); // 196141: 9 predictions
         return vm;
     }
 
     static int totalPredictions(MainViewModel vm) {
         int n = 0;
-        for (List<Instance> l : vm.predictionsProperty().get().byImage().values()) n += l.size();
+        for (List<Instance> l :
+                vm.predictions().predictionsProperty().get().byImage().values()) n += l.size();
         return n;
     }
 
     static boolean shownWithKey(MainViewModel vm, Instance p) {
-        return vm.shownPredictionsProperty().get().stream()
+        return vm.shown().shownPredictionsProperty().get().stream()
                 .anyMatch(i -> i.key().equals(p.key()));
     }
 
@@ -56,19 +57,24 @@ class ReviewThatLastsTest {
         Files.copy(PERSON, file);
         MainViewModel vm = open(file);
         int all = totalPredictions(vm);
-        assertEquals("0 of " + all + " reviewed", vm.reviewProgressProperty().get());
-        List<Instance> pr0 = vm.shownPredictionsProperty().get();
-        int gt0 = vm.shownGroundTruthProperty().get().size();
+        assertEquals(
+                "0 of " + all + " reviewed",
+                vm.review().reviewProgressProperty().get());
+        List<Instance> pr0 = vm.shown().shownPredictionsProperty().get();
+        int gt0 = vm.shown().shownGroundTruthProperty().get().size();
         assertTrue(pr0.size() >= 3);
         Instance accepted = pr0.get(0);
         Instance rejected = pr0.get(1);
 
-        vm.selectedProperty().set(accepted);
-        assertTrue(vm.acceptSelected());
-        long annotationId = vm.shownGroundTruthProperty().get().getLast().id();
-        vm.selectedProperty().set(rejected);
-        assertTrue(vm.deleteSelected());
-        assertEquals("2 of " + all + " reviewed", vm.reviewProgressProperty().get());
+        vm.selection().selectedProperty().set(accepted);
+        assertTrue(vm.review().acceptSelected());
+        long annotationId =
+                vm.shown().shownGroundTruthProperty().get().getLast().id();
+        vm.selection().selectedProperty().set(rejected);
+        assertTrue(vm.edits().deleteSelected());
+        assertEquals(
+                "2 of " + all + " reviewed",
+                vm.review().reviewProgressProperty().get());
         ReviewState state = vm.editor().review();
         assertEquals(
                 ReviewState.Status.ACCEPTED,
@@ -79,11 +85,13 @@ class ReviewThatLastsTest {
                 state.decision(rejected.key()).orElseThrow().status());
 
         // one undo takes back the rejection and its decision; redo makes both again
-        assertTrue(vm.undo());
+        assertTrue(vm.edits().undo());
         assertTrue(state.decision(rejected.key()).isEmpty());
         assertTrue(shownWithKey(vm, rejected));
-        assertEquals("1 of " + all + " reviewed", vm.reviewProgressProperty().get());
-        assertTrue(vm.redo());
+        assertEquals(
+                "1 of " + all + " reviewed",
+                vm.review().reviewProgressProperty().get());
+        assertTrue(vm.edits().redo());
         assertEquals(
                 ReviewState.Status.REJECTED,
                 state.decision(rejected.key()).orElseThrow().status());
@@ -95,14 +103,17 @@ class ReviewThatLastsTest {
 
         // reopened in a new window: the decisions are restored, nothing is pending twice
         MainViewModel again = open(file);
-        assertEquals("2 of " + all + " reviewed", again.reviewProgressProperty().get());
-        assertEquals(pr0.size() - 2, again.shownPredictionsProperty().get().size());
+        assertEquals(
+                "2 of " + all + " reviewed",
+                again.review().reviewProgressProperty().get());
+        assertEquals(
+                pr0.size() - 2, again.shown().shownPredictionsProperty().get().size());
         assertFalse(shownWithKey(again, accepted), "an accepted prediction is not shown beside its annotation");
         assertFalse(shownWithKey(again, rejected), "a rejected prediction stays hidden");
-        assertEquals(gt0 + 1, again.shownGroundTruthProperty().get().size());
+        assertEquals(gt0 + 1, again.shown().shownGroundTruthProperty().get().size());
         assertEquals(
                 1,
-                again.shownGroundTruthProperty().get().stream()
+                again.shown().shownGroundTruthProperty().get().stream()
                         .filter(a -> a.id() == annotationId)
                         .count());
         assertEquals(
@@ -111,8 +122,10 @@ class ReviewThatLastsTest {
 
         // undoing an accept made in an earlier session is not possible (the history is new), but deleting its
         // annotation and reopening keeps the prediction reviewed, and says so
-        again.selectedProperty().set(again.shownGroundTruthProperty().get().getLast());
-        assertTrue(again.deleteSelected());
+        again.selection()
+                .selectedProperty()
+                .set(again.shown().shownGroundTruthProperty().get().getLast());
+        assertTrue(again.edits().deleteSelected());
         again.document().save().get();
         MainViewModel third = open(file);
         assertTrue(
@@ -129,36 +142,39 @@ class ReviewThatLastsTest {
         Path file = tmp.resolve("person.json");
         Files.copy(PERSON, file);
         MainViewModel vm = open(file);
-        vm.currentImageProperty().set(vm.images().get(0));
+        vm.navigation().currentImageProperty().set(vm.navigation().images().get(0));
         // the lowest-scored prediction of the whole dataset comes first, on its own image
         Instance lowest = null;
-        for (List<Instance> l : vm.predictionsProperty().get().byImage().values())
+        for (List<Instance> l :
+                vm.predictions().predictionsProperty().get().byImage().values())
             for (Instance p : l) if (lowest == null || p.score() < lowest.score()) lowest = p;
-        assertTrue(vm.nextPending(true));
-        assertEquals(lowest.key(), vm.selectedProperty().get().key());
-        assertEquals(lowest.imageId(), vm.getCurrentImage().id());
+        assertTrue(vm.review().nextPending(true));
+        assertEquals(lowest.key(), vm.selection().selectedProperty().get().key());
+        assertEquals(lowest.imageId(), vm.navigation().getCurrentImage().id());
         // rejected: the queue goes on to the next one, never back to a decided prediction
-        assertTrue(vm.deleteSelected());
+        assertTrue(vm.edits().deleteSelected());
         Instance second = null;
-        for (List<Instance> l : vm.predictionsProperty().get().byImage().values())
+        for (List<Instance> l :
+                vm.predictions().predictionsProperty().get().byImage().values())
             for (Instance p : l)
                 if (!p.key().equals(lowest.key()) && (second == null || p.score() < second.score())) second = p;
-        vm.selectedProperty().set(null);
-        assertTrue(vm.nextPending(true));
-        assertEquals(second.key(), vm.selectedProperty().get().key());
+        vm.selection().selectedProperty().set(null);
+        assertTrue(vm.review().nextPending(true));
+        assertEquals(second.key(), vm.selection().selectedProperty().get().key());
 
         // image by image: walks every pending prediction once, then says nothing is left
         int all = totalPredictions(vm);
-        vm.selectedProperty().set(null);
+        vm.selection().selectedProperty().set(null);
         int accepted = 0;
-        while (vm.nextPending(false)) {
-            assertTrue(vm.acceptSelected());
+        while (vm.review().nextPending(false)) {
+            assertTrue(vm.review().acceptSelected());
             accepted++;
             assertTrue(accepted < all, "the queue ends");
         }
         assertEquals(all - 1, accepted);
         assertEquals(
-                all + " of " + all + " reviewed", vm.reviewProgressProperty().get());
+                all + " of " + all + " reviewed",
+                vm.review().reviewProgressProperty().get());
         assertTrue(
                 vm.messageProperty().get().startsWith("Nothing left to review"),
                 vm.messageProperty().get());
@@ -176,6 +192,6 @@ class ReviewThatLastsTest {
         assertTrue(Files.exists(Path.of(ReviewState.fileFor(file) + ".bad")));
         assertEquals(
                 "0 of " + totalPredictions(vm) + " reviewed",
-                vm.reviewProgressProperty().get());
+                vm.review().reviewProgressProperty().get());
     }
 }

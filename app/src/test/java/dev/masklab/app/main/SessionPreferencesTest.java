@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.masklab.app.prediction.ViewMode;
 import java.nio.file.Path;
 import java.util.OptionalLong;
 import java.util.prefs.Preferences;
@@ -54,24 +55,24 @@ class SessionPreferencesTest {
 
     @Test
     void viewModeThresholdImageAndFolderAreRemembered(@TempDir Path tmp) {
-        assertEquals(MainViewModel.ViewMode.SIDE_BY_SIDE, prefs.viewMode());
+        assertEquals(ViewMode.SIDE_BY_SIDE, prefs.viewMode());
         assertEquals(0.5, prefs.scoreThreshold(), 1e-12);
         Path json = tmp.resolve("a.json");
         assertEquals(OptionalLong.empty(), prefs.lastImage(json));
         assertNull(prefs.lastFolder());
-        prefs.saveViewMode(MainViewModel.ViewMode.OVERLAY);
+        prefs.saveViewMode(ViewMode.OVERLAY);
         prefs.saveScoreThreshold(0.25);
         prefs.saveLastImage(json, 197388);
         prefs.saveLastFolder(tmp);
         SessionPreferences again = new SessionPreferences(node);
-        assertEquals(MainViewModel.ViewMode.OVERLAY, again.viewMode());
+        assertEquals(ViewMode.OVERLAY, again.viewMode());
         assertEquals(0.25, again.scoreThreshold(), 1e-12);
         assertEquals(OptionalLong.of(197388), again.lastImage(json));
         assertEquals(OptionalLong.empty(), again.lastImage(tmp.resolve("b.json")));
         assertEquals(tmp.toAbsolutePath(), again.lastFolder());
         node.put("viewMode", "NOT_A_MODE");
         node.putDouble("scoreThreshold", 7);
-        assertEquals(MainViewModel.ViewMode.SIDE_BY_SIDE, again.viewMode());
+        assertEquals(ViewMode.SIDE_BY_SIDE, again.viewMode());
         assertEquals(1, again.scoreThreshold(), 1e-12);
     }
 }

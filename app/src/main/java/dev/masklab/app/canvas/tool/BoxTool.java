@@ -24,7 +24,7 @@ public final class BoxTool implements Tool {
 
     /** The box tool: a new box annotation. */
     public BoxTool(ToolContext ctx) {
-        this(ctx, (x0, y0, x1, y1) -> ctx.model().addBox(x0, y0, x1, y1) >= 0);
+        this(ctx, (x0, y0, x1, y1) -> ctx.model().draw().addBox(x0, y0, x1, y1) >= 0);
     }
 
     /** A box dragged for {@code target} (the box prompt). */

@@ -56,7 +56,7 @@ public final class BrushTool implements Tool {
         double[] xy = new double[stroke.size()];
         for (int i = 0; i < xy.length; i++) xy[i] = stroke.get(i);
         stroke.clear();
-        if (ctx.model().paint(xy, add) < 0) ctx.repaint();
+        if (ctx.model().draw().paint(xy, add) < 0) ctx.repaint();
     }
 
     @Override
@@ -70,7 +70,7 @@ public final class BrushTool implements Tool {
     public void paint(GraphicsContext g) {
         Viewport vp = ctx.viewport();
         double z = vp.zoom();
-        double r = ctx.model().brushRadiusProperty().get() * z;
+        double r = ctx.model().tools().brushRadiusProperty().get() * z;
         Color c = add ? ToolPaint.drawColor(ctx) : Color.web("#ff5252");
         if (stroke.size() >= 2) {
             g.setStroke(c.deriveColor(0, 1, 1, 0.5));

@@ -58,7 +58,7 @@ public final class PolygonTool implements Tool {
             double[] xy = new double[points.size()];
             for (int i = 0; i < xy.length; i++) xy[i] = points.get(i);
             points.clear();
-            ctx.model().closePolygon(xy);
+            ctx.model().draw().closePolygon(xy);
         } else {
             ctx.model().messageProperty().set("A polygon needs at least 3 points");
         }

@@ -39,8 +39,13 @@ public final class SelectTool implements Tool {
         Viewport vp = ctx.viewport();
         Handle h = ctx.handleAt(e.x(), e.y());
         Instance s = ctx.editable();
-        if (s != null) ctx.model().selectKeypoint(h != null && h.kind() == Handle.Kind.KEYPOINT ? h.a() : -1);
-        if (s != null) ctx.model().selectedPartProperty().set(h != null && h.kind() == Handle.Kind.VERTEX ? h.a() : -1);
+        if (s != null)
+            ctx.model().keypoints().selectKeypoint(h != null && h.kind() == Handle.Kind.KEYPOINT ? h.a() : -1);
+        if (s != null)
+            ctx.model()
+                    .selection()
+                    .selectedPartProperty()
+                    .set(h != null && h.kind() == Handle.Kind.VERTEX ? h.a() : -1);
         if (h != null && s != null) {
             grab = new Grab(s, h, h.x(), h.y(), h.x(), h.y(), false);
             return true;
@@ -76,13 +81,13 @@ public final class SelectTool implements Tool {
         MainViewModel m = ctx.model();
         Handle h = g.handle();
         if (h == null) {
-            m.translate(g.instance(), g.x() - g.fromX(), g.y() - g.fromY());
+            m.edits().translate(g.instance(), g.x() - g.fromX(), g.y() - g.fromY());
             return;
         }
         switch (h.kind()) {
-            case KEYPOINT -> m.moveKeypoint(g.instance(), h.a(), g.x(), g.y());
-            case VERTEX -> m.moveVertex(g.instance(), h.a(), h.b(), g.x(), g.y());
-            case BOX_CORNER -> m.moveBoxCorner(g.instance(), h.a(), g.x(), g.y());
+            case KEYPOINT -> m.keypoints().moveKeypoint(g.instance(), h.a(), g.x(), g.y());
+            case VERTEX -> m.edits().moveVertex(g.instance(), h.a(), h.b(), g.x(), g.y());
+            case BOX_CORNER -> m.edits().moveBoxCorner(g.instance(), h.a(), g.x(), g.y());
         }
     }
 
@@ -92,8 +97,10 @@ public final class SelectTool implements Tool {
         if (e.secondary()) {
             Handle h = ctx.handleAt(e.x(), e.y());
             Instance s = ctx.editable();
-            if (h != null && h.kind() == Handle.Kind.KEYPOINT && s != null) m.cycleKeypointVisibility(s, h.a());
-            else if (h != null && h.kind() == Handle.Kind.VERTEX && s != null) m.deleteVertex(s, h.a(), h.b());
+            if (h != null && h.kind() == Handle.Kind.KEYPOINT && s != null)
+                m.keypoints().cycleKeypointVisibility(s, h.a());
+            else if (h != null && h.kind() == Handle.Kind.VERTEX && s != null)
+                m.edits().deleteVertex(s, h.a(), h.b());
             else if (h == null && !e.afterDrag() && s != null && s.hasKeypoints())
                 ctx.showKeypointMenu(s, e.x(), e.y(), e.screenX(), e.screenY());
             return;
@@ -103,18 +110,19 @@ public final class SelectTool implements Tool {
         Handle h = ctx.handleAt(e.x(), e.y());
         int[] edge = h == null ? edgeAt(s, e.x(), e.y()) : null;
         if (e.clicks() == 2 && s != null) {
-            if (h != null && h.kind() == Handle.Kind.VERTEX) m.deleteVertex(s, h.a(), h.b());
+            if (h != null && h.kind() == Handle.Kind.VERTEX) m.edits().deleteVertex(s, h.a(), h.b());
             else if (edge != null)
-                m.insertVertex(
-                        s,
-                        edge[0],
-                        edge[1],
-                        ctx.viewport().toImageX(e.x()),
-                        ctx.viewport().toImageY(e.y()));
+                m.edits()
+                        .insertVertex(
+                                s,
+                                edge[0],
+                                edge[1],
+                                ctx.viewport().toImageX(e.x()),
+                                ctx.viewport().toImageY(e.y()));
             return;
         }
         // a click on a handle or on the outline of the selected polygon keeps the selection (a double-click edits it)
-        if (h == null && edge == null) m.selectedProperty().set(ctx.instanceAt(e.x(), e.y()));
+        if (h == null && edge == null) m.selection().selectedProperty().set(ctx.instanceAt(e.x(), e.y()));
     }
 
     /**
@@ -125,7 +133,7 @@ public final class SelectTool implements Tool {
         if (annotation == null) return null;
         Viewport vp = ctx.viewport();
         double ix = vp.toImageX(sx), iy = vp.toImageY(sy);
-        var polygons = ctx.model().polygonsOf(annotation);
+        var polygons = ctx.model().edits().polygonsOf(annotation);
         int[] best = null;
         double bestD = HitTester.HANDLE_RADIUS;
         for (int p = 0; p < polygons.size(); p++) {

@@ -10,7 +10,7 @@ final class ToolPaint {
 
     /** The draw category's colour (white when none). */
     static Color drawColor(ToolContext ctx) {
-        CategoryRow cat = ctx.model().drawCategoryProperty().get();
+        CategoryRow cat = ctx.model().tools().drawCategoryProperty().get();
         return cat == null ? Color.WHITE : ColorPalette.toColor(cat.rgb());
     }
 }

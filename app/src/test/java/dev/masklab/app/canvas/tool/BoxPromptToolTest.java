@@ -29,7 +29,7 @@ class BoxPromptToolTest {
 
     /** A fake model answering with a mask that fills the box, category as asked (else 1), score 0.01. */
     void fakeModel(ToolFixture f) {
-        f.vm.boxPrompterProperty().set((image, box, cat, done) -> {
+        f.vm.tools().boxPrompterProperty().set((image, box, cat, done) -> {
             asked.add(new double[] {image.id(), box[0], box[1], box[2], box[3], cat.orElse(-1)});
             Rle mask = Rle.fromBbox(box, image.height(), image.width());
             done.accept(CocoResult.of(image.id(), cat.orElse(1), 0.01, box.clone(), Segmentation.of(mask), null));
@@ -41,53 +41,55 @@ class BoxPromptToolTest {
         ToolFixture f = new ToolFixture();
         fakeModel(f);
         int before = f.annotationCount();
-        BoxTool t = new BoxTool(f, f.vm::promptBox);
+        BoxTool t = new BoxTool(f, f.vm.prompts()::promptBox);
         ToolFixture.drag(t, 60, 90, 45, 70, 20, 30);
         assertEquals(1, asked.size());
         double[] q = asked.getFirst();
-        assertEquals(f.vm.getCurrentImage().id(), (long) q[0]);
+        assertEquals(f.vm.navigation().getCurrentImage().id(), (long) q[0]);
         assertArrayEquals(new double[] {20, 30, 40, 60}, new double[] {q[1], q[2], q[3], q[4]}, 1e-9);
-        assertEquals(f.vm.drawCategoryProperty().get().id(), (long) q[5], "the tool bar's category is asked for");
+        assertEquals(
+                f.vm.tools().drawCategoryProperty().get().id(), (long) q[5], "the tool bar's category is asked for");
         assertEquals(before, f.annotationCount(), "an answer is not an annotation until accepted");
 
-        Instance p = f.vm.selectedProperty().get();
+        Instance p = f.vm.selection().selectedProperty().get();
         assertTrue(p.prediction());
-        assertTrue(f.vm.shownPredictionsProperty().get().contains(p), "shown although below the score threshold");
-        assertTrue(f.vm.scoreThresholdProperty().get() > p.score());
-        assertTrue(f.vm.acceptSelected());
+        assertTrue(
+                f.vm.shown().shownPredictionsProperty().get().contains(p), "shown although below the score threshold");
+        assertTrue(f.vm.predictions().scoreThresholdProperty().get() > p.score());
+        assertTrue(f.vm.review().acceptSelected());
         assertEquals(before + 1, f.annotationCount());
         CocoAnnotation a = f.vm.editor().coco().annotations().getLast();
         assertArrayEquals(new double[] {20, 30, 40, 60}, a.bbox(), 1e-9);
         assertEquals(2400, a.area(), 1e-9);
-        assertFalse(f.vm.shownPredictionsProperty().get().contains(p));
-        assertTrue(f.vm.undo());
-        assertTrue(f.vm.shownPredictionsProperty().get().contains(p), "undo makes it pending again");
+        assertFalse(f.vm.shown().shownPredictionsProperty().get().contains(p));
+        assertTrue(f.vm.edits().undo());
+        assertTrue(f.vm.shown().shownPredictionsProperty().get().contains(p), "undo makes it pending again");
 
         // a second prompt; Delete drops it
         ToolFixture.drag(t, 5, 5, 15, 25);
-        Instance second = f.vm.selectedProperty().get();
+        Instance second = f.vm.selection().selectedProperty().get();
         assertEquals(2, asked.size());
-        assertTrue(f.vm.deleteSelected());
-        assertFalse(f.vm.shownPredictionsProperty().get().contains(second));
+        assertTrue(f.vm.edits().deleteSelected());
+        assertFalse(f.vm.shown().shownPredictionsProperty().get().contains(second));
         assertEquals(before, f.annotationCount());
     }
 
     @Test
     void withoutAModelOrWithATinyBoxNothingIsAsked() throws Exception {
         ToolFixture f = new ToolFixture();
-        BoxTool t = new BoxTool(f, f.vm::promptBox);
+        BoxTool t = new BoxTool(f, f.vm.prompts()::promptBox);
         ToolFixture.drag(t, 10, 10, 50, 50);
         assertTrue(
                 f.vm.messageProperty().get().startsWith("No model loaded"),
                 f.vm.messageProperty().get());
-        assertNull(f.vm.predictionsProperty().get());
+        assertNull(f.vm.predictions().predictionsProperty().get());
         fakeModel(f);
         ToolFixture.drag(t, 10, 10, 10.5, 50);
         assertTrue(asked.isEmpty());
         // a box past the image's edge is clipped to the image
-        ImageEntry e = f.vm.getCurrentImage();
+        ImageEntry e = f.vm.navigation().getCurrentImage();
         ToolFixture.drag(t, -20, -10, 30, 40);
         assertArrayEquals(new double[] {0, 0, 30, 40}, Arrays.copyOfRange(asked.getFirst(), 1, 5), 1e-9);
-        assertSame(e, f.vm.getCurrentImage());
+        assertSame(e, f.vm.navigation().getCurrentImage());
     }
 }

@@ -17,7 +17,7 @@ class BoxToolTest {
         // dragged from bottom-right to top-left: the corners are sorted
         ToolFixture.drag(t, 60, 90, 45, 70, 20, 30);
         assertEquals(before + 1, f.annotationCount());
-        long id = f.vm.selectedProperty().get().id();
+        long id = f.vm.selection().selectedProperty().get().id();
         CocoAnnotation a = f.stored(id);
         Segmentation.Polygons p = (Segmentation.Polygons) a.segmentation();
         assertEquals(1, p.polygonsView().size());
@@ -25,10 +25,10 @@ class BoxToolTest {
                 new double[] {20, 30, 60, 30, 60, 90, 20, 90}, p.polygonsView().getFirst(), 1e-9);
         assertArrayEquals(new double[] {20, 30, 40, 60}, a.bbox(), 1e-9);
         assertEquals(2400, a.area(), 1e-9);
-        assertEquals(f.vm.drawCategoryProperty().get().id(), a.categoryId());
-        assertEquals("Draw person box", f.vm.undoLabelProperty().get());
+        assertEquals(f.vm.tools().drawCategoryProperty().get().id(), a.categoryId());
+        assertEquals("Draw person box", f.vm.document().undoLabelProperty().get());
         // one edit: one undo removes it
-        f.vm.undo();
+        f.vm.edits().undo();
         assertEquals(before, f.annotationCount());
     }
 
@@ -40,6 +40,6 @@ class BoxToolTest {
         ToolFixture.drag(t, 50, 50);
         ToolFixture.drag(t, 50, 50, 50.4, 80);
         assertEquals(before, f.annotationCount());
-        assertEquals("", f.vm.undoLabelProperty().get());
+        assertEquals("", f.vm.document().undoLabelProperty().get());
     }
 }

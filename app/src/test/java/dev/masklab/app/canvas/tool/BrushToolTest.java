@@ -25,13 +25,13 @@ class BrushToolTest {
     @Test
     void aDabPaintsTheDiskOfPixelCentresWithinTheRadiusAndTheEraserTakesItBack() throws Exception {
         ToolFixture f = new ToolFixture();
-        f.vm.brushRadiusProperty().set(2);
+        f.vm.tools().brushRadiusProperty().set(2);
         BrushTool brush = new BrushTool(f, true);
         // one dab at pixel (100, 100)'s centre: the pixels whose centres lie within 2 px
         ToolFixture.drag(brush, 100.5, 100.5);
-        Instance painted = f.vm.selectedProperty().get();
+        Instance painted = f.vm.selection().selectedProperty().get();
         assertFalse(f.stored(painted.id()).segmentation() instanceof Segmentation.Polygons, "a brush mask is RLE");
-        ImageEntry e = f.vm.getCurrentImage();
+        ImageEntry e = f.vm.navigation().getCurrentImage();
         assertEquals(
                 List.of(
                         "100,98", "99,99", "100,99", "101,99", "98,100", "99,100", "100,100", "101,100", "102,100",
@@ -65,6 +65,6 @@ class BrushToolTest {
         assertEquals(before, f.annotationCount());
         assertEquals(
                 "Select an annotation to erase from", f.vm.messageProperty().get());
-        assertNull(f.vm.selectedProperty().get());
+        assertNull(f.vm.selection().selectedProperty().get());
     }
 }

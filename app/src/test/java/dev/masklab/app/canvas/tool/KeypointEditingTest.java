@@ -31,24 +31,24 @@ class KeypointEditingTest {
         int i = labelled(a);
         SelectTool t = new SelectTool(f);
         ToolFixture.drag(t, before[3 * i], before[3 * i + 1]); // press and release in place
-        assertEquals(i, f.vm.selectedKeypointProperty().get());
+        assertEquals(i, f.vm.selection().selectedKeypointProperty().get());
         int count = f.annotationCount();
-        assertTrue(f.vm.deleteSelected());
+        assertTrue(f.vm.edits().deleteSelected());
         assertEquals(count, f.annotationCount(), "the annotation stays");
         double[] expected = before.clone();
         expected[3 * i] = expected[3 * i + 1] = expected[3 * i + 2] = 0;
         assertArrayEquals(expected, f.stored(a.id()).keypoints(), 1e-9);
         assertEquals(n - 1, (int) f.stored(a.id()).numKeypoints());
-        assertEquals(-1, f.vm.selectedKeypointProperty().get());
-        assertTrue(f.vm.undo());
+        assertEquals(-1, f.vm.selection().selectedKeypointProperty().get());
+        assertTrue(f.vm.edits().undo());
         assertArrayEquals(before, f.stored(a.id()).keypoints(), 1e-9);
 
         // a press elsewhere clears the keypoint: Delete then deletes the annotation
         ToolFixture.drag(t, before[3 * i], before[3 * i + 1]);
-        assertEquals(i, f.vm.selectedKeypointProperty().get());
+        assertEquals(i, f.vm.selection().selectedKeypointProperty().get());
         t.press(ToolFixture.at(-30, -30, false));
-        assertEquals(-1, f.vm.selectedKeypointProperty().get());
-        assertTrue(f.vm.deleteSelected());
+        assertEquals(-1, f.vm.selection().selectedKeypointProperty().get());
+        assertTrue(f.vm.edits().deleteSelected());
         assertEquals(count - 1, f.annotationCount());
     }
 
@@ -58,15 +58,15 @@ class KeypointEditingTest {
         Instance a = SelectToolTest.selectPerson(f);
         double[] before = f.stored(a.id()).keypoints().clone();
         int i = labelled(a);
-        assertFalse(f.vm.setSelectedKeypointVisibility(1), "no keypoint selected");
-        f.vm.selectKeypoint(i);
+        assertFalse(f.vm.keypoints().setSelectedKeypointVisibility(1), "no keypoint selected");
+        f.vm.keypoints().selectKeypoint(i);
         int other = before[3 * i + 2] == 1 ? 2 : 1;
-        assertTrue(f.vm.setSelectedKeypointVisibility(other));
+        assertTrue(f.vm.keypoints().setSelectedKeypointVisibility(other));
         double[] expected = before.clone();
         expected[3 * i + 2] = other;
         assertArrayEquals(expected, f.stored(a.id()).keypoints(), 1e-9);
-        assertEquals(i, f.vm.selectedKeypointProperty().get(), "the keypoint stays selected");
-        assertTrue(f.vm.undo());
+        assertEquals(i, f.vm.selection().selectedKeypointProperty().get(), "the keypoint stays selected");
+        assertTrue(f.vm.edits().undo());
         assertArrayEquals(before, f.stored(a.id()).keypoints(), 1e-9);
     }
 
@@ -74,15 +74,15 @@ class KeypointEditingTest {
     void placeSkeletonPutsTheTemplateInTheBoxForUnlabelledKeypoints() throws Exception {
         ToolFixture f = new ToolFixture();
         Instance a = SelectToolTest.selectPerson(f);
-        assertTrue(f.vm.skeletonPlaceable(a));
+        assertTrue(f.vm.categories().skeletonPlaceable(a));
         int i = labelled(a);
-        f.vm.selectKeypoint(i);
-        assertTrue(f.vm.deleteSelectedKeypoint());
+        f.vm.keypoints().selectKeypoint(i);
+        assertTrue(f.vm.keypoints().deleteSelectedKeypoint());
         double[] before = f.stored(a.id()).keypoints().clone();
         double[] box = f.stored(a.id()).bbox();
         var template = f.vm.editor().keypoints().keypointTemplate(a.categoryId());
-        var im = f.vm.getCurrentImage();
-        assertTrue(f.vm.placeSkeletonOnSelected());
+        var im = f.vm.navigation().getCurrentImage();
+        assertTrue(f.vm.keypoints().placeSkeletonOnSelected());
         double[] after = f.stored(a.id()).keypoints();
         for (int k = 0; 3 * k + 2 < before.length; k++) {
             if (before[3 * k + 2] > 0) {
@@ -99,8 +99,10 @@ class KeypointEditingTest {
             }
         }
         assertEquals(after.length / 3, (int) f.stored(a.id()).numKeypoints());
-        assertEquals("Place skeleton on #" + a.id(), f.vm.undoLabelProperty().get());
-        assertTrue(f.vm.undo());
+        assertEquals(
+                "Place skeleton on #" + a.id(),
+                f.vm.document().undoLabelProperty().get());
+        assertTrue(f.vm.edits().undo());
         assertArrayEquals(before, f.stored(a.id()).keypoints(), 1e-9);
     }
 }

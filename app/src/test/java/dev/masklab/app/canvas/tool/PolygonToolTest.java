@@ -30,7 +30,7 @@ class PolygonToolTest {
         assertTrue(t.isDrawing());
         assertTrue(t.key(KeyCode.ENTER));
         assertFalse(t.isDrawing());
-        CocoAnnotation a = f.stored(f.vm.selectedProperty().get().id());
+        CocoAnnotation a = f.stored(f.vm.selection().selectedProperty().get().id());
         assertArrayEquals(new double[] {10, 10, 50, 10, 30, 40}, polygon(a), 1e-9);
         assertArrayEquals(new double[] {10, 10, 40, 30}, a.bbox(), 1e-9);
         assertEquals(600, a.area(), 1e-6); // shoelace: 40 x 30 / 2
@@ -44,7 +44,7 @@ class PolygonToolTest {
         t.click(ToolFixture.at(11, 11, false)); // 2 image px = 4 screen px from the first point
         assertArrayEquals(
                 new double[] {10, 10, 50, 10, 50, 50},
-                polygon(f.stored(f.vm.selectedProperty().get().id())),
+                polygon(f.stored(f.vm.selection().selectedProperty().get().id())),
                 1e-9);
 
         t.click(ToolFixture.at(100, 100, false));
@@ -53,7 +53,7 @@ class PolygonToolTest {
         t.click(new ToolEvent(ToolFixture.sx(120), ToolFixture.sy(130), MouseButton.PRIMARY, 2, 0, 0, false));
         assertArrayEquals(
                 new double[] {100, 100, 140, 100, 120, 130},
-                polygon(f.stored(f.vm.selectedProperty().get().id())),
+                polygon(f.stored(f.vm.selection().selectedProperty().get().id())),
                 1e-9);
     }
 

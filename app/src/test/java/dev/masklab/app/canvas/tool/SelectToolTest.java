@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 class SelectToolTest {
     /** A shown annotation with a polygon and a visible keypoint, selected. */
     static Instance selectPerson(ToolFixture f) {
-        for (Instance a : f.vm.shownGroundTruthProperty().get()) {
-            if (!f.vm.polygonsOf(a).isEmpty() && a.visibleKeypointCount() > 0) {
-                f.vm.selectedProperty().set(a);
+        for (Instance a : f.vm.shown().shownGroundTruthProperty().get()) {
+            if (!f.vm.edits().polygonsOf(a).isEmpty() && a.visibleKeypointCount() > 0) {
+                f.vm.selection().selectedProperty().set(a);
                 return a;
             }
         }
@@ -44,8 +44,9 @@ class SelectToolTest {
         expected[0] = x + 5;
         expected[1] = y + 7;
         assertArrayEquals(expected, after, 1e-9);
-        assertEquals("Move vertex of #" + a.id(), f.vm.undoLabelProperty().get());
-        assertEquals(a.id(), f.vm.selectedProperty().get().id(), "the edited annotation stays selected");
+        assertEquals(
+                "Move vertex of #" + a.id(), f.vm.document().undoLabelProperty().get());
+        assertEquals(a.id(), f.vm.selection().selectedProperty().get().id(), "the edited annotation stays selected");
     }
 
     @Test
@@ -73,11 +74,12 @@ class SelectToolTest {
         ToolFixture f = new ToolFixture();
         Instance a = null;
         double cx = 0, cy = 0;
-        for (Instance c : f.vm.shownGroundTruthProperty().get()) { // one whose box centre picks it (not covered)
+        for (Instance c :
+                f.vm.shown().shownGroundTruthProperty().get()) { // one whose box centre picks it (not covered)
             double[] b = c.bbox();
             cx = b[0] + b[2] / 2;
             cy = b[1] + b[3] / 2;
-            if (!f.vm.polygonsOf(c).isEmpty()
+            if (!f.vm.edits().polygonsOf(c).isEmpty()
                     && f.instanceAt(ToolFixture.sx(cx), ToolFixture.sy(cy)) == c
                     && f.handleAt(ToolFixture.sx(cx), ToolFixture.sy(cy)) == null) {
                 a = c;
@@ -85,7 +87,7 @@ class SelectToolTest {
             }
         }
         assertNotNull(a);
-        f.vm.selectedProperty().set(a);
+        f.vm.selection().selectedProperty().set(a);
         double[] before = polygon(f.stored(a.id())).clone();
         SelectTool t = new SelectTool(f);
         ToolFixture.drag(t, cx, cy, cx + 2, cy + 1, cx + 4, cy + 2);
@@ -100,7 +102,7 @@ class SelectToolTest {
     void aClickSelectsTheInstanceUnderThePointerAndAClickOnNothingClearsIt() throws Exception {
         ToolFixture f = new ToolFixture();
         SelectTool t = new SelectTool(f);
-        List<Instance> shown = f.vm.shownGroundTruthProperty().get();
+        List<Instance> shown = f.vm.shown().shownGroundTruthProperty().get();
         Instance target = null;
         double tx = 0, ty = 0;
         for (Instance a : shown) {
@@ -114,10 +116,10 @@ class SelectToolTest {
         }
         assertNotNull(target);
         t.click(ToolFixture.at(tx, ty, false));
-        assertSame(target, f.vm.selectedProperty().get());
+        assertSame(target, f.vm.selection().selectedProperty().get());
         t.click(ToolFixture.at(tx, ty, true)); // the end of a drag is no click
-        assertSame(target, f.vm.selectedProperty().get());
+        assertSame(target, f.vm.selection().selectedProperty().get());
         t.click(ToolFixture.at(-20, -20, false));
-        assertEquals(null, f.vm.selectedProperty().get());
+        assertEquals(null, f.vm.selection().selectedProperty().get());
     }
 }

@@ -34,7 +34,7 @@ final class ToolFixture implements ToolContext {
 
     ToolFixture() throws IOException {
         vm.setDataset(new DatasetService().load(SharedData.workingCopy(PERSON), n -> {})); // edits journal beside it
-        ImageEntry e = vm.getCurrentImage();
+        ImageEntry e = vm.navigation().getCurrentImage();
         vp.setViewSize(800, 600);
         vp.setImageSize(e.width(), e.height());
         vp.zoomProperty().set(ZOOM);
@@ -57,7 +57,7 @@ final class ToolFixture implements ToolContext {
 
     /** The shown ground-truth instance with {@code id}. */
     Instance shown(long id) {
-        for (Instance a : vm.shownGroundTruthProperty().get()) if (a.id() == id) return a;
+        for (Instance a : vm.shown().shownGroundTruthProperty().get()) if (a.id() == id) return a;
         throw new AssertionError("annotation " + id + " not shown");
     }
 
@@ -100,12 +100,12 @@ final class ToolFixture implements ToolContext {
 
     @Override
     public boolean drawsShapes() {
-        return vm.getCurrentImage() != null && vm.editor() != null;
+        return vm.navigation().getCurrentImage() != null && vm.editor() != null;
     }
 
     @Override
     public Instance editable() {
-        Instance s = vm.selectedProperty().get();
+        Instance s = vm.selection().selectedProperty().get();
         return s != null && !s.prediction() ? s : null;
     }
 
@@ -114,7 +114,7 @@ final class ToolFixture implements ToolContext {
     public Instance instanceAt(double sx, double sy) {
         double ix = vp.toImageX(sx), iy = vp.toImageY(sy);
         Instance best = null;
-        for (Instance a : vm.shownGroundTruthProperty().get()) {
+        for (Instance a : vm.shown().shownGroundTruthProperty().get()) {
             double[] b = a.bbox();
             if (ix >= b[0]
                     && iy >= b[1]
@@ -128,7 +128,7 @@ final class ToolFixture implements ToolContext {
     @Override
     public Handle handleAt(double sx, double sy) {
         Instance s = editable();
-        return HitTester.handleAt(HitTester.handles(s, vm.polygonsOf(s), true), vp, sx, sy);
+        return HitTester.handleAt(HitTester.handles(s, vm.edits().polygonsOf(s), true), vp, sx, sy);
     }
 
     @Override

@@ -26,9 +26,9 @@ class VertexEditingTest {
 
     /** A new polygon annotation on the first image, selected. */
     static Instance drawn(ToolFixture f, double... xy) {
-        long id = f.vm.addPolygon(xy);
+        long id = f.vm.draw().addPolygon(xy);
         assertTrue(id >= 0);
-        Instance s = f.vm.selectedProperty().get();
+        Instance s = f.vm.selection().selectedProperty().get();
         assertEquals(id, s.id());
         return s;
     }
@@ -59,7 +59,7 @@ class VertexEditingTest {
         assertTrue(edge >= 0, "no long edge on the person's polygon");
         // the first click of the double-click keeps the selection (it is on the selected outline)
         t.click(ToolFixture.at(mx, my, false));
-        assertSame(a, f.vm.selectedProperty().get());
+        assertSame(a, f.vm.selection().selectedProperty().get());
         t.click(ToolFixture.doubleClickAt(mx, my));
         double[] expected = new double[before.length + 2];
         System.arraycopy(before, 0, expected, 0, 2 * edge + 2);
@@ -67,9 +67,11 @@ class VertexEditingTest {
         expected[2 * edge + 3] = my;
         System.arraycopy(before, 2 * edge + 2, expected, 2 * edge + 4, before.length - 2 * edge - 2);
         assertArrayEquals(expected, polygons(f, a.id()).getFirst(), 1e-9);
-        assertEquals("Insert vertex in #" + a.id(), f.vm.undoLabelProperty().get());
-        assertEquals(a.id(), f.vm.selectedProperty().get().id());
-        assertTrue(f.vm.undo());
+        assertEquals(
+                "Insert vertex in #" + a.id(),
+                f.vm.document().undoLabelProperty().get());
+        assertEquals(a.id(), f.vm.selection().selectedProperty().get().id());
+        assertTrue(f.vm.edits().undo());
         assertArrayEquals(before, polygons(f, a.id()).getFirst(), 1e-9);
     }
 
@@ -81,12 +83,14 @@ class VertexEditingTest {
         SelectTool t = new SelectTool(f);
         t.click(ToolFixture.doubleClickAt(70, 130));
         assertArrayEquals(without(square, 4), polygons(f, a.id()).getFirst(), 1e-9);
-        assertEquals("Delete vertex of #" + a.id(), f.vm.undoLabelProperty().get());
+        assertEquals(
+                "Delete vertex of #" + a.id(),
+                f.vm.document().undoLabelProperty().get());
         t.click(ToolFixture.secondaryAt(160, 100));
         assertArrayEquals(
                 new double[] {100, 100, 170, 160, 100, 160}, polygons(f, a.id()).getFirst(), 1e-9);
-        assertTrue(f.vm.undo());
-        assertTrue(f.vm.undo());
+        assertTrue(f.vm.edits().undo());
+        assertTrue(f.vm.edits().undo());
         assertArrayEquals(square, polygons(f, a.id()).getFirst(), 1e-9);
     }
 
@@ -102,7 +106,7 @@ class VertexEditingTest {
         assertTrue(f.dialogs.asked.isEmpty(), f.dialogs.asked.toString());
 
         double[] part = {200, 200, 240, 200, 220, 230};
-        assertTrue(f.vm.addPartToSelected(part));
+        assertTrue(f.vm.draw().addPartToSelected(part));
         assertEquals(2, polygons(f, a.id()).size());
         t.click(ToolFixture.doubleClickAt(240, 200)); // asked, declined
         assertEquals(List.of("confirm Delete this part of #" + a.id() + "?"), f.dialogs.asked);
@@ -111,8 +115,9 @@ class VertexEditingTest {
         t.click(ToolFixture.doubleClickAt(240, 200));
         assertEquals(1, polygons(f, a.id()).size());
         assertArrayEquals(triangle, polygons(f, a.id()).getFirst(), 1e-9);
-        assertEquals("Delete part of #" + a.id(), f.vm.undoLabelProperty().get());
-        assertTrue(f.vm.undo());
+        assertEquals(
+                "Delete part of #" + a.id(), f.vm.document().undoLabelProperty().get());
+        assertTrue(f.vm.edits().undo());
         assertArrayEquals(part, polygons(f, a.id()).get(1), 1e-9);
         assertEquals(edits + 1, f.vm.editor().history().size());
     }
@@ -123,20 +128,20 @@ class VertexEditingTest {
         double[] triangle = {100, 100, 160, 100, 130, 150};
         double[] part = {200, 200, 260, 200, 250, 240, 210, 240};
         Instance a = drawn(f, triangle);
-        assertTrue(f.vm.addPartToSelected(part));
+        assertTrue(f.vm.draw().addPartToSelected(part));
         SelectTool t = new SelectTool(f);
-        assertFalse(f.vm.deleteSelectedPart(), "no part selected");
+        assertFalse(f.vm.edits().deleteSelectedPart(), "no part selected");
         ToolFixture.drag(t, 250, 240); // press and release on a vertex of part 1
-        assertEquals(1, f.vm.selectedPartProperty().get());
-        assertTrue(f.vm.deleteSelectedPart());
+        assertEquals(1, f.vm.selection().selectedPartProperty().get());
+        assertTrue(f.vm.edits().deleteSelectedPart());
         assertEquals(1, polygons(f, a.id()).size());
         assertArrayEquals(triangle, polygons(f, a.id()).getFirst(), 1e-9);
-        assertEquals(-1, f.vm.selectedPartProperty().get());
+        assertEquals(-1, f.vm.selection().selectedPartProperty().get());
         ToolFixture.drag(t, 160, 100);
-        assertEquals(0, f.vm.selectedPartProperty().get());
-        assertFalse(f.vm.deleteSelectedPart(), "the only part stays");
+        assertEquals(0, f.vm.selection().selectedPartProperty().get());
+        assertFalse(f.vm.edits().deleteSelectedPart(), "the only part stays");
         assertEquals(1, polygons(f, a.id()).size());
-        assertTrue(f.vm.undo());
+        assertTrue(f.vm.edits().undo());
         assertArrayEquals(part, polygons(f, a.id()).get(1), 1e-9);
     }
 
@@ -146,9 +151,9 @@ class VertexEditingTest {
         double[] first = {100, 100, 160, 100, 130, 150};
         Instance a = drawn(f, first);
         int count = f.annotationCount();
-        assertTrue(f.vm.startAddPart());
-        assertEquals(ToolKind.POLYGON, f.vm.toolProperty().get());
-        assertTrue(f.vm.addingPartProperty().get());
+        assertTrue(f.vm.draw().startAddPart());
+        assertEquals(ToolKind.POLYGON, f.vm.tools().toolProperty().get());
+        assertTrue(f.vm.tools().addingPartProperty().get());
         PolygonTool t = new PolygonTool(f);
         for (double[] p : new double[][] {{200, 200}, {250, 200}, {250, 240}, {200, 240}})
             t.click(ToolFixture.at(p[0], p[1], false));
@@ -159,25 +164,26 @@ class VertexEditingTest {
         assertArrayEquals(first, parts.get(0), 1e-9);
         assertArrayEquals(new double[] {200, 200, 250, 200, 250, 240, 200, 240}, parts.get(1), 1e-9);
         assertArrayEquals(new double[] {100, 100, 150, 140}, f.stored(a.id()).bbox(), 1e-9);
-        assertEquals("Add part to #" + a.id(), f.vm.undoLabelProperty().get());
-        assertFalse(f.vm.addingPartProperty().get());
-        assertEquals(ToolKind.SELECT, f.vm.toolProperty().get());
-        assertEquals(a.id(), f.vm.selectedProperty().get().id());
+        assertEquals(
+                "Add part to #" + a.id(), f.vm.document().undoLabelProperty().get());
+        assertFalse(f.vm.tools().addingPartProperty().get());
+        assertEquals(ToolKind.SELECT, f.vm.tools().toolProperty().get());
+        assertEquals(a.id(), f.vm.selection().selectedProperty().get().id());
 
         // without add-part mode the polygon tool makes new annotations again
-        f.vm.toolProperty().set(ToolKind.POLYGON);
+        f.vm.tools().toolProperty().set(ToolKind.POLYGON);
         for (double[] p : new double[][] {{300, 300}, {340, 300}, {320, 330}})
             t.click(ToolFixture.at(p[0], p[1], false));
         assertTrue(t.key(KeyCode.ENTER));
         assertEquals(count + 1, f.annotationCount());
 
         // leaving the polygon tool ends add-part mode; nothing selected: no add-part
-        assertTrue(f.vm.startAddPart());
-        f.vm.toolProperty().set(ToolKind.SELECT);
-        assertFalse(f.vm.addingPartProperty().get());
-        f.vm.selectedProperty().set(null);
-        assertFalse(f.vm.startAddPart());
-        assertNull(f.vm.selectedProperty().get());
+        assertTrue(f.vm.draw().startAddPart());
+        f.vm.tools().toolProperty().set(ToolKind.SELECT);
+        assertFalse(f.vm.tools().addingPartProperty().get());
+        f.vm.selection().selectedProperty().set(null);
+        assertFalse(f.vm.draw().startAddPart());
+        assertNull(f.vm.selection().selectedProperty().get());
         assertNotNull(f.stored(a.id()));
     }
 }

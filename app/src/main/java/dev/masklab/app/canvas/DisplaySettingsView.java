@@ -1,0 +1,119 @@
+package dev.masklab.app.canvas;
+
+import dev.masklab.app.main.MainViewModel;
+import dev.masklab.app.model.PredictionSet;
+import javafx.beans.binding.Bindings;
+import javafx.beans.property.BooleanProperty;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.Slider;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+
+/**
+ * The display panel: which layers are drawn, mask opacity, color mode, the predictions' minimum score and how many
+ * predictions pass it.
+ */
+public final class DisplaySettingsView extends GridPane {
+    private final Slider threshold = new Slider(0, 1, 0.5);
+    private final Slider opacity = new Slider(0, 1, 0.5);
+    private final ChoiceBox<LayerSettings.ColorMode> colors = new ChoiceBox<>();
+
+    public DisplaySettingsView(MainViewModel vm) {
+        LayerSettings ls = vm.layers();
+        getStyleClass().add("display-settings");
+        setHgap(8);
+        setVgap(6);
+        setPadding(new Insets(8));
+        int r = 0;
+        Label title = new Label("Display");
+        title.getStyleClass().add("panel-title");
+        add(title, 0, r++, 2, 1);
+        add(
+                new HBox(
+                        10,
+                        checkBox("Masks", ls.masksProperty(), "layerMasks"),
+                        checkBox("Outlines", ls.outlinesProperty(), "layerOutlines"),
+                        checkBox("Boxes", ls.boxesProperty(), "layerBoxes")),
+                0,
+                r++,
+                2,
+                1);
+        add(
+                new HBox(
+                        10,
+                        checkBox("Labels", ls.labelsProperty(), "layerLabels"),
+                        checkBox("Keypoints", ls.keypointsProperty(), "layerKeypoints")),
+                0,
+                r++,
+                2,
+                1);
+        opacity.setId("opacity");
+        opacity.valueProperty().bindBidirectional(ls.opacityProperty());
+        add(new Label("Opacity"), 0, r);
+        add(withValue(opacity, "%.0f%%", 100), 1, r++);
+        colors.setId("colorMode");
+        colors.getItems().setAll(LayerSettings.ColorMode.values());
+        colors.valueProperty().bindBidirectional(ls.colorModeProperty());
+        add(new Label("Colors"), 0, r);
+        add(colors, 1, r++);
+        threshold.setId("threshold");
+        threshold.valueProperty().bindBidirectional(vm.predictions().scoreThresholdProperty());
+        threshold.disableProperty().bind(vm.predictions().predictionsProperty().isNull());
+        add(new Label("Min score"), 0, r);
+        add(withValue(threshold, "%.2f", 1), 1, r++);
+        Label predCount = new Label();
+        predCount.setId("predictionCount");
+        predCount.getStyleClass().add("count-label");
+        predCount
+                .textProperty()
+                .bind(Bindings.createStringBinding(
+                        () -> {
+                            PredictionSet ps = vm.predictions().get();
+                            if (ps == null) return "No predictions loaded";
+                            return vm.shown().shownPredictionsProperty().get().size() + " on this image, "
+                                    + vm.predictions()
+                                            .predictionsAboveThresholdProperty()
+                                            .get() + " of " + ps.total()
+                                    + " in the dataset";
+                        },
+                        vm.predictions().predictionsProperty(),
+                        vm.shown().shownPredictionsProperty(),
+                        vm.predictions().predictionsAboveThresholdProperty()));
+        add(predCount, 0, r++, 2, 1);
+        GridPane.setHgrow(opacity, Priority.ALWAYS);
+    }
+
+    /** The opacity and minimum-score sliders (the image takes the keyboard back when one is released). */
+    public Slider[] sliders() {
+        return new Slider[] {opacity, threshold};
+    }
+
+    /** The color mode drop-down (the image takes the keyboard back when it closes). */
+    public ChoiceBox<LayerSettings.ColorMode> colorPicker() {
+        return colors;
+    }
+
+    private static CheckBox checkBox(String text, BooleanProperty p, String id) {
+        CheckBox cb = new CheckBox(text);
+        cb.setId(id);
+        cb.selectedProperty().bindBidirectional(p);
+        return cb;
+    }
+
+    private static Node withValue(Slider s, String fmt, double mul) {
+        Label v = new Label();
+        v.setMinWidth(42);
+        v.textProperty()
+                .bind(Bindings.createStringBinding(() -> String.format(fmt, s.getValue() * mul), s.valueProperty()));
+        HBox.setHgrow(s, Priority.ALWAYS);
+        HBox box = new HBox(6, s, v);
+        box.setAlignment(Pos.CENTER_LEFT);
+        return box;
+    }
+}
