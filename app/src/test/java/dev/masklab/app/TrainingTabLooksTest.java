@@ -169,21 +169,21 @@ class TrainingTabLooksTest {
     }
 
     /** The text a Labeled draws: its skin's Text node (an ellipsis where it is cut). */
-    private static String displayedText(Labeled l) {
+    static String displayedText(Labeled l) {
         for (Node c : l.getChildrenUnmodifiable()) {
             if (c instanceof Text t && c.getStyleClass().contains("text")) return t.getText();
         }
         return l.getText(); // no skin text: nothing drawn
     }
 
-    private static boolean shown(Node n) {
+    static boolean shown(Node n) {
         for (Node p = n; p != null; p = p.getParent()) {
             if (!p.isVisible()) return false;
         }
         return n.getScene() != null;
     }
 
-    private static void walk(Node n, java.util.function.Consumer<Node> f) {
+    static void walk(Node n, java.util.function.Consumer<Node> f) {
         f.accept(n);
         if (n instanceof Parent p) for (Node c : p.getChildrenUnmodifiable()) walk(c, f);
     }
