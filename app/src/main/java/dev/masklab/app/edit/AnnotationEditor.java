@@ -34,7 +34,7 @@ import java.util.Set;
  * a polygon annotation's {@code area} is the area of its rasterised polygons ({@link Rle#fromPolygons}) and its
  * {@code bbox} the extent of its vertices; an RLE annotation's are the mask's area and tight box
  * ({@link Rle#toBbox}); an annotation without segmentation has the box's area. Edits that change a shape recompute
- * them; box edits move the shape ({@link #scaleToBox}); crowd regions stay uncompressed RLE.
+ * them; box edits move the shape ({@link BoxEditor#scaleToBox}); crowd regions stay uncompressed RLE.
  *
  * <p>Edits replace an annotation by a changed copy (never modify it in place), so the undo history holds each state
  * and unchanged annotations keep their identity. Accepted predictions get ids above every id the file had, never
@@ -56,6 +56,8 @@ public final class AnnotationEditor {
     private final CategoryEditor categories;
     private final PolygonEditor polygons;
     private final KeypointEditor keypoints;
+    private final BoxEditor boxes = new BoxEditor(this);
+    private final BrushEditor brush = new BrushEditor(this);
     /** Edits of the step {@link #inOneStep} is recording, applied already; null outside one. */
     private List<Edit> step;
 
@@ -82,6 +84,16 @@ public final class AnnotationEditor {
     /** Skeleton templates, keypoint deletion and visibility (undoable through the same history). */
     public KeypointEditor keypoints() {
         return keypoints;
+    }
+
+    /** Box corners, scaling into a box, moving the whole annotation. */
+    public BoxEditor boxes() {
+        return boxes;
+    }
+
+    /** Brush and eraser strokes. */
+    public BrushEditor brush() {
+        return brush;
     }
 
     public CocoDataset coco() {
@@ -225,98 +237,6 @@ public final class AnnotationEditor {
         return a.id();
     }
 
-    /**
-     * Paints (or erases) a brush stroke into an annotation's mask: disks of {@code radius} px centred on the stroke's
-     * points (x0, y0, x1, y1, ...) and every {@code radius / 2} px between them; a pixel belongs to a disk when its
-     * centre does. The segmentation becomes compressed RLE (exact pixels; uncompressed for a crowd region), area and
-     * box follow the mask. {@code annotationId} -1 paints a new annotation of {@code categoryId}.
-     *
-     * <p>Paint never merges distant pixels silently: when painting ({@code add}) into an annotation and the stroke
-     * does not touch it ({@link #strokeTouches}), the stroke starts a NEW annotation on the same image, of
-     * {@code categoryId} when the dataset has that category, else of the annotation's category; the returned id then
-     * differs from {@code annotationId} (select it). Returns the id of the annotation painted, or -1 when the stroke
-     * changed no pixel.
-     */
-    public long paint(
-            long annotationId,
-            long imageId,
-            int categoryId,
-            double[] stroke,
-            double radius,
-            boolean add,
-            String label) {
-        CocoAnnotation a = annotationId < 0 ? null : annotation(annotationId);
-        if (a != null && add && !strokeTouches(annotationId, stroke, radius)) {
-            return paint(
-                    -1,
-                    a.imageId(),
-                    coco.category(categoryId) != null ? categoryId : (int) a.categoryId(),
-                    stroke,
-                    radius,
-                    true,
-                    label);
-        }
-        long img = a == null ? imageId : a.imageId();
-        CocoImage im = image(img);
-        if (a == null) requireCategory(categoryId);
-        int h = im.height(), w = im.width();
-        byte[] mask = a == null || a.segmentation() == null
-                ? new byte[h * w]
-                : coco.annToRle(a).decode();
-        boolean changed = stamp(mask, w, h, stroke, Math.max(0.5, radius), (byte) (add ? 1 : 0));
-        if (!changed) return -1;
-        Rle rle = Rle.encode(mask, h, w);
-        if (a == null && rle.area() == 0) return -1;
-        CocoAnnotation b = a == null ? new CocoAnnotation(nextId++, img, categoryId).setIscrowd(0) : a.withId(a.id());
-        b.setSegmentation(maskSegmentation(b, rle)).setArea((double) rle.area()).setBbox(rle.toBbox());
-        if (a == null) add(b, label, null);
-        else replace(a, b, label);
-        return b.id();
-    }
-
-    /**
-     * True when the stroke's pixels (as {@link #paint} draws them) overlap the annotation's mask or touch it (a stroke
-     * pixel among the 8 neighbours of a mask pixel). An annotation without segmentation counts as its box's pixels;
-     * without a box either, nothing touches it.
-     */
-    public boolean strokeTouches(long annotationId, double[] stroke, double radius) {
-        CocoAnnotation a = annotation(annotationId);
-        CocoImage im = image(a.imageId());
-        int h = im.height(), w = im.width();
-        Rle rle = a.segmentation() != null ? coco.annToRle(a) : a.bbox() != null ? Rle.fromBbox(a.bbox(), h, w) : null;
-        if (rle == null || rle.h() != h || rle.w() != w) return false;
-        byte[] paint = new byte[h * w];
-        stamp(paint, w, h, stroke, Math.max(0.5, radius), (byte) 1);
-        return ShapeGeometry.touches(rle.decode(), paint, w, h);
-    }
-
-    /** Sets the stroke's disks to {@code value}; true when a pixel changed. */
-    static boolean stamp(byte[] mask, int w, int h, double[] stroke, double r, byte value) {
-        boolean changed = false;
-        int n = stroke.length / 2;
-        for (int i = 0; i < n; i++) {
-            double x1 = stroke[2 * i], y1 = stroke[2 * i + 1];
-            double x0 = i == 0 ? x1 : stroke[2 * i - 2], y0 = i == 0 ? y1 : stroke[2 * i - 1];
-            int steps = Math.max(1, (int) Math.ceil(Math.hypot(x1 - x0, y1 - y0) / (r / 2)));
-            for (int s = i == 0 ? 0 : 1; s <= steps; s++) {
-                double cx = x0 + (x1 - x0) * s / steps, cy = y0 + (y1 - y0) * s / steps;
-                int xa = Math.max(0, (int) Math.floor(cx - r)), xb = Math.min(w - 1, (int) Math.ceil(cx + r));
-                int ya = Math.max(0, (int) Math.floor(cy - r)), yb = Math.min(h - 1, (int) Math.ceil(cy + r));
-                for (int y = ya; y <= yb; y++) {
-                    double dy = y + 0.5 - cy;
-                    for (int x = xa; x <= xb; x++) {
-                        double dx = x + 0.5 - cx;
-                        if (dx * dx + dy * dy <= r * r && mask[y * w + x] != value) {
-                            mask[y * w + x] = value;
-                            changed = true;
-                        }
-                    }
-                }
-            }
-        }
-        return changed;
-    }
-
     // ---- annotations ----
 
     public void delete(long annotationId, String label) {
@@ -329,153 +249,6 @@ public final class AnnotationEditor {
         CocoAnnotation a = annotation(annotationId);
         if (a.categoryId() == categoryId) return;
         replace(a, a.withId(a.id()).setCategoryId(categoryId), label);
-    }
-
-    /**
-     * Sets the box (x, y, w, h), clipped to the image, w and h at least 1 px. An annotation without segmentation gets
-     * the box's area; a mask or polygon keeps its own, so box and shape can then disagree (issue #20): box handles
-     * should use {@link #moveBoxCorner} or {@link #scaleToBox}, which move the shape with the box. Kept for callers
-     * that set a box on purpose.
-     */
-    public void setBbox(long annotationId, double[] xywh, String label) {
-        CocoAnnotation a = annotation(annotationId);
-        double[] box = imageBox(xywh, image(a.imageId()));
-        CocoAnnotation b = a.withId(a.id()).setBbox(box);
-        if (a.segmentation() == null) b.setArea(box[2] * box[3]);
-        replace(a, b, label);
-    }
-
-    /**
-     * Scales the whole annotation into a new box (x, y, w, h; corners in any order, clipped to the image, w and h at
-     * least 1 px), keeping box and shape consistent:
-     * <ul>
-     * <li>no segmentation: the box becomes {@code bbox}, its area {@code area};</li>
-     * <li>polygons: every vertex is mapped linearly from the vertices' extent onto the box (x' = bx + (x - ex) * bw /
-     *     ew, likewise y; a zero-size extent maps to the box's middle); area re-rasterised, bbox the new extent;</li>
-     * <li>RLE: the box is rounded to whole pixels and the mask's pixels inside its tight box are resampled into it
-     *     (nearest neighbour: target pixel x takes source pixel ex + floor((x - bx + 0.5) * ew / bw), likewise y); the
-     *     mask keeps its kind (compressed, or uncompressed for a crowd region); area and bbox from the new mask (the
-     *     bbox can be smaller than the box when shrinking skips the mask's edge rows).</li>
-     * </ul>
-     * Labelled keypoints are mapped with the shape (from the same extent to the same box) and clipped to the image.
-     */
-    public void scaleToBox(long annotationId, double[] xywh, String label) {
-        CocoAnnotation a = annotation(annotationId);
-        CocoImage im = image(a.imageId());
-        double[] box = imageBox(xywh, im);
-        CocoAnnotation b = a.withId(a.id());
-        double[] from;
-        Segmentation seg = a.segmentation();
-        if (seg == null) {
-            from = a.bbox();
-            b.setBbox(box).setArea(box[2] * box[3]);
-        } else if (seg instanceof Segmentation.Polygons p) {
-            List<double[]> polys = p.polygons();
-            from = ShapeGeometry.extent(polys);
-            List<double[]> scaled = ShapeGeometry.scale(polys, from, box);
-            for (double[] q : scaled) shiftInto(q, 0, 0, im);
-            b = withPolygons(b, scaled, im);
-        } else {
-            Rle rle = coco.annToRle(a);
-            if (rle.area() == 0 || rle.h() != im.height() || rle.w() != im.width()) {
-                throw new IllegalArgumentException("annotation " + annotationId + " has an empty mask or one of"
-                        + " another size than its image: it cannot be scaled");
-            }
-            double[] e = rle.toBbox();
-            int[] src = {(int) e[0], (int) e[1], (int) e[2], (int) e[3]};
-            // whole pixels, at least one, inside the image (the box is clipped already, so only x0 == width can
-            // leave no pixel)
-            int x0 = (int) Math.rint(box[0]), y0 = (int) Math.rint(box[1]);
-            int x1 = (int) Math.rint(box[0] + box[2]), y1 = (int) Math.rint(box[1] + box[3]);
-            if (x1 <= x0) x1 = x0 + 1;
-            if (x1 > im.width()) x0 = (x1 = im.width()) - 1;
-            if (y1 <= y0) y1 = y0 + 1;
-            if (y1 > im.height()) y0 = (y1 = im.height()) - 1;
-            int[] dst = {x0, y0, x1 - x0, y1 - y0};
-            Rle scaled = ShapeGeometry.resampleNearest(rle, src, dst);
-            from = e;
-            box = new double[] {dst[0], dst[1], dst[2], dst[3]};
-            b.setSegmentation(maskSegmentation(a, scaled))
-                    .setArea((double) scaled.area())
-                    .setBbox(scaled.toBbox());
-        }
-        double[] kp = a.keypoints();
-        if (kp != null && from != null) {
-            for (int i = 0; i + 2 < kp.length; i += 3) {
-                if (kp[i + 2] <= 0) continue;
-                kp[i] = clamp(ShapeGeometry.map(kp[i], from[0], from[2], box[0], box[2]), 0, im.width());
-                kp[i + 1] = clamp(ShapeGeometry.map(kp[i + 1], from[1], from[3], box[1], box[3]), 0, im.height());
-            }
-            b.setKeypoints(kp);
-        }
-        replace(a, b, label);
-    }
-
-    /**
-     * Moves one corner of the annotation's box to (x, y), the opposite corner staying where it is (so two edges move),
-     * with the result of {@link #scaleToBox} for the box they span: works for every storage of a box. Corners are
-     * numbered 0 top-left, 1 top-right, 2 bottom-right, 3 bottom-left of {@code bbox}; dragging past the opposite
-     * corner flips the box. A box stored as a 4-corner axis-aligned polygon ({@link ShapeGeometry#isBoxPolygon}) stays
-     * such a polygon (its vertices keep their order), so a box stays a box.
-     *
-     * @throws IllegalArgumentException when the annotation has no bbox or the corner is not 0..3
-     */
-    public void moveBoxCorner(long annotationId, int corner, double x, double y, String label) {
-        CocoAnnotation a = annotation(annotationId);
-        double[] b = a.bbox();
-        if (b == null) throw new IllegalArgumentException("annotation " + annotationId + " has no box");
-        if (corner < 0 || corner > 3) throw new IllegalArgumentException("a box corner is 0..3, not " + corner);
-        double fx = corner == 1 || corner == 2 ? b[0] : b[0] + b[2];
-        double fy = corner >= 2 ? b[1] : b[1] + b[3];
-        scaleToBox(annotationId, new double[] {fx, fy, x - fx, y - fy}, label);
-    }
-
-    /**
-     * Moves a whole annotation by (dx, dy) px: box, polygons, labelled keypoints and mask together. The shift is
-     * limited so that the box stays inside the image; an RLE mask moves by whole pixels (dx, dy rounded, and the
-     * rest with it). Returns false when nothing moves.
-     */
-    public boolean translate(long annotationId, double dx, double dy, String label) {
-        CocoAnnotation a = annotation(annotationId);
-        CocoImage im = image(a.imageId());
-        double[] b = a.bbox() != null ? a.bbox() : new double[4];
-        dx = clamp(dx, -b[0], Math.max(-b[0], im.width() - b[0] - b[2]));
-        dy = clamp(dy, -b[1], Math.max(-b[1], im.height() - b[1] - b[3]));
-        Segmentation seg = a.segmentation();
-        boolean raster = seg != null && !(seg instanceof Segmentation.Polygons);
-        if (raster) {
-            dx = Math.rint(dx);
-            dy = Math.rint(dy);
-        }
-        if (dx == 0 && dy == 0) return false;
-        CocoAnnotation c = a.withId(a.id());
-        if (a.bbox() != null) c.setBbox(new double[] {b[0] + dx, b[1] + dy, b[2], b[3]});
-        if (seg instanceof Segmentation.Polygons p) {
-            List<double[]> polys = p.polygons();
-            for (double[] xy : polys) shiftInto(xy, dx, dy, im);
-            c.setSegmentation(Segmentation.polygons(polys)).setArea((double)
-                    Rle.fromPolygons(polys, im.height(), im.width()).area());
-        } else if (raster) {
-            Rle rle = coco.annToRle(a);
-            int h = rle.h(), w = rle.w(), sx = (int) dx, sy = (int) dy;
-            byte[] from = rle.decode(), to = new byte[h * w];
-            for (int y = Math.max(0, -sy); Math.abs(sx) < w && y < Math.min(h, h - sy); y++) {
-                System.arraycopy(from, y * w + Math.max(0, -sx), to, (y + sy) * w + Math.max(0, sx), w - Math.abs(sx));
-            }
-            Rle moved = Rle.encode(to, h, w);
-            c.setSegmentation(maskSegmentation(a, moved)).setArea((double) moved.area());
-        }
-        double[] kp = a.keypoints();
-        if (kp != null) {
-            for (int i = 0; i + 2 < kp.length; i += 3) {
-                if (kp[i + 2] <= 0) continue;
-                kp[i] = clamp(kp[i] + dx, 0, im.width());
-                kp[i + 1] = clamp(kp[i + 1] + dy, 0, im.height());
-            }
-            c.setKeypoints(kp);
-        }
-        replace(a, c, label);
-        return true;
     }
 
     /**

@@ -59,6 +59,7 @@ public final class DrawCommands {
         if (target == null && c == null) return -1;
         String what = (add ? "Paint " : "Erase ") + (target != null ? "#" + target.id() : "new " + c.name());
         long id = vm.editor()
+                .brush()
                 .paint(
                         target == null ? -1 : target.id(),
                         cur.id(),

@@ -60,7 +60,7 @@ public final class EditCommands {
     /** New box (x, y, w, h in image pixels) for a ground-truth annotation. */
     public void setBox(Instance annotation, double[] xywh) {
         if (!vm.sync().editable() || annotation.prediction()) return;
-        vm.editor().setBbox(annotation.id(), xywh, "Move box of #" + annotation.id());
+        vm.editor().boxes().setBbox(annotation.id(), xywh, "Move box of #" + annotation.id());
         vm.sync().afterEdit(annotation.imageId(), annotation.id(), true, null);
     }
 
@@ -71,14 +71,14 @@ public final class EditCommands {
      */
     public void moveBoxCorner(Instance annotation, int corner, double x, double y) {
         if (!vm.sync().editable() || annotation.prediction()) return;
-        vm.editor().moveBoxCorner(annotation.id(), corner, x, y, "Move box of #" + annotation.id());
+        vm.editor().boxes().moveBoxCorner(annotation.id(), corner, x, y, "Move box of #" + annotation.id());
         vm.sync().afterEdit(annotation.imageId(), annotation.id(), true, null);
     }
 
     /** Moves a whole ground-truth annotation by (dx, dy) image pixels (kept inside the image). */
     public void translate(Instance annotation, double dx, double dy) {
         if (!vm.sync().editable() || annotation.prediction()) return;
-        if (vm.editor().translate(annotation.id(), dx, dy, "Move #" + annotation.id()))
+        if (vm.editor().boxes().translate(annotation.id(), dx, dy, "Move #" + annotation.id()))
             vm.sync().afterEdit(annotation.imageId(), annotation.id(), true, null);
     }
 

@@ -176,7 +176,7 @@ class AnnotationEditorTest {
 
         // box: corners given in any order, clipped to the image; the polygon keeps its area
         double area = coco.annotation(id).area();
-        ed.setBbox(id, new double[] {im.width() - 10, 20, 50, -10}, "box");
+        ed.boxes().setBbox(id, new double[] {im.width() - 10, 20, 50, -10}, "box");
         assertArrayEquals(
                 new double[] {im.width() - 10, 10, 10, 10}, coco.annotation(id).bbox());
         assertEquals(area, coco.annotation(id).area());
@@ -263,19 +263,19 @@ class AnnotationEditorTest {
                 () -> ed.addPolygons(img, 1, List.of(new double[] {1, 1, 5, 5}), "2 points"));
 
         // brush: one disk of radius 3 on a pixel centre holds the 29 lattice points of that disk
-        long dot = ed.paint(-1, img, 1, new double[] {50.5, 40.5}, 3, true, "paint");
+        long dot = ed.brush().paint(-1, img, 1, new double[] {50.5, 40.5}, 3, true, "paint");
         CocoAnnotation d = coco.annotation(dot);
         assertTrue(d.segmentation() instanceof Segmentation.CompressedRle);
         assertEquals(29.0, d.area());
         assertArrayEquals(new double[] {47, 37, 7, 7}, d.bbox());
         // erasing radius 1 there removes 5 pixels; erasing where nothing is changes nothing (no edit)
         int edits = ed.history().size();
-        assertEquals(dot, ed.paint(dot, img, 1, new double[] {50.5, 40.5}, 1, false, "erase"));
+        assertEquals(dot, ed.brush().paint(dot, img, 1, new double[] {50.5, 40.5}, 1, false, "erase"));
         assertEquals(24.0, coco.annotation(dot).area());
-        assertEquals(-1, ed.paint(dot, img, 1, new double[] {200.5, 200.5}, 4, false, "erase nothing"));
+        assertEquals(-1, ed.brush().paint(dot, img, 1, new double[] {200.5, 200.5}, 4, false, "erase nothing"));
         assertEquals(edits + 1, ed.history().size());
         // a stroke: disks every r/2 along the segment form a capsule of 25 + 2 * 23 + 2 * 21 pixels
-        long line = ed.paint(-1, img, 1, new double[] {10.5, 100.5, 30.5, 100.5}, 2, true, "line");
+        long line = ed.brush().paint(-1, img, 1, new double[] {10.5, 100.5, 30.5, 100.5}, 2, true, "line");
         assertEquals(113.0, coco.annotation(line).area());
         byte[] m = coco.annToRle(coco.annotation(line)).decode();
         for (int y = 0; y < im.height(); y++)
@@ -292,7 +292,7 @@ class AnnotationEditorTest {
         byte[] before = coco.annToRle(poly).decode();
         double[] pb = poly.bbox();
         double cx = Math.floor(pb[0] + pb[2] / 2) + 0.5, cy = Math.floor(pb[1] + pb[3] / 2) + 0.5;
-        long pid = ed.paint(poly.id(), poly.imageId(), 0, new double[] {cx, cy}, 4, false, "erase");
+        long pid = ed.brush().paint(poly.id(), poly.imageId(), 0, new double[] {cx, cy}, 4, false, "erase");
         assertEquals(poly.id(), pid);
         byte[] after = coco.annToRle(coco.annotation(pid)).decode();
         int iw = coco.image(poly.imageId()).width();
@@ -321,7 +321,7 @@ class AnnotationEditorTest {
         AnnotationEditor ed = new AnnotationEditor(coco);
         CocoAnnotation a = polygonWithKeypoints(coco);
         var im = coco.image(a.imageId());
-        assertTrue(ed.translate(a.id(), 3.25, -2.5, "move"));
+        assertTrue(ed.boxes().translate(a.id(), 3.25, -2.5, "move"));
         CocoAnnotation m = coco.annotation(a.id());
         assertEquals(a.bbox()[0] + 3.25, m.bbox()[0], 1e-9);
         assertEquals(a.bbox()[1] - 2.5, m.bbox()[1], 1e-9);
@@ -341,15 +341,15 @@ class AnnotationEditorTest {
             assertEquals(a.keypoints()[i] + dx, m.keypoints()[i], 1e-9);
         }
         // far to the left: stops at the image edge, the box keeps its size
-        ed.translate(a.id(), -1e6, 0, "far");
+        ed.boxes().translate(a.id(), -1e6, 0, "far");
         assertEquals(0, coco.annotation(a.id()).bbox()[0], 1e-9);
         assertEquals(a.bbox()[2], coco.annotation(a.id()).bbox()[2], 1e-9);
-        assertFalse(ed.translate(a.id(), -5, 0, "at the edge already"));
+        assertFalse(ed.boxes().translate(a.id(), -5, 0, "at the edge already"));
 
         // an RLE mask moves by whole pixels, its pixels exactly
-        long dot = ed.paint(-1, im.id(), 1, new double[] {50.5, 40.5}, 3, true, "dot");
+        long dot = ed.brush().paint(-1, im.id(), 1, new double[] {50.5, 40.5}, 3, true, "dot");
         byte[] before = coco.annToRle(coco.annotation(dot)).decode();
-        assertTrue(ed.translate(dot, 10.4, -5.6, "move dot"));
+        assertTrue(ed.boxes().translate(dot, 10.4, -5.6, "move dot"));
         CocoAnnotation d = coco.annotation(dot);
         assertArrayEquals(new double[] {57, 31, 7, 7}, d.bbox());
         byte[] after = coco.annToRle(d).decode();

@@ -25,7 +25,7 @@ class ConsistentEditsTest {
         long box = ed.addPolygons(img, 1, List.of(new double[] {10, 20, 60, 20, 60, 50, 10, 50}), "box");
         assertTrue(ShapeGeometry.isBoxPolygon(coco.annotation(box)));
 
-        ed.moveBoxCorner(box, 0, 5, 10, "top-left");
+        ed.boxes().moveBoxCorner(box, 0, 5, 10, "top-left");
         CocoAnnotation a = coco.annotation(box);
         assertArrayEquals(
                 new double[] {5, 10, 60, 10, 60, 50, 5, 50},
@@ -35,7 +35,7 @@ class ConsistentEditsTest {
         assertEquals(2200.0, a.area());
         assertTrue(ShapeGeometry.isBoxPolygon(a));
 
-        ed.moveBoxCorner(box, 2, 80.5, 70.25, "bottom-right");
+        ed.boxes().moveBoxCorner(box, 2, 80.5, 70.25, "bottom-right");
         assertArrayEquals(
                 new double[] {5, 10, 80.5, 10, 80.5, 70.25, 5, 70.25},
                 EditTestData.polygons(coco.annotation(box)).getFirst());
@@ -49,7 +49,7 @@ class ConsistentEditsTest {
                         .area(),
                 coco.annotation(box).area());
         // dragged past the opposite corner (5, 10): the box spans both, still a box
-        ed.moveBoxCorner(box, 1, 0, 30, "top-right past");
+        ed.boxes().moveBoxCorner(box, 1, 0, 30, "top-right past");
         assertArrayEquals(
                 new double[] {0, 30, 5, 30, 5, 70.25, 0, 70.25},
                 EditTestData.polygons(coco.annotation(box)).getFirst());
@@ -60,7 +60,7 @@ class ConsistentEditsTest {
         // a person's polygons: the bottom-right corner dragged, the top-left fixed, the shape scaled with the box
         CocoAnnotation person = EditTestData.polygonAnnotations(coco).getFirst();
         double[] pb = ShapeGeometry.extent(EditTestData.polygons(person));
-        ed.moveBoxCorner(person.id(), 2, pb[0] + pb[2] - 10, pb[1] + pb[3] - 20, "bottom-right");
+        ed.boxes().moveBoxCorner(person.id(), 2, pb[0] + pb[2] - 10, pb[1] + pb[3] - 20, "bottom-right");
         CocoAnnotation smaller = coco.annotation(person.id());
         assertArrayEquals(new double[] {pb[0], pb[1], pb[2] - 10, pb[3] - 20}, smaller.bbox(), 1e-9);
         assertArrayEquals(smaller.bbox(), ShapeGeometry.extent(EditTestData.polygons(smaller)), "bbox = extent");
@@ -68,7 +68,7 @@ class ConsistentEditsTest {
         // the same annotation as a mask: the bbox follows the resampled mask to whole pixels
         ed.polygons().convertToMask(person.id(), "mask");
         double[] mb = coco.annotation(person.id()).bbox();
-        ed.moveBoxCorner(person.id(), 0, mb[0] - 8, mb[1] - 4, "top-left");
+        ed.boxes().moveBoxCorner(person.id(), 0, mb[0] - 8, mb[1] - 4, "top-left");
         CocoAnnotation grown = coco.annotation(person.id());
         assertArrayEquals(new double[] {mb[0] - 8, mb[1] - 4, mb[2] + 8, mb[3] + 4}, grown.bbox());
         assertArrayEquals(coco.annToRle(grown).toBbox(), grown.bbox());
@@ -76,7 +76,7 @@ class ConsistentEditsTest {
 
         // a box without segmentation: bbox and area
         long bare = ed.keypoints().addKeypointInstance(img, 1, new double[] {100, 100, 20, 30}, "bare");
-        ed.moveBoxCorner(bare, 3, 90, 150, "bottom-left");
+        ed.boxes().moveBoxCorner(bare, 3, 90, 150, "bottom-left");
         assertArrayEquals(new double[] {90, 100, 30, 50}, coco.annotation(bare).bbox());
         assertEquals(1500.0, coco.annotation(bare).area());
     }
@@ -93,7 +93,7 @@ class ConsistentEditsTest {
         List<double[]> polys = EditTestData.polygons(a);
         double[] e = ShapeGeometry.extent(polys);
         double[] to = {e[0] + 5, e[1] + 3, e[2] / 2, e[3] / 2};
-        ed.scaleToBox(a.id(), to, "scale");
+        ed.boxes().scaleToBox(a.id(), to, "scale");
         CocoAnnotation s = coco.annotation(a.id());
         List<double[]> scaled = EditTestData.polygons(s);
         for (int i = 0; i < polys.size(); i++) {
@@ -116,12 +116,12 @@ class ConsistentEditsTest {
         byte[] m = new byte[h * w];
         for (int y = 10; y < 20; y++) m[y * w + 10] = 1;
         for (int x = 10; x < 16; x++) m[19 * w + x] = 1;
-        long id = ed.paint(-1, im.id(), 1, new double[] {10.5, 10.5}, 0.5, true, "dot");
+        long id = ed.brush().paint(-1, im.id(), 1, new double[] {10.5, 10.5}, 0.5, true, "dot");
         // the rest of the L with the brush, one pixel centre at a time (radius 0.5 paints exactly that pixel)
-        for (int y = 10; y < 20; y++) ed.paint(id, 0, 1, new double[] {10.5, y + 0.5}, 0.5, true, "L");
-        for (int x = 10; x < 16; x++) ed.paint(id, 0, 1, new double[] {x + 0.5, 19.5}, 0.5, true, "L");
+        for (int y = 10; y < 20; y++) ed.brush().paint(id, 0, 1, new double[] {10.5, y + 0.5}, 0.5, true, "L");
+        for (int x = 10; x < 16; x++) ed.brush().paint(id, 0, 1, new double[] {x + 0.5, 19.5}, 0.5, true, "L");
         assertArrayEquals(m, coco.annToRle(coco.annotation(id)).decode());
-        ed.scaleToBox(id, new double[] {30, 40, 12, 20}, "double");
+        ed.boxes().scaleToBox(id, new double[] {30, 40, 12, 20}, "double");
         byte[] big = coco.annToRle(coco.annotation(id)).decode();
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
@@ -145,8 +145,8 @@ class ConsistentEditsTest {
 
         // the box covers pixel columns 10..59; a radius-2 stroke at x = 63.5 paints columns 61..65: column 60 apart
         double[] far = {63.5, 30.5, 63.5, 40.5};
-        assertFalse(ed.strokeTouches(box, far, 2));
-        long made = ed.paint(box, img, 1, far, 2, true, "paint");
+        assertFalse(ed.brush().strokeTouches(box, far, 2));
+        long made = ed.brush().paint(box, img, 1, far, 2, true, "paint");
         assertNotEquals(box, made, "a new annotation");
         assertSame(drawn, coco.annotation(box), "the box is untouched");
         assertEquals(n + 1, coco.annotations().size());
@@ -155,11 +155,11 @@ class ConsistentEditsTest {
 
         // at x = 62.5 it paints columns 60..64, next to the box's column 59: merged into the box
         double[] near = {62.5, 30.5, 62.5, 40.5};
-        assertTrue(ed.strokeTouches(box, near, 2));
-        assertEquals(box, ed.paint(box, img, 1, near, 2, true, "paint"));
+        assertTrue(ed.brush().strokeTouches(box, near, 2));
+        assertEquals(box, ed.brush().paint(box, img, 1, near, 2, true, "paint"));
         assertEquals(n + 1, coco.annotations().size());
         assertTrue(coco.annotation(box).area() > drawn.area());
         // erasing away from it changes nothing and makes nothing
-        assertEquals(-1, ed.paint(box, img, 1, new double[] {300.5, 300.5}, 2, false, "erase"));
+        assertEquals(-1, ed.brush().paint(box, img, 1, new double[] {300.5, 300.5}, 2, false, "erase"));
     }
 }
