@@ -13,6 +13,8 @@ import dev.masklab.app.dialog.DialogService;
 import dev.masklab.app.document.DatasetDocument;
 import dev.masklab.app.document.DatasetService;
 import dev.masklab.app.document.RecentDatasets;
+import dev.masklab.app.evaluation.ErrorOverlay;
+import dev.masklab.app.evaluation.ErrorsInImage;
 import dev.masklab.app.evaluation.EvaluationView;
 import dev.masklab.app.evaluation.EvaluationViewModel;
 import dev.masklab.app.inspector.CategoriesView;
@@ -112,6 +114,7 @@ public final class MainView extends BorderPane {
     private final StatisticsView statistics;
     private final TrainingView training;
     private final EvaluationView evaluation;
+    private final ErrorOverlay errors;
     /** What the Evaluation tab was last given (compared by identity). */
     private CocoDataset evaluatedDataset;
 
@@ -154,7 +157,14 @@ public final class MainView extends BorderPane {
         vm.datasetProperty().addListener((o, a, b) -> {
             if (b != null) training.suggestDataset(b.jsonFile());
         });
-        evaluation = new EvaluationView(new EvaluationViewModel(tasks), this::openImage);
+        EvaluationViewModel evaluationModel = new EvaluationViewModel(tasks);
+        errors = new ErrorOverlay(evaluationModel, vm.currentImageProperty());
+        evaluation = new EvaluationView(
+                evaluationModel,
+                new ErrorsInImage(
+                        vm, errors, () -> centerTabs.getSelectionModel().select(0)));
+        for (ImageCanvas c : List.of(mainCanvas, predCanvas)) c.setErrors(errors);
+        inspector.setErrors(errors);
         vm.datasetProperty().addListener((o, a, b) -> evaluationData());
         vm.predictionsProperty().addListener((o, a, b) -> evaluationData());
         vm.addEditListener(evaluation.model()::imageEdited);
@@ -261,6 +271,11 @@ public final class MainView extends BorderPane {
 
     public TrainingView trainingView() {
         return training;
+    }
+
+    /** The canvas's evaluation-errors mode. */
+    public ErrorOverlay errorOverlay() {
+        return errors;
     }
 
     public EvaluationView evaluationView() {
@@ -754,7 +769,8 @@ public final class MainView extends BorderPane {
                 new HBox(
                         10,
                         checkBox("Labels", ls.labelsProperty(), "layerLabels"),
-                        checkBox("Keypoints", ls.keypointsProperty(), "layerKeypoints")),
+                        checkBox("Keypoints", ls.keypointsProperty(), "layerKeypoints"),
+                        errorsBox()),
                 0,
                 r++,
                 2,
@@ -996,14 +1012,6 @@ public final class MainView extends BorderPane {
         return false;
     }
 
-    /** The Evaluation tab's double-click: that image becomes the current one in the Image tab. */
-    private void openImage(long imageId) {
-        vm.images().stream().filter(e -> e.id() == imageId).findFirst().ifPresent(e -> {
-            vm.currentImageProperty().set(e);
-            centerTabs.getSelectionModel().select(0);
-        });
-    }
-
     /** Frees the loaded model (Model > Unload model); the next run loads its model again. */
     public void unloadModel() {
         if (predicting.get()) return;
@@ -1155,6 +1163,14 @@ public final class MainView extends BorderPane {
         CheckBox cb = new CheckBox(text);
         cb.setId(id);
         cb.selectedProperty().bindBidirectional(p);
+        return cb;
+    }
+
+    /** The errors-mode toggle: on from the Evaluation tab, off by hand; only while there is an evaluation. */
+    private CheckBox errorsBox() {
+        CheckBox cb = checkBox("Errors", errors.activeProperty(), "layerErrors");
+        cb.setTooltip(new Tooltip("Colour by evaluation outcome (TP, FP, FN) at IoU 0.50; needs an evaluation"));
+        cb.disableProperty().bind(evaluation.model().resultProperty().isNull());
         return cb;
     }
 
