@@ -165,6 +165,33 @@ class EvaluationErrorsTest {
         assertEquals(full, after);
         assertFalse(after.detections().containsKey(tp.id()));
 
+        // a confusion-matrix cell opens its first image with its item selected
+        fx(() -> view.centerTabs().getSelectionModel().select(3));
+        dev.masklab.eval.ConfusionMatrix cm = model.confusionProperty().get();
+        dev.masklab.eval.ConfusionMatrix.Entry item = cm.entries(0, 0).getFirst();
+        fx(() -> toggle.setSelected(false));
+        fx(((Button) tab.lookup("#confusion-0-0"))::fire);
+        assertEquals(item.imageId(), vm.getCurrentImage().id());
+        assertEquals(0, view.centerTabs().getSelectionModel().getSelectedIndex());
+        assertTrue(toggle.isSelected());
+        assertEquals(item.dtId(), vm.selectedProperty().get().id());
+        assertTrue(vm.selectedProperty().get().prediction());
+
+        // a click on the precision/recall curve at recall .5 opens the image of the detection reaching it
+        fx(() -> view.centerTabs().getSelectionModel().select(3));
+        dev.masklab.app.evaluation.CurvePoint point =
+                model.curvePoint(dev.masklab.eval.EvalResult.ALL_CATEGORIES, EvaluationViewModel.CurveIou.IOU_50, .5);
+        assertNotNull(point);
+        javafx.scene.chart.NumberAxis recall =
+                (javafx.scene.chart.NumberAxis) tab.curve().getXAxis();
+        javafx.geometry.Point2D at = recall.localToScreen(recall.getDisplayPosition(.5), 0);
+        javafx.geometry.Bounds chart = tab.curve().localToScreen(tab.curve().getBoundsInLocal());
+        robot.clickOn(at.getX(), (chart.getMinY() + chart.getMaxY()) / 2);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(0, view.centerTabs().getSelectionModel().getSelectedIndex());
+        assertEquals(point.imageId(), vm.getCurrentImage().id());
+        assertEquals(point.dtId(), vm.selectedProperty().get().id());
+
         // the toggle turns it off; new predictions turn it off too
         fx(() -> toggle.setSelected(false));
         assertEquals(null, view.errorOverlay().errors());
