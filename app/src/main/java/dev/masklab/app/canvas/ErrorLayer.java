@@ -104,7 +104,10 @@ final class ErrorLayer {
                 iouName(errors),
                 errors.iouThreshold()));
         for (ErrorOutcome o : ErrorOutcome.values())
-            lines.add(String.format(Locale.ROOT, "%s %s: %d", o.shortName(), o.longName(), n.get(o)));
+            lines.add(
+                    o == ErrorOutcome.IGNORED
+                            ? o.longName() + ": " + n.get(o)
+                            : String.format(Locale.ROOT, "%s %s: %d", o.shortName(), o.longName(), n.get(o)));
         if (hidden > 0) lines.add(hidden + " evaluated predictions not drawn (min score, hidden categories)");
         return lines;
     }

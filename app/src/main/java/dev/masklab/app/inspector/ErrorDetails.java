@@ -21,15 +21,11 @@ public final class ErrorDetails {
         ErrorOutcome o = inst.prediction() ? errors.detection(inst.id()) : errors.groundTruth(inst.id());
         String iouName = errors.iouType() == dev.masklab.eval.IouType.KEYPOINTS ? "OKS" : "IoU";
         rows.add(new InstanceDetails.Row(
-                "outcome",
+                "outcome", o == ErrorOutcome.IGNORED ? o.longName() : o.shortName() + " (" + o.longName() + ")"));
+        rows.add(new InstanceDetails.Row(
+                "evaluated at",
                 String.format(
-                        Locale.ROOT,
-                        "%s (%s, %s %s ≥ %.2f)",
-                        o.shortName(),
-                        o.longName(),
-                        errors.iouType().cocoName(),
-                        iouName,
-                        errors.iouThreshold())));
+                        Locale.ROOT, "%s %s ≥ %.2f", errors.iouType().cocoName(), iouName, errors.iouThreshold())));
         ImageErrors.Match m =
                 inst.prediction() ? errors.matchOfDetection(inst.id()) : errors.matchOfGroundTruth(inst.id());
         if (m != null) {
