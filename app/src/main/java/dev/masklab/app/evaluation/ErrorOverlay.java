@@ -43,11 +43,6 @@ public final class ErrorOverlay {
         return active;
     }
 
-    /** Whether there is an evaluation to show errors of. */
-    public boolean available() {
-        return evaluation.evaluation() != null;
-    }
-
     /** The errors of the image on screen while the mode is on, else null (also for an image not evaluated). */
     public ReadOnlyObjectProperty<ImageErrors> errorsProperty() {
         return errors.getReadOnlyProperty();

@@ -140,6 +140,8 @@ public final class EvaluationView extends BorderPane {
             CurveCategory c = curveCategory.getValue();
             if (c == null || curveIou.getValue() == null) return;
             Point2D p = recall.sceneToLocal(e.getSceneX(), e.getSceneY());
+            double py = precision.sceneToLocal(e.getSceneX(), e.getSceneY()).getY();
+            if (py < 0 || py > precision.getHeight()) return; // the title or the axis labels, not the plot
             double r = recall.getValueForDisplay(p.getX()).doubleValue();
             if (r < -0.005 || r > 1.005) return;
             CurvePoint hit = model.curvePoint(c.index(), curveIou.getValue(), r);
@@ -174,7 +176,12 @@ public final class EvaluationView extends BorderPane {
             return row;
         });
         VBox.setVgrow(images, Priority.ALWAYS);
-        VBox right = new VBox(6, curveBar, curve, new HBox(6, new Label("Images (errors at IoU 0.50)"), order), images);
+        VBox right = new VBox(
+                6,
+                curveBar,
+                curve,
+                new HBox(6, new Label("Images (errors at IoU 0.50; a double-click shows them on the image)"), order),
+                images);
         right.setPadding(new Insets(8));
 
         SplitPane split = new SplitPane(left, right);
