@@ -192,6 +192,25 @@ class EvaluationErrorsTest {
         assertEquals(point.imageId(), vm.getCurrentImage().id());
         assertEquals(point.dtId(), vm.selectedProperty().get().id());
 
+        // Enter on a row of the image list opens it as a double-click does
+        fx(() -> view.centerTabs().getSelectionModel().select(3));
+        long shownNow = vm.getCurrentImage().id();
+        EvaluationViewModel.ImageRow last = model.images().stream()
+                .filter(r -> r.imageId() != shownNow)
+                .reduce((x, y) -> y)
+                .orElseThrow();
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.TableView<EvaluationViewModel.ImageRow> list =
+                (javafx.scene.control.TableView<EvaluationViewModel.ImageRow>) tab.lookup("#evaluationImages");
+        fx(() -> {
+            list.getSelectionModel().select(last);
+            list.requestFocus();
+        });
+        robot.type(javafx.scene.input.KeyCode.ENTER);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(last.imageId(), vm.getCurrentImage().id());
+        assertEquals(0, view.centerTabs().getSelectionModel().getSelectedIndex());
+
         // the toggle turns it off; new predictions turn it off too
         fx(() -> toggle.setSelected(false));
         assertEquals(null, view.errorOverlay().errors());

@@ -471,7 +471,13 @@ public final class ImageCanvas extends Region implements ToolContext {
         Instance h = instanceAt(sx, sy);
         if (h != vm.hoveredProperty().get()) {
             vm.hoveredProperty().set(h);
-            tooltip.setText(h == null ? "" : vm.describe(h));
+            ImageErrors errs = shownErrors();
+            tooltip.setText(
+                    h == null
+                            ? ""
+                            : errs == null
+                                    ? vm.describe(h)
+                                    : ErrorLayer.outcome(errs, h).shortName() + ": " + vm.describe(h));
             if (h == null) tooltip.hide();
         }
     }

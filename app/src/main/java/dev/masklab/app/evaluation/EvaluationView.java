@@ -24,7 +24,7 @@ import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.control.ToolBar;
-import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCode;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -133,9 +133,9 @@ public final class EvaluationView extends BorderPane {
         curve.setCreateSymbols(false);
         curve.setAnimated(false);
         curve.setLegendVisible(false);
-        curve.setTitle("Precision / recall");
+        // the hint is in the title: a tooltip popping up over the image list below would take its clicks
+        curve.setTitle("Precision / recall (a click opens the detection reaching that recall)");
         // a click on the curve opens the image of the detection behind that recall (CurvePoint)
-        Tooltip.install(curve, new Tooltip("Click the curve to open the image of the detection reaching that recall"));
         curve.setOnMouseClicked(e -> {
             CurveCategory c = curveCategory.getValue();
             if (c == null || curveIou.getValue() == null) return;
@@ -175,6 +175,15 @@ public final class EvaluationView extends BorderPane {
             });
             return row;
         });
+        images.setOnKeyPressed(
+                e -> { // Enter does what a double-click does, for the keyboard
+                    EvaluationViewModel.ImageRow sel =
+                            images.getSelectionModel().getSelectedItem();
+                    if (e.getCode() == KeyCode.ENTER && sel != null) {
+                        openImage.open(sel.imageId(), null, null);
+                        e.consume();
+                    }
+                });
         VBox.setVgrow(images, Priority.ALWAYS);
         VBox right = new VBox(
                 6,
