@@ -131,6 +131,47 @@ class ScreenshotsTest {
             vm.predictions().viewModeProperty().set(ViewMode.SIDE_BY_SIDE);
         });
 
+        // the evaluation's errors on the image with the most false positives (segm, IoU .50), a true positive selected
+        var evaluation = view.evaluationView().model();
+        fx(() -> {
+            evaluation.iouTypeProperty().set(dev.masklab.eval.IouType.SEGM);
+            evaluation.evaluate();
+        });
+        WaitForAsyncUtils.waitFor(
+                30,
+                TimeUnit.SECONDS,
+                () -> evaluation.resultProperty().get() != null
+                        && !evaluation.runningProperty().get());
+        WaitForAsyncUtils.waitForFxEvents(); // the rows are set after the result, in the same FX event
+        long worst = evaluation.images().getFirst().imageId();
+        fx(() -> vm.layers().keypointsProperty().set(false)); // the errors read better without the skeletons
+        fx(() -> new dev.masklab.app.evaluation.ErrorsInImage(
+                        vm,
+                        view.errorOverlay(),
+                        () -> view.centerTabs().getSelectionModel().select(0))
+                .open(worst, null, null));
+        rendered();
+        fx(() -> {
+            var match = view.errorOverlay().errors().matches().getFirst();
+            vm.shown().shownPredictionsProperty().get().stream()
+                    .filter(i -> i.id() == match.dtId())
+                    .findFirst()
+                    .ifPresent(vm.selection().selectedProperty()::set);
+            ((javafx.scene.control.TabPane) view.lookup("#rightTabs"))
+                    .getSelectionModel()
+                    .select(1);
+        });
+        rendered();
+        shoot("evaluation-errors.png");
+        fx(() -> {
+            view.errorOverlay().activeProperty().set(false);
+            vm.layers().keypointsProperty().set(true);
+            vm.predictions().viewModeProperty().set(dev.masklab.app.prediction.ViewMode.SIDE_BY_SIDE);
+            ((javafx.scene.control.TabPane) view.lookup("#rightTabs"))
+                    .getSelectionModel()
+                    .select(0);
+        });
+
         open(MainWindowTest.VOC);
         fx(() -> vm.layers().colorModeProperty().set(LayerSettings.ColorMode.CATEGORY));
         for (int i = 0; i < vm.navigation().images().size(); i++) {

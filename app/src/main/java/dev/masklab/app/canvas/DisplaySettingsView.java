@@ -23,6 +23,7 @@ public final class DisplaySettingsView extends GridPane {
     private final Slider threshold = new Slider(0, 1, 0.5);
     private final Slider opacity = new Slider(0, 1, 0.5);
     private final ChoiceBox<LayerSettings.ColorMode> colors = new ChoiceBox<>();
+    private final HBox secondRow = new HBox(10);
 
     public DisplaySettingsView(MainViewModel vm) {
         LayerSettings ls = vm.layers();
@@ -44,15 +45,12 @@ public final class DisplaySettingsView extends GridPane {
                 r++,
                 2,
                 1);
-        add(
-                new HBox(
-                        10,
+        secondRow
+                .getChildren()
+                .addAll(
                         checkBox("Labels", ls.labelsProperty(), "layerLabels"),
-                        checkBox("Keypoints", ls.keypointsProperty(), "layerKeypoints")),
-                0,
-                r++,
-                2,
-                1);
+                        checkBox("Keypoints", ls.keypointsProperty(), "layerKeypoints"));
+        add(secondRow, 0, r++, 2, 1);
         opacity.setId("opacity");
         opacity.valueProperty().bindBidirectional(ls.opacityProperty());
         add(new Label("Opacity"), 0, r);
@@ -97,6 +95,11 @@ public final class DisplaySettingsView extends GridPane {
     /** The color mode drop-down (the image takes the keyboard back when it closes). */
     public ChoiceBox<LayerSettings.ColorMode> colorPicker() {
         return colors;
+    }
+
+    /** A layer toggle another feature owns (the evaluation's Errors), after Labels and Keypoints. */
+    public void addLayerToggle(CheckBox toggle) {
+        secondRow.getChildren().add(toggle);
     }
 
     private static CheckBox checkBox(String text, BooleanProperty p, String id) {

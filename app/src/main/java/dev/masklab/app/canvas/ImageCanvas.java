@@ -9,6 +9,8 @@ import dev.masklab.app.canvas.tool.Tool;
 import dev.masklab.app.canvas.tool.ToolContext;
 import dev.masklab.app.canvas.tool.ToolEvent;
 import dev.masklab.app.canvas.tool.ToolKind;
+import dev.masklab.app.evaluation.ErrorOverlay;
+import dev.masklab.app.evaluation.ImageErrors;
 import dev.masklab.app.main.MainViewModel;
 import dev.masklab.app.model.ImageEntry;
 import dev.masklab.app.model.Instance;
@@ -65,6 +67,8 @@ public final class ImageCanvas extends Region implements ToolContext {
     private final Map<ToolKind, Tool> tools = new EnumMap<>(ToolKind.class);
     private final SelectTool selectTool = new SelectTool(this);
     private final KeypointTool keypointTool = new KeypointTool(this);
+    /** The evaluation-errors mode (null: not wired); while it has errors, instances are coloured by outcome. */
+    private ErrorOverlay errors;
 
     private ImageEntry entry;
     private Image image;
@@ -183,6 +187,38 @@ public final class ImageCanvas extends Region implements ToolContext {
 
     public Canvas canvas() {
         return canvas;
+    }
+
+    /**
+     * Wires the evaluation-errors mode: while it has the shown image's errors, masks and boxes take the colour of
+     * their outcome, matched pairs are linked and a legend names the colours ({@link ErrorLayer}); it follows edits.
+     */
+    public void setErrors(ErrorOverlay overlay) {
+        errors = overlay;
+        overlay.errorsProperty().addListener(o -> recompose());
+        recompose();
+    }
+
+    /** The errors drawn now, or null (the mode is off, or the image is not evaluated). */
+    private ImageErrors shownErrors() {
+        ImageErrors e = errors == null ? null : errors.errors();
+        return e != null && entry != null && e.imageId() == entry.id() ? e : null;
+    }
+
+    /** The drawing colour of an instance, 0xRRGGBB: its outcome's in the errors mode, else the colour mode's. */
+    int colorOf(Instance inst) {
+        ImageErrors e = shownErrors();
+        return e != null ? ErrorLayer.rgb(e, inst) : vm.categories().colorOf(inst);
+    }
+
+    /**
+     * The composed mask overlay's ARGB at image pixel (ix, iy) (0: no mask drawn there), what the canvas lays over the
+     * image; for tests and checks of what is drawn where.
+     */
+    public int overlayArgbAt(double ix, double iy) {
+        if (entry == null) return 0;
+        int W = ImageLoader.imageW(entry, image), H = ImageLoader.imageH(entry, image);
+        return overlay.argbAt((int) (ix * dispW / W), (int) (iy * dispH / H));
     }
 
     public void setSource(Source s) {
@@ -330,7 +366,7 @@ public final class ImageCanvas extends Region implements ToolContext {
         for (int i = 0; i < drawn.size(); i++) {
             Instance inst = drawn.get(i);
             ms.add(masks.get(inst));
-            colors[i] = vm.categories().colorOf(inst);
+            colors[i] = colorOf(inst);
             crowd[i] = inst.crowd();
         }
         overlay.compose(
@@ -440,7 +476,14 @@ public final class ImageCanvas extends Region implements ToolContext {
         Instance h = instanceAt(sx, sy);
         if (h != vm.selection().hoveredProperty().get()) {
             vm.selection().hoveredProperty().set(h);
-            tooltip.setText(h == null ? "" : vm.categories().describe(h));
+            ImageErrors errs = shownErrors();
+            tooltip.setText(
+                    h == null
+                            ? ""
+                            : errs == null
+                                    ? vm.categories().describe(h)
+                                    : ErrorLayer.outcome(errs, h).shortName() + ": "
+                                            + vm.categories().describe(h));
             if (h == null) tooltip.hide();
         }
     }
@@ -487,7 +530,9 @@ public final class ImageCanvas extends Region implements ToolContext {
         }
         overlay.draw(g, px, py, W * z, H * z);
         g.setImageSmoothing(true);
-        VectorLayer.draw(g, vm, drawn, vp);
+        ImageErrors errs = shownErrors();
+        VectorLayer.draw(g, vm, drawn, vp, this::colorOf, errs == null ? null : i -> ErrorLayer.outcome(errs, i));
+        if (errs != null) ErrorLayer.draw(g, errs, drawn, vp, ch);
         Instance s = editable();
         HandleLayer.draw(
                 g,
@@ -497,7 +542,13 @@ public final class ImageCanvas extends Region implements ToolContext {
                 selectTool.grab() != null ? selectTool.grab() : keypointTool.grab(),
                 vm.selection().selectedKeypointProperty().get());
         if (drawsShapes()) tool().paint(g);
-        if (vm.predictions().predictionsProperty().get() != null)
+        if (errs != null)
+            VectorLayer.caption(
+                    g,
+                    String.format(
+                            "Evaluation errors: ground truth + predictions (dashed), score ≥ %.2f",
+                            vm.predictions().scoreThresholdProperty().get()));
+        else if (vm.predictions().predictionsProperty().get() != null)
             VectorLayer.caption(
                     g,
                     switch (source) {

@@ -59,6 +59,12 @@ final class OverlayLayer {
         return overlay.instanceAt(x, y);
     }
 
+    /** The composed ARGB at display pixel (x, y), 0 outside or when nothing is composed. */
+    int argbAt(int x, int y) {
+        if (overlay == null || x < 0 || y < 0 || x >= width || y >= height) return 0;
+        return overlay.argb()[y * width + x];
+    }
+
     boolean composed() {
         return overlay != null;
     }

@@ -1,10 +1,13 @@
 package dev.masklab.app.canvas;
 
+import dev.masklab.app.evaluation.ErrorOutcome;
 import dev.masklab.app.main.MainViewModel;
 import dev.masklab.app.model.CategoryInfo;
 import dev.masklab.app.model.CategoryRow;
 import dev.masklab.app.model.Instance;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import javafx.geometry.VPos;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.paint.Color;
@@ -24,13 +27,23 @@ final class VectorLayer {
 
     private VectorLayer() {}
 
-    static void draw(GraphicsContext g, MainViewModel vm, List<Instance> drawn, Viewport vp) {
+    /**
+     * @param color   each instance's colour, 0xRRGGBB
+     * @param outcome each instance's evaluation outcome, named before its label (null: none shown)
+     */
+    static void draw(
+            GraphicsContext g,
+            MainViewModel vm,
+            List<Instance> drawn,
+            Viewport vp,
+            ToIntFunction<Instance> color,
+            Function<Instance, ErrorOutcome> outcome) {
         LayerSettings ls = vm.layers();
         double z = vp.zoom();
         Instance hovered = vm.selection().hoveredProperty().get(),
                 selected = vm.selection().selectedProperty().get();
         for (Instance inst : drawn) {
-            Color c = ColorPalette.toColor(vm.categories().colorOf(inst));
+            Color c = ColorPalette.toColor(color.applyAsInt(inst));
             double[] b = inst.bbox();
             double x = vp.toScreenX(b[0]), y = vp.toScreenY(b[1]), w = b[2] * z, h = b[3] * z;
             boolean hi = inst == hovered || inst == selected;
@@ -45,7 +58,9 @@ final class VectorLayer {
             }
             if (ls.keypointsProperty().get() && inst.hasKeypoints()) drawKeypoints(g, vm, inst, c, vp);
         }
-        if (ls.labelsProperty().get()) for (Instance inst : drawn) drawLabel(g, vm, inst, vp);
+        if (ls.labelsProperty().get())
+            for (Instance inst : drawn)
+                drawLabel(g, vm, inst, vp, color.applyAsInt(inst), outcome == null ? null : outcome.apply(inst));
     }
 
     /** The selected instance: a dark halo under a solid white box and L-shaped corner marks, seen on any image. */
@@ -106,11 +121,12 @@ final class VectorLayer {
         }
     }
 
-    private static void drawLabel(GraphicsContext g, MainViewModel vm, Instance inst, Viewport vp) {
+    private static void drawLabel(
+            GraphicsContext g, MainViewModel vm, Instance inst, Viewport vp, int rgb, ErrorOutcome outcome) {
         String text = vm.categories().categoryName(inst.categoryId());
+        if (outcome != null) text = outcome.shortName() + " " + text;
         if (inst.prediction()) text += String.format(" %.2f", inst.score());
         if (inst.crowd()) text += " (crowd)";
-        int rgb = vm.categories().colorOf(inst);
         double[] b = inst.bbox();
         double x = vp.toScreenX(b[0]), y = vp.toScreenY(b[1]);
         Text t = new Text(text);

@@ -2,7 +2,6 @@ package dev.masklab.app.evaluation;
 
 import dev.masklab.eval.ConfusionMatrix;
 import java.util.List;
-import java.util.function.LongConsumer;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
@@ -12,15 +11,15 @@ import javafx.scene.layout.GridPane;
 
 /**
  * A {@link ConfusionMatrix} as a grid: rows the ground-truth category, columns the detected category, the last of each
- * "background"; each cell a button with its count whose click opens the first image of the cell (nothing for an empty
- * cell). Scrolls when there are many categories.
+ * "background"; each cell a button with its count whose click opens the first image of the cell with that item selected
+ * (nothing for an empty cell). Scrolls when there are many categories.
  */
 public final class ConfusionMatrixGrid extends ScrollPane {
     private final GridPane grid = new GridPane();
-    private final LongConsumer openImage;
+    private final ImageOpener openImage;
 
-    /** @param openImage opens an image (by id) */
-    public ConfusionMatrixGrid(LongConsumer openImage) {
+    /** @param openImage opens an image with its errors, the cell's item selected */
+    public ConfusionMatrixGrid(ImageOpener openImage) {
         this.openImage = openImage;
         grid.setHgap(2);
         grid.setVgap(2);
@@ -52,9 +51,12 @@ public final class ConfusionMatrixGrid extends ScrollPane {
                 cell.getStyleClass().add(r == c ? "confusion-diagonal" : "confusion-off-diagonal");
                 List<ConfusionMatrix.Entry> items = m.entries(r, c);
                 cell.setDisable(items.isEmpty());
-                cell.setTooltip(new Tooltip(items.isEmpty() ? "" : "Open the first image of this cell"));
+                cell.setTooltip(
+                        new Tooltip(items.isEmpty() ? "" : "Open the first image of this cell, its item selected"));
                 cell.setOnAction(e -> {
-                    if (!items.isEmpty()) openImage.accept(items.getFirst().imageId());
+                    if (items.isEmpty()) return;
+                    ConfusionMatrix.Entry first = items.getFirst();
+                    openImage.open(first.imageId(), first.dtId(), first.gtId());
                 });
                 grid.add(cell, c + 1, r + 1);
             }

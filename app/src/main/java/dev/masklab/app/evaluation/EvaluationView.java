@@ -5,11 +5,11 @@ import dev.masklab.eval.EvalResult;
 import dev.masklab.eval.IouType;
 import java.util.Locale;
 import java.util.function.Function;
-import java.util.function.LongConsumer;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.geometry.Insets;
+import javafx.geometry.Point2D;
 import javafx.scene.chart.LineChart;
 import javafx.scene.chart.NumberAxis;
 import javafx.scene.chart.XYChart;
@@ -24,6 +24,7 @@ import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.control.ToolBar;
+import javafx.scene.input.KeyCode;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -33,7 +34,8 @@ import javafx.scene.layout.VBox;
 /**
  * The Evaluation tab: IoU type, Evaluate / Cancel and the status line on top; the COCO summary and the sortable
  * per-category table on the left; the precision/recall curve (category and IoU selectors) and the images sorted by
- * their errors on the right (a double-click opens the image through {@code openImage}). Everything it shows comes from
+ * their errors on the right. A double-click on an image row, a click on a confusion-matrix cell or on the curve opens
+ * the image with its errors through an {@link ImageOpener}. Everything it shows comes from
  * its {@link EvaluationViewModel}.
  */
 public final class EvaluationView extends BorderPane {
@@ -55,8 +57,8 @@ public final class EvaluationView extends BorderPane {
     private final ComboBox<EvaluationViewModel.CurveIou> curveIou =
             new ComboBox<>(FXCollections.observableArrayList(EvaluationViewModel.CurveIou.values()));
 
-    /** @param openImage opens an image (by id) in the Image tab */
-    public EvaluationView(EvaluationViewModel model, LongConsumer openImage) {
+    /** @param openImage opens an image in the Image tab with its errors */
+    public EvaluationView(EvaluationViewModel model, ImageOpener openImage) {
         this.model = model;
         getStyleClass().add("evaluation-view");
 
@@ -131,7 +133,20 @@ public final class EvaluationView extends BorderPane {
         curve.setCreateSymbols(false);
         curve.setAnimated(false);
         curve.setLegendVisible(false);
-        curve.setTitle("Precision / recall");
+        // the hint is in the title: a tooltip popping up over the image list below would take its clicks
+        curve.setTitle("Precision / recall (a click opens the detection reaching that recall)");
+        // a click on the curve opens the image of the detection behind that recall (CurvePoint)
+        curve.setOnMouseClicked(e -> {
+            CurveCategory c = curveCategory.getValue();
+            if (c == null || curveIou.getValue() == null) return;
+            Point2D p = recall.sceneToLocal(e.getSceneX(), e.getSceneY());
+            double py = precision.sceneToLocal(e.getSceneX(), e.getSceneY()).getY();
+            if (py < 0 || py > precision.getHeight()) return; // the title or the axis labels, not the plot
+            double r = recall.getValueForDisplay(p.getX()).doubleValue();
+            if (r < -0.005 || r > 1.005) return;
+            CurvePoint hit = model.curvePoint(c.index(), curveIou.getValue(), r);
+            if (hit != null) openImage.open(hit.imageId(), hit.dtId(), null);
+        });
         curveCategory.setId("curveCategory");
         curveIou.setId("curveIou");
         curveIou.setValue(EvaluationViewModel.CurveIou.IOU_50);
@@ -156,12 +171,26 @@ public final class EvaluationView extends BorderPane {
             TableRow<EvaluationViewModel.ImageRow> row = new TableRow<>();
             row.setOnMouseClicked(e -> {
                 if (e.getClickCount() == 2 && !row.isEmpty())
-                    openImage.accept(row.getItem().imageId());
+                    openImage.open(row.getItem().imageId(), null, null);
             });
             return row;
         });
+        images.setOnKeyPressed(
+                e -> { // Enter does what a double-click does, for the keyboard
+                    EvaluationViewModel.ImageRow sel =
+                            images.getSelectionModel().getSelectedItem();
+                    if (e.getCode() == KeyCode.ENTER && sel != null) {
+                        openImage.open(sel.imageId(), null, null);
+                        e.consume();
+                    }
+                });
         VBox.setVgrow(images, Priority.ALWAYS);
-        VBox right = new VBox(6, curveBar, curve, new HBox(6, new Label("Images (errors at IoU 0.50)"), order), images);
+        VBox right = new VBox(
+                6,
+                curveBar,
+                curve,
+                new HBox(6, new Label("Images (errors at IoU 0.50; a double-click shows them on the image)"), order),
+                images);
         right.setPadding(new Insets(8));
 
         SplitPane split = new SplitPane(left, right);

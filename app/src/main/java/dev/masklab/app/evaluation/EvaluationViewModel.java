@@ -370,6 +370,20 @@ public final class EvaluationViewModel {
         return r.precisionCurve(k, t);
     }
 
+    /**
+     * The detection behind the point of {@link #curve} at {@code recall} (snapped to the nearest of the 101 recall
+     * thresholds, the points drawn): {@link CurvePoint#at} of the last evaluation as edited; for the mean over IoU
+     * .50:.95 (no single matching) the nearest choice, IoU .50. Null before an evaluation or where no detection is.
+     */
+    public CurvePoint curvePoint(int k, CurveIou iou, double recall) {
+        EvalResult r = result.get();
+        if (r == null || evaluation == null) return null;
+        int t = r.iouThresholdIndex(iou == CurveIou.MEAN ? .5 : iou.threshold);
+        if (t < 0) return null;
+        double snapped = Math.clamp(Math.round(recall * 100) / 100.0, 0, 1);
+        return CurvePoint.at(evaluation.images(), k, t, snapped);
+    }
+
     /** The recall thresholds of {@link #curve} (101 values from 0 to 1), empty before an evaluation. */
     public double[] recallThresholds() {
         EvalResult r = result.get();

@@ -1,5 +1,6 @@
 package dev.masklab.app.inspector;
 
+import dev.masklab.app.evaluation.ErrorOverlay;
 import dev.masklab.app.main.MainViewModel;
 import dev.masklab.app.model.CategoryRow;
 import dev.masklab.app.model.Instance;
@@ -29,8 +30,12 @@ public final class InspectorView extends VBox {
     private final Button remove = new Button("Delete", new FontIcon("mdi2d-delete-outline"));
     private final CheckBox crowd = new CheckBox("crowd");
     private boolean updating;
+    private final MainViewModel vm;
+    /** The evaluation-errors mode (null: not wired): its rows follow the instance's fields. */
+    private ErrorOverlay errors;
 
     public InspectorView(MainViewModel vm) {
+        this.vm = vm;
         setSpacing(6);
         table.setId("inspector");
         TableColumn<InstanceDetails.Row, String> f = new TableColumn<>("Field");
@@ -79,8 +84,17 @@ public final class InspectorView extends VBox {
         getChildren().addAll(actions, table);
     }
 
+    /** Adds the selected instance's outcome, match and IoU while the errors mode shows its image's errors. */
+    public void setErrors(ErrorOverlay overlay) {
+        errors = overlay;
+        overlay.errorsProperty()
+                .addListener(o -> show(vm, vm.selection().selectedProperty().get()));
+        show(vm, vm.selection().selectedProperty().get());
+    }
+
     private void show(MainViewModel vm, Instance inst) {
         table.getItems().setAll(InstanceDetails.rows(inst, vm));
+        if (errors != null) table.getItems().addAll(ErrorDetails.rows(inst, errors.errors()));
         updating = true;
         try {
             category.setValue(inst == null ? null : vm.categories().category(inst.categoryId()));

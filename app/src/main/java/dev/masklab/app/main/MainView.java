@@ -11,6 +11,8 @@ import dev.masklab.app.dialog.DialogService;
 import dev.masklab.app.document.DatasetDocument;
 import dev.masklab.app.document.DocumentController;
 import dev.masklab.app.document.RecentDatasets;
+import dev.masklab.app.evaluation.ErrorOverlay;
+import dev.masklab.app.evaluation.ErrorsInImage;
 import dev.masklab.app.evaluation.EvaluationFeed;
 import dev.masklab.app.evaluation.EvaluationView;
 import dev.masklab.app.evaluation.EvaluationViewModel;
@@ -72,6 +74,7 @@ public final class MainView extends BorderPane {
     private final StatisticsView statistics;
     private final TrainingView training;
     private final EvaluationView evaluation;
+    private final ErrorOverlay errors;
     private final StatusBar statusBar = new StatusBar();
     private final TabPane centerTabs = new TabPane();
     private final ActionFactory actions = new ActionFactory();
@@ -112,7 +115,15 @@ public final class MainView extends BorderPane {
         vm.datasetProperty().addListener((o, a, b) -> {
             if (b != null) training.suggestDataset(b.jsonFile());
         });
-        evaluation = new EvaluationView(new EvaluationViewModel(tasks), this::openImage);
+        EvaluationViewModel evaluationModel = new EvaluationViewModel(tasks);
+        errors = new ErrorOverlay(evaluationModel, vm.navigation().currentImageProperty());
+        evaluation = new EvaluationView(
+                evaluationModel,
+                new ErrorsInImage(
+                        vm, errors, () -> centerTabs.getSelectionModel().select(0)));
+        for (ImageCanvas c : List.of(mainCanvas, predCanvas)) c.setErrors(errors);
+        inspector.setErrors(errors);
+        display.addLayerToggle(errorsBox());
         EvaluationFeed.connect(vm, evaluation.model());
 
         ActionTable.bind(this, vm, dialogs);
@@ -202,6 +213,11 @@ public final class MainView extends BorderPane {
 
     public StatisticsView statistics() {
         return statistics;
+    }
+
+    /** The canvas's evaluation-errors mode. */
+    public ErrorOverlay errorOverlay() {
+        return errors;
     }
 
     public TrainingView trainingView() {
@@ -304,15 +320,15 @@ public final class MainView extends BorderPane {
         return right;
     }
 
-    /** The Evaluation tab's double-click: that image becomes the current one in the Image tab. */
-    private void openImage(long imageId) {
-        vm.navigation().images().stream()
-                .filter(e -> e.id() == imageId)
-                .findFirst()
-                .ifPresent(e -> {
-                    vm.navigation().currentImageProperty().set(e);
-                    centerTabs.getSelectionModel().select(0);
-                });
+    /** The errors-mode toggle: on from the Evaluation tab, off by hand; only while there is an evaluation. */
+    private javafx.scene.control.CheckBox errorsBox() {
+        javafx.scene.control.CheckBox cb = new javafx.scene.control.CheckBox("Errors");
+        cb.setId("layerErrors");
+        cb.selectedProperty().bindBidirectional(errors.activeProperty());
+        cb.setTooltip(new javafx.scene.control.Tooltip(
+                "Colour by evaluation outcome (TP, FP, FN) at IoU 0.50; needs an evaluation"));
+        cb.disableProperty().bind(evaluation.model().resultProperty().isNull());
+        return cb;
     }
 
     /** The background work that quitting would end ("a training run", "a model run"), or null when there is none. */
