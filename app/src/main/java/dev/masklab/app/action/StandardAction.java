@@ -146,6 +146,13 @@ public enum StandardAction {
             null,
             "Box prompt: drag a box; the loaded model answers with a pending prediction (Enter accepts, Delete drops)",
             key(KeyCode.I)),
+    TOOL_PROMPT_POINT(
+            "Point prompt",
+            "mdi2c-cursor-default-click-outline",
+            null,
+            "Point prompt: click an object; the model's best detection there becomes a pending prediction, a second"
+                    + " click the next one (Enter accepts, Delete drops)",
+            key(KeyCode.O)),
     BRUSH_SMALLER("Smaller brush", null, null, "Smaller brush", key(KeyCode.OPEN_BRACKET)),
     BRUSH_LARGER("Larger brush", null, null, "Larger brush", key(KeyCode.CLOSE_BRACKET)),
 

@@ -474,6 +474,9 @@ public final class MainView extends BorderPane {
                 .bind(
                         StandardAction.TOOL_PROMPT_BOX,
                         Command.of(() -> vm.toolProperty().set(ToolKind.PROMPT_BOX), editable))
+                .bind(
+                        StandardAction.TOOL_PROMPT_POINT,
+                        Command.of(() -> vm.toolProperty().set(ToolKind.PROMPT_POINT), editable))
                 .bind(StandardAction.BRUSH_SMALLER, Command.of(() -> vm.scaleBrush(0.8)))
                 .bind(StandardAction.BRUSH_LARGER, Command.of(() -> vm.scaleBrush(1.25)))
                 .bind(StandardAction.TOGGLE_MASKS, Command.of(() -> toggle(ls.masksProperty())))
@@ -649,6 +652,7 @@ public final class MainView extends BorderPane {
                 StandardAction.TOOL_ERASER,
                 ToolKind.PROMPT_BOX,
                 StandardAction.TOOL_PROMPT_BOX));
+        toolActions.put(ToolKind.PROMPT_POINT, StandardAction.TOOL_PROMPT_POINT);
         for (ToolKind t : ToolKind.values()) {
             StandardAction a = toolActions.get(t);
             javafx.scene.control.ToggleButton tb = new javafx.scene.control.ToggleButton(
@@ -1020,6 +1024,7 @@ public final class MainView extends BorderPane {
     private void showLoadedModel() {
         loadedModel.set(predictionService.model().info().map(i -> "Model: " + i).orElse(""));
         vm.boxPrompterProperty().set(predictionService.model().current().isPresent() ? prompter : null);
+        vm.pointPrompterProperty().set(vm.boxPrompterProperty().get() == null ? null : prompter);
     }
 
     /** "Run this model" of the training tab: the run-model dialog with the trained model filled in. */

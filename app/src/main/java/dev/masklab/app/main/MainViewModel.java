@@ -15,6 +15,7 @@ import dev.masklab.app.model.Instance;
 import dev.masklab.app.model.LoadedDataset;
 import dev.masklab.app.model.PredictionSet;
 import dev.masklab.app.prediction.BoxPrompter;
+import dev.masklab.app.prediction.PointPrompter;
 import dev.masklab.app.review.ReviewOrder;
 import dev.masklab.coco.CocoResult;
 import dev.masklab.review.PredictionKey;
@@ -81,6 +82,8 @@ public final class MainViewModel {
     private final ReadOnlyBooleanWrapper addingPart = new ReadOnlyBooleanWrapper(this, "addingPart");
     /** Asks the loaded model about a box; null while no model is loaded. */
     private final ObjectProperty<BoxPrompter> boxPrompter = new SimpleObjectProperty<>(this, "boxPrompter");
+    /** Asks the loaded model what is at a point (the point prompt tool); null while no model is loaded. */
+    private final ObjectProperty<PointPrompter> pointPrompter = new SimpleObjectProperty<>(this, "pointPrompter");
     /** Results of box prompts: shown whatever their score (the user asked for them). */
     private final java.util.Set<Instance> prompted =
             java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -966,6 +969,10 @@ public final class MainViewModel {
         return boxPrompter;
     }
 
+    public ObjectProperty<PointPrompter> pointPrompterProperty() {
+        return pointPrompter;
+    }
+
     /**
      * The box prompt (#16 part 2): asks the loaded model what is in the box with corners (x0, y0), (x1, y1) (image
      * pixels of the current image, any order; clipped to the image); the category chosen in the tool bar is asked for
@@ -1000,13 +1007,21 @@ public final class MainViewModel {
      */
     public Instance addPromptResult(CocoResult r) {
         PredictionSet ps = predictions.get() == null ? PredictionSet.empty() : predictions.get();
-        Instance p = CocoAdapter.prediction(r, ps.total() + 1L);
+        Instance p = CocoAdapter.prediction(r, ps.nextId());
         prompted.add(p);
         setPredictions(ps.with(p, r));
         ImageEntry cur = currentImage.get();
         if (cur != null && cur.id() == p.imageId()) selected.set(p);
         message.set("Model: " + describe(p) + " in the box (Enter accepts, Delete drops)");
         return p;
+    }
+
+    /** Takes a prompt's answer out of the predictions while it is pending (the point prompt's next candidate). */
+    public void dropPromptResult(Instance p) {
+        PredictionSet ps = predictions.get();
+        if (ps == null || reviewed(p) || !prompted.remove(p)) return;
+        if (selected.get() == p) selected.set(null);
+        setPredictions(ps.without(p));
     }
 
     /** Adds a polygon (x0, y0, x1, y1, ...; at least 3 points) on the current image; it becomes selected. */

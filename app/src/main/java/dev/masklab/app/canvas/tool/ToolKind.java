@@ -7,7 +7,8 @@ public enum ToolKind {
     POLYGON("Draw a polygon"),
     BRUSH("Paint a mask"),
     ERASER("Erase from a mask"),
-    PROMPT_BOX("Ask the model about a box");
+    PROMPT_BOX("Ask the model about a box"),
+    PROMPT_POINT("Ask the model what is at a point");
 
     private final String label;
 
