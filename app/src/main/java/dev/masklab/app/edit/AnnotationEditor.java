@@ -8,6 +8,7 @@ import dev.masklab.coco.CocoImage;
 import dev.masklab.coco.CocoWriter;
 import dev.masklab.coco.Rle;
 import dev.masklab.coco.Segmentation;
+import dev.masklab.review.PredictionKey;
 import dev.masklab.review.ReviewState;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -99,6 +100,20 @@ public final class AnnotationEditor {
      */
     public ReviewState review() {
         return review;
+    }
+
+    /** Told of every change of a review decision made by an edit, undo or redo (to journal it). */
+    @FunctionalInterface
+    public interface ReviewListener {
+        /** The decision on {@code key} is now {@code decision}, or none (pending again) when it is null. */
+        void changed(PredictionKey key, ReviewState.Decision decision);
+    }
+
+    private ReviewListener reviewListener = (key, decision) -> {};
+
+    /** Tells {@code l} of every later change of a decision ({@code null}: nobody). */
+    public void setReviewListener(ReviewListener l) {
+        reviewListener = l == null ? (key, decision) -> {} : l;
     }
 
     /** Starts from the decisions {@code state} (read beside the dataset when it was opened); not an edit. */
@@ -734,13 +749,15 @@ public final class AnnotationEditor {
                 return;
             }
             boolean accepted = after != null;
-            replaced = review.put(new ReviewState.Decision(
+            ReviewState.Decision d = new ReviewState.Decision(
                     prediction.key(),
                     prediction.imageId(),
                     prediction.categoryId(),
                     prediction.score(),
                     accepted ? ReviewState.Status.ACCEPTED : ReviewState.Status.REJECTED,
-                    accepted ? after.id() : 0));
+                    accepted ? after.id() : 0);
+            replaced = review.put(d);
+            reviewListener.changed(prediction.key(), d);
         }
 
         @Override
@@ -751,8 +768,10 @@ public final class AnnotationEditor {
                 reviewed.remove(prediction);
             } else if (replaced.isPresent()) {
                 review.put(replaced.get());
+                reviewListener.changed(prediction.key(), replaced.get());
             } else {
                 review.clear(prediction.key());
+                reviewListener.changed(prediction.key(), null);
             }
         }
 
