@@ -1,6 +1,7 @@
 package dev.masklab.app.edit;
 
 import dev.masklab.app.model.Instance;
+import dev.masklab.app.model.KeypointConfidence;
 import dev.masklab.coco.CocoAnnotation;
 import dev.masklab.coco.CocoCategory;
 import dev.masklab.coco.CocoDataset;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.DoubleSupplier;
 
 /**
  * Corrections to an open dataset (semi-automatic labelling): accept or reject predictions (one, all, or as another
@@ -111,6 +113,14 @@ public final class AnnotationEditor {
 
     private ReviewListener reviewListener = (key, decision) -> {};
 
+    /** The display panel's minimum keypoint score: predicted keypoints below it are accepted unlabelled. */
+    private DoubleSupplier keypointScoreThreshold = () -> KeypointConfidence.DEFAULT_THRESHOLD;
+
+    /** Where accepting reads the minimum keypoint score from ({@link KeypointConfidence#accepted}). */
+    public void setKeypointScoreThreshold(DoubleSupplier threshold) {
+        keypointScoreThreshold = threshold;
+    }
+
     /** Tells {@code l} of every later change of a decision ({@code null}: nobody). */
     public void setReviewListener(ReviewListener l) {
         reviewListener = l == null ? (key, decision) -> {} : l;
@@ -161,11 +171,7 @@ public final class AnnotationEditor {
                         && prediction.hasKeypoints()
                         && 3 * category.keypoints().size() == prediction.keypoints().length;
         if (prediction.hasKeypoints() && keypointsFit) {
-            double[] k = prediction.keypoints().clone();
-            for (int i = 0; i + 2 < k.length; i += 3) {
-                if (k[i + 2] > 0) k[i + 2] = 2;
-                else k[i] = k[i + 1] = k[i + 2] = 0;
-            }
+            double[] k = KeypointConfidence.accepted(prediction, keypointScoreThreshold.getAsDouble());
             a.setKeypoints(k).setNumKeypoints(labelled(k));
         }
         add(a, label, prediction);

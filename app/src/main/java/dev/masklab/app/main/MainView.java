@@ -767,6 +767,14 @@ public final class MainView extends BorderPane {
         opacity.valueProperty().bindBidirectional(ls.opacityProperty());
         display.add(new Label("Opacity"), 0, r);
         display.add(withValue(opacity, "%.0f%%", 100), 1, r++);
+        Slider keypointMin =
+                new Slider(-5, 15, ls.keypointScoreThresholdProperty().get());
+        keypointMin.setId("keypointScoreThreshold");
+        keypointMin.valueProperty().bindBidirectional(ls.keypointScoreThresholdProperty());
+        keypointMin.setTooltip(new Tooltip("Predicted keypoints scoring below this (heatmap logit) are hidden, and"
+                + " unlabelled when accepted"));
+        display.add(new Label("Min keypoint score"), 0, r);
+        display.add(withValue(keypointMin, "%.1f", 1), 1, r++);
         ChoiceBox<LayerSettings.ColorMode> colors = new ChoiceBox<>();
         colors.setId("colorMode");
         pickers.add(colors);

@@ -127,7 +127,10 @@ public final class MainViewModel {
 
     public MainViewModel(DatasetDocument document) {
         this.document = document;
-        document.editorProperty().addListener((o, a, b) -> showDataset(document.dataset()));
+        document.editorProperty().addListener((o, a, b) -> {
+            if (b != null) b.setKeypointScoreThreshold(layers.keypointScoreThresholdProperty()::get);
+            showDataset(document.dataset());
+        });
         document.messageProperty().addListener((o, a, b) -> message.set(b));
         tool.addListener((o, a, b) -> {
             if (b != ToolKind.POLYGON) addingPart.set(false);

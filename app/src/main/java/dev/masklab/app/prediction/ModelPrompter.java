@@ -82,12 +82,23 @@ public final class ModelPrompter implements BoxPrompter, PointPrompter {
     /** A detection as a results-file entry of {@code image} with {@code box} (x, y, w, h). */
     private static CocoResult result(ImageEntry image, Instance in, double[] box) {
         double[] k = null;
+        double[] ks = null;
         if (in.keypoints() != null) {
             k = new double[in.keypoints().length];
             for (int i = 0; i < k.length; i++) k[i] = in.keypoints()[i];
         }
+        if (in.keypointScores() != null) {
+            ks = new double[in.keypointScores().length];
+            for (int i = 0; i < ks.length; i++) ks[i] = in.keypointScores()[i];
+        }
         return CocoResult.of(
-                image.id(), in.categoryId(), in.score(), box, in.mask() == null ? null : Segmentation.of(in.mask()), k);
+                image.id(),
+                in.categoryId(),
+                in.score(),
+                box,
+                in.mask() == null ? null : Segmentation.of(in.mask()),
+                k,
+                ks);
     }
 
     /** The prompt's answer as a results-file entry (the prompt's box, as {@code masklab segment} writes it); blocking. */
