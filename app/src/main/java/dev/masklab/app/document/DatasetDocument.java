@@ -38,8 +38,8 @@ import javafx.beans.property.StringProperty;
  * the FX thread (the executor's handlers run there too).
  *
  * <p>Crash safety: every change of the annotations and categories (edit, undo, redo) reaches the engine's
- * {@link EditJournal} ({@code NAME.json.journal}) through the dataset's change listener and is on disk before the
- * edit returns, so a crash or {@code kill -9} loses no finished edit; opening a dataset with a journal of an earlier
+ * {@link EditJournal} ({@code NAME.json.journal}) through the dataset's change listener, every change of a review
+ * decision through the editor's {@link AnnotationEditor.ReviewListener}, and is on disk before the edit returns, so a crash or {@code kill -9} loses no finished edit; opening a dataset with a journal of an earlier
  * session offers to replay it (declined: kept as {@code .journal.old}); a save goes through the journal
  * ({@link EditJournal#save}), which makes save and journal unable to race; giving the edits up discards it. The
  * first save of a session keeps the untouched original as {@code NAME.json.bak} ({@link Backup#perSession()}).

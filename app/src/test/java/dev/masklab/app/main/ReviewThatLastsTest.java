@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Review decisions last (#16 part 5): accepted and rejected predictions are saved beside the dataset with it, restored
- * when it is opened again, undone with the edit they belong to, and walked by the review queue. No display: the
+ * when it is opened again, undone with the edit they belong to, recovered after a crash with the edits (or given up
+ * with them), and walked by the review queue. No display: the
  * view-model over a document with scripted dialogs and tasks run at once, on the shared person data and detections.
  */
 class ReviewThatLastsTest {
