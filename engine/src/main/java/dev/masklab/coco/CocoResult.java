@@ -16,6 +16,9 @@ package dev.masklab.coco;
  * @param keypoints    x, y, v triples or null
  * @param id           1-based id assigned on loading (0 when not loaded)
  * @param area         area used by COCOeval's area ranges (NaN when not loaded)
+ * @param keypointScores one score per keypoint or null: the extra {@code keypoint_scores} field that MaskLab and
+ *                     torchvision-based tools write (torchvision's {@code keypoints_scores}: the keypoint heatmap's
+ *                     maximum logit, not a probability); pycocotools ignores it
  */
 public record CocoResult(
         long imageId,
@@ -25,12 +28,38 @@ public record CocoResult(
         Segmentation segmentation,
         double[] keypoints,
         long id,
-        double area) {
+        double area,
+        double[] keypointScores) {
+
+    /** A result without keypoint scores. */
+    public CocoResult(
+            long imageId,
+            long categoryId,
+            double score,
+            double[] bbox,
+            Segmentation segmentation,
+            double[] keypoints,
+            long id,
+            double area) {
+        this(imageId, categoryId, score, bbox, segmentation, keypoints, id, area, null);
+    }
 
     /** A result as a model produces it (no id, no area yet). */
     public static CocoResult of(
             long imageId, long categoryId, double score, double[] bbox, Segmentation segmentation, double[] keypoints) {
-        return new CocoResult(imageId, categoryId, score, bbox, segmentation, keypoints, 0, Double.NaN);
+        return of(imageId, categoryId, score, bbox, segmentation, keypoints, null);
+    }
+
+    /** A result as a keypoint model produces it, with a score per keypoint (no id, no area yet). */
+    public static CocoResult of(
+            long imageId,
+            long categoryId,
+            double score,
+            double[] bbox,
+            Segmentation segmentation,
+            double[] keypoints,
+            double[] keypointScores) {
+        return new CocoResult(imageId, categoryId, score, bbox, segmentation, keypoints, 0, Double.NaN, keypointScores);
     }
 
     /** The mask (pycocotools annToRLE); h, w are the image size, used for polygon segmentations. */

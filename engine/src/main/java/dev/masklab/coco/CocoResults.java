@@ -104,6 +104,14 @@ public final class CocoResults {
                 throw new CocoFormatException(
                         name, at + ".keypoints", "keypoints need x, y, v triples, have " + kps.length + " numbers");
             }
+            double[] kpScores = numbers(n.get("keypoint_scores"), at + ".keypoint_scores", name);
+            if (kpScores != null && (kps == null || kpScores.length * 3 != kps.length)) {
+                throw new CocoFormatException(
+                        name,
+                        at + ".keypoint_scores",
+                        "one score per keypoint needed: " + kpScores.length + " scores for "
+                                + (kps == null ? 0 : kps.length / 3) + " keypoints");
+            }
             Segmentation seg = segmentation(n.get("segmentation"), at + ".segmentation", name, im);
             double area;
             switch (kind) {
@@ -144,7 +152,7 @@ public final class CocoResults {
                     bbox = new double[] {x0, y0, x1 - x0, y1 - y0};
                 }
             }
-            out.add(new CocoResult(imageId, categoryId, score, bbox, seg, kps, i + 1, area));
+            out.add(new CocoResult(imageId, categoryId, score, bbox, seg, kps, i + 1, area, kpScores));
         }
         return out;
     }
@@ -277,6 +285,10 @@ public final class CocoResults {
                             if (r.keypoints() != null) {
                                 g.writeFieldName("keypoints");
                                 g.writeArray(r.keypoints(), 0, r.keypoints().length);
+                            }
+                            if (r.keypointScores() != null) {
+                                g.writeFieldName("keypoint_scores");
+                                g.writeArray(r.keypointScores(), 0, r.keypointScores().length);
                             }
                             g.writeEndObject();
                         }

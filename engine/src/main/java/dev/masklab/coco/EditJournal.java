@@ -22,6 +22,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
 /**
@@ -33,7 +34,8 @@ import java.util.zip.CRC32C;
  * line is the header {@code {"journal":"masklab-edits","version":1,"file":{"size":N,"sha256":H},"seq":S}}: the
  * dataset file (size and SHA-256 of its bytes) that holds every edit up to sequence number {@code S}. Then edits
  * {@code {"seq":n,"op":...}} ({@code replace}, {@code insert}, {@code remove} of an annotation,
- * {@code replace-category}, {@code insert-category}, {@code remove-category}) (n = 1, 2, ... over the session) and save marks
+ * {@code replace-category}, {@code insert-category}, {@code remove-category}; {@code decide} and {@code undecide}: review
+ * decisions on predictions, not changes of the dataset) (n = 1, 2, ... over the session) and save marks
  * {@code {"saved":{"size":N,"sha256":H},"seq":S}}. A line without its LF or with a wrong checksum (a torn write) ends
  * the journal: it and anything after it are ignored, and cut off before the next append.
  *
@@ -58,9 +60,35 @@ public final class EditJournal implements AutoCloseable {
     private static final int VERSION = 1;
 
     /** One change of the dataset's annotations, as the app's edits make them. */
-    public sealed interface Op permits Replace, Insert, Remove, ReplaceCategory, InsertCategory, RemoveCategory {
+    public sealed interface Op
+            permits Replace, Insert, Remove, ReplaceCategory, InsertCategory, RemoveCategory, Decide, Undecide {
         /** Applies the change to {@code ds}; IllegalArgumentException/IndexOutOfBoundsException when it cannot. */
         void applyTo(CocoDataset ds);
+    }
+
+    /**
+     * A review decision on a prediction (the review package's {@code ReviewState.Decision} as plain values, so that
+     * this package does not depend on that one): not a change of the dataset but journaled with its edits, so that a
+     * rejection, which changes no annotation, survives a crash as the edits do and is given up with them.
+     * {@link #replayInto(CocoDataset, Consumer)} hands it to the caller.
+     *
+     * @param key          the prediction's key (32 hex digits)
+     * @param imageId      its image
+     * @param categoryId   its predicted category
+     * @param score        its score
+     * @param accepted     accepted (else rejected)
+     * @param annotationId the annotation an accepted prediction became (0 when rejected)
+     */
+    public record Decide(String key, long imageId, long categoryId, double score, boolean accepted, long annotationId)
+            implements Op {
+        @Override
+        public void applyTo(CocoDataset ds) {}
+    }
+
+    /** The prediction with this key is pending again (an undo of its decision). */
+    public record Undecide(String key) implements Op {
+        @Override
+        public void applyTo(CocoDataset ds) {}
     }
 
     /** The annotation with this id becomes {@code annotation} (same position in the list). */
@@ -205,6 +233,14 @@ public final class EditJournal implements AutoCloseable {
      * {@link CocoFormatException} naming the journal and line when an edit cannot be applied.
      */
     public int replayInto(CocoDataset ds) throws IOException {
+        return replayInto(ds, op -> {});
+    }
+
+    /**
+     * As {@link #replayInto(CocoDataset)}, handing each replayed review decision ({@link Decide}, {@link Undecide})
+     * to {@code decisions} in journal order; they count as edits.
+     */
+    public int replayInto(CocoDataset ds, Consumer<Op> decisions) throws IOException {
         lock.lock();
         try {
             if (!pending) return 0;
@@ -227,6 +263,7 @@ public final class EditJournal implements AutoCloseable {
                 if (!(parsed.get(i) instanceof Op op) || lines.get(i).seq() <= after) continue;
                 try {
                     op.applyTo(ds);
+                    if (op instanceof Decide || op instanceof Undecide) decisions.accept(op);
                 } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
                     throw new CocoFormatException(
                             file.toString(),
@@ -296,6 +333,19 @@ public final class EditJournal implements AutoCloseable {
                     case RemoveCategory rm -> {
                         g.writeStringField("op", "remove-category");
                         g.writeNumberField("id", rm.categoryId());
+                    }
+                    case Decide d -> {
+                        g.writeStringField("op", "decide");
+                        g.writeStringField("key", d.key());
+                        g.writeNumberField("image_id", d.imageId());
+                        g.writeNumberField("category_id", d.categoryId());
+                        g.writeNumberField("score", d.score());
+                        g.writeStringField("status", d.accepted() ? "accepted" : "rejected");
+                        g.writeNumberField("annotation_id", d.annotationId());
+                    }
+                    case Undecide u -> {
+                        g.writeStringField("op", "undecide");
+                        g.writeStringField("key", u.key());
                     }
                 }
             }));
@@ -533,10 +583,16 @@ public final class EditJournal implements AutoCloseable {
             CocoCategory category = null;
             Identity identity = null;
             boolean header = false;
+            String key = null;
+            String status = null;
+            Long imageId = null;
+            Long categoryId = null;
+            Double score = null;
+            Long annotationId = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String key = p.currentName();
+                String field = p.currentName();
                 p.nextToken();
-                switch (key) {
+                switch (field) {
                     case "seq" -> n = p.getLongValue();
                     case "op" -> op = p.getText();
                     case "index" -> index = p.getIntValue();
@@ -545,6 +601,12 @@ public final class EditJournal implements AutoCloseable {
                     case "category" -> category = CocoReader.readCategory(p, name);
                     case "journal" -> header = MAGIC.equals(p.getText());
                     case "file", "saved" -> identity = readIdentity(p);
+                    case "key" -> key = p.getText();
+                    case "status" -> status = p.getText();
+                    case "image_id" -> imageId = p.getLongValue();
+                    case "category_id" -> categoryId = p.getLongValue();
+                    case "score" -> score = p.getDoubleValue();
+                    case "annotation_id" -> annotationId = p.getLongValue();
                     default -> p.skipChildren();
                 }
             }
@@ -559,6 +621,16 @@ public final class EditJournal implements AutoCloseable {
                 case "insert-category" ->
                     category == null || index == null ? null : new InsertCategory(index, category);
                 case "remove-category" -> id == null ? null : new RemoveCategory(id);
+                case "decide" ->
+                    key == null
+                                    || imageId == null
+                                    || categoryId == null
+                                    || score == null
+                                    || annotationId == null
+                                    || !("accepted".equals(status) || "rejected".equals(status))
+                            ? null
+                            : new Decide(key, imageId, categoryId, score, "accepted".equals(status), annotationId);
+                case "undecide" -> key == null ? null : new Undecide(key);
                 default -> null;
             };
             return o == null ? null : new Numbered(n, o);

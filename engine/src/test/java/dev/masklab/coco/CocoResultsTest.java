@@ -88,6 +88,29 @@ class CocoResultsTest {
     }
 
     @Test
+    void keypointScoresAreReadWrittenAndCheckedAgainstTheKeypoints() throws IOException {
+        Path f = tmp.resolve("kps.json");
+        Files.writeString(f, """
+                [{"image_id": 785, "category_id": 1, "score": 0.9, "keypoints": [10, 20, 1, 30, 5, 1],
+                  "keypoint_scores": [4.5, -1.25]},
+                 {"image_id": 785, "category_id": 1, "score": 0.8, "keypoints": [10, 20, 1, 30, 5, 1]}]""");
+        List<CocoResult> rs = CocoResults.read(f, gt());
+        assertArrayEquals(new double[] {4.5, -1.25}, rs.get(0).keypointScores());
+        assertEquals(null, rs.get(1).keypointScores());
+        Path back = tmp.resolve("back.json");
+        CocoResults.write(rs, back);
+        assertArrayEquals(
+                new double[] {4.5, -1.25}, CocoResults.read(back, gt()).get(0).keypointScores());
+
+        Files.writeString(f, """
+                [{"image_id": 785, "category_id": 1, "score": 0.9, "keypoints": [10, 20, 1, 30, 5, 1],
+                  "keypoint_scores": [4.5]}]""");
+        CocoFormatException e = assertThrows(CocoFormatException.class, () -> CocoResults.read(f, gt()));
+        assertTrue(e.getMessage().contains("[0].keypoint_scores"), e.getMessage());
+        assertTrue(e.getMessage().contains("1 scores for 2 keypoints"), e.getMessage());
+    }
+
+    @Test
     void boxResultWithoutMaskGetsTheBoxPolygon() throws IOException {
         Path f = tmp.resolve("box.json");
         Files.writeString(f, "[{\"image_id\": 785, \"category_id\": 1, \"score\": 0.5, \"bbox\": [10, 20, 30, 40]}]");

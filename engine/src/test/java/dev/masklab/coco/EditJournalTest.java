@@ -210,4 +210,29 @@ class EditJournalTest {
         assertEquals(List.of("a", "b"), back.category(7).keypoints());
         assertEquals(JournalEdits.canonical(ds), JournalEdits.canonical(back));
     }
+
+    @Test
+    void reviewDecisionsAreJournaledBetweenEditsAndHandedBackInOrder() throws IOException {
+        CocoDataset ds = CocoReader.read(dataset());
+        String key = "0123456789abcdef0123456789abcdef";
+        List<EditJournal.Op> decisions = List.of(
+                new EditJournal.Decide(key, 785, 1, 0.4375, false, 0),
+                new EditJournal.Undecide(key),
+                new EditJournal.Decide(key, 785, 1, 0.4375, true, 1234));
+        try (EditJournal j = EditJournal.open(file)) {
+            edit(j, ds, 0, 2);
+            j.append(decisions.get(0));
+            edit(j, ds, 2, 3);
+            j.append(decisions.get(1));
+            j.append(decisions.get(2));
+        }
+        String annotations = JournalEdits.canonical(ds);
+        CocoDataset back = CocoReader.read(file);
+        List<EditJournal.Op> handed = new java.util.ArrayList<>();
+        try (EditJournal j = EditJournal.open(file)) {
+            assertEquals(6, j.replayInto(back, handed::add));
+        }
+        assertEquals(decisions, handed, "every field kept, in journal order");
+        assertEquals(annotations, JournalEdits.canonical(back), "decisions do not change the dataset");
+    }
 }

@@ -153,6 +153,13 @@ public enum StandardAction {
             "Keypoint tool: drag a keypoint of the selected annotation; a click places the next one not placed;"
                     + " right-click cycles visibility",
             key(KeyCode.J)),
+    TOOL_PROMPT_POINT(
+            "Point prompt",
+            "mdi2c-cursor-default-click-outline",
+            null,
+            "Point prompt: click an object; the model's best detection there becomes a pending prediction, a second"
+                    + " click the next one (Enter accepts, Delete drops)",
+            key(KeyCode.O)),
     BRUSH_SMALLER("Smaller brush", null, null, "Smaller brush", key(KeyCode.OPEN_BRACKET)),
     BRUSH_LARGER("Larger brush", null, null, "Larger brush", key(KeyCode.CLOSE_BRACKET)),
 

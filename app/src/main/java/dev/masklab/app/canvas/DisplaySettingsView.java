@@ -55,6 +55,14 @@ public final class DisplaySettingsView extends GridPane {
         opacity.valueProperty().bindBidirectional(ls.opacityProperty());
         add(new Label("Opacity"), 0, r);
         add(withValue(opacity, "%.0f%%", 100), 1, r++);
+        Slider keypointMin =
+                new Slider(-5, 15, ls.keypointScoreThresholdProperty().get());
+        keypointMin.setId("keypointScoreThreshold");
+        keypointMin.valueProperty().bindBidirectional(ls.keypointScoreThresholdProperty());
+        keypointMin.setTooltip(new javafx.scene.control.Tooltip(
+                "Predicted keypoints scoring below this (heatmap logit) are hidden, and unlabelled when accepted"));
+        add(new Label("Min keypoint score"), 0, r);
+        add(withValue(keypointMin, "%.1f", 1), 1, r++);
         colors.setId("colorMode");
         colors.getItems().setAll(LayerSettings.ColorMode.values());
         colors.valueProperty().bindBidirectional(ls.colorModeProperty());

@@ -3,6 +3,7 @@ package dev.masklab.app.canvas;
 import dev.masklab.app.canvas.tool.BoxTool;
 import dev.masklab.app.canvas.tool.BrushTool;
 import dev.masklab.app.canvas.tool.KeypointTool;
+import dev.masklab.app.canvas.tool.PointPromptTool;
 import dev.masklab.app.canvas.tool.PolygonTool;
 import dev.masklab.app.canvas.tool.SelectTool;
 import dev.masklab.app.canvas.tool.Tool;
@@ -90,6 +91,7 @@ public final class ImageCanvas extends Region implements ToolContext {
         tools.put(ToolKind.SELECT, selectTool);
         tools.put(ToolKind.BOX, new BoxTool(this));
         tools.put(ToolKind.PROMPT_BOX, new BoxTool(this, vm.prompts()::promptBox));
+        tools.put(ToolKind.PROMPT_POINT, new PointPromptTool(this));
         tools.put(ToolKind.POLYGON, new PolygonTool(this));
         tools.put(ToolKind.BRUSH, new BrushTool(this, true));
         tools.put(ToolKind.ERASER, new BrushTool(this, false));

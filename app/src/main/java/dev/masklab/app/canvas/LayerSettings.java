@@ -1,5 +1,6 @@
 package dev.masklab.app.canvas;
 
+import dev.masklab.app.model.KeypointConfidence;
 import javafx.beans.Observable;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
@@ -32,6 +33,10 @@ public final class LayerSettings {
     private final BooleanProperty labels = new SimpleBooleanProperty(this, "labels", true);
     private final BooleanProperty keypoints = new SimpleBooleanProperty(this, "keypoints", true);
     private final DoubleProperty opacity = new SimpleDoubleProperty(this, "opacity", 0.5);
+    /** Predicted keypoints scoring below this are not drawn, and unlabelled when accepted ({@link KeypointConfidence}). */
+    private final DoubleProperty keypointScoreThreshold =
+            new SimpleDoubleProperty(this, "keypointScoreThreshold", KeypointConfidence.DEFAULT_THRESHOLD);
+
     private final ObjectProperty<ColorMode> colorMode =
             new SimpleObjectProperty<>(this, "colorMode", ColorMode.INSTANCE);
 
@@ -55,6 +60,11 @@ public final class LayerSettings {
         return keypoints;
     }
 
+    /** The minimum keypoint score (heatmap logit) of a drawn / accepted predicted keypoint. */
+    public DoubleProperty keypointScoreThresholdProperty() {
+        return keypointScoreThreshold;
+    }
+
     public DoubleProperty opacityProperty() {
         return opacity;
     }
@@ -70,6 +80,6 @@ public final class LayerSettings {
 
     /** Everything a change of which needs a redraw. */
     public Observable[] all() {
-        return new Observable[] {masks, outlines, boxes, labels, keypoints, opacity, colorMode};
+        return new Observable[] {masks, outlines, boxes, labels, keypoints, keypointScoreThreshold, opacity, colorMode};
     }
 }

@@ -5,6 +5,7 @@ import dev.masklab.app.main.MainViewModel;
 import dev.masklab.app.model.CategoryInfo;
 import dev.masklab.app.model.CategoryRow;
 import dev.masklab.app.model.Instance;
+import dev.masklab.app.model.KeypointConfidence;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
@@ -85,6 +86,8 @@ final class VectorLayer {
     private static void drawKeypoints(GraphicsContext g, MainViewModel vm, Instance inst, Color c, Viewport vp) {
         double[] k = inst.keypoints();
         int n = k.length / 3;
+        boolean[] shown = KeypointConfidence.drawn(
+                inst, vm.layers().keypointScoreThresholdProperty().get());
         CategoryRow row = vm.categories().category(inst.categoryId());
         CategoryInfo cat = row == null ? null : row.info();
         g.setStroke(c);
@@ -93,7 +96,7 @@ final class VectorLayer {
         if (cat != null) {
             for (int[] e : cat.skeleton()) {
                 int a = e[0] - 1, b = e[1] - 1;
-                if (a < 0 || b < 0 || a >= n || b >= n || k[a * 3 + 2] <= 0 || k[b * 3 + 2] <= 0) continue;
+                if (a < 0 || b < 0 || a >= n || b >= n || !shown[a] || !shown[b]) continue;
                 g.strokeLine(
                         vp.toScreenX(k[a * 3]),
                         vp.toScreenY(k[a * 3 + 1]),
@@ -104,7 +107,7 @@ final class VectorLayer {
         double r = 4;
         for (int i = 0; i < n; i++) {
             double v = k[i * 3 + 2];
-            if (v <= 0) continue;
+            if (!shown[i]) continue;
             double x = vp.toScreenX(k[i * 3]), y = vp.toScreenY(k[i * 3 + 1]);
             // ground truth: 2 visible (filled), 1 labelled but occluded (hollow); predictions carry a score: filled
             if (v >= 2 || inst.prediction()) {

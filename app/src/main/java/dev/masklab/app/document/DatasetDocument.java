@@ -10,6 +10,7 @@ import dev.masklab.coco.CocoDataset;
 import dev.masklab.coco.CocoWriter;
 import dev.masklab.coco.EditJournal;
 import dev.masklab.io.Backup;
+import dev.masklab.review.PredictionKey;
 import dev.masklab.review.ReviewState;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,8 +38,8 @@ import javafx.beans.property.StringProperty;
  * the FX thread (the executor's handlers run there too).
  *
  * <p>Crash safety: every change of the annotations and categories (edit, undo, redo) reaches the engine's
- * {@link EditJournal} ({@code NAME.json.journal}) through the dataset's change listener and is on disk before the
- * edit returns, so a crash or {@code kill -9} loses no finished edit; opening a dataset with a journal of an earlier
+ * {@link EditJournal} ({@code NAME.json.journal}) through the dataset's change listener, every change of a review
+ * decision through the editor's {@link AnnotationEditor.ReviewListener}, and is on disk before the edit returns, so a crash or {@code kill -9} loses no finished edit; opening a dataset with a journal of an earlier
  * session offers to replay it (declined: kept as {@code .journal.old}); a save goes through the journal
  * ({@link EditJournal#save}), which makes save and journal unable to race; giving the edits up discards it. The
  * first save of a session keeps the untouched original as {@code NAME.json.bak} ({@link Backup#perSession()}).
@@ -165,24 +166,24 @@ public final class DatasetDocument {
         }
         attach(ds, j);
         if (ds != null) {
-            Review r = Review.read(ds.jsonFile(), ds.coco());
+            Review r = Review.read(ds.jsonFile(), ds.coco(), List.of());
             editor().setReview(r.state());
             if (!r.notes().isEmpty()) message.set(String.join("; ", r.notes()));
         }
     }
 
     /**
-     * The review decisions read from beside a dataset ({@link ReviewState#fileFor}) and squared with it, with what
-     * the reader has to say (decisions dropped, a file that could not be read and was set aside as {@code .bad}).
+     * The review decisions read from beside a dataset ({@link ReviewState#fileFor}), with the decisions recovered from
+     * its journal ({@code recovered}, in order) made after them, squared with the dataset, and what the reader has to
+     * say (decisions dropped, a file that could not be read and was set aside as {@code .bad}).
      */
     private record Review(ReviewState state, List<String> notes) {
-        static Review read(Path json, CocoDataset coco) {
+        static Review read(Path json, CocoDataset coco, List<EditJournal.Op> recovered) {
             Path file = ReviewState.fileFor(json);
             List<String> notes = new ArrayList<>();
             ReviewState state;
             try {
                 state = ReviewState.read(file);
-                notes.addAll(state.reconcile(coco));
             } catch (IOException ex) {
                 state = ReviewState.empty();
                 String kept = "";
@@ -195,6 +196,27 @@ public final class DatasetDocument {
                 }
                 notes.add("Review decisions not read: " + BackgroundTask.describe(ex) + kept);
             }
+            int unusable = 0;
+            for (EditJournal.Op op : recovered) {
+                try {
+                    switch (op) {
+                        case EditJournal.Decide d ->
+                            state.put(new ReviewState.Decision(
+                                    new PredictionKey(d.key()),
+                                    d.imageId(),
+                                    d.categoryId(),
+                                    d.score(),
+                                    d.accepted() ? ReviewState.Status.ACCEPTED : ReviewState.Status.REJECTED,
+                                    d.annotationId()));
+                        case EditJournal.Undecide u -> state.clear(new PredictionKey(u.key()));
+                        default -> {}
+                    }
+                } catch (IllegalArgumentException badKey) {
+                    unusable++;
+                }
+            }
+            if (unusable > 0) notes.add(unusable + " recovered review decisions with an unusable key skipped");
+            notes.addAll(state.reconcile(coco));
             return new Review(state, List.copyOf(notes));
         }
     }
@@ -210,6 +232,7 @@ public final class DatasetDocument {
         journalFailed = false;
         journalTo(ds, j);
         AnnotationEditor e = ds == null ? null : new AnnotationEditor(ds.coco());
+        if (e != null) e.setReviewListener(this::journalDecision);
         dataset.set(ds);
         if (e == null) {
             dirty.set(false);
@@ -260,6 +283,7 @@ public final class DatasetDocument {
         EditJournal journalOfFile = j;
         boolean replay = recover;
         int[] replayed = {0};
+        List<EditJournal.Op> decisions = new ArrayList<>();
         Review[] review = {null};
         BackgroundTask<LoadedDataset> task = BackgroundTask.<LoadedDataset>of(
                         "Cannot open dataset " + json.getFileName(), p -> {
@@ -268,9 +292,9 @@ public final class DatasetDocument {
                                     + dev.masklab.app.dialog.FileBrowser.humanSize(size) + ")");
                             p.progress(0, size);
                             LoadedDataset ds = service.load(json, n -> p.progress(Math.min(n, size), size), coco -> {
-                                if (replay) replayed[0] = journalOfFile.replayInto(coco);
+                                if (replay) replayed[0] = journalOfFile.replayInto(coco, decisions::add);
                             });
-                            review[0] = Review.read(json, ds.coco());
+                            review[0] = Review.read(json, ds.coco(), decisions);
                             return ds;
                         })
                 .onSuccess(loaded -> {
@@ -385,10 +409,12 @@ public final class DatasetDocument {
     }
 
     /**
-     * The write of the annotations as they are now to {@code file}: over the dataset's own file through its journal
-     * (a snapshot with its sequence number: the journal keeps edits made meanwhile), elsewhere (Save as) straight;
-     * then the review decisions as they are now beside it ({@link ReviewState#fileFor}, durable and atomic), when
-     * there are any or a review file is there already.
+     * The write of the review decisions as they are now beside {@code file} ({@link ReviewState#fileFor}, durable and
+     * atomic; when there are any or a review file is there already), then of the annotations: over the dataset's own
+     * file through its journal (a snapshot with its sequence number: the journal keeps edits made meanwhile),
+     * elsewhere (Save as) straight. Decisions first: the journal's save drops the decisions it holds along with the
+     * edits, so a crash between the two writes must find them in the review file (the journal, not yet compacted,
+     * replays the edits they refer to); the other order would lose them.
      */
     private Writer writer(Path file) {
         CocoDataset snapshot = editor.get().coco().shallowCopy();
@@ -404,8 +430,8 @@ public final class DatasetDocument {
             annotations = () -> CocoWriter.write(snapshot, file, Backup.perSession());
         }
         return () -> {
-            annotations.run();
             if (decisions.size() > 0 || Files.exists(reviewFile)) decisions.write(reviewFile);
+            annotations.run();
         };
     }
 
@@ -490,6 +516,31 @@ public final class DatasetDocument {
                                         journalFailed(ds, ex);
                                     }
                                 });
+    }
+
+    /**
+     * A review decision changed (accept, reject, or their undo / redo): journaled as the edits are, after the
+     * annotation change it belongs to, so that a rejection (which changes no annotation) survives a crash and is
+     * recovered, declined or given up ("Don't save") together with the edits.
+     */
+    private void journalDecision(PredictionKey key, ReviewState.Decision d) {
+        EditJournal j = journal;
+        LoadedDataset ds = dataset.get();
+        if (j == null || ds == null) return;
+        try {
+            j.append(
+                    d == null
+                            ? new EditJournal.Undecide(key.value())
+                            : new EditJournal.Decide(
+                                    key.value(),
+                                    d.imageId(),
+                                    d.categoryId(),
+                                    d.score(),
+                                    d.status() == ReviewState.Status.ACCEPTED,
+                                    d.annotationId()));
+        } catch (IOException | RuntimeException ex) {
+            journalFailed(ds, ex);
+        }
     }
 
     /** Deletes the journal of the open dataset (its edits are saved or given up); it starts again at the next edit. */

@@ -1,6 +1,7 @@
 package dev.masklab.app.edit;
 
 import dev.masklab.app.model.Instance;
+import dev.masklab.app.model.KeypointConfidence;
 import dev.masklab.coco.CocoAnnotation;
 import dev.masklab.coco.CocoCategory;
 import dev.masklab.coco.CocoDataset;
@@ -8,6 +9,7 @@ import dev.masklab.coco.CocoImage;
 import dev.masklab.coco.CocoWriter;
 import dev.masklab.coco.Rle;
 import dev.masklab.coco.Segmentation;
+import dev.masklab.review.PredictionKey;
 import dev.masklab.review.ReviewState;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.DoubleSupplier;
 
 /**
  * Corrections to an open dataset (semi-automatic labelling): accept or reject predictions (one, all, or as another
@@ -113,6 +116,28 @@ public final class AnnotationEditor {
         return review;
     }
 
+    /** Told of every change of a review decision made by an edit, undo or redo (to journal it). */
+    @FunctionalInterface
+    public interface ReviewListener {
+        /** The decision on {@code key} is now {@code decision}, or none (pending again) when it is null. */
+        void changed(PredictionKey key, ReviewState.Decision decision);
+    }
+
+    private ReviewListener reviewListener = (key, decision) -> {};
+
+    /** The display panel's minimum keypoint score: predicted keypoints below it are accepted unlabelled. */
+    private DoubleSupplier keypointScoreThreshold = () -> KeypointConfidence.DEFAULT_THRESHOLD;
+
+    /** Where accepting reads the minimum keypoint score from ({@link KeypointConfidence#accepted}). */
+    public void setKeypointScoreThreshold(DoubleSupplier threshold) {
+        keypointScoreThreshold = threshold;
+    }
+
+    /** Tells {@code l} of every later change of a decision ({@code null}: nobody). */
+    public void setReviewListener(ReviewListener l) {
+        reviewListener = l == null ? (key, decision) -> {} : l;
+    }
+
     /** Starts from the decisions {@code state} (read beside the dataset when it was opened); not an edit. */
     public void setReview(ReviewState state) {
         review = state;
@@ -158,11 +183,7 @@ public final class AnnotationEditor {
                         && prediction.hasKeypoints()
                         && 3 * category.keypoints().size() == prediction.keypoints().length;
         if (prediction.hasKeypoints() && keypointsFit) {
-            double[] k = prediction.keypoints().clone();
-            for (int i = 0; i + 2 < k.length; i += 3) {
-                if (k[i + 2] > 0) k[i + 2] = 2;
-                else k[i] = k[i + 1] = k[i + 2] = 0;
-            }
+            double[] k = KeypointConfidence.accepted(prediction, keypointScoreThreshold.getAsDouble());
             a.setKeypoints(k).setNumKeypoints(labelled(k));
         }
         add(a, label, prediction);
@@ -507,13 +528,15 @@ public final class AnnotationEditor {
                 return;
             }
             boolean accepted = after != null;
-            replaced = review.put(new ReviewState.Decision(
+            ReviewState.Decision d = new ReviewState.Decision(
                     prediction.key(),
                     prediction.imageId(),
                     prediction.categoryId(),
                     prediction.score(),
                     accepted ? ReviewState.Status.ACCEPTED : ReviewState.Status.REJECTED,
-                    accepted ? after.id() : 0));
+                    accepted ? after.id() : 0);
+            replaced = review.put(d);
+            reviewListener.changed(prediction.key(), d);
         }
 
         @Override
@@ -524,8 +547,10 @@ public final class AnnotationEditor {
                 reviewed.remove(prediction);
             } else if (replaced.isPresent()) {
                 review.put(replaced.get());
+                reviewListener.changed(prediction.key(), replaced.get());
             } else {
                 review.clear(prediction.key());
+                reviewListener.changed(prediction.key(), null);
             }
         }
 

@@ -192,6 +192,9 @@ final class ActionTable {
                         StandardAction.TOOL_PROMPT_BOX,
                         Command.of(() -> vm.tools().toolProperty().set(ToolKind.PROMPT_BOX), editable))
                 .bind(
+                        StandardAction.TOOL_PROMPT_POINT,
+                        Command.of(() -> vm.tools().toolProperty().set(ToolKind.PROMPT_POINT), editable))
+                .bind(
                         StandardAction.TOOL_KEYPOINT,
                         Command.of(() -> vm.tools().toolProperty().set(ToolKind.KEYPOINT), editable))
                 .bind(StandardAction.BRUSH_SMALLER, Command.of(() -> vm.tools().scaleBrush(0.8)))

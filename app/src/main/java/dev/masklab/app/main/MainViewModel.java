@@ -59,7 +59,10 @@ public final class MainViewModel {
         this.keypoints = new KeypointCommands(this);
         this.categoryEdits = new CategoryCommands(this);
         this.prompts = new PromptCommands(this);
-        document.editorProperty().addListener((o, a, b) -> sync.showDataset(document.dataset()));
+        document.editorProperty().addListener((o, a, b) -> {
+            if (b != null) b.setKeypointScoreThreshold(layers.keypointScoreThresholdProperty()::get);
+            sync.showDataset(document.dataset());
+        });
         document.messageProperty().addListener((o, a, b) -> message.set(b));
         // leaving the annotation also leaves "Add part" (the keypoint and part are cleared by the selection itself)
         selection.selectedProperty().addListener((o, a, b) -> {

@@ -67,6 +67,7 @@ final class ToolBarBuilder {
                 StandardAction.TOOL_PROMPT_BOX,
                 ToolKind.KEYPOINT,
                 StandardAction.TOOL_KEYPOINT));
+        toolActions.put(ToolKind.PROMPT_POINT, StandardAction.TOOL_PROMPT_POINT);
         for (ToolKind t : ToolKind.values()) {
             StandardAction a = toolActions.get(t);
             javafx.scene.control.ToggleButton tb = new javafx.scene.control.ToggleButton(

@@ -108,7 +108,8 @@ public final class CocoAdapter {
                 area,
                 r.score(),
                 true,
-                PredictionKey.of(r));
+                PredictionKey.of(r),
+                r.keypointScores() == null ? null : r.keypointScores().clone());
     }
 
     static String kind(Segmentation seg) {

@@ -15,6 +15,8 @@ import dev.masklab.review.PredictionKey;
  * @param score      the prediction's score, NaN for ground truth
  * @param key        the prediction's identity across reads of its results file (what review decisions are kept
  *                   under), null for ground truth
+ * @param keypointScores a prediction's score per keypoint (the results file's {@code keypoint_scores}), or null
+ *                   ({@link KeypointConfidence} decides which keypoints are drawn and kept)
  */
 public record Instance(
         long id,
@@ -28,7 +30,25 @@ public record Instance(
         double area,
         double score,
         boolean prediction,
-        PredictionKey key) {
+        PredictionKey key,
+        double[] keypointScores) {
+
+    /** An instance without keypoint scores (ground truth, or a prediction without them). */
+    public Instance(
+            long id,
+            long imageId,
+            int categoryId,
+            double[] bbox,
+            MaskSource mask,
+            String maskKind,
+            double[] keypoints,
+            boolean crowd,
+            double area,
+            double score,
+            boolean prediction,
+            PredictionKey key) {
+        this(id, imageId, categoryId, bbox, mask, maskKind, keypoints, crowd, area, score, prediction, key, null);
+    }
 
     public boolean hasMask() {
         return mask != null;

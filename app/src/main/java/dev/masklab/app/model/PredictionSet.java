@@ -37,6 +37,25 @@ public record PredictionSet(Path file, Map<Long, List<Instance>> byImage, int to
         return new PredictionSet(file, m, total + 1, rs);
     }
 
+    /** An id no prediction of this set has (one past the largest: ids stay unique when prompts come and go). */
+    public long nextId() {
+        long max = total;
+        for (List<Instance> l : byImage.values()) for (Instance i : l) max = Math.max(max, i.id());
+        return max + 1;
+    }
+
+    /** This set without {@code p} (the very instance) and its result. */
+    public PredictionSet without(Instance p) {
+        Map<Long, List<Instance>> m = new java.util.HashMap<>(byImage);
+        List<Instance> l = new java.util.ArrayList<>(forImage(p.imageId()));
+        if (!l.removeIf(i -> i == p)) return this;
+        if (l.isEmpty()) m.remove(p.imageId());
+        else m.put(p.imageId(), List.copyOf(l));
+        List<CocoResult> rs = new java.util.ArrayList<>(results);
+        rs.removeIf(r -> r.imageId() == p.imageId() && PredictionKey.of(r).equals(p.key()));
+        return new PredictionSet(file, m, total - (results.size() - rs.size()), rs);
+    }
+
     /** The shown prediction read from {@code r} (same {@link Instance#key()}), if any. */
     public Optional<Instance> instanceOf(CocoResult r) {
         PredictionKey key = PredictionKey.of(r);

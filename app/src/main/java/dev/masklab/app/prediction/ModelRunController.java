@@ -143,6 +143,7 @@ public final class ModelRunController {
     private void showLoadedModel() {
         loadedModel.set(predictionService.model().info().map(i -> "Model: " + i).orElse(""));
         vm.tools().boxPrompterProperty().set(predictionService.model().current().isPresent() ? prompter : null);
+        vm.tools().pointPrompterProperty().set(vm.tools().boxPrompterProperty().get() == null ? null : prompter);
     }
 
     /** "Run this model" of the training tab: the run-model dialog with the trained model filled in. */

@@ -75,6 +75,11 @@ public final class PredictionsModel {
         prompted.add(p);
     }
 
+    /** Forgets a prompt's answer (taken out of the predictions); false when it was not one. */
+    public boolean removePrompted(Instance p) {
+        return prompted.remove(p);
+    }
+
     /** True when {@code p} is shown at this threshold: at or above it, or a box prompt's answer. */
     public boolean passes(Instance p) {
         return p.score() >= scoreThreshold.get() || prompted.contains(p);

@@ -56,7 +56,7 @@ public final class PromptCommands {
         PredictionSet ps = vm.predictions().get() == null
                 ? PredictionSet.empty()
                 : vm.predictions().get();
-        Instance p = CocoAdapter.prediction(r, ps.total() + 1L);
+        Instance p = CocoAdapter.prediction(r, ps.nextId());
         vm.predictions().addPrompted(p);
         vm.predictions().setPredictions(ps.with(p, r));
         ImageEntry cur = vm.navigation().getCurrentImage();
@@ -64,5 +64,14 @@ public final class PromptCommands {
             vm.selection().selectedProperty().set(p);
         vm.messageProperty().set("Model: " + vm.categories().describe(p) + " in the box (Enter accepts, Delete drops)");
         return p;
+    }
+
+    /** Takes a prompt's answer out of the predictions while it is pending (the point prompt's next candidate). */
+    public void dropPromptResult(Instance p) {
+        PredictionSet ps = vm.predictions().get();
+        if (ps == null || vm.review().reviewed(p) || !vm.predictions().removePrompted(p)) return;
+        if (vm.selection().selectedProperty().get() == p)
+            vm.selection().selectedProperty().set(null);
+        vm.predictions().setPredictions(ps.without(p));
     }
 }

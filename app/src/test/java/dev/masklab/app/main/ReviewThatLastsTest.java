@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Review decisions last (#16 part 5): accepted and rejected predictions are saved beside the dataset with it, restored
- * when it is opened again, undone with the edit they belong to, and walked by the review queue. No display: the
+ * when it is opened again, undone with the edit they belong to, recovered after a crash with the edits (or given up
+ * with them), and walked by the review queue. No display: the
  * view-model over a document with scripted dialogs and tasks run at once, on the shared person data and detections.
  */
 class ReviewThatLastsTest {
@@ -31,7 +32,11 @@ class ReviewThatLastsTest {
 
     /** A fresh window's view-model with {@code file} opened and the detections loaded, all of them shown. */
     MainViewModel open(Path file) throws Exception {
-        MainViewModel vm = new MainViewModel(new DatasetDocument(new ScriptedDialogs(), new DirectTaskExecutor()));
+        return open(file, new ScriptedDialogs());
+    }
+
+    MainViewModel open(Path file, ScriptedDialogs dialogs) throws Exception {
+        MainViewModel vm = new MainViewModel(new DatasetDocument(dialogs, new DirectTaskExecutor()));
         assertNotNull(vm.document().open(file).get());
         vm.predictions().setPredictions(service.loadPredictions(DETECTIONS, vm.getDataset()));
         vm.predictions().scoreThresholdProperty().set(0.0);
@@ -193,5 +198,73 @@ class ReviewThatLastsTest {
         assertEquals(
                 "0 of " + totalPredictions(vm) + " reviewed",
                 vm.review().reviewProgressProperty().get());
+    }
+
+    @Test
+    void decisionsMadeBeforeACrashAreRecoveredWithTheEditsOrGivenUpWithThem(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("person.json");
+        Files.copy(PERSON, file);
+        MainViewModel vm = open(file);
+        int all = totalPredictions(vm);
+        List<Instance> pr0 = vm.shown().shownPredictionsProperty().get();
+        Instance accepted = pr0.get(0);
+        Instance rejected = pr0.get(1);
+        Instance undone = pr0.get(2);
+        vm.selection().selectedProperty().set(accepted);
+        assertTrue(vm.review().acceptSelected());
+        long annotationId =
+                vm.shown().shownGroundTruthProperty().get().getLast().id();
+        vm.selection().selectedProperty().set(rejected);
+        assertTrue(vm.edits().deleteSelected());
+        vm.selection()
+                .selectedProperty()
+                .set(vm.shown().shownPredictionsProperty().get().stream()
+                        .filter(p -> p.key().equals(undone.key()))
+                        .findFirst()
+                        .orElseThrow());
+        assertTrue(vm.edits().deleteSelected());
+        assertTrue(vm.edits().undo(), "the third decision taken back before the crash");
+        vm.document().setDataset(null); // a crash: nothing saved, nothing asked
+        assertFalse(Files.exists(ReviewState.fileFor(file)), "nothing was saved");
+
+        // recovered: the rejection too (it changed no annotation), the accept with its annotation, the undo
+        ScriptedDialogs recover = new ScriptedDialogs();
+        recover.recovery = j -> true;
+        MainViewModel again = open(file, recover);
+        ReviewState state = again.editor().review();
+        assertEquals(
+                ReviewState.Status.REJECTED,
+                state.decision(rejected.key()).orElseThrow().status());
+        assertEquals(
+                ReviewState.Status.ACCEPTED,
+                state.decision(accepted.key()).orElseThrow().status());
+        assertEquals(annotationId, state.decision(accepted.key()).orElseThrow().annotationId());
+        assertNotNull(again.editor().coco().annotation(annotationId));
+        assertTrue(state.decision(undone.key()).isEmpty(), "undone before the crash: pending");
+        assertEquals(
+                "2 of " + all + " reviewed",
+                again.review().reviewProgressProperty().get());
+        assertFalse(shownWithKey(again, rejected));
+        assertTrue(shownWithKey(again, undone));
+
+        // saved: in the review file, the journal gone
+        again.document().save().get();
+        assertTrue(Files.exists(ReviewState.fileFor(file)));
+        assertEquals(2, ReviewState.read(ReviewState.fileFor(file)).size());
+
+        // a rejection after the save, a crash, recovery declined: the decision is given up with the edits
+        again.selection()
+                .selectedProperty()
+                .set(again.shown().shownPredictionsProperty().get().stream()
+                        .filter(p -> p.key().equals(undone.key()))
+                        .findFirst()
+                        .orElseThrow());
+        assertTrue(again.edits().deleteSelected());
+        again.document().setDataset(null);
+        MainViewModel declined = open(file); // the scripted answer: no recovery
+        assertTrue(declined.editor().review().decision(undone.key()).isEmpty());
+        assertEquals(
+                "2 of " + all + " reviewed",
+                declined.review().reviewProgressProperty().get());
     }
 }

@@ -8,7 +8,8 @@ public enum ToolKind {
     BRUSH("Paint a mask"),
     ERASER("Erase from a mask"),
     PROMPT_BOX("Ask the model about a box"),
-    KEYPOINT("Place and move keypoints");
+    KEYPOINT("Place and move keypoints"),
+    PROMPT_POINT("Ask the model what is at a point");
 
     private final String label;
 

@@ -21,6 +21,9 @@ public final class ToolState {
     private final BooleanProperty addingPart = new SimpleBooleanProperty(this, "addingPart");
     /** Asks the loaded model about a box; null while no model is loaded. */
     private final ObjectProperty<BoxPrompter> boxPrompter = new SimpleObjectProperty<>(this, "boxPrompter");
+    /** Asks the loaded model what is at a point (the point prompt tool); null while no model is loaded. */
+    private final ObjectProperty<dev.masklab.app.prediction.PointPrompter> pointPrompter =
+            new SimpleObjectProperty<>(this, "pointPrompter");
 
     private final StringProperty message;
 
@@ -60,5 +63,10 @@ public final class ToolState {
     /** Asks the loaded model about boxes (the box prompt tool); null while none is loaded. */
     public ObjectProperty<BoxPrompter> boxPrompterProperty() {
         return boxPrompter;
+    }
+
+    /** Asks the loaded model what is at a point (the point prompt tool); null while none is loaded. */
+    public ObjectProperty<dev.masklab.app.prediction.PointPrompter> pointPrompterProperty() {
+        return pointPrompter;
     }
 }
