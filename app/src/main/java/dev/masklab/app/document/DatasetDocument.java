@@ -387,7 +387,7 @@ public final class DatasetDocument {
      * The write of the annotations as they are now to {@code file}: over the dataset's own file through its journal
      * (a snapshot with its sequence number: the journal keeps edits made meanwhile), elsewhere (Save as) straight;
      * then the review decisions as they are now beside it ({@link ReviewState#fileFor}, durable and atomic), when
-     * there are any or a review file is there already.
+     * there are any (or images marked done) or a review file is there already.
      */
     private Writer writer(Path file) {
         CocoDataset snapshot = editor.get().coco().shallowCopy();
@@ -404,7 +404,7 @@ public final class DatasetDocument {
         }
         return () -> {
             annotations.run();
-            if (decisions.size() > 0 || Files.exists(reviewFile)) decisions.write(reviewFile);
+            if (!decisions.isEmpty() || Files.exists(reviewFile)) decisions.write(reviewFile);
         };
     }
 

@@ -111,6 +111,7 @@ public final class MainView extends BorderPane {
     private final InspectorView inspector;
     private final StatisticsView statistics;
     private final TrainingView training;
+    private final ModelLoop loop;
     private final EvaluationView evaluation;
     /** What the Evaluation tab was last given (compared by identity). */
     private CocoDataset evaluatedDataset;
@@ -154,6 +155,14 @@ public final class MainView extends BorderPane {
         vm.datasetProperty().addListener((o, a, b) -> {
             if (b != null) training.suggestDataset(b.jsonFile());
         });
+        loop = new ModelLoop(
+                vm,
+                dialogs,
+                training,
+                predictionService.model(),
+                this::runModel,
+                () -> lastRun,
+                () -> centerTabs.getSelectionModel().select(2));
         evaluation = new EvaluationView(new EvaluationViewModel(tasks), this::openImage);
         vm.datasetProperty().addListener((o, a, b) -> evaluationData());
         vm.predictionsProperty().addListener((o, a, b) -> evaluationData());
@@ -257,6 +266,11 @@ public final class MainView extends BorderPane {
 
     public StatisticsView statistics() {
         return statistics;
+    }
+
+    /** The labelling loop's commands (run subsets, mark done, fine-tune on what is labelled). */
+    public ModelLoop modelLoop() {
+        return loop;
     }
 
     public TrainingView trainingView() {
@@ -491,6 +505,10 @@ public final class MainView extends BorderPane {
                         StandardAction.RUN_MODEL,
                         Command.of(this::chooseAndRunModel, noDataset.not().and(predicting.not())))
                 .bind(StandardAction.STOP_PREDICTION, Command.of(this::stopPrediction, predicting))
+                .bind(StandardAction.MARK_DONE, Command.of(loop::toggleDone, noDataset.not()))
+                .bind(
+                        StandardAction.FINE_TUNE_LABELLED,
+                        Command.of(loop::fineTuneOnLabelled, noDataset.not().and(predicting.not())))
                 .bind(
                         StandardAction.UNLOAD_MODEL,
                         Command.of(this::unloadModel, loadedModel.isNotEmpty().and(predicting.not())))
@@ -578,7 +596,8 @@ public final class MainView extends BorderPane {
                 actions.menuItem(StandardAction.PREVIOUS_INSTANCE),
                 new SeparatorMenuItem(),
                 actions.menuItem(StandardAction.NEXT_PENDING),
-                actions.menuItem(StandardAction.NEXT_PENDING_LOWEST));
+                actions.menuItem(StandardAction.NEXT_PENDING_LOWEST),
+                actions.menuItem(StandardAction.MARK_DONE));
 
         LayerSettings ls = vm.layers();
         Menu view = new Menu(
@@ -607,6 +626,7 @@ public final class MainView extends BorderPane {
                 actions.menuItem(StandardAction.UNLOAD_MODEL),
                 new SeparatorMenuItem(),
                 actions.menuItem(StandardAction.TRAIN),
+                actions.menuItem(StandardAction.FINE_TUNE_LABELLED),
                 actions.menuItem(StandardAction.EVALUATE));
         MenuBar bar = new MenuBar(file, edit, view, model, help);
         bar.setId("menuBar");
@@ -903,7 +923,7 @@ public final class MainView extends BorderPane {
     public void chooseAndRunModel() {
         LoadedDataset ds = vm.getDataset();
         if (ds == null || predicting.get()) return;
-        new RunModelDialog(window(), ds, vm.getCurrentImage(), lastRun)
+        new RunModelDialog(window(), ds, vm.getCurrentImage(), lastRun, loop.subsets(), loop.loadedPredictions())
                 .showAndWait()
                 .ifPresent(this::runModel);
     }
