@@ -66,6 +66,11 @@ public final class ModelLoop {
         this.showTraining = showTraining;
     }
 
+    /** The loaded model (the one fine-tuning starts from, replaced by the trained one). */
+    public WarmModel model() {
+        return model;
+    }
+
     /** The complete images of the open dataset as it is now (empty when none is open). */
     public Set<Long> complete() {
         if (vm.editor() == null) return Set.of();
