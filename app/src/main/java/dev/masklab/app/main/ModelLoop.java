@@ -146,7 +146,15 @@ public final class ModelLoop {
         Task<TrainingService.Outcome> t = training.start(plan.settings());
         t.addEventHandler(WorkerStateEvent.WORKER_STATE_SUCCEEDED, e -> {
             TrainingService.Outcome o = t.getValue();
-            if (o.result().completed() && o.model() != null) rerun = rerunUnreviewed(o.model());
+            if (!o.result().completed() || o.model() == null) return;
+            // another dataset opened meanwhile: its images were not what the model learnt from; say so, run nothing
+            if (vm.getDataset() == null || !vm.getDataset().jsonFile().equals(ds.jsonFile())) {
+                vm.messageProperty()
+                        .set("Fine-tuned model " + o.model() + " (not run: "
+                                + ds.jsonFile().getFileName() + " is no longer open)");
+                return;
+            }
+            rerun = rerunUnreviewed(o.model());
         });
         vm.messageProperty()
                 .set("Fine-tuning on " + plan.split().train().images().size() + " training and "
