@@ -39,10 +39,12 @@ import javafx.scene.control.ButtonType;
 import javafx.scene.control.DialogPane;
 import javafx.scene.control.RadioButton;
 import javafx.scene.control.TextField;
+import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
@@ -157,7 +159,8 @@ class ModelLoopTest {
     }
 
     @Test
-    void promptReviewSaveReopenRunOnTheUnreviewedFineTuneAndRunAgain(@TempDir Path tmp) throws Exception {
+    void promptReviewSaveReopenRunOnTheUnreviewedFineTuneAndRunAgain(@TempDir Path tmp, FxRobot robot)
+            throws Exception {
         Path dataset = copySample(Files.createDirectories(tmp.resolve("sample")));
         Path seed = TestModels.randomCheckpoint(
                 new dev.masklab.app.document.DatasetService()
@@ -199,8 +202,12 @@ class ModelLoopTest {
         fx(() -> vm.selectedProperty().set(rejected));
         assertTrue(fxGet(vm::deleteSelected));
         assertFalse(vm.shownPredictionsProperty().get().contains(rejected));
-        // the first three images marked done: what is labelled
-        for (int i = 0; i < 3; i++) {
+        // the first three images marked done: what is labelled (the first with its key, Ctrl+Enter)
+        show(0);
+        robot.push(KeyCode.SHORTCUT, KeyCode.ENTER);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(vm.editor().review().isDone(first), vm.messageProperty().get());
+        for (int i = 1; i < 3; i++) {
             show(i);
             fx(view.modelLoop()::toggleDone);
         }
