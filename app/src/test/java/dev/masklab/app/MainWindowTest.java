@@ -432,8 +432,13 @@ class MainWindowTest {
                 vm.getDataset().coco(), Architecture.MASKRCNN_RESNET50_FPN, tmp.resolve("model.masklab"));
         // the dialog: Run needs an existing weights file; a MaskLab checkpoint names its own architecture
         RunModelDialog[] dialog = new RunModelDialog[1];
-        fx(() -> dialog[0] =
-                new RunModelDialog(null, vm.getDataset(), vm.navigation().getCurrentImage(), null));
+        fx(() -> dialog[0] = new RunModelDialog(
+                null,
+                vm.getDataset(),
+                vm.navigation().getCurrentImage(),
+                null,
+                view.modelLoop().subsets(),
+                null));
         DialogPane pane = dialog[0].getDialogPane();
         ButtonType runType = pane.getButtonTypes().getFirst();
         TextField weights = (TextField) pane.lookup("#runWeights");

@@ -16,10 +16,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The review decisions on a dataset's predictions, kept beside the dataset ({@code NAME.review.json}) so that a
@@ -32,6 +35,10 @@ import java.util.Optional;
  * {@link #reconcile} squares it with a dataset edited since (annotations deleted, images removed), saying what it
  * did instead of failing. Not thread-safe: use it from one thread; {@link #copy()} gives a snapshot to write
  * elsewhere.
+ *
+ * <p>It also keeps which images the user marked done ({@link #setDone}): their annotations are complete whatever
+ * predictions they have, so "fine-tune on what is labelled" trains on them and "run on the images not yet reviewed"
+ * leaves them alone. The file lists them as {@code "done_images": [ids]} (an older reader skips the field).
  */
 public final class ReviewState {
     /** Largest review file read (a decision is ~120 bytes: millions of decisions fit). */
@@ -69,6 +76,8 @@ public final class ReviewState {
     }
 
     private final LinkedHashMap<PredictionKey, Decision> decisions = new LinkedHashMap<>();
+    /** Images marked done, in id order (the file lists them so). */
+    private final TreeSet<Long> doneImages = new TreeSet<>();
 
     /** No decision yet. */
     public static ReviewState empty() {
@@ -134,6 +143,26 @@ public final class ReviewState {
         return decisions.size();
     }
 
+    /** Whether there is nothing to keep: no decision and no image marked done. */
+    public boolean isEmpty() {
+        return decisions.isEmpty() && doneImages.isEmpty();
+    }
+
+    /** Marks image {@code imageId} done (its annotations complete) or not; returns whether it was done before. */
+    public boolean setDone(long imageId, boolean done) {
+        return done ? !doneImages.add(imageId) : doneImages.remove(imageId);
+    }
+
+    /** Whether image {@code imageId} is marked done. */
+    public boolean isDone(long imageId) {
+        return doneImages.contains(imageId);
+    }
+
+    /** The images marked done, ascending. */
+    public Set<Long> doneImages() {
+        return Collections.unmodifiableSet(new TreeSet<>(doneImages));
+    }
+
     /** How many of {@code predictions} have a decision. */
     public Progress progress(Collection<CocoResult> predictions) {
         int reviewed = 0;
@@ -145,6 +174,7 @@ public final class ReviewState {
     public ReviewState copy() {
         ReviewState c = new ReviewState();
         c.decisions.putAll(decisions);
+        c.doneImages.addAll(doneImages);
         return c;
     }
 
@@ -170,6 +200,13 @@ public final class ReviewState {
                 deletedAnnotations++;
             }
         }
+        int droppedDone = 0;
+        for (var d = doneImages.iterator(); d.hasNext(); ) {
+            if (dataset.image(d.next()) == null) {
+                d.remove();
+                droppedDone++;
+            }
+        }
         List<String> notes = new ArrayList<>();
         if (droppedImages > 0) {
             notes.add(droppedImages + (droppedImages == 1 ? " review decision was" : " review decisions were")
@@ -181,6 +218,10 @@ public final class ReviewState {
                             ? " accepted prediction's annotation was"
                             : " accepted predictions' annotations were")
                     + " deleted since; the predictions stay reviewed");
+        }
+        if (droppedDone > 0) {
+            notes.add(droppedDone + (droppedDone == 1 ? " image marked done is" : " images marked done are")
+                    + " no longer in the dataset and " + (droppedDone == 1 ? "was" : "were") + " dropped");
         }
         return notes;
     }
@@ -208,6 +249,12 @@ public final class ReviewState {
                 }
                 g.writeRaw("\n");
                 g.writeEndArray();
+                if (!doneImages.isEmpty()) {
+                    g.writeFieldName("done_images");
+                    g.writeStartArray();
+                    for (long id : doneImages) g.writeNumber(id);
+                    g.writeEndArray();
+                }
                 g.writeEndObject();
                 g.writeRaw("\n");
             }
@@ -270,6 +317,15 @@ public final class ReviewState {
                                     state.decisions.putIfAbsent(d.key(), d) == null,
                                     name,
                                     "decision " + i + " repeats key " + d.key());
+                            i++;
+                        }
+                    }
+                    case "done_images" -> {
+                        expect(p, t == JsonToken.START_ARRAY, name, "\"done_images\" is not a list");
+                        int i = 0;
+                        while (p.nextToken() != JsonToken.END_ARRAY) {
+                            long id = integer(p, p.currentToken(), name, "done_images[" + i + "]");
+                            expect(p, state.doneImages.add(id), name, "done_images repeats image " + id);
                             i++;
                         }
                     }

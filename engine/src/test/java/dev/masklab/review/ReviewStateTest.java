@@ -123,6 +123,46 @@ class ReviewStateTest {
     }
 
     @Test
+    void imagesMarkedDoneSurviveWriteReadCopyAndReconcile() throws IOException {
+        CocoDataset gt = CocoReader.read(GT);
+        List<CocoResult> dt = CocoResults.read(DT, gt);
+        long first = gt.images().get(0).id();
+        long second = gt.images().get(1).id();
+        ReviewState s = ReviewState.empty();
+        assertTrue(s.isEmpty());
+        assertFalse(s.setDone(second, true), "was not done before");
+        assertTrue(s.setDone(second, true), "marking twice: it was done");
+        assertFalse(s.isEmpty(), "a done image alone is worth a file");
+        assertEquals(0, s.size(), "no decision");
+        s.setDone(first, true);
+        s.reject(dt.get(2));
+        Path file = tmp.resolve("done.review.json");
+        s.write(file);
+        assertTrue(Files.readString(file).contains("\"done_images\":[" + Math.min(first, second) + ","));
+        ReviewState read = ReviewState.read(file);
+        assertEquals(Set.of(first, second), read.doneImages());
+        assertTrue(read.isDone(first) && read.isDone(second));
+        assertEquals(s.decisions(), read.decisions());
+        ReviewState copy = read.copy();
+        assertTrue(read.setDone(first, false), "it was done");
+        assertFalse(read.isDone(first));
+        assertTrue(copy.isDone(first), "a copy is independent");
+        // a file without the field (written before done flags existed) has none
+        s.setDone(first, false);
+        s.setDone(second, false);
+        s.write(file);
+        assertFalse(Files.readString(file).contains("done_images"));
+        assertTrue(ReviewState.read(file).doneImages().isEmpty());
+        // an image removed from the dataset is no longer done
+        copy.reconcile(gt);
+        for (CocoAnnotation a : new ArrayList<>(gt.annotationsOf(first))) gt.removeAnnotation(a.id());
+        gt.removeImage(first);
+        List<String> notes = copy.reconcile(gt);
+        assertEquals(Set.of(second), copy.doneImages());
+        assertTrue(notes.getLast().startsWith("1 image marked done is no longer in the dataset"), notes.toString());
+    }
+
+    @Test
     void aFileThatIsNotAReviewIsOneLineNamingIt() throws IOException {
         String key = "0123456789abcdef0123456789abcdef";
         String ok =
@@ -146,6 +186,10 @@ class ReviewStateTest {
             "{\"format\":\"masklab-review\",\"version\":1,\"decisions\":[" + ok.replace("\"score\":0.5,", "") + "]}",
             "{\"format\":\"masklab-review\",\"version\":1,\"decisions\":[" + ok,
             "{\"format\":\"masklab-review\",\"version\":1,\"decisions\":[[[[[[[[[[[]]]]]]]]]]]}",
+            "{\"format\":\"masklab-review\",\"version\":1,\"decisions\":[],\"done_images\":3}",
+            "{\"format\":\"masklab-review\",\"version\":1,\"decisions\":[],\"done_images\":[1,\"2\"]}",
+            "{\"format\":\"masklab-review\",\"version\":1,\"decisions\":[],\"done_images\":[1,-2]}",
+            "{\"format\":\"masklab-review\",\"version\":1,\"decisions\":[],\"done_images\":[4,4]}",
         };
         for (int i = 0; i < bad.length; i++) {
             Path f = tmp.resolve("bad" + i + ".review.json");

@@ -196,6 +196,16 @@ public enum StandardAction {
 
     RUN_MODEL("Run model…", "mdi2r-robot", "Shortcut+R", "Run a model on the dataset (Stop in the status bar)"),
     STOP_PREDICTION("Stop prediction", "mdi2s-stop-circle-outline", null),
+    MARK_DONE(
+            "Mark image done",
+            "mdi2c-check-decagram-outline",
+            "Shortcut+Enter",
+            "Mark the image done (its annotations complete: fine-tuning trains on it) or not done"),
+    FINE_TUNE_LABELLED(
+            "Fine-tune on what is labelled…",
+            "mdi2s-school",
+            null,
+            "Fine-tune the loaded model on the images marked done or reviewed, then predict the unreviewed ones again"),
     UNLOAD_MODEL("Unload model", null, null, "Unload the loaded model (frees its memory; the next run loads it again)"),
     TRAIN("Train…", "mdi2s-school-outline", "Shortcut+T", "Training tab (train or fine-tune a model)"),
     EVALUATE(

@@ -410,7 +410,7 @@ public final class DatasetDocument {
 
     /**
      * The write of the review decisions as they are now beside {@code file} ({@link ReviewState#fileFor}, durable and
-     * atomic; when there are any or a review file is there already), then of the annotations: over the dataset's own
+     * atomic; when there are any (or images marked done) or a review file is there already), then of the annotations: over the dataset's own
      * file through its journal (a snapshot with its sequence number: the journal keeps edits made meanwhile),
      * elsewhere (Save as) straight. Decisions first: the journal's save drops the decisions it holds along with the
      * edits, so a crash between the two writes must find them in the review file (the journal, not yet compacted,
@@ -430,7 +430,7 @@ public final class DatasetDocument {
             annotations = () -> CocoWriter.write(snapshot, file, Backup.perSession());
         }
         return () -> {
-            if (decisions.size() > 0 || Files.exists(reviewFile)) decisions.write(reviewFile);
+            if (!decisions.isEmpty() || Files.exists(reviewFile)) decisions.write(reviewFile);
             annotations.run();
         };
     }

@@ -148,6 +148,42 @@ public final class AnnotationEditor {
         return prediction.key() != null ? review.decision(prediction.key()).isPresent() : reviewed.contains(prediction);
     }
 
+    /**
+     * Marks image {@code imageId} done (its annotations complete: fine-tuning trains on it, "images not yet reviewed"
+     * leaves it out) or not, as an undoable edit kept in {@link #review()}; returns false when it already was so.
+     */
+    public boolean setDone(long imageId, boolean done) {
+        image(imageId); // no such image: IllegalArgumentException
+        if (review.isDone(imageId) == done) return false;
+        record(new Edit() {
+            @Override
+            public String label() {
+                return (done ? "Mark image " : "Unmark image ") + imageId + " done";
+            }
+
+            @Override
+            public long imageId() {
+                return imageId;
+            }
+
+            @Override
+            public long annotationId() {
+                return -1;
+            }
+
+            @Override
+            public void apply() {
+                review.setDone(imageId, done);
+            }
+
+            @Override
+            public void revert() {
+                review.setDone(imageId, !done);
+            }
+        });
+        return true;
+    }
+
     // ---- predictions ----
 
     /**

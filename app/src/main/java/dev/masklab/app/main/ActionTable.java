@@ -216,6 +216,12 @@ final class ActionTable {
                                 runs::chooseAndRunModel,
                                 noDataset.not().and(runs.predictingProperty().not())))
                 .bind(StandardAction.STOP_PREDICTION, Command.of(runs::stopPrediction, runs.predictingProperty()))
+                .bind(StandardAction.MARK_DONE, Command.of(view.modelLoop()::toggleDone, noDataset.not()))
+                .bind(
+                        StandardAction.FINE_TUNE_LABELLED,
+                        Command.of(
+                                view.modelLoop()::fineTuneOnLabelled,
+                                noDataset.not().and(runs.predictingProperty().not())))
                 .bind(
                         StandardAction.UNLOAD_MODEL,
                         Command.of(

@@ -62,6 +62,7 @@ public final class MainView extends BorderPane {
     private final DialogService dialogs;
     private final DocumentController files;
     private final ModelRunController modelRuns;
+    private final ModelLoop loop;
     private final ThumbnailCache thumbs = new ThumbnailCache(104, 600, 2);
     private final Viewport viewport = new Viewport();
     private final ImageCanvas mainCanvas;
@@ -115,6 +116,15 @@ public final class MainView extends BorderPane {
         vm.datasetProperty().addListener((o, a, b) -> {
             if (b != null) training.suggestDataset(b.jsonFile());
         });
+        loop = new ModelLoop(
+                vm,
+                dialogs,
+                training,
+                modelRuns.model(),
+                modelRuns::runModel,
+                modelRuns::lastRun,
+                () -> centerTabs.getSelectionModel().select(2));
+        modelRuns.setRunChoices(loop::subsets, loop::loadedPredictions);
         EvaluationViewModel evaluationModel = new EvaluationViewModel(tasks);
         errors = new ErrorOverlay(evaluationModel, vm.navigation().currentImageProperty());
         evaluation = new EvaluationView(
@@ -180,6 +190,11 @@ public final class MainView extends BorderPane {
     /** Opening, loading predictions, saving, the recent list. */
     public DocumentController files() {
         return files;
+    }
+
+    /** The labelling loop's commands (run subsets, mark done, fine-tune on what is labelled). */
+    public ModelLoop modelLoop() {
+        return loop;
     }
 
     /** Model runs and the loaded model. */

@@ -78,7 +78,8 @@ final class MenuBarBuilder {
                 actions.menuItem(StandardAction.PREVIOUS_INSTANCE),
                 new SeparatorMenuItem(),
                 actions.menuItem(StandardAction.NEXT_PENDING),
-                actions.menuItem(StandardAction.NEXT_PENDING_LOWEST));
+                actions.menuItem(StandardAction.NEXT_PENDING_LOWEST),
+                actions.menuItem(StandardAction.MARK_DONE));
 
         LayerSettings ls = vm.layers();
         Menu view = new Menu(
@@ -107,6 +108,7 @@ final class MenuBarBuilder {
                 actions.menuItem(StandardAction.UNLOAD_MODEL),
                 new SeparatorMenuItem(),
                 actions.menuItem(StandardAction.TRAIN),
+                actions.menuItem(StandardAction.FINE_TUNE_LABELLED),
                 actions.menuItem(StandardAction.EVALUATE));
         MenuBar bar = new MenuBar(file, edit, view, model, help);
         bar.setId("menuBar");

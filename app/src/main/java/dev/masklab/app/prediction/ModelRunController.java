@@ -35,6 +35,10 @@ public final class ModelRunController {
     private final ModelPrompter prompter;
     private final AtomicBoolean stopPrediction = new AtomicBoolean();
     private PredictionService.Request lastRun;
+    /** The run dialog's subsets with their images, and the loaded predictions' file a run joins (the loop's). */
+    private Supplier<java.util.Map<RunSubset, java.util.List<Long>>> subsets = java.util.Map::of;
+
+    private Supplier<java.nio.file.Path> loadedPredictions = () -> null;
 
     /**
      * {@code window}: the dialog's owner (null before the window shows); {@code showImages}: brings the Image tab
@@ -50,11 +54,35 @@ public final class ModelRunController {
         this.prompter = new ModelPrompter(predictionService.model(), tasks);
     }
 
+    /** What the run dialog offers: the subsets with their images, and the loaded predictions' file a run joins. */
+    public void setRunChoices(
+            Supplier<java.util.Map<RunSubset, java.util.List<Long>>> subsets,
+            Supplier<java.nio.file.Path> loadedPredictions) {
+        this.subsets = subsets;
+        this.loadedPredictions = loadedPredictions;
+    }
+
+    /** The last run's request (the next run dialog starts from it), or null. */
+    public PredictionService.Request lastRun() {
+        return lastRun;
+    }
+
+    /** The loaded (warm) model. */
+    public WarmModel model() {
+        return predictionService.model();
+    }
+
     /** Asks for weights and options ({@link RunModelDialog}) and runs the model on the open dataset. */
     public void chooseAndRunModel() {
         LoadedDataset ds = vm.getDataset();
         if (ds == null || predicting.get()) return;
-        new RunModelDialog(window.get(), ds, vm.navigation().getCurrentImage(), lastRun)
+        new RunModelDialog(
+                        window.get(),
+                        ds,
+                        vm.navigation().getCurrentImage(),
+                        lastRun,
+                        subsets.get(),
+                        loadedPredictions.get())
                 .showAndWait()
                 .ifPresent(this::runModel);
     }

@@ -9,6 +9,7 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.geometry.Insets;
@@ -27,18 +28,33 @@ import javafx.scene.control.ToggleGroup;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
 
 /**
  * "Run model": weights (torchvision .pth or MaskLab checkpoint), architecture (a .pth needs one; a checkpoint
- * carries its own), score threshold, device, legacy eps, which images (all, or the current one) and the results
- * file. Returns a {@link Request}; the window runs it.
+ * carries its own), score threshold, device, legacy eps, which images (a {@link RunSubset}: all, the current one,
+ * the filtered ones, those without annotations, those not yet reviewed) and the results file (the loaded
+ * predictions' by default, so a run on a subset joins them). Returns a {@link Request}; the window runs it.
  */
 public final class RunModelDialog extends Dialog<Request> {
     static final String FROM_CHECKPOINT = "(from checkpoint)";
 
-    public RunModelDialog(Window owner, LoadedDataset ds, ImageEntry current, Request last) {
+    /**
+     * @param current the image shown, or null
+     * @param last    the last run's request (its weights and options are proposed), or null
+     * @param subsets each {@link RunSubset}'s images ({@link RunSubset#all})
+     * @param loaded  the loaded predictions' file, or null: a run writes (merges) into it by default, so that its
+     *                results join what is loaded
+     */
+    public RunModelDialog(
+            Window owner,
+            LoadedDataset ds,
+            ImageEntry current,
+            Request last,
+            Map<RunSubset, List<Long>> subsets,
+            Path loaded) {
         initOwner(owner);
         setTitle("Run model");
         setHeaderText("Run Mask R-CNN / Keypoint R-CNN on " + ds.jsonFile().getFileName());
@@ -61,15 +77,23 @@ public final class RunModelDialog extends Dialog<Request> {
         device.setValue(last == null ? DeviceChoice.AUTO : last.device());
         CheckBox legacy = new CheckBox("FrozenBatchNorm eps 0 (torchvision's original COCO checkpoints)");
         legacy.setSelected(last != null && last.legacyEps());
+        // which images: each subset with its count; an empty one cannot be chosen
         ToggleGroup scope = new ToggleGroup();
-        RadioButton all = new RadioButton("All " + ds.images().size() + " images");
-        RadioButton one =
-                new RadioButton(current == null ? "Current image" : "Current image (" + current.fileName() + ")");
-        all.setToggleGroup(scope);
-        one.setToggleGroup(scope);
-        one.setDisable(current == null);
-        scope.selectToggle(all);
-        TextField output = new TextField(PredictionService.defaultOutput(ds).toString());
+        VBox scopes = new VBox(4);
+        for (RunSubset sub : RunSubset.values()) {
+            int n = subsets.getOrDefault(sub, List.of()).size();
+            String text = sub == RunSubset.CURRENT && current != null
+                    ? sub.text() + " (" + current.fileName() + ")"
+                    : sub.text() + " (" + n + ")";
+            RadioButton b = new RadioButton(text);
+            b.setId("runSubset" + sub.name());
+            b.setUserData(sub);
+            b.setToggleGroup(scope);
+            b.setDisable(n == 0);
+            scopes.getChildren().add(b);
+            if (sub == RunSubset.ALL) scope.selectToggle(b);
+        }
+        TextField output = new TextField(output(ds, loaded).toString());
         output.setId("runOutput");
         HBox.setHgrow(output, Priority.ALWAYS);
         Button browseOutput = new Button("Browse…");
@@ -123,7 +147,7 @@ public final class RunModelDialog extends Dialog<Request> {
         g.addRow(row++, new Label("Score threshold"), threshold);
         g.addRow(row++, new Label("Device"), device);
         g.add(legacy, 1, row++);
-        g.addRow(row++, new Label("Images"), hbox(all, one));
+        g.addRow(row++, new Label("Images"), scopes);
         g.addRow(row, new Label("Write to"), hbox(output, browseOutput));
         g.setPrefWidth(640);
         getDialogPane().setContent(g);
@@ -140,7 +164,8 @@ public final class RunModelDialog extends Dialog<Request> {
         setResultConverter(bt -> {
             if (bt != run) return null;
             String a = FROM_CHECKPOINT.equals(arch.getValue()) ? null : arch.getValue();
-            List<Long> ids = scope.getSelectedToggle() == one && current != null ? List.of(current.id()) : null;
+            RunSubset sub = (RunSubset) scope.getSelectedToggle().getUserData();
+            List<Long> ids = sub == RunSubset.ALL ? null : subsets.get(sub);
             return new Request(
                     path(weights.getText()),
                     a,
@@ -150,6 +175,11 @@ public final class RunModelDialog extends Dialog<Request> {
                     ids,
                     path(output.getText()));
         });
+    }
+
+    /** Where a run writes by default: the loaded predictions' file when there is one, else NAME.predictions.json. */
+    static Path output(LoadedDataset ds, Path loaded) {
+        return loaded != null ? loaded : PredictionService.defaultOutput(ds);
     }
 
     /** The spinner's value with the text typed into it (Run may be pressed without Enter); unparsable text is dropped. */

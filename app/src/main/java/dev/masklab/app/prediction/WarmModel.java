@@ -92,6 +92,11 @@ public final class WarmModel implements AutoCloseable {
         return predictor != null && s.equals(spec);
     }
 
+    /** What is loaded (its weights file and options), if anything. */
+    public synchronized Optional<Spec> spec() {
+        return Optional.ofNullable(predictor == null ? null : spec);
+    }
+
     /** The loaded predictor, if any. */
     public synchronized Optional<Predictor> current() {
         return Optional.ofNullable(predictor);

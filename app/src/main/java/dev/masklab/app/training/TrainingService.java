@@ -35,6 +35,8 @@ public final class TrainingService {
      * @param evalEvery       evaluation period (0: at the end only)
      * @param checkpointEvery checkpoint period (0: at the end only)
      * @param resume          continue from the run folder's latest checkpoint (whose settings are kept)
+     * @param imageRoot       folder the image file names of both datasets are resolved against (null: each JSON's
+     *                        folder); a split written into a run folder names the open dataset's images
      */
     public record Settings(
             Path dataset,
@@ -46,7 +48,34 @@ public final class TrainingService {
             TrainingConfig config,
             int evalEvery,
             int checkpointEvery,
-            boolean resume) {
+            boolean resume,
+            Path imageRoot) {
+
+        /** Settings whose images lie beside their JSON files (the Training tab's form). */
+        public Settings(
+                Path dataset,
+                Path validation,
+                Architecture arch,
+                Path weights,
+                Path runDir,
+                int iterations,
+                TrainingConfig config,
+                int evalEvery,
+                int checkpointEvery,
+                boolean resume) {
+            this(
+                    dataset,
+                    validation,
+                    arch,
+                    weights,
+                    runDir,
+                    iterations,
+                    config,
+                    evalEvery,
+                    checkpointEvery,
+                    resume,
+                    null);
+        }
 
         /** The trained model, written when the run completes. */
         public Path modelFile() {
@@ -78,9 +107,9 @@ public final class TrainingService {
         TrainingRun run = new TrainingRun(
                 s.arch(),
                 s.dataset(),
-                null,
+                s.imageRoot(),
                 s.validation(),
-                null,
+                s.imageRoot(),
                 s.weights(),
                 s.runDir(),
                 s.iterations(),
