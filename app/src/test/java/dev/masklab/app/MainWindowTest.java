@@ -434,6 +434,7 @@ class MainWindowTest {
         RunModelDialog[] dialog = new RunModelDialog[1];
         fx(() -> dialog[0] = new RunModelDialog(
                 null,
+                dialogs,
                 vm.getDataset(),
                 vm.navigation().getCurrentImage(),
                 null,

@@ -262,6 +262,7 @@ class ModelLoopTest {
         assertEquals(unreviewed, subsets.get(RunSubset.NOT_REVIEWED));
         RunModelDialog dialog = fxGet(() -> new RunModelDialog(
                 null,
+                dialogs,
                 vm.getDataset(),
                 vm.navigation().getCurrentImage(),
                 null,

@@ -78,6 +78,7 @@ public final class ModelRunController {
         if (ds == null || predicting.get()) return;
         new RunModelDialog(
                         window.get(),
+                        dialogs,
                         ds,
                         vm.navigation().getCurrentImage(),
                         lastRun,

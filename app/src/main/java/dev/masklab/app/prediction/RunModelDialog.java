@@ -1,11 +1,11 @@
 package dev.masklab.app.prediction;
 
+import dev.masklab.app.dialog.DialogService;
 import dev.masklab.app.model.ImageEntry;
 import dev.masklab.app.model.LoadedDataset;
 import dev.masklab.app.prediction.PredictionService.DeviceChoice;
 import dev.masklab.app.prediction.PredictionService.Request;
 import dev.masklab.model.ModelCheckpoint;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,7 +29,6 @@ import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
-import javafx.stage.FileChooser;
 import javafx.stage.Window;
 
 /**
@@ -42,6 +41,7 @@ public final class RunModelDialog extends Dialog<Request> {
     static final String FROM_CHECKPOINT = "(from checkpoint)";
 
     /**
+     * @param dialogs asks for the weights and output files
      * @param current the image shown, or null
      * @param last    the last run's request (its weights and options are proposed), or null
      * @param subsets each {@link RunSubset}'s images ({@link RunSubset#all})
@@ -50,6 +50,7 @@ public final class RunModelDialog extends Dialog<Request> {
      */
     public RunModelDialog(
             Window owner,
+            DialogService dialogs,
             LoadedDataset ds,
             ImageEntry current,
             Request last,
@@ -98,31 +99,19 @@ public final class RunModelDialog extends Dialog<Request> {
         HBox.setHgrow(output, Priority.ALWAYS);
         Button browseOutput = new Button("Browse…");
 
-        browseWeights.setOnAction(e -> {
-            FileChooser fc = new FileChooser();
-            fc.setTitle("Model weights");
-            fc.getExtensionFilters()
-                    .addAll(
-                            new FileChooser.ExtensionFilter(
-                                    "Weights (*.pth, *.pt, *.masklab)", "*.pth", "*.pt", "*.masklab"),
-                            new FileChooser.ExtensionFilter("All files", "*"));
-            Path cur = Path.of(weights.getText().isBlank() ? "." : weights.getText())
-                    .toAbsolutePath()
-                    .getParent();
-            if (cur != null && Files.isDirectory(cur)) fc.setInitialDirectory(cur.toFile());
-            File f = fc.showOpenDialog(getDialogPane().getScene().getWindow());
-            if (f != null) weights.setText(f.getPath());
-        });
+        browseWeights.setOnAction(e -> dialogs.chooseFileToOpen(
+                        "Model weights",
+                        folderOf(weights.getText()),
+                        new DialogService.FileType("Weights (*.pth, *.pt, *.masklab)", "*.pth", "*.pt", "*.masklab"))
+                .ifPresent(f -> weights.setText(f.toString())));
         browseOutput.setOnAction(e -> {
-            FileChooser fc = new FileChooser();
-            fc.setTitle("Write predictions to");
-            fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("COCO results JSON", "*.json"));
             Path p = Path.of(output.getText()).toAbsolutePath();
-            if (p.getParent() != null && Files.isDirectory(p.getParent()))
-                fc.setInitialDirectory(p.getParent().toFile());
-            fc.setInitialFileName(p.getFileName().toString());
-            File f = fc.showSaveDialog(getDialogPane().getScene().getWindow());
-            if (f != null) output.setText(f.getPath());
+            dialogs.chooseFileToSave(
+                            "Write predictions to",
+                            p.getParent(),
+                            p.getFileName().toString(),
+                            new DialogService.FileType("COCO results JSON", "*.json"))
+                    .ifPresent(f -> output.setText(f.toString()));
         });
         // a MaskLab checkpoint names its architecture; a .pth needs one chosen
         weights.textProperty().addListener((o, a, b) -> {
@@ -209,5 +198,15 @@ public final class RunModelDialog extends Dialog<Request> {
         HBox b = new HBox(8, nodes);
         b.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         return b;
+    }
+
+    /** The folder of {@code path} (typed by the user, maybe not a path at all), or null. */
+    private static Path folderOf(String path) {
+        try {
+            Path p = Path.of(path.isBlank() ? "." : path).toAbsolutePath().getParent();
+            return p != null && Files.isDirectory(p) ? p : null;
+        } catch (java.nio.file.InvalidPathException e) {
+            return null;
+        }
     }
 }
