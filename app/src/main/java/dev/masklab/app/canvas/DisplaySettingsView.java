@@ -53,7 +53,7 @@ public final class DisplaySettingsView extends GridPane {
         add(secondRow, 0, r++, 2, 1);
         opacity.setId("opacity");
         opacity.valueProperty().bindBidirectional(ls.opacityProperty());
-        add(new Label("Opacity"), 0, r);
+        add(rowLabel("Opacity"), 0, r);
         add(withValue(opacity, "%.0f%%", 100), 1, r++);
         Slider keypointMin =
                 new Slider(-5, 15, ls.keypointScoreThresholdProperty().get());
@@ -61,17 +61,17 @@ public final class DisplaySettingsView extends GridPane {
         keypointMin.valueProperty().bindBidirectional(ls.keypointScoreThresholdProperty());
         keypointMin.setTooltip(new javafx.scene.control.Tooltip(
                 "Predicted keypoints scoring below this (heatmap logit) are hidden, and unlabelled when accepted"));
-        add(new Label("Min keypoint score"), 0, r);
+        add(rowLabel("Min keypoint score"), 0, r);
         add(withValue(keypointMin, "%.1f", 1), 1, r++);
         colors.setId("colorMode");
         colors.getItems().setAll(LayerSettings.ColorMode.values());
         colors.valueProperty().bindBidirectional(ls.colorModeProperty());
-        add(new Label("Colors"), 0, r);
+        add(rowLabel("Colors"), 0, r);
         add(colors, 1, r++);
         threshold.setId("threshold");
         threshold.valueProperty().bindBidirectional(vm.predictions().scoreThresholdProperty());
         threshold.disableProperty().bind(vm.predictions().predictionsProperty().isNull());
-        add(new Label("Min score"), 0, r);
+        add(rowLabel("Min score"), 0, r);
         add(withValue(threshold, "%.2f", 1), 1, r++);
         Label predCount = new Label();
         predCount.setId("predictionCount");
@@ -103,6 +103,13 @@ public final class DisplaySettingsView extends GridPane {
     /** The color mode drop-down (the image takes the keyboard back when it closes). */
     public ChoiceBox<LayerSettings.ColorMode> colorPicker() {
         return colors;
+    }
+
+    /** A row's name, never shortened: the column takes its width and the slider beside it gives way. */
+    private static Label rowLabel(String text) {
+        Label l = new Label(text);
+        l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        return l;
     }
 
     /** A layer toggle another feature owns (the evaluation's Errors), after Labels and Keypoints. */

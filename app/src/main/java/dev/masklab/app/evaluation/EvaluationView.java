@@ -185,12 +185,7 @@ public final class EvaluationView extends BorderPane {
                     }
                 });
         VBox.setVgrow(images, Priority.ALWAYS);
-        VBox right = new VBox(
-                6,
-                curveBar,
-                curve,
-                new HBox(6, new Label("Images (errors at IoU 0.50; a double-click shows them on the image)"), order),
-                images);
+        VBox right = new VBox(6, curveBar, curve, new HBox(6, imagesTitle(), order), images);
         right.setPadding(new Insets(8));
 
         SplitPane split = new SplitPane(left, right);
@@ -255,5 +250,13 @@ public final class EvaluationView extends BorderPane {
             }
         });
         return c;
+    }
+
+    /** The image list's title; how to see an image's errors is its tooltip (the full sentence cut the title). */
+    private static Label imagesTitle() {
+        Label l = new Label("Images (errors at IoU 0.50)");
+        l.setTooltip(new javafx.scene.control.Tooltip(
+                "Double-click an image (or press Enter) to see its true and false positives and misses on the image"));
+        return l;
     }
 }
