@@ -154,7 +154,8 @@ public final class MainView extends BorderPane {
         vm.datasetProperty().addListener((o, a, b) -> {
             if (b != null) training.suggestDataset(b.jsonFile());
         });
-        evaluation = new EvaluationView(new EvaluationViewModel(tasks), this::openImage);
+        evaluation = new EvaluationView(new EvaluationViewModel(tasks), this::openImage, dialogs, tasks);
+        evaluation.model().comparison().scoreThresholdProperty().bind(vm.scoreThresholdProperty());
         vm.datasetProperty().addListener((o, a, b) -> evaluationData());
         vm.predictionsProperty().addListener((o, a, b) -> evaluationData());
         vm.addEditListener(evaluation.model()::imageEdited);
@@ -982,6 +983,7 @@ public final class MainView extends BorderPane {
         PredictionSet ps = vm.predictionsProperty().get();
         CocoDataset gt = ds == null ? null : ds.coco();
         List<CocoResult> results = ps == null ? null : ps.results();
+        evaluation.model().comparison().imageRootProperty().set(ds == null ? null : ds.imageRoot());
         if (gt == evaluatedDataset && results == evaluatedResults) return; // e.g. Save as: the same data
         evaluatedDataset = gt;
         evaluatedResults = results;
