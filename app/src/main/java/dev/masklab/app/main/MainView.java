@@ -150,7 +150,8 @@ public final class MainView extends BorderPane {
         categoriesView = new CategoriesView(vm);
         inspector = new InspectorView(vm);
         statistics = new StatisticsView(vm);
-        training = new TrainingView(new TrainingViewModel(), this::runTrainedModel, dialogs::showError);
+        training = new TrainingView(
+                new TrainingViewModel(), this::runTrainedModel, dialogs::showError, tasks, this::openImage);
         vm.datasetProperty().addListener((o, a, b) -> {
             if (b != null) training.suggestDataset(b.jsonFile());
         });
