@@ -122,29 +122,41 @@ class ScreenshotsTest {
         com.fasterxml.jackson.databind.node.ArrayNode kept = om.createArrayNode();
         for (var d : om.readTree(MainWindowTest.DETECTIONS.toFile()))
             if (d.get("image_id").asLong() != changed) kept.add(d);
-        Path b = Files.createTempFile("masklab-compare", ".json");
+        Path b = Files.createTempDirectory("masklab-compare").resolve("detections-without-one-image.json");
         om.writeValue(b.toFile(), kept);
         dialogs.fileToOpen = b;
         fx(() -> view.centerTabs().getSelectionModel().select(3));
         var comparison = view.evaluationView().model().comparison();
         fx(() -> ((javafx.scene.control.Button) view.evaluationView().lookup("#compareButton")).fire());
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> comparison.comparisonProperty().get() != null);
-        fx(() -> view.evaluationView().comparisonView().imagesTable().getSelectionModel().select(0));
+        WaitForAsyncUtils.waitFor(
+                20, TimeUnit.SECONDS, () -> comparison.comparisonProperty().get() != null);
+        fx(() -> view.evaluationView()
+                .comparisonView()
+                .imagesTable()
+                .getSelectionModel()
+                .select(0));
         WaitForAsyncUtils.waitFor(
                 20,
                 TimeUnit.SECONDS,
                 () -> Long.valueOf(changed)
-                        .equals(view.evaluationView().comparisonView().sideBySide().shownImageProperty().get()));
+                        .equals(view.evaluationView()
+                                .comparisonView()
+                                .sideBySide()
+                                .shownImageProperty()
+                                .get()));
         Thread.sleep(300);
         shoot("person-compare.png");
         Files.deleteIfExists(b);
+        Files.deleteIfExists(b.getParent());
 
         // the Training tab with the dataset health of the open dataset, scrolled to the health box
         fx(() -> view.centerTabs().getSelectionModel().select(2));
         fx(view.trainingView()::checkHealth);
         WaitForAsyncUtils.waitFor(
-                20, TimeUnit.SECONDS, () -> view.trainingView().healthModel().reportProperty().get() != null);
-        fx(() -> ((javafx.scene.control.ScrollPane) view.trainingView().lookup("#trainForm")).setVvalue(0.75));
+                20,
+                TimeUnit.SECONDS,
+                () -> view.trainingView().healthModel().reportProperty().get() != null);
+        fx(() -> ((javafx.scene.control.ScrollPane) view.trainingView().lookup("#trainForm")).setVvalue(0.6));
         Thread.sleep(300);
         shoot("training-health.png");
         fx(() -> view.centerTabs().getSelectionModel().select(0));

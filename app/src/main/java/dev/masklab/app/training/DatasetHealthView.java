@@ -56,6 +56,8 @@ public final class DatasetHealthView extends VBox {
         status.setId("healthStatus");
         status.setWrapText(true);
         status.textProperty().bind(model.statusProperty());
+        status.visibleProperty().bind(status.textProperty().isNotEmpty());
+        status.managedProperty().bind(status.visibleProperty());
         summary.setId("healthSummary");
         summary.setWrapText(true);
         valError.setId("healthValError");
