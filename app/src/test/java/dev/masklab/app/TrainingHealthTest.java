@@ -194,5 +194,17 @@ class TrainingHealthTest {
                 !model.blocksStartProperty().get() && model.reportProperty().get() != null);
         assertFalse(tab.lookup("#trainStart").isDisabled());
         assertFalse(valError.isVisible());
+
+        // starting weights whose box predictor has 4 classes (+ background): the box says the predictors start fresh
+        Path pth = tmp.resolve("four-classes.pth");
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            dev.masklab.model.io.PthWriter.write(
+                    pth, Map.of(dev.masklab.train.WeightsClasses.KEY, m.zeros(new ai.djl.ndarray.types.Shape(5, 8))));
+        }
+        EvaluationTabTest.fx(() -> ((TextField) tab.lookup("#trainWeights")).setText(pth.toString()));
+        Label classes = (Label) box.lookup("#healthClasses");
+        MainWindowTest.waitUntil(() -> classes.getText().contains("weights have"));
+        assertEquals("1 class to learn; " + dev.masklab.train.WeightsClasses.compare(5, 2), classes.getText());
+        assertTrue(classes.getText().contains("the weights have 4 classes, the training set 1"), classes.getText());
     }
 }
