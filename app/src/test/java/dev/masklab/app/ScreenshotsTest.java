@@ -172,6 +172,52 @@ class ScreenshotsTest {
                     .select(0);
         });
 
+        // Evaluation > Compare with…: the fixture's detections against a copy without those of the current image,
+        // the changed image opened side by side
+        long changed = vm.navigation().getCurrentImage().id();
+        com.fasterxml.jackson.databind.ObjectMapper om = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ArrayNode kept = om.createArrayNode();
+        for (var d : om.readTree(MainWindowTest.DETECTIONS.toFile()))
+            if (d.get("image_id").asLong() != changed) kept.add(d);
+        Path b = Files.createTempDirectory("masklab-compare").resolve("detections-without-one-image.json");
+        om.writeValue(b.toFile(), kept);
+        dialogs.fileToOpen = b;
+        fx(() -> view.centerTabs().getSelectionModel().select(3));
+        var comparison = view.evaluationView().model().comparison();
+        fx(() -> ((javafx.scene.control.Button) view.evaluationView().lookup("#compareButton")).fire());
+        WaitForAsyncUtils.waitFor(
+                20, TimeUnit.SECONDS, () -> comparison.comparisonProperty().get() != null);
+        fx(() -> view.evaluationView()
+                .comparisonView()
+                .imagesTable()
+                .getSelectionModel()
+                .select(0));
+        WaitForAsyncUtils.waitFor(
+                20,
+                TimeUnit.SECONDS,
+                () -> Long.valueOf(changed)
+                        .equals(view.evaluationView()
+                                .comparisonView()
+                                .sideBySide()
+                                .shownImageProperty()
+                                .get()));
+        Thread.sleep(300);
+        shoot("person-compare.png");
+        Files.deleteIfExists(b);
+        Files.deleteIfExists(b.getParent());
+
+        // the Training tab with the dataset health of the open dataset, scrolled to the health box
+        fx(() -> view.centerTabs().getSelectionModel().select(2));
+        fx(view.trainingView()::checkHealth);
+        WaitForAsyncUtils.waitFor(
+                20,
+                TimeUnit.SECONDS,
+                () -> view.trainingView().healthModel().reportProperty().get() != null);
+        fx(() -> ((javafx.scene.control.ScrollPane) view.trainingView().lookup("#trainForm")).setVvalue(0.6));
+        Thread.sleep(300);
+        shoot("training-health.png");
+        fx(() -> view.centerTabs().getSelectionModel().select(0));
+
         open(MainWindowTest.VOC);
         fx(() -> vm.layers().colorModeProperty().set(LayerSettings.ColorMode.CATEGORY));
         for (int i = 0; i < vm.navigation().images().size(); i++) {

@@ -76,6 +76,12 @@ class TrainingTabLooksTest {
         });
         MainView view = created[0];
         TrainingView training = view.trainingView();
+        fx(() -> training.suggestDataset(TrainingViewTest.SAMPLE.toAbsolutePath()));
+        fx(training::checkHealth); // the dataset health box is part of what must be readable
+        WaitForAsyncUtils.waitFor(
+                20,
+                java.util.concurrent.TimeUnit.SECONDS,
+                () -> training.healthModel().reportProperty().get() != null);
         fx(() -> {
             view.centerTabs().getTabs().stream()
                     .filter(t -> "trainingTab".equals(t.getId()))

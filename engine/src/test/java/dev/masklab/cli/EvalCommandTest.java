@@ -342,4 +342,88 @@ class EvalCommandTest {
                         + "\"tp\":[[2,11]],\"fp\":[3],\"fn\":[12]}]}",
                 OM.readTree(out.toFile()).toString());
     }
+
+    /**
+     * {@code --compare}: the VOC fixture's detections (A) against a copy without the detections of one image (B). A and
+     * B in the comparison's JSON are what two plain {@code eval --json} runs print, the image ranks first, and the text
+     * table shows the category's AP of both with B-A.
+     */
+    @Test
+    void compareShowsBothRunsSideBySide(@TempDir Path tmp) throws IOException {
+        Path a = VOC.resolve("detections.json");
+        JsonNode dets = OM.readTree(a.toFile());
+        long image = dets.get(0).get("image_id").asLong();
+        com.fasterxml.jackson.databind.node.ArrayNode kept = OM.createArrayNode();
+        for (JsonNode d : dets) if (d.get("image_id").asLong() != image) kept.add(d);
+        Path b = tmp.resolve("b.json");
+        OM.writeValue(b.toFile(), kept);
+
+        Run cmp = run(
+                "eval",
+                "--gt",
+                VOC_GT.toString(),
+                "--dt",
+                a.toString(),
+                "--iou-type",
+                "segm",
+                "--compare",
+                b.toString(),
+                "--json");
+        assertEquals(0, cmp.code(), cmp.err());
+        JsonNode o = OM.readTree(cmp.out());
+        JsonNode plainA =
+                OM.readTree(run("eval", "--gt", VOC_GT.toString(), "--dt", a.toString(), "--iou-type", "segm", "--json")
+                        .out());
+        JsonNode plainB =
+                OM.readTree(run("eval", "--gt", VOC_GT.toString(), "--dt", b.toString(), "--iou-type", "segm", "--json")
+                        .out());
+        assertEquals(plainA, o.get("a"));
+        assertEquals(plainB, o.get("b"));
+        assertEquals(image, o.get("images").get(0).get("image_id").asLong());
+        assertEquals(0, o.get("images").get(0).get("b").get(0).asInt(), "B has no true positive in the image");
+
+        Run text = run(
+                "eval",
+                "--gt",
+                VOC_GT.toString(),
+                "--dt",
+                a.toString(),
+                "--iou-type",
+                "segm",
+                "--compare",
+                b.toString(),
+                "--top",
+                "3");
+        assertEquals(0, text.code(), text.err());
+        long cat = dets.get(0).get("category_id").asLong();
+        JsonNode ca = plainA.get("perCategory").get(Long.toString(cat));
+        JsonNode cb = plainB.get("perCategory").get(Long.toString(cat));
+        String want = String.format(
+                java.util.Locale.ROOT,
+                "%-24s %7.3f %7.3f %+7.3f",
+                ca.get("name").asText(),
+                ca.get("ap").asDouble(),
+                cb.get("ap").asDouble(),
+                cb.get("ap").asDouble() - ca.get("ap").asDouble());
+        assertTrue(text.outLines().stream().anyMatch(l -> l.startsWith(want)), want + "\n" + text.out());
+        // header, categories, summary, blank, title, column heads, 3 images
+        int cats = plainA.get("perCategory").size();
+        assertEquals(1 + cats + 1 + 1 + 1 + 1 + 3, text.outLines().size(), text.out());
+
+        Run bad = run(
+                "eval",
+                "--gt",
+                VOC_GT.toString(),
+                "--dt",
+                a.toString(),
+                "--iou-type",
+                "segm",
+                "--compare",
+                tmp.resolve("missing.json").toString());
+        assertEquals(2, bad.code());
+        assertEquals(1, bad.err().lines().count(), bad.err());
+        assertTrue(bad.err().contains("missing.json"), bad.err());
+        Run topAlone = run("eval", "--gt", VOC_GT.toString(), "--dt", a.toString(), "--iou-type", "segm", "--top", "3");
+        assertEquals(2, topAlone.code());
+    }
 }

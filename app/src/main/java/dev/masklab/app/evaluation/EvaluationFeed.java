@@ -38,6 +38,7 @@ public final class EvaluationFeed {
         PredictionSet ps = vm.predictions().get();
         CocoDataset gt = ds == null ? null : ds.coco();
         List<CocoResult> results = ps == null ? null : ps.results();
+        evaluation.comparison().imageRootProperty().set(ds == null ? null : ds.imageRoot());
         if (gt == evaluatedDataset && results == evaluatedResults) return; // e.g. Save as: the same data
         evaluatedDataset = gt;
         evaluatedResults = results;

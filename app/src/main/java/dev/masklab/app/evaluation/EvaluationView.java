@@ -1,5 +1,7 @@
 package dev.masklab.app.evaluation;
 
+import dev.masklab.app.dialog.DialogService;
+import dev.masklab.app.task.TaskExecutor;
 import dev.masklab.eval.CategoryEval;
 import dev.masklab.eval.EvalResult;
 import dev.masklab.eval.IouType;
@@ -57,8 +59,16 @@ public final class EvaluationView extends BorderPane {
     private final ComboBox<EvaluationViewModel.CurveIou> curveIou =
             new ComboBox<>(FXCollections.observableArrayList(EvaluationViewModel.CurveIou.values()));
 
-    /** @param openImage opens an image in the Image tab with its errors */
-    public EvaluationView(EvaluationViewModel model, ImageOpener openImage) {
+    private final ComparisonView comparison;
+    private final Tab compareTab;
+    private final TabPane pages;
+
+    /**
+     * @param openImage opens an image in the Image tab with its errors
+     * @param dialogs   asks for the results file of "Compare with…"
+     * @param tasks     runs the side-by-side view's image loading
+     */
+    public EvaluationView(EvaluationViewModel model, ImageOpener openImage, DialogService dialogs, TaskExecutor tasks) {
         this.model = model;
         getStyleClass().add("evaluation-view");
 
@@ -79,7 +89,17 @@ public final class EvaluationView extends BorderPane {
         Label lastEdit = new Label();
         lastEdit.setId("evaluationLastEdit");
         lastEdit.textProperty().bind(model.lastEditProperty());
-        setTop(new ToolBar(new Label("IoU type"), type, evaluate, cancel, status, lastEdit));
+        Button compare = new Button("Compare with…");
+        compare.setId("compareButton");
+        compare.setTooltip(new javafx.scene.control.Tooltip(
+                "Compare the loaded predictions with a second results file (another model on the same images)"));
+        compare.disableProperty()
+                .bind(model.hasDataProperty()
+                        .not()
+                        .or(model.runningProperty())
+                        .or(model.comparison().runningProperty()));
+        compare.setOnAction(e -> compareWith(dialogs));
+        setTop(new ToolBar(new Label("IoU type"), type, evaluate, cancel, compare, status, lastEdit));
 
         summary.setId("evaluationSummary");
         summary.setItems(model.summary());
@@ -190,7 +210,34 @@ public final class EvaluationView extends BorderPane {
 
         SplitPane split = new SplitPane(left, right);
         split.setDividerPositions(0.56);
-        setCenter(split);
+        comparison = new ComparisonView(model.comparison(), tasks);
+        Tab evaluationTab = new Tab("Evaluation", split);
+        compareTab = new Tab("Comparison", comparison);
+        compareTab.setId("compareTab");
+        pages = new TabPane(evaluationTab, compareTab);
+        pages.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        pages.setSide(javafx.geometry.Side.BOTTOM);
+        setCenter(pages);
+    }
+
+    /** "Compare with…": a results file to compare the loaded predictions with, at the chosen IoU type. */
+    private void compareWith(DialogService dialogs) {
+        dialogs.chooseFileToOpen(
+                        "Compare with results file", null, new DialogService.FileType("COCO results JSON", "*.json"))
+                .ifPresent(file -> {
+                    if (model.comparison().compare(file, model.iouTypeProperty().get()) != null)
+                        pages.getSelectionModel().select(compareTab);
+                });
+    }
+
+    /** The comparison page (tables and the side-by-side view). */
+    public ComparisonView comparisonView() {
+        return comparison;
+    }
+
+    /** Shows the comparison page (true) or the evaluation page. */
+    public void showComparison(boolean show) {
+        pages.getSelectionModel().select(show ? 1 : 0);
     }
 
     public EvaluationViewModel model() {

@@ -125,9 +125,17 @@ public final class EvaluationViewModel {
     /** Counts started evaluations: the handlers of one that was replaced or cancelled do nothing. */
     private int generation;
 
+    private final ComparisonViewModel comparison;
+
     public EvaluationViewModel(TaskExecutor tasks) {
         this.tasks = tasks;
+        this.comparison = new ComparisonViewModel(tasks);
         imageOrder.addListener((o, a, b) -> images.sort(b.order));
+    }
+
+    /** "Compare with…": the loaded predictions against a second results file, on the same data as the evaluation. */
+    public ComparisonViewModel comparison() {
+        return comparison;
     }
 
     /** The IoU type the next {@link #evaluate} uses; one of {@link #iouTypes()}. */
@@ -215,6 +223,7 @@ public final class EvaluationViewModel {
         resultsByImage =
                 results == null ? Map.of() : results.stream().collect(Collectors.groupingBy(CocoResult::imageId));
         lastEdit.set("");
+        comparison.setData(gt, results, reviewed);
         hasData.set(gt != null && results != null);
         clear();
         List<IouType> types = gt == null || results == null ? List.of(IouType.BBOX) : allowedTypes(gt, results);

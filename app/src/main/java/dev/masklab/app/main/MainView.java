@@ -112,7 +112,8 @@ public final class MainView extends BorderPane {
         inspector = new InspectorView(vm);
         display = new DisplaySettingsView(vm);
         statistics = new StatisticsView(vm);
-        training = new TrainingView(new TrainingViewModel(), modelRuns::runTrainedModel, dialogs::showError);
+        training = new TrainingView(
+                new TrainingViewModel(), modelRuns::runTrainedModel, dialogs::showError, tasks, this::openImage);
         vm.datasetProperty().addListener((o, a, b) -> {
             if (b != null) training.suggestDataset(b.jsonFile());
         });
@@ -130,7 +131,14 @@ public final class MainView extends BorderPane {
         evaluation = new EvaluationView(
                 evaluationModel,
                 new ErrorsInImage(
-                        vm, errors, () -> centerTabs.getSelectionModel().select(0)));
+                        vm, errors, () -> centerTabs.getSelectionModel().select(0)),
+                dialogs,
+                tasks);
+        evaluation
+                .model()
+                .comparison()
+                .scoreThresholdProperty()
+                .bind(vm.predictions().scoreThresholdProperty());
         for (ImageCanvas c : List.of(mainCanvas, predCanvas)) c.setErrors(errors);
         inspector.setErrors(errors);
         display.addLayerToggle(errorsBox());
@@ -411,5 +419,16 @@ public final class MainView extends BorderPane {
 
     private Window window() {
         return getScene() == null ? null : getScene().getWindow();
+    }
+
+    /** Opens an image (by id) in the Image tab: the Training tab's health list. */
+    private void openImage(long imageId) {
+        vm.navigation().images().stream()
+                .filter(e -> e.id() == imageId)
+                .findFirst()
+                .ifPresent(e -> {
+                    vm.navigation().currentImageProperty().set(e);
+                    centerTabs.getSelectionModel().select(0);
+                });
     }
 }

@@ -1,6 +1,8 @@
 package dev.masklab.app.training;
 
 import dev.masklab.app.task.DaemonThreads;
+import dev.masklab.app.task.FxTaskExecutor;
+import dev.masklab.app.task.TaskExecutor;
 import dev.masklab.app.training.TrainingService.Settings;
 import dev.masklab.app.training.TrainingViewModel.Evaluation;
 import dev.masklab.train.Architecture;
@@ -15,6 +17,8 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
+import javafx.animation.PauseTransition;
 import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -50,6 +54,7 @@ import javafx.scene.text.FontWeight;
 import javafx.scene.text.Text;
 import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
+import javafx.util.Duration;
 import javafx.util.StringConverter;
 import org.kordamp.ikonli.javafx.FontIcon;
 
@@ -86,12 +91,11 @@ public final class TrainingView extends SplitPane {
     private final CheckBox resume =
             new CheckBox("Resume the run folder's last checkpoint (a larger iteration count " + "extends the run)");
     private final Label formError = new Label();
-    /**
-     * Where the dataset health check (#17: the engine's {@code stats --training} summary of the training set: images
-     * without annotations, tiny or degenerate instances, class balance) is to be shown before Start; empty until that
-     * engine API exists.
-     */
+    /** The dataset health check before Start (#17 part 6): {@link DatasetHealthView} once a training set is chosen. */
     private final VBox health = new VBox(4);
+
+    private final DatasetHealthViewModel healthModel;
+    private final DatasetHealthView healthView;
 
     private final IterationAxis iterationAxis = new IterationAxis();
     private final LineChart<Number, Number> chart;
@@ -107,7 +111,26 @@ public final class TrainingView extends SplitPane {
      * @param showError shows an error to the user (header, text): the window's error dialog
      */
     public TrainingView(TrainingViewModel vm, Consumer<Path> runModel, BiConsumer<String, String> showError) {
+        // every health task handles its own failure, so the executor never needs a dialog
+        this(vm, runModel, showError, new FxTaskExecutor(null), id -> {});
+    }
+
+    /**
+     * @param vm        the tab's state
+     * @param runModel  opens "Run model" with a trained model (the window's dialog)
+     * @param showError shows an error to the user (header, text): the window's error dialog
+     * @param tasks     runs the dataset health check
+     * @param openImage opens an image of the open dataset (by id) in the image view: a click in the health list
+     */
+    public TrainingView(
+            TrainingViewModel vm,
+            Consumer<Path> runModel,
+            BiConsumer<String, String> showError,
+            TaskExecutor tasks,
+            LongConsumer openImage) {
         this.vm = vm;
+        this.healthModel = new DatasetHealthViewModel(tasks);
+        this.healthView = new DatasetHealthView(healthModel, openImage);
         this.runModel = runModel;
         this.showError = showError;
         setId("trainingView");
@@ -147,7 +170,17 @@ public final class TrainingView extends SplitPane {
 
         health.setId("trainHealth");
         health.managedProperty().bind(health.visibleProperty());
-        health.visibleProperty().bind(Bindings.isNotEmpty(health.getChildren()));
+        health.getChildren().add(healthView);
+        health.visibleProperty()
+                .bind(healthModel
+                        .reportProperty()
+                        .isNotNull()
+                        .or(healthModel.statusProperty().isNotEmpty()));
+        PauseTransition settle = new PauseTransition(Duration.millis(300)); // not a check per typed character
+        settle.setOnFinished(e -> checkHealth());
+        for (TextField f : List.of(dataset, validation, weights))
+            f.textProperty().addListener((o, a, b) -> settle.playFromStart());
+        arch.valueProperty().addListener((o, a, b) -> settle.playFromStart());
         NumberAxis y = new NumberAxis();
         y.setLabel("loss");
         chart = new LineChart<>(iterationAxis.axis(), y);
@@ -227,8 +260,34 @@ public final class TrainingView extends SplitPane {
                 resume.isSelected());
     }
 
+    /** The health check's state (the box above Start). */
+    public DatasetHealthViewModel healthModel() {
+        return healthModel;
+    }
+
+    public DatasetHealthView healthView() {
+        return healthView;
+    }
+
+    /** Checks the chosen training set, validation set and weights now (the form does it 300 ms after a change). */
+    public void checkHealth() {
+        healthModel.check(pathOrNull(dataset), pathOrNull(validation), pathOrNull(weights), arch.getValue());
+    }
+
+    private static Path pathOrNull(TextField f) {
+        try {
+            return path(f, "", false);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     /** Reads the form and starts the run; shows what is wrong instead when a field is bad. */
     public Task<TrainingService.Outcome> start() {
+        if (healthModel.blocksStartProperty().get()) {
+            formError.setText(healthModel.reportProperty().get().valError());
+            return null;
+        }
         Settings s;
         try {
             s = settings();
@@ -334,7 +393,6 @@ public final class TrainingView extends SplitPane {
         r = row(g, r, "Checkpoint every", checkpointEvery);
         g.add(resume, 0, r++, 2, 1);
         resume.setWrapText(true);
-        g.add(health, 0, r++, 2, 1);
         arch.setTooltip(new Tooltip(
                 "maskrcnn_resnet50_fpn: masks; keypointrcnn_resnet50_fpn: keypoints " + "(masklab train --arch)"));
 
@@ -342,7 +400,7 @@ public final class TrainingView extends SplitPane {
         startButton.setId("trainStart");
         startButton.setDefaultButton(false);
         startButton.setOnAction(e -> start());
-        startButton.disableProperty().bind(vm.runningProperty());
+        startButton.disableProperty().bind(vm.runningProperty().or(healthModel.blocksStartProperty()));
         Button stopButton = new Button("Stop", new FontIcon("mdi2s-stop-circle-outline"));
         stopButton.setId("trainStop");
         stopButton.setTooltip(
@@ -359,7 +417,9 @@ public final class TrainingView extends SplitPane {
         FlowPane buttons = new FlowPane(8, 6, startButton, stopButton, use); // wraps rather than cuts "Run this model"
         buttons.setAlignment(Pos.CENTER_LEFT);
         g.add(buttons, 0, r++, 2, 1);
-        g.add(formError, 0, r, 2, 1);
+        g.add(formError, 0, r++, 2, 1);
+        // below the buttons, so that Start stays in reach; a validation-set error also disables Start
+        g.add(health, 0, r, 2, 1);
         List.of(arch, preset).forEach(c -> {
             c.disableProperty().bind(vm.runningProperty());
             c.setMinWidth(Region.USE_PREF_SIZE);
@@ -368,6 +428,8 @@ public final class TrainingView extends SplitPane {
         sp.setId("trainForm");
         sp.setFitToWidth(true);
         sp.setMinWidth(FORM_MIN_WIDTH);
+        // the form (with the health box) scrolls: its height must not become the tab's preferred height
+        sp.setPrefViewportHeight(400);
         return sp;
     }
 

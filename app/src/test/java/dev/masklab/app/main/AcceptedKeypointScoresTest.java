@@ -14,6 +14,7 @@ import dev.masklab.app.document.DatasetService;
 import dev.masklab.app.model.Instance;
 import dev.masklab.app.model.KeypointConfidence;
 import dev.masklab.app.task.DirectTaskExecutor;
+import dev.masklab.testing.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -25,8 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * scoring below the display panel's threshold are unlabelled (0, 0, 0) in the saved file, the others visible.
  */
 class AcceptedKeypointScoresTest {
-    static final Path PERSON =
-            Path.of(System.getProperty("masklab.shared", "../shared")).resolve("data/coco-person-kp/test_coco.json");
+    static final Path PERSON = SharedData.root().resolve("data/coco-person-kp/test_coco.json");
     static final ObjectMapper JSON = new ObjectMapper();
 
     @Test

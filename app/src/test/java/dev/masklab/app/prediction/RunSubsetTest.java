@@ -12,6 +12,7 @@ import dev.masklab.app.model.LoadedDataset;
 import dev.masklab.app.model.PredictionSet;
 import dev.masklab.app.review.LabelledImages;
 import dev.masklab.coco.CocoAnnotation;
+import dev.masklab.testing.SharedData;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * annotations) with its detections and review decisions made through the editor, as the app makes them.
  */
 class RunSubsetTest {
-    static final Path SHARED = Path.of(System.getProperty("masklab.shared", "../shared"));
+    static final Path SHARED = SharedData.root();
     static final Path PERSON = SHARED.resolve("data/coco-person-kp/test_coco.json");
     static final Path DETECTIONS = SHARED.resolve("fixtures/coco-eval/person-s1/detections.json");
 
