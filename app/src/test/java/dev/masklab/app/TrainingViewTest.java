@@ -60,11 +60,11 @@ class TrainingViewTest {
 
     private TrainingView view;
     private final List<Path> offered = new ArrayList<>();
-    private final List<String> errors = new ArrayList<>();
+    private final dev.masklab.app.dialog.ScriptedDialogs dialogs = new dev.masklab.app.dialog.ScriptedDialogs();
 
     @Start
     void start(Stage stage) {
-        view = new TrainingView(new TrainingViewModel(), offered::add, (h, m) -> errors.add(h + ": " + m));
+        view = new TrainingView(new TrainingViewModel(), offered::add, dialogs);
         stage.setScene(new Scene(view, 1200, 800));
         stage.show();
     }

@@ -112,8 +112,8 @@ public final class MainView extends BorderPane {
         inspector = new InspectorView(vm);
         display = new DisplaySettingsView(vm);
         statistics = new StatisticsView(vm);
-        training = new TrainingView(
-                new TrainingViewModel(), modelRuns::runTrainedModel, dialogs::showError, tasks, this::openImage);
+        training =
+                new TrainingView(new TrainingViewModel(), modelRuns::runTrainedModel, dialogs, tasks, this::openImage);
         vm.datasetProperty().addListener((o, a, b) -> {
             if (b != null) training.suggestDataset(b.jsonFile());
         });

@@ -1,5 +1,6 @@
 package dev.masklab.app.training;
 
+import dev.masklab.app.dialog.DialogService;
 import dev.masklab.app.task.DaemonThreads;
 import dev.masklab.app.task.FxTaskExecutor;
 import dev.masklab.app.task.TaskExecutor;
@@ -9,12 +10,10 @@ import dev.masklab.train.Architecture;
 import dev.masklab.train.TrainingConfig;
 import dev.masklab.train.TrainingJob;
 import dev.masklab.train.TrainingListener;
-import java.io.File;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
@@ -52,8 +51,6 @@ import javafx.scene.layout.VBox;
 import javafx.scene.text.Font;
 import javafx.scene.text.FontWeight;
 import javafx.scene.text.Text;
-import javafx.stage.DirectoryChooser;
-import javafx.stage.FileChooser;
 import javafx.util.Duration;
 import javafx.util.StringConverter;
 import org.kordamp.ikonli.javafx.FontIcon;
@@ -103,36 +100,36 @@ public final class TrainingView extends SplitPane {
     private int firstPlotted = Integer.MAX_VALUE;
     private int lastPlotted = Integer.MIN_VALUE;
     private final Consumer<Path> runModel;
-    private final BiConsumer<String, String> showError;
+    private final DialogService dialogs;
 
     /**
      * @param vm        the tab's state
      * @param runModel  opens "Run model" with a trained model (the window's dialog)
-     * @param showError shows an error to the user (header, text): the window's error dialog
+     * @param dialogs   shows errors and asks for files and folders: the window's dialogs
      */
-    public TrainingView(TrainingViewModel vm, Consumer<Path> runModel, BiConsumer<String, String> showError) {
+    public TrainingView(TrainingViewModel vm, Consumer<Path> runModel, DialogService dialogs) {
         // every health task handles its own failure, so the executor never needs a dialog
-        this(vm, runModel, showError, new FxTaskExecutor(null), id -> {});
+        this(vm, runModel, dialogs, new FxTaskExecutor(null), id -> {});
     }
 
     /**
      * @param vm        the tab's state
      * @param runModel  opens "Run model" with a trained model (the window's dialog)
-     * @param showError shows an error to the user (header, text): the window's error dialog
+     * @param dialogs   shows errors and asks for files and folders: the window's dialogs
      * @param tasks     runs the dataset health check
      * @param openImage opens an image of the open dataset (by id) in the image view: a click in the health list
      */
     public TrainingView(
             TrainingViewModel vm,
             Consumer<Path> runModel,
-            BiConsumer<String, String> showError,
+            DialogService dialogs,
             TaskExecutor tasks,
             LongConsumer openImage) {
         this.vm = vm;
         this.healthModel = new DatasetHealthViewModel(tasks);
         this.healthView = new DatasetHealthView(healthModel, openImage);
         this.runModel = runModel;
-        this.showError = showError;
+        this.dialogs = dialogs;
         setId("trainingView");
         getStyleClass().add("training-view");
         arch.getItems().setAll(Architecture.values());
@@ -329,7 +326,7 @@ public final class TrainingView extends SplitPane {
             Throwable ex = t.getException();
             String msg = ex == null ? "unknown error" : ex.getMessage() != null ? ex.getMessage() : ex.toString();
             vm.finished("Training failed: " + msg, null, false);
-            showError.accept("Training failed", msg);
+            dialogs.showError("Training failed", msg);
         });
         DaemonThreads.factory("masklab-training").newThread(t).start();
         return t;
@@ -511,28 +508,25 @@ public final class TrainingView extends SplitPane {
         Button b = new Button("…");
         b.setTooltip(new Tooltip(title));
         b.setOnAction(e -> {
-            File current = target.getText().isBlank()
-                    ? null
-                    : Path.of(target.getText().strip()).toFile();
-            File f;
-            if (directory) {
-                DirectoryChooser dc = new DirectoryChooser();
-                dc.setTitle(title);
-                if (current != null && current.isDirectory()) dc.setInitialDirectory(current);
-                f = dc.showDialog(getScene().getWindow());
-            } else {
-                FileChooser fc = new FileChooser();
-                fc.setTitle(title);
-                if (current != null
-                        && current.getParentFile() != null
-                        && current.getParentFile().isDirectory()) {
-                    fc.setInitialDirectory(current.getParentFile());
-                }
-                f = fc.showOpenDialog(getScene().getWindow());
-            }
-            if (f != null) target.setText(f.getPath());
+            Path current = currentPath(target.getText());
+            (directory
+                            ? dialogs.chooseDirectory(title, current)
+                            : dialogs.chooseFileToOpen(
+                                    title,
+                                    current == null ? null : current.getParent(),
+                                    new DialogService.FileType("All files", "*")))
+                    .ifPresent(f -> target.setText(f.toString()));
         });
         return b;
+    }
+
+    /** What a path field holds, or null when it is empty or no path. */
+    private static Path currentPath(String text) {
+        try {
+            return text.isBlank() ? null : Path.of(text.strip()).toAbsolutePath();
+        } catch (java.nio.file.InvalidPathException e) {
+            return null;
+        }
     }
 
     private static HBox row(TextField f, Button b) {
