@@ -21,7 +21,7 @@ import dev.masklab.app.prediction.RunModelDialog;
 import dev.masklab.app.service.TestModels;
 import dev.masklab.app.training.TrainingService;
 import dev.masklab.app.training.TrainingViewModel;
-import dev.masklab.train.Architecture;
+import dev.masklab.model.Architecture;
 import dev.masklab.train.TrainingCheckpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;

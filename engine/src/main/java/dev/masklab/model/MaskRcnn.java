@@ -14,15 +14,10 @@ import dev.masklab.model.roi.RoiHeads;
 import dev.masklab.model.roi.RoiHeadsOutput;
 import dev.masklab.model.rpn.RegionProposalNetwork;
 import dev.masklab.model.rpn.RpnConfig;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -162,43 +157,9 @@ public final class MaskRcnn implements AutoCloseable {
         }
     }
 
-    /** Key -> shape of the architecture's state dict (resource {@code <arch>.keys}) for the configured head sizes. */
-    static Map<String, long[]> expectedShapes(MaskRcnnConfig cfg) throws IOException {
-        Map<String, long[]> out = new LinkedHashMap<>();
-        String res = cfg.arch() + ".keys";
-        try (InputStream in = MaskRcnn.class.getResourceAsStream(res)) {
-            if (in == null) {
-                throw new IOException("resource " + res + " missing from the build");
-            }
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            for (String line; (line = r.readLine()) != null; ) {
-                if (line.isBlank() || line.startsWith("#")) {
-                    continue;
-                }
-                String[] p = line.trim().split(" ");
-                long[] shape = p.length < 2 || p[1].isEmpty()
-                        ? new long[0]
-                        : Arrays.stream(p[1].split(","))
-                                .mapToLong(Long::parseLong)
-                                .toArray();
-                out.put(p[0], shape);
-            }
-        }
-        int c = cfg.numClasses();
-        out.put(FAST_RCNN_CLS, new long[] {c, 1024});
-        out.put("roi_heads.box_predictor.cls_score.bias", new long[] {c});
-        out.put("roi_heads.box_predictor.bbox_pred.weight", new long[] {4L * c, 1024});
-        out.put("roi_heads.box_predictor.bbox_pred.bias", new long[] {4L * c});
-        if (cfg.hasMasks()) {
-            out.put("roi_heads.mask_predictor.mask_fcn_logits.weight", new long[] {c, 256, 1, 1});
-            out.put("roi_heads.mask_predictor.mask_fcn_logits.bias", new long[] {c});
-        }
-        if (cfg.hasKeypoints()) {
-            int k = cfg.numKeypoints();
-            out.put(KEYPOINT_DECONV, new long[] {512, k, 4, 4});
-            out.put("roi_heads.keypoint_predictor.kps_score_lowres.bias", new long[] {k});
-        }
-        return out;
+    /** Key -> shape of the architecture's state dict for the configured head sizes ({@link Architecture#shapes}). */
+    static Map<String, long[]> expectedShapes(MaskRcnnConfig cfg) {
+        return cfg.architecture().shapes(cfg.numClasses(), cfg.hasKeypoints() ? cfg.numKeypoints() : 0);
     }
 
     public MaskRcnnConfig config() {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.masklab.model.Architecture;
 import dev.masklab.model.backbone.BatchNorm2d;
 import dev.masklab.model.backbone.Norm2d;
 import dev.masklab.model.backbone.ResNetFpnBackbone;

@@ -12,6 +12,7 @@ import dev.masklab.coco.CocoAnnotation;
 import dev.masklab.coco.CocoDataset;
 import dev.masklab.coco.CocoImage;
 import dev.masklab.coco.CocoReader;
+import dev.masklab.model.Architecture;
 import dev.masklab.model.ParityReferences;
 import dev.masklab.model.io.Npz;
 import dev.masklab.model.ops.TorchvisionOracle;

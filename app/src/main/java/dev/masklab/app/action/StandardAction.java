@@ -183,6 +183,11 @@ public enum StandardAction {
     RUN_MODEL("Run model…", "mdi2r-robot", "Shortcut+R", "Run a model on the dataset (Stop in the status bar)"),
     STOP_PREDICTION("Stop prediction", "mdi2s-stop-circle-outline", null),
     UNLOAD_MODEL("Unload model", null, null, "Unload the loaded model (frees its memory; the next run loads it again)"),
+    EXPORT_MODEL(
+            "Export to torchvision…",
+            null,
+            null,
+            "Write the loaded model as a torchvision state dict (.pth) with its manifest (.json) beside it"),
     TRAIN("Train…", "mdi2s-school-outline", "Shortcut+T", "Training tab (train or fine-tune a model)"),
     EVALUATE(
             "Evaluate…",

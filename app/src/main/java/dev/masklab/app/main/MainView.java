@@ -20,6 +20,7 @@ import dev.masklab.app.inspector.InspectorView;
 import dev.masklab.app.model.ImageEntry;
 import dev.masklab.app.model.LoadedDataset;
 import dev.masklab.app.model.PredictionSet;
+import dev.masklab.app.prediction.ModelExporter;
 import dev.masklab.app.prediction.ModelPrompter;
 import dev.masklab.app.prediction.PredictionService;
 import dev.masklab.app.prediction.RunModelDialog;
@@ -98,6 +99,7 @@ public final class MainView extends BorderPane {
     private final StringProperty loadedModel = new SimpleStringProperty(this, "loadedModel", "");
 
     private final ModelPrompter prompter;
+    private final ModelExporter exporter;
     private final AtomicBoolean stopPrediction = new AtomicBoolean();
     private PredictionService.Request lastRun;
     private final RecentDatasets recent;
@@ -137,6 +139,7 @@ public final class MainView extends BorderPane {
         this.dialogs = dialogs;
         this.tasks = tasks;
         this.prompter = new ModelPrompter(predictionService.model(), tasks);
+        this.exporter = new ModelExporter(predictionService.model(), dialogs, tasks, vm.messageProperty()::set);
         this.document = vm.document();
         tasks.setStatusLine(vm.messageProperty()::set);
         getStyleClass().add("main-view");
@@ -495,6 +498,9 @@ public final class MainView extends BorderPane {
                         StandardAction.UNLOAD_MODEL,
                         Command.of(this::unloadModel, loadedModel.isNotEmpty().and(predicting.not())))
                 .bind(
+                        StandardAction.EXPORT_MODEL,
+                        Command.of(exporter::export, loadedModel.isNotEmpty().and(predicting.not())))
+                .bind(
                         StandardAction.TRAIN,
                         Command.of(() -> centerTabs.getSelectionModel().select(2)))
                 .bind(
@@ -605,6 +611,7 @@ public final class MainView extends BorderPane {
                 actions.menuItem(StandardAction.RUN_MODEL),
                 actions.menuItem(StandardAction.STOP_PREDICTION),
                 actions.menuItem(StandardAction.UNLOAD_MODEL),
+                actions.menuItem(StandardAction.EXPORT_MODEL),
                 new SeparatorMenuItem(),
                 actions.menuItem(StandardAction.TRAIN),
                 actions.menuItem(StandardAction.EVALUATE));

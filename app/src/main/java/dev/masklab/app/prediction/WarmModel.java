@@ -97,6 +97,11 @@ public final class WarmModel implements AutoCloseable {
         return Optional.ofNullable(predictor);
     }
 
+    /** The loaded model's spec (its weights file, architecture, options), if one is loaded. */
+    public synchronized Optional<Spec> spec() {
+        return Optional.ofNullable(predictor == null ? null : spec);
+    }
+
     /** What is loaded, if anything. */
     public synchronized Optional<Info> info() {
         if (predictor == null) return Optional.empty();

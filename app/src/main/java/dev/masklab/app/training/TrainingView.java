@@ -3,7 +3,7 @@ package dev.masklab.app.training;
 import dev.masklab.app.task.DaemonThreads;
 import dev.masklab.app.training.TrainingService.Settings;
 import dev.masklab.app.training.TrainingViewModel.Evaluation;
-import dev.masklab.train.Architecture;
+import dev.masklab.model.Architecture;
 import dev.masklab.train.TrainingConfig;
 import dev.masklab.train.TrainingJob;
 import dev.masklab.train.TrainingListener;
