@@ -1,6 +1,6 @@
 package dev.masklab.cli;
 
-import dev.masklab.train.Architecture;
+import dev.masklab.model.Architecture;
 import dev.masklab.train.TrainingConfig;
 import dev.masklab.train.TrainingJob;
 import dev.masklab.train.TrainingListener;

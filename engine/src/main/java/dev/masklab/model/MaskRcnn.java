@@ -3,6 +3,7 @@ package dev.masklab.model;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.masklab.model.backbone.Norm2d;
 import dev.masklab.model.backbone.ResNetFpnBackbone;
 import dev.masklab.model.io.CheckpointException;
 import dev.masklab.model.io.PthLoader;
@@ -12,24 +13,25 @@ import dev.masklab.model.roi.Detections;
 import dev.masklab.model.roi.MultiScaleRoiAlign;
 import dev.masklab.model.roi.RoiHeads;
 import dev.masklab.model.roi.RoiHeadsOutput;
+import dev.masklab.model.rpn.AnchorGenerator;
 import dev.masklab.model.rpn.RegionProposalNetwork;
 import dev.masklab.model.rpn.RpnConfig;
-import java.io.BufferedReader;
+import dev.masklab.model.rpn.RpnHead;
+import dev.masklab.model.rpn.RpnLoss;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /**
- * torchvision's {@code GeneralizedRCNN} for inference: {@link ImageTransform} (normalise, resize, pad) ->
- * {@link ResNetFpnBackbone} -> region proposal network -> {@link RoiHeads} -> detections scaled back to each original
- * image. Built from a torchvision state dict (.pth, {@link PthLoader}) or a MaskLab {@link ModelCheckpoint}; the
+ * torchvision's {@code GeneralizedRCNN}, one model with two paths: {@link #detect} ({@link ImageTransform}
+ * (normalise, resize, pad) -> {@link ResNetFpnBackbone} -> region proposal network -> {@link RoiHeads} -> detections
+ * scaled back to each original image) and {@link #losses} (the same modules' training passes on a batch with its
+ * targets, {@link #forTraining}). Built from a torchvision state dict (.pth, {@link PthLoader}) or a MaskLab {@link ModelCheckpoint}; the
  * weights are checked against the architecture first (missing keys, unexpected keys, shape mismatches are all listed
  * in one error).
  *
@@ -44,21 +46,65 @@ public final class MaskRcnn implements AutoCloseable {
     private final ResNetFpnBackbone backbone;
     private final RegionProposalNetwork rpn;
     private final RoiHeads roiHeads;
+    private final boolean ownsManager;
 
     private MaskRcnn(MaskRcnnConfig config, ModelCheckpoint.Meta meta, NDManager manager, StateDict weights) {
+        this(
+                config,
+                meta,
+                manager,
+                weights,
+                Norm2d.Factory.frozen(config.bnEps()),
+                RpnConfig.training(),
+                RoiHeads.Sampling.defaults(),
+                true);
+    }
+
+    private MaskRcnn(
+            MaskRcnnConfig config,
+            ModelCheckpoint.Meta meta,
+            NDManager manager,
+            StateDict weights,
+            Norm2d.Factory norms,
+            RpnConfig rpnTraining,
+            RoiHeads.Sampling roiSampling,
+            boolean ownsManager) {
         this.config = config;
         this.meta = meta;
         this.manager = manager;
         this.weights = weights;
+        this.ownsManager = ownsManager;
         this.transform = new ImageTransform(
                 config.minSize(), config.maxSize(), ImageTransform.IMAGENET_MEAN, ImageTransform.IMAGENET_STD, 32);
-        this.backbone = new ResNetFpnBackbone(weights, "backbone", 50, config.bnEps());
-        this.rpn = new RegionProposalNetwork(weights, RpnConfig.testing());
+        this.backbone = new ResNetFpnBackbone(weights, "backbone", 50, norms);
+        this.rpn = new RegionProposalNetwork(
+                new RpnHead(weights, "rpn.head"), RpnConfig.testing(), rpnTraining, AnchorGenerator.fpnDefault());
         this.roiHeads = new RoiHeads(
                 weights::get,
                 config.hasMasks(),
                 config.hasKeypoints(),
-                new BoxPostprocessor(config.boxScoreThresh(), config.boxNmsThresh(), config.detectionsPerImage()));
+                new BoxPostprocessor(config.boxScoreThresh(), config.boxNmsThresh(), config.detectionsPerImage()),
+                roiSampling);
+    }
+
+    /**
+     * A model to train on weights the caller owns (their arrays are the model's parameters: gradients attached to
+     * them reach the modules, updates in place are seen by the next pass).
+     *
+     * @param config the architecture and head sizes (its frozen batch norm eps is used unless {@code norms} says
+     *     otherwise)
+     * @param weights every state_dict tensor
+     * @param norms the backbone's batch norms (frozen, or batch statistics when training from scratch)
+     * @param rpnTraining the RPN's training settings (top-n, anchor sampling)
+     * @param roiSampling the RoI heads' proposal sampling
+     */
+    public static MaskRcnn forTraining(
+            MaskRcnnConfig config,
+            StateDict weights,
+            Norm2d.Factory norms,
+            RpnConfig rpnTraining,
+            RoiHeads.Sampling roiSampling) {
+        return new MaskRcnn(config, null, weights.manager(), weights, norms, rpnTraining, roiSampling, false);
     }
 
     /**
@@ -162,43 +208,9 @@ public final class MaskRcnn implements AutoCloseable {
         }
     }
 
-    /** Key -> shape of the architecture's state dict (resource {@code <arch>.keys}) for the configured head sizes. */
-    static Map<String, long[]> expectedShapes(MaskRcnnConfig cfg) throws IOException {
-        Map<String, long[]> out = new LinkedHashMap<>();
-        String res = cfg.arch() + ".keys";
-        try (InputStream in = MaskRcnn.class.getResourceAsStream(res)) {
-            if (in == null) {
-                throw new IOException("resource " + res + " missing from the build");
-            }
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            for (String line; (line = r.readLine()) != null; ) {
-                if (line.isBlank() || line.startsWith("#")) {
-                    continue;
-                }
-                String[] p = line.trim().split(" ");
-                long[] shape = p.length < 2 || p[1].isEmpty()
-                        ? new long[0]
-                        : Arrays.stream(p[1].split(","))
-                                .mapToLong(Long::parseLong)
-                                .toArray();
-                out.put(p[0], shape);
-            }
-        }
-        int c = cfg.numClasses();
-        out.put(FAST_RCNN_CLS, new long[] {c, 1024});
-        out.put("roi_heads.box_predictor.cls_score.bias", new long[] {c});
-        out.put("roi_heads.box_predictor.bbox_pred.weight", new long[] {4L * c, 1024});
-        out.put("roi_heads.box_predictor.bbox_pred.bias", new long[] {4L * c});
-        if (cfg.hasMasks()) {
-            out.put("roi_heads.mask_predictor.mask_fcn_logits.weight", new long[] {c, 256, 1, 1});
-            out.put("roi_heads.mask_predictor.mask_fcn_logits.bias", new long[] {c});
-        }
-        if (cfg.hasKeypoints()) {
-            int k = cfg.numKeypoints();
-            out.put(KEYPOINT_DECONV, new long[] {512, k, 4, 4});
-            out.put("roi_heads.keypoint_predictor.kps_score_lowres.bias", new long[] {k});
-        }
-        return out;
+    /** Key -> shape of the architecture's state dict for the configured head sizes ({@link Architecture#shapes}). */
+    static Map<String, long[]> expectedShapes(MaskRcnnConfig cfg) {
+        return cfg.architecture().shapes(cfg.numClasses(), cfg.hasKeypoints() ? cfg.numKeypoints() : 0);
     }
 
     public MaskRcnnConfig config() {
@@ -272,6 +284,55 @@ public final class MaskRcnn implements AutoCloseable {
                     heads.get(i),
                     batch.imageSizes().get(i),
                     batch.originalSizes().get(i)));
+        }
+        return out;
+    }
+
+    /**
+     * The training path (torchvision's {@code GeneralizedRCNN.forward(images, targets)} in training mode): the
+     * backbone, the RPN's training pass ({@link RegionProposalNetwork#forwardTraining}) and the RoI heads' losses
+     * ({@link RoiHeads#losses}) on the batch. The images come resized, normalised and padded by the training data
+     * pipeline (the transform's part of torchvision's forward), the targets in the resized images' pixels.
+     *
+     * @param images (B, 3, H, W) padded batch
+     * @param targets per image its ground truth (its size is the image's unpadded size)
+     * @param random source of the anchor and proposal sampling
+     * @return loss_classifier, loss_box_reg, loss_mask or loss_keypoint, loss_objectness, loss_rpn_box_reg
+     *     (differentiable)
+     */
+    public Map<String, NDArray> losses(NDArray images, List<Targets> targets, Random random) {
+        Map<String, NDArray> features = backbone.forward(images);
+        RegionProposalNetwork.TrainingOutput rpnOut =
+                rpn.forwardTraining(batch(images, targets), features, gtBoxes(targets), random);
+        Map<String, NDArray> losses = roiHeads.losses(features, rpnOut.proposals(), targets, random);
+        losses.put("loss_objectness", rpnOut.loss().objectness());
+        losses.put("loss_rpn_box_reg", rpnOut.loss().boxRegression());
+        return losses;
+    }
+
+    /** Only the RPN's two loss terms of {@link #losses} (backbone and RPN), e.g. to check inputs cheaply. */
+    public Map<String, NDArray> rpnLosses(NDArray images, List<Targets> targets, Random random) {
+        Map<String, NDArray> features = backbone.forward(images);
+        RpnLoss loss = rpn.forwardTraining(batch(images, targets), features, gtBoxes(targets), random)
+                .loss();
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        out.put("loss_objectness", loss.objectness());
+        out.put("loss_rpn_box_reg", loss.boxRegression());
+        return out;
+    }
+
+    private static ImageList batch(NDArray images, List<Targets> targets) {
+        List<int[]> sizes = new ArrayList<>();
+        for (Targets t : targets) {
+            sizes.add(new int[] {t.height(), t.width()});
+        }
+        return new ImageList(images, sizes, sizes);
+    }
+
+    private static List<float[]> gtBoxes(List<Targets> targets) {
+        List<float[]> out = new ArrayList<>();
+        for (Targets t : targets) {
+            out.add(t.boxes());
         }
         return out;
     }
@@ -354,6 +415,8 @@ public final class MaskRcnn implements AutoCloseable {
 
     @Override
     public void close() {
-        manager.close();
+        if (ownsManager) {
+            manager.close();
+        }
     }
 }

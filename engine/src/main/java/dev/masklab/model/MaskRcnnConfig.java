@@ -21,8 +21,10 @@ public record MaskRcnnConfig(
         int detectionsPerImage,
         float bnEps) {
 
-    public static final String MASKRCNN = "maskrcnn_resnet50_fpn";
-    public static final String KEYPOINTRCNN = "keypointrcnn_resnet50_fpn";
+    /** {@link Architecture#MASKRCNN_RESNET50_FPN}'s name. */
+    public static final String MASKRCNN = Architecture.MASKRCNN_RESNET50_FPN.cliName();
+    /** {@link Architecture#KEYPOINTRCNN_RESNET50_FPN}'s name. */
+    public static final String KEYPOINTRCNN = Architecture.KEYPOINTRCNN_RESNET50_FPN.cliName();
 
     public MaskRcnnConfig {
         if (arch == null) {
@@ -73,16 +75,21 @@ public record MaskRcnnConfig(
     /** torchvision's defaults: 91 COCO classes for Mask R-CNN, person + 17 keypoints for Keypoint R-CNN. */
     public static MaskRcnnConfig defaults(String arch) {
         String a = arch.toLowerCase(Locale.ROOT);
-        boolean kp = a.equals(KEYPOINTRCNN);
+        boolean kp = Architecture.parse(a).hasKeypoints();
         return new MaskRcnnConfig(a, kp ? 2 : 91, kp ? 17 : 0, 800, 1333, 0.05f, 0.5f, 100, 1e-5f);
     }
 
+    /** The architecture named by {@link #arch()}. */
+    public Architecture architecture() {
+        return Architecture.parse(arch);
+    }
+
     public boolean hasMasks() {
-        return arch.equals(MASKRCNN);
+        return architecture().hasMasks();
     }
 
     public boolean hasKeypoints() {
-        return arch.equals(KEYPOINTRCNN);
+        return architecture().hasKeypoints();
     }
 
     public MaskRcnnConfig withNumClasses(int n) {

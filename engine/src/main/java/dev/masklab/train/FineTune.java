@@ -3,6 +3,7 @@ package dev.masklab.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.masklab.model.Architecture;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -3,6 +3,7 @@ package dev.masklab.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.masklab.model.Architecture;
 import dev.masklab.model.backbone.FrozenBatchNorm2d;
 import dev.masklab.model.backbone.ResNetFpnBackbone;
 import dev.masklab.model.io.StateDict;

@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import dev.masklab.model.Architecture;
 import dev.masklab.model.ops.Autograd;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import dev.masklab.coco.CocoCategory;
 import dev.masklab.coco.CocoDataset;
 import dev.masklab.coco.CocoReader;
+import dev.masklab.model.Architecture;
 import dev.masklab.model.ModelCheckpoint;
 import dev.masklab.model.io.PthLoader;
 import dev.masklab.model.io.StateDict;

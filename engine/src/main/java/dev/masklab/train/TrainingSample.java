@@ -1,5 +1,7 @@
 package dev.masklab.train;
 
+import dev.masklab.model.Targets;
+
 /**
  * One training image with its ground truth, in plain arrays so that loader threads can build it without
  * touching the engine. Coordinates are pixels of this image (x1, y1, x2, y2 boxes, torchvision's target
@@ -53,6 +55,11 @@ public record TrainingSample(
             throw new IllegalArgumentException("image " + imageId + ": " + keypoints.length + " keypoint values for "
                     + n + " instances x " + numKeypoints + " x 3");
         }
+    }
+
+    /** The ground truth as the model's training path takes it. */
+    public Targets targets() {
+        return new Targets(height, width, boxes, labels, masks, keypoints, numKeypoints);
     }
 
     /** Number of ground-truth instances. */

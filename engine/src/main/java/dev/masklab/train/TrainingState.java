@@ -1,5 +1,6 @@
 package dev.masklab.train;
 
+import dev.masklab.model.Architecture;
 import java.util.List;
 
 /**

@@ -12,6 +12,7 @@ import dev.masklab.coco.Segmentation;
 import dev.masklab.eval.CocoEvaluator;
 import dev.masklab.eval.EvalParams;
 import dev.masklab.eval.IouType;
+import dev.masklab.model.Architecture;
 import dev.masklab.model.MaskRcnnConfig;
 import dev.masklab.model.ModelCheckpoint;
 import dev.masklab.model.TorchvisionExport;

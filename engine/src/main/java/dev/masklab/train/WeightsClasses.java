@@ -3,6 +3,7 @@ package dev.masklab.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.masklab.coco.CocoDataset;
+import dev.masklab.model.Architecture;
 import dev.masklab.model.roi.FastRcnnPredictor;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.masklab.model.Architecture;
 import dev.masklab.model.backbone.Conv2d;
 import dev.masklab.model.backbone.ResNet;
 import dev.masklab.model.io.StateDict;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.masklab.coco.CocoDataset;
 import dev.masklab.coco.CocoImage;
 import dev.masklab.coco.CocoReader;
+import dev.masklab.model.Architecture;
 import dev.masklab.synth.SyntheticDatasetGenerator;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.masklab.coco.CocoCategory;
+import dev.masklab.model.Architecture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -12,9 +12,13 @@ import dev.masklab.coco.CocoAnnotation;
 import dev.masklab.coco.CocoDataset;
 import dev.masklab.coco.CocoImage;
 import dev.masklab.coco.CocoReader;
+import dev.masklab.model.Architecture;
 import dev.masklab.model.ParityReferences;
 import dev.masklab.model.io.Npz;
 import dev.masklab.model.ops.TorchvisionOracle;
+import dev.masklab.model.roi.KeypointLoss;
+import dev.masklab.model.roi.KeypointTargets;
+import dev.masklab.model.roi.RoiHeads;
 import dev.masklab.testing.SharedData;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -194,7 +198,7 @@ class TrainingLossParityTest {
             }
             if (outside.contains("loss_keypoint")) {
                 // a keypoint a hair from a heatmap cell edge lands in either cell depending on the proposal's last bits
-                MaskRcnnTraining.KeypointLossInputs in = model.keypointInputs();
+                RoiHeads.KeypointLossInputs in = model.keypointInputs();
                 try (NDManager tm = m.newSubManager()) {
                     String tie = keypointCellTies(in, theirs.get("loss_keypoint"), tm);
                     report.append(String.format(
@@ -264,7 +268,7 @@ class TrainingLossParityTest {
      * neighbouring cell: a description if some assignment brings it within {@link #LOSS_TOL} of {@code expected},
      * else null (also when there are no such keypoints or more than 8).
      */
-    static String keypointCellTies(MaskRcnnTraining.KeypointLossInputs in, double expected, NDManager m) {
+    static String keypointCellTies(RoiHeads.KeypointLossInputs in, double expected, NDManager m) {
         int k = in.numKeypoints();
         int size = in.size();
         KeypointTargets base = KeypointTargets.compute(in.keypoints(), in.rois(), k, size);
@@ -324,7 +328,7 @@ class TrainingLossParityTest {
     }
 
     /** The heatmap cell (x, y) of keypoint entry {@code e} (proposal {@code e / K}) as {@link KeypointTargets} puts it. */
-    private static long[] cellsOf(MaskRcnnTraining.KeypointLossInputs in, int e, int size) {
+    private static long[] cellsOf(RoiHeads.KeypointLossInputs in, int e, int size) {
         int r = e / in.numKeypoints();
         long[] xy = new long[2];
         for (int axis = 0; axis < 2; axis++) {

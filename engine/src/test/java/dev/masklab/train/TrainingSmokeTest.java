@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.masklab.model.Architecture;
 import dev.masklab.synth.SyntheticDatasetGenerator;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.masklab.coco.CocoDataset;
 import dev.masklab.coco.CocoReader;
+import dev.masklab.model.Architecture;
 import dev.masklab.model.io.PthWriter;
 import dev.masklab.testing.SharedData;
 import java.io.IOException;

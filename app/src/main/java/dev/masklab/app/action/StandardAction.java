@@ -207,6 +207,11 @@ public enum StandardAction {
             null,
             "Fine-tune the loaded model on the images marked done or reviewed, then predict the unreviewed ones again"),
     UNLOAD_MODEL("Unload model", null, null, "Unload the loaded model (frees its memory; the next run loads it again)"),
+    EXPORT_MODEL(
+            "Export to torchvision…",
+            null,
+            null,
+            "Write the loaded model as a torchvision state dict (.pth) with its manifest (.json) beside it"),
     TRAIN("Train…", "mdi2s-school-outline", "Shortcut+T", "Training tab (train or fine-tune a model)"),
     EVALUATE(
             "Evaluate…",

@@ -230,6 +230,13 @@ final class ActionTable {
                                         .isNotEmpty()
                                         .and(runs.predictingProperty().not())))
                 .bind(
+                        StandardAction.EXPORT_MODEL,
+                        Command.of(
+                                runs::exportModel,
+                                runs.loadedModelProperty()
+                                        .isNotEmpty()
+                                        .and(runs.predictingProperty().not())))
+                .bind(
                         StandardAction.TRAIN,
                         Command.of(() -> centerTabs.getSelectionModel().select(2)))
                 .bind(

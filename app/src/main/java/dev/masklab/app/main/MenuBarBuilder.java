@@ -106,6 +106,7 @@ final class MenuBarBuilder {
                 actions.menuItem(StandardAction.RUN_MODEL),
                 actions.menuItem(StandardAction.STOP_PREDICTION),
                 actions.menuItem(StandardAction.UNLOAD_MODEL),
+                actions.menuItem(StandardAction.EXPORT_MODEL),
                 new SeparatorMenuItem(),
                 actions.menuItem(StandardAction.TRAIN),
                 actions.menuItem(StandardAction.FINE_TUNE_LABELLED),

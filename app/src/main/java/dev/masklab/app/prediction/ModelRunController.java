@@ -33,6 +33,7 @@ public final class ModelRunController {
     private final StringProperty loadedModel = new SimpleStringProperty(this, "loadedModel", "");
 
     private final ModelPrompter prompter;
+    private final ModelExporter exporter;
     private final AtomicBoolean stopPrediction = new AtomicBoolean();
     private PredictionService.Request lastRun;
     /** The run dialog's subsets with their images, and the loaded predictions' file a run joins (the loop's). */
@@ -52,6 +53,7 @@ public final class ModelRunController {
         this.window = window;
         this.showImages = showImages;
         this.prompter = new ModelPrompter(predictionService.model(), tasks);
+        this.exporter = new ModelExporter(predictionService.model(), dialogs, tasks, vm.messageProperty()::set);
     }
 
     /** What the run dialog offers: the subsets with their images, and the loaded predictions' file a run joins. */
@@ -65,6 +67,11 @@ public final class ModelRunController {
     /** The last run's request (the next run dialog starts from it), or null. */
     public PredictionService.Request lastRun() {
         return lastRun;
+    }
+
+    /** Model > Export to torchvision… of the loaded model. */
+    public void exportModel() {
+        exporter.export();
     }
 
     /** The loaded (warm) model. */

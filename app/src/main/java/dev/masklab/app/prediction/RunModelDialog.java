@@ -5,6 +5,7 @@ import dev.masklab.app.model.ImageEntry;
 import dev.masklab.app.model.LoadedDataset;
 import dev.masklab.app.prediction.PredictionService.DeviceChoice;
 import dev.masklab.app.prediction.PredictionService.Request;
+import dev.masklab.model.MaskRcnnConfig;
 import dev.masklab.model.ModelCheckpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,8 +67,8 @@ public final class RunModelDialog extends Dialog<Request> {
         HBox.setHgrow(weights, Priority.ALWAYS);
         Button browseWeights = new Button("Browse…");
         ChoiceBox<String> arch = new ChoiceBox<>();
-        arch.getItems().setAll(FROM_CHECKPOINT, "maskrcnn_resnet50_fpn", "keypointrcnn_resnet50_fpn");
-        arch.setValue(last == null || last.arch() == null ? "maskrcnn_resnet50_fpn" : last.arch());
+        arch.getItems().setAll(FROM_CHECKPOINT, MaskRcnnConfig.MASKRCNN, MaskRcnnConfig.KEYPOINTRCNN);
+        arch.setValue(last == null || last.arch() == null ? MaskRcnnConfig.MASKRCNN : last.arch());
         Label archNote = new Label();
         archNote.getStyleClass().add("hint");
         Spinner<Double> threshold = new Spinner<>(0.0, 1.0, last == null ? 0.05 : last.scoreThreshold(), 0.05);
@@ -117,7 +118,7 @@ public final class RunModelDialog extends Dialog<Request> {
         weights.textProperty().addListener((o, a, b) -> {
             boolean ckpt = isCheckpoint(b);
             if (ckpt) arch.setValue(FROM_CHECKPOINT);
-            else if (FROM_CHECKPOINT.equals(arch.getValue())) arch.setValue("maskrcnn_resnet50_fpn");
+            else if (FROM_CHECKPOINT.equals(arch.getValue())) arch.setValue(MaskRcnnConfig.MASKRCNN);
             arch.setDisable(ckpt);
             archNote.setText(ckpt ? "MaskLab checkpoint: architecture and classes from the file" : "");
         });

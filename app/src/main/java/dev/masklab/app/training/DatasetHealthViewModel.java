@@ -7,7 +7,7 @@ import dev.masklab.coco.CocoCategory;
 import dev.masklab.coco.CocoDataset;
 import dev.masklab.coco.CocoProblem;
 import dev.masklab.coco.CocoReader;
-import dev.masklab.train.Architecture;
+import dev.masklab.model.Architecture;
 import dev.masklab.train.CategoryMap;
 import dev.masklab.train.DatasetHealth;
 import dev.masklab.train.WeightsClasses;

@@ -1,6 +1,6 @@
 package dev.masklab.app.training;
 
-import dev.masklab.train.Architecture;
+import dev.masklab.model.Architecture;
 import dev.masklab.train.MetricsLog;
 import dev.masklab.train.TrainingCheckpoint;
 import dev.masklab.train.TrainingConfig;

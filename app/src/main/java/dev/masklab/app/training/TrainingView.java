@@ -6,7 +6,7 @@ import dev.masklab.app.task.FxTaskExecutor;
 import dev.masklab.app.task.TaskExecutor;
 import dev.masklab.app.training.TrainingService.Settings;
 import dev.masklab.app.training.TrainingViewModel.Evaluation;
-import dev.masklab.train.Architecture;
+import dev.masklab.model.Architecture;
 import dev.masklab.train.TrainingConfig;
 import dev.masklab.train.TrainingJob;
 import dev.masklab.train.TrainingListener;

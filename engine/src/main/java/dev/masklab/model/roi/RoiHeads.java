@@ -7,10 +7,15 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import dev.masklab.model.Targets;
+import dev.masklab.model.box.BalancedPositiveNegativeSampler;
+import dev.masklab.model.box.BoxCoder;
+import dev.masklab.model.box.Matcher;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.function.Function;
 
 /**
@@ -23,8 +28,11 @@ import java.util.function.Function;
  * <p>Box prompts: {@link #inferOnBoxes} runs the same heads on given boxes treated as detections (class from the box
  * head or given, no box regression).
  *
- * <p>Training hook: {@link #boxLogits}, {@link #maskLogits} and {@link #keypointLogits} are the differentiable
- * forward passes on any RoIs (e.g. sampled proposals with their targets); the caller computes the losses.
+ * <p>Training ({@link #losses}, torchvision's {@code RoIHeads.forward} with targets): the proposals with the ground
+ * truth appended are matched and sampled ({@link ProposalTargets}), the box branch runs on them ({@link FastRcnnLoss}),
+ * the mask branch ({@link MaskTargets}, {@link MaskLoss}) and / or keypoint branch ({@link KeypointTargets},
+ * {@link KeypointLoss}) on the foreground ones. {@link #boxLogits}, {@link #maskLogits} and {@link #keypointLogits}
+ * are the branches on any RoIs (the parity tests compare them with torchvision's).
  */
 public final class RoiHeads {
     public static final List<String> FEATURE_NAMES = List.of("0", "1", "2", "3");
@@ -39,6 +47,30 @@ public final class RoiHeads {
     private final KeypointRcnnHeads keypointHead;
     private final KeypointRcnnPredictor keypointPredictor;
     private volatile BoxPostprocessor postprocessor;
+    private final Sampling sampling;
+    private boolean recordKeypointInputs;
+    private KeypointLossInputs keypointInputs;
+
+    /**
+     * How training samples the proposals of each image (torchvision's {@code box_batch_size_per_image} and
+     * {@code box_positive_fraction}).
+     */
+    public record Sampling(int batchPerImage, float positiveFraction) {
+        /** torchvision's defaults: 512 proposals per image, at most a quarter positive. */
+        public static Sampling defaults() {
+            return new Sampling(ProposalTargets.BATCH_PER_IMAGE, ProposalTargets.POSITIVE_FRACTION);
+        }
+    }
+
+    /**
+     * What the keypoint loss of the last {@link #losses} call was computed from (recorded only after
+     * {@link #recordKeypointInputs()}; for the parity test, which judges heatmap-cell ties with it).
+     *
+     * @param keypoints (P, K, 3) ground truth matched to each positive proposal
+     * @param rois (P, 4) positive proposals
+     * @param logits (P, K, S, S) keypoint logits, detached
+     */
+    public record KeypointLossInputs(float[] keypoints, float[] rois, float[] logits, int numKeypoints, int size) {}
 
     /**
      * @param weights parameters by full torchvision key
@@ -51,6 +83,17 @@ public final class RoiHeads {
             boolean withMasks,
             boolean withKeypoints,
             BoxPostprocessor postprocessor) {
+        this(weights, withMasks, withKeypoints, postprocessor, Sampling.defaults());
+    }
+
+    /** As above with the proposal sampling of {@link #losses}. */
+    public RoiHeads(
+            Function<String, NDArray> weights,
+            boolean withMasks,
+            boolean withKeypoints,
+            BoxPostprocessor postprocessor,
+            Sampling sampling) {
+        this.sampling = sampling;
         this.boxHead = new TwoMlpHead(weights);
         this.boxPredictor = new FastRcnnPredictor(weights);
         this.maskHead = withMasks ? new MaskRcnnHeads(weights) : null;
@@ -150,6 +193,124 @@ public final class RoiHeads {
         if (head == null) {
             throw new IllegalStateException("this model has no " + what + " branch");
         }
+    }
+
+    // ------------------------------------------------------------------ training
+
+    /** Records the inputs of the keypoint loss of each {@link #losses} call (see {@link #keypointInputs()}). */
+    public void recordKeypointInputs() {
+        recordKeypointInputs = true;
+    }
+
+    /** The keypoint loss inputs of the last {@link #losses} call, when recorded. */
+    public KeypointLossInputs keypointInputs() {
+        return keypointInputs;
+    }
+
+    /**
+     * The training path: the loss terms of the heads on a batch (loss_classifier, loss_box_reg, then loss_mask or
+     * loss_keypoint), differentiable with respect to the heads' weights and the features. Intermediate arrays are
+     * attached to the features' manager.
+     *
+     * @param features FPN maps by name, (B, 256, H, W) each
+     * @param proposals per image the RPN's proposals, flat x1 y1 x2 y2 (the ground truth is appended here)
+     * @param targets per image its ground truth
+     * @param random source of the proposal sampling
+     */
+    public Map<String, NDArray> losses(
+            Map<String, NDArray> features, List<float[]> proposals, List<Targets> targets, Random random) {
+        NDManager m = features.values().iterator().next().getManager();
+        List<int[]> sizes = new ArrayList<>();
+        for (Targets t : targets) {
+            sizes.add(new int[] {t.height(), t.width()});
+        }
+        BalancedPositiveNegativeSampler sampler =
+                new BalancedPositiveNegativeSampler(sampling.batchPerImage(), sampling.positiveFraction(), random);
+        Matcher matcher = ProposalTargets.defaultMatcher();
+        BoxCoder coder = ProposalTargets.defaultCoder();
+        List<ProposalTargets> sampled = new ArrayList<>();
+        List<float[]> sampledBoxes = new ArrayList<>();
+        for (int i = 0; i < targets.size(); i++) {
+            Targets t = targets.get(i);
+            ProposalTargets p =
+                    ProposalTargets.compute(proposals.get(i), t.boxes(), t.labels(), matcher, sampler, coder);
+            sampled.add(p);
+            sampledBoxes.add(p.proposals());
+        }
+        NDArray rep = boxHead.forward(boxRoiPool.apply(features, boxes(sampledBoxes, m), sizes));
+        NDList pred = boxPredictor.forward(rep);
+        FastRcnnLoss boxLoss = FastRcnnLoss.compute(pred.get(0), pred.get(1), sampled);
+        Map<String, NDArray> losses = new LinkedHashMap<>();
+        losses.put("loss_classifier", boxLoss.classifier());
+        losses.put("loss_box_reg", boxLoss.boxRegression());
+
+        // the foreground proposals of every image, in order, with their matched ground truth
+        List<float[]> posBoxes = new ArrayList<>();
+        List<int[]> posMatched = new ArrayList<>();
+        int totalPos = 0;
+        for (ProposalTargets t : sampled) {
+            int[] pos = t.positives();
+            float[] b = new float[4 * pos.length];
+            int[] matched = new int[pos.length];
+            for (int j = 0; j < pos.length; j++) {
+                System.arraycopy(t.proposals(), 4 * pos[j], b, 4 * j, 4);
+                matched[j] = t.matchedGt()[pos[j]];
+            }
+            posBoxes.add(b);
+            posMatched.add(matched);
+            totalPos += pos.length;
+        }
+        if (maskHead != null) {
+            NDArray logits =
+                    maskPredictor.forward(maskHead.forward(maskRoiPool.apply(features, boxes(posBoxes, m), sizes)));
+            int size = Math.toIntExact(logits.getShape().get(2));
+            int[] labels = new int[totalPos];
+            float[] maskTargets = new float[totalPos * size * size];
+            int o = 0;
+            for (int i = 0; i < targets.size(); i++) {
+                Targets t = targets.get(i);
+                int[] matched = posMatched.get(i);
+                float[] mt = MaskTargets.compute(t.masks(), t.height(), t.width(), posBoxes.get(i), matched, size);
+                System.arraycopy(mt, 0, maskTargets, o * size * size, mt.length);
+                for (int j = 0; j < matched.length; j++) {
+                    labels[o + j] = t.labels()[matched[j]];
+                }
+                o += matched.length;
+            }
+            losses.put("loss_mask", MaskLoss.compute(logits, labels, maskTargets));
+        }
+        if (keypointHead != null) {
+            NDArray logits = keypointPredictor.forward(
+                    keypointHead.forward(keypointRoiPool.apply(features, boxes(posBoxes, m), sizes)));
+            int nk = keypointPredictor.numKeypoints();
+            int size = Math.toIntExact(logits.getShape().get(2));
+            float[] kps = new float[totalPos * nk * 3];
+            float[] rois = new float[totalPos * 4];
+            int o = 0;
+            for (int i = 0; i < targets.size(); i++) {
+                Targets t = targets.get(i);
+                int[] matched = posMatched.get(i);
+                for (int j = 0; j < matched.length; j++) {
+                    System.arraycopy(t.keypoints(), matched[j] * nk * 3, kps, (o + j) * nk * 3, nk * 3);
+                }
+                System.arraycopy(posBoxes.get(i), 0, rois, 4 * o, posBoxes.get(i).length);
+                o += matched.length;
+            }
+            if (recordKeypointInputs) {
+                keypointInputs =
+                        new KeypointLossInputs(kps, rois, logits.stopGradient().toFloatArray(), nk, size);
+            }
+            losses.put("loss_keypoint", KeypointLoss.compute(logits, KeypointTargets.compute(kps, rois, nk, size)));
+        }
+        return losses;
+    }
+
+    private static List<NDArray> boxes(List<float[]> perImage, NDManager m) {
+        List<NDArray> out = new ArrayList<>();
+        for (float[] b : perImage) {
+            out.add(m.create(b, new Shape(b.length / 4, 4)));
+        }
+        return out;
     }
 
     // ------------------------------------------------------------------ inference

@@ -7,17 +7,21 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.masklab.model.ImageList;
+import dev.masklab.model.box.BalancedPositiveNegativeSampler;
 import dev.masklab.model.box.BoxCoder;
 import dev.masklab.model.box.BoxOps;
+import dev.masklab.model.box.Matcher;
 import dev.masklab.model.io.StateDict;
 import dev.masklab.model.ops.Nms;
 import dev.masklab.model.ops.TorchSort;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /**
- * torchvision 0.14's {@code RegionProposalNetwork} at inference (proposal generation), with the training hook point:
+ * torchvision 0.14's {@code RegionProposalNetwork}: at inference (proposal generation) and, with the ground truth,
+ * in training ({@link #forwardTraining}: proposals and the RPN losses). At inference:
  *
  * <ol>
  *   <li>{@link RpnHead} on every feature level (in the map's order: "0".."3", "pool");
@@ -37,17 +41,31 @@ import java.util.Map;
 public final class RegionProposalNetwork {
     private final RpnHead head;
     private final RpnConfig cfg;
+    private final RpnConfig trainingCfg;
     private final AnchorGenerator anchorGenerator;
     private final BoxCoder boxCoder = new BoxCoder(new double[] {1, 1, 1, 1});
 
     public RegionProposalNetwork(StateDict sd, RpnConfig cfg) {
-        this(new RpnHead(sd, "rpn.head"), cfg, AnchorGenerator.fpnDefault());
+        this(new RpnHead(sd, "rpn.head"), cfg, RpnConfig.training(), AnchorGenerator.fpnDefault());
     }
 
     public RegionProposalNetwork(RpnHead head, RpnConfig cfg, AnchorGenerator anchorGenerator) {
+        this(head, cfg, RpnConfig.training(), anchorGenerator);
+    }
+
+    /**
+     * @param cfg the inference settings
+     * @param trainingCfg the settings of {@link #forwardTraining} (top-n, anchor matching and sampling)
+     */
+    public RegionProposalNetwork(RpnHead head, RpnConfig cfg, RpnConfig trainingCfg, AnchorGenerator anchorGenerator) {
         this.head = head;
         this.cfg = cfg;
+        this.trainingCfg = trainingCfg;
         this.anchorGenerator = anchorGenerator;
+    }
+
+    public RpnConfig trainingConfig() {
+        return trainingCfg;
     }
 
     public RpnHead head() {
@@ -130,6 +148,69 @@ public final class RegionProposalNetwork {
             scores.add(m.create(ps[1], new Shape(ps[1].length)));
         }
         return new RpnOutput(proposals, scores, obj, del, anchors, perLevel);
+    }
+
+    /**
+     * What the training path gives.
+     *
+     * @param proposals per image, flat x1 y1 x2 y2 (no gradient flows through proposals, as in torchvision)
+     * @param loss the objectness and box regression losses (differentiable)
+     */
+    public record TrainingOutput(List<float[]> proposals, RpnLoss loss) {}
+
+    /**
+     * The training path (torchvision's {@code RegionProposalNetwork.forward} with targets): the head on every level,
+     * its outputs flattened differentiably ({@link RpnProposals#flattenPredictions}), proposals filtered with the
+     * training settings ({@link #trainingConfig()}), each anchor matched to the ground truth ({@link RpnTargets}) and
+     * the sampled anchors' losses ({@link RpnLoss}).
+     *
+     * @param images the batch (padded tensors and each image's size)
+     * @param features FPN maps by name, the RPN's levels in the map's order
+     * @param gtBoxes per image its ground-truth boxes, flat x1 y1 x2 y2
+     * @param random source of the anchor sampling
+     */
+    public TrainingOutput forwardTraining(
+            ImageList images, Map<String, NDArray> features, List<float[]> gtBoxes, Random random) {
+        RpnHead.Output out = head.forward(new ArrayList<>(features.values()));
+        List<long[]> featureSizes = new ArrayList<>();
+        for (NDArray o : out.objectness()) {
+            featureSizes.add(new long[] {o.getShape().get(2), o.getShape().get(3)});
+        }
+        float[] anchors = anchorGenerator.anchorsArray(featureSizes, images.paddedSize());
+        long[] perLevel = new long[featureSizes.size()];
+        for (int l = 0; l < perLevel.length; l++) {
+            perLevel[l] = featureSizes.get(l)[0]
+                    * featureSizes.get(l)[1]
+                    * out.objectness().get(l).getShape().get(1);
+        }
+        NDArray[] flat = RpnProposals.flattenPredictions(out.objectness(), out.deltas());
+        NDArray objectness = flat[0];
+        NDArray deltas = flat[1];
+        int perImage = anchors.length / 4;
+        float[] objAll = objectness.stopGradient().toFloatArray();
+        float[] deltaAll = deltas.stopGradient().toFloatArray();
+        Matcher matcher = new Matcher(trainingCfg.fgIouThresh(), trainingCfg.bgIouThresh(), true);
+        List<float[]> proposals = new ArrayList<>();
+        List<RpnTargets> targets = new ArrayList<>();
+        for (int i = 0; i < gtBoxes.size(); i++) {
+            proposals.add(filterProposals(
+                    objAll,
+                    deltaAll,
+                    i * perImage,
+                    anchors,
+                    perLevel,
+                    images.imageSizes().get(i),
+                    trainingCfg,
+                    boxCoder)[0]);
+            targets.add(RpnTargets.compute(anchors, gtBoxes.get(i), matcher, boxCoder));
+        }
+        RpnLoss loss = RpnLoss.compute(
+                objectness,
+                deltas,
+                targets,
+                new BalancedPositiveNegativeSampler(
+                        trainingCfg.batchSizePerImage(), trainingCfg.positiveFraction(), random));
+        return new TrainingOutput(proposals, loss);
     }
 
     /**

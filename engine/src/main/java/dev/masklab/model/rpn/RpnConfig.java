@@ -26,6 +26,20 @@ public record RpnConfig(
         return new RpnConfig(2000, 2000, 0.7f, 0.0f, 1e-3f, 0.7f, 0.3f, 256, 0.5f);
     }
 
+    /** The same settings with another anchor sampling (anchors per image and their positive fraction). */
+    public RpnConfig withSampling(int batchPerImage, float positives) {
+        return new RpnConfig(
+                preNmsTopN,
+                postNmsTopN,
+                nmsThresh,
+                scoreThresh,
+                minSize,
+                fgIouThresh,
+                bgIouThresh,
+                batchPerImage,
+                positives);
+    }
+
     /** The same settings with other pre-NMS (per level) and post-NMS (per image) top-n. */
     public RpnConfig withTopN(int preNms, int postNms) {
         return new RpnConfig(

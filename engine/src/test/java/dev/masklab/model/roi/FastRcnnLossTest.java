@@ -1,4 +1,4 @@
-package dev.masklab.train;
+package dev.masklab.model.roi;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,6 +12,7 @@ import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.masklab.model.box.BalancedPositiveNegativeSampler;
 import dev.masklab.model.ops.TorchvisionOracle;
+import dev.masklab.model.rpn.RpnLossTest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.masklab.train;
+package dev.masklab.model.roi;
 
 import dev.masklab.model.box.BalancedPositiveNegativeSampler;
 import dev.masklab.model.box.BoxCoder;

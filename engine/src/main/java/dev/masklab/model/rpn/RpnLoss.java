@@ -1,10 +1,11 @@
-package dev.masklab.train;
+package dev.masklab.model.rpn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.masklab.model.box.BalancedPositiveNegativeSampler;
 import dev.masklab.model.ops.Autograd;
+import dev.masklab.model.ops.BinaryCrossEntropy;
 import dev.masklab.model.ops.SmoothL1;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.masklab.train;
+package dev.masklab.model.roi;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.masklab.model.ops.TorchvisionOracle;
+import dev.masklab.model.rpn.RpnLossTest;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.masklab.train;
+package dev.masklab.model.rpn;
 
 import dev.masklab.model.box.BoxCoder;
 import dev.masklab.model.box.BoxOps;

@@ -1,4 +1,4 @@
-package dev.masklab.train;
+package dev.masklab.model.roi;
 
 /**
  * Keypoint training targets: each ground-truth keypoint's location on a {@code size x size} heatmap laid

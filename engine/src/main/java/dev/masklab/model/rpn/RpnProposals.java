@@ -1,4 +1,4 @@
-package dev.masklab.train;
+package dev.masklab.model.rpn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;

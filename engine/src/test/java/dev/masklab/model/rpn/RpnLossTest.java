@@ -1,4 +1,4 @@
-package dev.masklab.train;
+package dev.masklab.model.rpn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,10 +18,10 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class RpnLossTest {
+public class RpnLossTest {
 
     /** Anchors scattered around two images' ground truth, so there are positives, negatives and ignored ones. */
-    static float[] anchorsNear(float[] gt, int n, Random r) {
+    public static float[] anchorsNear(float[] gt, int n, Random r) {
         float[] a = new float[4 * n];
         for (int i = 0; i < n; i++) {
             int g = r.nextInt(gt.length / 4);
@@ -40,7 +40,7 @@ class RpnLossTest {
         return a;
     }
 
-    static float[] gaussians(int n, double sd, Random r) {
+    public static float[] gaussians(int n, double sd, Random r) {
         float[] f = new float[n];
         for (int i = 0; i < n; i++) {
             f[i] = (float) (r.nextGaussian() * sd);

@@ -1,9 +1,10 @@
-package dev.masklab.train;
+package dev.masklab.model.roi;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.masklab.model.ops.Autograd;
+import dev.masklab.model.ops.BinaryCrossEntropy;
 
 /**
  * Mask R-CNN's mask loss (torchvision's {@code maskrcnn_loss}): binary cross entropy on logits between the

@@ -1,4 +1,4 @@
-package dev.masklab.train;
+package dev.masklab.model.ops;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;

@@ -1,9 +1,10 @@
-package dev.masklab.train;
+package dev.masklab.model.roi;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.masklab.model.ops.Autograd;
+import dev.masklab.model.ops.CrossEntropy;
 
 /**
  * Keypoint R-CNN's keypoint loss (torchvision's {@code keypointrcnn_loss}): softmax cross entropy over

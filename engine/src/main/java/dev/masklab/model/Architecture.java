@@ -1,11 +1,14 @@
-package dev.masklab.train;
+package dev.masklab.model;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The two trainable architectures and their torchvision 0.14 state_dict layout ({@link #shapes}: every key
- * with its shape, in state_dict order), used to initialise, fine-tune and check weights.
+ * The two architectures (torchvision's {@code maskrcnn_resnet50_fpn} and {@code keypointrcnn_resnet50_fpn}) and their
+ * torchvision 0.14 state_dict layout ({@link #shapes}: every key with its shape, in state_dict order): the one
+ * description of each, used to check loaded weights ({@link MaskRcnn#load}), to initialise them
+ * ({@code train.ModelInit}), to choose what trains ({@link #isTrainable}) and for the names in
+ * {@link MaskRcnnConfig#arch()}.
  */
 public enum Architecture {
     MASKRCNN_RESNET50_FPN("maskrcnn_resnet50_fpn"),
@@ -35,8 +38,8 @@ public enum Architecture {
                 return a;
             }
         }
-        throw new IllegalArgumentException(
-                "unknown architecture '" + name + "' (maskrcnn_resnet50_fpn or " + "keypointrcnn_resnet50_fpn)");
+        throw new IllegalArgumentException("unknown architecture '" + name + "' (" + MASKRCNN_RESNET50_FPN.cliName
+                + " or " + KEYPOINTRCNN_RESNET50_FPN.cliName + ")");
     }
 
     /** ResNet-50 blocks per stage and bottleneck widths. */
