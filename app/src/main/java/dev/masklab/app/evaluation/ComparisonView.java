@@ -4,7 +4,6 @@ import dev.masklab.app.task.TaskExecutor;
 import dev.masklab.eval.ResultsComparison;
 import java.util.Locale;
 import java.util.function.Function;
-import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
 import javafx.scene.control.Button;
@@ -43,7 +42,7 @@ public final class ComparisonView extends BorderPane {
 
         categories.setId("comparisonCategories");
         categories.setItems(model.categories());
-        categories.getColumns().add(column("Category", ResultsComparison.CategoryComparison::name, 130));
+        categories.getColumns().add(Columns.column("Category", ResultsComparison.CategoryComparison::name, 130));
         categories.getColumns().add(score("AP A", c -> c.a().ap()));
         categories.getColumns().add(score("AP B", c -> c.b().ap()));
         categories.getColumns().add(delta("ΔAP", ResultsComparison.CategoryComparison::apDelta));
@@ -57,12 +56,14 @@ public final class ComparisonView extends BorderPane {
 
         images.setId("comparisonImages");
         images.setItems(model.images());
-        images.getColumns().add(column("Image", i -> model.fileName(i.imageId()), 160));
+        images.getColumns().add(Columns.column("Image", i -> model.fileName(i.imageId()), 160));
         images.getColumns().add(score("AP A", ResultsComparison.ImageComparison::apA));
         images.getColumns().add(score("AP B", ResultsComparison.ImageComparison::apB));
         images.getColumns().add(delta("ΔAP", i -> i.apA() < 0 ? Double.NaN : i.apDelta()));
-        images.getColumns().add(column("A tp/fp/fn", i -> i.a().tp() + "/" + i.a().fp() + "/" + i.a().fn(), 80));
-        images.getColumns().add(column("B tp/fp/fn", i -> i.b().tp() + "/" + i.b().fp() + "/" + i.b().fn(), 80));
+        images.getColumns()
+                .add(Columns.column("A tp/fp/fn", i -> i.a().tp() + "/" + i.a().fp() + "/" + i.a().fn(), 80));
+        images.getColumns()
+                .add(Columns.column("B tp/fp/fn", i -> i.b().tp() + "/" + i.b().fp() + "/" + i.b().fn(), 80));
         images.setPlaceholder(new Label("No comparison yet"));
         images.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
             if (b != null) model.selectedImageProperty().set(b.imageId());
@@ -93,29 +94,14 @@ public final class ComparisonView extends BorderPane {
         return images;
     }
 
-    private static <S, T> TableColumn<S, T> column(String title, Function<S, T> value, double width) {
-        TableColumn<S, T> c = new TableColumn<>(title);
-        c.setCellValueFactory(d -> new ReadOnlyObjectWrapper<>(value.apply(d.getValue())));
-        c.setPrefWidth(width);
-        return c;
-    }
-
     /** A score: three decimals, "-" for -1 (nothing to score). */
     private static <S> TableColumn<S, Double> score(String title, Function<S, Double> value) {
-        TableColumn<S, Double> c = column(title, value, 62);
-        c.setCellFactory(col -> new TableCell<>() {
-            @Override
-            protected void updateItem(Double v, boolean empty) {
-                super.updateItem(v, empty);
-                setText(empty || v == null ? null : v < 0 ? "-" : String.format(Locale.ROOT, "%.3f", v));
-            }
-        });
-        return c;
+        return Columns.score(title, value, 62);
     }
 
     /** A difference B - A: signed, three decimals, "-" for NaN (nothing to score); red below 0, green above. */
     private static <S> TableColumn<S, Double> delta(String title, Function<S, Double> value) {
-        TableColumn<S, Double> c = column(title, value, 62);
+        TableColumn<S, Double> c = Columns.column(title, value, 62);
         c.setCellFactory(col -> new TableCell<>() {
             @Override
             protected void updateItem(Double v, boolean empty) {

@@ -5,9 +5,7 @@ import dev.masklab.app.task.TaskExecutor;
 import dev.masklab.eval.CategoryEval;
 import dev.masklab.eval.EvalResult;
 import dev.masklab.eval.IouType;
-import java.util.Locale;
 import java.util.function.Function;
-import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.geometry.Insets;
@@ -21,7 +19,6 @@ import javafx.scene.control.Label;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
-import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
@@ -103,7 +100,7 @@ public final class EvaluationView extends BorderPane {
 
         summary.setId("evaluationSummary");
         summary.setItems(model.summary());
-        summary.getColumns().add(column("Metric", r -> r.name(), 420));
+        summary.getColumns().add(Columns.column("Metric", r -> r.name(), 420));
         TableColumn<EvaluationViewModel.SummaryRow, Double> value =
                 numberColumn("Value", EvaluationViewModel.SummaryRow::value);
         value.setMaxWidth(80); // the metric's text takes the width
@@ -118,7 +115,7 @@ public final class EvaluationView extends BorderPane {
 
         categories.setId("evaluationCategories");
         categories.setItems(model.categories());
-        categories.getColumns().add(column("Category", CategoryEval::name, 140));
+        categories.getColumns().add(Columns.column("Category", CategoryEval::name, 140));
         categories.getColumns().add(numberColumn("AP", CategoryEval::ap));
         categories.getColumns().add(numberColumn("AP50", CategoryEval::ap50));
         categories.getColumns().add(numberColumn("AP75", CategoryEval::ap75));
@@ -126,8 +123,8 @@ public final class EvaluationView extends BorderPane {
         categories.getColumns().add(numberColumn("APm", CategoryEval::apMedium));
         categories.getColumns().add(numberColumn("APl", CategoryEval::apLarge));
         categories.getColumns().add(numberColumn("AR", CategoryEval::ar));
-        categories.getColumns().add(column("GT", CategoryEval::gtCount, 60));
-        categories.getColumns().add(column("Dets", CategoryEval::dtCount, 60));
+        categories.getColumns().add(Columns.column("GT", CategoryEval::gtCount, 60));
+        categories.getColumns().add(Columns.column("Dets", CategoryEval::dtCount, 60));
         categories.setPlaceholder(new Label("No evaluation yet"));
         ConfusionMatrixGrid confusion = new ConfusionMatrixGrid(openImage);
         confusion.setId("confusionMatrix");
@@ -181,10 +178,10 @@ public final class EvaluationView extends BorderPane {
         order.valueProperty().bindBidirectional(model.imageOrderProperty());
         images.setId("evaluationImages");
         images.setItems(model.images());
-        images.getColumns().add(column("Image", EvaluationViewModel.ImageRow::fileName, 200));
-        images.getColumns().add(column("TP", EvaluationViewModel.ImageRow::tp, 50));
-        images.getColumns().add(column("FP", EvaluationViewModel.ImageRow::fp, 50));
-        images.getColumns().add(column("FN", EvaluationViewModel.ImageRow::fn, 50));
+        images.getColumns().add(Columns.column("Image", EvaluationViewModel.ImageRow::fileName, 200));
+        images.getColumns().add(Columns.column("TP", EvaluationViewModel.ImageRow::tp, 50));
+        images.getColumns().add(Columns.column("FP", EvaluationViewModel.ImageRow::fp, 50));
+        images.getColumns().add(Columns.column("FN", EvaluationViewModel.ImageRow::fn, 50));
         images.getColumns().add(numberColumn("AP", EvaluationViewModel.ImageRow::ap));
         images.setPlaceholder(new Label("No evaluation yet"));
         images.setRowFactory(t -> {
@@ -279,24 +276,9 @@ public final class EvaluationView extends BorderPane {
         curve.getData().add(s);
     }
 
-    private static <S, T> TableColumn<S, T> column(String title, Function<S, T> value, double width) {
-        TableColumn<S, T> c = new TableColumn<>(title);
-        c.setCellValueFactory(d -> new ReadOnlyObjectWrapper<>(value.apply(d.getValue())));
-        c.setPrefWidth(width);
-        return c;
-    }
-
     /** A score column: three decimals as pycocotools prints them, "-" for -1 (nothing to score). */
     private static <S> TableColumn<S, Double> numberColumn(String title, Function<S, Double> value) {
-        TableColumn<S, Double> c = column(title, value, 64);
-        c.setCellFactory(col -> new TableCell<>() {
-            @Override
-            protected void updateItem(Double v, boolean empty) {
-                super.updateItem(v, empty);
-                setText(empty || v == null ? null : v < 0 ? "-" : String.format(Locale.ROOT, "%.3f", v));
-            }
-        });
-        return c;
+        return Columns.score(title, value, 64);
     }
 
     /** The image list's title; how to see an image's errors is its tooltip (the full sentence cut the title). */

@@ -41,14 +41,7 @@ public final class KeypointTool implements Tool {
     public void drag(ToolEvent e) {
         if (grab == null || !e.afterDrag()) return;
         Viewport vp = ctx.viewport();
-        grab = new SelectTool.Grab(
-                grab.instance(),
-                grab.handle(),
-                grab.fromX(),
-                grab.fromY(),
-                vp.toImageX(e.x()),
-                vp.toImageY(e.y()),
-                true);
+        grab = grab.movedTo(vp.toImageX(e.x()), vp.toImageY(e.y()));
         ctx.repaint();
     }
 

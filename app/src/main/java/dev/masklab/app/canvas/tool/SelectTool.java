@@ -18,7 +18,12 @@ import javafx.scene.Cursor;
 public final class SelectTool implements Tool {
     /** A drag in progress: the handle (null: the whole annotation moves) and where the pointer is, in image pixels. */
     public record Grab(
-            Instance instance, Handle handle, double fromX, double fromY, double x, double y, boolean moved) {}
+            Instance instance, Handle handle, double fromX, double fromY, double x, double y, boolean moved) {
+        /** This grab dragged to image point (x, y). */
+        public Grab movedTo(double x, double y) {
+            return new Grab(instance, handle, fromX, fromY, x, y, true);
+        }
+    }
 
     private final ToolContext ctx;
     private Grab grab;
@@ -62,14 +67,7 @@ public final class SelectTool implements Tool {
     public void drag(ToolEvent e) {
         if (grab == null || !e.afterDrag()) return;
         Viewport vp = ctx.viewport();
-        grab = new Grab(
-                grab.instance(),
-                grab.handle(),
-                grab.fromX(),
-                grab.fromY(),
-                vp.toImageX(e.x()),
-                vp.toImageY(e.y()),
-                true);
+        grab = grab.movedTo(vp.toImageX(e.x()), vp.toImageY(e.y()));
         ctx.repaint();
     }
 
