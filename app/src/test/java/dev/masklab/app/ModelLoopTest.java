@@ -68,9 +68,11 @@ class ModelLoopTest {
     private MainViewModel vm;
     private MainView view;
     private ScriptedDialogs dialogs;
+    private Stage stage;
 
     @Start
     void start(Stage stage) {
+        this.stage = stage;
         TestWindow w = TestWindow.create();
         dialogs = w.dialogs();
         vm = w.vm();
@@ -79,6 +81,20 @@ class ModelLoopTest {
         stage.setWidth(1280);
         stage.setHeight(800);
         stage.show();
+    }
+
+    /** With -Dmasklab.screenshots=true, the window as docs/screenshots/NAME (the README's loop). */
+    void shoot(String name) throws Exception {
+        if (!Boolean.getBoolean("masklab.screenshots")) return;
+        WaitForAsyncUtils.waitForFxEvents();
+        Thread.sleep(500); // thumbnails and the canvas settle
+        javafx.scene.image.WritableImage img = fxGet(() -> stage.getScene().snapshot(null));
+        Path dir = Path.of(System.getProperty("masklab.root", "..")).resolve("docs/screenshots");
+        Files.createDirectories(dir);
+        javax.imageio.ImageIO.write(
+                javafx.embed.swing.SwingFXUtils.fromFXImage(img, null),
+                "png",
+                dir.resolve(name).toFile());
     }
 
     static void waitUntil(int seconds, Callable<Boolean> c) {
@@ -202,6 +218,7 @@ class ModelLoopTest {
                                         .size()
                                 == seedPredictions.size() + 1);
         Instance prompted = vm.selection().selectedProperty().get();
+        shoot("loop-1-box-prompt.png");
         assertTrue(prompted.mask() != null, "a Mask R-CNN answers with a mask");
         assertTrue(fxGet(vm.review()::acceptSelected));
         assertEquals(gt + 1, vm.shown().shownGroundTruthProperty().get().size());
@@ -323,6 +340,7 @@ class ModelLoopTest {
                 view.trainingView().viewModel().statusProperty().get());
         assertEquals(3, view.trainingView().viewModel().iterations().size(), "the live plot's iterations");
         assertEquals(runDir.resolve("model.masklab"), o.model());
+        shoot("loop-2-fine-tuned.png");
 
         // the trained model replaces the seed and runs on the images not yet reviewed
         waitUntil(60, () -> view.modelLoop().rerun() != null);
@@ -339,5 +357,8 @@ class ModelLoopTest {
         assertNotEquals(
                 afterSubset.get(unreviewed.getFirst()), afterLoop.get(unreviewed.getFirst()), "predicted again");
         assertEquals(2, vm.editor().review().size(), "decisions undisturbed");
+        fx(() -> view.centerTabs().getSelectionModel().select(0));
+        show(all.indexOf(unreviewed.getFirst()));
+        shoot("loop-3-predicted-again.png");
     }
 }
