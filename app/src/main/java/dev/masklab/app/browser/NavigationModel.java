@@ -68,6 +68,14 @@ public final class NavigationModel {
         return i == null ? -1 : i;
     }
 
+    /** Makes image {@code imageId} the current one; false (nothing changes) when the dataset has no such image. */
+    public boolean showImage(long imageId) {
+        int i = indexOf(imageId);
+        if (i < 0) return false;
+        currentImage.set(images.get(i));
+        return true;
+    }
+
     /** Position of the current image in the filtered list, or -1. */
     public int currentIndex() {
         ImageEntry cur = currentImage.get();

@@ -1,7 +1,6 @@
 package dev.masklab.app.evaluation;
 
 import dev.masklab.app.main.MainViewModel;
-import dev.masklab.app.model.ImageEntry;
 import dev.masklab.app.model.Instance;
 import java.util.List;
 import java.util.Locale;
@@ -24,15 +23,7 @@ public final class ErrorsInImage implements ImageOpener {
 
     @Override
     public void open(long imageId, Long dtId, Long gtId) {
-        ImageEntry entry = null;
-        for (ImageEntry e : vm.navigation().images()) {
-            if (e.id() == imageId) {
-                entry = e;
-                break;
-            }
-        }
-        if (entry == null) return;
-        vm.navigation().currentImageProperty().set(entry);
+        if (!vm.navigation().showImage(imageId)) return;
         if (vm.predictions().predictionsProperty().get() != null)
             vm.predictions().viewModeProperty().set(dev.masklab.app.prediction.ViewMode.OVERLAY);
         errors.activeProperty().set(true);

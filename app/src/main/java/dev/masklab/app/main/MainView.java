@@ -423,12 +423,6 @@ public final class MainView extends BorderPane {
 
     /** Opens an image (by id) in the Image tab: the Training tab's health list. */
     private void openImage(long imageId) {
-        vm.navigation().images().stream()
-                .filter(e -> e.id() == imageId)
-                .findFirst()
-                .ifPresent(e -> {
-                    vm.navigation().currentImageProperty().set(e);
-                    centerTabs.getSelectionModel().select(0);
-                });
+        if (vm.navigation().showImage(imageId)) centerTabs.getSelectionModel().select(0);
     }
 }
