@@ -22,6 +22,7 @@ public class BackboneBenchmark {
   public static void main(String[] args) throws Exception {
     Path pth = Path.of(args[0]);
     int runs = Integer.parseInt(args[1]);
+    dev.masklab.model.ops.Autograd.noGradOnThisThread(); // as Predictor does (grad mode off, NativeHeap)
     try (NDManager root = NDManager.newBaseManager(); StateDict sd = PthLoader.load(pth, root)) {
       ResNetFpnBackbone backbone = new ResNetFpnBackbone(sd, "backbone", 50, 1e-5f);
       RegionProposalNetwork rpn = new RegionProposalNetwork(sd, RpnConfig.testing());

@@ -35,6 +35,7 @@ public final class Autograd {
      */
     public static void noGradOnThisThread() {
         Engine.getEngine("PyTorch"); // loads the native library when this is the first call into DJL
+        NativeHeap.keepFreedMemory(); // once per process: libtorch's arrays reuse freed memory (see NativeHeap)
         JniUtils.setGradMode(false);
     }
 
