@@ -40,41 +40,41 @@ public final class Nms {
         if (n == 0) {
             return new int[0];
         }
-        float[] areas = new float[n];
-        for (int i = 0; i < n; i++) {
-            areas[i] = (xyxy[4 * i + 2] - xyxy[4 * i]) * (xyxy[4 * i + 3] - xyxy[4 * i + 1]);
-        }
+        // the boxes in visiting order, one array per coordinate, so that the inner loop runs over contiguous
+        // memory without branches (the JIT vectorises it); the arithmetic is the kernel's, in float32
         int[] order = TorchSort.argsortDescendingStable(scores);
+        float[] x1 = new float[n];
+        float[] y1 = new float[n];
+        float[] x2 = new float[n];
+        float[] y2 = new float[n];
+        float[] areas = new float[n];
+        for (int a = 0; a < n; a++) {
+            int i = order[a];
+            x1[a] = xyxy[4 * i];
+            y1[a] = xyxy[4 * i + 1];
+            x2[a] = xyxy[4 * i + 2];
+            y2[a] = xyxy[4 * i + 3];
+            areas[a] = (x2[a] - x1[a]) * (y2[a] - y1[a]);
+        }
         boolean[] suppressed = new boolean[n];
         int[] keep = new int[n];
         int kept = 0;
         for (int a = 0; a < n; a++) {
-            int i = order[a];
-            if (suppressed[i]) {
+            if (suppressed[a]) {
                 continue;
             }
-            keep[kept++] = i;
-            float ix1 = xyxy[4 * i];
-            float iy1 = xyxy[4 * i + 1];
-            float ix2 = xyxy[4 * i + 2];
-            float iy2 = xyxy[4 * i + 3];
-            float iarea = areas[i];
+            keep[kept++] = order[a];
+            float ix1 = x1[a];
+            float iy1 = y1[a];
+            float ix2 = x2[a];
+            float iy2 = y2[a];
+            float iarea = areas[a];
             for (int b = a + 1; b < n; b++) {
-                int j = order[b];
-                if (suppressed[j]) {
-                    continue;
-                }
-                float xx1 = Math.max(ix1, xyxy[4 * j]);
-                float yy1 = Math.max(iy1, xyxy[4 * j + 1]);
-                float xx2 = Math.min(ix2, xyxy[4 * j + 2]);
-                float yy2 = Math.min(iy2, xyxy[4 * j + 3]);
-                float w = Math.max(0f, xx2 - xx1);
-                float h = Math.max(0f, yy2 - yy1);
+                float w = Math.max(0f, Math.min(ix2, x2[b]) - Math.max(ix1, x1[b]));
+                float h = Math.max(0f, Math.min(iy2, y2[b]) - Math.max(iy1, y1[b]));
                 float inter = w * h;
-                float ovr = inter / (iarea + areas[j] - inter);
-                if (ovr > iou) {
-                    suppressed[j] = true;
-                }
+                float ovr = inter / (iarea + areas[b] - inter);
+                suppressed[b] |= ovr > iou; // a suppressed box stays suppressed: same result as skipping it
             }
         }
         return Arrays.copyOf(keep, kept);
@@ -125,25 +125,36 @@ public final class Nms {
     static int[] batchedNmsPerGroup(float[] xyxy, float[] scores, int[] groups, double iou) {
         int n = scores.length;
         int[] distinct = Arrays.stream(groups).distinct().sorted().toArray();
-        boolean[] keepMask = new boolean[n];
+        // members of each group in index order (a stable bucket sort by group)
+        int[] start = new int[distinct.length + 1];
+        int[] slot = new int[n];
+        for (int i = 0; i < n; i++) {
+            slot[i] = Arrays.binarySearch(distinct, groups[i]);
+            start[slot[i] + 1]++;
+        }
+        for (int g = 0; g < distinct.length; g++) {
+            start[g + 1] += start[g];
+        }
         int[] members = new int[n];
-        for (int g : distinct) {
-            int m = 0;
-            for (int i = 0; i < n; i++) {
-                if (groups[i] == g) {
-                    members[m++] = i;
-                }
-            }
+        int[] fill = Arrays.copyOf(start, distinct.length);
+        for (int i = 0; i < n; i++) {
+            members[fill[slot[i]]++] = i;
+        }
+        boolean[] keepMask = new boolean[n];
+        // groups are independent: run them on the common pool (each writes only its own members' flags)
+        java.util.stream.IntStream.range(0, distinct.length).parallel().forEach(g -> {
+            int from = start[g];
+            int m = start[g + 1] - from;
             float[] b = new float[4 * m];
             float[] s = new float[m];
             for (int a = 0; a < m; a++) {
-                System.arraycopy(xyxy, 4 * members[a], b, 4 * a, 4);
-                s[a] = scores[members[a]];
+                System.arraycopy(xyxy, 4 * members[from + a], b, 4 * a, 4);
+                s[a] = scores[members[from + a]];
             }
             for (int k : nms(b, s, iou)) {
-                keepMask[members[k]] = true;
+                keepMask[members[from + k]] = true;
             }
-        }
+        });
         int count = 0;
         for (boolean k : keepMask) {
             if (k) {

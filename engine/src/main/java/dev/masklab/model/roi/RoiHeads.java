@@ -165,6 +165,18 @@ public final class RoiHeads {
         return maskBranch(maskRoiPool.apply(features, roisPerImage, imageSizesHW));
     }
 
+    /**
+     * Inference: mask head and predictor on pooled (K, 256, 14, 14) features (closed here) -> the logits of each RoI's
+     * label, (K, 1, 28, 28) ({@link MaskRcnnPredictor#forwardForLabels}).
+     */
+    private NDArray maskBranch(NDArray pooled, int[] labels) {
+        NDArray h = maskHead.forward(pooled);
+        pooled.close();
+        NDArray logits = maskPredictor.forwardForLabels(h, labels);
+        h.close();
+        return logits;
+    }
+
     /** Mask head and predictor on pooled (K, 256, 14, 14) features (closed here) -> (K, numClasses, 28, 28). */
     private NDArray maskBranch(NDArray pooled) {
         NDArray h = maskHead.forward(pooled);
@@ -357,7 +369,7 @@ public final class RoiHeads {
             return onDetections(
                     dets,
                     detBoxes,
-                    boxes -> maskLogits(features, boxes, imageSizesHW),
+                    (boxes, labels) -> maskBranch(maskRoiPool.apply(features, boxes, imageSizesHW), labels),
                     boxes -> keypointLogits(features, boxes, imageSizesHW),
                     tmp);
         }
@@ -370,7 +382,7 @@ public final class RoiHeads {
     private List<RoiHeadsOutput> onDetections(
             List<Detections> dets,
             List<NDArray> detBoxes,
-            Function<List<NDArray>, NDArray> maskLogits,
+            java.util.function.BiFunction<List<NDArray>, int[], NDArray> maskLogits,
             Function<List<NDArray>, NDArray> keypointLogits,
             NDManager tmp) {
         int total = dets.stream().mapToInt(Detections::size).sum();
@@ -378,20 +390,22 @@ public final class RoiHeads {
         int maskSize = 0;
         if (maskHead != null) {
             if (total > 0) {
-                NDArray ml = maskLogits.apply(detBoxes);
+                int[] labels = new int[total];
+                int at = 0;
+                for (Detections d : dets) {
+                    System.arraycopy(d.labels(), 0, labels, at, d.size());
+                    at += d.size();
+                }
+                NDArray ml = maskLogits.apply(detBoxes, labels); // (total, 1, S, S): each detection's own class
                 ml.attach(tmp);
                 maskSize = Math.toIntExact(ml.getShape().get(2));
-                int c = Math.toIntExact(ml.getShape().get(1));
                 int plane = maskSize * maskSize;
                 float[] probs =
                         Activation.sigmoid(ml).toType(DataType.FLOAT32, false).toFloatArray();
                 int row = 0;
                 for (Detections d : dets) {
-                    float[] sel = new float[d.size() * plane];
-                    for (int a = 0; a < d.size(); a++, row++) {
-                        System.arraycopy(probs, (row * c + d.labels()[a]) * plane, sel, a * plane, plane);
-                    }
-                    masks.add(sel);
+                    masks.add(java.util.Arrays.copyOfRange(probs, row * plane, (row + d.size()) * plane));
+                    row += d.size();
                 }
             } else {
                 maskSize = 28;
@@ -483,7 +497,7 @@ public final class RoiHeads {
             return onDetections(
                             List.of(dets),
                             boxList,
-                            b -> maskBranch(maskRoiPool.apply(features, b, sizes)),
+                            (b, l) -> maskBranch(maskRoiPool.apply(features, b, sizes), l),
                             b -> keypointBranch(keypointRoiPool.apply(features, b, sizes)),
                             tmp)
                     .get(0);
