@@ -47,10 +47,10 @@ final class ImageFeatures implements AutoCloseable {
         return manager;
     }
 
-    /** The features for RoI pooling (levels copied to the heap on first use, then reused). */
+    /** The features for RoI pooling (levels copied channels-last on first use, then reused). */
     MultiScaleRoiAlign.HeapFeatures heap() {
         if (heap == null) {
-            heap = new MultiScaleRoiAlign.HeapFeatures(features);
+            heap = new MultiScaleRoiAlign.HeapFeatures(features, manager);
         }
         return heap;
     }

@@ -78,6 +78,31 @@ public final class RoiAlign {
         return features.getManager().create(out, new Shape(k, c, outH, outW));
     }
 
+    /**
+     * NCHW features copied by libtorch into channels-last (NHWC) order, read in place: {@code data} views the memory
+     * of {@code array}, valid until it is closed. Inference pools from these instead of a heap copy, so a predict
+     * allocates no feature-sized Java arrays (they made the JVM's heap grow by hundreds of MB).
+     */
+    public record NhwcFeatures(NDArray array, java.lang.foreign.MemorySegment data) implements AutoCloseable {
+        public static NhwcFeatures of(NDArray features) {
+            NDArray typed = features.toType(DataType.FLOAT32, false);
+            NDArray flat;
+            try (NDArray t = typed.transpose(0, 2, 3, 1)) {
+                flat = t.reshape(-1); // a contiguous copy in NHWC order (torch's reshape of a permuted view)
+            } finally {
+                if (typed != features) {
+                    typed.close();
+                }
+            }
+            return new NhwcFeatures(flat, java.lang.foreign.MemorySegment.ofBuffer(flat.toByteBuffer(true)));
+        }
+
+        @Override
+        public void close() {
+            array.close();
+        }
+    }
+
     /** NCHW features as a channels-last (NHWC) heap array, transposed by the engine. */
     public static float[] channelsLast(NDArray features) {
         try (NDArray t = features.toType(DataType.FLOAT32, false).transpose(0, 2, 3, 1)) {
@@ -280,8 +305,47 @@ public final class RoiAlign {
             float spatialScale,
             int samplingRatio,
             boolean aligned) {
+        float[] out = new float[k * c * outH * outW];
+        forwardNhwcInto(
+                java.lang.foreign.MemorySegment.ofArray(nhwc),
+                n,
+                h,
+                w,
+                c,
+                rois,
+                k,
+                outH,
+                outW,
+                spatialScale,
+                samplingRatio,
+                aligned,
+                java.lang.foreign.MemorySegment.ofArray(out),
+                null);
+        return out;
+    }
+
+    /**
+     * {@link #forwardNhwc} reading the features from {@code nhwc} (n*h*w*c floats, native order: a heap array's or an
+     * NDArray's memory) and writing RoI i's (c, outH, outW) block at row {@code outRow[i]} (i when null) of
+     * {@code out}.
+     */
+    public static void forwardNhwcInto(
+            java.lang.foreign.MemorySegment nhwc,
+            int n,
+            int h,
+            int w,
+            int c,
+            float[] rois,
+            int k,
+            int outH,
+            int outW,
+            float spatialScale,
+            int samplingRatio,
+            boolean aligned,
+            java.lang.foreign.MemorySegment out,
+            int[] outRow) {
         int bins = outH * outW;
-        float[] out = new float[k * c * bins];
+        java.lang.foreign.ValueLayout.OfFloat f32 = java.lang.foreign.ValueLayout.JAVA_FLOAT;
         IntStream.range(0, k).parallel().forEach(i -> {
             Geometry g = checkedGeometry(rois, i, n, outH, outW, spatialScale, samplingRatio, aligned);
             int perBin = 4 * g.gridH * g.gridW;
@@ -289,30 +353,33 @@ public final class RoiAlign {
             float[] wt = new float[perBin * bins];
             sampleTaps(g, h, w, outH, outW, pos, wt);
             float[] acc = new float[c];
-            int imageBase = g.batch * h * w;
+            long imageBase = (long) g.batch * h * w;
+            long row = (long) (outRow != null ? outRow[i] : i) * c * bins;
             int t = 0;
             for (int b = 0; b < bins; b++) {
                 java.util.Arrays.fill(acc, 0f);
                 for (int s = 0; s < perBin; s += 4, t += 4) {
-                    int p1 = (imageBase + pos[t]) * c;
-                    int p2 = (imageBase + pos[t + 1]) * c;
-                    int p3 = (imageBase + pos[t + 2]) * c;
-                    int p4 = (imageBase + pos[t + 3]) * c;
+                    long p1 = (imageBase + pos[t]) * c;
+                    long p2 = (imageBase + pos[t + 1]) * c;
+                    long p3 = (imageBase + pos[t + 2]) * c;
+                    long p4 = (imageBase + pos[t + 3]) * c;
                     float w1 = wt[t];
                     float w2 = wt[t + 1];
                     float w3 = wt[t + 2];
                     float w4 = wt[t + 3];
                     for (int ch = 0; ch < c; ch++) {
-                        acc[ch] += w1 * nhwc[p1 + ch] + w2 * nhwc[p2 + ch] + w3 * nhwc[p3 + ch] + w4 * nhwc[p4 + ch];
+                        acc[ch] += w1 * nhwc.getAtIndex(f32, p1 + ch)
+                                + w2 * nhwc.getAtIndex(f32, p2 + ch)
+                                + w3 * nhwc.getAtIndex(f32, p3 + ch)
+                                + w4 * nhwc.getAtIndex(f32, p4 + ch);
                     }
                 }
-                int o = i * c * bins + b;
+                long o = row + b;
                 for (int ch = 0; ch < c; ch++) {
-                    out[o + ch * bins] = acc[ch] / g.count;
+                    out.setAtIndex(f32, o + (long) ch * bins, acc[ch] / g.count);
                 }
             }
         });
-        return out;
     }
 
     /**

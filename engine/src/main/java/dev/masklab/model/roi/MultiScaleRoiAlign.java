@@ -87,9 +87,7 @@ public final class MultiScaleRoiAlign {
             grad |= Autograd.requiresGrad(f);
         }
         NDManager m = p.levels.get(0).getManager();
-        return grad
-                ? differentiable(p.levels, p.scales, p.rois, p.level, p.k, p.c, m)
-                : m.create(javaForward(p), new Shape(p.k, p.c, outputSize, outputSize));
+        return grad ? differentiable(p.levels, p.scales, p.rois, p.level, p.k, p.c, m) : javaForwardNd(p, null, m);
     }
 
     /** Inputs resolved for one call: levels, scales, rois (K,5) and each RoI's level. */
@@ -265,19 +263,27 @@ public final class MultiScaleRoiAlign {
     }
 
     /**
-     * Feature maps copied once to the heap in channels-last layout, for several inference poolings of the same
-     * features (box head, then mask or keypoint head) without copying them again.
+     * Feature maps copied once (by libtorch, into NDArrays of their own manager) in channels-last layout, for several
+     * inference poolings of the same features (box head, then mask or keypoint head, then box prompts) without
+     * copying them again. The copies live until the features' manager is closed.
      */
     public static final class HeapFeatures {
-        private final Map<String, float[]> nhwc = new java.util.HashMap<>();
+        private final Map<String, RoiAlign.NhwcFeatures> nhwc = new java.util.HashMap<>();
         private final Map<String, NDArray> arrays;
+        private final NDManager manager;
 
-        public HeapFeatures(Map<String, NDArray> features) {
+        /** The copies live on a sub-manager of {@code owner} (the manager that owns the features). */
+        public HeapFeatures(Map<String, NDArray> features, NDManager owner) {
             this.arrays = features;
+            this.manager = owner.newSubManager();
         }
 
-        float[] get(String name, NDArray f) {
-            return nhwc.computeIfAbsent(name, k -> RoiAlign.channelsLast(f));
+        synchronized RoiAlign.NhwcFeatures get(String name, NDArray f) {
+            return nhwc.computeIfAbsent(name, k -> {
+                RoiAlign.NhwcFeatures copy = RoiAlign.NhwcFeatures.of(f);
+                copy.array().attach(manager); // not to a temporary manager the features may be attached to
+                return copy;
+            });
         }
 
         public Map<String, NDArray> arrays() {
@@ -289,14 +295,55 @@ public final class MultiScaleRoiAlign {
     public NDArray apply(HeapFeatures features, List<NDArray> boxesPerImage, List<int[]> imageSizesHW) {
         Prepared p = prepare(features.arrays(), boxesPerImage, imageSizesHW);
         NDManager m = p.levels.get(0).getManager();
-        return m.create(javaForward(p, features), new Shape(p.k, p.c, outputSize, outputSize));
+        return javaForwardNd(p, features, m);
     }
 
+    /**
+     * The plain-Java pooling into an NDArray that libtorch allocates (on {@code m}), read from channels-last copies
+     * of the levels made by libtorch ({@code cache}'s, or made and freed here), without Java arrays of feature size.
+     */
+    private NDArray javaForwardNd(Prepared p, HeapFeatures cache, NDManager m) {
+        Shape shape = new Shape(p.k, p.c, outputSize, outputSize);
+        if (p.k == 0) {
+            return m.zeros(shape);
+        }
+        NDArray out = m.create(shape, ai.djl.ndarray.types.DataType.FLOAT32); // every row is written below
+        java.lang.foreign.MemorySegment o = java.lang.foreign.MemorySegment.ofBuffer(out.toByteBuffer(true));
+        for (int l = 0; l < p.levels.size(); l++) {
+            int[] idx = atLevel(p.level, l);
+            if (idx.length == 0) {
+                continue;
+            }
+            NDArray f = p.levels.get(l);
+            Shape s = f.getShape();
+            RoiAlign.NhwcFeatures nf = cache != null ? cache.get(featureNames.get(l), f) : RoiAlign.NhwcFeatures.of(f);
+            try {
+                RoiAlign.forwardNhwcInto(
+                        nf.data(),
+                        (int) s.get(0),
+                        (int) s.get(2),
+                        (int) s.get(3),
+                        p.c,
+                        roisOf(p.rois, idx),
+                        idx.length,
+                        outputSize,
+                        outputSize,
+                        p.scales[l],
+                        samplingRatio,
+                        false,
+                        o,
+                        idx);
+            } finally {
+                if (cache == null) {
+                    nf.close();
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The plain-Java pooling into a heap array (the training path's detached pooling). */
     private float[] javaForward(Prepared p) {
-        return javaForward(p, null);
-    }
-
-    private float[] javaForward(Prepared p, HeapFeatures cache) {
         int bins = outputSize * outputSize;
         int per = p.c * bins;
         float[] out = new float[p.k * per];
@@ -307,7 +354,7 @@ public final class MultiScaleRoiAlign {
             }
             NDArray f = p.levels.get(l);
             Shape s = f.getShape();
-            float[] heap = cache != null ? cache.get(featureNames.get(l), f) : RoiAlign.channelsLast(f);
+            float[] heap = RoiAlign.channelsLast(f);
             float[] pooled = RoiAlign.forwardNhwc(
                     heap,
                     (int) s.get(0),

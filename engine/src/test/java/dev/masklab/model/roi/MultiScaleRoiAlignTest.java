@@ -87,7 +87,7 @@ class MultiScaleRoiAlignTest {
             MultiScaleRoiAlign pool = new MultiScaleRoiAlign(NAMES, 7, 2);
             NDArray out = pool.apply(f, List.of(m.create(b0, new Shape(30, 4)), m.create(b1, new Shape(20, 4))), sizes);
             assertEquals(new Shape(50, C, 7, 7), out.getShape());
-            MultiScaleRoiAlign.HeapFeatures heap = new MultiScaleRoiAlign.HeapFeatures(f);
+            MultiScaleRoiAlign.HeapFeatures heap = new MultiScaleRoiAlign.HeapFeatures(f, m);
             List<NDArray> bl = List.of(m.create(b0, new Shape(30, 4)), m.create(b1, new Shape(20, 4)));
             assertArrayEquals(out.toFloatArray(), pool.apply(heap, bl, sizes).toFloatArray());
             assertArrayEquals(out.toFloatArray(), pool.apply(heap, bl, sizes).toFloatArray()); // cached copy reused
